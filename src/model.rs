@@ -1,0 +1,29 @@
+//! A model: a cell plus the vocabulary that turns typed text into its inputs.
+
+use crate::activation::Activations;
+use crate::lstm::{parameter_count, Lstm, Symbol};
+use crate::trace::Trace;
+use crate::vocab::Vocab;
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// What the model is: "counter", "random (H = 8, seed 1)", a file name, ...
+    pub name: String,
+    pub lstm: Lstm<f32>,
+    pub vocab: Vocab,
+}
+
+impl Model {
+    /// Runs the cell over `text` under `acts`, reusing `trace`'s buffers.
+    pub fn run(&self, text: &str, acts: &Activations, trace: &mut Trace<f32>) {
+        self.run_symbols(&self.vocab.encode(text), acts, trace);
+    }
+
+    pub fn run_symbols(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<f32>) {
+        self.lstm.run(symbols, acts, trace);
+    }
+
+    pub fn parameter_count(&self, acts: &Activations) -> usize {
+        parameter_count(self.lstm.input_size(), self.lstm.hidden_size(), acts)
+    }
+}

@@ -1,0 +1,1 @@
+//! Drawing (filled in next).

@@ -1,0 +1,202 @@
+//! Everything a run computes, per timestep and unit, in flat timestep-major buffers.
+//!
+//! Each quantity is one `Vec` of `steps × hidden` values; the value of unit `u` at step `t`
+//! is at `t * hidden + u`. The buffers are kept between runs, so re-running after an activation
+//! swap allocates nothing new.
+
+use crate::lstm::{CellValues, Symbol};
+use num_traits::Float;
+
+/// The traced quantities, each a `steps × hidden` buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quantity {
+    /// Pre-activations z_i, z_f, z_g, z_o (W_ih·x + b_ih + W_hh·h_prev + b_hh).
+    PreInput,
+    PreForget,
+    PreCandidate,
+    PreOutput,
+    Input,
+    Forget,
+    Candidate,
+    Output,
+    CellPrev,
+    Cell,
+    /// act_cell_output(c).
+    CellOut,
+    Hidden,
+}
+
+impl Quantity {
+    pub const ALL: [Quantity; 12] = [
+        Quantity::PreInput,
+        Quantity::PreForget,
+        Quantity::PreCandidate,
+        Quantity::PreOutput,
+        Quantity::Input,
+        Quantity::Forget,
+        Quantity::Candidate,
+        Quantity::Output,
+        Quantity::CellPrev,
+        Quantity::Cell,
+        Quantity::CellOut,
+        Quantity::Hidden,
+    ];
+
+    /// Short name used in JSON, CSV and the page: `z_i`, `f`, `c_prev`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Quantity::PreInput => "z_i",
+            Quantity::PreForget => "z_f",
+            Quantity::PreCandidate => "z_g",
+            Quantity::PreOutput => "z_o",
+            Quantity::Input => "i",
+            Quantity::Forget => "f",
+            Quantity::Candidate => "g",
+            Quantity::Output => "o",
+            Quantity::CellPrev => "c_prev",
+            Quantity::Cell => "c",
+            Quantity::CellOut => "cell_out",
+            Quantity::Hidden => "h",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Quantity> {
+        Quantity::ALL.iter().copied().find(|q| q.name() == name)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The per-timestep record of one run.
+#[derive(Clone, Debug, Default)]
+pub struct Trace<T> {
+    steps: usize,
+    hidden: usize,
+    symbols: Vec<Symbol>,
+    buffers: [Vec<T>; 12],
+    nonfinite: [usize; 12],
+}
+
+/// A writer for one timestep's slice of every buffer.
+pub struct StepWriter<'a, T> {
+    offset: usize,
+    buffers: &'a mut [Vec<T>; 12],
+}
+
+impl<T: Float> StepWriter<'_, T> {
+    /// Records unit `u`: its pre-activations, previous cell state and everything computed.
+    pub fn write(&mut self, u: usize, zi: T, zf: T, zg: T, zo: T, c_prev: T, v: &CellValues<T>) {
+        let k = self.offset + u;
+        let values = [zi, zf, zg, zo, v.i, v.f, v.g, v.o, c_prev, v.c, v.cell_out, v.h];
+        for (buffer, value) in self.buffers.iter_mut().zip(values) {
+            buffer[k] = value;
+        }
+    }
+}
+
+impl<T: Float> Trace<T> {
+    pub fn new() -> Self {
+        Trace {
+            steps: 0,
+            hidden: 0,
+            symbols: Vec::new(),
+            buffers: Default::default(),
+            nonfinite: [0; 12],
+        }
+    }
+
+    /// Sizes the buffers for a new run, keeping their allocations.
+    pub(crate) fn reset(&mut self, symbols: &[Symbol], hidden: usize) {
+        self.steps = symbols.len();
+        self.hidden = hidden;
+        self.symbols.clear();
+        self.symbols.extend_from_slice(symbols);
+        let len = self.steps * hidden;
+        for buffer in &mut self.buffers {
+            buffer.clear();
+            buffer.resize(len, T::zero());
+        }
+        self.nonfinite = [0; 12];
+    }
+
+    pub(crate) fn step_mut(&mut self, t: usize) -> StepWriter<'_, T> {
+        StepWriter { offset: t * self.hidden, buffers: &mut self.buffers }
+    }
+
+    pub(crate) fn count_nonfinite(&mut self) {
+        for (count, buffer) in self.nonfinite.iter_mut().zip(&self.buffers) {
+            *count = buffer.iter().filter(|v| !v.is_finite()).count();
+        }
+    }
+
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+
+    /// The input symbol of every step (`None` for "other").
+    pub fn symbols(&self) -> &[Symbol] {
+        &self.symbols
+    }
+
+    /// The whole buffer of one quantity, timestep-major.
+    pub fn values(&self, q: Quantity) -> &[T] {
+        &self.buffers[q.index()]
+    }
+
+    /// One quantity at one step: `hidden` values.
+    pub fn at(&self, q: Quantity, t: usize) -> &[T] {
+        &self.values(q)[t * self.hidden..(t + 1) * self.hidden]
+    }
+
+    /// One unit of one quantity across all steps.
+    pub fn unit_series(&self, q: Quantity, unit: usize) -> impl Iterator<Item = T> + '_ {
+        self.values(q).iter().skip(unit).step_by(self.hidden.max(1)).copied()
+    }
+
+    /// How many values of a quantity are NaN or infinite.
+    pub fn nonfinite(&self, q: Quantity) -> usize {
+        self.nonfinite[q.index()]
+    }
+
+    /// NaN and infinite values over every quantity.
+    pub fn nonfinite_total(&self) -> usize {
+        self.nonfinite.iter().sum()
+    }
+
+    /// The share of a gate's finite values below `low` and above `high` (for the saturation
+    /// view). Returns (0, 0) for an empty trace.
+    pub fn saturation(&self, q: Quantity, low: f64, high: f64) -> (f64, f64) {
+        let values = self.values(q);
+        if values.is_empty() {
+            return (0.0, 0.0);
+        }
+        let (mut below, mut above) = (0usize, 0usize);
+        for v in values.iter().filter_map(|v| v.to_f64()) {
+            if v < low {
+                below += 1;
+            } else if v > high {
+                above += 1;
+            }
+        }
+        let n = values.len() as f64;
+        (below as f64 / n, above as f64 / n)
+    }
+
+    /// The smallest and largest finite value of a quantity, or None if it has none.
+    pub fn finite_range(&self, q: Quantity) -> Option<(f64, f64)> {
+        let mut range: Option<(f64, f64)> = None;
+        for v in self.values(q).iter().filter_map(|v| v.to_f64()).filter(|v| v.is_finite()) {
+            range = Some(match range {
+                None => (v, v),
+                Some((lo, hi)) => (lo.min(v), hi.max(v)),
+            });
+        }
+        range
+    }
+}

@@ -1,0 +1,109 @@
+// Helpers for browser tests: a static server for dist/, Debian's headless Chromium, and a
+// page opener that waits for the app's test hook and records console errors.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = '/usr/lib/chromium/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm', // required for WebAssembly.instantiateStreaming
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serve `dir` on 127.0.0.1 at a random port. Returns {url, close}. */
+export async function startStaticServer(dir = 'dist') {
+  const root = path.resolve(dir);
+  if (!fs.existsSync(path.join(root, 'index.html'))) {
+    throw new Error(`${root}/index.html not found: build first (npm run build)`);
+  }
+  const server = http.createServer((req, res) => {
+    let rel;
+    try {
+      rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path.join(root, rel);
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, data) => {
+      if (err) {
+        // Browsers ask for /favicon.ico unprompted; don't let its absence count as an app error.
+        if (rel === '/favicon.ico') res.writeHead(204).end();
+        else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(data);
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
+
+/** Headless Debian Chromium (Playwright's own browser download can't work here). */
+export async function launchBrowser() {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} missing: run scripts/setup.sh --browser`);
+  }
+  // launch() uses a fresh temporary profile each time.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Open `url` in a new page and wait until the app sets window.__gatelab.ready === true.
+ * Console errors and uncaught exceptions are collected in `page.problems`.
+ */
+export async function openPage(browser, url, { viewport = { width: 1280, height: 900 }, timeout = 20_000 } = {}) {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+  page.problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') {
+      const where = msg.location()?.url;
+      page.problems.push(`console.error: ${msg.text()}${where ? ` (${where})` : ''}`);
+    }
+  });
+  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.stack ?? err.message ?? err}`));
+  page.on('requestfailed', (req) =>
+    page.problems.push(`requestfailed: ${req.url()} (${req.failure()?.errorText})`));
+  await page.goto(url, { waitUntil: 'load', timeout });
+  try {
+    await page.waitForFunction(() => window.__gatelab?.ready === true, null, { timeout });
+  } catch (err) {
+    throw new Error(
+      `page ${url} did not set window.__gatelab.ready within ${timeout} ms (${err.message.split('\n')[0]}).\n` +
+      `Problems seen:\n${page.problems.length ? page.problems.map((p) => '  ' + p).join('\n') : '  (none)'}`,
+    );
+  }
+  return page;
+}
+
+/** Save a full-viewport screenshot to test-artifacts/NAME.png; returns the path. */
+export async function screenshot(page, name) {
+  fs.mkdirSync('test-artifacts', { recursive: true });
+  const file = path.join('test-artifacts', `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
