@@ -2,11 +2,13 @@
 //! step. Everything here is pure Rust and tested natively; the browser boundary is `web.rs`.
 
 pub mod activation;
+pub mod lab;
 pub mod lstm;
 pub mod model;
 pub mod presets;
 pub mod pytorch;
 pub mod render;
+pub mod report;
 pub mod rng;
 pub mod trace;
 pub mod vocab;

@@ -1,1 +1,325 @@
-fn main() {}
+//! `gatelab`: trace a model over text, work one step of the cell out, or count parameters,
+//! from the command line. Bad input ends with exit status 1 (2 for a malformed command line)
+//! and one line on stderr that names what is wrong and where.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gatelab::report::{self, CellReport, TraceReport};
+use gatelab::{one_step, Activation, Activations, Model, Preset, Site, Trace};
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gatelab", version, about = "An LSTM cell you can take apart, gate by gate")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a model over text and print every quantity at every step, per unit.
+    Trace {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
+        acts: ActivationArgs,
+        /// The text to run, one step per Unicode character.
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "text_file")]
+        text: Option<String>,
+        /// Read the text from a file instead ("-" for standard input).
+        #[arg(long, value_name = "FILE")]
+        text_file: Option<PathBuf>,
+        /// Output: JSON (one object with every step) or CSV (one row per step and unit).
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// One step of the cell from numbers typed in: c_prev and the four pre-activations
+    /// (comma-separated, one per unit). Prints f, i, g, o, kept, written, c, cell_out, h as JSON.
+    Cell {
+        /// The previous cell state, e.g. "-0.7,-0.11,-0.07,1.06".
+        #[arg(long = "c-prev", value_name = "LIST", allow_hyphen_values = true)]
+        c_prev: String,
+        /// Forget-gate pre-activations z_f.
+        #[arg(long = "f", value_name = "LIST", allow_hyphen_values = true)]
+        f: String,
+        /// Input-gate pre-activations z_i.
+        #[arg(long = "i", value_name = "LIST", allow_hyphen_values = true)]
+        i: String,
+        /// Candidate pre-activations z_g.
+        #[arg(long = "g", value_name = "LIST", allow_hyphen_values = true)]
+        g: String,
+        /// Output-gate pre-activations z_o.
+        #[arg(long = "o", value_name = "LIST", allow_hyphen_values = true)]
+        o: String,
+        #[command(flatten)]
+        acts: ActivationArgs,
+    },
+    /// Print the number of trainable parameters, with its formula.
+    Params {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
+        acts: ActivationArgs,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PresetName {
+    Counter,
+    Latch,
+    Random,
+}
+
+#[derive(Args)]
+struct ModelArgs {
+    /// A built-in model (the default is counter).
+    #[arg(long, value_enum, conflicts_with = "weights")]
+    preset: Option<PresetName>,
+    /// Hidden size of the random preset (1 to 64).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    hidden: usize,
+    /// Seed of the random preset.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// PyTorch weights as JSON (a state_dict of nested lists plus a "vocab" list).
+    #[arg(long, value_name = "FILE.json")]
+    weights: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ActivationArgs {
+    /// Forget-gate activation: sigmoid, hard_sigmoid, tanh, hard_tanh, relu, leaky_relu,
+    /// softsign, identity, none, or morph:T (T in [0, 1]).
+    #[arg(long, value_name = "NAME")]
+    forget: Option<String>,
+    /// Input-gate activation.
+    #[arg(long, value_name = "NAME")]
+    input: Option<String>,
+    /// Output-gate activation.
+    #[arg(long, value_name = "NAME")]
+    output: Option<String>,
+    /// Candidate activation.
+    #[arg(long, value_name = "NAME")]
+    candidate: Option<String>,
+    /// Cell-output activation (applied to c before the output gate).
+    #[arg(long = "cell-output", value_name = "NAME")]
+    cell_output: Option<String>,
+}
+
+/// A failure to report: one line, already naming the place.
+struct Failure(String);
+
+type Result<T> = std::result::Result<T, Failure>;
+
+fn fail<T>(message: impl Into<String>) -> Result<T> {
+    Err(Failure(message.into()))
+}
+
+impl ActivationArgs {
+    fn resolve(&self) -> Result<Activations> {
+        let mut acts = Activations::default();
+        let flags = [
+            (Site::Forget, &self.forget),
+            (Site::Input, &self.input),
+            (Site::Output, &self.output),
+            (Site::Candidate, &self.candidate),
+            (Site::CellOutput, &self.cell_output),
+        ];
+        for (site, value) in flags {
+            if let Some(name) = value {
+                let act: Activation =
+                    name.parse().map_err(|e| Failure(format!("--{}: {e}", site.name().replace('_', "-"))))?;
+                acts.set(site, act);
+            }
+        }
+        Ok(acts)
+    }
+}
+
+impl ModelArgs {
+    fn resolve(&self) -> Result<Model> {
+        if let Some(path) = &self.weights {
+            let place = format!("--weights {}", path.display());
+            let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{place}: cannot read it: {e}")))?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            return gatelab::pytorch::load(&text, &name)
+                .map_err(|e| Failure(format!("{place}: {e}{}", non_finite_hint(&text))));
+        }
+        let preset = match self.preset.unwrap_or(PresetName::Counter) {
+            PresetName::Counter => Preset::Counter,
+            PresetName::Latch => Preset::Latch,
+            PresetName::Random => {
+                let max = gatelab::presets::MAX_RANDOM_HIDDEN;
+                if !(1..=max).contains(&self.hidden) {
+                    return fail(format!(
+                        "--hidden {}: the random preset's hidden size must be 1 to {max}",
+                        self.hidden
+                    ));
+                }
+                Preset::Random { hidden: self.hidden, seed: self.seed }
+            }
+        };
+        Ok(preset.build())
+    }
+}
+
+/// Python's `json.dump` writes NaN and infinite floats as `NaN` / `Infinity`, which are not
+/// JSON: say so when that is what stopped the parser.
+fn non_finite_hint(text: &str) -> &'static str {
+    let Err(e) = serde_json::from_str::<serde_json::Value>(text) else { return "" };
+    let Some(line) = text.lines().nth(e.line().saturating_sub(1)) else { return "" };
+    // The error's column is at (or just after) the start of the bad token.
+    let start = e.column().saturating_sub(2);
+    let rest = (start..=start + 1).find_map(|k| line.get(k..)).unwrap_or("").trim_start_matches([' ', '-', ',', '[']);
+    if rest.starts_with("NaN") || rest.starts_with("Infinity") {
+        " (found NaN or Infinity, as Python writes them: the weights must be finite numbers)"
+    } else {
+        ""
+    }
+}
+
+/// A comma-separated list of finite numbers (brackets around it are allowed, as Python prints).
+fn numbers(flag: &str, text: &str) -> Result<Vec<f64>> {
+    let inner = text.trim();
+    let inner = inner.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(inner);
+    if inner.trim().is_empty() {
+        return fail(format!("{flag}: no numbers given (write them comma-separated, e.g. \"0.5,-1\")"));
+    }
+    inner
+        .split(',')
+        .enumerate()
+        .map(|(k, item)| {
+            let item = item.trim();
+            match item.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                Ok(_) => fail(format!("{flag}: item {} is {item:?}: the numbers must be finite", k + 1)),
+                Err(_) if item.is_empty() => fail(format!("{flag}: item {} is empty", k + 1)),
+                Err(_) => fail(format!("{flag}: item {} is {item:?}, not a number", k + 1)),
+            }
+        })
+        .collect()
+}
+
+fn read_text(text: &Option<String>, file: &Option<PathBuf>) -> Result<String> {
+    match (text, file) {
+        (Some(text), _) => Ok(text.clone()),
+        (None, Some(path)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure(format!("--text-file -: cannot read standard input: {e}")))?;
+            Ok(text)
+        }
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| Failure(format!("--text-file {}: cannot read it: {e}", path.display()))),
+        (None, None) => fail("trace needs the text to run: --text TEXT or --text-file FILE"),
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Failure(format!("cannot write JSON: {e}")))
+}
+
+/// What the command prints on standard output.
+fn run(command: Command) -> Result<String> {
+    match command {
+        Command::Trace { model, acts, text, text_file, format } => {
+            let model = model.resolve()?;
+            let acts = acts.resolve()?;
+            let text = read_text(&text, &text_file)?;
+            let mut trace = Trace::new();
+            model.run(&text, &acts, &mut trace);
+            Ok(match format {
+                Format::Json => to_json(&TraceReport::new(&model, &acts, &text, &trace))? + "\n",
+                Format::Csv => report::trace_csv(&trace, &text),
+            })
+        }
+        Command::Cell { c_prev, f, i, g, o, acts } => {
+            let acts = acts.resolve()?;
+            let c_prev = numbers("--c-prev", &c_prev)?;
+            let (f, i, g, o) = (numbers("--f", &f)?, numbers("--i", &i)?, numbers("--g", &g)?, numbers("--o", &o)?);
+            let step = one_step(&acts, &c_prev, &f, &i, &g, &o).map_err(|e| Failure(e.to_string()))?;
+            Ok(to_json(&CellReport { acts: &acts, step: &step })? + "\n")
+        }
+        Command::Params { model, acts } => {
+            let model = model.resolve()?;
+            let acts = acts.resolve()?;
+            let (input, hidden) = (model.lstm.input_size(), model.lstm.hidden_size());
+            Ok(format!(
+                "{}\n(live gate blocks × H × (I + H + 2): each block has H rows of W_ih, W_hh, b_ih and b_hh; a gate set to none has no block)\n",
+                report::parameter_formula(input, hidden, &acts)
+            ))
+        }
+    }
+}
+
+/// A clap error in one line: its message lines before the usage, joined.
+fn one_line(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let parts: Vec<&str> = rendered
+        .lines()
+        .take_while(|line| !line.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
+        .collect();
+    format!("{} (see --help)", parts.join("; "))
+}
+
+/// Turns a panic (a bug) into one line instead of a backtrace.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("error: internal error{place}: {} (this is a bug in gatelab)", message.replace('\n', " "));
+    }));
+}
+
+fn main() -> ExitCode {
+    quiet_panics();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: print as clap would.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // A bare `gatelab`: the help is the answer (on stderr, and still a failure).
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("{}", one_line(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let output = match run(cli.command) {
+        Ok(output) => output,
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`gatelab trace ... | head`) is not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

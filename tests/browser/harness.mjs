@@ -30,7 +30,8 @@ export async function startStaticServer(dir = 'dist') {
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     throw new Error(`${root}/index.html not found: build first (npm run build)`);
   }
-  const server = http.createServer((req, res) => {
+  // Large headers allowed: tests put 100 KB texts in the query string.
+  const server = http.createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
     let rel;
     try {
       rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -104,6 +105,6 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
 export async function screenshot(page, name) {
   fs.mkdirSync('test-artifacts', { recursive: true });
   const file = path.join('test-artifacts', `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage: true });
   return file;
 }

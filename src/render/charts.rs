@@ -1,0 +1,252 @@
+//! Line charts: the cell state over time (the counter view) and the activation panel (each
+//! site's function and exact derivative, with this timestep's inputs marked on the curve).
+
+use super::theme::*;
+use crate::activation::{Activation, Activations, Site};
+use crate::trace::{Quantity, Trace};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+type Area<DB> = DrawingArea<DB, Shift>;
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Splits a series at non-finite values, so a NaN breaks the line instead of breaking the chart.
+fn finite_runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = vec![Vec::new()];
+    for (x, y) in points {
+        if y.is_finite() {
+            runs.last_mut().expect("never empty").push((x, y));
+        } else if !runs.last().expect("never empty").is_empty() {
+            runs.push(Vec::new());
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// A y range holding `lo..hi` with some headroom, at least −1..1, whole numbers when wide.
+fn padded_range(lo: f64, hi: f64) -> (f64, f64) {
+    let (lo, hi) = (lo.min(-1.0), hi.max(1.0));
+    let pad = (hi - lo) * 0.08;
+    let (lo, hi) = (lo - pad, hi + pad);
+    if hi - lo > 4.0 {
+        (lo.floor(), hi.ceil())
+    } else {
+        (lo, hi)
+    }
+}
+
+fn font(px: f64, size: f64) -> TextStyle<'static> {
+    TextStyle::from((FONT, size * px).into_font()).color(&TEXT)
+}
+
+/// Cell state of every unit over the visible window, one line per unit, the selected step
+/// marked. Shares the timeline's left and right margins so that columns line up.
+pub fn draw_cell_chart<DB: DrawingBackend>(
+    area: &Area<DB>,
+    trace: &Trace<f32>,
+    start: usize,
+    len: usize,
+    selected: Option<usize>,
+    px: f64,
+) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let hidden = trace.hidden();
+    let end = (start + len).min(trace.steps());
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for t in start..end {
+        for &v in trace.at(Quantity::Cell, t) {
+            if v.is_finite() {
+                lo = lo.min(v as f64);
+                hi = hi.max(v as f64);
+            }
+        }
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (-1.0, 1.0);
+    }
+    let (y0, y1) = padded_range(lo, hi);
+    let d = |v: f64| (v * px).round() as u32;
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(d(26.0))
+        .margin_right(d(RIGHT))
+        .y_label_area_size(d(LEFT))
+        .x_label_area_size(d(26.0))
+        .build_cartesian_2d(start as f64..(start + len.max(1)) as f64, y0..y1)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID.mix(0.5))
+        .bold_line_style(GRID)
+        .axis_style(FRAME)
+        .label_style(font(px, SMALL_FONT_SIZE))
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{}", x.floor()))
+        .y_label_formatter(&|y| if (y1 - y0) > 4.0 { format!("{y:.0}") } else { format!("{y:.1}") })
+        .draw()?;
+    if y0 < 0.0 && y1 > 0.0 {
+        chart.draw_series(LineSeries::new([(start as f64, 0.0), ((start + len) as f64, 0.0)], FRAME))?;
+    }
+    for u in 0..hidden {
+        let color = UNIT_COLORS[u % UNIT_COLORS.len()];
+        let points = (start..end).map(|t| (t as f64 + 0.5, trace.at(Quantity::Cell, t)[u] as f64));
+        for run in finite_runs(points) {
+            chart.draw_series(LineSeries::new(run, color.stroke_width(d(1.5).max(1))))?;
+        }
+    }
+    if let Some(t) = selected.filter(|t| (start..end).contains(t)) {
+        let x = t as f64 + 0.5;
+        chart.draw_series(LineSeries::new([(x, y0), (x, y1)], SELECTION.stroke_width(d(1.5).max(1))))?;
+        for u in 0..hidden {
+            let v = trace.at(Quantity::Cell, t)[u] as f64;
+            if v.is_finite() {
+                let color = UNIT_COLORS[u % UNIT_COLORS.len()];
+                chart.draw_series(std::iter::once(Circle::new((x, v), d(3.5), color.filled())))?;
+            }
+        }
+    }
+    let title = font(px, FONT_SIZE + 1.0).pos(Pos::new(HPos::Left, VPos::Top));
+    area.draw_text("cell state c over time", &title, (d(8.0) as i32, d(6.0) as i32))?;
+    let key = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
+    let shown = hidden.min(6);
+    let mut x = d(LEFT + 160.0) as i32;
+    for u in 0..shown {
+        let color = UNIT_COLORS[u % UNIT_COLORS.len()];
+        area.draw(&Rectangle::new([(x, d(9.0) as i32), (x + d(14.0) as i32, d(11.0) as i32)], color.filled()))?;
+        area.draw_text(&format!("unit {u}"), &key, (x + d(18.0) as i32, d(5.0) as i32))?;
+        x += d(64.0) as i32;
+    }
+    if hidden > shown {
+        area.draw_text(&format!("+{} more units", hidden - shown), &key, (x, d(5.0) as i32))?;
+    }
+    Ok(())
+}
+
+/// The x span an activation plot covers: at least −6..6, widened to show every marked input.
+fn x_span(inputs: &[f32]) -> (f64, f64) {
+    let mut lo: f64 = -6.0;
+    let mut hi: f64 = 6.0;
+    for &z in inputs.iter().filter(|z| z.is_finite()) {
+        lo = lo.min(z as f64 * 1.1 - 0.5);
+        hi = hi.max(z as f64 * 1.1 + 0.5);
+    }
+    (lo.max(-60.0), hi.min(60.0))
+}
+
+/// Samples the function and its derivative over the span; returns (curve, derivative, y range).
+fn sample(act: Activation, (x0, x1): (f64, f64)) -> (Vec<(f64, f64)>, Vec<(f64, f64)>, (f64, f64)) {
+    let n = 240;
+    let xs = (0..=n).map(|k| x0 + (x1 - x0) * k as f64 / n as f64);
+    let curve: Vec<(f64, f64)> = xs.clone().map(|x| (x, act.apply(x))).collect();
+    let slope: Vec<(f64, f64)> = xs.map(|x| (x, act.derivative(x))).collect();
+    let (mut lo, mut hi) = (-0.1f64, 1.1f64);
+    for &(_, y) in curve.iter().chain(&slope) {
+        lo = lo.min(y);
+        hi = hi.max(y);
+    }
+    let pad = (hi - lo) * 0.06;
+    (curve, slope, (lo - pad, hi + pad))
+}
+
+/// Which trace quantity feeds each site's activation.
+pub fn site_input(site: Site) -> Quantity {
+    match site {
+        Site::Forget => Quantity::PreForget,
+        Site::Input => Quantity::PreInput,
+        Site::Output => Quantity::PreOutput,
+        Site::Candidate => Quantity::PreCandidate,
+        Site::CellOutput => Quantity::Cell,
+    }
+}
+
+/// Five small charts, one per site: the activation (solid), its derivative (thin), and the
+/// selected timestep's inputs as dots on the curve, so saturation is visible at a glance.
+pub fn draw_activation_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    acts: &Activations,
+    trace: &Trace<f32>,
+    selected: Option<usize>,
+    px: f64,
+) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let d = |v: f64| (v * px).round() as u32;
+    let panels = area.split_evenly((1, Site::ALL.len()));
+    for (panel, site) in panels.iter().zip(Site::ALL) {
+        let act = acts.get(site);
+        let inputs: &[f32] = match selected.filter(|&t| t < trace.steps()) {
+            Some(t) => trace.at(site_input(site), t),
+            None => &[],
+        };
+        let span = x_span(inputs);
+        let (curve, slope, (y0, y1)) = sample(act, span);
+        let mut chart = ChartBuilder::on(panel)
+            .margin(d(6.0))
+            .margin_top(d(34.0))
+            .y_label_area_size(d(30.0))
+            .x_label_area_size(d(20.0))
+            .build_cartesian_2d(span.0..span.1, y0..y1)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID.mix(0.4))
+            .bold_line_style(GRID)
+            .axis_style(FRAME)
+            .label_style(font(px, SMALL_FONT_SIZE))
+            .x_labels(5)
+            .y_labels(5)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.1}"))
+            .draw()?;
+        chart.draw_series(LineSeries::new(slope, UNIT_COLORS[1].stroke_width(d(1.2).max(1))))?;
+        chart.draw_series(LineSeries::new(curve, UNIT_COLORS[0].stroke_width(d(2.0).max(1))))?;
+        let dots = inputs
+            .iter()
+            .filter(|z| z.is_finite())
+            .map(|&z| (z as f64, act.apply(z as f64)))
+            .filter(|&(_, y)| y.is_finite() && y >= y0 && y <= y1)
+            .map(|p| Circle::new(p, d(3.5), SELECTION.filled()));
+        chart.draw_series(dots)?;
+        let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+        let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
+        let label = match site {
+            Site::CellOutput => "cell output (of c)",
+            Site::Candidate => "candidate g",
+            Site::Forget => "forget gate f",
+            Site::Input => "input gate i",
+            Site::Output => "output gate o",
+        };
+        panel.draw_text(label, &title, (d(8.0) as i32, d(3.0) as i32))?;
+        panel.draw_text(&format!("{act}  — value, — slope"), &sub, (d(8.0) as i32, d(18.0) as i32))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_values_split_lines() {
+        let points = [(0.0, 1.0), (1.0, f64::NAN), (2.0, 2.0), (3.0, 3.0), (4.0, f64::INFINITY)];
+        let runs = finite_runs(points.into_iter());
+        assert_eq!(runs, vec![vec![(0.0, 1.0)], vec![(2.0, 2.0), (3.0, 3.0)]]);
+    }
+
+    #[test]
+    fn spans_cover_the_marked_inputs() {
+        assert_eq!(x_span(&[]), (-6.0, 6.0));
+        let (lo, hi) = x_span(&[-10.0, 20.0, f32::NAN]);
+        assert!(lo < -10.0 && hi > 20.0);
+        assert_eq!(x_span(&[1e9]).1, 60.0);
+    }
+
+    #[test]
+    fn sampled_range_holds_function_and_slope() {
+        let (curve, slope, (lo, hi)) = sample(Activation::Identity, (-6.0, 6.0));
+        assert!(lo < -6.0 && hi > 6.0);
+        assert_eq!(curve.len(), slope.len());
+        let (_, _, (lo, hi)) = sample(Activation::Sigmoid, (-6.0, 6.0));
+        assert!(lo < 0.0 && hi > 1.0 && hi < 1.5);
+    }
+}

@@ -1,0 +1,189 @@
+//! Colour scales: sequential for quantities in [0, 1] (gates), diverging for signed ones, and
+//! colours of their own for NaN and the infinities so that they never pass for data.
+
+/// An RGB colour.
+pub type Rgb = [u8; 3];
+
+pub const NAN_COLOR: Rgb = [255, 0, 200];
+pub const POS_INF_COLOR: Rgb = [0, 0, 0];
+pub const NEG_INF_COLOR: Rgb = [90, 90, 90];
+
+/// Viridis at nine evenly spaced stops (from matplotlib's table).
+const VIRIDIS: [Rgb; 9] = [
+    [68, 1, 84],
+    [71, 44, 122],
+    [59, 81, 139],
+    [44, 113, 142],
+    [33, 144, 141],
+    [39, 173, 129],
+    [92, 200, 99],
+    [170, 220, 50],
+    [253, 231, 37],
+];
+
+/// ColorBrewer RdBu reversed: blue for negative, near-white at zero, red for positive.
+const RED_BLUE: [Rgb; 9] = [
+    [33, 102, 172],
+    [67, 147, 195],
+    [146, 197, 222],
+    [209, 229, 240],
+    [247, 247, 247],
+    [253, 219, 199],
+    [244, 165, 130],
+    [214, 96, 77],
+    [178, 24, 43],
+];
+
+fn interpolate(stops: &[Rgb], t: f64) -> Rgb {
+    let t = t.clamp(0.0, 1.0) * (stops.len() - 1) as f64;
+    let k = (t.floor() as usize).min(stops.len() - 2);
+    let frac = t - k as f64;
+    let (a, b) = (stops[k], stops[k + 1]);
+    [0, 1, 2].map(|c| (a[c] as f64 + (b[c] as f64 - a[c] as f64) * frac).round() as u8)
+}
+
+/// How values map to colours.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scale {
+    /// lo → dark purple, hi → yellow (viridis).
+    Sequential { lo: f64, hi: f64 },
+    /// −limit → blue, 0 → white, +limit → red.
+    Diverging { limit: f64 },
+}
+
+/// A value's colour, and whether it lies outside the scale (drawn at the nearest end, marked).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Swatch {
+    pub rgb: Rgb,
+    pub clipped: bool,
+}
+
+impl Scale {
+    pub fn lo(&self) -> f64 {
+        match *self {
+            Scale::Sequential { lo, .. } => lo,
+            Scale::Diverging { limit } => -limit,
+        }
+    }
+
+    pub fn hi(&self) -> f64 {
+        match *self {
+            Scale::Sequential { hi, .. } => hi,
+            Scale::Diverging { limit } => limit,
+        }
+    }
+
+    /// The colour of a value.
+    pub fn swatch(&self, v: f32) -> Swatch {
+        let v = v as f64;
+        if v.is_nan() {
+            return Swatch { rgb: NAN_COLOR, clipped: false };
+        }
+        if v.is_infinite() {
+            let rgb = if v > 0.0 { POS_INF_COLOR } else { NEG_INF_COLOR };
+            return Swatch { rgb, clipped: false };
+        }
+        let (lo, hi) = (self.lo(), self.hi());
+        // A tolerance so that a gate at exactly 1.0000001 from rounding is not flagged.
+        let slack = (hi - lo) * 1e-6;
+        let clipped = v < lo - slack || v > hi + slack;
+        let t = (v - lo) / (hi - lo);
+        let stops = match self {
+            Scale::Sequential { .. } => &VIRIDIS,
+            Scale::Diverging { .. } => &RED_BLUE,
+        };
+        Swatch { rgb: interpolate(stops, t), clipped }
+    }
+
+    /// The scale for a quantity whose possible values are `possible` (from the activations) and
+    /// whose finite values this run are `observed`. Bounded quantities keep a fixed scale, so
+    /// colours mean the same thing from run to run; unbounded ones (a cell state, a ReLU) get
+    /// the smallest of ±1, ±2, ±5, ±10 that holds what was seen, and anything beyond ±10 is
+    /// clipped and marked.
+    pub fn for_quantity(possible: (f64, f64), observed: Option<(f64, f64)>) -> Scale {
+        let (lo, hi) = possible;
+        if lo >= 0.0 && hi <= 1.0 {
+            return Scale::Sequential { lo: 0.0, hi: 1.0 };
+        }
+        if lo >= -1.0 && hi <= 1.0 {
+            return Scale::Diverging { limit: 1.0 };
+        }
+        let extent = observed.map_or(1.0, |(a, b)| a.abs().max(b.abs()));
+        let limit = [1.0, 2.0, 5.0, 10.0].into_iter().find(|&l| extent <= l).unwrap_or(10.0);
+        if lo >= 0.0 {
+            Scale::Sequential { lo: 0.0, hi: limit }
+        } else {
+            Scale::Diverging { limit }
+        }
+    }
+}
+
+/// The product of two intervals: the range of a·b for a in `a`, b in `b`.
+pub fn product_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    let corners = [a.0 * b.0, a.0 * b.1, a.1 * b.0, a.1 * b.1];
+    // 0 × ∞ is NaN; such a corner means the product is unbounded on that side or 0, so skip it.
+    let finite_or_inf = corners.iter().copied().filter(|c| !c.is_nan());
+    let lo = finite_or_inf.clone().fold(f64::INFINITY, f64::min);
+    let hi = finite_or_inf.fold(f64::NEG_INFINITY, f64::max);
+    if corners.iter().any(|c| c.is_nan()) {
+        (lo.min(0.0), hi.max(0.0))
+    } else {
+        (lo, hi)
+    }
+}
+
+/// A CSS colour string, for plotters and the page.
+pub fn css(rgb: Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_map_ends_and_flag_clipping() {
+        let seq = Scale::Sequential { lo: 0.0, hi: 1.0 };
+        assert_eq!(seq.swatch(0.0).rgb, VIRIDIS[0]);
+        assert_eq!(seq.swatch(1.0).rgb, VIRIDIS[8]);
+        assert!(!seq.swatch(1.0).clipped);
+        assert!(seq.swatch(1.5).clipped);
+        assert_eq!(seq.swatch(1.5).rgb, VIRIDIS[8]);
+        let div = Scale::Diverging { limit: 2.0 };
+        assert_eq!(div.swatch(0.0).rgb, RED_BLUE[4]);
+        assert_eq!(div.swatch(-2.0).rgb, RED_BLUE[0]);
+        assert!(div.swatch(-2.5).clipped);
+        assert_eq!(div.swatch(f32::NAN).rgb, NAN_COLOR);
+        assert_eq!(div.swatch(f32::INFINITY).rgb, POS_INF_COLOR);
+        assert_eq!(div.swatch(f32::NEG_INFINITY).rgb, NEG_INF_COLOR);
+    }
+
+    #[test]
+    fn special_colours_are_not_on_any_scale() {
+        for k in 0..=100 {
+            let t = k as f32 / 100.0;
+            for scale in [Scale::Sequential { lo: 0.0, hi: 1.0 }, Scale::Diverging { limit: 0.5 }] {
+                let rgb = scale.swatch(t).rgb;
+                assert!(rgb != NAN_COLOR && rgb != POS_INF_COLOR && rgb != NEG_INF_COLOR);
+            }
+        }
+    }
+
+    #[test]
+    fn scale_choice_follows_the_activation_range() {
+        assert_eq!(Scale::for_quantity((0.0, 1.0), Some((0.2, 0.3))), Scale::Sequential { lo: 0.0, hi: 1.0 });
+        assert_eq!(Scale::for_quantity((-1.0, 1.0), None), Scale::Diverging { limit: 1.0 });
+        let unbounded = (f64::NEG_INFINITY, f64::INFINITY);
+        assert_eq!(Scale::for_quantity(unbounded, Some((-3.0, 4.0))), Scale::Diverging { limit: 5.0 });
+        assert_eq!(Scale::for_quantity(unbounded, Some((-300.0, 4.0))), Scale::Diverging { limit: 10.0 });
+        assert_eq!(Scale::for_quantity((0.0, f64::INFINITY), Some((0.0, 1.5))), Scale::Sequential { lo: 0.0, hi: 2.0 });
+    }
+
+    #[test]
+    fn product_of_ranges() {
+        assert_eq!(product_range((0.0, 1.0), (-1.0, 1.0)), (-1.0, 1.0));
+        assert_eq!(product_range((-1.0, 1.0), (-1.0, 1.0)), (-1.0, 1.0));
+        assert_eq!(product_range((0.0, 1.0), (0.0, f64::INFINITY)), (0.0, f64::INFINITY));
+        assert_eq!(product_range((1.0, 1.0), (0.0, 1.0)), (0.0, 1.0));
+    }
+}

@@ -1,0 +1,275 @@
+//! The timeline: one heatmap row per traced quantity (f, i, g, o, c, h), units down, timesteps
+//! across, the typed characters along the top. The frame (titles, labels, legends) is drawn
+//! through plotters; the cells are painted into a pixel buffer (see `heatmap`) and blitted into
+//! the rectangles this layout names.
+
+use super::colors::{css, Scale, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR};
+use super::heatmap::Rect;
+use super::theme::*;
+use crate::trace::Quantity;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Where everything goes, in device pixels. Pure arithmetic, so hit-testing is testable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineLayout {
+    pub width: i32,
+    pub height: i32,
+    /// Device pixels per CSS pixel.
+    pub px: f64,
+    pub start: usize,
+    pub len: usize,
+    pub hidden: usize,
+    pub rows: Vec<(Quantity, Rect)>,
+    pub legends: Vec<Rect>,
+}
+
+/// The CSS height of one heatmap row for `hidden` units.
+pub fn row_height(hidden: usize) -> f64 {
+    (hidden as f64 * 7.0).clamp(50.0, 110.0)
+}
+
+/// The CSS height the timeline canvas wants.
+pub fn timeline_height(rows: usize, hidden: usize) -> f64 {
+    AXIS_TOP + rows as f64 * (row_height(hidden) + ROW_GAP) + BOTTOM
+}
+
+/// How many timesteps fit across a canvas `css_width` wide.
+pub fn visible_steps(css_width: f64) -> usize {
+    (((css_width - LEFT - RIGHT) / MIN_COLUMN).floor() as usize).max(1)
+}
+
+impl TimelineLayout {
+    pub fn new(width: i32, px: f64, quantities: &[Quantity], hidden: usize, start: usize, len: usize) -> Self {
+        let d = |v: f64| (v * px).round() as i32;
+        let x = d(LEFT);
+        let w = (width - x - d(RIGHT)).max(1);
+        let row_h = d(row_height(hidden));
+        let mut rows = Vec::new();
+        let mut legends = Vec::new();
+        for (k, &q) in quantities.iter().enumerate() {
+            let y = d(AXIS_TOP) + k as i32 * (row_h + d(ROW_GAP));
+            rows.push((q, Rect { x, y, w, h: row_h }));
+            legends.push(Rect { x: x + w + d(10.0), y, w: d(LEGEND_BAR), h: row_h });
+        }
+        let height = d(timeline_height(quantities.len(), hidden));
+        TimelineLayout { width, height, px, start, len, hidden, rows, legends }
+    }
+
+    /// The (row, timestep, unit) under a device-pixel position, if it is on a cell.
+    pub fn locate(&self, x: f64, y: f64) -> Option<(usize, usize, usize)> {
+        let (row, (_, rect)) = self.rows.iter().enumerate().find(|(_, (_, r))| r.contains(x, y))?;
+        let k = ((x - rect.x as f64) * self.len as f64 / rect.w as f64) as usize;
+        let u = ((y - rect.y as f64) * self.hidden as f64 / rect.h as f64) as usize;
+        (k < self.len && u < self.hidden).then_some((row, self.start + k, u))
+    }
+
+    /// The timestep under a horizontal position anywhere in the plot's columns.
+    pub fn step_at(&self, x: f64) -> Option<usize> {
+        let (_, rect) = self.rows.first()?;
+        if x < rect.x as f64 || x >= (rect.x + rect.w) as f64 {
+            return None;
+        }
+        Some(self.start + ((x - rect.x as f64) * self.len as f64 / rect.w as f64) as usize)
+    }
+
+    /// The left and right pixel edges of a visible timestep's column.
+    pub fn column(&self, t: usize) -> Option<(i32, i32)> {
+        let (_, rect) = self.rows.first()?;
+        if t < self.start || t >= self.start + self.len {
+            return None;
+        }
+        let k = t - self.start;
+        let edge = |k: usize| rect.x + (k * rect.w as usize / self.len) as i32;
+        Some((edge(k), edge(k + 1)))
+    }
+
+    fn font(&self, size: f64) -> TextStyle<'static> {
+        TextStyle::from((FONT, size * self.px).into_font()).color(&TEXT)
+    }
+}
+
+/// What the frame says about one row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowInfo {
+    /// "f", "c", ...
+    pub symbol: String,
+    /// "forget gate · sigmoid"
+    pub caption: String,
+    pub scale: Scale,
+    /// "range −3.2 … 12.5, clipped beyond ±10" or "3 NaN", in the warning colour.
+    pub note: Option<String>,
+}
+
+/// A character as it is labelled on the axis: invisible ones get a visible stand-in.
+pub fn axis_label(c: char) -> String {
+    match c {
+        ' ' => "␣".into(),
+        '\n' => "↵".into(),
+        '\r' => "␍".into(),
+        '\t' => "⇥".into(),
+        c if c.is_control() => "·".into(),
+        c => c.to_string(),
+    }
+}
+
+fn format_tick(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Draws everything but the cells: background, character axis, row titles, legends, frames,
+/// timestep numbers and the key to the special colours.
+pub fn draw_frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    layout: &TimelineLayout,
+    rows: &[RowInfo],
+    chars: &[char],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = layout.px;
+    area.fill(&WHITE)?;
+    let Some((_, first)) = layout.rows.first() else { return Ok(()) };
+    let column_css = first.w as f64 / layout.len.max(1) as f64 / px;
+    let label_every = (MIN_LABELLED_COLUMN / column_css).ceil().max(1.0) as usize;
+    let char_style = TextStyle::from((MONO, FONT_SIZE * px).into_font())
+        .color(&TEXT)
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
+    let number_style = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Center, VPos::Top));
+    let last = layout.rows.last().map(|(_, r)| r.y + r.h).unwrap_or(0);
+    let number_every = ((40.0 / column_css).ceil() as usize).max(1);
+    for k in 0..layout.len {
+        let t = layout.start + k;
+        let Some((x0, x1)) = layout.column(t) else { continue };
+        let mid = (x0 + x1) / 2;
+        if t % label_every == 0 {
+            if let Some(&c) = chars.get(k) {
+                area.draw_text(&axis_label(c), &char_style, (mid, first.y - (4.0 * px) as i32))?;
+            }
+        }
+        if t % number_every == 0 {
+            area.draw_text(&t.to_string(), &number_style, (mid, last + (3.0 * px) as i32))?;
+        }
+    }
+    let title = layout.font(FONT_SIZE + 3.0).pos(Pos::new(HPos::Left, VPos::Top));
+    let caption = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
+    let warn = layout.font(SMALL_FONT_SIZE).color(&WARNING).pos(Pos::new(HPos::Left, VPos::Top));
+    let tick = layout.font(SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+    let left = (8.0 * px) as i32;
+    for ((info, (_, rect)), legend) in rows.iter().zip(&layout.rows).zip(&layout.legends) {
+        area.draw_text(&info.symbol, &title, (left, rect.y))?;
+        let line = ((SMALL_FONT_SIZE + 3.0) * px) as i32;
+        let mut y = rect.y + ((FONT_SIZE + 6.0) * px) as i32;
+        // The caption wraps at its " · " so that long activation names fit the margin.
+        for part in info.caption.split(" · ") {
+            area.draw_text(part, &caption, (left, y))?;
+            y += line;
+        }
+        if let Some(note) = &info.note {
+            for part in note.split(" · ") {
+                if y + line > rect.y + rect.h + (ROW_GAP * px) as i32 {
+                    break;
+                }
+                area.draw_text(part, &warn, (left, y))?;
+                y += line;
+            }
+        }
+        area.draw(&Rectangle::new([(rect.x - 1, rect.y - 1), (rect.x + rect.w, rect.y + rect.h)], FRAME))?;
+        area.draw(&Rectangle::new(
+            [(legend.x - 1, legend.y - 1), (legend.x + legend.w, legend.y + legend.h)],
+            FRAME,
+        ))?;
+        let tx = legend.x + legend.w + (4.0 * px) as i32;
+        let (lo, hi) = (info.scale.lo(), info.scale.hi());
+        area.draw_text(&format_tick(hi), &tick, (tx, legend.y + (4.0 * px) as i32))?;
+        area.draw_text(&format_tick((lo + hi) / 2.0), &tick, (tx, legend.y + legend.h / 2))?;
+        area.draw_text(&format_tick(lo), &tick, (tx, legend.y + legend.h - (4.0 * px) as i32))?;
+    }
+    draw_special_key(area, layout, last + ((SMALL_FONT_SIZE + 8.0) * px) as i32)
+}
+
+/// The key to colours that are not on any scale.
+fn draw_special_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    layout: &TimelineLayout,
+    y: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = layout.px;
+    let size = (10.0 * px) as i32;
+    let text = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+    let mut x = layout.rows.first().map_or(0, |(_, r)| r.x);
+    let items: [(&str, Option<[u8; 3]>); 4] = [
+        ("NaN", Some(NAN_COLOR)),
+        ("+∞", Some(POS_INF_COLOR)),
+        ("−∞", Some(NEG_INF_COLOR)),
+        ("beyond the legend's range (clipped)", None),
+    ];
+    for (label, color) in items {
+        match color {
+            Some(rgb) => {
+                let c = RGBColor(rgb[0], rgb[1], rgb[2]);
+                area.draw(&Rectangle::new([(x, y), (x + size, y + size)], c.filled()))?;
+            }
+            None => {
+                area.draw(&Rectangle::new([(x, y), (x + size, y + size)], FRAME))?;
+                area.draw(&Polygon::new(vec![(x + size / 2, y), (x + size, y), (x + size, y + size / 2)], TEXT.filled()))?;
+            }
+        }
+        area.draw_text(label, &text, (x + size + (4.0 * px) as i32, y + size / 2))?;
+        x += size + ((label.chars().count() as f64 * 6.5 + 22.0) * px) as i32;
+    }
+    Ok(())
+}
+
+/// Outlines the selected timestep's column across every row.
+pub fn draw_selection<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    layout: &TimelineLayout,
+    selected: usize,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let Some((x0, x1)) = layout.column(selected) else { return Ok(()) };
+    let width = (2.0 * layout.px).round().max(1.0) as u32;
+    let style = SELECTION.stroke_width(width);
+    for (_, rect) in &layout.rows {
+        area.draw(&Rectangle::new([(x0 - 1, rect.y - 1), (x1, rect.y + rect.h)], style))?;
+    }
+    Ok(())
+}
+
+/// The CSS colour of a scale's end, for the page's own legends.
+pub fn scale_end_color(scale: &Scale, high: bool) -> String {
+    css(scale.swatch(if high { scale.hi() } else { scale.lo() } as f32).rgb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_inverts_column_and_row() {
+        let q = [Quantity::Forget, Quantity::Cell];
+        let layout = TimelineLayout::new(1000, 2.0, &q, 4, 10, 50);
+        let (_, cells) = layout.rows[1];
+        // The centre of step 10 + 7, unit 2 in the second row.
+        let (x0, x1) = layout.column(17).unwrap();
+        let y = cells.y as f64 + cells.h as f64 * 2.5 / 4.0;
+        assert_eq!(layout.locate((x0 + x1) as f64 / 2.0, y), Some((1, 17, 2)));
+        assert_eq!(layout.step_at((x0 + x1) as f64 / 2.0), Some(17));
+        assert_eq!(layout.locate(1.0, 1.0), None);
+        assert_eq!(layout.column(9), None);
+        assert_eq!(layout.column(60), None);
+        // Columns tile the plot without gaps.
+        assert_eq!(layout.column(10).unwrap().0, cells.x);
+        assert_eq!(layout.column(59).unwrap().1, cells.x + cells.w);
+    }
+
+    #[test]
+    fn invisible_characters_get_labels() {
+        assert_eq!(axis_label(' '), "␣");
+        assert_eq!(axis_label('\n'), "↵");
+        assert_eq!(axis_label('\u{7}'), "·");
+        assert_eq!(axis_label('('), "(");
+    }
+}

@@ -1,0 +1,300 @@
+//! Plain-data views of a run, for the command line (and for the page to reuse): JSON with
+//! non-finite numbers written as the strings `"NaN"`, `"inf"` and `"-inf"` (so the output stays
+//! valid JSON however the cell blows up), and CSV with properly quoted fields.
+//!
+//! The JSON views implement `Serialize` and keep their keys in a fixed, readable order when
+//! written straight to text (`serde_json::to_string`) or handed to another serializer;
+//! `to_value` gives a `serde_json::Value` for code that wants to inspect it.
+
+use crate::activation::{Activations, Site};
+use crate::lstm::{CellStep, Gate};
+use crate::model::Model;
+use crate::trace::{Quantity, Trace};
+use crate::vocab::Vocab;
+use num_traits::Float;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+
+/// One number: a JSON number when finite, else `"NaN"`, `"inf"` or `"-inf"`. An `f32` is
+/// written with the shortest digits that read back as the same `f32`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Num<T>(pub T);
+
+impl<T: Float + Serialize> Serialize for Num<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        if v.is_nan() {
+            serializer.serialize_str("NaN")
+        } else if v.is_infinite() {
+            serializer.serialize_str(if v > T::zero() { "inf" } else { "-inf" })
+        } else {
+            v.serialize(serializer)
+        }
+    }
+}
+
+/// A slice of numbers as a JSON array of [`Num`].
+#[derive(Clone, Copy, Debug)]
+pub struct Nums<'a, T>(pub &'a [T]);
+
+impl<T: Float + Serialize> Serialize for Nums<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for &v in self.0 {
+            seq.serialize_element(&Num(v))?;
+        }
+        seq.end()
+    }
+}
+
+/// The activation of each site, site name → activation name, in `Site::ALL` order.
+#[derive(Clone, Copy, Debug)]
+pub struct ActivationNames<'a>(pub &'a Activations);
+
+impl Serialize for ActivationNames<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(Site::ALL.len()))?;
+        for site in Site::ALL {
+            map.serialize_entry(site.name(), &self.0.get(site).name())?;
+        }
+        map.end()
+    }
+}
+
+/// A whole run: what the model is, under which activations, and every traced quantity at every
+/// step.
+///
+/// ```json
+/// {"model": "counter", "activations": {"forget": "sigmoid", ...}, "parameters": 20,
+///  "hidden_size": 1, "input_size": 2, "vocab": ["(", ")"], "nonfinite": 0,
+///  "steps": [{"t": 0, "char": "(", "symbol": 0, "other": false, "z_i": [10.0], ..., "h": [0.76]}, ...]}
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct TraceReport<'a, T> {
+    /// The model's name.
+    pub model: &'a str,
+    pub vocab: &'a Vocab,
+    pub acts: &'a Activations,
+    pub parameters: usize,
+    /// The text that was run: step `t` shows its `t`-th character (`null` past its end).
+    pub text: &'a str,
+    pub trace: &'a Trace<T>,
+}
+
+impl<'a> TraceReport<'a, f32> {
+    /// The report of `model` run over `text` under `acts` (the run is already in `trace`).
+    pub fn new(model: &'a Model, acts: &'a Activations, text: &'a str, trace: &'a Trace<f32>) -> Self {
+        TraceReport {
+            model: &model.name,
+            vocab: &model.vocab,
+            acts,
+            parameters: model.parameter_count(acts),
+            text,
+            trace,
+        }
+    }
+}
+
+impl<T: Float + Serialize> TraceReport<'_, T> {
+    /// The report as a `serde_json::Value` (its objects' keys then come out sorted).
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).expect("a trace report has string keys only")
+    }
+}
+
+impl<T: Float + Serialize> Serialize for TraceReport<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let vocab: Vec<String> = self.vocab.chars().iter().map(|c| c.to_string()).collect();
+        let mut map = serializer.serialize_map(Some(8))?;
+        map.serialize_entry("model", self.model)?;
+        map.serialize_entry("activations", &ActivationNames(self.acts))?;
+        map.serialize_entry("parameters", &self.parameters)?;
+        map.serialize_entry("hidden_size", &self.trace.hidden())?;
+        map.serialize_entry("input_size", &self.vocab.len())?;
+        map.serialize_entry("vocab", &vocab)?;
+        map.serialize_entry("nonfinite", &self.trace.nonfinite_total())?;
+        map.serialize_entry("steps", &Steps { trace: self.trace, text: self.text })?;
+        map.end()
+    }
+}
+
+/// Every step of a trace as a JSON array.
+struct Steps<'a, T> {
+    trace: &'a Trace<T>,
+    text: &'a str,
+}
+
+impl<T: Float + Serialize> Serialize for Steps<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.trace.steps()))?;
+        let mut chars = self.text.chars();
+        for t in 0..self.trace.steps() {
+            seq.serialize_element(&Step { trace: self.trace, t, ch: chars.next() })?;
+        }
+        seq.end()
+    }
+}
+
+struct Step<'a, T> {
+    trace: &'a Trace<T>,
+    t: usize,
+    ch: Option<char>,
+}
+
+impl<T: Float + Serialize> Serialize for Step<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let symbol = self.trace.symbols()[self.t];
+        let mut map = serializer.serialize_map(Some(4 + Quantity::ALL.len()))?;
+        map.serialize_entry("t", &self.t)?;
+        map.serialize_entry("char", &self.ch.map(String::from))?;
+        map.serialize_entry("symbol", &symbol)?;
+        map.serialize_entry("other", &symbol.is_none())?;
+        for q in Quantity::ALL {
+            map.serialize_entry(q.name(), &Nums(self.trace.at(q, self.t)))?;
+        }
+        map.end()
+    }
+}
+
+/// The one-step calculator's result: the activations used, then f, i, g, o, kept (f ⊙ c_prev),
+/// written (i ⊙ g), c, cell_out and h, one number per unit each.
+#[derive(Clone, Copy, Debug)]
+pub struct CellReport<'a> {
+    pub acts: &'a Activations,
+    pub step: &'a CellStep,
+}
+
+impl CellReport<'_> {
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).expect("a cell report has string keys only")
+    }
+}
+
+impl Serialize for CellReport<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s = self.step;
+        let mut map = serializer.serialize_map(Some(10))?;
+        map.serialize_entry("activations", &ActivationNames(self.acts))?;
+        for (name, values) in [
+            ("f", &s.f),
+            ("i", &s.i),
+            ("g", &s.g),
+            ("o", &s.o),
+            ("kept", &s.kept),
+            ("written", &s.written),
+            ("c", &s.c),
+            ("cell_out", &s.cell_out),
+            ("h", &s.h),
+        ] {
+            map.serialize_entry(name, &Nums(values))?;
+        }
+        map.end()
+    }
+}
+
+/// One CSV field, quoted when it has to be (RFC 4180): a comma, a double quote, CR or LF, or
+/// leading or trailing whitespace (which some readers would trim). Quotes inside are doubled.
+pub fn csv_field(text: &str) -> Cow<'_, str> {
+    let needs_quotes = text.contains([',', '"', '\r', '\n'])
+        || text.starts_with(char::is_whitespace)
+        || text.ends_with(char::is_whitespace);
+    if needs_quotes {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A number as CSV text: the shortest digits that read back as the same value (`1.0`, `0.25`,
+/// `1e-30`), or `NaN`, `inf`, `-inf`.
+fn csv_number<T: Float + fmt::Debug>(out: &mut String, v: T) {
+    if v.is_nan() {
+        out.push_str("NaN");
+    } else if v.is_infinite() {
+        out.push_str(if v > T::zero() { "inf" } else { "-inf" });
+    } else {
+        let _ = write!(out, "{v:?}");
+    }
+}
+
+/// The CSV header: `t,char,symbol,unit,z_i,...,h`.
+pub fn csv_header() -> String {
+    let names: Vec<&str> = Quantity::ALL.iter().map(|q| q.name()).collect();
+    format!("t,char,symbol,unit,{}", names.join(","))
+}
+
+/// A trace as CSV: the header, then one row per (timestep, unit), each with every quantity.
+/// `symbol` is empty for "other"; `char` is step `t`'s character of `text` (empty past its end).
+/// Lines end with `\n`.
+pub fn trace_csv<T: Float + fmt::Debug>(trace: &Trace<T>, text: &str) -> String {
+    let mut out = String::with_capacity(64 + trace.steps() * trace.hidden() * 16 * Quantity::ALL.len());
+    out.push_str(&csv_header());
+    out.push('\n');
+    let mut chars = text.chars();
+    let mut buf = [0u8; 4];
+    for t in 0..trace.steps() {
+        let ch = chars.next().map(|c| csv_field(c.encode_utf8(&mut buf)).into_owned()).unwrap_or_default();
+        let symbol = trace.symbols()[t].map(|s| s.to_string()).unwrap_or_default();
+        for u in 0..trace.hidden() {
+            let _ = write!(out, "{t},{ch},{symbol},{u}");
+            for q in Quantity::ALL {
+                out.push(',');
+                csv_number(&mut out, trace.at(q, t)[u]);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The parameter count with its working: `"15 = 3 blocks × 1 × (2 + 1 + 2)"`, that is
+/// live gate blocks × H × (I + H + 2). A gate set to "none" is a constant, so its block (its
+/// rows of W_ih and W_hh and of both biases) no longer counts.
+pub fn parameter_formula(input_size: usize, hidden_size: usize, acts: &Activations) -> String {
+    let blocks = Gate::ALL.iter().filter(|g| !g.activation(acts).is_removed()).count();
+    let count = blocks * hidden_size * (input_size + hidden_size + 2);
+    let plural = if blocks == 1 { "block" } else { "blocks" };
+    format!("{count} = {blocks} {plural} × {hidden_size} × ({input_size} + {hidden_size} + 2)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activation::Activation;
+    use crate::lstm::parameter_count;
+
+    #[test]
+    fn non_finite_numbers_become_strings() {
+        let text = serde_json::to_string(&Nums(&[1.5f32, f32::NAN, f32::INFINITY, f32::NEG_INFINITY])).unwrap();
+        assert_eq!(text, r#"[1.5,"NaN","inf","-inf"]"#);
+        // f32 values keep their short form.
+        assert_eq!(serde_json::to_string(&Num(0.1f32)).unwrap(), "0.1");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("a"), "a");
+        assert_eq!(csv_field(","), "\",\"");
+        assert_eq!(csv_field("\""), "\"\"\"\"");
+        assert_eq!(csv_field("\n"), "\"\n\"");
+        assert_eq!(csv_field("\r"), "\"\r\"");
+        assert_eq!(csv_field(" "), "\" \"");
+    }
+
+    #[test]
+    fn formula_matches_the_count() {
+        let mut acts = Activations::default();
+        assert_eq!(parameter_formula(2, 1, &acts), "20 = 4 blocks × 1 × (2 + 1 + 2)");
+        acts.input = Activation::None;
+        assert_eq!(parameter_formula(2, 1, &acts), "15 = 3 blocks × 1 × (2 + 1 + 2)");
+        for gate in [Activation::None, Activation::Sigmoid] {
+            let acts = Activations::with_gates(gate);
+            let formula = parameter_formula(95, 8, &acts);
+            let count: usize = formula.split(' ').next().unwrap().parse().unwrap();
+            assert_eq!(count, parameter_count(95, 8, &acts));
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The only module that knows about the browser: a handle JS holds, with thin methods over
+//! [`Lab`] and the renderers. Small things cross the boundary (settings, one timestep's
+//! numbers); the trace stays in Rust and is drawn from here.
+
+use crate::activation::{Activation, Site, NAMED};
+use crate::lab::{Lab, TIMELINE_ROWS};
+use crate::presets::Preset;
+use crate::pytorch;
+use crate::render::{charts, heatmap, timeline};
+use crate::trace::Quantity;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::Clamped;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Keeps the message of a panic, so the page can show it after the call fails.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(message));
+    }));
+}
+
+/// The message of the last panic, once (None if there was none).
+#[wasm_bindgen]
+pub fn take_panic_message() -> Option<String> {
+    LAST_PANIC.with(|p| p.borrow_mut().take())
+}
+
+/// The activation names the controls offer (the morph is `morph:T`).
+#[wasm_bindgen]
+pub fn activation_names() -> Vec<String> {
+    NAMED.iter().map(|a| a.name()).collect()
+}
+
+/// How many timesteps fit across a timeline `css_width` CSS pixels wide.
+#[wasm_bindgen]
+pub fn visible_steps(css_width: f64) -> usize {
+    timeline::visible_steps(css_width)
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn draw_error<E: std::fmt::Debug>(e: E) -> JsError {
+    JsError::new(&format!("drawing failed: {e:?}"))
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        .ok_or_else(|| JsError::new("this browser gave no 2D canvas"))
+}
+
+fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsError> {
+    CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| JsError::new("canvas unavailable"))
+}
+
+/// Maps a pixel of the last drawn timeline back to (row, timestep, unit).
+#[wasm_bindgen]
+pub struct TimelineView {
+    layout: timeline::TimelineLayout,
+}
+
+#[wasm_bindgen]
+impl TimelineView {
+    /// `[row, timestep, unit]` under device pixel (x, y), or undefined off the cells.
+    pub fn locate(&self, x: f64, y: f64) -> Option<Vec<u32>> {
+        self.layout.locate(x, y).map(|(r, t, u)| vec![r as u32, t as u32, u as u32])
+    }
+
+    /// The timestep whose column holds device x, anywhere down the canvas.
+    pub fn step_at(&self, x: f64) -> Option<usize> {
+        self.layout.step_at(x)
+    }
+
+    /// The quantity name of a row.
+    pub fn row_name(&self, row: usize) -> Option<String> {
+        self.layout.rows.get(row).map(|(q, _)| q.name().to_string())
+    }
+}
+
+/// The handle the page holds: one model, its activations, the text and everything drawn.
+#[wasm_bindgen]
+pub struct GateLab {
+    lab: Lab,
+    pixels: Vec<u8>,
+}
+
+impl Default for GateLab {
+    fn default() -> Self {
+        GateLab { lab: Lab::default(), pixels: Vec::new() }
+    }
+}
+
+#[wasm_bindgen]
+impl GateLab {
+    /// Starts on the counter preset with the standard activations.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> GateLab {
+        GateLab::default()
+    }
+
+    /// Switches to a preset by name: counter, latch or random (with hidden size and seed).
+    pub fn use_preset(&mut self, name: &str, hidden: usize, seed: f64) -> Result<(), JsError> {
+        let seed = if seed.is_finite() && seed >= 0.0 { seed as u64 } else { 0 };
+        let preset = Preset::from_name(name, hidden, seed)
+            .ok_or_else(|| JsError::new(&format!("unknown preset {name:?}: expected counter, latch or random")))?;
+        self.lab.set_model(preset.build());
+        Ok(())
+    }
+
+    /// Loads PyTorch JSON weights; on error the current model stays and the message says why.
+    pub fn load_weights(&mut self, json: &str, name: &str) -> Result<(), JsError> {
+        let model = pytorch::load(json, name).map_err(|e| JsError::new(&e.to_string()))?;
+        self.lab.set_model(model);
+        Ok(())
+    }
+
+    /// The current model as PyTorch JSON.
+    pub fn export_weights(&self) -> String {
+        pytorch::export(self.lab.model()).to_string()
+    }
+
+    /// Sets one site's activation by name (`tanh`, `none`, `morph:0.3`, ...).
+    pub fn set_activation(&mut self, site: &str, name: &str) -> Result<(), JsError> {
+        let site = Site::from_name(site).ok_or_else(|| JsError::new(&format!("unknown site {site:?}")))?;
+        let activation: Activation = name.parse().map_err(|e: crate::activation::UnknownActivation| JsError::new(&e.to_string()))?;
+        self.lab.set_activation(site, activation);
+        Ok(())
+    }
+
+    pub fn set_text(&mut self, text: &str) {
+        self.lab.set_text(text);
+    }
+
+    /// Counts, ranges, saturation and parameters of the current run.
+    pub fn summary(&self) -> Result<JsValue, JsError> {
+        to_js(&self.lab.summary())
+    }
+
+    /// Every traced value at timestep `t`, per unit.
+    pub fn step(&self, t: usize) -> Result<JsValue, JsError> {
+        to_js(&self.lab.step_detail(t))
+    }
+
+    /// A copy of one quantity's whole buffer (timestep-major), for tests and export.
+    pub fn values(&self, quantity: &str) -> Result<Vec<f32>, JsError> {
+        let q = Quantity::from_name(quantity).ok_or_else(|| JsError::new(&format!("unknown quantity {quantity:?}")))?;
+        Ok(self.lab.trace().values(q).to_vec())
+    }
+
+    /// The one-step calculator under the current activations.
+    pub fn calculate(&self, c_prev: &str, f: &str, i: &str, g: &str, o: &str) -> Result<JsValue, JsError> {
+        let step = self.lab.calculate(c_prev, f, i, g, o).map_err(|e| JsError::new(&e))?;
+        let fields = [
+            ("f", &step.f),
+            ("i", &step.i),
+            ("g", &step.g),
+            ("o", &step.o),
+            ("kept", &step.kept),
+            ("written", &step.written),
+            ("c", &step.c),
+            ("cell_out", &step.cell_out),
+            ("h", &step.h),
+        ];
+        let map: std::collections::BTreeMap<&str, &Vec<f64>> = fields.into_iter().collect();
+        to_js(&map)
+    }
+
+    /// The CSS height the timeline wants for the current hidden size.
+    pub fn timeline_height(&self) -> f64 {
+        timeline::timeline_height(TIMELINE_ROWS.len(), self.lab.trace().hidden().max(1))
+    }
+
+    /// Draws the six heatmaps for steps `start .. start + len` with `selected` outlined.
+    /// `px` is the device pixel ratio; the canvas is already sized in device pixels.
+    pub fn draw_timeline(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        start: usize,
+        len: usize,
+        selected: usize,
+        px: f64,
+    ) -> Result<TimelineView, JsError> {
+        let trace = self.lab.trace();
+        let hidden = trace.hidden().max(1);
+        let start = start.min(trace.steps());
+        let len = len.min(trace.steps() - start);
+        let layout = timeline::TimelineLayout::new(canvas.width() as i32, px, &TIMELINE_ROWS, hidden, start, len.max(1));
+        let rows = self.lab.row_infos();
+        let chars = &self.lab.chars()[start..start + len];
+        let area = backend(canvas)?.into_drawing_area();
+        timeline::draw_frame(&area, &layout, &rows, chars).map_err(draw_error)?;
+        let ctx = context(canvas)?;
+        for ((&(q, rect), legend), info) in layout.rows.iter().zip(&layout.legends).zip(&rows) {
+            if len > 0 {
+                let (w, h) = (rect.w as usize, rect.h as usize);
+                heatmap::paint_cells(&mut self.pixels, w, h, trace.values(q), trace.hidden(), start, len, &info.scale);
+                self.blit(&ctx, rect.x, rect.y, w, h)?;
+            }
+            heatmap::paint_legend(&mut self.pixels, legend.w as usize, legend.h as usize, &info.scale);
+            self.blit(&ctx, legend.x, legend.y, legend.w as usize, legend.h as usize)?;
+        }
+        if len > 0 {
+            timeline::draw_selection(&area, &layout, selected).map_err(draw_error)?;
+        }
+        area.present().map_err(draw_error)?;
+        Ok(TimelineView { layout })
+    }
+
+    fn blit(&self, ctx: &CanvasRenderingContext2d, x: i32, y: i32, w: usize, h: usize) -> Result<(), JsError> {
+        if w == 0 || h == 0 {
+            return Ok(());
+        }
+        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.pixels[..w * h * 4]), w as u32, h as u32)
+            .map_err(|_| JsError::new("could not make an image"))?;
+        ctx.put_image_data(&image, x as f64, y as f64).map_err(|_| JsError::new("could not draw an image"))
+    }
+
+    /// The cell state of every unit over the same window as the timeline.
+    pub fn draw_cell_chart(&self, canvas: &HtmlCanvasElement, start: usize, len: usize, selected: usize, px: f64) -> Result<(), JsError> {
+        let area = backend(canvas)?.into_drawing_area();
+        charts::draw_cell_chart(&area, self.lab.trace(), start, len, Some(selected), px).map_err(draw_error)?;
+        area.present().map_err(draw_error)
+    }
+
+    /// Each site's activation and derivative with timestep `selected`'s inputs marked.
+    pub fn draw_activations(&self, canvas: &HtmlCanvasElement, selected: usize, px: f64) -> Result<(), JsError> {
+        let area = backend(canvas)?.into_drawing_area();
+        charts::draw_activation_panel(&area, self.lab.activations(), self.lab.trace(), Some(selected), px)
+            .map_err(draw_error)?;
+        area.present().map_err(draw_error)
+    }
+
+    /// Panics on purpose, so the page's recovery from a crash can be tested.
+    pub fn crash(&self) {
+        panic!("deliberate crash requested by the page's test hook");
+    }
+}

@@ -1,0 +1,247 @@
+// The page end to end in Chromium: typing, swapping, morphing, selecting, links, bad input.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStaticServer, launchBrowser, openPage, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startStaticServer(process.env.GATELAB_DIST ?? 'dist');
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const canvasImage = (page, id) => page.evaluate((id) => document.getElementById(id).toDataURL(), id);
+const state = (page) => page.evaluate(() => window.__gatelab.state());
+const summary = (page) => page.evaluate(() => window.__gatelab.summary());
+const values = (page, q) => page.evaluate((q) => window.__gatelab.values(q), q);
+const notices = (page) => page.evaluate(() => window.__gatelab.notices());
+/** Waits for the next animation frame, after which scheduled redraws have run. */
+const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+
+/** Running bracket depth, worked out in the test, independent of the model. */
+function depths(text) {
+  let d = 0;
+  return [...text].map((c) => (d += c === '(' ? 1 : c === ')' ? -1 : 0));
+}
+
+test('typing re-runs the counter: the cell state is the bracket depth', async () => {
+  const page = await openPage(browser, server.url);
+  const before = await canvasImage(page, 'timeline');
+  const text = '((a)(b(c)))(';
+  await page.fill('#text', text);
+  await settle(page);
+  const c = await values(page, 'c');
+  const expected = depths(text);
+  assert.equal(c.length, expected.length);
+  c.forEach((v, k) => assert.ok(Math.abs(v - expected[k]) < 1e-3, `step ${k}: c = ${v}, depth ${expected[k]}`));
+  assert.notEqual(await canvasImage(page, 'timeline'), before, 'the timeline was redrawn');
+  assert.equal((await state(page)).text, text);
+  assert.match(page.url(), /text=/);
+  await screenshot(page, 'counter');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('removing the input gate: every symbol moves the memory, 4 blocks become 3', async () => {
+  const page = await openPage(browser, server.url + '?preset=counter&text=' + encodeURIComponent('(x'));
+  assert.equal(await page.textContent('#param-count'), '20');
+  const chart = await canvasImage(page, 'cell-chart');
+  await page.selectOption('#act-input', 'none');
+  await settle(page);
+  assert.equal(await page.textContent('#param-count'), '15');
+  const c = await values(page, 'c');
+  // With i = 1, the 'x' writes g = tanh(1) = 0.7616 on top of the depth 1.
+  assert.ok(Math.abs(c[1] - (1 + Math.tanh(1))) < 1e-3, `c = ${c}`);
+  assert.notEqual(await canvasImage(page, 'cell-chart'), chart);
+  assert.match(page.url(), /input=none/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the morph slider slides a gate from sigmoid to tanh with the same weights', async () => {
+  const page = await openPage(browser, server.url + '?preset=random&hidden=4&seed=3&text=hello');
+  const sigmoid = await values(page, 'f');
+  const panel = await canvasImage(page, 'activation-panel');
+  await page.fill('#morph-forget', '1');
+  await settle(page);
+  assert.equal((await state(page)).acts.forget, 'morph:1');
+  const tanhMorph = await values(page, 'f');
+  await page.selectOption('#act-forget', 'tanh');
+  await settle(page);
+  const tanh = await values(page, 'f');
+  tanhMorph.forEach((v, k) => assert.ok(Math.abs(v - tanh[k]) < 1e-5, `morph:1 ${v} vs tanh ${tanh[k]}`));
+  assert.ok(sigmoid.some((v, k) => Math.abs(v - tanh[k]) > 0.01), 'the gate values changed');
+  await page.fill('#morph-forget', '0.5');
+  await settle(page);
+  assert.equal((await state(page)).acts.forget, 'morph:0.5');
+  assert.notEqual(await canvasImage(page, 'activation-panel'), panel);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('clicking a column and the keyboard select a timestep', async () => {
+  const page = await openPage(browser, server.url + '?text=' + encodeURIComponent('(()(()))'));
+  const box = await page.locator('#timeline').boundingBox();
+  // Column 3's centre, from the layout the page itself reports.
+  const { len } = await page.evaluate(() => window.__gatelab.window());
+  assert.equal(len, 8);
+  const left = 132; const right = 96;
+  const x = left + (box.width - left - right) * (3.5 / len);
+  await page.mouse.click(box.x + x, box.y + 100);
+  await settle(page);
+  assert.equal((await state(page)).t, 3);
+  assert.match(await page.textContent('#inspector-title'), /step 3/);
+  await page.focus('#timeline');
+  await page.keyboard.press('ArrowRight');
+  await settle(page);
+  assert.equal((await state(page)).t, 4);
+  await page.keyboard.press('End');
+  await settle(page);
+  assert.equal((await state(page)).t, 7);
+  await page.keyboard.press('Home');
+  await settle(page);
+  assert.equal((await state(page)).t, 0);
+  // The inspector shows the arithmetic with numbers: c = f × c_prev + i × g = ...
+  assert.match(await page.textContent('.formula-c'), /×.*\+.*×.*=/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a link restores the exact view', async () => {
+  const query = '?preset=random&hidden=5&seed=9&forget=hard_sigmoid&candidate=morph%3A0.25&cell_output=relu&text=abc%20def&t=4';
+  const page = await openPage(browser, server.url + query);
+  const s = await state(page);
+  assert.equal(s.preset, 'random');
+  assert.equal(s.hidden, 5);
+  assert.equal(s.seed, 9);
+  assert.equal(s.acts.forget, 'hard_sigmoid');
+  assert.equal(s.acts.candidate, 'morph:0.25');
+  assert.equal(s.acts.cell_output, 'relu');
+  assert.equal(s.text, 'abc def');
+  assert.equal(s.t, 4);
+  assert.equal(await page.inputValue('#act-forget'), 'hard_sigmoid');
+  assert.equal(await page.inputValue('#act-candidate'), 'morph');
+  assert.equal(await page.inputValue('#morph-candidate'), '0.25');
+  assert.equal(await page.inputValue('#text'), 'abc def');
+  assert.equal((await summary(page)).hidden, 5);
+  assert.deepEqual(await notices(page), []);
+  // The page writes the same state back into its own URL.
+  const again = await openPage(browser, page.url());
+  assert.deepEqual(await state(again), s);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+  await again.close();
+});
+
+test('a hostile link falls back to defaults with notices and never becomes HTML', async () => {
+  const evil = '<img src=x onerror="window.__pwned=1">';
+  const query = `?preset=evil&forget=swish&hidden=NaN&seed=1e99&t=-5&text=${encodeURIComponent(evil)}&junk=%E0%A4%A`;
+  const page = await openPage(browser, server.url + query);
+  const shown = await notices(page);
+  for (const word of ['preset', 'swish', 'hidden', 'seed', 'Timestep', 'percent-encoding']) {
+    assert.ok(shown.some((n) => n.includes(word)), `a notice mentions ${word}: ${JSON.stringify(shown)}`);
+  }
+  const s = await state(page);
+  assert.equal(s.preset, 'counter');
+  assert.equal(s.acts.forget, 'sigmoid');
+  assert.equal(s.text, evil);
+  assert.equal(await page.inputValue('#text'), evil);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('img').count(), 0);
+  assert.equal((await summary(page)).steps, [...evil].length);
+  await screenshot(page, 'hostile-link');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a 100,000-character text is kept, traced up to the cap, and the page answers', async () => {
+  const text = '(x)'.repeat(33334).slice(0, 100000);
+  const page = await openPage(browser, server.url + '?text=' + encodeURIComponent(text));
+  const s = await summary(page);
+  assert.equal(s.total_chars, 100000);
+  assert.equal(s.steps, s.max_steps);
+  assert.ok(s.truncated);
+  assert.match(await page.textContent('#text-note'), /first 2,000 of 100,000/);
+  assert.equal((await page.inputValue('#text')).length, 100000);
+  await page.selectOption('#act-candidate', 'sigmoid');
+  await settle(page);
+  assert.equal((await state(page)).acts.candidate, 'sigmoid');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('weights files: a bad one is refused with a message, a good one loads', async () => {
+  const page = await openPage(browser, server.url + '?text=ab');
+  await page.setInputFiles('#weights-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"weight_ih_l0": [[1, 2], [3]]}') });
+  await settle(page);
+  const shown = await notices(page);
+  assert.ok(shown.some((n) => n.includes('broken.json') && n.includes('weight_ih_l0[1]')), JSON.stringify(shown));
+  assert.equal((await summary(page)).model, 'counter');
+  // H = 1, I = 2 (vocab a, b): every weight 0.5, biases 0.
+  const rows = (n, cols) => Array.from({ length: n }, () => Array(cols).fill(0.5));
+  const weights = { weight_ih_l0: rows(4, 2), weight_hh_l0: rows(4, 1), bias_ih_l0: [0, 0, 0, 0], bias_hh_l0: [0, 0, 0, 0], vocab: ['a', 'b'] };
+  await page.setInputFiles('#weights-file', { name: 'tiny.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(weights)) });
+  await settle(page);
+  const s = await summary(page);
+  assert.equal(s.model, 'tiny.json');
+  assert.equal(s.parameters, 4 * 1 * (2 + 1 + 2));
+  // Step 0 by hand: z = 0.5 for every gate; i = f = o = σ(0.5) = 0.622459, g = tanh(0.5) = 0.462117,
+  // c = i·g = 0.287651.
+  const c = await values(page, 'c');
+  assert.ok(Math.abs(c[0] - 0.287651) < 1e-5, `c0 = ${c[0]}`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a Rust panic is shown and the model comes back with the same settings', async () => {
+  const page = await openPage(browser, server.url + '?preset=latch&forget=tanh&text=S..R');
+  const before = await values(page, 'c');
+  const result = await page.evaluate(() => window.__gatelab.crash());
+  assert.equal(result.crashed, true);
+  assert.match(result.message, /deliberate crash/);
+  await settle(page);
+  assert.ok((await notices(page)).some((n) => n.includes('The model crashed')));
+  assert.deepEqual(await values(page, 'c'), before);
+  await page.fill('#text', 'S.R.S');
+  await settle(page);
+  assert.equal((await summary(page)).steps, 5);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the calculator reproduces the thread\'s worked example', async () => {
+  const page = await openPage(browser, server.url);
+  const row = (key) => page.textContent(`.calc-result tr[data-row=${key}] td`);
+  assert.equal(await row('f'), '[2.06e−9, 3.06e−7, 1.000, 1.000]');
+  assert.equal(await row('kept'), '[−1.44e−9, −3.36e−8, −0.070, 1.060]');
+  await page.click('#calc-example-output');
+  const numbers = async (key) => (await row(key)).slice(1, -1).split(', ').map((s) => Number(s.replaceAll('−', '-')));
+  // H₃ = o ⊙ tanh(C₃) = [0, 1, 0, 1] ⊙ tanh([-35, -48, -35, 12]) = [0, -1, 0, 1] (to 1e-8).
+  (await numbers('h')).forEach((v, k) => assert.ok(Math.abs(v - [0, -1, 0, 1][k]) < 1e-8, `h = ${v}`));
+  await page.selectOption('#act-cell_output', 'sigmoid');
+  await settle(page);
+  // With a sigmoid on the cell output: σ(-48) ≈ 1.4e-21, σ(12) ≈ 0.99999, so H₃ ≈ [0, 0, 0, 1].
+  (await numbers('h')).forEach((v, k) => assert.ok(Math.abs(v - [0, 0, 0, 1][k]) < 1e-4, `h = ${v}`));
+  await page.fill('#calc-f', '1, two, 3, 4');
+  assert.match(await page.textContent('.calc-error'), /"two" is not a finite number/);
+  await page.fill('#calc-f', '1, 2');
+  assert.match(await page.textContent('.calc-error'), /same, non-zero length/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('experiment: a sigmoid candidate can only count up', async () => {
+  const page = await openPage(browser, server.url);
+  await page.click('text=Candidate → sigmoid');
+  await page.fill('#text', '((()))()');
+  await settle(page);
+  const c = await values(page, 'c');
+  for (let k = 1; k < c.length; k++) assert.ok(c[k] >= c[k - 1] - 1e-3, `c fell at ${k}: ${c}`);
+  assert.match(await page.textContent('#experiment-note'), /only go up/);
+  await screenshot(page, 'candidate-sigmoid');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

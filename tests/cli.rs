@@ -1,0 +1,385 @@
+//! The `gatelab` binary, run as a user would.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn gatelab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gatelab")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 errors")
+}
+
+/// Runs and expects success, returning stdout.
+fn ok(args: &[&str]) -> String {
+    let output = gatelab(args);
+    assert!(output.status.success(), "{args:?} failed: {}", stderr(&output));
+    stdout(&output)
+}
+
+/// Runs and expects a failure with one clean line on stderr, returning that line.
+fn fails(args: &[&str]) -> String {
+    let output = gatelab(args);
+    assert!(!output.status.success(), "{args:?} should fail");
+    let err = stderr(&output);
+    assert!(!err.contains("panicked") && !err.contains("internal error"), "{args:?}: {err}");
+    assert!(!err.contains("RUST_BACKTRACE"), "{args:?}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: stderr should be one line: {err:?}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(output.stdout.is_empty(), "{args:?} printed to stdout on failure");
+    err.trim_end().to_string()
+}
+
+/// A temporary file that is removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, contents: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("gatelab-cli-{}-{name}", std::process::id()));
+        std::fs::write(&path, contents).unwrap();
+        TempFile(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The same small RFC 4180 reader as in robust.rs.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                _ => field.push(c),
+            }
+        } else {
+            match c {
+                '"' => quoted = true,
+                ',' => record.push(std::mem::take(&mut field)),
+                '\n' => {
+                    record.push(std::mem::take(&mut field));
+                    records.push(std::mem::take(&mut record));
+                }
+                _ => field.push(c),
+            }
+        }
+    }
+    assert!(!quoted && field.is_empty() && record.is_empty(), "malformed CSV ending");
+    records
+}
+
+fn depth(text: &str) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            '(' => 1.0,
+            ')' => -1.0,
+            _ => 0.0,
+        })
+        .sum()
+}
+
+#[test]
+fn trace_json_counts_the_depth() {
+    let text = "(()(()))((x(";
+    let out = ok(&[
+        "trace",
+        "--preset",
+        "counter",
+        "--forget",
+        "hard_sigmoid",
+        "--input",
+        "hard-sigmoid",
+        "--output",
+        "hard_sigmoid",
+        "--text",
+        text,
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["model"], "counter");
+    assert_eq!(v["parameters"], 20);
+    assert_eq!(v["nonfinite"], 0);
+    assert_eq!(v["activations"]["forget"], "hard_sigmoid");
+    assert_eq!(v["activations"]["cell_output"], "tanh");
+    let steps = v["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), text.chars().count());
+    let last = steps.last().unwrap();
+    assert_eq!(last["c"][0].as_f64().unwrap(), depth(text));
+    assert_eq!(last["char"], "(");
+    assert_eq!(last["symbol"], 0);
+    assert_eq!(last["other"], false);
+    let x = &steps[10];
+    assert_eq!(x["char"], "x");
+    assert!(x["symbol"].is_null());
+    assert_eq!(x["other"], true);
+    for q in ["z_i", "z_f", "z_g", "z_o", "i", "f", "g", "o", "c_prev", "c", "cell_out", "h"] {
+        assert_eq!(x[q].as_array().unwrap().len(), 1, "{q}");
+    }
+    // Every step's c equals the running depth (hard-sigmoid gates make it exact).
+    for (k, step) in steps.iter().enumerate() {
+        let prefix: String = text.chars().take(k + 1).collect();
+        assert_eq!(step["t"], k);
+        assert_eq!(step["c"][0].as_f64().unwrap(), depth(&prefix));
+    }
+}
+
+#[test]
+fn trace_json_writes_non_finite_numbers_as_strings() {
+    let text = "(".repeat(60);
+    let out = ok(&["trace", "--forget", "identity", "--cell-output", "identity", "--text", &text]);
+    let v: Value = serde_json::from_str(&out).expect("valid JSON despite overflow");
+    assert!(v["nonfinite"].as_u64().unwrap() > 0);
+    let cells: Vec<&Value> = v["steps"].as_array().unwrap().iter().map(|s| &s["c"][0]).collect();
+    assert!(cells.iter().any(|c| *c == "inf"), "{cells:?}");
+    assert!(cells.iter().any(|c| *c == "NaN"), "{cells:?}");
+}
+
+#[test]
+fn trace_random_preset_has_h_units() {
+    let out = ok(&[
+        "trace",
+        "--preset",
+        "random",
+        "--hidden",
+        "5",
+        "--seed",
+        "7",
+        "--text",
+        "Hi!",
+        "--candidate",
+        "morph:0.5",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["parameters"], 4 * 5 * (95 + 5 + 2));
+    assert_eq!(v["activations"]["candidate"], "morph:0.5");
+    assert_eq!(v["steps"][2]["h"].as_array().unwrap().len(), 5);
+    // The same seed gives the same numbers; another seed doesn't.
+    assert_eq!(
+        out,
+        ok(&[
+            "trace",
+            "--preset",
+            "random",
+            "--hidden",
+            "5",
+            "--seed",
+            "7",
+            "--text",
+            "Hi!",
+            "--candidate",
+            "morph:0.5"
+        ])
+    );
+    assert_ne!(
+        out,
+        ok(&[
+            "trace",
+            "--preset",
+            "random",
+            "--hidden",
+            "5",
+            "--seed",
+            "8",
+            "--text",
+            "Hi!",
+            "--candidate",
+            "morph:0.5"
+        ])
+    );
+}
+
+#[test]
+fn trace_csv_rows_and_quoting() {
+    let text = "a,\"b\"\r\n(é";
+    let out = ok(&["trace", "--preset", "random", "--hidden", "3", "--text", text, "--format", "csv"]);
+    let records = parse_csv(&out);
+    let steps = text.chars().count();
+    assert_eq!(records.len(), steps * 3 + 1);
+    assert_eq!(records[0].join(","), "t,char,symbol,unit,z_i,z_f,z_g,z_o,i,f,g,o,c_prev,c,cell_out,h");
+    // The characters come back, one per step, on each of the step's 3 rows.
+    let chars: String = records[1..].iter().step_by(3).map(|r| r[1].clone()).collect();
+    assert_eq!(chars, text);
+    for (k, record) in records[1..].iter().enumerate() {
+        assert_eq!(record.len(), 16);
+        assert_eq!(record[0], (k / 3).to_string());
+        assert_eq!(record[3], (k % 3).to_string());
+        for number in &record[4..] {
+            assert!(number.parse::<f32>().unwrap().is_finite(), "{number}");
+        }
+    }
+    // 'a' is printable ASCII symbol 65; 'é' is "other", written as an empty symbol.
+    assert_eq!(records[1][2], "65");
+    assert_eq!(records.last().unwrap()[2], "");
+}
+
+#[test]
+fn trace_reads_a_text_file_and_weights() {
+    let text = TempFile::new("text.txt", "ab\nba");
+    let weights = TempFile::new(
+        "weights.json",
+        r#"{"weight_ih_l0": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]],
+            "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]],
+            "bias_ih_l0": [0, 0, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"]}"#,
+    );
+    let out = ok(&["trace", "--weights", weights.path(), "--text-file", text.path()]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["steps"].as_array().unwrap().len(), 5);
+    assert_eq!(v["steps"][2]["char"], "\n");
+    assert_eq!(v["steps"][2]["other"], true);
+    assert_eq!(v["parameters"], 4 * (2 + 1 + 2));
+    assert!(v["model"].as_str().unwrap().ends_with("weights.json"));
+}
+
+#[test]
+fn cell_worked_example() {
+    let out = ok(&[
+        "cell",
+        "--c-prev",
+        "-0.7,-0.11,-0.07,1.06",
+        "--f",
+        "-20,-15,10,20",
+        "--i",
+        "-30,-30,-30,-30",
+        "--g",
+        "0,0,0,0",
+        "--o",
+        "0,0,0,0",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let vector = |name: &str| -> Vec<f64> { v[name].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    for (got, want) in vector("f").iter().zip([0.0, 0.0, 1.0, 1.0]) {
+        assert!((got - want).abs() < 1e-4, "f {got}");
+    }
+    for (got, want) in vector("kept").iter().zip([0.0, 0.0, -0.07, 1.06]) {
+        assert!((got - want).abs() < 1e-4, "kept {got}");
+    }
+    for key in ["f", "i", "g", "o", "kept", "written", "c", "cell_out", "h"] {
+        assert_eq!(vector(key).len(), 4, "{key}");
+    }
+
+    // The output-gate half: o typed directly (identity), c carried through unchanged.
+    let out = ok(&[
+        "cell",
+        "--c-prev",
+        "-35,-48,-35,12",
+        "--f=0,0,0,0",
+        "--i",
+        "0,0,0,0",
+        "--g",
+        "0,0,0,0",
+        "--o",
+        "[0, 1, 0, 1]",
+        "--forget",
+        "none",
+        "--input",
+        "identity",
+        "--output",
+        "identity",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let h: Vec<f64> = v["h"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    for (got, want) in h.iter().zip([0.0, -1.0, 0.0, 1.0]) {
+        assert!((got - want).abs() < 1e-4, "h {h:?}");
+    }
+    assert_eq!(v["activations"]["output"], "identity");
+}
+
+#[test]
+fn params_with_formula() {
+    assert!(ok(&["params"]).starts_with("20 = 4 blocks × 1 × (2 + 1 + 2)"));
+    assert!(ok(&["params", "--preset", "counter", "--input", "none"]).starts_with("15 = 3 blocks × 1 × (2 + 1 + 2)"));
+    let out = ok(&["params", "--preset", "random", "--hidden", "8"]);
+    assert_eq!(out.split(' ').next().unwrap(), (4 * 8 * (95 + 8 + 2)).to_string());
+}
+
+#[test]
+fn unknown_activation() {
+    let line = fails(&["trace", "--text", "()", "--forget", "swish"]);
+    assert!(line.contains("--forget") && line.contains("swish") && line.contains("sigmoid"), "{line}");
+    let line =
+        fails(&["cell", "--c-prev", "1", "--f", "1", "--i", "1", "--g", "1", "--o", "1", "--cell-output", "morph:2"]);
+    assert!(line.contains("--cell-output") && line.contains("morph:2"), "{line}");
+}
+
+#[test]
+fn bad_weights_files() {
+    let missing = TempFile::new(
+        "missing.json",
+        r#"{"weight_ih_l0": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]],
+            "bias_ih_l0": [0, 0, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"]}"#,
+    );
+    let line = fails(&["params", "--weights", missing.path()]);
+    assert!(line.contains("weight_hh_l0") && line.contains(missing.path()), "{line}");
+
+    let not_json = TempFile::new("bad.json", "{ not json");
+    let line = fails(&["trace", "--weights", not_json.path(), "--text", "a"]);
+    assert!(line.contains("not valid JSON"), "{line}");
+
+    let nan = TempFile::new(
+        "nan.json",
+        r#"{"weight_ih_l0": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]], "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]],
+            "bias_ih_l0": [0, NaN, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"]}"#,
+    );
+    // Python's json.dump writes a NaN weight as the bare token NaN, which is not JSON.
+    let line = fails(&["trace", "--weights", nan.path(), "--text", "a"]);
+    assert!(line.contains("line 2") && line.contains("NaN") && line.contains("finite"), "{line}");
+
+    let line = fails(&["params", "--weights", "/definitely/not/here.json"]);
+    assert!(line.contains("/definitely/not/here.json") && line.contains("cannot read"), "{line}");
+}
+
+#[test]
+fn bad_numbers_and_lengths() {
+    let line = fails(&["cell", "--c-prev", "1,2", "--f", "1,abc", "--i", "1,2", "--g", "1,2", "--o", "1,2"]);
+    assert!(line.contains("--f") && line.contains("abc"), "{line}");
+    let line = fails(&["cell", "--c-prev", "1,2,3", "--f", "1,2", "--i", "1,2", "--g", "1,2", "--o", "1,2"]);
+    assert!(line.contains("c_prev has 3") && line.contains("f has 2"), "{line}");
+    let line = fails(&["cell", "--c-prev", "1,,2", "--f", "1", "--i", "1", "--g", "1", "--o", "1"]);
+    assert!(line.contains("--c-prev") && line.contains("empty"), "{line}");
+    let line = fails(&["cell", "--c-prev", "nan", "--f", "1", "--i", "1", "--g", "1", "--o", "1"]);
+    assert!(line.contains("--c-prev") && line.contains("finite"), "{line}");
+}
+
+#[test]
+fn malformed_command_lines() {
+    let line = fails(&["trace", "--text", "a", "--format", "xml"]);
+    assert!(line.contains("xml") && line.contains("json"), "{line}");
+    let line = fails(&["trace", "--txet", "a"]);
+    assert!(line.contains("--txet"), "{line}");
+    let line = fails(&["trace", "--preset", "random", "--hidden", "65", "--text", "a"]);
+    assert!(line.contains("--hidden") && line.contains("64"), "{line}");
+    let line = fails(&["trace", "--preset", "counter"]);
+    assert!(line.contains("--text"), "{line}");
+    let line = fails(&["cell", "--c-prev", "1"]);
+    assert!(line.contains("--f"), "{line}");
+    let line = fails(&["trace", "--preset", "counter", "--weights", "x.json", "--text", "a"]);
+    assert!(line.contains("--weights"), "{line}");
+}
+
+#[test]
+fn help_works() {
+    let out = ok(&["--help"]);
+    assert!(out.contains("trace") && out.contains("cell") && out.contains("params"));
+    assert!(ok(&["trace", "--help"]).contains("--cell-output"));
+}

@@ -1,0 +1,169 @@
+//! PyTorch weights as JSON: export then load gives the same weights, and every way a file can
+//! be wrong gives a message naming the field.
+
+use gatelab::pytorch::{export, load};
+use gatelab::{Activations, Preset, Trace};
+use serde_json::{json, Value};
+
+/// A small valid file: H = 1, vocabulary "ab".
+fn valid() -> Value {
+    json!({
+        "weight_ih_l0": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]],
+        "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]],
+        "bias_ih_l0": [0.0, 0.1, 0.2, 0.3],
+        "bias_hh_l0": [0.3, 0.2, 0.1, 0.0],
+        "vocab": ["a", "b"],
+    })
+}
+
+fn load_error(value: &Value) -> String {
+    match load(&value.to_string(), "test.json") {
+        Ok(_) => panic!("loaded a bad file: {value}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn assert_mentions(message: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(message.contains(part), "{message:?} should mention {part:?}");
+    }
+}
+
+#[test]
+fn round_trip_keeps_every_weight() {
+    for preset in
+        [Preset::Counter, Preset::Latch, Preset::Random { hidden: 5, seed: 3 }, Preset::Random { hidden: 64, seed: 11 }]
+    {
+        let model = preset.build();
+        let text = serde_json::to_string(&export(&model)).unwrap();
+        let loaded = load(&text, "exported.json").unwrap();
+        assert_eq!(loaded.lstm.weights(), model.lstm.weights(), "{preset}");
+        // Bit for bit, not just ==.
+        for ((name, a), (_, b)) in model.lstm.weights().tensors().into_iter().zip(loaded.lstm.weights().tensors()) {
+            assert!(a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()), "{preset}: {name}");
+        }
+        assert_eq!(loaded.vocab, model.vocab);
+        assert_eq!(loaded.name, "exported.json");
+        // And it runs the same.
+        let (mut t1, mut t2) = (Trace::new(), Trace::new());
+        model.run("(()S R~", &Activations::default(), &mut t1);
+        loaded.run("(()S R~", &Activations::default(), &mut t2);
+        assert_eq!(t1.values(gatelab::Quantity::Hidden), t2.values(gatelab::Quantity::Hidden));
+    }
+}
+
+#[test]
+fn the_valid_example_loads() {
+    let model = load(&valid().to_string(), "ok.json").unwrap();
+    assert_eq!(model.lstm.hidden_size(), 1);
+    assert_eq!(model.lstm.input_size(), 2);
+    // PyTorch's layout: weight_ih_l0 row 1 is the forget gate's, column 1 is "b".
+    let (row, column, input_size) = (1, 1, 2);
+    assert_eq!(model.lstm.weights().weight_ih[row * input_size + column], 0.4);
+}
+
+#[test]
+fn invalid_json() {
+    let message = load("{\"weight_ih_l0\": [[1, 2],", "x.json").unwrap_err().to_string();
+    assert_mentions(&message, &["not valid JSON", "line 1"]);
+    let message = load("[1, 2]", "x.json").unwrap_err().to_string();
+    assert_mentions(&message, &["JSON object"]);
+}
+
+#[test]
+fn missing_weight_hh() {
+    let mut v = valid();
+    v.as_object_mut().unwrap().remove("weight_hh_l0");
+    assert_mentions(&load_error(&v), &["weight_hh_l0", "missing"]);
+}
+
+#[test]
+fn ragged_rows() {
+    let mut v = valid();
+    v["weight_ih_l0"][2] = json!([0.5]);
+    assert_mentions(&load_error(&v), &["weight_ih_l0[2]", "1 numbers", "row 0 has 2"]);
+    let mut v = valid();
+    v["weight_hh_l0"][3] = json!([0.4, 0.5]);
+    assert_mentions(&load_error(&v), &["weight_hh_l0[3]"]);
+}
+
+#[test]
+fn wrong_bias_length() {
+    let mut v = valid();
+    v["bias_hh_l0"] = json!([0.0, 0.1, 0.2]);
+    assert_mentions(&load_error(&v), &["bias_hh_l0", "3 numbers", "expected 4"]);
+    let mut v = valid();
+    v["bias_ih_l0"] = json!([0.0, 0.1, 0.2, 0.3, 0.4]);
+    assert_mentions(&load_error(&v), &["bias_ih_l0", "5 numbers"]);
+}
+
+#[test]
+fn wrong_matrix_shapes() {
+    let mut v = valid();
+    v["weight_ih_l0"] = json!([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]);
+    assert_mentions(&load_error(&v), &["weight_ih_l0", "3 rows", "4 × hidden size"]);
+    let mut v = valid();
+    v["weight_hh_l0"] = json!([[0.1, 0.0], [0.2, 0.0], [0.3, 0.0], [0.4, 0.0]]);
+    assert_mentions(&load_error(&v), &["weight_hh_l0", "4 × 2", "expected 4 × 1"]);
+}
+
+#[test]
+fn vocab_length_mismatch() {
+    let mut v = valid();
+    v["vocab"] = json!(["a", "b", "c"]);
+    assert_mentions(&load_error(&v), &["vocab", "3 entries", "2 input columns"]);
+    let mut v = valid();
+    v.as_object_mut().unwrap().remove("vocab");
+    assert_mentions(&load_error(&v), &["vocab is missing", "2 one-character strings"]);
+}
+
+#[test]
+fn multi_character_vocab_entry() {
+    let mut v = valid();
+    v["vocab"] = json!(["a", "bc"]);
+    assert_mentions(&load_error(&v), &["vocab[1]", "\"bc\"", "one character"]);
+    let mut v = valid();
+    v["vocab"] = json!(["a", 7]);
+    assert_mentions(&load_error(&v), &["vocab[1]", "not a string"]);
+    let mut v = valid();
+    v["vocab"] = json!(["a", "a"]);
+    assert_mentions(&load_error(&v), &["vocab[1]", "repeats"]);
+}
+
+#[test]
+fn numbers_too_big_for_f32_or_not_numbers() {
+    // Written as text, so that 1e39 is the first bad number the loader meets.
+    let text = r#"{"weight_ih_l0": [[0.1, 0.2], [1e39, 0.4], [0.5, 0.6], [0.7, 0.8]],
+        "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]], "bias_ih_l0": [0, 0, 0, 0],
+        "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"]}"#;
+    let message = load(text, "big.json").unwrap_err().to_string();
+    assert_mentions(&message, &["weight_ih_l0[1][0]", "too large", "32-bit"]);
+    let mut v = valid();
+    v["bias_ih_l0"][2] = json!("NaN");
+    assert_mentions(&load_error(&v), &["bias_ih_l0[2]", "not a number"]);
+    let mut v = valid();
+    v["weight_hh_l0"][1][0] = Value::Null;
+    assert_mentions(&load_error(&v), &["weight_hh_l0[1][0]", "null", "not a number"]);
+}
+
+#[test]
+fn two_layers_and_bidirectional_are_refused() {
+    let mut v = valid();
+    v["weight_ih_l1"] = v["weight_ih_l0"].clone();
+    assert_mentions(&load_error(&v), &["single-layer", "_l1"]);
+    let mut v = valid();
+    v["weight_ih_l0_reverse"] = v["weight_ih_l0"].clone();
+    assert_mentions(&load_error(&v), &["bidirectional", "_reverse"]);
+}
+
+#[test]
+fn empty_sizes_are_refused() {
+    let v = json!({
+        "weight_ih_l0": [[], [], [], []],
+        "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]],
+        "bias_ih_l0": [0.0, 0.1, 0.2, 0.3],
+        "bias_hh_l0": [0.3, 0.2, 0.1, 0.0],
+        "vocab": [],
+    });
+    assert_mentions(&load_error(&v), &["at least 1"]);
+}

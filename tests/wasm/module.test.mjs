@@ -1,0 +1,97 @@
+// The built WebAssembly module, driven from Node: the boundary web.rs exposes, without a DOM.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { initSync, GateLab, activation_names, visible_steps, take_panic_message } from '../../www/pkg/gatelab.js';
+
+initSync({ module: fs.readFileSync(new URL('../../www/pkg/gatelab_bg.wasm', import.meta.url)) });
+
+test('the counter counts brackets across the boundary', () => {
+  const lab = new GateLab();
+  lab.set_text('(()x)');
+  const c = lab.values('c');
+  // Depths 1, 2, 1, 1, 0; sigmoid gates leak about 4.5e-5 per step.
+  [1, 2, 1, 1, 0].forEach((d, k) => assert.ok(Math.abs(c[k] - d) < 1e-3, `c[${k}] = ${c[k]}`));
+  const s = lab.summary();
+  assert.equal(s.steps, 5);
+  assert.equal(s.parameters, 20);
+  assert.equal(s.other_count, 1);
+  assert.equal(s.activations.forget, 'sigmoid');
+  lab.free();
+});
+
+test('swapping an activation re-runs with the same weights, and back gives identical values', () => {
+  const lab = new GateLab();
+  lab.use_preset('random', 6, 42);
+  lab.set_text('gates, gates');
+  const before = lab.values('h');
+  lab.set_activation('candidate', 'relu');
+  const relu = lab.values('h');
+  assert.notDeepEqual(relu, before);
+  lab.set_activation('candidate', 'tanh');
+  assert.deepEqual(lab.values('h'), before);
+  lab.free();
+});
+
+test('one step detail has every quantity per unit', () => {
+  const lab = new GateLab();
+  lab.use_preset('latch', 1, 0);
+  lab.set_text('S..R');
+  const step = lab.step(3);
+  assert.equal(step.char, 'R');
+  assert.equal(step.other, false);
+  const v = step.units[0].values;
+  for (const q of ['z_i', 'z_f', 'z_g', 'z_o', 'i', 'f', 'g', 'o', 'c_prev', 'c', 'cell_out', 'h']) {
+    assert.equal(typeof v[q], 'number', q);
+  }
+  // On R the forget gate shuts (σ(−10)) and −1 is written: c ≈ −1.
+  assert.ok(v.f < 1e-4 && Math.abs(v.c + 1) < 1e-3, JSON.stringify(v));
+  assert.equal(lab.step(99), undefined);
+  lab.free();
+});
+
+test('bad input is an error with a message, and the model stays', () => {
+  const lab = new GateLab();
+  lab.set_text('((');
+  assert.throws(() => lab.set_activation('forget', 'swish'), /unknown activation "swish"/);
+  assert.throws(() => lab.set_activation('elbow', 'tanh'), /unknown site/);
+  assert.throws(() => lab.use_preset('evil', 1, 0), /unknown preset/);
+  assert.throws(() => lab.load_weights('{"weight_ih_l0": 3}', 'x.json'), /weight_ih_l0 must be a list of rows/);
+  assert.throws(() => lab.load_weights('not json', 'x.json'), /not valid JSON/);
+  assert.throws(() => lab.calculate('1', '1,2', '1', '1', '1'), /same, non-zero length/);
+  assert.equal(lab.summary().model, 'counter');
+  assert.equal(lab.summary().steps, 2);
+  lab.free();
+});
+
+test('export and load round-trip the weights', () => {
+  const lab = new GateLab();
+  lab.use_preset('random', 3, 7);
+  lab.set_text('abc');
+  const h = lab.values('h');
+  const json = lab.export_weights();
+  const other = new GateLab();
+  other.load_weights(json, 'exported.json');
+  other.set_text('abc');
+  assert.deepEqual(other.values('h'), h);
+  assert.equal(other.summary().model, 'exported.json');
+  lab.free();
+  other.free();
+});
+
+test('a panic becomes a catchable error with its message kept', () => {
+  const lab = new GateLab();
+  assert.throws(() => lab.crash(), WebAssembly.RuntimeError);
+  assert.match(take_panic_message(), /deliberate crash/);
+  assert.equal(take_panic_message(), undefined);
+  // A fresh handle works after the crash.
+  const again = new GateLab();
+  again.set_text('()');
+  assert.equal(again.summary().steps, 2);
+});
+
+test('names and layout helpers', () => {
+  assert.deepEqual(activation_names(), ['sigmoid', 'hard_sigmoid', 'tanh', 'hard_tanh', 'relu', 'leaky_relu', 'softsign', 'identity', 'none']);
+  // 132 + 96 px of margins, 6 px per column.
+  assert.equal(visible_steps(1000), Math.floor((1000 - 132 - 96) / 6));
+});

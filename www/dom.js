@@ -1,0 +1,7 @@
+// Small DOM helpers that avoid needless work: assigning the text an element already has still
+// makes the browser lay the page out again.
+
+/** Sets `element`'s text, only if it differs. */
+export function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}

@@ -1,0 +1,336 @@
+// Gate Lab's page: owns the state, the model handle and the render loop; wires controls,
+// keyboard and URL. Every wasm call goes through `guard`, so a Rust panic becomes a visible
+// message and a rebuilt model instead of a dead page.
+
+import init, { GateLab, activation_names, take_panic_message } from './pkg/gatelab.js';
+import { LIMITS, PLAY_INTERVAL, PRESET_TEXT, SITES } from './config.js';
+import { defaultState, readState, writeState } from './state.js';
+import { notify, currentNotices } from './notices.js';
+import { buildActivationControls, buildExperiments, buildModelControls } from './controls.js';
+import { createTimeline } from './views/timeline.js';
+import { renderInspector } from './views/inspector.js';
+import { renderParameters, renderSaturation } from './views/summary.js';
+import { createCalculator } from './views/calculator.js';
+import { visibleChar } from './format.js';
+import { setText } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+
+let lab = null;
+let state = defaultState();
+/** The loaded weights file, kept so a rebuilt model can be loaded again. */
+let loadedFile = null;
+let summary = null;
+let showAllUnits = false;
+let playing = null;
+let frame = 0;
+let showActivations;
+let showModel;
+let timeline;
+let calculator;
+let calculatorActs = '';
+
+/** Makes the model match `state` from scratch (used at start and after a crash). */
+function buildModel() {
+  try {
+    lab?.free();
+  } catch {
+    // A handle that crashed mid-call is still marked as borrowed and cannot be freed; leave it.
+  }
+  lab = new GateLab();
+  if (state.preset === 'file' && loadedFile) lab.load_weights(loadedFile.text, loadedFile.name);
+  else lab.use_preset(state.preset, state.hidden, state.seed);
+  for (const site of SITES) lab.set_activation(site, state.acts[site]);
+  lab.set_text(state.text);
+}
+
+/**
+ * Runs `action` against the model. A panic inside Rust (a WebAssembly trap) is reported with
+ * its message and the model is rebuilt from the state; other errors are returned as messages.
+ */
+function guard(action) {
+  try {
+    return { ok: true, value: action() };
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      const message = take_panic_message() ?? error.message;
+      notify(`The model crashed (${message}). It was restarted with your settings; nothing you typed was lost.`, 'error');
+      try {
+        buildModel();
+      } catch (again) {
+        notify(`Restarting failed too (${again.message}). Reloading the page will fix it.`, 'error');
+      }
+      schedule();
+      return { ok: false, crashed: true, message };
+    }
+    return { ok: false, message: error.message ?? String(error) };
+  }
+}
+
+/** Draws everything now. */
+/** How long the parts of the last render took (ms), for the benchmark. */
+const timings = { canvases: 0, panels: 0 };
+
+function render() {
+  frame = 0;
+  const start = performance.now();
+  const result = guard(() => {
+    summary = lab.summary();
+    state.t = Math.min(state.t, Math.max(0, summary.steps - 1));
+    timeline.draw(lab, summary, state.t);
+    return lab.step(state.t);
+  });
+  if (!result.ok) return;
+  const drawn = performance.now();
+  timings.canvases = drawn - start;
+  renderInspector(result.value, state.acts, showAllUnits);
+  renderParameters(summary);
+  renderSaturation(summary);
+  // The calculator depends only on its own fields and the activations.
+  const actsKey = JSON.stringify(state.acts);
+  if (actsKey !== calculatorActs) {
+    calculatorActs = actsKey;
+    calculator.update();
+  }
+  showActivations(state.acts);
+  showModel(state);
+  if ($('step').value !== String(state.t)) $('step').value = String(state.t);
+  $('step').max = String(Math.max(0, summary.steps - 1));
+  setText($('step-char'), result.value ? `“${visibleChar(result.value.char)}”` : '');
+  const notes = [];
+  if (summary.truncated) {
+    notes.push(`Showing the first ${summary.steps.toLocaleString('en')} of ${summary.total_chars.toLocaleString('en')} characters, so every keystroke stays fast; the rest of the text is kept.`);
+  }
+  if (summary.other_count) {
+    notes.push(`${summary.other_count} character${summary.other_count === 1 ? ' is' : 's are'} outside the vocabulary and read as “other” (an all-zero input).`);
+  }
+  if (summary.nonfinite_total) {
+    notes.push(`${summary.nonfinite_total.toLocaleString('en')} values overflowed to NaN or ∞ (shown in their own colours).`);
+  }
+  setText($('text-note'), notes.join(' '));
+  setText($('model-note'), `${summary.model}: H = ${summary.hidden}, ${summary.input_size} input symbols` +
+    (summary.input_size <= 12 ? ` (${[...summary.vocab].map(visibleChar).join(' ')})` : '') + '.');
+  timings.panels = performance.now() - drawn;
+  scheduleUrl();
+}
+
+let urlTimer = 0;
+/** Writes the state into the URL a moment after the last change (browsers throttle history calls). */
+function scheduleUrl() {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => history.replaceState(null, '', writeState(state)), 150);
+}
+
+/** Draws on the next animation frame, once however many changes came before it. */
+function schedule() {
+  if (!frame) frame = requestAnimationFrame(render);
+}
+
+/** Applies a change from a control: updates the model, then redraws. */
+function change(patch) {
+  if (patch.preset !== undefined && patch.preset !== state.preset) {
+    // A preset's own example text follows it, unless the user has typed their own.
+    const typedOwn = state.text !== PRESET_TEXT[state.preset];
+    state.preset = patch.preset;
+    if (!typedOwn && patch.text === undefined) patch.text = PRESET_TEXT[patch.preset];
+    const r = guard(() => lab.use_preset(state.preset, state.hidden, state.seed));
+    if (!r.ok && !r.crashed) notify(r.message, 'error');
+  }
+  for (const key of ['hidden', 'seed']) {
+    if (patch[key] === undefined) continue;
+    const v = Number(patch[key]);
+    const [lo, hi] = LIMITS[key];
+    if (!Number.isInteger(v) || v < lo || v > hi) {
+      notify(`${key} must be a whole number from ${lo} to ${hi}; kept ${state[key]}.`, 'error');
+      continue;
+    }
+    state[key] = v;
+    guard(() => lab.use_preset(state.preset, state.hidden, state.seed));
+  }
+  if (patch.acts) {
+    for (const [site, name] of Object.entries(patch.acts)) {
+      const r = guard(() => lab.set_activation(site, name));
+      if (r.ok) state.acts[site] = name;
+      else if (!r.crashed) notify(r.message, 'error');
+    }
+  }
+  if (patch.text !== undefined) {
+    let text = patch.text;
+    if (text.length > LIMITS.textChars) {
+      notify(`That text is ${text.length.toLocaleString('en')} characters; kept the first ${LIMITS.textChars.toLocaleString('en')}.`);
+      text = text.slice(0, LIMITS.textChars);
+    }
+    state.text = text;
+    guard(() => lab.set_text(text));
+  }
+  if (patch.t !== undefined) state.t = Math.max(0, patch.t);
+  schedule();
+}
+
+/** Reads a dropped or picked weights file; a bad one leaves the current model as it was. */
+async function loadFile(file) {
+  let text;
+  try {
+    text = await file.text();
+  } catch (e) {
+    notify(`Could not read ${file.name}: ${e.message}`, 'error');
+    return;
+  }
+  const r = guard(() => lab.load_weights(text, file.name));
+  if (!r.ok) {
+    if (!r.crashed) notify(`Could not load ${file.name}: ${r.message}. The current model is unchanged.`, 'error');
+    return;
+  }
+  loadedFile = { text, name: file.name };
+  state.preset = 'file';
+  $('preset').querySelector('option[value=file]').disabled = false;
+  notify(`Loaded ${file.name}. A loaded file is not part of copied links.`);
+  schedule();
+}
+
+function moveStep(t) {
+  const last = Math.max(0, (summary?.steps ?? 1) - 1);
+  change({ t: Math.max(0, Math.min(last, t)) });
+}
+
+function togglePlay() {
+  if (playing) {
+    clearInterval(playing);
+    playing = null;
+  } else {
+    if (state.t >= (summary?.steps ?? 1) - 1) state.t = 0;
+    playing = setInterval(() => {
+      if (state.t >= summary.steps - 1) togglePlay();
+      else moveStep(state.t + 1);
+    }, PLAY_INTERVAL);
+  }
+  $('play').textContent = playing ? '❚❚ Pause' : '▶ Play';
+}
+
+function onKey(e) {
+  const tag = e.target.tagName;
+  const typing = tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && e.target.type !== 'range');
+  if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
+  const moves = { ArrowLeft: state.t - 1, ArrowRight: state.t + 1, Home: 0, End: Infinity };
+  if (e.key in moves && !(tag === 'INPUT')) {
+    e.preventDefault();
+    moveStep(moves[e.key]);
+  } else if (e.key === ' ' && tag !== 'BUTTON') {
+    e.preventDefault();
+    togglePlay();
+  }
+}
+
+async function copyLink() {
+  const url = location.href;
+  try {
+    await navigator.clipboard.writeText(url);
+    notify('Link copied: it restores exactly this view.');
+  } catch {
+    notify(`Copy this link: ${url}`);
+  }
+}
+
+/** Times 200 control changes, each followed by a full redraw, for `npm run bench`. */
+async function bench() {
+  const times = [];
+  const parts = { canvases: [], panels: [], timeline: [], cells: [], activations: [] };
+  const original = { ...state.acts };
+  const saved = { preset: state.preset, hidden: state.hidden, text: state.text };
+  change({ preset: 'random' });
+  change({ hidden: 32 });
+  const text = Array.from({ length: 256 }, (_, k) => String.fromCharCode(33 + ((k * 7) % 90))).join('');
+  change({ text });
+  render();
+  for (let k = 0; k < 200; k++) {
+    // One change per frame, as from a person dragging a slider; the wait is not timed.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const start = performance.now();
+    const r = lab.set_activation('forget', `morph:${(k % 100) / 100}`);
+    state.acts.forget = `morph:${(k % 100) / 100}`;
+    render();
+    // Reading layout makes the browser finish style and layout now, so that is counted too.
+    void document.body.offsetHeight;
+    times.push(performance.now() - start);
+    parts.canvases.push(timings.canvases);
+    parts.panels.push(timings.panels);
+    for (const [name, ms] of Object.entries(timeline.drawTimes())) parts[name].push(ms);
+    void r;
+  }
+  const at = (q, list = times) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  };
+  change({ acts: original, preset: saved.preset });
+  change({ hidden: saved.hidden, text: saved.text });
+  render();
+  return {
+    'redraw after a control change, 256 steps × 32 units, median (ms)': at(0.5).toFixed(2),
+    'redraw after a control change, 256 steps × 32 units, p95 (ms)': at(0.95).toFixed(2),
+    'of which model + canvases, median (ms)': at(0.5, parts.canvases).toFixed(2),
+    'of which inspector, saturation, calculator, controls, median (ms)': at(0.5, parts.panels).toFixed(2),
+    'timeline canvas, median (ms)': at(0.5, parts.timeline).toFixed(2),
+    'cell-state chart, median (ms)': at(0.5, parts.cells).toFixed(2),
+    'activation panel, median (ms)': at(0.5, parts.activations).toFixed(2),
+    'changes timed': times.length,
+  };
+}
+
+async function main() {
+  try {
+    await init();
+  } catch (e) {
+    $('loading').textContent = `Gate Lab could not start WebAssembly in this browser: ${e.message}`;
+    $('loading').classList.add('error');
+    return;
+  }
+  const names = activation_names();
+  const parsed = readState(location.search, names);
+  state = parsed.state;
+  for (const message of parsed.notices) notify(message, 'error');
+  document.body.classList.toggle('embed', state.embed);
+  const built = guard(buildModel);
+  if (!built.ok) {
+    notify(`The link's settings could not be used (${built.message}); starting from the defaults.`, 'error');
+    state = defaultState();
+    buildModel();
+  }
+  showActivations = buildActivationControls(names, change);
+  showModel = buildModelControls(change, loadFile);
+  buildExperiments(change);
+  timeline = createTimeline((t) => change({ t }), schedule);
+  timeline.onScroll((start) => {
+    timeline.scrollTo(start);
+    const { len } = timeline.window();
+    change({ t: Math.max(start, Math.min(state.t, start + len - 1)) });
+  });
+  calculator = createCalculator((v) => lab.calculate(v.c_prev, v.f, v.i, v.g, v.o));
+  $('step').addEventListener('change', () => moveStep(Number($('step').value) || 0));
+  $('play').addEventListener('click', togglePlay);
+  $('copy-link').addEventListener('click', copyLink);
+  $('inspector').addEventListener('click', (e) => {
+    if (e.target.id === 'inspector-all') {
+      showAllUnits = true;
+      schedule();
+    }
+  });
+  document.addEventListener('keydown', onKey);
+  $('loading').hidden = true;
+  $('app').hidden = false;
+  render();
+  // A read-only window for tests and benchmarks.
+  window.__gatelab = {
+    ready: true,
+    state: () => structuredClone(state),
+    summary: () => lab.summary(),
+    step: (t) => lab.step(t),
+    values: (q) => Array.from(lab.values(q)),
+    notices: currentNotices,
+    window: () => timeline.window(),
+    renderNow: render,
+    crash: () => guard(() => lab.crash()),
+    bench,
+  };
+}
+
+main();

@@ -1,0 +1,108 @@
+// The one-step calculator: type c_prev and the four pre-activations, read f, i, g, o, c, h.
+
+import { num } from '../format.js';
+
+const FIELDS = [
+  ['c_prev', 'c_prev (previous cell state)'],
+  ['f', 'z_f (forget pre-activation)'],
+  ['i', 'z_i (input pre-activation)'],
+  ['g', 'z_g (candidate pre-activation)'],
+  ['o', 'z_o (output pre-activation)'],
+];
+
+/** The worked examples from the learners' thread (000). */
+const EXAMPLES = {
+  forget: {
+    label: 'Thread example: forget gate on C₂',
+    values: { c_prev: '-0.7, -0.11, -0.07, 1.06', f: '-20, -15, 10, 20', i: '-20, -20, -20, -20', g: '0, 0, 0, 0', o: '20, 20, 20, 20' },
+  },
+  output: {
+    label: 'Thread example: output gate [0, 1, 0, 1] on C₃',
+    values: { c_prev: '-35, -48, -35, 12', f: '20, 20, 20, 20', i: '-20, -20, -20, -20', g: '0, 0, 0, 0', o: '-20, 20, -20, 20' },
+  },
+};
+
+/** How the model's error messages name each field. */
+const ERROR_PREFIX = { c_prev: 'c_prev', f: 'forget', i: 'input', g: 'candidate', o: 'output' };
+
+const ROWS = [
+  ['f', 'f = act_f(z_f)'],
+  ['i', 'i = act_i(z_i)'],
+  ['g', 'g = act_g(z_g)'],
+  ['o', 'o = act_o(z_o)'],
+  ['kept', 'f ⊙ c_prev'],
+  ['written', 'i ⊙ g'],
+  ['c', 'c = f ⊙ c_prev + i ⊙ g'],
+  ['cell_out', 'act_out(c)'],
+  ['h', 'h = o ⊙ act_out(c)'],
+];
+
+/** Builds the form; `calculate(values)` returns the model's result or throws a message. */
+export function createCalculator(calculate) {
+  const host = document.getElementById('calculator');
+  const form = document.createElement('div');
+  form.className = 'calc-form';
+  const inputs = {};
+  for (const [key, label] of FIELDS) {
+    const id = `calc-${key}`;
+    const l = document.createElement('label');
+    l.htmlFor = id;
+    l.textContent = label;
+    const input = document.createElement('input');
+    input.id = id;
+    input.type = 'text';
+    input.spellcheck = false;
+    input.value = EXAMPLES.forget.values[key];
+    input.addEventListener('input', update);
+    inputs[key] = input;
+    form.append(l, input);
+  }
+  const buttons = document.createElement('div');
+  buttons.className = 'calc-buttons';
+  for (const [name, example] of Object.entries(EXAMPLES)) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.id = `calc-example-${name}`;
+    b.textContent = example.label;
+    b.addEventListener('click', () => {
+      for (const [key, value] of Object.entries(example.values)) inputs[key].value = value;
+      update();
+    });
+    buttons.append(b);
+  }
+  const error = document.createElement('p');
+  error.className = 'calc-error';
+  error.setAttribute('role', 'alert');
+  const result = document.createElement('table');
+  result.className = 'calc-result';
+  host.append(form, buttons, error, result);
+
+  function update() {
+    const values = Object.fromEntries(Object.entries(inputs).map(([k, input]) => [k, input.value]));
+    let out;
+    try {
+      out = calculate(values);
+    } catch (e) {
+      error.textContent = String(e.message ?? e);
+      for (const [key, input] of Object.entries(inputs)) {
+        input.classList.toggle('invalid', error.textContent.startsWith(ERROR_PREFIX[key]));
+      }
+      return;
+    }
+    error.textContent = '';
+    for (const input of Object.values(inputs)) input.classList.remove('invalid');
+    result.replaceChildren();
+    for (const [key, label] of ROWS) {
+      const tr = document.createElement('tr');
+      tr.dataset.row = key;
+      const th = document.createElement('th');
+      th.textContent = label;
+      const td = document.createElement('td');
+      td.className = 'mono';
+      td.textContent = `[${out[key].map(num).join(', ')}]`;
+      tr.append(th, td);
+      result.append(tr);
+    }
+  }
+  return { update };
+}

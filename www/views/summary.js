@@ -1,0 +1,69 @@
+// Parameter count and gate saturation: small numbers from the model's summary.
+
+import { percent } from '../format.js';
+import { setText } from '../dom.js';
+
+/** Parameter count with its formula. */
+export function renderParameters(summary) {
+  const { parameters, live_blocks: blocks, hidden: h, input_size: i } = summary;
+  setText(document.getElementById('param-count'), parameters.toLocaleString('en'));
+  setText(document.getElementById('param-formula'),
+    `${blocks} gate block${blocks === 1 ? '' : 's'} × H(I + H + 2) = ${blocks} × ${h} × (${i} + ${h} + 2). ` +
+    (blocks < 4 ? `A gate set to “none” is a constant: its ${4 - blocks === 1 ? 'block has' : 'blocks have'} no weights.` :
+      'Set a gate to “none” and its block of weights disappears.'));
+}
+
+function bar(className) {
+  const wrap = document.createElement('div');
+  wrap.className = 'bar-row';
+  const name = document.createElement('span');
+  name.className = 'bar-label';
+  const track = document.createElement('span');
+  track.className = 'bar-track';
+  const fill = document.createElement('span');
+  fill.className = `bar-fill ${className}`;
+  track.append(fill);
+  const value = document.createElement('span');
+  value.className = 'bar-value';
+  wrap.append(name, track, value);
+  return {
+    wrap,
+    update(share, label) {
+      setText(name, label);
+      fill.style.width = `${(share * 100).toFixed(1)}%`;
+      setText(value, percent(share));
+    },
+  };
+}
+
+/** The blocks of bars, built once and updated in place. */
+let blocks = null;
+
+/** Share of each gate's values near its ends, over the whole run. */
+export function renderSaturation(summary) {
+  const host = document.getElementById('saturation');
+  if (!blocks) {
+    host.replaceChildren();
+    blocks = summary.saturation.map((s) => {
+      const block = document.createElement('div');
+      block.className = 'saturation';
+      block.dataset.quantity = s.quantity;
+      const title = document.createElement('div');
+      title.className = 'saturation-title';
+      const bars = [bar('low'), bar('mid'), bar('high')];
+      block.append(title, ...bars.map((b) => b.wrap));
+      host.append(block);
+      return { title, bars };
+    });
+  }
+  summary.saturation.forEach((s, k) => {
+    const { title, bars } = blocks[k];
+    setText(title, `${s.label} (${s.activation})`);
+    const signed = s.low_threshold < 0;
+    const empty = summary.steps === 0;
+    const middle = empty ? 0 : Math.max(0, 1 - s.low - s.high);
+    bars[0].update(s.low, signed ? `near −1 (< −${s.high_threshold})` : `near 0 (< ${s.low_threshold})`);
+    bars[1].update(middle, 'in between');
+    bars[2].update(s.high, `near ${signed ? '+' : ''}1 (> ${s.high_threshold})`);
+  });
+}
