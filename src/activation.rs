@@ -225,12 +225,7 @@ pub struct UnknownActivation(pub String);
 impl fmt::Display for UnknownActivation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<String> = NAMED.iter().map(|a| a.name()).collect();
-        write!(
-            f,
-            "unknown activation {:?}: expected one of {}, or morph:T with T in [0, 1]",
-            self.0,
-            names.join(", ")
-        )
+        write!(f, "unknown activation {:?}: expected one of {}, or morph:T with T in [0, 1]", self.0, names.join(", "))
     }
 }
 
@@ -250,11 +245,7 @@ impl FromStr for Activation {
         if lower == "morph" {
             return Ok(Activation::Morph(0.5));
         }
-        NAMED
-            .iter()
-            .copied()
-            .find(|a| a.name() == lower)
-            .ok_or_else(|| UnknownActivation(s.to_string()))
+        NAMED.iter().copied().find(|a| a.name() == lower).ok_or_else(|| UnknownActivation(s.to_string()))
     }
 }
 

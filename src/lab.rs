@@ -296,13 +296,7 @@ impl Lab {
                 values: Quantity::ALL.iter().map(|&q| (q.name(), self.trace.at(q, t)[u])).collect(),
             })
             .collect();
-        Some(StepDetail {
-            t,
-            char: self.chars[t].to_string(),
-            symbol,
-            other: symbol.is_none(),
-            units,
-        })
+        Some(StepDetail { t, char: self.chars[t].to_string(), symbol, other: symbol.is_none(), units })
     }
 
     /// The one-step calculator on typed lists, under the current activations.

@@ -244,7 +244,7 @@ impl<T: Float> Lstm<T> {
                 let zg = z[2 * hidden + u];
                 let zo = z[3 * hidden + u];
                 let cell = CellValues::compute(acts, c_prev[u], zi, zf, zg, zo);
-                step.write(u, zi, zf, zg, zo, c_prev[u], &cell);
+                step.write(u, [zi, zf, zg, zo], c_prev[u], &cell);
                 c_prev[u] = cell.c;
                 h_prev[u] = cell.h;
             }

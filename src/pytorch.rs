@@ -118,10 +118,7 @@ pub fn load(text: &str, name: &str) -> Result<Model, LoadError> {
     }
     let vocab = Vocab::from_strings(&strings).map_err(|e| LoadError(e.to_string()))?;
     if vocab.len() != input_size {
-        return err(format!(
-            "vocab has {} entries but weight_ih_l0 has {input_size} input columns",
-            vocab.len()
-        ));
+        return err(format!("vocab has {} entries but weight_ih_l0 has {input_size} input columns", vocab.len()));
     }
     let weights = Weights { input_size, hidden_size: hidden, weight_ih, weight_hh, bias_ih, bias_hh };
     let lstm = Lstm::new(weights).map_err(|e| LoadError(e.to_string()))?;

@@ -77,6 +77,8 @@ pub struct Trace<T> {
     symbols: Vec<Symbol>,
     buffers: [Vec<T>; 12],
     nonfinite: [usize; 12],
+    /// Smallest and largest finite value of each buffer, found in the same pass as `nonfinite`.
+    ranges: [Option<(f64, f64)>; 12],
 }
 
 /// A writer for one timestep's slice of every buffer.
@@ -86,8 +88,9 @@ pub struct StepWriter<'a, T> {
 }
 
 impl<T: Float> StepWriter<'_, T> {
-    /// Records unit `u`: its pre-activations, previous cell state and everything computed.
-    pub fn write(&mut self, u: usize, zi: T, zf: T, zg: T, zo: T, c_prev: T, v: &CellValues<T>) {
+    /// Records unit `u`: its pre-activations `[z_i, z_f, z_g, z_o]`, previous cell state and
+    /// everything computed.
+    pub fn write(&mut self, u: usize, [zi, zf, zg, zo]: [T; 4], c_prev: T, v: &CellValues<T>) {
         let k = self.offset + u;
         let values = [zi, zf, zg, zo, v.i, v.f, v.g, v.o, c_prev, v.c, v.cell_out, v.h];
         for (buffer, value) in self.buffers.iter_mut().zip(values) {
@@ -104,6 +107,7 @@ impl<T: Float> Trace<T> {
             symbols: Vec::new(),
             buffers: Default::default(),
             nonfinite: [0; 12],
+            ranges: [None; 12],
         }
     }
 
@@ -119,15 +123,32 @@ impl<T: Float> Trace<T> {
             buffer.resize(len, T::zero());
         }
         self.nonfinite = [0; 12];
+        self.ranges = [None; 12];
     }
 
     pub(crate) fn step_mut(&mut self, t: usize) -> StepWriter<'_, T> {
         StepWriter { offset: t * self.hidden, buffers: &mut self.buffers }
     }
 
+    /// Counts NaN and infinite values and finds each buffer's finite range, in one pass.
     pub(crate) fn count_nonfinite(&mut self) {
-        for (count, buffer) in self.nonfinite.iter_mut().zip(&self.buffers) {
-            *count = buffer.iter().filter(|v| !v.is_finite()).count();
+        for ((count, range), buffer) in self.nonfinite.iter_mut().zip(&mut self.ranges).zip(&self.buffers) {
+            let (mut bad, mut lo, mut hi) = (0, T::infinity(), T::neg_infinity());
+            for &v in buffer {
+                if v.is_finite() {
+                    // Plain comparisons: v is finite, so NaN-aware min/max would be wasted work.
+                    if v < lo {
+                        lo = v;
+                    }
+                    if v > hi {
+                        hi = v;
+                    }
+                } else {
+                    bad += 1;
+                }
+            }
+            *count = bad;
+            *range = (lo <= hi).then(|| (lo.to_f64().unwrap_or(f64::NAN), hi.to_f64().unwrap_or(f64::NAN)));
         }
     }
 
@@ -177,7 +198,9 @@ impl<T: Float> Trace<T> {
             return (0.0, 0.0);
         }
         let (mut below, mut above) = (0usize, 0usize);
-        for v in values.iter().filter_map(|v| v.to_f64()) {
+        // Compared in T: a conversion per value would cost more than the count itself.
+        let (low, high) = (T::from(low).unwrap_or_else(T::nan), T::from(high).unwrap_or_else(T::nan));
+        for &v in values {
             if v < low {
                 below += 1;
             } else if v > high {
@@ -190,13 +213,6 @@ impl<T: Float> Trace<T> {
 
     /// The smallest and largest finite value of a quantity, or None if it has none.
     pub fn finite_range(&self, q: Quantity) -> Option<(f64, f64)> {
-        let mut range: Option<(f64, f64)> = None;
-        for v in self.values(q).iter().filter_map(|v| v.to_f64()).filter(|v| v.is_finite()) {
-            range = Some(match range {
-                None => (v, v),
-                Some((lo, hi)) => (lo.min(v), hi.max(v)),
-            });
-        }
-        range
+        self.ranges[q.index()]
     }
 }

@@ -98,11 +98,85 @@ impl TimelineView {
 pub struct GateLab {
     lab: Lab,
     pixels: Vec<u8>,
+    scratch: Option<HtmlCanvasElement>,
+    clipped: Vec<heatmap::Clipped>,
 }
 
 impl Default for GateLab {
     fn default() -> Self {
-        GateLab { lab: Lab::default(), pixels: Vec::new() }
+        GateLab { lab: Lab::default(), pixels: Vec::new(), scratch: None, clipped: Vec::new() }
+    }
+}
+
+/// Scales the `w` × `h` image in `pixels` up onto `target`, without smoothing, through
+/// a small scratch canvas (putImageData itself cannot scale).
+fn blit(
+    scratch: &mut Option<HtmlCanvasElement>,
+    pixels: &[u8],
+    ctx: &CanvasRenderingContext2d,
+    w: usize,
+    h: usize,
+    target: &heatmap::Rect,
+) -> Result<(), JsError> {
+    if w == 0 || h == 0 {
+        return Ok(());
+    }
+    let scratch = match scratch {
+        Some(canvas) => canvas.clone(),
+        None => {
+            let canvas = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+                .ok_or_else(|| JsError::new("could not make a scratch canvas"))?;
+            *scratch = Some(canvas.clone());
+            canvas
+        }
+    };
+    if scratch.width() < w as u32 || scratch.height() < h as u32 {
+        scratch.set_width(scratch.width().max(w as u32));
+        scratch.set_height(scratch.height().max(h as u32));
+    }
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels[..w * h * 4]), w as u32, h as u32)
+        .map_err(|_| JsError::new("could not make an image"))?;
+    context(&scratch)?.put_image_data(&image, 0.0, 0.0).map_err(|_| JsError::new("could not draw an image"))?;
+    ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+        &scratch,
+        0.0,
+        0.0,
+        w as f64,
+        h as f64,
+        target.x as f64,
+        target.y as f64,
+        target.w as f64,
+        target.h as f64,
+    )
+    .map_err(|_| JsError::new("could not draw an image"))
+}
+
+/// Fills every marker triangle of one ink in a single path: one fill call per colour.
+fn draw_markers(ctx: &CanvasRenderingContext2d, markers: impl Iterator<Item = ([(i32, i32); 3], [u8; 3])>) {
+    let (mut dark, mut light): (Vec<_>, Vec<_>) = (Vec::new(), Vec::new());
+    for (triangle, ink) in markers {
+        if ink == [0, 0, 0] {
+            dark.push(triangle)
+        } else {
+            light.push(triangle)
+        }
+    }
+    for (triangles, color) in [(dark, "#000"), (light, "#fff")] {
+        if triangles.is_empty() {
+            continue;
+        }
+        ctx.begin_path();
+        for [a, b, c] in triangles {
+            ctx.move_to(a.0 as f64, a.1 as f64);
+            ctx.line_to(b.0 as f64, b.1 as f64);
+            ctx.line_to(c.0 as f64, c.1 as f64);
+            ctx.close_path();
+        }
+        ctx.set_fill_style_str(color);
+        ctx.fill();
     }
 }
 
@@ -138,7 +212,8 @@ impl GateLab {
     /// Sets one site's activation by name (`tanh`, `none`, `morph:0.3`, ...).
     pub fn set_activation(&mut self, site: &str, name: &str) -> Result<(), JsError> {
         let site = Site::from_name(site).ok_or_else(|| JsError::new(&format!("unknown site {site:?}")))?;
-        let activation: Activation = name.parse().map_err(|e: crate::activation::UnknownActivation| JsError::new(&e.to_string()))?;
+        let activation: Activation =
+            name.parse().map_err(|e: crate::activation::UnknownActivation| JsError::new(&e.to_string()))?;
         self.lab.set_activation(site, activation);
         Ok(())
     }
@@ -197,23 +272,43 @@ impl GateLab {
         px: f64,
     ) -> Result<TimelineView, JsError> {
         let trace = self.lab.trace();
-        let hidden = trace.hidden().max(1);
         let start = start.min(trace.steps());
         let len = len.min(trace.steps() - start);
-        let layout = timeline::TimelineLayout::new(canvas.width() as i32, px, &TIMELINE_ROWS, hidden, start, len.max(1));
+        let layout = timeline::TimelineLayout::new(
+            canvas.width() as i32,
+            px,
+            &TIMELINE_ROWS,
+            trace.hidden().max(1),
+            start,
+            len.max(1),
+        );
         let rows = self.lab.row_infos();
         let chars = &self.lab.chars()[start..start + len];
         let area = backend(canvas)?.into_drawing_area();
         timeline::draw_frame(&area, &layout, &rows, chars).map_err(draw_error)?;
         let ctx = context(canvas)?;
-        for ((&(q, rect), legend), info) in layout.rows.iter().zip(&layout.legends).zip(&rows) {
+        ctx.set_image_smoothing_enabled(false);
+        let hidden = trace.hidden();
+        for (row, ((&(q, rect), legend), info)) in layout.rows.iter().zip(&layout.legends).zip(&rows).enumerate() {
             if len > 0 {
-                let (w, h) = (rect.w as usize, rect.h as usize);
-                heatmap::paint_cells(&mut self.pixels, w, h, trace.values(q), trace.hidden(), start, len, &info.scale);
-                self.blit(&ctx, rect.x, rect.y, w, h)?;
+                heatmap::paint_cells(
+                    &mut self.pixels,
+                    &mut self.clipped,
+                    trace.values(q),
+                    hidden,
+                    start,
+                    len,
+                    &info.scale,
+                );
+                blit(&mut self.scratch, &self.pixels, &ctx, len, hidden, &rect)?;
+                let clipped = &self.clipped;
+                draw_markers(
+                    &ctx,
+                    clipped.iter().filter_map(|&(k, u, ink)| Some((layout.clip_marker(row, k, u)?, ink))),
+                );
             }
-            heatmap::paint_legend(&mut self.pixels, legend.w as usize, legend.h as usize, &info.scale);
-            self.blit(&ctx, legend.x, legend.y, legend.w as usize, legend.h as usize)?;
+            heatmap::paint_legend(&mut self.pixels, legend.h as usize, &info.scale);
+            blit(&mut self.scratch, &self.pixels, &ctx, 1, legend.h as usize, legend)?;
         }
         if len > 0 {
             timeline::draw_selection(&area, &layout, selected).map_err(draw_error)?;
@@ -222,17 +317,15 @@ impl GateLab {
         Ok(TimelineView { layout })
     }
 
-    fn blit(&self, ctx: &CanvasRenderingContext2d, x: i32, y: i32, w: usize, h: usize) -> Result<(), JsError> {
-        if w == 0 || h == 0 {
-            return Ok(());
-        }
-        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.pixels[..w * h * 4]), w as u32, h as u32)
-            .map_err(|_| JsError::new("could not make an image"))?;
-        ctx.put_image_data(&image, x as f64, y as f64).map_err(|_| JsError::new("could not draw an image"))
-    }
-
     /// The cell state of every unit over the same window as the timeline.
-    pub fn draw_cell_chart(&self, canvas: &HtmlCanvasElement, start: usize, len: usize, selected: usize, px: f64) -> Result<(), JsError> {
+    pub fn draw_cell_chart(
+        &self,
+        canvas: &HtmlCanvasElement,
+        start: usize,
+        len: usize,
+        selected: usize,
+        px: f64,
+    ) -> Result<(), JsError> {
         let area = backend(canvas)?.into_drawing_area();
         charts::draw_cell_chart(&area, self.lab.trace(), start, len, Some(selected), px).map_err(draw_error)?;
         area.present().map_err(draw_error)

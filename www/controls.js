@@ -2,6 +2,7 @@
 // Each control calls `onChange(patch)`; main.js owns the state and the model.
 
 import { EXPERIMENTS, PRESET_TEXT, SITES, SITE_LABELS, STANDARD_ACTIVATIONS } from './config.js';
+import { setText, setValue } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -62,10 +63,11 @@ export function buildActivationControls(names, onChange) {
       const { select, slider, value, row } = rows[site];
       const name = acts[site];
       const isMorph = name.startsWith('morph:');
-      select.value = isMorph ? 'morph' : name;
-      if (isMorph) slider.value = name.slice(6);
-      value.textContent = isMorph ? `t = ${Number(slider.value).toFixed(2)}` : '';
-      row.classList.toggle('changed', name !== STANDARD_ACTIVATIONS[site]);
+      setValue(select, isMorph ? 'morph' : name);
+      if (isMorph) setValue(slider, name.slice(6));
+      setText(value, isMorph ? `t = ${Number(slider.value).toFixed(2)}` : '');
+      const changed = name !== STANDARD_ACTIVATIONS[site];
+      if (row.classList.contains('changed') !== changed) row.classList.toggle('changed', changed);
     }
   };
 }
@@ -92,11 +94,12 @@ export function buildModelControls(onChange, onFile) {
     if (file) onFile(file);
   });
   return (state) => {
-    if (text.value !== state.text) text.value = state.text;
-    preset.value = state.preset;
-    $('hidden').value = String(state.hidden);
-    $('seed').value = String(state.seed);
-    $('random-controls').hidden = state.preset !== 'random';
+    setValue(text, state.text);
+    setValue(preset, state.preset);
+    setValue($('hidden'), String(state.hidden));
+    setValue($('seed'), String(state.seed));
+    const hidden = state.preset !== 'random';
+    if ($('random-controls').hidden !== hidden) $('random-controls').hidden = hidden;
   };
 }
 

@@ -5,3 +5,8 @@
 export function setText(element, text) {
   if (element.textContent !== text) element.textContent = text;
 }
+
+/** Sets a form control's value, only if it differs. */
+export function setValue(element, value) {
+  if (element.value !== value) element.value = value;
+}

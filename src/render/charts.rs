@@ -135,8 +135,11 @@ fn x_span(inputs: &[f32]) -> (f64, f64) {
     (lo.max(-60.0), hi.min(60.0))
 }
 
+/// Points of a curve.
+type Curve = Vec<(f64, f64)>;
+
 /// Samples the function and its derivative over the span; returns (curve, derivative, y range).
-fn sample(act: Activation, (x0, x1): (f64, f64)) -> (Vec<(f64, f64)>, Vec<(f64, f64)>, (f64, f64)) {
+fn sample(act: Activation, (x0, x1): (f64, f64)) -> (Curve, Curve, (f64, f64)) {
     let n = 240;
     let xs = (0..=n).map(|k| x0 + (x1 - x0) * k as f64 / n as f64);
     let curve: Vec<(f64, f64)> = xs.clone().map(|x| (x, act.apply(x))).collect();

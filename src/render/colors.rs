@@ -118,6 +118,38 @@ impl Scale {
     }
 }
 
+/// A scale with its colours tabulated at 256 levels, for painting many cells: a lookup instead
+/// of an interpolation per cell. Level steps are far below what the eye can tell apart.
+#[derive(Clone, Debug)]
+pub struct Palette {
+    pub scale: Scale,
+    table: Vec<Rgb>,
+}
+
+impl Palette {
+    const LEVELS: usize = 256;
+
+    pub fn new(scale: Scale) -> Self {
+        let (lo, hi) = (scale.lo(), scale.hi());
+        let table = (0..Self::LEVELS)
+            .map(|k| scale.swatch((lo + (hi - lo) * k as f64 / (Self::LEVELS - 1) as f64) as f32).rgb)
+            .collect();
+        Palette { scale, table }
+    }
+
+    /// The colour of a value, as [`Scale::swatch`] gives it to within one table step.
+    pub fn swatch(&self, v: f32) -> Swatch {
+        let (lo, hi) = (self.scale.lo() as f32, self.scale.hi() as f32);
+        if v.is_nan() || v.is_infinite() {
+            return self.scale.swatch(v);
+        }
+        let slack = (hi - lo) * 1e-6;
+        let clipped = v < lo - slack || v > hi + slack;
+        let t = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
+        Swatch { rgb: self.table[(t * (Self::LEVELS - 1) as f32).round() as usize], clipped }
+    }
+}
+
 /// The product of two intervals: the range of a·b for a in `a`, b in `b`.
 pub fn product_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
     let corners = [a.0 * b.0, a.0 * b.1, a.1 * b.0, a.1 * b.1];
@@ -177,6 +209,24 @@ mod tests {
         assert_eq!(Scale::for_quantity(unbounded, Some((-3.0, 4.0))), Scale::Diverging { limit: 5.0 });
         assert_eq!(Scale::for_quantity(unbounded, Some((-300.0, 4.0))), Scale::Diverging { limit: 10.0 });
         assert_eq!(Scale::for_quantity((0.0, f64::INFINITY), Some((0.0, 1.5))), Scale::Sequential { lo: 0.0, hi: 2.0 });
+    }
+
+    #[test]
+    fn palette_matches_the_scale_to_within_a_step() {
+        for scale in [Scale::Sequential { lo: 0.0, hi: 1.0 }, Scale::Diverging { limit: 5.0 }] {
+            let palette = Palette::new(scale);
+            for k in -120..=120 {
+                let v = k as f32 * (scale.hi() as f32) / 100.0;
+                let (a, b) = (palette.swatch(v), scale.swatch(v));
+                assert_eq!(a.clipped, b.clipped, "{v}");
+                for c in 0..3 {
+                    assert!((a.rgb[c] as i32 - b.rgb[c] as i32).abs() <= 3, "{v}: {:?} vs {:?}", a.rgb, b.rgb);
+                }
+            }
+            for special in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+                assert_eq!(palette.swatch(special), scale.swatch(special));
+            }
+        }
     }
 
     #[test]

@@ -84,6 +84,25 @@ impl TimelineLayout {
         Some((edge(k), edge(k + 1)))
     }
 
+    /// The rectangle of unit `u` at window offset `k` in row `row`.
+    pub fn cell(&self, row: usize, k: usize, u: usize) -> Option<Rect> {
+        let (_, rect) = self.rows.get(row)?;
+        let (x0, x1) = self.column(self.start + k)?;
+        let edge = |u: usize| rect.y + (u * rect.h as usize / self.hidden.max(1)) as i32;
+        Some(Rect { x: x0, y: edge(u), w: x1 - x0, h: edge(u + 1) - edge(u) })
+    }
+
+    /// A clipped cell's marker: a right triangle in its top-right corner, or None when the
+    /// cell is too small to show one.
+    pub fn clip_marker(&self, row: usize, k: usize, u: usize) -> Option<[(i32, i32); 3]> {
+        let cell = self.cell(row, k, u)?;
+        let size = (cell.w.min(cell.h) / 2).min((8.0 * self.px) as i32);
+        (size >= 2).then(|| {
+            let (right, top) = (cell.x + cell.w, cell.y);
+            [(right - size, top), (right, top), (right, top + size)]
+        })
+    }
+
     fn font(&self, size: f64) -> TextStyle<'static> {
         TextStyle::from((FONT, size * self.px).into_font()).color(&TEXT)
     }
@@ -134,9 +153,8 @@ pub fn draw_frame<DB: DrawingBackend>(
     let Some((_, first)) = layout.rows.first() else { return Ok(()) };
     let column_css = first.w as f64 / layout.len.max(1) as f64 / px;
     let label_every = (MIN_LABELLED_COLUMN / column_css).ceil().max(1.0) as usize;
-    let char_style = TextStyle::from((MONO, FONT_SIZE * px).into_font())
-        .color(&TEXT)
-        .pos(Pos::new(HPos::Center, VPos::Bottom));
+    let char_style =
+        TextStyle::from((MONO, FONT_SIZE * px).into_font()).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Bottom));
     let number_style = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Center, VPos::Top));
     let last = layout.rows.last().map(|(_, r)| r.y + r.h).unwrap_or(0);
     let number_every = ((40.0 / column_css).ceil() as usize).max(1);
@@ -144,12 +162,12 @@ pub fn draw_frame<DB: DrawingBackend>(
         let t = layout.start + k;
         let Some((x0, x1)) = layout.column(t) else { continue };
         let mid = (x0 + x1) / 2;
-        if t % label_every == 0 {
+        if t.is_multiple_of(label_every) {
             if let Some(&c) = chars.get(k) {
                 area.draw_text(&axis_label(c), &char_style, (mid, first.y - (4.0 * px) as i32))?;
             }
         }
-        if t % number_every == 0 {
+        if t.is_multiple_of(number_every) {
             area.draw_text(&t.to_string(), &number_style, (mid, last + (3.0 * px) as i32))?;
         }
     }
@@ -177,10 +195,7 @@ pub fn draw_frame<DB: DrawingBackend>(
             }
         }
         area.draw(&Rectangle::new([(rect.x - 1, rect.y - 1), (rect.x + rect.w, rect.y + rect.h)], FRAME))?;
-        area.draw(&Rectangle::new(
-            [(legend.x - 1, legend.y - 1), (legend.x + legend.w, legend.y + legend.h)],
-            FRAME,
-        ))?;
+        area.draw(&Rectangle::new([(legend.x - 1, legend.y - 1), (legend.x + legend.w, legend.y + legend.h)], FRAME))?;
         let tx = legend.x + legend.w + (4.0 * px) as i32;
         let (lo, hi) = (info.scale.lo(), info.scale.hi());
         area.draw_text(&format_tick(hi), &tick, (tx, legend.y + (4.0 * px) as i32))?;
@@ -214,7 +229,10 @@ fn draw_special_key<DB: DrawingBackend>(
             }
             None => {
                 area.draw(&Rectangle::new([(x, y), (x + size, y + size)], FRAME))?;
-                area.draw(&Polygon::new(vec![(x + size / 2, y), (x + size, y), (x + size, y + size / 2)], TEXT.filled()))?;
+                area.draw(&Polygon::new(
+                    vec![(x + size / 2, y), (x + size, y), (x + size, y + size / 2)],
+                    TEXT.filled(),
+                ))?;
             }
         }
         area.draw_text(label, &text, (x + size + (4.0 * px) as i32, y + size / 2))?;
@@ -260,6 +278,12 @@ mod tests {
         assert_eq!(layout.locate(1.0, 1.0), None);
         assert_eq!(layout.column(9), None);
         assert_eq!(layout.column(60), None);
+        let cell = layout.cell(1, 7, 2).unwrap();
+        assert_eq!((cell.x, cell.x + cell.w), (x0, x1));
+        assert_eq!(layout.locate(cell.x as f64 + 0.5, cell.y as f64 + 0.5), Some((1, 17, 2)));
+        let [a, b, c] = layout.clip_marker(1, 7, 2).unwrap();
+        assert_eq!(b, (x1, cell.y));
+        assert!(a.0 < b.0 && c.1 > b.1);
         // Columns tile the plot without gaps.
         assert_eq!(layout.column(10).unwrap().0, cells.x);
         assert_eq!(layout.column(59).unwrap().1, cells.x + cells.w);

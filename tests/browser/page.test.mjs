@@ -39,7 +39,8 @@ test('typing re-runs the counter: the cell state is the bracket depth', async ()
   c.forEach((v, k) => assert.ok(Math.abs(v - expected[k]) < 1e-3, `step ${k}: c = ${v}, depth ${expected[k]}`));
   assert.notEqual(await canvasImage(page, 'timeline'), before, 'the timeline was redrawn');
   assert.equal((await state(page)).text, text);
-  assert.match(page.url(), /text=/);
+  // The URL follows shortly after (history writes are batched).
+  await page.waitForURL(/text=%28%28a%29/);
   await screenshot(page, 'counter');
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -56,7 +57,7 @@ test('removing the input gate: every symbol moves the memory, 4 blocks become 3'
   // With i = 1, the 'x' writes g = tanh(1) = 0.7616 on top of the depth 1.
   assert.ok(Math.abs(c[1] - (1 + Math.tanh(1))) < 1e-3, `c = ${c}`);
   assert.notEqual(await canvasImage(page, 'cell-chart'), chart);
-  assert.match(page.url(), /input=none/);
+  await page.waitForURL(/input=none/);
   assert.deepEqual(page.problems, []);
   await page.close();
 });
@@ -129,6 +130,7 @@ test('a link restores the exact view', async () => {
   assert.equal((await summary(page)).hidden, 5);
   assert.deepEqual(await notices(page), []);
   // The page writes the same state back into its own URL.
+  await page.waitForTimeout(300);
   const again = await openPage(browser, page.url());
   assert.deepEqual(await state(again), s);
   assert.deepEqual(page.problems, []);

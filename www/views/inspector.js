@@ -2,6 +2,7 @@
 
 import { SIZES } from '../config.js';
 import { num, visibleChar } from '../format.js';
+import { setText } from '../dom.js';
 
 const NAMES = {
   sigmoid: 'σ', hard_sigmoid: 'hardσ', tanh: 'tanh', hard_tanh: 'hardtanh', relu: 'ReLU',
@@ -20,50 +21,72 @@ function cell(text, className) {
   return td;
 }
 
-/** Renders timestep `detail` (from the model) under activations `acts`. */
-export function renderInspector(detail, acts, showAll) {
-  const host = document.getElementById('inspector');
-  const title = document.getElementById('inspector-title');
+/** The table as last built: rebuilt only when its shape or headings change. */
+let built = { key: '', rows: [] };
+
+function header(acts) {
+  const gate = (site, z, v) => `${v} = ${fn(acts[site])}(${z})`;
+  return ['unit', gate('forget', 'z_f', 'f'), gate('input', 'z_i', 'i'), gate('candidate', 'z_g', 'g'),
+    gate('output', 'z_o', 'o'), 'c = f × c_prev + i × g', `h = o × ${fn(acts.cell_output)}(c)`];
+}
+
+function build(host, headings, count, total) {
   host.replaceChildren();
-  if (!detail) {
-    title.textContent = '';
-    host.textContent = 'Type something to see the cell step through it.';
-    return;
-  }
-  title.textContent = `step ${detail.t}, input “${visibleChar(detail.char)}”${detail.other ? ' — not in the vocabulary: “other”, an all-zero input' : ''}`;
   const table = document.createElement('table');
   table.className = 'inspector';
   const head = document.createElement('tr');
-  const gate = (site, z, v) => `${v} = ${fn(acts[site])}(${z})`;
-  for (const h of ['unit', gate('forget', 'z_f', 'f'), gate('input', 'z_i', 'i'), gate('candidate', 'z_g', 'g'),
-    gate('output', 'z_o', 'o'), 'c = f × c_prev + i × g', `h = o × ${fn(acts.cell_output)}(c)`]) {
+  for (const h of headings) {
     const th = document.createElement('th');
     th.textContent = h;
     head.append(th);
   }
   table.append(head);
-  const units = showAll ? detail.units : detail.units.slice(0, SIZES.inspectorUnits);
-  for (const { unit, values: v } of units) {
+  const rows = [];
+  for (let k = 0; k < count; k++) {
     const row = document.createElement('tr');
-    row.dataset.unit = String(unit);
-    const arrow = (z, out) => `${num(z)} → ${num(out)}`;
-    row.append(
-      cell(String(unit)),
-      cell(arrow(v.z_f, v.f), 'mono'),
-      cell(arrow(v.z_i, v.i), 'mono'),
-      cell(arrow(v.z_g, v.g), 'mono'),
-      cell(arrow(v.z_o, v.o), 'mono'),
-      cell(`${num(v.f)} × ${num(v.c_prev)} + ${num(v.i)} × ${num(v.g)} = ${num(v.c)}`, 'mono formula-c'),
-      cell(`${num(v.o)} × ${num(v.cell_out)} = ${num(v.h)}`, 'mono'),
-    );
+    const cells = ['', 'mono', 'mono', 'mono', 'mono', 'mono formula-c', 'mono'].map((c) => cell('', c));
+    row.append(...cells);
     table.append(row);
+    rows.push(cells);
   }
   host.append(table);
-  if (!showAll && detail.units.length > units.length) {
+  if (total > count) {
     const more = document.createElement('button');
     more.type = 'button';
     more.id = 'inspector-all';
-    more.textContent = `Show all ${detail.units.length} units`;
+    more.textContent = `Show all ${total} units`;
     host.append(more);
   }
+  return rows;
+}
+
+/** Renders timestep `detail` (from the model) under activations `acts`. */
+export function renderInspector(detail, acts, showAll) {
+  const host = document.getElementById('inspector');
+  const title = document.getElementById('inspector-title');
+  if (!detail) {
+    built = { key: '', rows: [] };
+    setText(title, '');
+    setText(host, 'Type something to see the cell step through it.');
+    return;
+  }
+  setText(title, `step ${detail.t}, input “${visibleChar(detail.char)}”${detail.other ? ' — not in the vocabulary: “other”, an all-zero input' : ''}`);
+  const headings = header(acts);
+  const count = showAll ? detail.units.length : Math.min(detail.units.length, SIZES.inspectorUnits);
+  const key = JSON.stringify([headings, count, detail.units.length]);
+  if (key !== built.key) built = { key, rows: build(host, headings, count, detail.units.length) };
+  const arrow = (z, out) => `${num(z)} → ${num(out)}`;
+  built.rows.forEach((cells, k) => {
+    const { unit, values: v } = detail.units[k];
+    const texts = [
+      String(unit),
+      arrow(v.z_f, v.f),
+      arrow(v.z_i, v.i),
+      arrow(v.z_g, v.g),
+      arrow(v.z_o, v.o),
+      `${num(v.f)} × ${num(v.c_prev)} + ${num(v.i)} × ${num(v.g)} = ${num(v.c)}`,
+      `${num(v.o)} × ${num(v.cell_out)} = ${num(v.h)}`,
+    ];
+    cells.forEach((td, j) => setText(td, texts[j]));
+  });
 }
