@@ -220,7 +220,12 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
             Site::Output => "output gate o",
         };
         panel.draw_text(label, &title, (d(8.0) as i32, d(3.0) as i32))?;
-        panel.draw_text(&format!("{act}  — value, — slope"), &sub, (d(8.0) as i32, d(18.0) as i32))?;
+        // The key: the activation's name, then "value" and "slope" in their curves' colours.
+        let name = act.to_string();
+        panel.draw_text(&name, &sub, (d(8.0) as i32, d(18.0) as i32))?;
+        let x = d(8.0 + name.chars().count() as f64 * 6.2 + 10.0) as i32;
+        panel.draw_text("value", &sub.color(&UNIT_COLORS[0]), (x, d(18.0) as i32))?;
+        panel.draw_text("slope", &sub.color(&UNIT_COLORS[1]), (x + d(38.0) as i32, d(18.0) as i32))?;
     }
     Ok(())
 }
