@@ -4,12 +4,35 @@
 use super::theme::*;
 use crate::activation::{Activation, Activations, Site};
 use crate::trace::{Quantity, Trace};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 type Area<DB> = DrawingArea<DB, Shift>;
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Grid, axes and tick labels in the style every chart shares.
+pub(crate) fn draw_grid<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    px: f64,
+    (x_labels, y_labels): (usize, usize),
+    x_format: &dyn Fn(&f64) -> String,
+    y_format: &dyn Fn(&f64) -> String,
+) -> DrawResult<DB> {
+    chart
+        .configure_mesh()
+        .light_line_style(GRID.mix(0.5))
+        .bold_line_style(GRID)
+        .axis_style(FRAME)
+        .label_style(font(px, SMALL_FONT_SIZE))
+        .x_labels(x_labels)
+        .y_labels(y_labels)
+        .x_label_formatter(x_format)
+        .y_label_formatter(y_format)
+        .draw()
+}
 
 /// Splits a series at non-finite values, so a NaN breaks the line instead of breaking the chart.
 fn finite_runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
@@ -75,17 +98,8 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         .y_label_area_size(d(LEFT))
         .x_label_area_size(d(26.0))
         .build_cartesian_2d(start as f64..(start + len.max(1)) as f64, y0..y1)?;
-    chart
-        .configure_mesh()
-        .light_line_style(GRID.mix(0.5))
-        .bold_line_style(GRID)
-        .axis_style(FRAME)
-        .label_style(font(px, SMALL_FONT_SIZE))
-        .x_labels(8)
-        .y_labels(6)
-        .x_label_formatter(&|x| format!("{}", x.floor()))
-        .y_label_formatter(&|y| if (y1 - y0) > 4.0 { format!("{y:.0}") } else { format!("{y:.1}") })
-        .draw()?;
+    let y_format = |y: &f64| if (y1 - y0) > 4.0 { format!("{y:.0}") } else { format!("{y:.1}") };
+    draw_grid(&mut chart, px, (8, 6), &|x| format!("{}", x.floor()), &y_format)?;
     if y0 < 0.0 && y1 > 0.0 {
         chart.draw_series(LineSeries::new([(start as f64, 0.0), ((start + len) as f64, 0.0)], FRAME))?;
     }
@@ -190,17 +204,7 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
             .y_label_area_size(d(30.0))
             .x_label_area_size(d(20.0))
             .build_cartesian_2d(span.0..span.1, y0..y1)?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID.mix(0.4))
-            .bold_line_style(GRID)
-            .axis_style(FRAME)
-            .label_style(font(px, SMALL_FONT_SIZE))
-            .x_labels(5)
-            .y_labels(5)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.1}"))
-            .draw()?;
+        draw_grid(&mut chart, px, (5, 5), &|x| format!("{x:.0}"), &|y| format!("{y:.1}"))?;
         chart.draw_series(LineSeries::new(slope, UNIT_COLORS[1].stroke_width(d(1.2).max(1))))?;
         chart.draw_series(LineSeries::new(curve, UNIT_COLORS[0].stroke_width(d(2.0).max(1))))?;
         let dots = inputs

@@ -108,3 +108,20 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Registers node:test hooks that start the static server and the browser once per file and
+ * close them afterwards. Returns an object whose `server` and `browser` are set before tests run.
+ */
+export function useBrowser(hooks) {
+  const env = { server: null, browser: null };
+  hooks.before(async () => {
+    env.server = await startStaticServer(process.env.GATELAB_DIST ?? 'dist');
+    env.browser = await launchBrowser();
+  });
+  hooks.after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}

@@ -1,17 +1,9 @@
 // The page end to end in Chromium: typing, swapping, morphing, selecting, links, bad input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStaticServer, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { openPage, screenshot, useBrowser } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startStaticServer(process.env.GATELAB_DIST ?? 'dist');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser({ before, after });
 
 const canvasImage = (page, id) => page.evaluate((id) => document.getElementById(id).toDataURL(), id);
 const state = (page) => page.evaluate(() => window.__gatelab.state());
@@ -28,7 +20,7 @@ function depths(text) {
 }
 
 test('typing re-runs the counter: the cell state is the bracket depth', async () => {
-  const page = await openPage(browser, server.url);
+  const page = await openPage(env.browser, env.server.url);
   const before = await canvasImage(page, 'timeline');
   const text = '((a)(b(c)))(';
   await page.fill('#text', text);
@@ -47,7 +39,7 @@ test('typing re-runs the counter: the cell state is the bracket depth', async ()
 });
 
 test('removing the input gate: every symbol moves the memory, 4 blocks become 3', async () => {
-  const page = await openPage(browser, server.url + '?preset=counter&text=' + encodeURIComponent('(x'));
+  const page = await openPage(env.browser, env.server.url + '?preset=counter&text=' + encodeURIComponent('(x'));
   assert.equal(await page.textContent('#param-count'), '20');
   const chart = await canvasImage(page, 'cell-chart');
   await page.selectOption('#act-input', 'none');
@@ -63,7 +55,7 @@ test('removing the input gate: every symbol moves the memory, 4 blocks become 3'
 });
 
 test('the morph slider slides a gate from sigmoid to tanh with the same weights', async () => {
-  const page = await openPage(browser, server.url + '?preset=random&hidden=4&seed=3&text=hello');
+  const page = await openPage(env.browser, env.server.url + '?preset=random&hidden=4&seed=3&text=hello');
   const sigmoid = await values(page, 'f');
   const panel = await canvasImage(page, 'activation-panel');
   await page.fill('#morph-forget', '1');
@@ -84,7 +76,7 @@ test('the morph slider slides a gate from sigmoid to tanh with the same weights'
 });
 
 test('clicking a column and the keyboard select a timestep', async () => {
-  const page = await openPage(browser, server.url + '?text=' + encodeURIComponent('(()(()))'));
+  const page = await openPage(env.browser, env.server.url + '?text=' + encodeURIComponent('(()(()))'));
   const box = await page.locator('#timeline').boundingBox();
   // Column 3's centre, from the layout the page itself reports.
   const { len } = await page.evaluate(() => window.__gatelab.window());
@@ -113,7 +105,7 @@ test('clicking a column and the keyboard select a timestep', async () => {
 
 test('a link restores the exact view', async () => {
   const query = '?preset=random&hidden=5&seed=9&forget=hard_sigmoid&candidate=morph%3A0.25&cell_output=relu&text=abc%20def&t=4';
-  const page = await openPage(browser, server.url + query);
+  const page = await openPage(env.browser, env.server.url + query);
   const s = await state(page);
   assert.equal(s.preset, 'random');
   assert.equal(s.hidden, 5);
@@ -131,7 +123,7 @@ test('a link restores the exact view', async () => {
   assert.deepEqual(await notices(page), []);
   // The page writes the same state back into its own URL.
   await page.waitForTimeout(300);
-  const again = await openPage(browser, page.url());
+  const again = await openPage(env.browser, page.url());
   assert.deepEqual(await state(again), s);
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -141,7 +133,7 @@ test('a link restores the exact view', async () => {
 test('a hostile link falls back to defaults with notices and never becomes HTML', async () => {
   const evil = '<img src=x onerror="window.__pwned=1">';
   const query = `?preset=evil&forget=swish&hidden=NaN&seed=1e99&t=-5&text=${encodeURIComponent(evil)}&junk=%E0%A4%A`;
-  const page = await openPage(browser, server.url + query);
+  const page = await openPage(env.browser, env.server.url + query);
   const shown = await notices(page);
   for (const word of ['preset', 'swish', 'hidden', 'seed', 'Timestep', 'percent-encoding']) {
     assert.ok(shown.some((n) => n.includes(word)), `a notice mentions ${word}: ${JSON.stringify(shown)}`);
@@ -161,7 +153,7 @@ test('a hostile link falls back to defaults with notices and never becomes HTML'
 
 test('a 100,000-character text is kept, traced up to the cap, and the page answers', async () => {
   const text = '(x)'.repeat(33334).slice(0, 100000);
-  const page = await openPage(browser, server.url + '?text=' + encodeURIComponent(text));
+  const page = await openPage(env.browser, env.server.url + '?text=' + encodeURIComponent(text));
   const s = await summary(page);
   assert.equal(s.total_chars, 100000);
   assert.equal(s.steps, s.max_steps);
@@ -176,7 +168,7 @@ test('a 100,000-character text is kept, traced up to the cap, and the page answe
 });
 
 test('weights files: a bad one is refused with a message, a good one loads', async () => {
-  const page = await openPage(browser, server.url + '?text=ab');
+  const page = await openPage(env.browser, env.server.url + '?text=ab');
   await page.setInputFiles('#weights-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"weight_ih_l0": [[1, 2], [3]]}') });
   await settle(page);
   const shown = await notices(page);
@@ -199,7 +191,7 @@ test('weights files: a bad one is refused with a message, a good one loads', asy
 });
 
 test('a Rust panic is shown and the model comes back with the same settings', async () => {
-  const page = await openPage(browser, server.url + '?preset=latch&forget=tanh&text=S..R');
+  const page = await openPage(env.browser, env.server.url + '?preset=latch&forget=tanh&text=S..R');
   const before = await values(page, 'c');
   const result = await page.evaluate(() => window.__gatelab.crash());
   assert.equal(result.crashed, true);
@@ -215,7 +207,7 @@ test('a Rust panic is shown and the model comes back with the same settings', as
 });
 
 test('the calculator reproduces the thread\'s worked example', async () => {
-  const page = await openPage(browser, server.url);
+  const page = await openPage(env.browser, env.server.url);
   const row = (key) => page.textContent(`.calc-result tr[data-row=${key}] td`);
   assert.equal(await row('f'), '[2.06e−9, 3.06e−7, 1.000, 1.000]');
   assert.equal(await row('kept'), '[−1.44e−9, −3.36e−8, −0.070, 1.060]');
@@ -236,7 +228,7 @@ test('the calculator reproduces the thread\'s worked example', async () => {
 });
 
 test('experiment: a sigmoid candidate can only count up', async () => {
-  const page = await openPage(browser, server.url);
+  const page = await openPage(env.browser, env.server.url);
   await page.click('text=Candidate → sigmoid');
   await page.fill('#text', '((()))()');
   await settle(page);
