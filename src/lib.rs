@@ -11,6 +11,7 @@ pub mod render;
 pub mod report;
 pub mod rng;
 pub mod trace;
+pub mod train;
 pub mod vocab;
 
 #[cfg(target_arch = "wasm32")]

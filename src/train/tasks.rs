@@ -1,0 +1,444 @@
+//! Tasks to train on, each generated from a seed: a vocabulary, output classes, and three sets
+//! of sequences: `train`, `heldout` (the same length distribution, for the learning curves) and
+//! `long_test` (longer sequences, for length generalisation; accuracy is reported per length).
+
+use super::network::Sequence;
+use crate::lstm::Symbol;
+use crate::rng::Rng;
+use crate::vocab::Vocab;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::ops::RangeInclusive;
+
+/// Bracket depth is capped here: strings never go deeper, and the classes are 0..=8.
+pub const BRACKET_MAX_DEPTH: usize = 8;
+/// Letters of the delayed-recall alphabet.
+pub const RECALL_ALPHABET: usize = 4;
+/// Default delay of delayed recall.
+pub const RECALL_DELAY: usize = 3;
+/// Largest text vocabulary: the most frequent characters; the rest are "other".
+pub const TEXT_MAX_VOCAB: usize = 64;
+
+/// Which task, with its parameters. Serialised as `{"kind": "brackets"}`,
+/// `{"kind": "recall", "delay": 3}`, `{"kind": "text", "text": "..."}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TaskKind {
+    /// Inputs `(`, `)`, `x`; the target at each step is the depth after it (0..=8).
+    Brackets,
+    /// `^aⁿbⁿ` with next-symbol prediction scored where the next symbol is determined.
+    Anbn,
+    /// Random letters; the target at step t is the input at t − delay.
+    Recall { delay: usize },
+    /// Next-character prediction on a text.
+    Text { text: String },
+}
+
+impl TaskKind {
+    /// The short name used in URLs and messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TaskKind::Brackets => "brackets",
+            TaskKind::Anbn => "anbn",
+            TaskKind::Recall { .. } => "recall",
+            TaskKind::Text { .. } => "text",
+        }
+    }
+
+    /// Looks a task up by name, with default parameters (the text task gets [`DEFAULT_TEXT`]).
+    pub fn from_name(name: &str) -> Option<TaskKind> {
+        match name {
+            "brackets" => Some(TaskKind::Brackets),
+            "anbn" => Some(TaskKind::Anbn),
+            "recall" => Some(TaskKind::Recall { delay: RECALL_DELAY }),
+            "text" => Some(TaskKind::Text { text: DEFAULT_TEXT.to_string() }),
+            _ => None,
+        }
+    }
+}
+
+/// A generated task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub kind: TaskKind,
+    /// For display: "bracket depth", ...
+    pub title: String,
+    /// Input symbols (one-hot columns).
+    pub vocab: Vocab,
+    pub classes: usize,
+    /// What each class means, for display.
+    pub class_labels: Vec<String>,
+    /// What `Sequence::length` counts: "characters" or "n".
+    pub length_label: String,
+    pub train: Vec<Sequence>,
+    pub heldout: Vec<Sequence>,
+    pub long_test: Vec<Sequence>,
+}
+
+/// A task's description for the page (no sequences).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TaskSummary {
+    pub name: &'static str,
+    pub title: String,
+    pub vocab: Vec<String>,
+    pub class_labels: Vec<String>,
+    pub length_label: String,
+    pub train: usize,
+    pub heldout: usize,
+    pub long_test: usize,
+    /// Smallest and largest `length` in each set.
+    pub train_lengths: Option<(usize, usize)>,
+    pub long_lengths: Option<(usize, usize)>,
+}
+
+fn length_range(set: &[Sequence]) -> Option<(usize, usize)> {
+    let min = set.iter().map(|s| s.length).min()?;
+    Some((min, set.iter().map(|s| s.length).max()?))
+}
+
+impl Task {
+    /// Generates the task's sets from `seed`: the same seed gives the same sequences.
+    pub fn generate(kind: TaskKind, seed: u64) -> Task {
+        // A separate stream per set, so changing one set's size leaves the others alone.
+        let mut rngs = [1u64, 2, 3].map(|k| Rng::new(seed ^ k.wrapping_mul(0xA076_1D64_78BD_642F)));
+        let [train_rng, heldout_rng, long_rng] = &mut rngs;
+        match &kind {
+            TaskKind::Brackets => {
+                let vocab = Vocab::from_chars(['(', ')', 'x']).expect("distinct");
+                Task {
+                    title: "bracket depth".into(),
+                    class_labels: (0..=BRACKET_MAX_DEPTH).map(|d| d.to_string()).collect(),
+                    classes: BRACKET_MAX_DEPTH + 1,
+                    length_label: "characters".into(),
+                    train: (0..512).map(|_| brackets(train_rng, 2..=20)).collect(),
+                    heldout: (0..256).map(|_| brackets(heldout_rng, 2..=20)).collect(),
+                    long_test: (0..192).map(|_| brackets(long_rng, 40..=80)).collect(),
+                    vocab,
+                    kind,
+                }
+            }
+            TaskKind::Anbn => {
+                let vocab = Vocab::from_chars(['^', 'a', 'b']).expect("distinct");
+                let pick = |rng: &mut Rng, n: RangeInclusive<usize>| anbn(*n.start() + rng.below(n.count()));
+                Task {
+                    title: "aⁿbⁿ (counting)".into(),
+                    class_labels: vec!["a".into(), "b".into(), "$".into()],
+                    classes: 3,
+                    length_label: "n".into(),
+                    // There are only ten strings with n in 1..=10, so the held-out set repeats
+                    // the training strings: the real test here is the long one.
+                    train: (0..256).map(|_| pick(train_rng, 1..=10)).collect(),
+                    heldout: (0..128).map(|_| pick(heldout_rng, 1..=10)).collect(),
+                    long_test: (11..=25).map(anbn).collect(),
+                    vocab,
+                    kind,
+                }
+            }
+            TaskKind::Recall { delay } => {
+                let delay = *delay;
+                let letters: Vec<char> = ('a'..).take(RECALL_ALPHABET).collect();
+                let vocab = Vocab::from_chars(letters.iter().copied()).expect("distinct");
+                Task {
+                    title: format!("delayed recall (k = {delay})"),
+                    class_labels: letters.iter().map(|c| c.to_string()).collect(),
+                    classes: RECALL_ALPHABET,
+                    length_label: "characters".into(),
+                    train: (0..512).map(|_| recall(train_rng, delay, 6..=20)).collect(),
+                    heldout: (0..256).map(|_| recall(heldout_rng, delay, 6..=20)).collect(),
+                    long_test: (0..192).map(|_| recall(long_rng, delay, 40..=80)).collect(),
+                    vocab,
+                    kind,
+                }
+            }
+            TaskKind::Text { text } => {
+                let chars: Vec<char> = text.chars().collect();
+                let vocab = text_vocab(&chars);
+                let symbols: Vec<Symbol> = chars.iter().map(|&c| vocab.symbol(c)).collect();
+                // The first 90% for training, the rest for the held-out and long tests.
+                let split = chars.len() * 9 / 10;
+                let (front, back) = symbols.split_at(split);
+                Task {
+                    title: "next character".into(),
+                    class_labels: vocab.chars().iter().map(|c| c.to_string()).collect(),
+                    classes: vocab.len(),
+                    length_label: "characters".into(),
+                    train: (0..256).filter_map(|_| text_chunk(train_rng, front, 16..=48)).collect(),
+                    heldout: (0..64).filter_map(|_| text_chunk(heldout_rng, back, 16..=48)).collect(),
+                    long_test: (0..32).filter_map(|_| text_chunk(long_rng, back, 64..=128)).collect(),
+                    vocab,
+                    kind,
+                }
+            }
+        }
+    }
+
+    /// A task from sequences made elsewhere (benchmarks, tests).
+    pub fn from_sequences(title: &str, vocab: Vocab, class_labels: Vec<String>, train: Vec<Sequence>) -> Task {
+        Task {
+            kind: TaskKind::Text { text: String::new() },
+            title: title.to_string(),
+            vocab,
+            classes: class_labels.len(),
+            class_labels,
+            length_label: "characters".into(),
+            heldout: train.clone(),
+            long_test: Vec::new(),
+            train,
+        }
+    }
+
+    pub fn summary(&self) -> TaskSummary {
+        TaskSummary {
+            name: self.kind.name(),
+            title: self.title.clone(),
+            vocab: self.vocab.chars().iter().map(|c| c.to_string()).collect(),
+            class_labels: self.class_labels.clone(),
+            length_label: self.length_label.clone(),
+            train: self.train.len(),
+            heldout: self.heldout.len(),
+            long_test: self.long_test.len(),
+            train_lengths: length_range(&self.train),
+            long_lengths: length_range(&self.long_test),
+        }
+    }
+}
+
+fn length_in(rng: &mut Rng, lengths: RangeInclusive<usize>) -> usize {
+    *lengths.start() + rng.below(lengths.end() - lengths.start() + 1)
+}
+
+/// A random walk over `(` (weight 0.4), `)` (0.4) and `x` (0.2), choosing only among symbols that
+/// keep the depth in 0..=BRACKET_MAX_DEPTH. Target: the depth after each symbol.
+fn brackets(rng: &mut Rng, lengths: RangeInclusive<usize>) -> Sequence {
+    let length = length_in(rng, lengths);
+    let (mut inputs, mut targets) = (Vec::with_capacity(length), Vec::with_capacity(length));
+    let mut depth = 0usize;
+    for _ in 0..length {
+        let open = if depth < BRACKET_MAX_DEPTH { 0.4 } else { 0.0 };
+        let close = if depth > 0 { 0.4 } else { 0.0 };
+        let r = rng.next_f64() * (open + close + 0.2);
+        let symbol = if r < open {
+            depth += 1;
+            0
+        } else if r < open + close {
+            depth -= 1;
+            1
+        } else {
+            2
+        };
+        inputs.push(Some(symbol));
+        targets.push(Some(depth));
+    }
+    Sequence { inputs, targets, length }
+}
+
+/// Symbols of aⁿbⁿ's vocabulary and classes.
+const START: usize = 0;
+const A: usize = 1;
+const B: usize = 2;
+const CLASS_A: usize = 0;
+const CLASS_B: usize = 1;
+const CLASS_END: usize = 2;
+
+/// Inputs `^ a…a b…b` (n each); the target at step t is the symbol after input t, scored only
+/// where it is determined by what came before: after `^` (n ≥ 1, so an `a`) and after every `b`
+/// (more b's until there are n, then the end). After an `a` either symbol may follow: unscored.
+pub fn anbn(n: usize) -> Sequence {
+    let mut inputs = vec![Some(START)];
+    inputs.extend(std::iter::repeat_n(Some(A), n));
+    inputs.extend(std::iter::repeat_n(Some(B), n));
+    let mut targets = vec![Some(CLASS_A)];
+    targets.extend(std::iter::repeat_n(None, n));
+    targets.extend((1..=n).map(|k| Some(if k < n { CLASS_B } else { CLASS_END })));
+    Sequence { inputs, targets, length: n }
+}
+
+/// Random letters; target at t = input at t − delay, unscored for t < delay.
+fn recall(rng: &mut Rng, delay: usize, lengths: RangeInclusive<usize>) -> Sequence {
+    let length = length_in(rng, lengths);
+    let letters: Vec<usize> = (0..length).map(|_| rng.below(RECALL_ALPHABET)).collect();
+    let targets = (0..length).map(|t| t.checked_sub(delay).map(|s| letters[s])).collect();
+    Sequence { inputs: letters.into_iter().map(Some).collect(), targets, length }
+}
+
+/// The most frequent `TEXT_MAX_VOCAB` characters (ties: the smaller character), in character
+/// order.
+fn text_vocab(chars: &[char]) -> Vocab {
+    let mut counts: HashMap<char, usize> = HashMap::new();
+    for &c in chars {
+        *counts.entry(c).or_default() += 1;
+    }
+    let mut ranked: Vec<(char, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut kept: Vec<char> = ranked.into_iter().take(TEXT_MAX_VOCAB).map(|(c, _)| c).collect();
+    kept.sort_unstable();
+    Vocab::from_chars(kept).expect("counted characters are distinct")
+}
+
+/// A chunk at a random offset: inputs are its characters, targets the next character of each
+/// (unscored where that is outside the vocabulary). None if the text is too short for a chunk
+/// of at least two characters.
+fn text_chunk(rng: &mut Rng, symbols: &[Symbol], lengths: RangeInclusive<usize>) -> Option<Sequence> {
+    let available = symbols.len().checked_sub(1).filter(|&n| n >= 2)?;
+    let length = length_in(rng, lengths).min(available);
+    let start = rng.below(available - length + 1);
+    let inputs = symbols[start..start + length].to_vec();
+    let targets = symbols[start + 1..start + length + 1].to_vec();
+    Some(Sequence { inputs, targets, length })
+}
+
+/// The text the text task uses unless given another: written for this project.
+pub const DEFAULT_TEXT: &str = "\
+A cell remembers by keeping what it had and adding what it is told. The forget gate decides how \
+much of the old memory stays; the input gate decides how much of the new candidate is written; \
+the output gate decides how much of the memory is shown to the next step and to the reader. \
+When the forget gate is open and the input gate is shut, the memory is kept as it is, step after \
+step, for as long as the gates hold. When the input gate opens, the candidate is added, and the \
+memory moves. A counter is a cell whose candidate is plus one for an opening bracket and minus \
+one for a closing one, and whose gates let only brackets in. A latch is a cell that forgets \
+everything when it is set or reset, and keeps everything otherwise. Take a gate away and the cell \
+still runs: the gate becomes the constant one, and whatever it used to decide is now always \
+allowed. Take the squashing away and the memory can grow without bound. Swap a sigmoid for a \
+hard sigmoid and the gates can close exactly, so nothing leaks; swap the candidate's tanh for a \
+relu and the cell can count up but never down. Every choice of function is a choice of what the \
+cell can say, and training finds out whether the rest of the cell can learn to say it anyway. \
+Some choices train in a few hundred steps, some train slowly, and some never train at all, \
+because their gradients vanish as they travel back through time or grow until they overflow. \
+The lab lets you watch all of this happen, one step and one gate at a time.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_kinds() -> Vec<TaskKind> {
+        ["brackets", "anbn", "recall", "text"].iter().map(|n| TaskKind::from_name(n).unwrap()).collect()
+    }
+
+    #[test]
+    fn deterministic_from_the_seed() {
+        for kind in all_kinds() {
+            let a = Task::generate(kind.clone(), 7);
+            assert_eq!(a, Task::generate(kind.clone(), 7), "{}", kind.name());
+            if kind != TaskKind::Anbn {
+                assert_ne!(a.train, Task::generate(kind.clone(), 8).train, "{}", kind.name());
+            }
+            for set in [&a.train, &a.heldout, &a.long_test] {
+                assert!(!set.is_empty(), "{}", kind.name());
+                for s in set {
+                    assert_eq!(s.inputs.len(), s.targets.len());
+                    assert!(s.inputs.iter().flatten().all(|&x| x < a.vocab.len()));
+                    assert!(s.targets.iter().flatten().all(|&y| y < a.classes));
+                    assert!(s.scored() > 0);
+                }
+            }
+            assert_eq!(a.class_labels.len(), a.classes);
+            let summary = a.summary();
+            assert!(summary.long_lengths.unwrap().0 > summary.train_lengths.unwrap().1, "{}", kind.name());
+        }
+    }
+
+    #[test]
+    fn bracket_depths_stay_in_range_and_match_the_string() {
+        let task = Task::generate(TaskKind::Brackets, 3);
+        let mut deepest = 0;
+        for s in task.train.iter().chain(&task.heldout).chain(&task.long_test) {
+            let mut depth: i64 = 0;
+            for (x, y) in s.inputs.iter().zip(&s.targets) {
+                depth += match x.unwrap() {
+                    0 => 1,
+                    1 => -1,
+                    _ => 0,
+                };
+                assert!((0..=BRACKET_MAX_DEPTH as i64).contains(&depth), "depth {depth}");
+                assert_eq!(y.unwrap() as i64, depth);
+                deepest = deepest.max(depth);
+            }
+            assert_eq!(s.length, s.inputs.len());
+        }
+        assert_eq!(deepest, BRACKET_MAX_DEPTH as i64, "the cap is reached somewhere");
+        assert!(task.train.iter().all(|s| (2..=20).contains(&s.length)));
+        assert!(task.long_test.iter().all(|s| (40..=80).contains(&s.length)));
+    }
+
+    /// For every prefix of ^aⁿbⁿ, the set of symbols that can come next over all strings of the
+    /// language (n from 1 to 40) sharing that prefix: a step is scored exactly when that set has
+    /// one element, and its target is that element.
+    #[test]
+    fn anbn_scores_exactly_the_deterministic_steps() {
+        let language: Vec<Vec<usize>> = (1..=40)
+            .map(|n| {
+                let mut s = vec![START];
+                s.extend(std::iter::repeat_n(A, n));
+                s.extend(std::iter::repeat_n(B, n));
+                s
+            })
+            .collect();
+        for n in 1..=25 {
+            let seq = anbn(n);
+            let string: Vec<usize> = seq.inputs.iter().map(|s| s.unwrap()).collect();
+            assert_eq!(seq.length, n);
+            for t in 0..string.len() {
+                let prefix = &string[..=t];
+                let mut next: Vec<usize> = language
+                    .iter()
+                    .filter(|w| w.starts_with(prefix))
+                    .map(|w| match w.get(t + 1) {
+                        Some(&A) => CLASS_A,
+                        Some(&B) => CLASS_B,
+                        Some(_) => unreachable!(),
+                        None => CLASS_END,
+                    })
+                    .collect();
+                next.sort_unstable();
+                next.dedup();
+                let expected = if next.len() == 1 { Some(next[0]) } else { None };
+                assert_eq!(seq.targets[t], expected, "n = {n}, t = {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn recall_targets_are_the_input_k_steps_back() {
+        for delay in [1, 3, 5] {
+            let task = Task::generate(TaskKind::Recall { delay }, 11);
+            for s in task.train.iter().chain(&task.long_test) {
+                for t in 0..s.inputs.len() {
+                    let want = if t < delay { None } else { s.inputs[t - delay] };
+                    assert_eq!(s.targets[t], want);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_chunks_predict_the_next_character() {
+        let task = Task::generate(TaskKind::from_name("text").unwrap(), 5);
+        let chars: Vec<char> = DEFAULT_TEXT.chars().collect();
+        assert!(task.vocab.len() <= TEXT_MAX_VOCAB);
+        for s in &task.train {
+            for t in 1..s.inputs.len() {
+                assert_eq!(s.targets[t - 1], s.inputs[t]);
+            }
+            // The chunk is somewhere in the text.
+            let decoded: String = s.inputs.iter().map(|x| task.vocab.label(*x)).collect();
+            assert!(DEFAULT_TEXT.contains(&decoded), "{decoded}");
+        }
+        assert!(chars.len() > 1000);
+        // More than 64 distinct characters: the rarest become "other" and are not scored.
+        let wide: String = (0..200u32).filter_map(|k| char::from_u32(0x100 + k)).collect::<String>().repeat(3);
+        let task = Task::generate(TaskKind::Text { text: wide }, 1);
+        assert_eq!(task.vocab.len(), TEXT_MAX_VOCAB);
+        assert!(task.train.iter().any(|s| s.inputs.contains(&None) && s.targets.contains(&None)));
+        // Too short for anything: empty sets, no panic.
+        let tiny = Task::generate(TaskKind::Text { text: "ab".into() }, 1);
+        assert!(tiny.train.is_empty() && tiny.long_test.is_empty());
+    }
+
+    #[test]
+    fn kinds_serialise_with_a_tag() {
+        let json = serde_json::to_string(&TaskKind::Recall { delay: 3 }).unwrap();
+        assert_eq!(json, r#"{"kind":"recall","delay":3}"#);
+        let back: TaskKind = serde_json::from_str(r#"{"kind":"brackets"}"#).unwrap();
+        assert_eq!(back, TaskKind::Brackets);
+    }
+}
