@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Compile the crate to wasm and generate the JS glue into www/pkg (imported by the front end).
+# Compiles the crate to wasm twice and generates the JS glue: www/pkg for the page, and
+# www/pkg-train (with the training handles, built with --features trainer) for the training
+# worker, so the page's own module stays small.
 # Usage: scripts/build-wasm.sh [--dev]   (--dev: unoptimised dev profile, faster to compile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,21 +15,26 @@ case "${1:-}" in
   *) echo "build-wasm.sh: unknown argument: $1" >&2; exit 2 ;;
 esac
 
-cargo build --lib "${cargo_flags[@]}" --target wasm32-unknown-unknown
-wasm-bindgen --target web --out-dir www/pkg --no-typescript \
-  "target/wasm32-unknown-unknown/$profile/gatelab.wasm"
-
-# npm's binaryen, not Debian's wasm-opt (108 mangles wasm-bindgen output). Optional: a
-# failure leaves the unoptimised (working) file in place.
-wasm=www/pkg/gatelab_bg.wasm
-if [ "$profile" = release ] && [ -d node_modules/binaryen ]; then
-  if node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-       "$wasm" -o "$wasm.opt" 2>/tmp/gatelab-wasm-opt.log; then
-    mv "$wasm.opt" "$wasm"
-  else
-    rm -f "$wasm.opt"
-    echo "warning: wasm-opt failed (see /tmp/gatelab-wasm-opt.log); keeping unoptimised $wasm" >&2
+build() { # out_dir [cargo features...]
+  local out=$1; shift
+  cargo build --lib "${cargo_flags[@]}" --target wasm32-unknown-unknown "$@"
+  wasm-bindgen --target web --out-dir "$out" --no-typescript \
+    "target/wasm32-unknown-unknown/$profile/gatelab.wasm"
+  # npm's binaryen, not Debian's wasm-opt (108 mangles wasm-bindgen output). Optional: a
+  # failure leaves the unoptimised (working) file in place.
+  local wasm=$out/gatelab_bg.wasm
+  if [ "$profile" = release ] && [ -d node_modules/binaryen ]; then
+    if node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+         "$wasm" -o "$wasm.opt" 2>/tmp/gatelab-wasm-opt.log; then
+      mv "$wasm.opt" "$wasm"
+    else
+      rm -f "$wasm.opt"
+      echo "warning: wasm-opt failed (see /tmp/gatelab-wasm-opt.log); keeping unoptimised $wasm" >&2
+    fi
   fi
-fi
-echo "built $wasm ($(wc -c <"$wasm") bytes, $profile)"
+  echo "built $wasm ($(wc -c <"$wasm") bytes, $profile)"
+}
+
+build www/pkg
+build www/pkg-train --features trainer

@@ -6,8 +6,14 @@ use crate::activation::{Activation, Site, NAMED};
 use crate::lab::{Lab, TIMELINE_ROWS};
 use crate::presets::Preset;
 use crate::pytorch;
+#[cfg(feature = "trainer")]
+use crate::render::training;
 use crate::render::{charts, heatmap, timeline};
 use crate::trace::Quantity;
+#[cfg(feature = "trainer")]
+use crate::train::live::{ComparisonSetup, LiveRun, RunSetup};
+#[cfg(feature = "trainer")]
+use crate::train::Comparison;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
@@ -343,4 +349,110 @@ impl GateLab {
     pub fn crash(&self) {
         panic!("deliberate crash requested by the page's test hook");
     }
+}
+
+#[cfg(feature = "trainer")]
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+/// A training run, driven a few steps at a time from the page's Web Worker.
+#[cfg(feature = "trainer")]
+#[wasm_bindgen]
+pub struct TrainingRun {
+    run: LiveRun,
+}
+
+#[cfg(feature = "trainer")]
+#[wasm_bindgen]
+impl TrainingRun {
+    /// Settings: `{task, text, hidden, learning_rate, batch_size, seed, activations}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(setup: JsValue) -> Result<TrainingRun, JsError> {
+        let setup: RunSetup = from_js(setup, "training settings")?;
+        Ok(TrainingRun { run: LiveRun::new(&setup).map_err(|e| JsError::new(&e))? })
+    }
+
+    /// Up to `steps` updates; returns where the run is.
+    pub fn train(&mut self, steps: usize) -> Result<JsValue, JsError> {
+        to_js(&self.run.train(steps))
+    }
+
+    /// Evaluates the held-out set and adds a point to the learning curve.
+    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.run.evaluate())
+    }
+
+    /// The learning curve so far.
+    pub fn curve(&self) -> Result<JsValue, JsError> {
+        to_js(&self.run.curve())
+    }
+
+    /// The task: its vocabulary, classes and sets.
+    pub fn task(&self) -> Result<JsValue, JsError> {
+        to_js(&self.run.trainer().task().summary())
+    }
+
+    /// The trained network as PyTorch-layout JSON (loadable by the page and by PyTorch).
+    pub fn export_weights(&self) -> Result<String, JsError> {
+        Ok(self.run.export().map_err(|e| JsError::new(&e))?.to_string())
+    }
+
+    /// ‖∂L/∂c_t‖ and ‖∂L/∂h_t‖ over `text`, labelled by the task's rule.
+    pub fn gradient_flow(&mut self, text: &str) -> Result<JsValue, JsError> {
+        let sequence = self.run.labelled(text);
+        let flow = self.run.trainer_mut().gradient_through_time(&sequence);
+        to_js(&flow)
+    }
+}
+
+/// Several variants × seeds trained on the same data, advanced a budget of steps at a time.
+#[cfg(feature = "trainer")]
+#[wasm_bindgen]
+pub struct ComparisonRun {
+    comparison: Comparison,
+}
+
+#[cfg(feature = "trainer")]
+#[wasm_bindgen]
+impl ComparisonRun {
+    /// Settings: the training settings plus `{variants: [[label, activations]], seeds, max_steps,
+    /// target, eval_every}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(setup: JsValue) -> Result<ComparisonRun, JsError> {
+        let setup: ComparisonSetup = from_js(setup, "comparison settings")?;
+        let (variants, config) = setup.build().map_err(|e| JsError::new(&e))?;
+        Ok(ComparisonRun { comparison: Comparison::new(variants, config) })
+    }
+
+    /// Trains up to `budget` steps in all; true when every run has finished.
+    pub fn advance(&mut self, budget: usize) -> bool {
+        self.comparison.advance(budget)
+    }
+
+    /// Curves, steps to target, final and long-test accuracy of every run so far.
+    pub fn snapshot(&self) -> Result<JsValue, JsError> {
+        to_js(&self.comparison.snapshot())
+    }
+}
+
+/// Draws learning curves from `{series: [{label, runs: [[{step, loss, accuracy, train_loss}]]}],
+/// max_step, target}`.
+#[cfg(feature = "trainer")]
+#[wasm_bindgen]
+pub fn draw_learning_curves(canvas: &HtmlCanvasElement, data: JsValue, px: f64) -> Result<(), JsError> {
+    let set: training::CurveSet = from_js(data, "curve data")?;
+    let area = backend(canvas)?.into_drawing_area();
+    training::draw_learning_curves(&area, &set, px).map_err(draw_error)?;
+    area.present().map_err(draw_error)
+}
+
+/// Draws the gradient's size through time from `{cell, hidden, title}`.
+#[cfg(feature = "trainer")]
+#[wasm_bindgen]
+pub fn draw_gradient_flow(canvas: &HtmlCanvasElement, data: JsValue, px: f64) -> Result<(), JsError> {
+    let chart: training::GradientChart = from_js(data, "gradient data")?;
+    let area = backend(canvas)?.into_drawing_area();
+    training::draw_gradient_flow(&area, &chart, px).map_err(draw_error)?;
+    area.present().map_err(draw_error)
 }

@@ -104,3 +104,20 @@ export const EXPERIMENTS = [
     expect: 'The cell state is exactly the bracket depth at every step.',
   },
 ];
+
+/** The variants the training lab can compare, each a change from the standard LSTM. */
+export const VARIANTS = [
+  { label: 'standard', acts: {}, checked: true },
+  { label: 'input gate removed', acts: { input: 'none' }, checked: true },
+  { label: 'candidate sigmoid', acts: { candidate: 'sigmoid' } },
+  { label: 'candidate ReLU', acts: { candidate: 'relu' } },
+  { label: 'hard-sigmoid gates', acts: { forget: 'hard_sigmoid', input: 'hard_sigmoid', output: 'hard_sigmoid' } },
+  { label: 'cell output identity', acts: { cell_output: 'identity' } },
+];
+
+export const TRAINING = {
+  curvesHeight: 240,
+  gradientHeight: 200,
+  /** Held-out evaluations during a comparison, every this many steps. */
+  compareEvalEvery: 25,
+};

@@ -11,6 +11,7 @@ import { createTimeline } from './views/timeline.js';
 import { renderInspector } from './views/inspector.js';
 import { renderParameters, renderSaturation } from './views/summary.js';
 import { createCalculator } from './views/calculator.js';
+import { createTraining } from './views/training.js';
 import { visibleChar } from './format.js';
 import { setText } from './dom.js';
 
@@ -29,6 +30,7 @@ let showModel;
 let timeline;
 let calculator;
 let calculatorActs = '';
+let training;
 
 /** Makes the model match `state` from scratch (used at start and after a crash). */
 function buildModel() {
@@ -162,6 +164,7 @@ function change(patch) {
     }
     state.text = text;
     guard(() => lab.set_text(text));
+    training?.textChanged(text);
   }
   if (patch.t !== undefined) state.t = Math.max(0, patch.t);
   schedule();
@@ -185,6 +188,19 @@ async function loadFile(file) {
   state.preset = 'file';
   $('preset').querySelector('option[value=file]').disabled = false;
   notify(`Loaded ${file.name}. A loaded file is not part of copied links.`);
+  schedule();
+}
+
+/** Shows weights trained in the worker in every view (the activations stay as chosen). */
+function showTrainedWeights(json, name) {
+  const r = guard(() => lab.load_weights(json, name));
+  if (!r.ok) {
+    if (!r.crashed) notify(`Could not show the trained weights: ${r.message}`, 'error');
+    return;
+  }
+  loadedFile = { text: json, name };
+  state.preset = 'file';
+  $('preset').querySelector('option[value=file]').disabled = false;
   schedule();
 }
 
@@ -305,6 +321,11 @@ async function main() {
     change({ t: Math.max(start, Math.min(state.t, start + len - 1)) });
   });
   calculator = createCalculator((v) => lab.calculate(v.c_prev, v.f, v.i, v.g, v.o));
+  training = createTraining({
+    context: () => ({ text: state.text, acts: state.acts }),
+    onWeights: showTrainedWeights,
+    onError: (message) => notify(message, 'error'),
+  });
   $('step').addEventListener('change', () => moveStep(Number($('step').value) || 0));
   $('play').addEventListener('click', togglePlay);
   $('copy-link').addEventListener('click', copyLink);
@@ -329,6 +350,7 @@ async function main() {
     window: () => timeline.window(),
     renderNow: render,
     crash: () => guard(() => lab.crash()),
+    training: () => training.state(),
     bench,
   };
 }

@@ -35,7 +35,7 @@ pub(crate) fn draw_grid<DB: DrawingBackend>(
 }
 
 /// Splits a series at non-finite values, so a NaN breaks the line instead of breaking the chart.
-fn finite_runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
+pub(crate) fn finite_runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
     let mut runs = vec![Vec::new()];
     for (x, y) in points {
         if y.is_finite() {

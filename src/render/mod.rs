@@ -6,3 +6,4 @@ pub mod colors;
 pub mod heatmap;
 pub mod theme;
 pub mod timeline;
+pub mod training;

@@ -4,6 +4,7 @@
 //! browser drives it from a Web Worker a few steps at a time through [`Comparison::advance`].
 
 pub mod adam;
+pub mod live;
 pub mod network;
 pub mod tasks;
 pub mod trainer;

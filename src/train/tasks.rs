@@ -187,6 +187,40 @@ impl Task {
         }
     }
 
+    /// Typed text as one of this task's sequences, labelled by the task's own rule where the
+    /// rule can be applied to any text: the depth for brackets (other characters keep it, and it
+    /// stays within 0..=max), the input `delay` steps back for recall, and the next character
+    /// (in the vocabulary) for aⁿbⁿ and text. Characters outside the vocabulary are "other".
+    pub fn label(&self, text: &str) -> Sequence {
+        let chars: Vec<char> = text.chars().collect();
+        let inputs: Vec<Symbol> = chars.iter().map(|&c| self.vocab.symbol(c)).collect();
+        let next_class = |t: usize| -> Option<usize> {
+            let next = *chars.get(t + 1)?;
+            self.class_labels.iter().position(|label| label.chars().eq(std::iter::once(next)))
+        };
+        let targets: Vec<Option<usize>> = match &self.kind {
+            TaskKind::Brackets => {
+                let mut depth = 0usize;
+                chars
+                    .iter()
+                    .map(|&c| {
+                        match c {
+                            '(' => depth = (depth + 1).min(BRACKET_MAX_DEPTH),
+                            ')' => depth = depth.saturating_sub(1),
+                            _ => {}
+                        }
+                        Some(depth)
+                    })
+                    .collect()
+            }
+            TaskKind::Recall { delay } => {
+                (0..chars.len()).map(|t| if t >= *delay { inputs[t - delay] } else { None }).collect()
+            }
+            TaskKind::Anbn | TaskKind::Text { .. } => (0..chars.len()).map(next_class).collect(),
+        };
+        Sequence { length: chars.len(), inputs, targets }
+    }
+
     pub fn summary(&self) -> TaskSummary {
         TaskSummary {
             name: self.kind.name(),
@@ -395,6 +429,20 @@ mod tests {
                 assert_eq!(seq.targets[t], expected, "n = {n}, t = {t}");
             }
         }
+    }
+
+    #[test]
+    fn typed_text_is_labelled_by_the_task_rule() {
+        let brackets = Task::generate(TaskKind::Brackets, 1).label("(()x))(");
+        assert_eq!(brackets.targets, [1, 2, 1, 1, 0, 0, 1].map(Some).to_vec());
+        assert_eq!(brackets.inputs[3], Some(2));
+        let recall = Task::generate(TaskKind::Recall { delay: 2 }, 1).label("abzc");
+        assert_eq!(recall.targets, vec![None, None, Some(0), Some(1)]);
+        let anbn = Task::generate(TaskKind::Anbn, 1).label("^aabb");
+        assert_eq!(anbn.targets, vec![Some(0), Some(0), Some(1), Some(1), None]);
+        let text = Task::generate(TaskKind::Text { text: "abcabc".into() }, 1).label("ab?");
+        assert_eq!(text.targets.len(), 3);
+        assert_eq!(text.targets[2], None);
     }
 
     #[test]

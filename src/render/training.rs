@@ -1,0 +1,244 @@
+//! Training charts: learning curves (one line per variant, with the spread across seeds as a
+//! band) and the gradient's size through time on a log scale.
+
+use super::charts::{draw_grid, finite_runs};
+use super::theme::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::Deserialize;
+
+type Area<DB> = DrawingArea<DB, Shift>;
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// A tick on a log10 axis as the number it stands for: 1e-4, 3e-5, ...
+fn log_tick(y: &f64) -> String {
+    format!("{:.0e}", 10f64.powf(*y))
+}
+
+/// One evaluation of one run.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Point {
+    pub step: f64,
+    pub loss: f64,
+    pub accuracy: f64,
+    /// Mean training-batch loss since the previous point, when known.
+    #[serde(default)]
+    pub train_loss: Option<f64>,
+}
+
+/// One variant: its runs (one per seed), drawn as a median line and a min–max band.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Series {
+    pub label: String,
+    pub runs: Vec<Vec<Point>>,
+}
+
+/// Everything the learning-curve chart shows.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct CurveSet {
+    pub series: Vec<Series>,
+    pub max_step: f64,
+    /// The target held-out accuracy, drawn as a dashed line.
+    #[serde(default)]
+    pub target: Option<f64>,
+}
+
+/// (step, median, min, max) at each evaluation index, over the runs that reached it.
+pub fn spread(runs: &[Vec<Point>], value: impl Fn(&Point) -> f64) -> Vec<(f64, f64, f64, f64)> {
+    let longest = runs.iter().map(Vec::len).max().unwrap_or(0);
+    (0..longest)
+        .filter_map(|k| {
+            let mut values: Vec<f64> =
+                runs.iter().filter_map(|r| r.get(k)).map(&value).filter(|v| v.is_finite()).collect();
+            let step = runs.iter().find_map(|r| r.get(k))?.step;
+            if values.is_empty() {
+                return None;
+            }
+            values.sort_by(f64::total_cmp);
+            let n = values.len();
+            let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 };
+            Some((step, median, values[0], values[n - 1]))
+        })
+        .collect()
+}
+
+fn font(px: f64, size: f64) -> TextStyle<'static> {
+    TextStyle::from((FONT, size * px).into_font()).color(&TEXT)
+}
+
+/// Held-out loss (log scale) and held-out accuracy side by side, one colour per series.
+pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet, px: f64) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let d = |v: f64| (v * px).round() as u32;
+    let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
+    let max_step = set.max_step.max(1.0);
+    // Loss panel: log10 of the loss, labelled as powers of ten.
+    let losses = set.series.iter().flat_map(|s| s.runs.iter().flatten()).flat_map(|p| [Some(p.loss), p.train_loss]);
+    let logs: Vec<f64> = losses.flatten().filter(|v| *v > 0.0 && v.is_finite()).map(f64::log10).collect();
+    let lo = logs.iter().copied().fold(f64::INFINITY, f64::min).min(-1.0).floor();
+    let hi = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0).ceil();
+    let mut chart = ChartBuilder::on(&left)
+        .margin(d(8.0))
+        .margin_top(d(28.0))
+        .y_label_area_size(d(46.0))
+        .x_label_area_size(d(24.0))
+        .build_cartesian_2d(0.0..max_step, lo..hi)?;
+    draw_grid(&mut chart, px, (6, 5), &|x| format!("{x:.0}"), &log_tick)?;
+    for (k, series) in set.series.iter().enumerate() {
+        let color = UNIT_COLORS[k % UNIT_COLORS.len()];
+        let bands = spread(&series.runs, |p| if p.loss > 0.0 { p.loss.log10() } else { f64::NAN });
+        draw_band(&mut chart, &bands, color)?;
+        if set.series.len() == 1 && series.runs.len() == 1 {
+            let train =
+                series.runs[0].iter().filter_map(|p| Some((p.step, p.train_loss.filter(|v| *v > 0.0)?.log10())));
+            for run in finite_runs(train) {
+                chart.draw_series(LineSeries::new(run, color.mix(0.45).stroke_width(d(1.0).max(1))))?;
+            }
+        }
+    }
+    let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+    let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
+    left.draw_text("held-out loss (log scale)", &title, (d(8.0) as i32, d(2.0) as i32))?;
+    if set.series.len() == 1 && set.series[0].runs.len() == 1 {
+        left.draw_text("faint: training batches", &sub, (d(190.0) as i32, d(4.0) as i32))?;
+    }
+    // Accuracy panel.
+    let mut chart = ChartBuilder::on(&right)
+        .margin(d(8.0))
+        .margin_top(d(28.0))
+        .y_label_area_size(d(40.0))
+        .x_label_area_size(d(24.0))
+        .build_cartesian_2d(0.0..max_step, 0.0..1.0)?;
+    draw_grid(&mut chart, px, (6, 5), &|x| format!("{x:.0}"), &|y| format!("{:.0}%", y * 100.0))?;
+    if let Some(target) = set.target {
+        chart.draw_series(DashedLineSeries::new(
+            [(0.0, target), (max_step, target)],
+            d(4.0),
+            d(4.0),
+            FRAME.stroke_width(d(1.0).max(1)),
+        ))?;
+    }
+    for (k, series) in set.series.iter().enumerate() {
+        let color = UNIT_COLORS[k % UNIT_COLORS.len()];
+        draw_band(&mut chart, &spread(&series.runs, |p| p.accuracy), color)?;
+    }
+    right.draw_text("held-out accuracy", &title, (d(8.0) as i32, d(2.0) as i32))?;
+    // The key, along the top of the accuracy panel.
+    let mut x = d(150.0) as i32;
+    for (k, series) in set.series.iter().enumerate().filter(|_| set.series.len() > 1) {
+        let color = UNIT_COLORS[k % UNIT_COLORS.len()];
+        right.draw(&Rectangle::new([(x, d(8.0) as i32), (x + d(12.0) as i32, d(11.0) as i32)], color.filled()))?;
+        right.draw_text(&series.label, &sub, (x + d(16.0) as i32, d(4.0) as i32))?;
+        x += d(24.0 + series.label.chars().count() as f64 * 6.0) as i32;
+    }
+    Ok(())
+}
+
+type Chart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
+
+/// The median as a line and, where there are several runs, the min–max range as a band.
+fn draw_band<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    bands: &[(f64, f64, f64, f64)],
+    color: RGBColor,
+) -> DrawResult<DB> {
+    if bands.len() > 1 && bands.iter().any(|b| b.2 != b.3) {
+        let mut outline: Vec<(f64, f64)> = bands.iter().map(|b| (b.0, b.3)).collect();
+        outline.extend(bands.iter().rev().map(|b| (b.0, b.2)));
+        chart.draw_series(std::iter::once(Polygon::new(outline, color.mix(0.18).filled())))?;
+    }
+    chart.draw_series(LineSeries::new(bands.iter().map(|b| (b.0, b.1)), color.stroke_width(2)))?;
+    Ok(())
+}
+
+/// ‖∂L/∂c_t‖ and ‖∂L/∂h_t‖ for each step, on a log scale.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct GradientChart {
+    pub cell: Vec<f64>,
+    pub hidden: Vec<f64>,
+    pub title: String,
+}
+
+/// Draws the gradient's size through time; zeros and non-finite values break the lines.
+pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &GradientChart, px: f64) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let d = |v: f64| (v * px).round() as u32;
+    let steps = chart_data.cell.len().max(chart_data.hidden.len()).max(1);
+    let logs =
+        chart_data.cell.iter().chain(&chart_data.hidden).filter(|v| **v > 0.0 && v.is_finite()).map(|v| v.log10());
+    let (lo, hi) = logs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = if lo.is_finite() { (lo.floor().max(-30.0), hi.ceil().max(lo.floor() + 1.0)) } else { (-3.0, 1.0) };
+    let mut chart = ChartBuilder::on(area)
+        .margin(d(8.0))
+        .margin_top(d(28.0))
+        .y_label_area_size(d(50.0))
+        .x_label_area_size(d(24.0))
+        .build_cartesian_2d(0.0..steps as f64, lo..hi)?;
+    draw_grid(&mut chart, px, (8, 6), &|x| format!("{x:.0}"), &log_tick)?;
+    let lines = [(&chart_data.cell, UNIT_COLORS[3], "‖∂L/∂c_t‖"), (&chart_data.hidden, UNIT_COLORS[0], "‖∂L/∂h_t‖")];
+    for (values, color, _) in lines {
+        let points =
+            values.iter().enumerate().map(|(t, v)| (t as f64 + 0.5, if *v > 0.0 { v.log10() } else { f64::NAN }));
+        for run in finite_runs(points) {
+            chart.draw_series(LineSeries::new(run, color.stroke_width(d(1.5).max(1))))?;
+        }
+    }
+    let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+    let sub = font(px, SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+    area.draw_text(&chart_data.title, &title, (d(8.0) as i32, d(2.0) as i32))?;
+    let mut x = area.dim_in_pixel().0 as i32 - d(230.0) as i32;
+    for (_, color, label) in lines {
+        area.draw(&Rectangle::new([(x, d(8.0) as i32), (x + d(12.0) as i32, d(11.0) as i32)], color.filled()))?;
+        area.draw_text(label, &sub.color(&color), (x + d(16.0) as i32, d(4.0) as i32))?;
+        x += d(110.0) as i32;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(step: f64, accuracy: f64) -> Point {
+        Point { step, loss: 1.0 - accuracy, accuracy, train_loss: None }
+    }
+
+    #[test]
+    fn spread_takes_median_and_range_over_runs() {
+        let runs = vec![
+            vec![point(0.0, 0.1), point(10.0, 0.5)],
+            vec![point(0.0, 0.3), point(10.0, 0.9)],
+            vec![point(0.0, 0.2)],
+        ];
+        let s = spread(&runs, |p| p.accuracy);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0], (0.0, 0.2, 0.1, 0.3));
+        // Only two runs reached step 10: the median is their mean.
+        assert_eq!(s[1], (10.0, 0.7, 0.5, 0.9));
+    }
+
+    #[test]
+    fn spread_skips_non_finite_values() {
+        let runs = vec![vec![point(0.0, f64::NAN)], vec![point(0.0, 0.4)]];
+        assert_eq!(spread(&runs, |p| p.accuracy), vec![(0.0, 0.4, 0.4, 0.4)]);
+        assert!(spread(&[vec![point(0.0, f64::NAN)]], |p| p.accuracy).is_empty());
+    }
+
+    #[test]
+    fn chart_data_reads_from_json() {
+        let set: CurveSet = serde_json::from_str(
+            r#"{"series":[{"label":"standard","runs":[[{"step":0,"loss":2.0,"accuracy":0.1,"train_loss":null}]]}],"max_step":100,"target":0.99}"#,
+        )
+        .unwrap();
+        assert_eq!(set.series[0].runs[0][0].loss, 2.0);
+        assert_eq!(set.target, Some(0.99));
+    }
+}

@@ -1,0 +1,72 @@
+// The training lab in Chromium: training runs in a worker while the page keeps answering, and a
+// two-variant comparison runs to completion.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, screenshot, useBrowser } from './harness.mjs';
+
+const env = useBrowser({ before, after });
+const training = (page) => page.evaluate(() => window.__gatelab.training());
+
+test('training runs in the background, the loss falls, and typing still works', async () => {
+  const page = await openPage(env.browser, env.server.url + '?text=' + encodeURIComponent('(()x)'), { viewport: { width: 1400, height: 1000 } });
+  await page.click('#train-play');
+  await page.waitForFunction(() => window.__gatelab.training().step >= 300, null, { timeout: 60000 });
+  // While it trains, the page answers a keystroke: the views re-run on the new text.
+  const stepBefore = (await training(page)).step;
+  await page.fill('#text', '((()))');
+  await page.waitForFunction(() => window.__gatelab.summary().steps === 6);
+  assert.equal((await page.evaluate(() => window.__gatelab.state())).text, '((()))');
+  await page.waitForFunction((s) => window.__gatelab.training().step > s + 50, stepBefore, { timeout: 60000 });
+  await page.click('#train-play');
+  await page.waitForFunction(() => !window.__gatelab.training().playing);
+  const { curve } = await training(page);
+  const first = curve[0];
+  const last = curve[curve.length - 1];
+  assert.ok(last.loss < first.loss / 5, `held-out loss fell: ${first.loss} → ${last.loss}`);
+  assert.ok(last.accuracy > first.accuracy, `accuracy rose: ${first.accuracy} → ${last.accuracy}`);
+  // The trained cell is shown in the views above.
+  assert.match((await page.evaluate(() => window.__gatelab.summary())).model, /^trained: bracket depth/);
+  // Paused means paused.
+  const paused = (await training(page)).step;
+  await page.waitForTimeout(500);
+  assert.equal((await training(page)).step, paused);
+  assert.match(await page.textContent('#train-status'), /held-out accuracy/);
+  await (await page.$('#training')).screenshot({ path: 'test-artifacts/training.png' });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a two-variant comparison runs to completion and fills its table', async () => {
+  const page = await openPage(env.browser, env.server.url, { viewport: { width: 1400, height: 1000 } });
+  await page.fill('#compare-seeds', '2');
+  await page.fill('#compare-steps', '150');
+  await page.click('#compare-run');
+  await page.waitForFunction(() => window.__gatelab.training().snapshot?.finished === true, null, { timeout: 120000 });
+  const { snapshot } = await training(page);
+  assert.deepEqual(snapshot.variants.map((v) => v.variant), ['standard', 'input gate removed']);
+  assert.equal(snapshot.runs.length, 4);
+  for (const run of snapshot.runs) assert.ok(run.finished && run.curve.length >= 2, JSON.stringify(run));
+  // Removing the input gate removes one of four blocks of LSTM weights.
+  const [standard, noInput] = snapshot.variants;
+  assert.ok(noInput.parameters < standard.parameters);
+  const rows = await page.$$eval('#compare-table tr[data-variant]', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0][0], 'standard');
+  assert.match(rows[0][4], /%$/);
+  await page.waitForTimeout(100);
+  await screenshot(page, 'comparison');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('bad training settings give a clear message, not a dead panel', async () => {
+  const page = await openPage(env.browser, env.server.url);
+  await page.fill('#train-hidden', '0');
+  await page.click('#train-reset');
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('hidden size')));
+  await page.fill('#train-hidden', '8');
+  await page.click('#train-step');
+  await page.waitForFunction(() => window.__gatelab.training().step === 1);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -1,0 +1,52 @@
+// The training module (www/pkg-train) from Node: the handles the Web Worker drives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { initSync, TrainingRun, ComparisonRun } from '../../www/pkg-train/gatelab.js';
+
+initSync({ module: fs.readFileSync(new URL('../../www/pkg-train/gatelab_bg.wasm', import.meta.url)) });
+
+const setup = { task: 'brackets', text: '', hidden: 8, learning_rate: 0.02, batch_size: 8, seed: 1, activations: {} };
+
+test('a run trains, records its curve and exports loadable weights', () => {
+  const run = new TrainingRun(setup);
+  const start = run.curve();
+  assert.equal(start.length, 1);
+  for (let k = 0; k < 4; k++) {
+    run.train(50);
+    run.evaluate();
+  }
+  const curve = run.curve();
+  assert.equal(curve.at(-1).step, 200);
+  assert.ok(curve.at(-1).loss < start[0].loss, JSON.stringify([start[0], curve.at(-1)]));
+  const json = JSON.parse(run.export_weights());
+  assert.equal(json.weight_ih_l0.length, 4 * 8);
+  assert.deepEqual(json.vocab, ['(', ')', 'x']);
+  assert.equal(json['readout.weight'].length, 9);
+  const flow = run.gradient_flow('(()x)');
+  assert.equal(flow.cell.length, 5);
+  assert.ok(flow.cell.every((v) => Number.isFinite(v) && v >= 0));
+  run.free();
+});
+
+test('settings are checked and the message names the bad one', () => {
+  assert.throws(() => new TrainingRun({ ...setup, task: 'chess' }), /unknown task "chess"/);
+  assert.throws(() => new TrainingRun({ ...setup, activations: { forget: 'swish' } }), /swish/);
+  assert.throws(() => new TrainingRun({ ...setup, hidden: 'eight' }), /training settings/);
+});
+
+test('a comparison advances in slices to the same end', () => {
+  const variants = [['standard', {}], ['no input gate', { input: 'none' }]];
+  const c = new ComparisonRun({ ...setup, variants, seeds: [1, 2], max_steps: 40, target: 0.99, eval_every: 20 });
+  let finished = false;
+  let slices = 0;
+  while (!finished) {
+    finished = c.advance(7);
+    slices += 1;
+  }
+  const s = c.snapshot();
+  assert.equal(s.steps_done, 2 * 2 * 40);
+  assert.ok(slices >= Math.ceil(160 / 7));
+  assert.equal(s.runs.length, 4);
+  assert.ok(s.variants[1].parameters < s.variants[0].parameters);
+});

@@ -1,0 +1,137 @@
+// Trains in the background, so typing and dragging on the page stay smooth. The page posts
+// commands; this posts progress a few times a second. A panic here ends only this worker:
+// the page reports it and starts a new one.
+
+import init, { ComparisonRun, TrainingRun, take_panic_message } from '../pkg-train/gatelab.js';
+
+/** Held-out evaluation every this many steps. */
+const EVAL_EVERY = 25;
+/** Longest stretch of training between looks at the message queue (ms). */
+const SLICE_MS = 30;
+/** Time between progress reports (ms); trained weights go out at most this often too. */
+const REPORT_MS = 250;
+
+const ready = init();
+let run = null;
+let text = '';
+let playing = false;
+let lastReport = 0;
+let comparison = null;
+
+function fail(error) {
+  playing = false;
+  comparison = null;
+  const panic = error instanceof WebAssembly.RuntimeError ? take_panic_message() : null;
+  postMessage({ type: 'error', message: panic ?? error.message ?? String(error), crashed: Boolean(panic) || error instanceof WebAssembly.RuntimeError });
+}
+
+/** Progress, the curve, the trained weights and the gradient through the typed text. */
+function report() {
+  lastReport = performance.now();
+  const progress = run.train(0);
+  postMessage({
+    type: 'progress',
+    playing,
+    progress,
+    curve: run.curve(),
+    task: run.task(),
+    weights: run.export_weights(),
+    gradient: text ? run.gradient_flow(text) : null,
+  });
+}
+
+/** Trains up to `steps`, stopping at each evaluation point to add to the curve. */
+function trainSome(steps) {
+  let done = 0;
+  while (done < steps) {
+    const step = run.train(0).step;
+    const chunk = Math.min(steps - done, EVAL_EVERY - (step % EVAL_EVERY));
+    const p = run.train(chunk);
+    done += chunk;
+    if (p.step % EVAL_EVERY === 0) run.evaluate();
+    if (p.diverged_at !== undefined && p.diverged_at !== null) {
+      run.evaluate();
+      playing = false;
+      break;
+    }
+  }
+}
+
+function loop() {
+  if (!playing || !run) return;
+  try {
+    const start = performance.now();
+    while (playing && performance.now() - start < SLICE_MS) trainSome(5);
+    if (!playing || performance.now() - lastReport > REPORT_MS) report();
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  setTimeout(loop, 0);
+}
+
+function compareLoop() {
+  if (!comparison) return;
+  try {
+    const start = performance.now();
+    let finished = false;
+    while (!finished && performance.now() - start < SLICE_MS * 3) finished = comparison.advance(20);
+    postMessage({ type: 'comparison', snapshot: comparison.snapshot(), finished });
+    if (finished) {
+      comparison.free();
+      comparison = null;
+      return;
+    }
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  setTimeout(compareLoop, 0);
+}
+
+onmessage = async ({ data }) => {
+  await ready;
+  try {
+    switch (data.type) {
+      case 'reset':
+        playing = false;
+        run?.free();
+        run = null;
+        run = new TrainingRun(data.setup);
+        text = data.text ?? '';
+        report();
+        break;
+      case 'play':
+        playing = true;
+        loop();
+        break;
+      case 'pause':
+        playing = false;
+        if (run) report();
+        break;
+      case 'step':
+        playing = false;
+        trainSome(1);
+        run.evaluate();
+        report();
+        break;
+      case 'text':
+        text = data.text;
+        if (run) postMessage({ type: 'gradient', gradient: text ? run.gradient_flow(text) : null });
+        break;
+      case 'compare':
+        comparison?.free();
+        comparison = new ComparisonRun(data.setup);
+        compareLoop();
+        break;
+      case 'stop-compare':
+        comparison?.free();
+        comparison = null;
+        break;
+      default:
+        throw new Error(`unknown command ${data.type}`);
+    }
+  } catch (error) {
+    fail(error);
+  }
+};
