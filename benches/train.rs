@@ -8,9 +8,8 @@
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use gatelab::rng::Rng;
-use gatelab::train::{Sequence, Task, TrainConfig, Trainer};
-use gatelab::{Activation, Activations, Vocab};
+use gatelab::train::{Task, TrainConfig, Trainer};
+use gatelab::{Activation, Activations};
 use std::hint::black_box;
 
 const SYMBOLS: usize = 16;
@@ -20,17 +19,7 @@ const HIDDEN: usize = 32;
 const DELAY: usize = 3;
 
 fn task() -> Task {
-    let mut rng = Rng::new(42);
-    let train: Vec<Sequence> = (0..256)
-        .map(|_| {
-            let letters: Vec<usize> = (0..STEPS).map(|_| rng.below(SYMBOLS)).collect();
-            let targets = (0..STEPS).map(|t| t.checked_sub(DELAY).map(|s| letters[s])).collect();
-            Sequence { inputs: letters.into_iter().map(Some).collect(), targets, length: STEPS }
-        })
-        .collect();
-    let letters: Vec<char> = ('a'..).take(SYMBOLS).collect();
-    let vocab = Vocab::from_chars(letters.iter().copied()).expect("distinct");
-    Task::from_sequences("recall over 16 symbols", vocab, letters.iter().map(|c| c.to_string()).collect(), train)
+    Task::recall_benchmark(SYMBOLS, STEPS, 256, DELAY, 42)
 }
 
 fn train(c: &mut Criterion) {

@@ -1,11 +1,15 @@
-// Sizes of the built page (gzipped, as a host would serve them) and the app's own
-// in-browser figures from window.__gatelab.bench(), if the app provides it.
+// In-browser figures, printed: sizes of the built page (gzipped, as a host would serve them),
+// redraw time after a control change, training speed side by side with TensorFlow.js on the
+// same model, and the time for a full six-variant comparison on the page.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startStaticServer, launchBrowser, openPage } from '../tests/browser/harness.mjs';
 
 const dist = process.argv[2] ?? 'dist';
+/** The benchmark model: H = 32, 16 one-hot symbols and classes, sequences of 64, batch 16. */
+const MODEL = { hidden: 32, symbols: 16, length: 64, batch: 16 };
 
 function files(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -15,24 +19,120 @@ function files(dir) {
 }
 const gz = (file) => gzipSync(fs.readFileSync(file), { level: 9 }).length;
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const same = (a, b) => fs.existsSync(b) && fs.readFileSync(a).equals(fs.readFileSync(b));
+
+function sizes() {
+  const all = files(dist);
+  const pageWasm = all.find((f) => same(f, 'www/pkg/gatelab_bg.wasm'));
+  const trainWasm = all.find((f) => same(f, 'www/pkg-train/gatelab_bg.wasm'));
+  if (pageWasm) console.log(`gzipped wasm, page (loaded at start): ${kb(gz(pageWasm))}`);
+  if (trainWasm) console.log(`gzipped wasm, training module (loaded on first use): ${kb(gz(trainWasm))}`);
+  const onDemand = all.filter((f) => f === trainWasm || /worker-|gatelab-[^/]*\.js$/.test(f));
+  const atStart = all.filter((f) => !onDemand.includes(f));
+  console.log(`gzipped page as first loaded (${atStart.length} files): ${kb(atStart.reduce((s, f) => s + gz(f), 0))}`);
+  console.log(`gzipped whole built folder (${all.length} files): ${kb(all.reduce((s, f) => s + gz(f), 0))}`);
+}
+
+/** Serves TensorFlow.js from node_modules, and a blank page to load it into. */
+function tfServer() {
+  const root = path.resolve('node_modules/@tensorflow');
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const server = http.createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>tfjs</title>');
+      return;
+    }
+    const file = path.join(root, path.normalize(url));
+    if (!file.startsWith(root) || !fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() })));
+}
+
+/** Steps per second of TensorFlow.js on each backend that works here. */
+async function tensorflow(browser) {
+  const server = await tfServer();
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url);
+    await page.addScriptTag({ url: `${server.url}tfjs/dist/tf.min.js` });
+    await page.addScriptTag({ url: `${server.url}tfjs-backend-wasm/dist/tf-backend-wasm.min.js` });
+    return await page.evaluate(async ({ hidden, symbols, length, batch }) => {
+      const tf = window.tf;
+      tf.wasm.setWasmPaths(`${location.origin}/tfjs-backend-wasm/dist/`);
+      const results = {};
+      for (const backend of ['wasm', 'webgl', 'cpu']) {
+        try {
+          if (!(await tf.setBackend(backend))) throw new Error('not available');
+          await tf.ready();
+          const model = tf.sequential();
+          model.add(tf.layers.lstm({ units: hidden, returnSequences: true, inputShape: [length, symbols] }));
+          model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: symbols, activation: 'softmax' }) }));
+          model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+          const ints = (n) => Array.from({ length: n }, () => Math.floor(Math.random() * symbols));
+          const xs = tf.oneHot(tf.tensor2d(ints(batch * length), [batch, length], 'int32'), symbols).toFloat();
+          const ys = tf.oneHot(tf.tensor2d(ints(batch * length), [batch, length], 'int32'), symbols).toFloat();
+          for (let k = 0; k < 2; k++) await model.trainOnBatch(xs, ys);
+          const start = performance.now();
+          let steps = 0;
+          while (performance.now() - start < 8000 && steps < 50) {
+            await model.trainOnBatch(xs, ys);
+            steps += 1;
+          }
+          results[backend] = (steps * 1000) / (performance.now() - start);
+          model.dispose();
+          xs.dispose();
+          ys.dispose();
+        } catch (e) {
+          results[backend] = `failed: ${e.message}`;
+        }
+      }
+      return results;
+    }, MODEL);
+  } finally {
+    await page.close();
+    server.close();
+  }
+}
 
 const server = await startStaticServer(dist);
 const browser = await launchBrowser();
 try {
-  const page = await openPage(browser, server.url);
+  sizes();
+  const page = await openPage(browser, server.url, { viewport: { width: 1400, height: 1000 } });
+  const figures = await page.evaluate(() => window.__gatelab.bench());
+  for (const [name, value] of Object.entries(figures)) console.log(`${name}: ${value}`);
 
-  const all = files(dist);
-  for (const f of all.filter((f) => f.endsWith('.wasm'))) {
-    console.log(`gzipped ${path.relative(dist, f)}: ${kb(gz(f))}`);
+  // The median of three timings of 60 steps each (the first also warms up the compiler).
+  const timings = [];
+  for (let k = 0; k < 3; k++) timings.push(await page.evaluate((m) => window.__gatelab.benchTraining({ ...m, steps: 60 }), MODEL));
+  const ours = 1000 / timings.sort((a, b) => a - b)[1];
+  console.log(`training steps per second, Gate Lab (wasm, H = 32, 16 symbols, length 64, batch 16): ${ours.toFixed(1)}`);
+  const tf = await tensorflow(browser);
+  for (const [backend, value] of Object.entries(tf)) {
+    console.log(`training steps per second, TensorFlow.js ${backend} backend: ${typeof value === 'number' ? value.toFixed(2) : value}`);
   }
-  console.log(`gzipped ${dist}/ total (${all.length} files): ${kb(all.reduce((sum, f) => sum + gz(f), 0))}`);
+  const working = Object.entries(tf).filter(([, v]) => typeof v === 'number').sort((a, b) => b[1] - a[1]);
+  if (working.length) {
+    const [backend, best] = working[0];
+    console.log(`Gate Lab / TensorFlow.js (fastest here: ${backend}): ${(ours / best).toFixed(1)}×`);
+  }
 
-  if (await page.evaluate(() => typeof window.__gatelab?.bench === 'function')) {
-    const figures = await page.evaluate(() => window.__gatelab.bench());
-    for (const [name, value] of Object.entries(figures ?? {})) console.log(`${name}: ${value}`);
-  } else {
-    console.log('(window.__gatelab.bench() not provided by the page: no in-browser figures)');
-  }
+  // A full comparison on the page: six variants × three seeds on bracket depth.
+  await page.$$eval('#compare-variants input', (boxes) => boxes.forEach((b, k) => { b.checked = k < 6; }));
+  await page.fill('#compare-seeds', '3');
+  const start = Date.now();
+  await page.click('#compare-run');
+  await page.waitForFunction(() => window.__gatelab.training().snapshot?.finished === true, null, { timeout: 600_000, polling: 200 });
+  const snapshot = await page.evaluate(() => window.__gatelab.training().snapshot);
+  console.log(`full comparison on the page (6 variants × 3 seeds × ${snapshot.max_steps} steps, bracket depth, H = ${await page.inputValue('#train-hidden')}): ${((Date.now() - start) / 1000).toFixed(1)} s`);
+
   if (page.problems.length) {
     console.error(`page problems:\n  ${page.problems.join('\n  ')}`);
     process.exitCode = 1;

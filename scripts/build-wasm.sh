@@ -15,16 +15,16 @@ case "${1:-}" in
   *) echo "build-wasm.sh: unknown argument: $1" >&2; exit 2 ;;
 esac
 
-build() { # out_dir [cargo features...]
-  local out=$1; shift
-  cargo build --lib "${cargo_flags[@]}" --target wasm32-unknown-unknown "$@"
+build() { # out_dir target_dir [cargo features...]
+  local out=$1 target=$2; shift 2
+  CARGO_TARGET_DIR=$target cargo build --lib "${cargo_flags[@]}" --target wasm32-unknown-unknown "$@"
   wasm-bindgen --target web --out-dir "$out" --no-typescript \
-    "target/wasm32-unknown-unknown/$profile/gatelab.wasm"
+    "$target/wasm32-unknown-unknown/$profile/gatelab.wasm"
   # npm's binaryen, not Debian's wasm-opt (108 mangles wasm-bindgen output). Optional: a
   # failure leaves the unoptimised (working) file in place.
   local wasm=$out/gatelab_bg.wasm
   if [ "$profile" = release ] && [ -d node_modules/binaryen ]; then
-    if node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    if node_modules/.bin/wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
          --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
          "$wasm" -o "$wasm.opt" 2>/tmp/gatelab-wasm-opt.log; then
       mv "$wasm.opt" "$wasm"
@@ -36,5 +36,7 @@ build() { # out_dir [cargo features...]
   echo "built $wasm ($(wc -c <"$wasm") bytes, $profile)"
 }
 
-build www/pkg
-build www/pkg-train --features trainer
+build www/pkg target
+# The training module uses 128-bit SIMD (every current browser has it; TensorFlow.js's wasm
+# backend does too). Its own target folder, so the two flag sets don't rebuild each other.
+RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg-train target/simd --features trainer

@@ -436,6 +436,33 @@ impl ComparisonRun {
     }
 }
 
+/// Milliseconds per training step (forward, backpropagation through time, Adam) for the
+/// benchmark task: `symbols` one-hot inputs and classes, sequences of `length`, `batch` per
+/// step, standard activations. Runs `steps` steps after a short warm-up.
+#[cfg(feature = "trainer")]
+#[wasm_bindgen]
+pub fn benchmark_training(hidden: usize, symbols: usize, length: usize, batch: usize, steps: usize) -> f64 {
+    use crate::train::{Task, TrainConfig, Trainer};
+    let task = Task::recall_benchmark(symbols.max(1), length.max(1), 256, 3, 42);
+    let config = TrainConfig {
+        hidden: hidden.max(1),
+        learning_rate: 0.01,
+        batch_size: batch.max(1),
+        seed: 1,
+        max_grad_norm: Some(1.0),
+    };
+    let mut trainer = Trainer::new(task, crate::Activations::default(), config);
+    for _ in 0..3 {
+        trainer.step();
+    }
+    let now = || js_sys::Date::now();
+    let start = now();
+    for _ in 0..steps {
+        trainer.step();
+    }
+    (now() - start) / steps.max(1) as f64
+}
+
 /// Draws learning curves from `{series: [{label, runs: [[{step, loss, accuracy, train_loss}]]}],
 /// max_step, target}`.
 #[cfg(feature = "trainer")]

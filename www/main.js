@@ -351,6 +351,7 @@ async function main() {
     renderNow: render,
     crash: () => guard(() => lab.crash()),
     training: () => training.state(),
+    benchTraining: (options) => training.benchmark(options),
     bench,
   };
 }

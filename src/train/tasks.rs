@@ -172,6 +172,24 @@ impl Task {
         }
     }
 
+    /// The benchmark task: `count` random sequences of `length` steps over `symbols` letters,
+    /// each target the input `delay` steps back (unscored before that). Used by the native and
+    /// the in-browser training benchmarks, so both time the same work.
+    pub fn recall_benchmark(symbols: usize, length: usize, count: usize, delay: usize, seed: u64) -> Task {
+        let mut rng = Rng::new(seed);
+        let train: Vec<Sequence> = (0..count)
+            .map(|_| {
+                let letters: Vec<usize> = (0..length).map(|_| rng.below(symbols)).collect();
+                let targets = (0..length).map(|t| t.checked_sub(delay).map(|s| letters[s])).collect();
+                Sequence { inputs: letters.into_iter().map(Some).collect(), targets, length }
+            })
+            .collect();
+        let letters: Vec<char> = (0..symbols as u32).filter_map(|k| char::from_u32(0x61 + k)).collect();
+        let vocab = Vocab::from_chars(letters.iter().copied()).expect("distinct");
+        let title = format!("recall over {symbols} symbols");
+        Task::from_sequences(&title, vocab, letters.iter().map(|c| c.to_string()).collect(), train)
+    }
+
     /// A task from sequences made elsewhere (benchmarks, tests).
     pub fn from_sequences(title: &str, vocab: Vocab, class_labels: Vec<String>, train: Vec<Sequence>) -> Task {
         Task {

@@ -247,6 +247,11 @@ export function createTraining({ context, onWeights, onError }) {
     textChanged(text) {
       if (latest) send({ type: 'text', text });
     },
+    /** Milliseconds per training step on the benchmark task, on this thread. */
+    async benchmark({ hidden, symbols, length, batch, steps }) {
+      const module = await loadCharts();
+      return module.benchmark_training(hidden, symbols, length, batch, steps);
+    },
     state: () => ({ playing, comparing, step: latest?.progress.step ?? 0, curve: latest?.curve ?? [], snapshot: lastSnapshot }),
   };
 }
