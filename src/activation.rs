@@ -46,8 +46,9 @@ pub const NAMED: [Activation; 9] = [
     Activation::None,
 ];
 
-/// 2^(j/64) for j = 0..64 (each correctly rounded).
+/// 2^(j/64) for j = 0..64 (each correctly rounded; j = 32 is √2, written as a number like the rest).
 #[rustfmt::skip]
+#[allow(clippy::approx_constant, clippy::excessive_precision)]
 const EXP2_SIXTY_FOURTHS: [f64; 64] = [
     1.0,
     1.0108892860517005,
@@ -131,7 +132,9 @@ pub fn exp(x: f64) -> f64 {
     }
     // ln2/64 split in two, so that n·LN2_64_HI is exact for |n| < 2^21 (the fdlibm split of ln 2,
     // divided by 64, which is exact).
+    #[allow(clippy::excessive_precision)]
     const LN2_64_HI: f64 = 6.931_471_803_691_238_164_90e-1 / 64.0;
+    #[allow(clippy::excessive_precision)]
     const LN2_64_LO: f64 = 1.908_214_929_270_587_700_02e-10 / 64.0;
     // Round to the nearest integer by adding and removing 1.5·2^52: cheaper than `round`, which
     // is a library call on baseline x86-64.
