@@ -14,6 +14,7 @@ import { createCalculator } from './views/calculator.js';
 import { createTraining } from './views/training.js';
 import { visibleChar } from './format.js';
 import { setText } from './dom.js';
+import { MAX_LINK_WEIGHTS, decodeWeights, encodeWeights } from './weights-link.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -131,6 +132,7 @@ function schedule() {
 /** Applies a change from a control: updates the model, then redraws. */
 function change(patch) {
   if (patch.preset !== undefined && patch.preset !== state.preset) {
+    state.weights = null;
     // A preset's own example text follows it, unless the user has typed their own.
     const typedOwn = state.text !== PRESET_TEXT[state.preset];
     state.preset = patch.preset;
@@ -184,10 +186,10 @@ async function loadFile(file) {
     if (!r.crashed) notify(`Could not load ${file.name}: ${r.message}. The current model is unchanged.`, 'error');
     return;
   }
-  loadedFile = { text, name: file.name };
-  state.preset = 'file';
-  $('preset').querySelector('option[value=file]').disabled = false;
-  notify(`Loaded ${file.name}. A loaded file is not part of copied links.`);
+  useLoaded(text, file.name);
+  notify(state.weights
+    ? `Loaded ${file.name}. It is small enough to travel in copied links.`
+    : `Loaded ${file.name}. It has more than ${MAX_LINK_WEIGHTS.toLocaleString('en')} weights, so copied links leave it out: share the file instead.`);
   schedule();
 }
 
@@ -198,10 +200,16 @@ function showTrainedWeights(json, name) {
     if (!r.crashed) notify(`Could not show the trained weights: ${r.message}`, 'error');
     return;
   }
+  useLoaded(json, name);
+  schedule();
+}
+
+/** Records a loaded model (PyTorch JSON) as the current one, for rebuilds and for links. */
+function useLoaded(json, name) {
   loadedFile = { text: json, name };
   state.preset = 'file';
+  state.weights = encodeWeights(json);
   $('preset').querySelector('option[value=file]').disabled = false;
-  schedule();
 }
 
 function moveStep(t) {
@@ -305,12 +313,24 @@ async function main() {
   state = parsed.state;
   for (const message of parsed.notices) notify(message, 'error');
   document.body.classList.toggle('embed', state.embed);
+  if (state.weights) {
+    try {
+      const json = decodeWeights(state.weights);
+      loadedFile = { text: json, name: 'model from the link' };
+    } catch (e) {
+      notify(`The model in the link could not be read (${e.message}); using the counter preset.`, 'error');
+      state.weights = null;
+      state.preset = 'counter';
+    }
+  }
   const built = guard(buildModel);
   if (!built.ok) {
     notify(`The link's settings could not be used (${built.message}); starting from the defaults.`, 'error');
-    state = defaultState();
+    state = { ...defaultState(), embed: state.embed };
+    loadedFile = null;
     buildModel();
   }
+  if (loadedFile) $('preset').querySelector('option[value=file]').disabled = false;
   showActivations = buildActivationControls(names, change);
   showModel = buildModelControls(change, loadFile);
   buildExperiments(change);

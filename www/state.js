@@ -13,6 +13,8 @@ export function defaultState() {
     acts: { ...STANDARD_ACTIVATIONS },
     t: DEFAULTS.t,
     embed: false,
+    /** A small loaded or trained model, encoded for the link (see weights-link.js), or null. */
+    weights: null,
   };
 }
 
@@ -84,6 +86,12 @@ export function readState(search, names) {
     else state.t = v;
   }
   state.embed = params.get('embed') === '1';
+  const weights = params.get('weights');
+  if (weights !== null) {
+    // Checked when it is loaded: a bad one gets a notice there and the preset stays.
+    state.weights = weights;
+    state.preset = 'file';
+  }
   return { state, notices };
 }
 
@@ -91,6 +99,7 @@ export function readState(search, names) {
 export function writeState(state) {
   const params = new URLSearchParams();
   if (state.preset !== 'file') params.set('preset', state.preset);
+  else if (state.weights) params.set('weights', state.weights);
   if (state.preset === 'random') {
     params.set('hidden', String(state.hidden));
     params.set('seed', String(state.seed));

@@ -239,3 +239,24 @@ test('experiment: a sigmoid candidate can only count up', async () => {
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('a small loaded model travels in the link; a broken one is refused with a notice', async () => {
+  const page = await openPage(env.browser, env.server.url + '?text=abba');
+  const rows = (n, cols, k) => Array.from({ length: n }, (_, r) => Array.from({ length: cols }, (_, c) => Math.sin(r * 7 + c + k)));
+  const weights = { weight_ih_l0: rows(8, 2, 0), weight_hh_l0: rows(8, 2, 1), bias_ih_l0: rows(1, 8, 2)[0], bias_hh_l0: rows(1, 8, 3)[0], vocab: ['a', 'b'] };
+  await page.setInputFiles('#weights-file', { name: 'small.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(weights)) });
+  await page.waitForURL(/weights=/);
+  const c = await values(page, 'c');
+  const shared = await openPage(env.browser, page.url());
+  assert.equal((await summary(shared)).model, 'model from the link');
+  // float32 in the link: the same numbers the page computed with.
+  assert.deepEqual(await values(shared, 'c'), c);
+  assert.deepEqual(await notices(shared), []);
+  const broken = await openPage(env.browser, env.server.url + '?weights=2.YWI.AAAA&text=ab');
+  assert.ok((await notices(broken)).some((n) => n.includes('model in the link could not be read')));
+  assert.equal((await summary(broken)).model, 'counter');
+  for (const p of [page, shared, broken]) {
+    assert.deepEqual(p.problems, []);
+    await p.close();
+  }
+});

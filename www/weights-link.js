@@ -1,0 +1,60 @@
+// Small models travel in the link: the LSTM's weights as base64url little-endian float32, with
+// the hidden size and the vocabulary. Bigger ones are left out of links (download them instead).
+
+/** Models with more numbers than this are not put in links (about 11 KB of URL at the limit). */
+export const MAX_LINK_WEIGHTS = 2000;
+
+const TENSORS = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'];
+
+function toBase64Url(bytes) {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url');
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/**
+ * Encodes a model given as PyTorch JSON (as the wasm module exports it). Returns null when it
+ * has more than MAX_LINK_WEIGHTS numbers.
+ */
+export function encodeWeights(json) {
+  const model = JSON.parse(json);
+  const numbers = TENSORS.flatMap((name) => model[name].flat());
+  if (numbers.length > MAX_LINK_WEIGHTS) return null;
+  const hidden = model.weight_hh_l0[0].length;
+  const vocab = toBase64Url(new TextEncoder().encode(model.vocab.join('')));
+  const bytes = new Uint8Array(new Float32Array(numbers).buffer);
+  return `${hidden}.${vocab}.${toBase64Url(bytes)}`;
+}
+
+/** Decodes a link's weights back to PyTorch JSON for the loader; throws a readable Error. */
+export function decodeWeights(text) {
+  const parts = text.split('.');
+  if (parts.length !== 3) throw new Error('expected hidden.vocab.weights');
+  const hidden = Number(parts[0]);
+  if (!Number.isInteger(hidden) || hidden < 1 || hidden > 64) throw new Error('bad hidden size');
+  const vocab = [...new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(parts[1]))];
+  const bytes = fromBase64Url(parts[2]);
+  if (bytes.length % 4 !== 0) throw new Error('weights are not whole float32 numbers');
+  const numbers = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
+  const rows = 4 * hidden;
+  const sizes = [rows * vocab.length, rows * hidden, rows, rows];
+  if (numbers.length !== sizes.reduce((a, b) => a + b, 0)) {
+    throw new Error(`expected ${sizes.reduce((a, b) => a + b, 0)} numbers for H = ${hidden} and ${vocab.length} symbols, found ${numbers.length}`);
+  }
+  let at = 0;
+  const take = (n) => numbers.slice(at, (at += n));
+  const matrix = (cols) => Array.from({ length: rows }, () => take(cols));
+  return JSON.stringify({
+    weight_ih_l0: matrix(vocab.length),
+    weight_hh_l0: matrix(hidden),
+    bias_ih_l0: take(rows),
+    bias_hh_l0: take(rows),
+    vocab,
+  });
+}
