@@ -10,7 +10,7 @@ stage "setup"
 bash scripts/setup.sh --browser
 
 stage "cargo bench (native, criterion)"
-cargo bench --bench forward
+cargo bench --bench forward --bench train
 
 stage "build: wasm + vite build"
 bash scripts/build-wasm.sh
