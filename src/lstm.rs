@@ -299,6 +299,23 @@ pub struct CellStep {
     pub h: Vec<f64>,
 }
 
+impl CellStep {
+    /// Every field with its name, in the order a step computes them.
+    pub fn fields(&self) -> [(&'static str, &Vec<f64>); 9] {
+        [
+            ("f", &self.f),
+            ("i", &self.i),
+            ("g", &self.g),
+            ("o", &self.o),
+            ("kept", &self.kept),
+            ("written", &self.written),
+            ("c", &self.c),
+            ("cell_out", &self.cell_out),
+            ("h", &self.h),
+        ]
+    }
+}
+
 /// The calculator's vectors disagree in length (or are empty).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LengthMismatch {

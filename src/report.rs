@@ -178,17 +178,7 @@ impl Serialize for CellReport<'_> {
         let s = self.step;
         let mut map = serializer.serialize_map(Some(10))?;
         map.serialize_entry("activations", &ActivationNames(self.acts))?;
-        for (name, values) in [
-            ("f", &s.f),
-            ("i", &s.i),
-            ("g", &s.g),
-            ("o", &s.o),
-            ("kept", &s.kept),
-            ("written", &s.written),
-            ("c", &s.c),
-            ("cell_out", &s.cell_out),
-            ("h", &s.h),
-        ] {
+        for (name, values) in s.fields() {
             map.serialize_entry(name, &Nums(values))?;
         }
         map.end()

@@ -247,18 +247,7 @@ impl GateLab {
     /// The one-step calculator under the current activations.
     pub fn calculate(&self, c_prev: &str, f: &str, i: &str, g: &str, o: &str) -> Result<JsValue, JsError> {
         let step = self.lab.calculate(c_prev, f, i, g, o).map_err(|e| JsError::new(&e))?;
-        let fields = [
-            ("f", &step.f),
-            ("i", &step.i),
-            ("g", &step.g),
-            ("o", &step.o),
-            ("kept", &step.kept),
-            ("written", &step.written),
-            ("c", &step.c),
-            ("cell_out", &step.cell_out),
-            ("h", &step.h),
-        ];
-        let map: std::collections::BTreeMap<&str, &Vec<f64>> = fields.into_iter().collect();
+        let map: std::collections::BTreeMap<&str, &Vec<f64>> = step.fields().into_iter().collect();
         to_js(&map)
     }
 

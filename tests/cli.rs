@@ -1,5 +1,7 @@
 //! The `gatelab` binary, run as a user would.
 
+mod common;
+use common::parse_csv;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -55,39 +57,6 @@ impl Drop for TempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
-}
-
-/// The same small RFC 4180 reader as in robust.rs.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut chars = text.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                _ => field.push(c),
-            }
-        } else {
-            match c {
-                '"' => quoted = true,
-                ',' => record.push(std::mem::take(&mut field)),
-                '\n' => {
-                    record.push(std::mem::take(&mut field));
-                    records.push(std::mem::take(&mut record));
-                }
-                _ => field.push(c),
-            }
-        }
-    }
-    assert!(!quoted && field.is_empty() && record.is_empty(), "malformed CSV ending");
-    records
 }
 
 fn depth(text: &str) -> f64 {

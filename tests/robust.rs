@@ -1,6 +1,8 @@
 //! No text and no activation choice makes a run panic; blow-ups are counted, not hidden; and
 //! the reports stay valid JSON and CSV whatever the numbers.
 
+mod common;
+use common::parse_csv;
 use gatelab::activation::NAMED;
 use gatelab::report::{trace_csv, TraceReport};
 use gatelab::{Activation, Activations, Preset, Quantity, Trace};
@@ -62,40 +64,6 @@ fn check_counts(trace: &Trace<f32>) {
     for (q, n) in Quantity::ALL.iter().zip(per) {
         assert_eq!(trace.nonfinite(*q), n, "{}", q.name());
     }
-}
-
-/// A small RFC 4180 reader: records of fields, honouring quotes (for checking our writer).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut chars = text.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                _ => field.push(c),
-            }
-        } else {
-            match c {
-                '"' => quoted = true,
-                ',' => record.push(std::mem::take(&mut field)),
-                '\n' => {
-                    record.push(std::mem::take(&mut field));
-                    records.push(std::mem::take(&mut record));
-                }
-                _ => field.push(c),
-            }
-        }
-    }
-    assert!(!quoted, "unterminated quote");
-    assert!(field.is_empty() && record.is_empty(), "the last line has no newline");
-    records
 }
 
 proptest! {
