@@ -64,7 +64,11 @@ export function buildActivationControls(names, onChange) {
       const name = acts[site];
       const isMorph = name.startsWith('morph:');
       setValue(select, isMorph ? 'morph' : name);
-      if (isMorph) setValue(slider, name.slice(6));
+      // The slider is the sigmoid (0) to tanh (1) axis: it shows where sigmoid and tanh sit on it
+      // and is off for functions that are not on that line.
+      const position = isMorph ? name.slice(6) : { sigmoid: '0', tanh: '1' }[name];
+      if (position !== undefined) setValue(slider, position);
+      if (slider.disabled !== (position === undefined)) slider.disabled = position === undefined;
       setText(value, isMorph ? `t = ${Number(slider.value).toFixed(2)}` : '');
       const changed = name !== STANDARD_ACTIVATIONS[site];
       if (row.classList.contains('changed') !== changed) row.classList.toggle('changed', changed);
@@ -87,10 +91,15 @@ export function buildModelControls(onChange, onFile) {
     e.target.value = '';
   });
   // Drop a weights file anywhere on the page.
-  window.addEventListener('dragover', (e) => e.preventDefault());
+  // Only file drops are taken over: dropping text into the text box still works.
+  const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+  window.addEventListener('dragover', (e) => {
+    if (hasFiles(e)) e.preventDefault();
+  });
   window.addEventListener('drop', (e) => {
+    if (!hasFiles(e)) return;
     e.preventDefault();
-    const [file] = e.dataTransfer?.files ?? [];
+    const [file] = e.dataTransfer.files;
     if (file) onFile(file);
   });
   return (state) => {

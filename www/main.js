@@ -31,6 +31,8 @@ let showModel;
 let timeline;
 let calculator;
 let calculatorActs = '';
+/** The last drawing error shown, so a failing redraw does not repeat its notice every frame. */
+let lastRenderError = '';
 let training;
 
 /** Makes the model match `state` from scratch (used at start and after a crash). */
@@ -41,8 +43,10 @@ function buildModel() {
     // A handle that crashed mid-call is still marked as borrowed and cannot be freed; leave it.
   }
   lab = new GateLab();
-  if (state.preset === 'file' && loadedFile) lab.load_weights(loadedFile.text, loadedFile.name);
-  else lab.use_preset(state.preset, state.hidden, state.seed);
+  if (state.preset === 'file') {
+    if (!loadedFile) throw new Error('there is no model to load');
+    lab.load_weights(loadedFile.text, loadedFile.name);
+  } else lab.use_preset(state.preset, state.hidden, state.seed);
   for (const site of SITES) lab.set_activation(site, state.acts[site]);
   lab.set_text(state.text);
 }
@@ -83,7 +87,12 @@ function render() {
     timeline.draw(lab, summary, state.t);
     return lab.step(state.t);
   });
-  if (!result.ok) return;
+  if (!result.ok) {
+    if (!result.crashed && result.message !== lastRenderError) notify(`Drawing failed: ${result.message}`, 'error');
+    lastRenderError = result.message;
+    return;
+  }
+  lastRenderError = '';
   const drawn = performance.now();
   timings.canvases = drawn - start;
   renderInspector(result.value, state.acts, showAllUnits);
@@ -132,13 +141,18 @@ function schedule() {
 /** Applies a change from a control: updates the model, then redraws. */
 function change(patch) {
   if (patch.preset !== undefined && patch.preset !== state.preset) {
-    state.weights = null;
+    // Picking a model by hand stops the trained one from replacing it.
+    training?.stopShowing();
     // A preset's own example text follows it, unless the user has typed their own.
     const typedOwn = state.text !== PRESET_TEXT[state.preset];
-    state.preset = patch.preset;
-    if (!typedOwn && patch.text === undefined) patch.text = PRESET_TEXT[patch.preset];
-    const r = guard(() => lab.use_preset(state.preset, state.hidden, state.seed));
-    if (!r.ok && !r.crashed) notify(r.message, 'error');
+    const r = guard(() => (patch.preset === 'file'
+      ? lab.load_weights(loadedFile.text, loadedFile.name)
+      : lab.use_preset(patch.preset, state.hidden, state.seed)));
+    if (r.ok) {
+      state.preset = patch.preset;
+      state.weights = patch.preset === 'file' ? encodeWeights(loadedFile.text) : null;
+      if (!typedOwn && patch.text === undefined && PRESET_TEXT[patch.preset]) patch.text = PRESET_TEXT[patch.preset];
+    } else if (!r.crashed) notify(r.message, 'error');
   }
   for (const key of ['hidden', 'seed']) {
     if (patch[key] === undefined) continue;
@@ -149,7 +163,7 @@ function change(patch) {
       continue;
     }
     state[key] = v;
-    guard(() => lab.use_preset(state.preset, state.hidden, state.seed));
+    if (state.preset === 'random') guard(() => lab.use_preset(state.preset, state.hidden, state.seed));
   }
   if (patch.acts) {
     for (const [site, name] of Object.entries(patch.acts)) {
@@ -186,6 +200,7 @@ async function loadFile(file) {
     if (!r.crashed) notify(`Could not load ${file.name}: ${r.message}. The current model is unchanged.`, 'error');
     return;
   }
+  training?.stopShowing();
   useLoaded(text, file.name);
   notify(state.weights
     ? `Loaded ${file.name}. It is small enough to travel in copied links.`
@@ -246,12 +261,18 @@ function onKey(e) {
 }
 
 async function copyLink() {
+  clearTimeout(urlTimer);
+  history.replaceState(null, '', writeState(state));
   const url = location.href;
+  const leftOut = state.preset === 'file' && !state.weights;
+  const what = leftOut
+    ? `It keeps the text and the activations, but not the model: it has more than ${MAX_LINK_WEIGHTS.toLocaleString('en')} weights, so it opens on the counter preset. Share the weights file too.`
+    : 'It restores exactly this view.';
   try {
     await navigator.clipboard.writeText(url);
-    notify('Link copied: it restores exactly this view.');
+    notify(`Link copied. ${what}`, leftOut ? 'error' : 'info');
   } catch {
-    notify(`Copy this link: ${url}`);
+    notify(`Copy this link: ${url} ${what}`, leftOut ? 'error' : 'info');
   }
 }
 
@@ -313,17 +334,21 @@ async function main() {
   state = parsed.state;
   for (const message of parsed.notices) notify(message, 'error');
   document.body.classList.toggle('embed', state.embed);
-  if (state.weights) {
+  if (state.weights !== null) {
     try {
-      const json = decodeWeights(state.weights);
-      loadedFile = { text: json, name: 'model from the link' };
+      loadedFile = { text: decodeWeights(state.weights), name: 'model from the link' };
     } catch (e) {
-      notify(`The model in the link could not be read (${e.message}); using the counter preset.`, 'error');
-      state.weights = null;
-      state.preset = 'counter';
+      notify(`The model in the link could not be read (${e.message}); showing the counter preset instead.`, 'error');
     }
   }
-  const built = guard(buildModel);
+  let built = guard(buildModel);
+  if (!built.ok && state.preset === 'file') {
+    // Only the model was bad: keep the text, activations and step from the link.
+    notify(`The model in the link could not be loaded (${built.message}); showing the counter preset instead.`, 'error');
+    Object.assign(state, { preset: 'counter', weights: null });
+    loadedFile = null;
+    built = guard(buildModel);
+  }
   if (!built.ok) {
     notify(`The link's settings could not be used (${built.message}); starting from the defaults.`, 'error');
     state = { ...defaultState(), embed: state.embed };

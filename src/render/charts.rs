@@ -98,7 +98,11 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         .y_label_area_size(d(LEFT))
         .x_label_area_size(d(26.0))
         .build_cartesian_2d(start as f64..(start + len.max(1)) as f64, y0..y1)?;
-    let y_format = |y: &f64| if (y1 - y0) > 4.0 { format!("{y:.0}") } else { format!("{y:.1}") };
+    let y_format = |y: &f64| match (y1 - y0).abs() {
+        span if span >= 1e5 => format!("{y:.1e}"),
+        span if span > 4.0 => format!("{y:.0}"),
+        _ => format!("{y:.1}"),
+    };
     draw_grid(&mut chart, px, (8, 6), &|x| format!("{}", x.floor()), &y_format)?;
     if y0 < 0.0 && y1 > 0.0 {
         chart.draw_series(LineSeries::new([(start as f64, 0.0), ((start + len) as f64, 0.0)], FRAME))?;
@@ -207,13 +211,22 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
         draw_grid(&mut chart, px, (5, 5), &|x| format!("{x:.0}"), &|y| format!("{y:.1}"))?;
         chart.draw_series(LineSeries::new(slope, UNIT_COLORS[1].stroke_width(d(1.2).max(1))))?;
         chart.draw_series(LineSeries::new(curve, UNIT_COLORS[0].stroke_width(d(2.0).max(1))))?;
-        let dots = inputs
-            .iter()
-            .filter(|z| z.is_finite())
-            .map(|&z| (z as f64, act.apply(z as f64)))
-            .filter(|&(_, y)| y.is_finite() && y >= y0 && y <= y1)
-            .map(|p| Circle::new(p, d(3.5), SELECTION.filled()));
-        chart.draw_series(dots)?;
+        // Inputs beyond the plotted span are drawn at its edge as open circles.
+        let mut inside = Vec::new();
+        let mut beyond = Vec::new();
+        for &z in inputs.iter().filter(|z| z.is_finite()) {
+            let x = (z as f64).clamp(span.0, span.1);
+            let y = act.apply(x);
+            if y.is_finite() && y >= y0 && y <= y1 {
+                if x == z as f64 {
+                    inside.push((x, y))
+                } else {
+                    beyond.push((x, y))
+                }
+            }
+        }
+        chart.draw_series(inside.into_iter().map(|p| Circle::new(p, d(3.5), SELECTION.filled())))?;
+        chart.draw_series(beyond.into_iter().map(|p| Circle::new(p, d(4.0), SELECTION.stroke_width(d(1.5).max(1)))))?;
         let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
         let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
         let label = match site {

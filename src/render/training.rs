@@ -156,6 +156,10 @@ fn draw_band<DB: DrawingBackend>(
         chart.draw_series(std::iter::once(Polygon::new(outline, color.mix(0.18).filled())))?;
     }
     chart.draw_series(LineSeries::new(bands.iter().map(|b| (b.0, b.1)), color.stroke_width(2)))?;
+    if let [(x, y, ..)] = bands {
+        // A single evaluation (a run that diverged at once) is a dot, not an invisible line.
+        chart.draw_series(std::iter::once(Circle::new((*x, *y), 3, color.filled())))?;
+    }
     Ok(())
 }
 
@@ -194,6 +198,16 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &Grad
     let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
     let sub = font(px, SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
     area.draw_text(&chart_data.title, &title, (d(8.0) as i32, d(2.0) as i32))?;
+    let all = chart_data.cell.iter().chain(&chart_data.hidden);
+    if all.clone().any(|v| !v.is_finite()) || (all.clone().count() > 0 && all.clone().all(|v| *v == 0.0)) {
+        let warn = font(px, SMALL_FONT_SIZE).color(&WARNING).pos(Pos::new(HPos::Left, VPos::Top));
+        let note = if all.clone().any(|v| !v.is_finite()) {
+            "some gradients are NaN or ∞ (not drawn): the network has diverged"
+        } else {
+            "every gradient is exactly 0"
+        };
+        area.draw_text(note, &warn, (d(60.0) as i32, d(34.0) as i32))?;
+    }
     let mut x = area.dim_in_pixel().0 as i32 - d(230.0) as i32;
     for (_, color, label) in lines {
         area.draw(&Rectangle::new([(x, d(8.0) as i32), (x + d(12.0) as i32, d(11.0) as i32)], color.filled()))?;

@@ -252,10 +252,27 @@ test('a small loaded model travels in the link; a broken one is refused with a n
   // float32 in the link: the same numbers the page computed with.
   assert.deepEqual(await values(shared, 'c'), c);
   assert.deepEqual(await notices(shared), []);
-  const broken = await openPage(env.browser, env.server.url + '?weights=2.YWI.AAAA&text=ab');
+  // Back to a preset and back to the loaded model: the model and its link come back too.
+  await page.selectOption('#preset', 'latch');
+  await settle(page);
+  assert.equal((await summary(page)).model, 'latch');
+  await page.selectOption('#preset', 'file');
+  await settle(page);
+  assert.equal((await summary(page)).model, 'small.json');
+  assert.deepEqual(await values(page, 'c'), c);
+  await page.waitForURL(/weights=/);
+  // A broken model in a link costs only the model: the text and activations stay.
+  const broken = await openPage(env.browser, env.server.url + '?weights=2.YWI.AAAA&text=abc&candidate=relu');
   assert.ok((await notices(broken)).some((n) => n.includes('model in the link could not be read')));
   assert.equal((await summary(broken)).model, 'counter');
-  for (const p of [page, shared, broken]) {
+  assert.equal((await state(broken)).text, 'abc');
+  assert.equal((await state(broken)).acts.candidate, 'relu');
+  // H = 1 with the vocabulary "a" needs 16 numbers: all NaN here, which the loader refuses.
+  const nans = Buffer.from(new Float32Array(16).fill(NaN).buffer).toString('base64url');
+  const nan = await openPage(env.browser, `${env.server.url}?weights=1.YQ.${nans}&text=zz`);
+  assert.ok((await notices(nan)).some((n) => n.includes('model in the link')), JSON.stringify(await notices(nan)));
+  assert.equal((await state(nan)).text, 'zz');
+  for (const p of [page, shared, broken, nan]) {
     assert.deepEqual(p.problems, []);
     await p.close();
   }

@@ -70,3 +70,23 @@ test('bad training settings give a clear message, not a dead panel', async () =>
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('picking another preset stops the trained cell from taking over; a stopped comparison stays stopped', async () => {
+  const page = await openPage(env.browser, env.server.url, { viewport: { width: 1400, height: 1000 } });
+  await page.click('#train-play');
+  await page.waitForFunction(() => window.__gatelab.summary().model.startsWith('trained:'), null, { timeout: 60000 });
+  await page.selectOption('#preset', 'latch');
+  await page.waitForTimeout(800);
+  assert.equal((await page.evaluate(() => window.__gatelab.summary())).model, 'latch');
+  assert.equal(await page.isChecked('#train-show'), false);
+  await page.click('#train-play');
+  await page.fill('#compare-steps', '5000');
+  await page.click('#compare-run');
+  await page.waitForFunction(() => (window.__gatelab.training().snapshot?.steps_done ?? 0) > 0, null, { timeout: 60000 });
+  await page.click('#compare-run');
+  await page.waitForTimeout(800);
+  assert.equal(await page.textContent('#compare-run'), 'Compare');
+  assert.equal((await training(page)).comparing, false);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -10,19 +10,31 @@ const EVAL_EVERY = 25;
 const SLICE_MS = 30;
 /** Time between progress reports (ms); trained weights go out at most this often too. */
 const REPORT_MS = 250;
+/** The gradient view reads at most this many characters of the text, like the page's views. */
+const MAX_TEXT = 2000;
 
 const ready = init();
+// A failure to load is reported when the first command awaits it.
+ready.catch(() => {});
 let run = null;
 let text = '';
 let playing = false;
 let lastReport = 0;
 let comparison = null;
+/** The page's id for the comparison under way, sent back with each snapshot. */
+let comparisonId = null;
 
-function fail(error) {
-  playing = false;
-  comparison = null;
-  const panic = error instanceof WebAssembly.RuntimeError ? take_panic_message() : null;
-  postMessage({ type: 'error', message: panic ?? error.message ?? String(error), crashed: Boolean(panic) || error instanceof WebAssembly.RuntimeError });
+/** Reports a failure of one job ('train' or 'compare') and stops only that job. */
+function fail(error, job) {
+  const crashed = error instanceof WebAssembly.RuntimeError;
+  const panic = crashed ? take_panic_message() : null;
+  if (job === 'compare') comparison = null;
+  else playing = false;
+  postMessage({ type: 'error', job, message: panic ?? error.message ?? String(error), crashed });
+}
+
+function clip(textIn) {
+  return Array.from(textIn ?? '').slice(0, MAX_TEXT).join('');
 }
 
 /** Progress, the curve, the trained weights and the gradient through the typed text. */
@@ -64,7 +76,7 @@ function loop() {
     while (playing && performance.now() - start < SLICE_MS) trainSome(5);
     if (!playing || performance.now() - lastReport > REPORT_MS) report();
   } catch (error) {
-    fail(error);
+    fail(error, 'train');
     return;
   }
   setTimeout(loop, 0);
@@ -76,32 +88,40 @@ function compareLoop() {
     const start = performance.now();
     let finished = false;
     while (!finished && performance.now() - start < SLICE_MS * 3) finished = comparison.advance(20);
-    postMessage({ type: 'comparison', snapshot: comparison.snapshot(), finished });
+    postMessage({ type: 'comparison', id: comparisonId, snapshot: comparison.snapshot(), finished });
     if (finished) {
       comparison.free();
       comparison = null;
       return;
     }
   } catch (error) {
-    fail(error);
+    fail(error, 'compare');
     return;
   }
   setTimeout(compareLoop, 0);
 }
 
+/** The run, or an error the page shows: training needs Reset (or Train) first. */
+function current() {
+  if (!run) throw new Error('nothing to train yet: press Reset or Train');
+  return run;
+}
+
 onmessage = async ({ data }) => {
-  await ready;
+  const job = data.type === 'compare' || data.type === 'stop-compare' ? 'compare' : 'train';
   try {
+    await ready;
     switch (data.type) {
       case 'reset':
         playing = false;
         run?.free();
         run = null;
         run = new TrainingRun(data.setup);
-        text = data.text ?? '';
+        text = clip(data.text);
         report();
         break;
       case 'play':
+        current();
         playing = true;
         loop();
         break;
@@ -111,16 +131,19 @@ onmessage = async ({ data }) => {
         break;
       case 'step':
         playing = false;
+        current();
         trainSome(1);
         run.evaluate();
         report();
         break;
       case 'text':
-        text = data.text;
+        text = clip(data.text);
         if (run) postMessage({ type: 'gradient', gradient: text ? run.gradient_flow(text) : null });
         break;
       case 'compare':
         comparison?.free();
+        comparison = null;
+        comparisonId = data.id;
         comparison = new ComparisonRun(data.setup);
         compareLoop();
         break;
@@ -132,6 +155,6 @@ onmessage = async ({ data }) => {
         throw new Error(`unknown command ${data.type}`);
     }
   } catch (error) {
-    fail(error);
+    fail(error, job);
   }
 };

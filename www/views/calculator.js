@@ -84,6 +84,8 @@ export function createCalculator(calculate) {
       out = calculate(values);
     } catch (e) {
       error.textContent = String(e.message ?? e);
+      // No stale answer beside an error.
+      result.replaceChildren();
       for (const [key, input] of Object.entries(inputs)) {
         input.classList.toggle('invalid', error.textContent.startsWith(ERROR_PREFIX[key]));
       }

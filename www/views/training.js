@@ -30,6 +30,8 @@ export function createTraining({ context, onWeights, onError }) {
   let latest = null;
   let comparing = false;
   let lastSnapshot = null;
+  /** Snapshots of any other comparison (one that was stopped) are ignored. */
+  let comparisonId = 0;
   const width = watchWidth($('training'), () => redraw());
 
   const settings = () => ({
@@ -70,15 +72,28 @@ export function createTraining({ context, onWeights, onError }) {
 
   function handle(data) {
     if (data.type === 'error') {
-      playing = false;
-      comparing = false;
-      showPlaying();
-      setText($('compare-run'), 'Compare');
-      onError(data.crashed ? `Training crashed (${data.message}); the worker was restarted.` : `Training: ${data.message}`);
+      if (data.job === 'compare') {
+        comparing = false;
+        comparisonId += 1;
+        setText($('compare-run'), 'Compare');
+        setText($('compare-status'), 'failed');
+      } else {
+        playing = false;
+        showPlaying();
+      }
       if (data.crashed) {
+        // The worker's memory may be broken: start a fresh one on the next command.
         worker.terminate();
         worker = null;
+        latest = null;
+        playing = false;
+        comparing = false;
+        showPlaying();
+        setText($('compare-run'), 'Compare');
       }
+      onError(data.crashed
+        ? `Training crashed (${data.message}). Press Train or Compare to start again.`
+        : `Training: ${data.message}`);
       return;
     }
     if (data.type === 'progress') {
@@ -96,6 +111,7 @@ export function createTraining({ context, onWeights, onError }) {
       if (latest) latest.gradient = data.gradient;
       drawRun();
     } else if (data.type === 'comparison') {
+      if (data.id !== comparisonId) return;
       lastSnapshot = data.snapshot;
       comparing = !data.finished;
       setText($('compare-run'), comparing ? 'Stop' : 'Compare');
@@ -215,6 +231,7 @@ export function createTraining({ context, onWeights, onError }) {
   $('compare-run').addEventListener('click', () => {
     if (comparing) {
       send({ type: 'stop-compare' });
+      comparisonId += 1;
       comparing = false;
       setText($('compare-run'), 'Compare');
       setText($('compare-status'), 'stopped');
@@ -226,12 +243,22 @@ export function createTraining({ context, onWeights, onError }) {
     ]);
     const seeds = Number($('compare-seeds').value);
     const base = Number($('train-seed').value);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10) {
+      onError('Seeds must be a whole number from 1 to 10.');
+      return;
+    }
+    if (!Number.isInteger(base) || base < 0) {
+      onError('The seed must be a whole number, 0 or more.');
+      return;
+    }
+    comparisonId += 1;
     send({
       type: 'compare',
+      id: comparisonId,
       setup: {
         ...settings(),
         variants: chosen,
-        seeds: Array.from({ length: Number.isInteger(seeds) ? seeds : 3 }, (_, k) => base + k),
+        seeds: Array.from({ length: seeds }, (_, k) => base + k),
         max_steps: Number($('compare-steps').value),
         target: Number($('compare-target').value),
         eval_every: TRAINING.compareEvalEvery,
@@ -242,7 +269,15 @@ export function createTraining({ context, onWeights, onError }) {
     setText($('compare-status'), 'starting…');
   });
 
+  $('train-show').addEventListener('change', () => {
+    if ($('train-show').checked && latest) onWeights(latest.weights, `trained: ${latest.task.title}, step ${latest.progress.step}`);
+  });
+
   return {
+    /** The user picked a model by hand: stop replacing it with the trained one. */
+    stopShowing() {
+      $('train-show').checked = false;
+    },
     /** The typed text changed: the gradient view follows it. */
     textChanged(text) {
       if (latest) send({ type: 'text', text });
