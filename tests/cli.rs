@@ -126,56 +126,29 @@ fn trace_json_writes_non_finite_numbers_as_strings() {
 
 #[test]
 fn trace_random_preset_has_h_units() {
-    let out = ok(&[
-        "trace",
-        "--preset",
-        "random",
-        "--hidden",
-        "5",
-        "--seed",
-        "7",
-        "--text",
-        "Hi!",
-        "--candidate",
-        "morph:0.5",
-    ]);
+    let trace = |seed: &str| {
+        ok(&[
+            "trace",
+            "--preset",
+            "random",
+            "--hidden",
+            "5",
+            "--seed",
+            seed,
+            "--text",
+            "Hi!",
+            "--candidate",
+            "morph:0.5",
+        ])
+    };
+    let out = trace("7");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["parameters"], 4 * 5 * (95 + 5 + 2));
     assert_eq!(v["activations"]["candidate"], "morph:0.5");
     assert_eq!(v["steps"][2]["h"].as_array().unwrap().len(), 5);
     // The same seed gives the same numbers; another seed doesn't.
-    assert_eq!(
-        out,
-        ok(&[
-            "trace",
-            "--preset",
-            "random",
-            "--hidden",
-            "5",
-            "--seed",
-            "7",
-            "--text",
-            "Hi!",
-            "--candidate",
-            "morph:0.5"
-        ])
-    );
-    assert_ne!(
-        out,
-        ok(&[
-            "trace",
-            "--preset",
-            "random",
-            "--hidden",
-            "5",
-            "--seed",
-            "8",
-            "--text",
-            "Hi!",
-            "--candidate",
-            "morph:0.5"
-        ])
-    );
+    assert_eq!(out, trace("7"));
+    assert_ne!(out, trace("8"));
 }
 
 #[test]
