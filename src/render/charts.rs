@@ -23,6 +23,9 @@ pub(crate) fn draw_grid<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     chart
         .configure_mesh()
+        // One faint line between labelled ones: plotters' default of ten is hundreds of separate
+        // strokes per chart, which was a large share of a redraw.
+        .max_light_lines(1)
         .light_line_style(GRID.mix(0.5))
         .bold_line_style(GRID)
         .axis_style(FRAME)
