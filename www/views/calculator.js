@@ -1,6 +1,7 @@
 // The one-step calculator: type c_prev and the four pre-activations, read f, i, g, o, c, h.
 
 import { num } from '../format.js';
+import { setText } from '../dom.js';
 
 const FIELDS = [
   ['c_prev', 'c_prev (previous cell state)'],
@@ -93,18 +94,20 @@ export function createCalculator(calculate) {
     }
     error.textContent = '';
     for (const input of Object.values(inputs)) input.classList.remove('invalid');
-    result.replaceChildren();
-    for (const [key, label] of ROWS) {
-      const tr = document.createElement('tr');
-      tr.dataset.row = key;
-      const th = document.createElement('th');
-      th.textContent = label;
-      const td = document.createElement('td');
-      td.className = 'mono';
-      td.textContent = `[${out[key].map(num).join(', ')}]`;
-      tr.append(th, td);
-      result.append(tr);
+    // Rows are built once and their numbers updated in place.
+    if (!result.rows.length) {
+      for (const [key, label] of ROWS) {
+        const tr = document.createElement('tr');
+        tr.dataset.row = key;
+        const th = document.createElement('th');
+        th.textContent = label;
+        const td = document.createElement('td');
+        td.className = 'mono';
+        tr.append(th, td);
+        result.append(tr);
+      }
     }
+    ROWS.forEach(([key], k) => setText(result.rows[k].cells[1], `[${out[key].map(num).join(', ')}]`));
   }
   return { update };
 }

@@ -21,8 +21,8 @@ function cell(text, className) {
   return td;
 }
 
-/** The table as last built: rebuilt only when its shape or headings change. */
-let built = { key: '', rows: [] };
+/** The table as last built: rebuilt only when its shape changes; text is updated in place. */
+let built = { key: '', rows: [], heads: [] };
 
 function header(acts) {
   const gate = (site, z, v) => `${v} = ${fn(acts[site])}(${z})`;
@@ -35,11 +35,8 @@ function build(host, headings, count, total) {
   const table = document.createElement('table');
   table.className = 'inspector';
   const head = document.createElement('tr');
-  for (const h of headings) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.append(th);
-  }
+  const heads = headings.map(() => document.createElement('th'));
+  head.append(...heads);
   table.append(head);
   const rows = [];
   for (let k = 0; k < count; k++) {
@@ -57,7 +54,7 @@ function build(host, headings, count, total) {
     more.textContent = `Show all ${total} units`;
     host.append(more);
   }
-  return rows;
+  return { rows, heads };
 }
 
 /** Renders timestep `detail` (from the model) under activations `acts`. */
@@ -65,7 +62,7 @@ export function renderInspector(detail, acts, showAll) {
   const host = document.getElementById('inspector');
   const title = document.getElementById('inspector-title');
   if (!detail) {
-    built = { key: '', rows: [] };
+    built = { key: '', rows: [], heads: [] };
     setText(title, '');
     setText(host, 'Type something to see the cell step through it.');
     return;
@@ -73,8 +70,9 @@ export function renderInspector(detail, acts, showAll) {
   setText(title, `step ${detail.t}, input “${visibleChar(detail.char)}”${detail.other ? ' — not in the vocabulary: “other”, an all-zero input' : ''}`);
   const headings = header(acts);
   const count = showAll ? detail.units.length : Math.min(detail.units.length, SIZES.inspectorUnits);
-  const key = JSON.stringify([headings, count, detail.units.length]);
-  if (key !== built.key) built = { key, rows: build(host, headings, count, detail.units.length) };
+  const key = `${count} of ${detail.units.length}`;
+  if (key !== built.key) built = { key, ...build(host, headings, count, detail.units.length) };
+  built.heads.forEach((th, k) => setText(th, headings[k]));
   const arrow = (z, out) => `${num(z)} → ${num(out)}`;
   built.rows.forEach((cells, k) => {
     const { unit, values: v } = detail.units[k];
