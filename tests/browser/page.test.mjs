@@ -221,8 +221,13 @@ test('the calculator reproduces the thread\'s worked example', async () => {
   (await numbers('h')).forEach((v, k) => assert.ok(Math.abs(v - [0, 0, 0, 1][k]) < 1e-4, `h = ${v}`));
   await page.fill('#calc-f', '1, two, 3, 4');
   assert.match(await page.textContent('.calc-error'), /"two" is not a finite number/);
+  assert.equal(await page.getAttribute('#calc-f', 'class'), 'invalid');
   await page.fill('#calc-f', '1, 2');
   assert.match(await page.textContent('.calc-error'), /same, non-zero length/);
+  // The short field is marked, the others are not, and no stale answer is left beside the error.
+  assert.equal(await page.getAttribute('#calc-f', 'class'), 'invalid');
+  assert.ok(!(await page.getAttribute('#calc-i', 'class') ?? '').includes('invalid'));
+  assert.equal(await page.locator('.calc-result tr').count(), 0);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

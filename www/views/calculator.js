@@ -87,8 +87,15 @@ export function createCalculator(calculate) {
       error.textContent = String(e.message ?? e);
       // No stale answer beside an error.
       result.replaceChildren();
+      // A bad number names its field; a length mismatch marks the fields whose count differs
+      // from c_prev's.
+      const count = (text) => text.replace(/[[\]]/g, ' ').split(/[\s,;]+/).filter(Boolean).length;
+      const mismatch = error.textContent.includes('same, non-zero length');
       for (const [key, input] of Object.entries(inputs)) {
-        input.classList.toggle('invalid', error.textContent.startsWith(ERROR_PREFIX[key]));
+        const bad = mismatch
+          ? count(input.value) !== count(inputs.c_prev.value) || count(input.value) === 0
+          : error.textContent.startsWith(ERROR_PREFIX[key]);
+        input.classList.toggle('invalid', bad);
       }
       return;
     }
