@@ -291,8 +291,8 @@ async function bench() {
     // One change per frame, as from a person dragging a slider; the wait is not timed.
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     const start = performance.now();
-    const r = lab.set_activation('forget', `morph:${(k % 100) / 100}`);
     state.acts.forget = `morph:${(k % 100) / 100}`;
+    lab.set_activation('forget', state.acts.forget);
     render();
     // Reading layout makes the browser finish style and layout now, so that is counted too.
     void document.body.offsetHeight;
@@ -300,7 +300,6 @@ async function bench() {
     parts.canvases.push(timings.canvases);
     parts.panels.push(timings.panels);
     for (const [name, ms] of Object.entries(timeline.drawTimes())) parts[name].push(ms);
-    void r;
   }
   const at = (q, list = times) => {
     const sorted = [...list].sort((a, b) => a - b);

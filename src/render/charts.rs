@@ -9,9 +9,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-type Area<DB> = DrawingArea<DB, Shift>;
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(crate) type Area<DB> = DrawingArea<DB, Shift>;
+pub(crate) type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(crate) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Grid, axes and tick labels in the style every chart shares.
 pub(crate) fn draw_grid<DB: DrawingBackend>(
@@ -63,7 +63,7 @@ fn padded_range(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
-fn font(px: f64, size: f64) -> TextStyle<'static> {
+pub(crate) fn font(px: f64, size: f64) -> TextStyle<'static> {
     TextStyle::from((FONT, size * px).into_font()).color(&TEXT)
 }
 

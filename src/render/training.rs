@@ -1,15 +1,11 @@
 //! Training charts: learning curves (one line per variant, with the spread across seeds as a
 //! band) and the gradient's size through time on a log scale.
 
-use super::charts::{draw_grid, finite_runs};
+use super::charts::{draw_grid, finite_runs, font, Area, Chart, DrawResult};
 use super::theme::*;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
-
-type Area<DB> = DrawingArea<DB, Shift>;
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// A tick on a log10 axis as the number it stands for: 1e-4, 3e-5, ...
 fn log_tick(y: &f64) -> String {
@@ -61,10 +57,6 @@ pub fn spread(runs: &[Vec<Point>], value: impl Fn(&Point) -> f64) -> Vec<(f64, f
             Some((step, median, values[0], values[n - 1]))
         })
         .collect()
-}
-
-fn font(px: f64, size: f64) -> TextStyle<'static> {
-    TextStyle::from((FONT, size * px).into_font()).color(&TEXT)
 }
 
 /// Held-out loss (log scale) and held-out accuracy side by side, one colour per series.
@@ -134,15 +126,6 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     }
     Ok(())
 }
-
-type Chart<'a, DB> = ChartContext<
-    'a,
-    DB,
-    plotters::coord::cartesian::Cartesian2d<
-        plotters::coord::types::RangedCoordf64,
-        plotters::coord::types::RangedCoordf64,
-    >,
->;
 
 /// The median as a line and, where there are several runs, the min–max range as a band.
 fn draw_band<DB: DrawingBackend>(

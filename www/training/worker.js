@@ -55,10 +55,11 @@ function report() {
 /** Trains up to `steps`, stopping at each evaluation point to add to the curve. */
 function trainSome(steps) {
   let done = 0;
+  let step = run.train(0).step;
   while (done < steps) {
-    const step = run.train(0).step;
     const chunk = Math.min(steps - done, EVAL_EVERY - (step % EVAL_EVERY));
     const p = run.train(chunk);
+    step = p.step;
     done += chunk;
     if (p.step % EVAL_EVERY === 0) run.evaluate();
     if (p.diverged_at !== undefined && p.diverged_at !== null) {

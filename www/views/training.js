@@ -121,12 +121,16 @@ export function createTraining({ context, onWeights, onError }) {
     }
   }
 
+  /** True if the chart functions are loaded; otherwise loads them and calls `draw` after. */
+  function chartsReady(draw) {
+    if (charts) return true;
+    loadCharts().then(draw, (e) => onError(`Could not load the training module: ${e.message}`));
+    return false;
+  }
+
   function drawRun() {
     if (!latest) return;
-    if (!charts) {
-      loadCharts().then(drawRun, (e) => onError(`Could not load the training module: ${e.message}`));
-      return;
-    }
+    if (!chartsReady(drawRun)) return;
     const { draw_learning_curves, draw_gradient_flow } = charts;
     const px = fitCanvas($('train-curves'), width(), TRAINING.curvesHeight);
     const maxStep = Math.max(100, latest.progress.step);
@@ -141,10 +145,7 @@ export function createTraining({ context, onWeights, onError }) {
   function drawComparison() {
     const s = lastSnapshot;
     if (!s) return;
-    if (!charts) {
-      loadCharts().then(drawComparison, (e) => onError(`Could not load the training module: ${e.message}`));
-      return;
-    }
+    if (!chartsReady(drawComparison)) return;
     const { draw_learning_curves } = charts;
     const px = fitCanvas($('compare-curves'), width(), TRAINING.curvesHeight);
     const series = s.variants.map((v) => ({
