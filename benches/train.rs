@@ -8,7 +8,7 @@
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use gatelab::train::{Task, TrainConfig, Trainer};
+use gatelab::train::Trainer;
 use gatelab::{Activation, Activations};
 use std::hint::black_box;
 
@@ -16,23 +16,15 @@ const SYMBOLS: usize = 16;
 const STEPS: usize = 64;
 const BATCH: usize = 16;
 const HIDDEN: usize = 32;
-const DELAY: usize = 3;
-
-fn task() -> Task {
-    Task::recall_benchmark(SYMBOLS, STEPS, 256, DELAY, 42)
-}
 
 fn train(c: &mut Criterion) {
-    let task = std::sync::Arc::new(task());
-    let config =
-        TrainConfig { hidden: HIDDEN, learning_rate: 0.01, batch_size: BATCH, seed: 1, max_grad_norm: Some(1.0) };
     let mut group = c.benchmark_group("train_step_h32_batch16_len64");
     // Throughput in sequences, so criterion also reports sequences per second.
     group.throughput(Throughput::Elements(BATCH as u64));
     for (name, acts) in
         [("standard", Activations::default()), ("hard_sigmoid_gates", Activations::with_gates(Activation::HardSigmoid))]
     {
-        let mut trainer = Trainer::new(task.clone(), acts, config);
+        let mut trainer = Trainer::benchmark(acts, HIDDEN, SYMBOLS, STEPS, BATCH);
         group.bench_function(name, |b| b.iter(|| black_box(trainer.step().loss)));
     }
     group.finish();

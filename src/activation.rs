@@ -3,6 +3,7 @@
 //! Everything is generic over `num_traits::Float`, so the page traces in `f32` and gradient
 //! checks run in `f64` through the same code.
 
+use crate::site::Site;
 use num_traits::Float;
 use std::fmt;
 use std::str::FromStr;
@@ -10,7 +11,7 @@ use std::str::FromStr;
 /// Slope of leaky ReLU for negative inputs (PyTorch's default).
 pub const LEAKY_SLOPE: f64 = 0.01;
 
-/// One activation function. `None` removes the gate: its output is the constant 1.
+/// One activation function. `Removed` takes the gate out: its output is the constant 1.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
     Sigmoid,
@@ -25,8 +26,9 @@ pub enum Activation {
     /// x / (1 + |x|).
     Softsign,
     Identity,
-    /// The gate is removed: constant 1, derivative 0, and its weights no longer count.
-    None,
+    /// The gate is removed: constant 1, derivative 0, and its weights no longer count. Named
+    /// `none` in URLs and on the command line.
+    Removed,
     /// (1 + t)·σ((1 + t)·x) − t for t in [0, 1]: exactly sigmoid at t = 0 and tanh at t = 1
     /// (since tanh(x) = 2σ(2x) − 1), so a slider can slide a site from one to the other.
     Morph(f32),
@@ -43,7 +45,7 @@ pub const NAMED: [Activation; 9] = [
     Activation::LeakyRelu,
     Activation::Softsign,
     Activation::Identity,
-    Activation::None,
+    Activation::Removed,
 ];
 
 /// 2^(j/64) for j = 0..64 (each correctly rounded; j = 32 is √2, written as a number like the rest).
@@ -221,7 +223,7 @@ impl Activation {
             }
             Activation::Softsign => x / (one + x.abs()),
             Activation::Identity => x,
-            Activation::None => one,
+            Activation::Removed => one,
             Activation::Morph(t) => {
                 let k = one + lit(t as f64);
                 k * sigmoid(k * x) - lit(t as f64)
@@ -235,7 +237,8 @@ impl Activation {
     pub fn derivative<T: Float>(self, x: T) -> T {
         let (zero, one) = (T::zero(), T::one());
         match self {
-            // σ'(x) = σ(x)(1 − σ(x)). (Thread 003 writes −e^{−x}/(1 + e^{−x})²: the sign is wrong.)
+            // σ'(x) = σ(x)(1 − σ(x)). (A common mistake writes −e^{−x}/(1 + e^{−x})²: the sign
+            // is wrong.)
             Activation::Sigmoid => {
                 let s = sigmoid(x);
                 s * (one - s)
@@ -277,12 +280,36 @@ impl Activation {
                 one / (d * d)
             }
             Activation::Identity => one,
-            Activation::None => zero,
+            Activation::Removed => zero,
             Activation::Morph(t) => {
                 let k = one + lit(t as f64);
                 let s = sigmoid(k * x);
                 k * k * s * (one - s)
             }
+        }
+    }
+
+    /// The value and the exact derivative at `x`, with one `exp` for the smooth functions where
+    /// `apply` then `derivative` would take two. Bit-identical to calling both (a test checks
+    /// this on a grid); the trainer's forward pass keeps the slopes for backpropagation.
+    #[inline]
+    pub fn value_and_slope<T: Float>(self, x: T) -> (T, T) {
+        let one = T::one();
+        match self {
+            Activation::Sigmoid => {
+                let s = sigmoid(x);
+                (s, s * (one - s))
+            }
+            Activation::Tanh => {
+                let t = tanh(x);
+                (t, one - t * t)
+            }
+            Activation::Morph(t) => {
+                let k = one + lit(f64::from(t));
+                let s = sigmoid(k * x);
+                (k * s - lit(f64::from(t)), k * k * s * (one - s))
+            }
+            _ => (self.apply(x), self.derivative(x)),
         }
     }
 
@@ -303,19 +330,14 @@ impl Activation {
             Activation::Tanh | Activation::HardTanh | Activation::Softsign => (-1.0, 1.0),
             Activation::Relu => (0.0, f64::INFINITY),
             Activation::LeakyRelu | Activation::Identity => (f64::NEG_INFINITY, f64::INFINITY),
-            Activation::None => (1.0, 1.0),
+            Activation::Removed => (1.0, 1.0),
             Activation::Morph(t) => (-(t as f64), 1.0),
         }
     }
 
     /// True when the site is removed (the constant 1).
     pub fn is_removed(self) -> bool {
-        self == Activation::None
-    }
-
-    /// The morph parameter, clamped to [0, 1]; NaN becomes 0.
-    pub fn morph(t: f32) -> Activation {
-        Activation::Morph(if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) })
+        self == Activation::Removed
     }
 
     /// The name used in URLs and on the command line: `sigmoid`, `hard_sigmoid`, `morph:0.5`, ...
@@ -335,7 +357,7 @@ impl fmt::Display for Activation {
             Activation::LeakyRelu => "leaky_relu",
             Activation::Softsign => "softsign",
             Activation::Identity => "identity",
-            Activation::None => "none",
+            Activation::Removed => "none",
             Activation::Morph(t) => return write!(f, "morph:{}", t),
         };
         f.write_str(name)
@@ -373,35 +395,6 @@ impl FromStr for Activation {
     }
 }
 
-/// The five places an LSTM cell applies an activation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Site {
-    Forget,
-    Input,
-    Output,
-    Candidate,
-    CellOutput,
-}
-
-impl Site {
-    pub const ALL: [Site; 5] = [Site::Forget, Site::Input, Site::Output, Site::Candidate, Site::CellOutput];
-
-    /// The name used in URLs and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Site::Forget => "forget",
-            Site::Input => "input",
-            Site::Output => "output",
-            Site::Candidate => "candidate",
-            Site::CellOutput => "cell_output",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Site> {
-        Site::ALL.iter().copied().find(|s| s.name() == name.replace('-', "_"))
-    }
-}
-
 /// One activation per site. A swap changes only this; the weights stay as they are.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Activations {
@@ -413,24 +406,32 @@ pub struct Activations {
 }
 
 impl Default for Activations {
-    /// The standard LSTM: sigmoid gates, tanh candidate and cell output.
+    /// The standard LSTM: each site's `standard` in the site table (sigmoid gates, tanh
+    /// candidate and cell output).
     fn default() -> Self {
-        Activations {
-            forget: Activation::Sigmoid,
-            input: Activation::Sigmoid,
-            output: Activation::Sigmoid,
-            candidate: Activation::Tanh,
-            cell_output: Activation::Tanh,
-        }
+        Activations::from_fn(|site| site.info().standard)
     }
 }
 
 impl Activations {
     /// Every gate (forget, input, output) set to `gate`; candidate and cell output stay tanh.
+    #[must_use]
     pub fn with_gates(gate: Activation) -> Self {
         Activations { forget: gate, input: gate, output: gate, ..Activations::default() }
     }
 
+    /// One activation per site, from a function of the site.
+    pub fn from_fn(mut f: impl FnMut(Site) -> Activation) -> Self {
+        Activations {
+            forget: f(Site::Forget),
+            input: f(Site::Input),
+            output: f(Site::Output),
+            candidate: f(Site::Candidate),
+            cell_output: f(Site::CellOutput),
+        }
+    }
+
+    #[must_use]
     pub fn get(&self, site: Site) -> Activation {
         match site {
             Site::Forget => self.forget,
@@ -442,13 +443,40 @@ impl Activations {
     }
 
     pub fn set(&mut self, site: Site, activation: Activation) {
-        match site {
-            Site::Forget => self.forget = activation,
-            Site::Input => self.input = activation,
-            Site::Output => self.output = activation,
-            Site::Candidate => self.candidate = activation,
-            Site::CellOutput => self.cell_output = activation,
+        let slot = match site {
+            Site::Forget => &mut self.forget,
+            Site::Input => &mut self.input,
+            Site::Output => &mut self.output,
+            Site::Candidate => &mut self.candidate,
+            Site::CellOutput => &mut self.cell_output,
+        };
+        *slot = activation;
+    }
+
+    /// Each site with its activation, in the site table's order.
+    pub fn iter(&self) -> impl Iterator<Item = (Site, Activation)> + '_ {
+        Site::ALL.into_iter().map(|s| (s, self.get(s)))
+    }
+
+    /// Sets the sites named in `pairs` (site name, activation name), naming the first bad one.
+    pub fn with_names<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, String> {
+        for (site, name) in pairs {
+            let site = Site::from_name(site).ok_or_else(|| format!("unknown site {site:?}"))?;
+            self.set(site, name.parse().map_err(|e: UnknownActivation| e.to_string())?);
         }
+        Ok(self)
+    }
+}
+
+/// Activations serialise as a map from site name to activation name, in the site table's order.
+impl serde::Serialize for Activations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(Site::ALL.len()))?;
+        for (site, act) in self.iter() {
+            map.serialize_entry(site.name(), &act.name())?;
+        }
+        map.end()
     }
 }
 
@@ -480,7 +508,7 @@ mod tests {
             (Activation::Softsign, 3.0, 0.75),
             (Activation::Softsign, -1.0, -0.5),
             (Activation::Identity, -4.25, -4.25),
-            (Activation::None, -123.0, 1.0),
+            (Activation::Removed, -123.0, 1.0),
             // morph t = 0.5 at x = 0: 1.5 · σ(0) − 0.5 = 0.25
             (Activation::Morph(0.5), 0.0, 0.25),
         ];
@@ -497,8 +525,8 @@ mod tests {
         assert_eq!(Activation::Tanh.derivative(0.0), 1.0);
         assert_eq!(Activation::Softsign.derivative(1.0), 0.25);
         assert!((Activation::HardSigmoid.derivative(0.0) - 1.0 / 6.0).abs() < 1e-15);
-        assert_eq!(Activation::None.derivative(3.0), 0.0);
-        // The thread's formula −e^{−z}/(1 + e^{−z})² is negative; the true slope is positive.
+        assert_eq!(Activation::Removed.derivative(3.0), 0.0);
+        // The mistaken formula −e^{−z}/(1 + e^{−z})² is negative; the true slope is positive.
         assert!(Activation::Sigmoid.derivative(1.0) > 0.0);
     }
 
@@ -577,6 +605,46 @@ mod tests {
                 assert!(y >= lo - 1e-12 && y <= hi + 1e-12, "{act} gave {y} outside [{lo}, {hi}]");
             }
         }
+    }
+
+    #[test]
+    fn value_and_slope_is_bit_identical_to_apply_and_derivative() {
+        let mut all: Vec<Activation> = NAMED.to_vec();
+        all.extend([0.0, 0.3, 0.5, 1.0].map(Activation::Morph));
+        for act in all {
+            for k in -2000..=2000 {
+                let x = f64::from(k) * 0.01 + 0.001;
+                let (v, d) = act.value_and_slope(x);
+                assert_eq!(v.to_bits(), act.apply(x).to_bits(), "{act}({x})");
+                assert_eq!(d.to_bits(), act.derivative(x).to_bits(), "{act}'({x})");
+                #[allow(clippy::cast_possible_truncation)]
+                let x = x as f32;
+                let (v, d) = act.value_and_slope(x);
+                assert_eq!(v.to_bits(), act.apply(x).to_bits(), "{act}({x}) in f32");
+                assert_eq!(d.to_bits(), act.derivative(x).to_bits(), "{act}'({x}) in f32");
+            }
+        }
+    }
+
+    #[test]
+    fn standard_activations_and_names() {
+        let standard = Activations {
+            forget: Activation::Sigmoid,
+            input: Activation::Sigmoid,
+            output: Activation::Sigmoid,
+            candidate: Activation::Tanh,
+            cell_output: Activation::Tanh,
+        };
+        assert_eq!(Activations::default(), standard);
+        let relu = Activations::default().with_names([("candidate", "relu"), ("cell-output", "none")]).unwrap();
+        assert_eq!((relu.candidate, relu.cell_output), (Activation::Relu, Activation::Removed));
+        assert!(Activations::default().with_names([("gate", "relu")]).unwrap_err().contains("unknown site"));
+        assert!(Activations::default().with_names([("input", "swish")]).unwrap_err().contains("swish"));
+        let json = serde_json::to_string(&relu).unwrap();
+        assert_eq!(
+            json,
+            r#"{"forget":"sigmoid","input":"sigmoid","output":"sigmoid","candidate":"relu","cell_output":"none"}"#
+        );
     }
 
     #[test]

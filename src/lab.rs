@@ -1,23 +1,18 @@
 //! The page's state without the page: a model, its five activations, the typed text and the
-//! trace, with what each view needs computed from them. `web.rs` only wraps this.
+//! trace, with the plain data each view needs computed from them. Captions, colours and layout
+//! are the renderers' business (`render/`); `web/` only wraps this.
 
-use crate::activation::{Activation, Activations, Site};
-use crate::lstm::{one_step, CellStep, Gate};
+use crate::activation::{Activation, Activations};
+use crate::cell::{one_step, CellStep, Gates};
+use crate::limits::MAX_STEPS;
+use crate::lstm::live_blocks;
 use crate::model::Model;
+use crate::numbers::parse_numbers;
 use crate::presets::Preset;
-use crate::render::colors::{product_range, Scale};
-use crate::render::timeline::RowInfo;
+use crate::site::{Site, SITES};
 use crate::trace::{Quantity, Trace};
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// The most timesteps traced at once. Longer texts are kept whole but only their beginning is
-/// run, so every keystroke stays fast (a visible notice says so).
-pub const MAX_STEPS: usize = 2000;
-
-/// The timeline's rows, top to bottom.
-pub const TIMELINE_ROWS: [Quantity; 6] =
-    [Quantity::Forget, Quantity::Input, Quantity::Candidate, Quantity::Output, Quantity::Cell, Quantity::Hidden];
 
 /// Saturation thresholds: a gate value below LOW is "shut", above HIGH is "open".
 pub const LOW: f64 = 0.05;
@@ -46,7 +41,7 @@ pub struct Summary {
     pub other_count: usize,
     pub parameters: usize,
     pub live_blocks: usize,
-    pub activations: BTreeMap<&'static str, String>,
+    pub activations: Activations,
     pub nonfinite: BTreeMap<&'static str, usize>,
     pub nonfinite_total: usize,
     pub saturation: Vec<Saturation>,
@@ -82,24 +77,6 @@ pub struct StepDetail {
     pub symbol: Option<usize>,
     pub other: bool,
     pub units: Vec<UnitStep>,
-}
-
-/// A list of numbers as typed: separated by commas, spaces or semicolons, optionally in [ ].
-pub fn parse_numbers(text: &str, field: &str) -> Result<Vec<f64>, String> {
-    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
-    let mut out = Vec::new();
-    for token in inner.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty()) {
-        // Accept the Unicode minus sign that copy-pasting from papers brings along.
-        let cleaned = token.replace('−', "-");
-        match cleaned.parse::<f64>() {
-            Ok(v) if v.is_finite() => out.push(v),
-            _ => return Err(format!("{field}: {token:?} is not a finite number")),
-        }
-    }
-    if out.is_empty() {
-        return Err(format!("{field}: enter at least one number"));
-    }
-    Ok(out)
 }
 
 impl Default for Lab {
@@ -169,66 +146,20 @@ impl Lab {
         self.model.run_symbols(&symbols, &self.acts, &mut self.trace);
     }
 
-    /// The range of values a quantity can take under the current activations.
+    /// The range of values a quantity can take under the current activations: a site's
+    /// output range, o·act(c) for h, and unbounded for the rest.
+    #[must_use]
     pub fn possible_range(&self, q: Quantity) -> (f64, f64) {
-        let a = &self.acts;
-        let unbounded = (f64::NEG_INFINITY, f64::INFINITY);
-        match q {
-            Quantity::Forget => a.forget.range(),
-            Quantity::Input => a.input.range(),
-            Quantity::Candidate => a.candidate.range(),
-            Quantity::Output => a.output.range(),
-            Quantity::CellOut => a.cell_output.range(),
-            Quantity::Hidden => product_range(a.output.range(), a.cell_output.range()),
-            _ => unbounded,
+        if let Some(site) = Site::producing(q) {
+            return self.acts.get(site).range();
         }
+        if q == Quantity::Hidden {
+            return product_range(self.acts.output.range(), self.acts.cell_output.range());
+        }
+        (f64::NEG_INFINITY, f64::INFINITY)
     }
 
-    /// The colour scale a quantity is drawn with.
-    pub fn scale(&self, q: Quantity) -> Scale {
-        Scale::for_quantity(self.possible_range(q), self.trace.finite_range(q))
-    }
-
-    /// Titles, scales and warnings for the timeline's rows.
-    pub fn row_infos(&self) -> Vec<RowInfo> {
-        TIMELINE_ROWS
-            .iter()
-            .map(|&q| {
-                let (caption, site) = match q {
-                    Quantity::Forget => ("forget gate", Some(Site::Forget)),
-                    Quantity::Input => ("input gate", Some(Site::Input)),
-                    Quantity::Candidate => ("candidate", Some(Site::Candidate)),
-                    Quantity::Output => ("output gate", Some(Site::Output)),
-                    Quantity::Cell => ("cell state", None),
-                    _ => ("hidden state", Some(Site::CellOutput)),
-                };
-                let caption = match site {
-                    Some(Site::CellOutput) => format!("{caption} · o × {}(c)", self.acts.cell_output),
-                    Some(site) => format!("{caption} · {}", self.acts.get(site)),
-                    None => format!("{caption} · f × c_prev + i × g"),
-                };
-                let scale = self.scale(q);
-                let mut notes = Vec::new();
-                if let Some((lo, hi)) = self.trace.finite_range(q) {
-                    if lo < scale.lo() - 1e-6 || hi > scale.hi() + 1e-6 {
-                        notes.push(format!("range {} … {}", short(lo), short(hi)));
-                        notes.push("clipped ◥".to_string());
-                    }
-                }
-                let bad = self.trace.nonfinite(q);
-                if bad > 0 {
-                    notes.push(format!("{bad} NaN/∞"));
-                }
-                RowInfo {
-                    symbol: q.name().to_string(),
-                    caption,
-                    scale,
-                    note: (!notes.is_empty()).then(|| notes.join(" · ")),
-                }
-            })
-            .collect()
-    }
-
+    #[must_use]
     pub fn summary(&self) -> Summary {
         let trace = &self.trace;
         let lstm = &self.model.lstm;
@@ -240,30 +171,24 @@ impl Lab {
                 ranges.insert(q.name(), r);
             }
         }
-        let saturation = [
-            (Quantity::Forget, "forget gate", Site::Forget),
-            (Quantity::Input, "input gate", Site::Input),
-            (Quantity::Output, "output gate", Site::Output),
-            (Quantity::Candidate, "candidate", Site::Candidate),
-            (Quantity::CellOut, "cell output", Site::CellOutput),
-        ]
-        .into_iter()
-        .map(|(q, label, site)| {
-            // Gates that can go negative are asked the tanh question: how much sits near ±1.
-            let signed = self.acts.get(site).range().0 < 0.0;
-            let (lo, hi) = if signed { (-HIGH, HIGH) } else { (LOW, HIGH) };
-            let (low, high) = trace.saturation(q, lo, hi);
-            Saturation {
-                quantity: q.name(),
-                label,
-                activation: self.acts.get(site).name(),
-                low_threshold: lo,
-                high_threshold: hi,
-                low,
-                high,
-            }
-        })
-        .collect();
+        let saturation = SITES
+            .iter()
+            .map(|info| {
+                // Gates that can go negative are asked the tanh question: how much sits near ±1.
+                let act = self.acts.get(info.site);
+                let (lo, hi) = if act.range().0 < 0.0 { (-HIGH, HIGH) } else { (LOW, HIGH) };
+                let (low, high) = trace.saturation(info.output, lo, hi);
+                Saturation {
+                    quantity: info.output.name(),
+                    label: info.caption,
+                    activation: act.name(),
+                    low_threshold: lo,
+                    high_threshold: hi,
+                    low,
+                    high,
+                }
+            })
+            .collect();
         Summary {
             model: self.model.name.clone(),
             steps: trace.steps(),
@@ -275,8 +200,8 @@ impl Lab {
             vocab: self.model.vocab.chars().iter().collect(),
             other_count: trace.symbols().iter().filter(|s| s.is_none()).count(),
             parameters: self.model.parameter_count(&self.acts),
-            live_blocks: Gate::ALL.iter().filter(|g| !g.activation(&self.acts).is_removed()).count(),
-            activations: Site::ALL.iter().map(|&s| (s.name(), self.acts.get(s).name())).collect(),
+            live_blocks: live_blocks(&self.acts),
+            activations: self.acts,
             nonfinite,
             nonfinite_total: trace.nonfinite_total(),
             saturation,
@@ -300,37 +225,37 @@ impl Lab {
     }
 
     /// The one-step calculator on typed lists, under the current activations.
-    pub fn calculate(&self, c_prev: &str, f: &str, i: &str, g: &str, o: &str) -> Result<CellStep, String> {
-        let c_prev = parse_numbers(c_prev, "c_prev")?;
-        let zf = parse_numbers(f, "forget pre-activation")?;
-        let zi = parse_numbers(i, "input pre-activation")?;
-        let zg = parse_numbers(g, "candidate pre-activation")?;
-        let zo = parse_numbers(o, "output pre-activation")?;
-        one_step(&self.acts, &c_prev, &zf, &zi, &zg, &zo).map_err(|e| e.to_string())
+    pub fn calculate(&self, c_prev: &str, z: Gates<&str>) -> Result<CellStep, String> {
+        let c_prev = parse_numbers("c_prev", c_prev)?;
+        let z = Gates {
+            f: parse_numbers("forget pre-activation", z.f)?,
+            i: parse_numbers("input pre-activation", z.i)?,
+            g: parse_numbers("candidate pre-activation", z.g)?,
+            o: parse_numbers("output pre-activation", z.o)?,
+        };
+        let z = Gates { i: z.i.as_slice(), f: z.f.as_slice(), g: z.g.as_slice(), o: z.o.as_slice() };
+        one_step(&self.acts, &c_prev, z).map_err(|e| e.to_string())
     }
 }
 
-/// A number in at most 4 significant figures, for notes.
-fn short(v: f64) -> String {
-    if v.abs() >= 1e4 || (v != 0.0 && v.abs() < 1e-3) {
-        format!("{v:.2e}")
+/// The product of two intervals: the range of a·b for a in `a`, b in `b`.
+#[must_use]
+pub fn product_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    let corners = [a.0 * b.0, a.0 * b.1, a.1 * b.0, a.1 * b.1];
+    // 0 × ∞ is NaN; such a corner means the product is unbounded on that side or 0, so skip it.
+    let finite_or_inf = corners.iter().copied().filter(|c| !c.is_nan());
+    let lo = finite_or_inf.clone().fold(f64::INFINITY, f64::min);
+    let hi = finite_or_inf.fold(f64::NEG_INFINITY, f64::max);
+    if corners.iter().any(|c| c.is_nan()) {
+        (lo.min(0.0), hi.max(0.0))
     } else {
-        format!("{}", (v * 1000.0).round() / 1000.0)
+        (lo, hi)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_typed_lists() {
-        assert_eq!(parse_numbers("[-0.7, -0.11 ,-0.07; 1.06]", "x"), Ok(vec![-0.7, -0.11, -0.07, 1.06]));
-        assert_eq!(parse_numbers("−20 15", "x"), Ok(vec![-20.0, 15.0]));
-        assert!(parse_numbers("1, two", "f").unwrap_err().contains("f: \"two\""));
-        assert!(parse_numbers("NaN", "f").is_err());
-        assert!(parse_numbers("  ", "f").is_err());
-    }
 
     #[test]
     fn counter_summary_tracks_depth_parameters_and_truncation() {
@@ -340,7 +265,7 @@ mod tests {
         assert_eq!((s.steps, s.hidden, s.parameters, s.live_blocks, s.other_count), (4, 1, 20, 4, 1));
         let c = lab.trace().values(Quantity::Cell);
         assert!((c[3] - 1.0).abs() < 1e-3, "{c:?}");
-        lab.set_activation(Site::Input, Activation::None);
+        lab.set_activation(Site::Input, Activation::Removed);
         assert_eq!(lab.summary().parameters, 15);
         // With the input gate gone, the 'x' writes tanh(1) ≈ 0.76.
         assert!((lab.trace().values(Quantity::Cell)[3] - 1.7616).abs() < 1e-3);
@@ -348,22 +273,6 @@ mod tests {
         let s = lab.summary();
         assert!(s.truncated);
         assert_eq!((s.steps, s.total_chars), (MAX_STEPS, MAX_STEPS + 5));
-    }
-
-    #[test]
-    fn rows_flag_clipping_and_non_finite_values() {
-        let mut lab = Lab::default();
-        lab.set_text(&"(".repeat(30));
-        let rows = lab.row_infos();
-        let cell = &rows[4];
-        assert_eq!(cell.scale, Scale::Diverging { limit: 10.0 });
-        assert!(cell.note.as_deref().unwrap_or("").contains("clipped"), "{cell:?}");
-        // An identity forget gate multiplies the memory by 10 each step: it overflows.
-        lab.set_text(&"(".repeat(60));
-        lab.set_activation(Site::Forget, Activation::Identity);
-        let s = lab.summary();
-        assert!(s.nonfinite_total > 0);
-        assert!(lab.row_infos()[4].note.as_deref().unwrap_or("").contains("NaN/∞"));
     }
 
     #[test]
@@ -388,5 +297,13 @@ mod tests {
         assert!(d.other && d.char == "é");
         assert_eq!(d.units.len(), 1);
         assert!(lab.step_detail(2).is_none());
+    }
+
+    #[test]
+    fn product_of_ranges() {
+        assert_eq!(product_range((0.0, 1.0), (-1.0, 1.0)), (-1.0, 1.0));
+        assert_eq!(product_range((-1.0, 1.0), (-1.0, 1.0)), (-1.0, 1.0));
+        assert_eq!(product_range((0.0, 1.0), (0.0, f64::INFINITY)), (0.0, f64::INFINITY));
+        assert_eq!(product_range((1.0, 1.0), (0.0, 1.0)), (0.0, 1.0));
     }
 }

@@ -1,15 +1,20 @@
 //! Gate Lab: an LSTM cell with a swappable activation at each of its five sites, traced step by
-//! step. Everything here is pure Rust and tested natively; the browser boundary is `web.rs`.
+//! step. Everything here is pure Rust and tested natively; the browser boundary is `web/`.
 
 pub mod activation;
+pub mod catalog;
+pub mod cell;
 pub mod lab;
+pub mod limits;
 pub mod lstm;
 pub mod model;
+pub mod numbers;
 pub mod presets;
 pub mod pytorch;
 pub mod render;
 pub mod report;
 pub mod rng;
+pub mod site;
 pub mod trace;
 pub mod train;
 pub mod vocab;
@@ -17,9 +22,11 @@ pub mod vocab;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
-pub use activation::{Activation, Activations, Site};
-pub use lstm::{one_step, parameter_count, CellStep, Gate, Lstm, Symbol, Weights};
+pub use activation::{Activation, Activations};
+pub use cell::{one_step, CellStep, CellValues, Gates};
+pub use lstm::{parameter_count, Lstm, Weights};
 pub use model::Model;
 pub use presets::Preset;
+pub use site::{Gate, Site, SITES};
 pub use trace::{Quantity, Trace};
-pub use vocab::Vocab;
+pub use vocab::{Symbol, Vocab};

@@ -9,37 +9,13 @@
 //! ```
 //! Inputs are one-hot symbols, so W_ih·x is a column lookup, not a matrix product.
 
-use crate::activation::{Activation, Activations};
+use crate::activation::Activations;
+use crate::cell::{CellValues, Gates, Slopes};
+use crate::site::Gate;
 use crate::trace::Trace;
+use crate::vocab::Symbol;
 use num_traits::Float;
 use std::fmt;
-
-/// The four gate blocks of PyTorch's weight matrices, in PyTorch's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Gate {
-    Input = 0,
-    Forget = 1,
-    Candidate = 2,
-    Output = 3,
-}
-
-impl Gate {
-    pub const ALL: [Gate; 4] = [Gate::Input, Gate::Forget, Gate::Candidate, Gate::Output];
-
-    /// The activation the configuration applies to this gate's pre-activation.
-    pub fn activation(self, acts: &Activations) -> Activation {
-        match self {
-            Gate::Input => acts.input,
-            Gate::Forget => acts.forget,
-            Gate::Candidate => acts.candidate,
-            Gate::Output => acts.output,
-        }
-    }
-}
-
-/// One input symbol: an index into the vocabulary, or `None` for a character outside it
-/// (the "other" symbol, whose input vector is all zeros).
-pub type Symbol = Option<usize>;
 
 /// Weights with PyTorch's names and layout: `weight_ih_l0` is 4H × I row-major, `weight_hh_l0`
 /// is 4H × H, the biases 4H each; gate blocks i, f, g, o.
@@ -123,6 +99,7 @@ impl<T: Float> Weights<T> {
     }
 
     /// Converts every number to another float type (f32 for the page, f64 for gradient checks).
+    #[must_use]
     pub fn cast<U: Float>(&self) -> Weights<U> {
         let convert = |v: &Vec<T>| v.iter().map(|x| U::from(*x).unwrap_or_else(U::nan)).collect();
         Weights {
@@ -134,230 +111,223 @@ impl<T: Float> Weights<T> {
             bias_hh: convert(&self.bias_hh),
         }
     }
+
+    /// PyTorch's initialisation: every weight and bias uniform(−1/√H, 1/√H), drawn from `rng`
+    /// in PyTorch's order (W_ih, W_hh, b_ih, b_hh, each row-major).
+    pub fn pytorch_init(input_size: usize, hidden_size: usize, rng: &mut crate::rng::Rng) -> Self {
+        #[allow(clippy::cast_precision_loss)] // hidden sizes are far below 2^52
+        let bound = 1.0 / (hidden_size.max(1) as f64).sqrt();
+        let mut w = Weights::zeros(input_size, hidden_size);
+        for tensor in [&mut w.weight_ih, &mut w.weight_hh, &mut w.bias_ih, &mut w.bias_hh] {
+            for v in tensor.iter_mut() {
+                *v = T::from(rng.uniform(-bound, bound)).unwrap_or_else(T::nan);
+            }
+        }
+        w
+    }
+}
+
+/// How many of the four gate blocks are live (a removed gate's block is not).
+#[must_use]
+pub fn live_blocks(acts: &Activations) -> usize {
+    Gate::ALL.iter().filter(|g| !g.activation(acts).is_removed()).count()
 }
 
 /// The number of trainable parameters under a configuration. A gate set to "none" is a
 /// constant, so its block of W_ih, W_hh and both biases no longer counts: 4 blocks become 3.
 pub fn parameter_count(input_size: usize, hidden_size: usize, acts: &Activations) -> usize {
     let per_block = hidden_size * (input_size + hidden_size + 2);
-    let live_blocks = Gate::ALL.iter().filter(|g| !g.activation(acts).is_removed()).count();
-    live_blocks * per_block
+    live_blocks(acts) * per_block
 }
 
-/// A cell ready to run: the weights plus copies laid out for fast stepping.
+/// `matrix` (`rows` × `cols`, row-major) transposed, into `out` (`cols` × `rows`).
+pub fn transpose_into<T: Copy>(matrix: &[T], rows: usize, cols: usize, out: &mut [T]) {
+    for (c, column) in out.chunks_exact_mut(rows).take(cols).enumerate() {
+        for (r, v) in column.iter_mut().enumerate() {
+            *v = matrix[r * cols + c];
+        }
+    }
+}
+
+/// y += Σ_j x_j · rows[j] (each row `y.len()` long): W_hh·h_prev in the forward pass (rows of
+/// W_hhᵀ) and W_hhᵀ·δz in the backward (rows of W_hh). BLOCK entries of y at a time, so the
+/// block's running sums stay in registers instead of going through memory once per row. Each
+/// entry adds its terms in the order j = 0, 1, ..., so the result is bit-identical to the plain
+/// loop; terms with x_j = 0 are skipped (adding w·0 to a sum that is never −0 changes nothing).
+pub fn add_rows<T: Float>(y: &mut [T], rows: &[T], x: &[T]) {
+    const BLOCK: usize = 16;
+    let len = y.len();
+    for (b, y_block) in y.chunks_mut(BLOCK).enumerate() {
+        let start = b * BLOCK;
+        if let Ok(y_block) = <&mut [T; BLOCK]>::try_from(&mut *y_block) {
+            let mut acc = *y_block;
+            for (j, &xj) in x.iter().enumerate() {
+                if xj == T::zero() {
+                    continue;
+                }
+                let row: &[T; BLOCK] = rows[j * len + start..][..BLOCK].try_into().expect("BLOCK long");
+                for k in 0..BLOCK {
+                    acc[k] = acc[k] + row[k] * xj;
+                }
+            }
+            *y_block = acc;
+        } else {
+            let width = y_block.len();
+            for (j, &xj) in x.iter().enumerate() {
+                if xj == T::zero() {
+                    continue;
+                }
+                for (yk, w) in y_block.iter_mut().zip(&rows[j * len + start..][..width]) {
+                    *yk = *yk + *w * xj;
+                }
+            }
+        }
+    }
+}
+
+/// The layout both the page's cell and the trainer run on: W_ih and W_hh transposed, so a
+/// one-hot input's column and each column of W_hh are contiguous 4H rows.
+#[derive(Clone, Copy, Debug)]
+pub struct Columns<'a, T> {
+    pub input_size: usize,
+    pub hidden_size: usize,
+    /// W_ih transposed (I × 4H).
+    pub input: &'a [T],
+    /// W_hh transposed (H × 4H).
+    pub recurrent: &'a [T],
+    /// b_ih + b_hh (4H).
+    pub bias: &'a [T],
+}
+
+impl<T: Float> Columns<'_, T> {
+    /// z = W_ih·x + b_ih + W_hh·h_prev + b_hh for a one-hot x, into `z` (4H values).
+    pub fn preactivations(&self, symbol: Symbol, h_prev: &[T], z: &mut [T]) {
+        let rows = 4 * self.hidden_size;
+        z.copy_from_slice(self.bias);
+        if let Some(s) = symbol.filter(|&s| s < self.input_size) {
+            for (zk, w) in z.iter_mut().zip(&self.input[s * rows..(s + 1) * rows]) {
+                *zk = *zk + *w;
+            }
+        }
+        add_rows(z, self.recurrent, h_prev);
+    }
+
+    /// Runs the cell over `symbols` from a zero state: the one forward pass. What is kept of
+    /// each step is up to `recorder` (the page's trace keeps every value; the trainer also
+    /// keeps the slopes and scores h through its read-out).
+    pub fn run<R: Recorder<T>>(&self, acts: &Activations, symbols: &[Symbol], state: &mut State<T>, recorder: &mut R) {
+        let hidden = self.hidden_size;
+        state.reset(hidden);
+        for (t, &symbol) in symbols.iter().enumerate() {
+            self.preactivations(symbol, &state.h, &mut state.z);
+            for u in 0..hidden {
+                let z = Gates::from_blocks(&state.z, hidden, u);
+                let c_prev = state.c[u];
+                let (values, slopes) = if R::SLOPES {
+                    CellValues::compute_with_slopes(acts, c_prev, z)
+                } else {
+                    (CellValues::compute(acts, c_prev, z), Slopes::zero())
+                };
+                recorder.unit(t, u, z, c_prev, &values, &slopes);
+                state.c[u] = values.c;
+                state.h[u] = values.h;
+            }
+            recorder.end_step(t, &state.h);
+        }
+    }
+}
+
+/// What a forward pass keeps of each step.
+pub trait Recorder<T> {
+    /// Whether [`Recorder::unit`] needs the activations' slopes (computed with the same `exp`).
+    const SLOPES: bool;
+    /// Unit `u` at step `t`: its pre-activations, previous cell state, everything computed and,
+    /// if asked for, the slopes (zeros otherwise).
+    fn unit(&mut self, t: usize, u: usize, z: Gates<T>, c_prev: T, values: &CellValues<T>, slopes: &Slopes<T>);
+    /// Called after every unit of step `t`, with h_t.
+    fn end_step(&mut self, _t: usize, _h: &[T]) {}
+}
+
+/// The running state of a forward pass: z, h and c, kept between runs so nothing is allocated.
+#[derive(Clone, Debug)]
+pub struct State<T> {
+    z: Vec<T>,
+    h: Vec<T>,
+    c: Vec<T>,
+}
+
+impl<T> Default for State<T> {
+    fn default() -> Self {
+        State { z: Vec::new(), h: Vec::new(), c: Vec::new() }
+    }
+}
+
+impl<T: Float> State<T> {
+    fn reset(&mut self, hidden: usize) {
+        for (buffer, len) in [(&mut self.z, 4 * hidden), (&mut self.h, hidden), (&mut self.c, hidden)] {
+            buffer.clear();
+            buffer.resize(len, T::zero());
+        }
+    }
+}
+
+/// A cell ready to run: the weights plus the transposed copies it steps with.
 #[derive(Clone, Debug)]
 pub struct Lstm<T> {
     weights: Weights<T>,
-    /// W_ih transposed (I × 4H), so a one-hot input's column is contiguous.
     input_columns: Vec<T>,
-    /// W_hh transposed (H × 4H), so W_hh·h is a sum of contiguous columns (vectorises).
     recurrent_columns: Vec<T>,
-    /// b_ih + b_hh.
     bias: Vec<T>,
-}
-
-fn transpose<T: Copy>(matrix: &[T], rows: usize, cols: usize) -> Vec<T> {
-    let mut out = Vec::with_capacity(matrix.len());
-    for c in 0..cols {
-        out.extend((0..rows).map(|r| matrix[r * cols + c]));
-    }
-    out
 }
 
 impl<T: Float> Lstm<T> {
     pub fn new(weights: Weights<T>) -> Result<Self, WeightsError> {
         weights.validate()?;
-        let rows = 4 * weights.hidden_size;
-        let input_columns = transpose(&weights.weight_ih, rows, weights.input_size);
-        let recurrent_columns = transpose(&weights.weight_hh, rows, weights.hidden_size);
+        let (rows, input, hidden) = (4 * weights.hidden_size, weights.input_size, weights.hidden_size);
+        let mut input_columns = vec![T::zero(); rows * input];
+        transpose_into(&weights.weight_ih, rows, input, &mut input_columns);
+        let mut recurrent_columns = vec![T::zero(); rows * hidden];
+        transpose_into(&weights.weight_hh, rows, hidden, &mut recurrent_columns);
         let bias = weights.bias_ih.iter().zip(&weights.bias_hh).map(|(a, b)| *a + *b).collect();
         Ok(Lstm { weights, input_columns, recurrent_columns, bias })
     }
 
+    #[must_use]
     pub fn weights(&self) -> &Weights<T> {
         &self.weights
     }
 
+    #[must_use]
     pub fn hidden_size(&self) -> usize {
         self.weights.hidden_size
     }
 
+    #[must_use]
     pub fn input_size(&self) -> usize {
         self.weights.input_size
     }
 
+    /// The transposed layout the forward pass runs on.
+    #[must_use]
+    pub fn columns(&self) -> Columns<'_, T> {
+        Columns {
+            input_size: self.input_size(),
+            hidden_size: self.hidden_size(),
+            input: &self.input_columns,
+            recurrent: &self.recurrent_columns,
+            bias: &self.bias,
+        }
+    }
+
     /// z = W_ih·x + b_ih + W_hh·h_prev + b_hh for a one-hot x, into `z` (4H values).
     pub fn preactivations(&self, symbol: Symbol, h_prev: &[T], z: &mut [T]) {
-        let rows = 4 * self.hidden_size();
-        z.copy_from_slice(&self.bias);
-        if let Some(s) = symbol.filter(|&s| s < self.input_size()) {
-            for (zk, w) in z.iter_mut().zip(&self.input_columns[s * rows..(s + 1) * rows]) {
-                *zk = *zk + *w;
-            }
-        }
-        // z += Σ_j h_j · (column j of W_hh), a block of BLOCK rows at a time so that the block's
-        // running sums stay in registers instead of going through memory once per column. Each
-        // row still adds its terms in the order j = 0, 1, ..., so the result is bit-identical to
-        // the plain column-by-column loop.
-        const BLOCK: usize = 32;
-        for (b, z_block) in z.chunks_mut(BLOCK).enumerate() {
-            let start = b * BLOCK;
-            if let Ok(z_block) = <&mut [T; BLOCK]>::try_from(&mut *z_block) {
-                let mut acc = *z_block;
-                for (j, &hj) in h_prev.iter().enumerate() {
-                    if hj == T::zero() {
-                        continue;
-                    }
-                    let column = &self.recurrent_columns[j * rows + start..][..BLOCK];
-                    for (a, w) in acc.iter_mut().zip(column) {
-                        *a = *a + *w * hj;
-                    }
-                }
-                *z_block = acc;
-            } else {
-                for (j, &hj) in h_prev.iter().enumerate() {
-                    if hj == T::zero() {
-                        continue;
-                    }
-                    let column = &self.recurrent_columns[j * rows + start..][..z_block.len()];
-                    for (zk, w) in z_block.iter_mut().zip(column) {
-                        *zk = *zk + *w * hj;
-                    }
-                }
-            }
-        }
+        self.columns().preactivations(symbol, h_prev, z);
     }
 
     /// Runs the cell over `symbols` from a zero state, filling `trace` (its buffers are reused).
     pub fn run(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>) {
-        let hidden = self.hidden_size();
-        trace.reset(symbols, hidden);
-        let mut z = vec![T::zero(); 4 * hidden];
-        let mut h_prev = vec![T::zero(); hidden];
-        let mut c_prev = vec![T::zero(); hidden];
-        for (t, &symbol) in symbols.iter().enumerate() {
-            self.preactivations(symbol, &h_prev, &mut z);
-            let mut step = trace.step_mut(t);
-            for u in 0..hidden {
-                let zi = z[u];
-                let zf = z[hidden + u];
-                let zg = z[2 * hidden + u];
-                let zo = z[3 * hidden + u];
-                let cell = CellValues::compute(acts, c_prev[u], zi, zf, zg, zo);
-                step.write(u, [zi, zf, zg, zo], c_prev[u], &cell);
-                c_prev[u] = cell.c;
-                h_prev[u] = cell.h;
-            }
-        }
+        trace.reset(symbols, self.hidden_size());
+        self.columns().run(acts, symbols, &mut State::default(), trace);
         trace.count_nonfinite();
     }
-}
-
-/// Everything one unit computes in one step.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct CellValues<T> {
-    pub i: T,
-    pub f: T,
-    pub g: T,
-    pub o: T,
-    /// f ⊙ c_prev: what survives of the memory.
-    pub kept: T,
-    /// i ⊙ g: what is written.
-    pub written: T,
-    pub c: T,
-    /// act_cell_output(c).
-    pub cell_out: T,
-    pub h: T,
-}
-
-impl<T: Float> CellValues<T> {
-    /// One unit's step from its previous cell state and its four pre-activations.
-    pub fn compute(acts: &Activations, c_prev: T, zi: T, zf: T, zg: T, zo: T) -> Self {
-        let i = acts.input.apply(zi);
-        let f = acts.forget.apply(zf);
-        let g = acts.candidate.apply(zg);
-        let o = acts.output.apply(zo);
-        let kept = f * c_prev;
-        let written = i * g;
-        let c = kept + written;
-        let cell_out = acts.cell_output.apply(c);
-        CellValues { i, f, g, o, kept, written, c, cell_out, h: o * cell_out }
-    }
-}
-
-/// The one-step calculator's result: one entry per unit.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CellStep {
-    pub i: Vec<f64>,
-    pub f: Vec<f64>,
-    pub g: Vec<f64>,
-    pub o: Vec<f64>,
-    pub kept: Vec<f64>,
-    pub written: Vec<f64>,
-    pub c: Vec<f64>,
-    pub cell_out: Vec<f64>,
-    pub h: Vec<f64>,
-}
-
-impl CellStep {
-    /// Every field with its name, in the order a step computes them.
-    pub fn fields(&self) -> [(&'static str, &Vec<f64>); 9] {
-        [
-            ("f", &self.f),
-            ("i", &self.i),
-            ("g", &self.g),
-            ("o", &self.o),
-            ("kept", &self.kept),
-            ("written", &self.written),
-            ("c", &self.c),
-            ("cell_out", &self.cell_out),
-            ("h", &self.h),
-        ]
-    }
-}
-
-/// The calculator's vectors disagree in length (or are empty).
-#[derive(Clone, Debug, PartialEq)]
-pub struct LengthMismatch {
-    pub lengths: [(&'static str, usize); 5],
-}
-
-impl fmt::Display for LengthMismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.lengths.iter().map(|(n, l)| format!("{n} has {l}")).collect();
-        write!(f, "the vectors must all have the same, non-zero length: {}", parts.join(", "))
-    }
-}
-
-impl std::error::Error for LengthMismatch {}
-
-/// One step of the cell from numbers typed in directly: c_prev and the four pre-activation
-/// vectors (any common length), under `acts`. For checking a worked example line by line.
-pub fn one_step(
-    acts: &Activations,
-    c_prev: &[f64],
-    zf: &[f64],
-    zi: &[f64],
-    zg: &[f64],
-    zo: &[f64],
-) -> Result<CellStep, LengthMismatch> {
-    let lengths = [("c_prev", c_prev.len()), ("f", zf.len()), ("i", zi.len()), ("g", zg.len()), ("o", zo.len())];
-    let n = c_prev.len();
-    if n == 0 || lengths.iter().any(|(_, l)| *l != n) {
-        return Err(LengthMismatch { lengths });
-    }
-    let mut out = CellStep::default();
-    for u in 0..n {
-        let v = CellValues::compute(acts, c_prev[u], zi[u], zf[u], zg[u], zo[u]);
-        out.i.push(v.i);
-        out.f.push(v.f);
-        out.g.push(v.g);
-        out.o.push(v.o);
-        out.kept.push(v.kept);
-        out.written.push(v.written);
-        out.c.push(v.c);
-        out.cell_out.push(v.cell_out);
-        out.h.push(v.h);
-    }
-    Ok(out)
 }

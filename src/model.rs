@@ -1,9 +1,9 @@
 //! A model: a cell plus the vocabulary that turns typed text into its inputs.
 
 use crate::activation::Activations;
-use crate::lstm::{parameter_count, Lstm, Symbol};
+use crate::lstm::{parameter_count, Lstm};
 use crate::trace::Trace;
-use crate::vocab::Vocab;
+use crate::vocab::{Symbol, Vocab};
 
 #[derive(Clone, Debug)]
 pub struct Model {

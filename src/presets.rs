@@ -1,10 +1,13 @@
 //! Hand-set weights that make the cell do one recognisable thing, so that swapping an
 //! activation shows what that activation was for.
 
-use crate::lstm::{Gate, Lstm, Weights};
+use crate::limits::MAX_HIDDEN;
+use crate::lstm::{Lstm, Weights};
 use crate::model::Model;
 use crate::rng::Rng;
+use crate::site::Gate;
 use crate::vocab::Vocab;
+use serde::Serialize;
 use std::fmt;
 
 /// How hard the hand-set gates are pushed. Hard sigmoid saturates at |z| ≥ 3, so ±10 is exactly
@@ -12,8 +15,39 @@ use std::fmt;
 /// hundreds of steps; and tanh(±10) rounds to ±1 exactly in f32.
 pub const SATURATE: f32 = 10.0;
 
-/// Largest hidden size the random preset offers.
-pub const MAX_RANDOM_HIDDEN: usize = 64;
+/// What the page and the CLI know about a preset: one row per preset, in the order they are
+/// offered. A new preset is a row here plus its builder below.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PresetInfo {
+    /// The name in URLs and on the command line.
+    pub name: &'static str,
+    /// The menu label.
+    pub label: &'static str,
+    /// The text the page starts it with.
+    pub text: &'static str,
+    /// Whether it takes a hidden size and a seed.
+    pub sized: bool,
+    #[serde(skip)]
+    build: fn(usize, u64) -> (Weights<f32>, Vocab),
+}
+
+pub const PRESETS: [PresetInfo; 3] = [
+    PresetInfo {
+        name: "counter",
+        label: "counter (bracket depth)",
+        text: "((x)(y(z)))",
+        sized: false,
+        build: |_, _| counter(),
+    },
+    PresetInfo {
+        name: "latch",
+        label: "latch (remembers S/R)",
+        text: "..S....R...x..S..",
+        sized: false,
+        build: |_, _| latch(),
+    },
+    PresetInfo { name: "random", label: "random (PyTorch init)", text: "hello, gates", sized: true, build: random },
+];
 
 /// The models that ship with the page and the command line.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -26,30 +60,45 @@ pub enum Preset {
 impl fmt::Display for Preset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Preset::Counter => f.write_str("counter"),
-            Preset::Latch => f.write_str("latch"),
             Preset::Random { hidden, seed } => write!(f, "random (H = {hidden}, seed {seed})"),
+            _ => f.write_str(self.info().name),
         }
     }
 }
 
 impl Preset {
-    /// Looks a preset up by its name; `random` takes its size and seed from the arguments.
+    /// Looks a preset up by its name; a sized one takes its size and seed from the arguments.
+    #[must_use]
     pub fn from_name(name: &str, hidden: usize, seed: u64) -> Option<Preset> {
-        match name {
-            "counter" => Some(Preset::Counter),
-            "latch" => Some(Preset::Latch),
-            "random" => Some(Preset::Random { hidden: hidden.clamp(1, MAX_RANDOM_HIDDEN), seed }),
-            _ => None,
+        let random = Preset::Random { hidden: hidden.clamp(1, MAX_HIDDEN), seed };
+        [Preset::Counter, Preset::Latch, random].into_iter().find(|p| p.info().name == name)
+    }
+
+    /// This preset's row of [`PRESETS`].
+    #[must_use]
+    pub fn info(self) -> &'static PresetInfo {
+        match self {
+            Preset::Counter => &PRESETS[0],
+            Preset::Latch => &PRESETS[1],
+            Preset::Random { .. } => &PRESETS[2],
         }
     }
 
+    /// The names, for messages: "counter, latch or random".
+    #[must_use]
+    pub fn names() -> String {
+        let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+        let (last, rest) = names.split_last().expect("there are presets");
+        format!("{} or {last}", rest.join(", "))
+    }
+
+    #[must_use]
     pub fn build(self) -> Model {
-        let (weights, vocab) = match self {
-            Preset::Counter => counter(),
-            Preset::Latch => latch(),
-            Preset::Random { hidden, seed } => random(hidden, seed),
+        let (hidden, seed) = match self {
+            Preset::Random { hidden, seed } => (hidden, seed),
+            _ => (0, 0),
         };
+        let (weights, vocab) = (self.info().build)(hidden, seed);
         Model {
             name: self.to_string(),
             lstm: Lstm::new(weights).expect("preset weights are finite and well shaped"),
@@ -113,15 +162,9 @@ pub fn latch() -> (Weights<f32>, Vocab) {
 /// **Random**: PyTorch's initialisation, every weight and bias uniform(−1/√H, 1/√H), from a
 /// seed; vocabulary printable ASCII (other characters are "other").
 pub fn random(hidden: usize, seed: u64) -> (Weights<f32>, Vocab) {
-    let hidden = hidden.clamp(1, MAX_RANDOM_HIDDEN);
     let vocab = Vocab::printable_ascii();
-    let mut w = Weights::zeros(vocab.len(), hidden);
-    let bound = 1.0 / (hidden as f64).sqrt();
-    let mut rng = Rng::new(seed);
-    for tensor in [&mut w.weight_ih, &mut w.weight_hh, &mut w.bias_ih, &mut w.bias_hh] {
-        for v in tensor.iter_mut() {
-            *v = rng.uniform(-bound, bound) as f32;
-        }
-    }
-    (w, vocab)
+    // Drawn in f64 and rounded once, so the trainer's f64 initialisation from the same seed is
+    // this one before rounding.
+    let w = Weights::<f64>::pytorch_init(vocab.len(), hidden.clamp(1, MAX_HIDDEN), &mut Rng::new(seed));
+    (w.cast(), vocab)
 }

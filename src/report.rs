@@ -6,8 +6,9 @@
 //! written straight to text (`serde_json::to_string`) or handed to another serializer;
 //! `to_value` gives a `serde_json::Value` for code that wants to inspect it.
 
-use crate::activation::{Activations, Site};
-use crate::lstm::{CellStep, Gate};
+use crate::activation::Activations;
+use crate::cell::CellStep;
+use crate::lstm::{live_blocks, parameter_count};
 use crate::model::Model;
 use crate::trace::{Quantity, Trace};
 use crate::vocab::Vocab;
@@ -47,20 +48,6 @@ impl<T: Float + Serialize> Serialize for Nums<'_, T> {
             seq.serialize_element(&Num(v))?;
         }
         seq.end()
-    }
-}
-
-/// The activation of each site, site name → activation name, in `Site::ALL` order.
-#[derive(Clone, Copy, Debug)]
-pub struct ActivationNames<'a>(pub &'a Activations);
-
-impl Serialize for ActivationNames<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(Site::ALL.len()))?;
-        for site in Site::ALL {
-            map.serialize_entry(site.name(), &self.0.get(site).name())?;
-        }
-        map.end()
     }
 }
 
@@ -110,7 +97,7 @@ impl<T: Float + Serialize> Serialize for TraceReport<'_, T> {
         let vocab: Vec<String> = self.vocab.chars().iter().map(|c| c.to_string()).collect();
         let mut map = serializer.serialize_map(Some(8))?;
         map.serialize_entry("model", self.model)?;
-        map.serialize_entry("activations", &ActivationNames(self.acts))?;
+        map.serialize_entry("activations", self.acts)?;
         map.serialize_entry("parameters", &self.parameters)?;
         map.serialize_entry("hidden_size", &self.trace.hidden())?;
         map.serialize_entry("input_size", &self.vocab.len())?;
@@ -177,7 +164,7 @@ impl Serialize for CellReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let s = self.step;
         let mut map = serializer.serialize_map(Some(10))?;
-        map.serialize_entry("activations", &ActivationNames(self.acts))?;
+        map.serialize_entry("activations", self.acts)?;
         for (name, values) in s.fields() {
             map.serialize_entry(name, &Nums(values))?;
         }
@@ -244,8 +231,8 @@ pub fn trace_csv<T: Float + fmt::Debug>(trace: &Trace<T>, text: &str) -> String 
 /// live gate blocks × H × (I + H + 2). A gate set to "none" is a constant, so its block (its
 /// rows of W_ih and W_hh and of both biases) no longer counts.
 pub fn parameter_formula(input_size: usize, hidden_size: usize, acts: &Activations) -> String {
-    let blocks = Gate::ALL.iter().filter(|g| !g.activation(acts).is_removed()).count();
-    let count = blocks * hidden_size * (input_size + hidden_size + 2);
+    let blocks = live_blocks(acts);
+    let count = parameter_count(input_size, hidden_size, acts);
     let plural = if blocks == 1 { "block" } else { "blocks" };
     format!("{count} = {blocks} {plural} × {hidden_size} × ({input_size} + {hidden_size} + 2)")
 }
@@ -254,7 +241,6 @@ pub fn parameter_formula(input_size: usize, hidden_size: usize, acts: &Activatio
 mod tests {
     use super::*;
     use crate::activation::Activation;
-    use crate::lstm::parameter_count;
 
     #[test]
     fn non_finite_numbers_become_strings() {
@@ -278,9 +264,9 @@ mod tests {
     fn formula_matches_the_count() {
         let mut acts = Activations::default();
         assert_eq!(parameter_formula(2, 1, &acts), "20 = 4 blocks × 1 × (2 + 1 + 2)");
-        acts.input = Activation::None;
+        acts.input = Activation::Removed;
         assert_eq!(parameter_formula(2, 1, &acts), "15 = 3 blocks × 1 × (2 + 1 + 2)");
-        for gate in [Activation::None, Activation::Sigmoid] {
+        for gate in [Activation::Removed, Activation::Sigmoid] {
             let acts = Activations::with_gates(gate);
             let formula = parameter_formula(95, 8, &acts);
             let count: usize = formula.split(' ').next().unwrap().parse().unwrap();

@@ -4,7 +4,9 @@
 //! is at `t * hidden + u`. The buffers are kept between runs, so re-running after an activation
 //! swap allocates nothing new.
 
-use crate::lstm::{CellValues, Symbol};
+use crate::cell::{CellValues, Gates, Slopes};
+use crate::lstm::Recorder;
+use crate::vocab::Symbol;
 use num_traits::Float;
 
 /// The traced quantities, each a `steps × hidden` buffer.
@@ -81,18 +83,15 @@ pub struct Trace<T> {
     ranges: [Option<(f64, f64)>; 12],
 }
 
-/// A writer for one timestep's slice of every buffer.
-pub struct StepWriter<'a, T> {
-    offset: usize,
-    buffers: &'a mut [Vec<T>; 12],
-}
+/// The page's trace keeps every value of every step (and no slopes).
+impl<T: Float> Recorder<T> for Trace<T> {
+    const SLOPES: bool = false;
 
-impl<T: Float> StepWriter<'_, T> {
-    /// Records unit `u`: its pre-activations `[z_i, z_f, z_g, z_o]`, previous cell state and
-    /// everything computed.
-    pub fn write(&mut self, u: usize, [zi, zf, zg, zo]: [T; 4], c_prev: T, v: &CellValues<T>) {
-        let k = self.offset + u;
-        let values = [zi, zf, zg, zo, v.i, v.f, v.g, v.o, c_prev, v.c, v.cell_out, v.h];
+    fn unit(&mut self, t: usize, u: usize, z: Gates<T>, c_prev: T, v: &CellValues<T>, _: &Slopes<T>) {
+        let k = t * self.hidden + u;
+        let g = v.gates;
+        // In Quantity::ALL's order.
+        let values = [z.i, z.f, z.g, z.o, g.i, g.f, g.g, g.o, c_prev, v.c, v.cell_out, v.h];
         for (buffer, value) in self.buffers.iter_mut().zip(values) {
             buffer[k] = value;
         }
@@ -124,10 +123,6 @@ impl<T: Float> Trace<T> {
         }
         self.nonfinite = [0; 12];
         self.ranges = [None; 12];
-    }
-
-    pub(crate) fn step_mut(&mut self, t: usize) -> StepWriter<'_, T> {
-        StepWriter { offset: t * self.hidden, buffers: &mut self.buffers }
     }
 
     /// Counts NaN and infinite values and finds each buffer's finite range, in one pass.

@@ -1,8 +1,11 @@
 //! The symbols a model reads: one per Unicode character, with an explicit "other" for the rest.
 
-use crate::lstm::Symbol;
 use std::collections::HashMap;
 use std::fmt;
+
+/// One input symbol: an index into the vocabulary, or `None` for a character outside it
+/// (the "other" symbol, whose input vector is all zeros).
+pub type Symbol = Option<usize>;
 
 /// How the "other" symbol is written in traces and on the page.
 pub const OTHER: &str = "other";
@@ -89,11 +92,6 @@ impl Vocab {
     /// become their own step; characters outside the vocabulary become "other".
     pub fn encode(&self, text: &str) -> Vec<Symbol> {
         text.chars().map(|c| self.symbol(c)).collect()
-    }
-
-    /// Like [`Vocab::encode`] but stops after `limit` characters.
-    pub fn encode_prefix(&self, text: &str, limit: usize) -> Vec<Symbol> {
-        text.chars().take(limit).map(|c| self.symbol(c)).collect()
     }
 
     /// The label of a symbol: its character, or "other".

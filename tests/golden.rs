@@ -29,7 +29,7 @@
 //!     print("h", ["%.6f" % v for v in h], "c", ["%.6f" % v for v in c])
 //! ```
 
-use gatelab::{one_step, Activations, Lstm, Quantity, Symbol, Trace, Weights};
+use gatelab::{one_step, Activations, Gates, Lstm, Quantity, Symbol, Trace, Weights};
 
 const H: usize = 3;
 const I: usize = 4;
@@ -128,7 +128,7 @@ fn sequence_matches_reference_in_f64() {
 #[test]
 fn one_step_worked_by_hand() {
     let acts = Activations::default();
-    let s = one_step(&acts, &[0.5], &[0.5], &[1.0], &[0.5], &[2.0]).unwrap();
+    let s = one_step(&acts, &[0.5], Gates { f: &[0.5], i: &[1.0], g: &[0.5], o: &[2.0] }).unwrap();
     let close = |got: f64, want: f64, name: &str| {
         assert!((got - want).abs() < 1e-7, "{name} = {got}, worked out by hand as {want}");
     };
@@ -155,7 +155,7 @@ fn one_step_agrees_with_the_sequence_code() {
     lstm.run(&[None, None], &Activations::default(), &mut trace);
     // W_hh = 0, so both steps see the same pre-activations; step 2 starts from step 1's c.
     let c1 = trace.at(Quantity::Cell, 0)[0];
-    let s = one_step(&Activations::default(), &[c1], &[0.5], &[1.0], &[0.5], &[2.0]).unwrap();
+    let s = one_step(&Activations::default(), &[c1], Gates { f: &[0.5], i: &[1.0], g: &[0.5], o: &[2.0] }).unwrap();
     assert_eq!(trace.at(Quantity::Cell, 1)[0], s.c[0]);
     assert_eq!(trace.at(Quantity::Hidden, 1)[0], s.h[0]);
 }

@@ -164,7 +164,7 @@ fn removing_the_input_gate_lets_other_characters_in() {
     let moved = trace.at(Quantity::Cell, 1)[0] - trace.at(Quantity::Cell, 0)[0];
     assert!(moved.abs() < 1e-4, "with the input gate, x moves c by {moved}");
 
-    let acts = Activations { input: Activation::None, ..standard };
+    let acts = Activations { input: Activation::Removed, ..standard };
     model.run("x", &acts, &mut trace);
     assert!((trace.at(Quantity::Cell, 0)[0] - 1f32.tanh()).abs() < 1e-6);
     model.run("(x", &acts, &mut trace);
@@ -243,12 +243,12 @@ fn tanh_forget_flips_instead_of_clearing() {
 fn parameter_counts() {
     let standard = Activations::default();
     assert_eq!(Preset::Counter.build().parameter_count(&standard), 20);
-    let no_input = Activations { input: Activation::None, ..standard };
+    let no_input = Activations { input: Activation::Removed, ..standard };
     assert_eq!(Preset::Counter.build().parameter_count(&no_input), 15);
     assert_eq!(Preset::Random { hidden: 8, seed: 1 }.build().parameter_count(&standard), 4 * 8 * (95 + 8 + 2));
     // Removing every gate leaves only the candidate's block.
     assert_eq!(
-        Preset::Random { hidden: 8, seed: 1 }.build().parameter_count(&Activations::with_gates(Activation::None)),
+        Preset::Random { hidden: 8, seed: 1 }.build().parameter_count(&Activations::with_gates(Activation::Removed)),
         8 * (95 + 8 + 2)
     );
 }

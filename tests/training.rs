@@ -2,10 +2,10 @@
 //! every site, learning, divergence, and determinism.
 
 use gatelab::activation::NAMED;
-use gatelab::lstm::Gate;
 use gatelab::train::{
     compare, Comparison, ComparisonConfig, Network, Sequence, Shape, Task, TaskKind, TrainConfig, Trainer, Workspace,
 };
+use gatelab::Gate;
 use gatelab::{Activation, Activations, Lstm, Quantity, Site, Trace};
 use std::time::Instant;
 
@@ -177,7 +177,7 @@ fn gradients_match_finite_differences_for_every_activation_at_every_site() {
         for site in Site::ALL {
             acts.set(site, act);
         }
-        if act == Activation::None {
+        if act == Activation::Removed {
             // Every site the constant 1: h is constant, only the read-out learns.
             acts.cell_output = Activation::Tanh;
         }
@@ -206,7 +206,7 @@ fn the_check_covers_every_piece_of_each_piecewise_activation() {
 fn removed_gate_gets_exactly_zero_gradient_and_never_moves() {
     for gate_site in [Site::Forget, Site::Input, Site::Output] {
         let mut acts = Activations::default();
-        acts.set(gate_site, Activation::None);
+        acts.set(gate_site, Activation::Removed);
         let gate = match gate_site {
             Site::Forget => Gate::Forget,
             Site::Input => Gate::Input,

@@ -2,7 +2,7 @@
 // keyboard and URL. Every wasm call goes through `guard`, so a Rust panic becomes a visible
 // message and a rebuilt model instead of a dead page.
 
-import init, { GateLab, activation_names, take_panic_message } from './pkg/gatelab.js';
+import init, { GateLab, catalog, take_panic_message } from './pkg/gatelab.js';
 import { LIMITS, PLAY_INTERVAL, PRESET_TEXT, SITES } from './config.js';
 import { defaultState, readState, writeState } from './state.js';
 import { notify, currentNotices } from './notices.js';
@@ -328,7 +328,7 @@ async function main() {
     $('loading').classList.add('error');
     return;
   }
-  const names = activation_names();
+  const names = catalog().activations;
   const parsed = readState(location.search, names);
   state = parsed.state;
   for (const message of parsed.notices) notify(message, 'error');
@@ -393,7 +393,8 @@ async function main() {
     notices: currentNotices,
     window: () => timeline.window(),
     renderNow: render,
-    crash: () => guard(() => lab.crash()),
+    // A WebAssembly trap, as a Rust panic would raise, to test the recovery.
+    simulateCrash: () => guard(() => { throw new WebAssembly.RuntimeError('unreachable (simulated by the test hook)'); }),
     training: () => training.state(),
     benchTraining: (options) => training.benchmark(options),
     bench,

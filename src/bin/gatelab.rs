@@ -2,9 +2,13 @@
 //! from the command line. Bad input ends with exit status 1 (2 for a malformed command line)
 //! and one line on stderr that names what is wrong and where.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+use gatelab::limits::MAX_HIDDEN;
+use gatelab::numbers::parse_numbers;
+use gatelab::presets::PRESETS;
 use gatelab::report::{self, CellReport, TraceReport};
-use gatelab::{one_step, Activation, Activations, Model, Preset, Site, Trace};
+use gatelab::{one_step, Activations, Gates, Model, Preset, Site, Trace, SITES};
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,20 +74,12 @@ enum Format {
     Csv,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum PresetName {
-    Counter,
-    Latch,
-    Random,
-}
-
 #[derive(Args)]
 struct ModelArgs {
     /// A built-in model (the default is counter).
-    #[arg(long, value_enum, conflicts_with = "weights")]
-    preset: Option<PresetName>,
-    /// Hidden size of the random preset (1 to 64).
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    #[arg(long, value_parser = PossibleValuesParser::new(PRESETS.iter().map(|p| p.name)), conflicts_with = "weights")]
+    preset: Option<String>,
+    #[arg(long, value_name = "N", default_value_t = 8, help = format!("Hidden size of the random preset (1 to {MAX_HIDDEN})"))]
     hidden: usize,
     /// Seed of the random preset.
     #[arg(long, value_name = "S", default_value_t = 1)]
@@ -93,24 +89,43 @@ struct ModelArgs {
     weights: Option<PathBuf>,
 }
 
-#[derive(Args)]
-struct ActivationArgs {
-    /// Forget-gate activation: sigmoid, hard_sigmoid, tanh, hard_tanh, relu, leaky_relu,
-    /// softsign, identity, none, or morph:T (T in [0, 1]).
-    #[arg(long, value_name = "NAME")]
-    forget: Option<String>,
-    /// Input-gate activation.
-    #[arg(long, value_name = "NAME")]
-    input: Option<String>,
-    /// Output-gate activation.
-    #[arg(long, value_name = "NAME")]
-    output: Option<String>,
-    /// Candidate activation.
-    #[arg(long, value_name = "NAME")]
-    candidate: Option<String>,
-    /// Cell-output activation (applied to c before the output gate).
-    #[arg(long = "cell-output", value_name = "NAME")]
-    cell_output: Option<String>,
+/// One `--SITE NAME` flag per row of the site table (`--forget`, ..., `--cell-output`).
+struct ActivationArgs(Vec<(Site, String)>);
+
+fn site_flag(site: Site) -> String {
+    site.name().replace('_', "-")
+}
+
+impl Args for ActivationArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let named: Vec<String> = gatelab::activation::NAMED.iter().map(|a| a.name()).collect();
+        let names = format!("{}, or morph:T (T in [0, 1])", named.join(", "));
+        SITES.iter().enumerate().fold(cmd, |cmd, (k, info)| {
+            // The first flag lists the names; the rest say "the same".
+            let help = if k == 0 {
+                format!("{} activation: {names}", info.label)
+            } else {
+                format!("{} activation", info.label)
+            };
+            cmd.arg(Arg::new(info.name).long(site_flag(info.site)).value_name("NAME").help(help))
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for ActivationArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> std::result::Result<Self, clap::Error> {
+        let set = SITES.iter().filter_map(|info| Some((info.site, matches.get_one::<String>(info.name)?.clone())));
+        Ok(ActivationArgs(set.collect()))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> std::result::Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
 }
 
 /// A failure to report: one line, already naming the place.
@@ -125,19 +140,8 @@ fn fail<T>(message: impl Into<String>) -> Result<T> {
 impl ActivationArgs {
     fn resolve(&self) -> Result<Activations> {
         let mut acts = Activations::default();
-        let flags = [
-            (Site::Forget, &self.forget),
-            (Site::Input, &self.input),
-            (Site::Output, &self.output),
-            (Site::Candidate, &self.candidate),
-            (Site::CellOutput, &self.cell_output),
-        ];
-        for (site, value) in flags {
-            if let Some(name) = value {
-                let act: Activation =
-                    name.parse().map_err(|e| Failure(format!("--{}: {e}", site.name().replace('_', "-"))))?;
-                acts.set(site, act);
-            }
+        for (site, name) in &self.0 {
+            acts.set(*site, name.parse().map_err(|e| Failure(format!("--{}: {e}", site_flag(*site))))?);
         }
         Ok(acts)
     }
@@ -152,20 +156,15 @@ impl ModelArgs {
             return gatelab::pytorch::load(&text, &name)
                 .map_err(|e| Failure(format!("{place}: {e}{}", non_finite_hint(&text))));
         }
-        let preset = match self.preset.unwrap_or(PresetName::Counter) {
-            PresetName::Counter => Preset::Counter,
-            PresetName::Latch => Preset::Latch,
-            PresetName::Random => {
-                let max = gatelab::presets::MAX_RANDOM_HIDDEN;
-                if !(1..=max).contains(&self.hidden) {
-                    return fail(format!(
-                        "--hidden {}: the random preset's hidden size must be 1 to {max}",
-                        self.hidden
-                    ));
-                }
-                Preset::Random { hidden: self.hidden, seed: self.seed }
-            }
-        };
+        let name = self.preset.as_deref().unwrap_or(PRESETS[0].name);
+        let preset = Preset::from_name(name, self.hidden, self.seed)
+            .ok_or_else(|| Failure(format!("--preset {name}: expected {}", Preset::names())))?;
+        if preset.info().sized && !(1..=MAX_HIDDEN).contains(&self.hidden) {
+            return fail(format!(
+                "--hidden {}: the {name} preset's hidden size must be 1 to {MAX_HIDDEN}",
+                self.hidden
+            ));
+        }
         Ok(preset.build())
     }
 }
@@ -185,26 +184,9 @@ fn non_finite_hint(text: &str) -> &'static str {
     }
 }
 
-/// A comma-separated list of finite numbers (brackets around it are allowed, as Python prints).
+/// A comma-separated list of finite numbers (the grammar the page's calculator reads too).
 fn numbers(flag: &str, text: &str) -> Result<Vec<f64>> {
-    let inner = text.trim();
-    let inner = inner.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(inner);
-    if inner.trim().is_empty() {
-        return fail(format!("{flag}: no numbers given (write them comma-separated, e.g. \"0.5,-1\")"));
-    }
-    inner
-        .split(',')
-        .enumerate()
-        .map(|(k, item)| {
-            let item = item.trim();
-            match item.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                Ok(_) => fail(format!("{flag}: item {} is {item:?}: the numbers must be finite", k + 1)),
-                Err(_) if item.is_empty() => fail(format!("{flag}: item {} is empty", k + 1)),
-                Err(_) => fail(format!("{flag}: item {} is {item:?}, not a number", k + 1)),
-            }
-        })
-        .collect()
+    parse_numbers(flag, text).map_err(Failure)
 }
 
 fn read_text(text: &Option<String>, file: &Option<PathBuf>) -> Result<String> {
@@ -245,7 +227,8 @@ fn run(command: Command) -> Result<String> {
             let acts = acts.resolve()?;
             let c_prev = numbers("--c-prev", &c_prev)?;
             let (f, i, g, o) = (numbers("--f", &f)?, numbers("--i", &i)?, numbers("--g", &g)?, numbers("--o", &o)?);
-            let step = one_step(&acts, &c_prev, &f, &i, &g, &o).map_err(|e| Failure(e.to_string()))?;
+            let z = Gates { i: i.as_slice(), f: f.as_slice(), g: g.as_slice(), o: o.as_slice() };
+            let step = one_step(&acts, &c_prev, z).map_err(|e| Failure(e.to_string()))?;
             Ok(to_json(&CellReport { acts: &acts, step: &step })? + "\n")
         }
         Command::Params { model, acts } => {

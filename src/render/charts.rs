@@ -2,7 +2,8 @@
 //! site's function and exact derivative, with this timestep's inputs marked on the curve).
 
 use super::theme::*;
-use crate::activation::{Activation, Activations, Site};
+use crate::activation::{Activation, Activations};
+use crate::site::SITES;
 use crate::trace::{Quantity, Trace};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -174,17 +175,6 @@ fn sample(act: Activation, (x0, x1): (f64, f64)) -> (Curve, Curve, (f64, f64)) {
     (curve, slope, (lo - pad, hi + pad))
 }
 
-/// Which trace quantity feeds each site's activation.
-pub fn site_input(site: Site) -> Quantity {
-    match site {
-        Site::Forget => Quantity::PreForget,
-        Site::Input => Quantity::PreInput,
-        Site::Output => Quantity::PreOutput,
-        Site::Candidate => Quantity::PreCandidate,
-        Site::CellOutput => Quantity::Cell,
-    }
-}
-
 /// Five small charts, one per site: the activation (solid), its derivative (thin), and the
 /// selected timestep's inputs as dots on the curve, so saturation is visible at a glance.
 pub fn draw_activation_panel<DB: DrawingBackend>(
@@ -196,11 +186,11 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     area.fill(&WHITE)?;
     let d = |v: f64| (v * px).round() as u32;
-    let panels = area.split_evenly((1, Site::ALL.len()));
-    for (panel, site) in panels.iter().zip(Site::ALL) {
-        let act = acts.get(site);
+    let panels = area.split_evenly((1, SITES.len()));
+    for (panel, site) in panels.iter().zip(&SITES) {
+        let act = acts.get(site.site);
         let inputs: &[f32] = match selected.filter(|&t| t < trace.steps()) {
-            Some(t) => trace.at(site_input(site), t),
+            Some(t) => trace.at(site.input, t),
             None => &[],
         };
         let span = x_span(inputs);
@@ -232,14 +222,7 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
         chart.draw_series(beyond.into_iter().map(|p| Circle::new(p, d(4.0), SELECTION.stroke_width(d(1.5).max(1)))))?;
         let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
         let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
-        let label = match site {
-            Site::CellOutput => "cell output (of c)",
-            Site::Candidate => "candidate g",
-            Site::Forget => "forget gate f",
-            Site::Input => "input gate i",
-            Site::Output => "output gate o",
-        };
-        panel.draw_text(label, &title, (d(8.0) as i32, d(3.0) as i32))?;
+        panel.draw_text(site.label, &title, (d(8.0) as i32, d(3.0) as i32))?;
         // The key: the activation's name, then "value" and "slope" in their curves' colours.
         let name = act.to_string();
         panel.draw_text(&name, &sub, (d(8.0) as i32, d(18.0) as i32))?;

@@ -150,20 +150,6 @@ impl Palette {
     }
 }
 
-/// The product of two intervals: the range of a·b for a in `a`, b in `b`.
-pub fn product_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
-    let corners = [a.0 * b.0, a.0 * b.1, a.1 * b.0, a.1 * b.1];
-    // 0 × ∞ is NaN; such a corner means the product is unbounded on that side or 0, so skip it.
-    let finite_or_inf = corners.iter().copied().filter(|c| !c.is_nan());
-    let lo = finite_or_inf.clone().fold(f64::INFINITY, f64::min);
-    let hi = finite_or_inf.fold(f64::NEG_INFINITY, f64::max);
-    if corners.iter().any(|c| c.is_nan()) {
-        (lo.min(0.0), hi.max(0.0))
-    } else {
-        (lo, hi)
-    }
-}
-
 /// A CSS colour string, for plotters and the page.
 pub fn css(rgb: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
@@ -227,13 +213,5 @@ mod tests {
                 assert_eq!(palette.swatch(special), scale.swatch(special));
             }
         }
-    }
-
-    #[test]
-    fn product_of_ranges() {
-        assert_eq!(product_range((0.0, 1.0), (-1.0, 1.0)), (-1.0, 1.0));
-        assert_eq!(product_range((-1.0, 1.0), (-1.0, 1.0)), (-1.0, 1.0));
-        assert_eq!(product_range((0.0, 1.0), (0.0, f64::INFINITY)), (0.0, f64::INFINITY));
-        assert_eq!(product_range((1.0, 1.0), (0.0, 1.0)), (0.0, 1.0));
     }
 }

@@ -3,12 +3,19 @@
 //! through plotters; the cells are painted into a pixel buffer (see `heatmap`) and blitted into
 //! the rectangles this layout names.
 
-use super::colors::{css, Scale, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR};
-use super::heatmap::Rect;
+use super::colors::{Rgb, Scale, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR};
+use super::heatmap::{self, Clipped, Rect};
 use super::theme::*;
+use crate::lab::Lab;
+use crate::site::Site;
 use crate::trace::Quantity;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// The timeline's rows, top to bottom: the four gate blocks in the order a step computes them,
+/// then c and h.
+pub const ROWS: [Quantity; 6] =
+    [Quantity::Forget, Quantity::Input, Quantity::Candidate, Quantity::Output, Quantity::Cell, Quantity::Hidden];
 
 /// Where everything goes, in device pixels. Pure arithmetic, so hit-testing is testable.
 #[derive(Clone, Debug, PartialEq)]
@@ -256,9 +263,132 @@ pub fn draw_selection<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The CSS colour of a scale's end, for the page's own legends.
-pub fn scale_end_color(scale: &Scale, high: bool) -> String {
-    css(scale.swatch(if high { scale.hi() } else { scale.lo() } as f32).rgb)
+/// The colour scale a quantity is drawn with: its possible range under the current
+/// activations, or what it actually reached where that is unbounded.
+#[must_use]
+pub fn scale(lab: &Lab, q: Quantity) -> Scale {
+    Scale::for_quantity(lab.possible_range(q), lab.trace().finite_range(q))
+}
+
+/// A number in at most 4 significant figures, for notes.
+fn short_number(v: f64) -> String {
+    if v.abs() >= 1e4 || (v != 0.0 && v.abs() < 1e-3) {
+        format!("{v:.2e}")
+    } else {
+        format!("{}", (v * 1000.0).round() / 1000.0)
+    }
+}
+
+/// Titles, scales and warnings for the timeline's rows.
+#[must_use]
+pub fn row_infos(lab: &Lab) -> Vec<RowInfo> {
+    let acts = lab.activations();
+    let trace = lab.trace();
+    ROWS.iter()
+        .map(|&q| {
+            let caption = match (q, Site::producing(q)) {
+                (_, Some(site)) => format!("{} · {}", site.info().caption, acts.get(site)),
+                (Quantity::Cell, None) => "cell state · f × c_prev + i × g".to_string(),
+                _ => format!("hidden state · o × {}(c)", acts.cell_output),
+            };
+            let scale = scale(lab, q);
+            let mut notes = Vec::new();
+            if let Some((lo, hi)) = trace.finite_range(q) {
+                if lo < scale.lo() - 1e-6 || hi > scale.hi() + 1e-6 {
+                    notes.push(format!("range {} … {}", short_number(lo), short_number(hi)));
+                    notes.push("clipped ◥".to_string());
+                }
+            }
+            let bad = trace.nonfinite(q);
+            if bad > 0 {
+                notes.push(format!("{bad} NaN/∞"));
+            }
+            RowInfo {
+                symbol: q.name().to_string(),
+                caption,
+                scale,
+                note: (!notes.is_empty()).then(|| notes.join(" · ")),
+            }
+        })
+        .collect()
+}
+
+/// What the timeline needs from a surface besides a plotters backend: a small pixel image
+/// scaled up without smoothing into a rectangle, and filled triangles. The browser's canvas
+/// does both natively (see `web/canvas.rs`); tests record them.
+pub trait Raster {
+    type Error: std::fmt::Debug;
+    /// Draws the `w` × `h` RGBA image in `pixels` scaled to fill `target`.
+    fn blit(&mut self, pixels: &[u8], w: usize, h: usize, target: &Rect) -> Result<(), Self::Error>;
+    /// Fills every triangle in one colour.
+    fn fill_triangles(&mut self, triangles: &[[(i32, i32); 3]], rgb: Rgb) -> Result<(), Self::Error>;
+}
+
+/// Draws the timeline, keeping its pixel buffers between frames.
+#[derive(Debug, Default)]
+pub struct TimelinePainter {
+    pixels: Vec<u8>,
+    clipped: Vec<Clipped>,
+    triangles: Vec<[(i32, i32); 3]>,
+}
+
+impl TimelinePainter {
+    /// Draws the six heatmaps of steps `start .. start + len` (clamped to the trace), their
+    /// frame and legends, with `selected` outlined, onto a canvas `width` device pixels wide.
+    /// Returns the layout, which maps pixels back to (row, step, unit).
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw<DB: DrawingBackend, R: Raster>(
+        &mut self,
+        area: &DrawingArea<DB, plotters::coord::Shift>,
+        raster: &mut R,
+        lab: &Lab,
+        width: i32,
+        px: f64,
+        (start, len): (usize, usize),
+        selected: usize,
+    ) -> Result<TimelineLayout, String> {
+        let trace = lab.trace();
+        let start = start.min(trace.steps());
+        let len = len.min(trace.steps() - start);
+        let hidden = trace.hidden();
+        let layout = TimelineLayout::new(width, px, &ROWS, hidden.max(1), start, len.max(1));
+        let rows = row_infos(lab);
+        let draw_error = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("drawing failed: {e:?}");
+        let raster_error = |e: R::Error| format!("drawing failed: {e:?}");
+        draw_frame(area, &layout, &rows, &lab.chars()[start..start + len]).map_err(draw_error)?;
+        for (row, ((&(q, rect), legend), info)) in layout.rows.iter().zip(&layout.legends).zip(&rows).enumerate() {
+            if len > 0 {
+                heatmap::paint_cells(
+                    &mut self.pixels,
+                    &mut self.clipped,
+                    trace.values(q),
+                    hidden,
+                    start,
+                    len,
+                    &info.scale,
+                );
+                raster.blit(&self.pixels, len, hidden, &rect).map_err(raster_error)?;
+                // One fill per ink: marker triangles in black, then in white.
+                for ink in [[0, 0, 0], [255, 255, 255]] {
+                    self.triangles.clear();
+                    let markers = self.clipped.iter().filter(|c| c.2 == ink);
+                    self.triangles.extend(markers.filter_map(|&(k, u, _)| layout.clip_marker(row, k, u)));
+                    if !self.triangles.is_empty() {
+                        raster.fill_triangles(&self.triangles, ink).map_err(raster_error)?;
+                    }
+                }
+            }
+            #[allow(clippy::cast_sign_loss)] // a legend's height is positive
+            let legend_height = legend.h as usize;
+            heatmap::paint_legend(&mut self.pixels, legend_height, &info.scale);
+            raster.blit(&self.pixels, 1, legend_height, legend).map_err(raster_error)?;
+        }
+        if len > 0 {
+            draw_selection(area, &layout, selected).map_err(draw_error)?;
+        }
+        area.present().map_err(draw_error)?;
+        Ok(layout)
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::charts::{draw_grid, finite_runs, font, Area, Chart, DrawResult};
 use super::theme::*;
+use crate::train::CurvePoint as Point;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
@@ -10,17 +11,6 @@ use serde::Deserialize;
 /// A tick on a log10 axis as the number it stands for: 1e-4, 3e-5, ...
 fn log_tick(y: &f64) -> String {
     format!("{:.0e}", 10f64.powf(*y))
-}
-
-/// One evaluation of one run.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Point {
-    pub step: f64,
-    pub loss: f64,
-    pub accuracy: f64,
-    /// Mean training-batch loss since the previous point, when known.
-    #[serde(default)]
-    pub train_loss: Option<f64>,
 }
 
 /// One variant: its runs (one per seed), drawn as a median line and a min–max band.
@@ -47,7 +37,8 @@ pub fn spread(runs: &[Vec<Point>], value: impl Fn(&Point) -> f64) -> Vec<(f64, f
         .filter_map(|k| {
             let mut values: Vec<f64> =
                 runs.iter().filter_map(|r| r.get(k)).map(&value).filter(|v| v.is_finite()).collect();
-            let step = runs.iter().find_map(|r| r.get(k))?.step;
+            #[allow(clippy::cast_precision_loss)] // step counts are far below 2^52
+            let step = runs.iter().find_map(|r| r.get(k))?.step as f64;
             if values.is_empty() {
                 return None;
             }
@@ -66,7 +57,8 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
     let max_step = set.max_step.max(1.0);
     // Loss panel: log10 of the loss, labelled as powers of ten.
-    let losses = set.series.iter().flat_map(|s| s.runs.iter().flatten()).flat_map(|p| [Some(p.loss), p.train_loss]);
+    let losses =
+        set.series.iter().flat_map(|s| s.runs.iter().flatten()).flat_map(|p| [Some(p.heldout_loss), p.train_loss]);
     let logs: Vec<f64> = losses.flatten().filter(|v| *v > 0.0 && v.is_finite()).map(f64::log10).collect();
     let lo = logs.iter().copied().fold(f64::INFINITY, f64::min).min(-1.0).floor();
     let hi = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0).ceil();
@@ -79,11 +71,11 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     draw_grid(&mut chart, px, (6, 5), &|x| format!("{x:.0}"), &log_tick)?;
     for (k, series) in set.series.iter().enumerate() {
         let color = UNIT_COLORS[k % UNIT_COLORS.len()];
-        let bands = spread(&series.runs, |p| if p.loss > 0.0 { p.loss.log10() } else { f64::NAN });
+        let bands = spread(&series.runs, |p| if p.heldout_loss > 0.0 { p.heldout_loss.log10() } else { f64::NAN });
         draw_band(&mut chart, &bands, color)?;
         if set.series.len() == 1 && series.runs.len() == 1 {
             let train =
-                series.runs[0].iter().filter_map(|p| Some((p.step, p.train_loss.filter(|v| *v > 0.0)?.log10())));
+                series.runs[0].iter().filter_map(|p| Some((p.step as f64, p.train_loss.filter(|v| *v > 0.0)?.log10())));
             for run in finite_runs(train) {
                 chart.draw_series(LineSeries::new(run, color.mix(0.45).stroke_width(d(1.0).max(1))))?;
             }
@@ -113,7 +105,7 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     }
     for (k, series) in set.series.iter().enumerate() {
         let color = UNIT_COLORS[k % UNIT_COLORS.len()];
-        draw_band(&mut chart, &spread(&series.runs, |p| p.accuracy), color)?;
+        draw_band(&mut chart, &spread(&series.runs, |p| p.heldout_accuracy), color)?;
     }
     right.draw_text("held-out accuracy", &title, (d(8.0) as i32, d(2.0) as i32))?;
     // The key, along the top of the accuracy panel.
@@ -204,18 +196,14 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &Grad
 mod tests {
     use super::*;
 
-    fn point(step: f64, accuracy: f64) -> Point {
-        Point { step, loss: 1.0 - accuracy, accuracy, train_loss: None }
+    fn point(step: usize, accuracy: f64) -> Point {
+        Point { step, heldout_loss: 1.0 - accuracy, heldout_accuracy: accuracy, train_loss: None }
     }
 
     #[test]
     fn spread_takes_median_and_range_over_runs() {
-        let runs = vec![
-            vec![point(0.0, 0.1), point(10.0, 0.5)],
-            vec![point(0.0, 0.3), point(10.0, 0.9)],
-            vec![point(0.0, 0.2)],
-        ];
-        let s = spread(&runs, |p| p.accuracy);
+        let runs = vec![vec![point(0, 0.1), point(10, 0.5)], vec![point(0, 0.3), point(10, 0.9)], vec![point(0, 0.2)]];
+        let s = spread(&runs, |p| p.heldout_accuracy);
         assert_eq!(s.len(), 2);
         assert_eq!(s[0], (0.0, 0.2, 0.1, 0.3));
         // Only two runs reached step 10: the median is their mean.
@@ -224,18 +212,18 @@ mod tests {
 
     #[test]
     fn spread_skips_non_finite_values() {
-        let runs = vec![vec![point(0.0, f64::NAN)], vec![point(0.0, 0.4)]];
-        assert_eq!(spread(&runs, |p| p.accuracy), vec![(0.0, 0.4, 0.4, 0.4)]);
-        assert!(spread(&[vec![point(0.0, f64::NAN)]], |p| p.accuracy).is_empty());
+        let runs = vec![vec![point(0, f64::NAN)], vec![point(0, 0.4)]];
+        assert_eq!(spread(&runs, |p| p.heldout_accuracy), vec![(0.0, 0.4, 0.4, 0.4)]);
+        assert!(spread(&[vec![point(0, f64::NAN)]], |p| p.heldout_accuracy).is_empty());
     }
 
     #[test]
     fn chart_data_reads_from_json() {
         let set: CurveSet = serde_json::from_str(
-            r#"{"series":[{"label":"standard","runs":[[{"step":0,"loss":2.0,"accuracy":0.1,"train_loss":null}]]}],"max_step":100,"target":0.99}"#,
+            r#"{"series":[{"label":"standard","runs":[[{"step":0,"heldout_loss":2.0,"heldout_accuracy":0.1,"train_loss":null}]]}],"max_step":100,"target":0.99}"#,
         )
         .unwrap();
-        assert_eq!(set.series[0].runs[0][0].loss, 2.0);
+        assert_eq!(set.series[0].runs[0][0].heldout_loss, 2.0);
         assert_eq!(set.target, Some(0.99));
     }
 }

@@ -2,17 +2,46 @@
 //! that keeps its own learning curve, and exports. Pure Rust; the Web Worker calls it through
 //! `web.rs`.
 
+use super::curve::{CurvePoint, CurveRecorder, EVAL_EVERY};
 use super::network::Sequence;
 use super::tasks::{Task, TaskKind};
 use super::trainer::{ComparisonConfig, TrainConfig, Trainer};
-use crate::activation::{Activation, Activations, Site};
+use crate::activation::Activations;
+use crate::limits::{MAX_BATCH, MAX_COMPARE_SEEDS, MAX_COMPARE_STEPS, MAX_HIDDEN};
 use crate::pytorch;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// Largest hidden size the page trains (a bigger one would not train live).
-pub const MAX_TRAIN_HIDDEN: usize = 64;
+/// A variant the page offers to compare: a label and its changes from the standard LSTM.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct VariantInfo {
+    pub label: &'static str,
+    /// Site name → activation name, for the sites that differ from the standard.
+    #[serde(serialize_with = "pairs_as_map")]
+    pub activations: &'static [(&'static str, &'static str)],
+    /// Ticked when the page opens.
+    pub checked: bool,
+}
+
+fn pairs_as_map<S: serde::Serializer>(pairs: &&[(&str, &str)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().copied())
+}
+
+/// The variants the training lab offers, the first two ticked (the question of the learners'
+/// thread: does removing the input gate slow learning down?).
+pub const VARIANTS: [VariantInfo; 6] = [
+    VariantInfo { label: "standard", activations: &[], checked: true },
+    VariantInfo { label: "input gate removed", activations: &[("input", "none")], checked: true },
+    VariantInfo { label: "candidate sigmoid", activations: &[("candidate", "sigmoid")], checked: false },
+    VariantInfo { label: "candidate ReLU", activations: &[("candidate", "relu")], checked: false },
+    VariantInfo {
+        label: "hard-sigmoid gates",
+        activations: &[("forget", "hard_sigmoid"), ("input", "hard_sigmoid"), ("output", "hard_sigmoid")],
+        checked: false,
+    },
+    VariantInfo { label: "cell output identity", activations: &[("cell_output", "identity")], checked: false },
+];
 
 /// Training settings as the page sends them.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -31,15 +60,9 @@ pub struct RunSetup {
     pub activations: BTreeMap<String, String>,
 }
 
-/// Turns site → name pairs into activations, naming the first bad one.
+/// Turns site → name pairs into activations (missing sites are standard), naming the first bad one.
 pub fn parse_activations(names: &BTreeMap<String, String>) -> Result<Activations, String> {
-    let mut acts = Activations::default();
-    for (site, name) in names {
-        let site = Site::from_name(site).ok_or_else(|| format!("unknown site {site:?}"))?;
-        let act: Activation = name.parse().map_err(|e: crate::activation::UnknownActivation| e.to_string())?;
-        acts.set(site, act);
-    }
-    Ok(acts)
+    Activations::default().with_names(names.iter().map(|(site, name)| (site.as_str(), name.as_str())))
 }
 
 impl RunSetup {
@@ -51,16 +74,16 @@ impl RunSetup {
             }
             Some(TaskKind::Text { .. }) => TaskKind::Text { text: self.text.clone() },
             Some(kind) => kind,
-            None => return Err(format!("unknown task {:?}: expected brackets, anbn, recall or text", self.task)),
+            None => return Err(format!("unknown task {:?}: expected {}", self.task, TaskKind::names())),
         };
-        if !(1..=MAX_TRAIN_HIDDEN).contains(&self.hidden) {
-            return Err(format!("hidden size must be 1 to {MAX_TRAIN_HIDDEN}"));
+        if !(1..=MAX_HIDDEN).contains(&self.hidden) {
+            return Err(format!("hidden size must be 1 to {MAX_HIDDEN}"));
         }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate <= 1.0) {
             return Err("learning rate must be above 0 and at most 1".into());
         }
-        if !(1..=256).contains(&self.batch_size) {
-            return Err("batch size must be 1 to 256".into());
+        if !(1..=MAX_BATCH).contains(&self.batch_size) {
+            return Err(format!("batch size must be 1 to {MAX_BATCH}"));
         }
         Ok((kind, parse_activations(&self.activations)?))
     }
@@ -76,17 +99,6 @@ impl RunSetup {
     }
 }
 
-/// One point of a learning curve, in the shape the chart reads.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct LivePoint {
-    pub step: usize,
-    /// Held-out loss and accuracy.
-    pub loss: f64,
-    pub accuracy: f64,
-    /// Mean training-batch loss since the previous point.
-    pub train_loss: Option<f64>,
-}
-
 /// Where a run is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Progress {
@@ -94,28 +106,24 @@ pub struct Progress {
     /// Mean loss and accuracy of the batches since the last report.
     pub train_loss: Option<f64>,
     pub train_accuracy: Option<f64>,
-    pub heldout: Option<LivePoint>,
+    pub heldout: Option<CurvePoint>,
     pub diverged_at: Option<usize>,
     pub parameters: usize,
 }
 
-/// A single training run that records its own curve.
+/// A single training run that records its own curve, evaluating the held-out set every
+/// [`EVAL_EVERY`] steps and when it diverges.
 pub struct LiveRun {
     trainer: Trainer,
-    curve: Vec<LivePoint>,
-    /// Batch loss, accuracy and count since the last held-out evaluation.
-    pending: (f64, f64, usize),
+    curve: CurveRecorder,
 }
 
 impl LiveRun {
     pub fn new(setup: &RunSetup) -> Result<LiveRun, String> {
         let (kind, acts) = setup.validate()?;
         let task = Task::generate(kind, setup.seed);
-        let mut run = LiveRun {
-            trainer: Trainer::new(task, acts, setup.train_config()),
-            curve: Vec::new(),
-            pending: (0.0, 0.0, 0),
-        };
+        let mut run =
+            LiveRun { trainer: Trainer::new(task, acts, setup.train_config()), curve: CurveRecorder::default() };
         run.evaluate();
         Ok(run)
     }
@@ -128,50 +136,49 @@ impl LiveRun {
         &mut self.trainer
     }
 
-    /// Up to `steps` updates (fewer if the run diverges).
+    /// Up to `steps` updates (fewer if the run diverges), with a held-out evaluation at every
+    /// multiple of [`EVAL_EVERY`] and at divergence.
     pub fn train(&mut self, steps: usize) -> Progress {
-        let (mut loss, mut accuracy, mut n) = (0.0, 0.0, 0usize);
+        let (mut loss, mut accuracy, mut done) = (0.0, 0.0, 0usize);
+        let mut heldout = None;
         for _ in 0..steps {
             let stats = self.trainer.step();
             if stats.diverged {
+                heldout = Some(self.evaluate());
                 break;
             }
-            loss += stats.loss;
-            accuracy += stats.accuracy;
-            n += 1;
+            self.curve.add_batch(stats.loss);
+            (loss, accuracy, done) = (loss + stats.loss, accuracy + stats.accuracy, done + 1);
+            if stats.step.is_multiple_of(EVAL_EVERY) {
+                heldout = Some(self.evaluate());
+            }
         }
-        self.pending = (self.pending.0 + loss, self.pending.1 + accuracy, self.pending.2 + n);
+        #[allow(clippy::cast_precision_loss)] // step counts are far below 2^52
+        let mean = |sum: f64| (done > 0).then(|| sum / done as f64);
+        Progress { train_loss: mean(loss), train_accuracy: mean(accuracy), heldout, ..self.progress() }
+    }
+
+    /// Where the run is, without training.
+    #[must_use]
+    pub fn progress(&self) -> Progress {
         Progress {
             step: self.trainer.steps(),
-            train_loss: (n > 0).then(|| loss / n as f64),
-            train_accuracy: (n > 0).then(|| accuracy / n as f64),
+            train_loss: None,
+            train_accuracy: None,
             heldout: None,
             diverged_at: self.trainer.diverged_at(),
             parameters: self.trainer.parameter_count(),
         }
     }
 
-    /// Evaluates the held-out set now and adds a point to the curve.
-    pub fn evaluate(&mut self) -> LivePoint {
-        let heldout = self.trainer.task().heldout.clone();
-        let eval = self.trainer.evaluate(&heldout);
-        let (loss, _, n) = self.pending;
-        let point = LivePoint {
-            step: self.trainer.steps(),
-            loss: eval.loss,
-            accuracy: eval.accuracy,
-            train_loss: (n > 0).then(|| loss / n as f64),
-        };
-        self.pending = (0.0, 0.0, 0);
-        if self.curve.last().map(|p| p.step) == Some(point.step) {
-            self.curve.pop();
-        }
-        self.curve.push(point);
-        point
+    /// Evaluates the held-out set now and adds a point to the curve (once per step).
+    pub fn evaluate(&mut self) -> CurvePoint {
+        self.trainer.record_point(&mut self.curve)
     }
 
-    pub fn curve(&self) -> &[LivePoint] {
-        &self.curve
+    #[must_use]
+    pub fn curve(&self) -> &[CurvePoint] {
+        self.curve.points()
     }
 
     /// The typed text labelled by the task's rule, for the gradient view.
@@ -188,12 +195,11 @@ impl LiveRun {
         let mut value = pytorch::export(&model);
         let readout = self.trainer.readout();
         let rows: Vec<&[f32]> = readout.weight.chunks(readout.hidden_size.max(1)).collect();
-        let acts = self.trainer.activations();
-        let names: BTreeMap<&str, String> = Site::ALL.iter().map(|&s| (s.name(), acts.get(s).name())).collect();
+        let acts = *self.trainer.activations();
         if let Value::Object(map) = &mut value {
             map.insert("readout.weight".into(), json!(rows));
             map.insert("readout.bias".into(), json!(readout.bias));
-            map.insert("activations".into(), json!(names));
+            map.insert("activations".into(), json!(acts));
             map.insert("task".into(), json!(task.title));
             map.insert("classes".into(), json!(task.class_labels));
             map.insert("steps".into(), json!(self.trainer.steps()));
@@ -222,11 +228,11 @@ impl ComparisonSetup {
         if !(2..=6).contains(&self.variants.len()) {
             return Err(format!("pick 2 to 6 variants to compare (got {})", self.variants.len()));
         }
-        if !(1..=10).contains(&self.seeds.len()) {
-            return Err("use 1 to 10 seeds".into());
+        if !(1..=MAX_COMPARE_SEEDS).contains(&self.seeds.len()) {
+            return Err(format!("use 1 to {MAX_COMPARE_SEEDS} seeds"));
         }
-        if !(1..=100_000).contains(&self.max_steps) || self.eval_every == 0 {
-            return Err("the step budget must be 1 to 100,000".into());
+        if !(1..=MAX_COMPARE_STEPS).contains(&self.max_steps) || self.eval_every == 0 {
+            return Err(format!("the step budget must be 1 to {MAX_COMPARE_STEPS}"));
         }
         let variants = self
             .variants
@@ -286,12 +292,16 @@ mod tests {
         for _ in 0..6 {
             let progress = run.train(50);
             assert!(progress.train_loss.unwrap().is_finite());
+            // 50 is a multiple of the cadence, so each call ends on an evaluation.
+            assert_eq!(progress.heldout.map(|p| p.step), Some(progress.step));
             run.evaluate();
         }
         let last = *run.curve().last().unwrap();
-        assert_eq!((run.curve().len(), last.step), (7, 300));
-        assert!(last.loss < first.loss * 0.7, "{first:?} → {last:?}");
+        // A point every 25 steps from 0 to 300; evaluating again at a step adds nothing.
+        assert_eq!((run.curve().len(), last.step), (13, 300));
+        assert!(last.heldout_loss < first.heldout_loss * 0.7, "{first:?} → {last:?}");
         assert!(last.train_loss.is_some());
+        assert_eq!(run.progress().step, 300);
     }
 
     #[test]
@@ -310,6 +320,14 @@ mod tests {
     }
 
     #[test]
+    fn offered_variants_parse() {
+        for v in VARIANTS {
+            let acts = Activations::default().with_names(v.activations.iter().copied()).unwrap();
+            assert_eq!(acts == Activations::default(), v.activations.is_empty(), "{}", v.label);
+        }
+    }
+
+    #[test]
     fn comparison_setup_checks_its_variants() {
         let variants = vec![("standard".to_string(), BTreeMap::new())];
         let mut c = ComparisonSetup {
@@ -323,7 +341,7 @@ mod tests {
         assert!(c.build().err().unwrap().contains("2 to 6"));
         c.variants.push(("no input gate".into(), BTreeMap::from([("input".to_string(), "none".to_string())])));
         let (variants, config) = c.build().unwrap();
-        assert_eq!(variants[1].1.input, Activation::None);
+        assert_eq!(variants[1].1.input, crate::Activation::Removed);
         assert_eq!((config.seeds.len(), config.max_steps), (3, 100));
     }
 }

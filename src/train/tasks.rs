@@ -3,9 +3,8 @@
 //! `long_test` (longer sequences, for length generalisation; accuracy is reported per length).
 
 use super::network::Sequence;
-use crate::lstm::Symbol;
 use crate::rng::Rng;
-use crate::vocab::Vocab;
+use crate::vocab::{Symbol, Vocab};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
@@ -34,26 +33,55 @@ pub enum TaskKind {
     Text { text: String },
 }
 
+/// What the page knows about a task: one row per task, in the order the menu offers them.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct TaskInfo {
+    /// The name in settings and messages.
+    pub name: &'static str,
+    /// The menu label.
+    pub label: &'static str,
+    /// The task with default parameters (the text task gets [`DEFAULT_TEXT`]).
+    #[serde(skip)]
+    pub default: fn() -> TaskKind,
+}
+
+pub const TASKS: [TaskInfo; 4] = [
+    TaskInfo { name: "brackets", label: "bracket depth (the counter)", default: || TaskKind::Brackets },
+    TaskInfo { name: "anbn", label: "aⁿbⁿ (counting)", default: || TaskKind::Anbn },
+    TaskInfo { name: "recall", label: "delayed recall (k = 3)", default: || TaskKind::Recall { delay: RECALL_DELAY } },
+    TaskInfo {
+        name: "text",
+        label: "next character of the text above",
+        default: || TaskKind::Text { text: DEFAULT_TEXT.to_string() },
+    },
+];
+
 impl TaskKind {
-    /// The short name used in URLs and messages.
+    /// The short name used in settings and messages.
+    #[must_use]
     pub fn name(&self) -> &'static str {
-        match self {
+        let name = match self {
             TaskKind::Brackets => "brackets",
             TaskKind::Anbn => "anbn",
             TaskKind::Recall { .. } => "recall",
             TaskKind::Text { .. } => "text",
-        }
+        };
+        debug_assert!(TASKS.iter().any(|t| t.name == name));
+        name
     }
 
-    /// Looks a task up by name, with default parameters (the text task gets [`DEFAULT_TEXT`]).
+    /// Looks a task up by name, with default parameters.
+    #[must_use]
     pub fn from_name(name: &str) -> Option<TaskKind> {
-        match name {
-            "brackets" => Some(TaskKind::Brackets),
-            "anbn" => Some(TaskKind::Anbn),
-            "recall" => Some(TaskKind::Recall { delay: RECALL_DELAY }),
-            "text" => Some(TaskKind::Text { text: DEFAULT_TEXT.to_string() }),
-            _ => None,
-        }
+        TASKS.iter().find(|t| t.name == name).map(|t| (t.default)())
+    }
+
+    /// The names, for messages: "brackets, anbn, recall or text".
+    #[must_use]
+    pub fn names() -> String {
+        let names: Vec<&str> = TASKS.iter().map(|t| t.name).collect();
+        let (last, rest) = names.split_last().expect("there are tasks");
+        format!("{} or {last}", rest.join(", "))
     }
 }
 

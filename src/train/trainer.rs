@@ -2,6 +2,7 @@
 //! seeds ([`Comparison`]), a few steps at a time so a Web Worker can post progress in between.
 
 use super::adam::Adam;
+use super::curve::{CurvePoint, CurveRecorder};
 use super::network::{GradientFlow, Network, Readout, Sequence, SequenceStats, Shape, Workspace};
 use super::tasks::{Task, TaskKind, TaskSummary};
 use crate::activation::Activations;
@@ -119,6 +120,23 @@ impl Trainer {
         }
     }
 
+    /// The benchmark's work, the same natively (`cargo bench --bench train`) and in the browser:
+    /// delayed recall (k = 3) over `symbols` one-hot letters, sequences of `length`, `batch` per
+    /// step, Adam with clipping at 1, from seed 1.
+    #[must_use]
+    pub fn benchmark(acts: Activations, hidden: usize, symbols: usize, length: usize, batch: usize) -> Trainer {
+        let task = Task::recall_benchmark(symbols.max(1), length.max(1), 256, 3, 42);
+        let config = TrainConfig {
+            hidden: hidden.max(1),
+            learning_rate: 0.01,
+            batch_size: batch.max(1),
+            seed: 1,
+            max_grad_norm: Some(1.0),
+        };
+        Trainer::new(task, acts, config)
+    }
+
+    #[must_use]
     pub fn task(&self) -> &Task {
         &self.task
     }
@@ -228,6 +246,17 @@ impl Trainer {
             .collect()
     }
 
+    /// Evaluates the held-out set and adds the point to `curve` (unless it has one at this step).
+    pub fn record_point(&mut self, curve: &mut CurveRecorder) -> CurvePoint {
+        let step = self.steps;
+        if let Some(last) = curve.last().filter(|_| curve.has_point_at(step)) {
+            return *last;
+        }
+        let task = Arc::clone(&self.task);
+        let heldout = self.evaluate(&task.heldout);
+        curve.add_point(step, heldout)
+    }
+
     /// ‖∂L/∂c_t‖ and ‖∂L/∂h_t‖ along one sequence, under the current weights.
     pub fn gradient_through_time(&mut self, sequence: &Sequence) -> GradientFlow {
         self.network.gradient_through_time(&self.acts, sequence, &mut self.workspace)
@@ -276,40 +305,8 @@ impl Default for ComparisonConfig {
             max_grad_norm: train.max_grad_norm,
             max_steps: 1000,
             target_heldout_accuracy: 0.99,
-            eval_every: 25,
+            eval_every: super::curve::EVAL_EVERY,
             stop_at_target: false,
-        }
-    }
-}
-
-/// One point of a learning curve.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct CurvePoint {
-    pub step: usize,
-    /// Mean training-batch loss over the steps since the previous point (None at step 0).
-    pub train_loss: Option<f64>,
-    pub heldout_loss: f64,
-    pub heldout_accuracy: f64,
-}
-
-/// A variant's activation at each site, by name.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ActivationNames {
-    pub forget: String,
-    pub input: String,
-    pub output: String,
-    pub candidate: String,
-    pub cell_output: String,
-}
-
-impl From<&Activations> for ActivationNames {
-    fn from(a: &Activations) -> Self {
-        ActivationNames {
-            forget: a.forget.name(),
-            input: a.input.name(),
-            output: a.output.name(),
-            candidate: a.candidate.name(),
-            cell_output: a.cell_output.name(),
         }
     }
 }
@@ -338,7 +335,7 @@ pub struct RunResult {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VariantSummary {
     pub variant: String,
-    pub activations: ActivationNames,
+    pub activations: Activations,
     /// Trainable parameters (a removed gate's do not count).
     pub parameters: usize,
     pub runs: usize,
@@ -371,36 +368,28 @@ pub struct ComparisonResult {
 #[derive(Clone, Debug)]
 struct Run {
     trainer: Trainer,
+    curve: CurveRecorder,
     result: RunResult,
-    /// Training loss summed since the last curve point, and over how many steps.
-    loss_since_point: (f64, usize),
 }
 
 impl Run {
     fn evaluate_point(&mut self) {
-        let step = self.trainer.steps();
-        if self.result.curve.last().is_some_and(|p| p.step == step) {
-            return;
-        }
-        let task = Arc::clone(&self.trainer.task);
-        let heldout = self.trainer.evaluate(&task.heldout);
-        let (sum, count) = std::mem::take(&mut self.loss_since_point);
-        self.result.curve.push(CurvePoint {
-            step,
-            train_loss: (count > 0).then(|| sum / count as f64),
-            heldout_loss: heldout.loss,
-            heldout_accuracy: heldout.accuracy,
-        });
+        self.trainer.record_point(&mut self.curve);
+    }
+
+    /// The result so far, with the curve.
+    fn result(&self) -> RunResult {
+        RunResult { curve: self.curve.points().to_vec(), ..self.result.clone() }
     }
 
     fn reached(&self, target: f64) -> bool {
-        self.result.curve.last().is_some_and(|p| p.heldout_accuracy >= target)
+        self.curve.last().is_some_and(|p| p.heldout_accuracy >= target)
     }
 
     fn finish(&mut self) {
         self.evaluate_point();
         let task = Arc::clone(&self.trainer.task);
-        self.result.final_heldout = self.result.curve.last().map(|p| Evaluation {
+        self.result.final_heldout = self.curve.last().map(|p| Evaluation {
             loss: p.heldout_loss,
             accuracy: p.heldout_accuracy,
             scored: task.heldout.iter().map(Sequence::scored).sum(),
@@ -412,7 +401,7 @@ impl Run {
 
     /// One step (or, if the run is due to end, the final evaluation instead).
     fn advance(&mut self, config: &ComparisonConfig) {
-        if self.result.curve.is_empty() {
+        if self.curve.points().is_empty() {
             self.evaluate_point();
         }
         let done = |run: &Run| {
@@ -424,8 +413,7 @@ impl Run {
         if !done(self) {
             let stats = self.trainer.step();
             if !stats.diverged {
-                self.loss_since_point.0 += stats.loss;
-                self.loss_since_point.1 += 1;
+                self.curve.add_batch(stats.loss);
                 if stats.step.is_multiple_of(config.eval_every.max(1)) {
                     self.evaluate_point();
                     if self.result.steps_to_target.is_none() && self.reached(config.target_heldout_accuracy) {
@@ -483,6 +471,7 @@ impl Comparison {
                 };
                 runs.push(Run {
                     trainer: Trainer::new(Arc::clone(task), *acts, train),
+                    curve: CurveRecorder::default(),
                     result: RunResult {
                         variant: name.clone(),
                         seed,
@@ -495,7 +484,6 @@ impl Comparison {
                         long_test: None,
                         accuracy_by_length: Vec::new(),
                     },
-                    loss_since_point: (0.0, 0),
                 });
             }
         }
@@ -551,7 +539,7 @@ impl Comparison {
                     |values: Vec<f64>| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
                 VariantSummary {
                     variant: name.clone(),
-                    activations: acts.into(),
+                    activations: *acts,
                     parameters: self.runs.get(v * seeds).map_or(0, |r| r.trainer.parameter_count()),
                     runs: runs.len(),
                     finished: finished.len(),
@@ -577,7 +565,7 @@ impl Comparison {
             target_heldout_accuracy: self.config.target_heldout_accuracy,
             eval_every: self.config.eval_every,
             variants,
-            runs: self.runs.iter().map(|r| r.result.clone()).collect(),
+            runs: self.runs.iter().map(Run::result).collect(),
             steps_done: self.runs.iter().map(|r| r.trainer.steps()).sum(),
             steps_total: self.runs.len() * self.config.max_steps,
             finished: self.finished(),

@@ -193,9 +193,9 @@ test('weights files: a bad one is refused with a message, a good one loads', asy
 test('a Rust panic is shown and the model comes back with the same settings', async () => {
   const page = await openPage(env.browser, env.server.url + '?preset=latch&forget=tanh&text=S..R');
   const before = await values(page, 'c');
-  const result = await page.evaluate(() => window.__gatelab.crash());
+  const result = await page.evaluate(() => window.__gatelab.simulateCrash());
   assert.equal(result.crashed, true);
-  assert.match(result.message, /deliberate crash/);
+  assert.match(result.message, /unreachable/);
   await settle(page);
   assert.ok((await notices(page)).some((n) => n.includes('The model crashed')));
   assert.deepEqual(await values(page, 'c'), before);
@@ -220,8 +220,11 @@ test('the calculator reproduces the thread\'s worked example', async () => {
   // With a sigmoid on the cell output: σ(-48) ≈ 1.4e-21, σ(12) ≈ 0.99999, so H₃ ≈ [0, 0, 0, 1].
   (await numbers('h')).forEach((v, k) => assert.ok(Math.abs(v - [0, 0, 0, 1][k]) < 1e-4, `h = ${v}`));
   await page.fill('#calc-f', '1, two, 3, 4');
-  assert.match(await page.textContent('.calc-error'), /"two" is not a finite number/);
+  assert.match(await page.textContent('.calc-error'), /forget pre-activation: item 2 is "two", not a number/);
   assert.equal(await page.getAttribute('#calc-f', 'class'), 'invalid');
+  // An empty item is an error that names its place, as on the command line, not skipped.
+  await page.fill('#calc-f', '1,,2');
+  assert.match(await page.textContent('.calc-error'), /forget pre-activation: item 2 is empty/);
   await page.fill('#calc-f', '1, 2');
   assert.match(await page.textContent('.calc-error'), /same, non-zero length/);
   // The short field is marked, the others are not, and no stale answer is left beside the error.

@@ -13,12 +13,14 @@ test('a run trains, records its curve and exports loadable weights', () => {
   const start = run.curve();
   assert.equal(start.length, 1);
   for (let k = 0; k < 4; k++) {
-    run.train(50);
-    run.evaluate();
+    const progress = run.train(50);
+    // The run evaluates itself every 25 steps: each call of 50 ends on a point.
+    assert.equal(progress.heldout.step, progress.step);
   }
+  assert.equal(run.progress().step, 200);
   const curve = run.curve();
-  assert.equal(curve.at(-1).step, 200);
-  assert.ok(curve.at(-1).loss < start[0].loss, JSON.stringify([start[0], curve.at(-1)]));
+  assert.deepEqual(curve.map((p) => p.step), [0, 25, 50, 75, 100, 125, 150, 175, 200]);
+  assert.ok(curve.at(-1).heldout_loss < start[0].heldout_loss, JSON.stringify([start[0], curve.at(-1)]));
   const json = JSON.parse(run.export_weights());
   assert.equal(json.weight_ih_l0.length, 4 * 8);
   assert.deepEqual(json.vocab, ['(', ')', 'x']);

@@ -4,8 +4,6 @@
 
 import init, { ComparisonRun, TrainingRun, take_panic_message } from '../pkg-train/gatelab.js';
 
-/** Held-out evaluation every this many steps. */
-const EVAL_EVERY = 25;
 /** Longest stretch of training between looks at the message queue (ms). */
 const SLICE_MS = 30;
 /** Time between progress reports (ms); trained weights go out at most this often too. */
@@ -40,7 +38,7 @@ function clip(textIn) {
 /** Progress, the curve, the trained weights and the gradient through the typed text. */
 function report() {
   lastReport = performance.now();
-  const progress = run.train(0);
+  const progress = run.progress();
   postMessage({
     type: 'progress',
     playing,
@@ -52,22 +50,10 @@ function report() {
   });
 }
 
-/** Trains up to `steps`, stopping at each evaluation point to add to the curve. */
+/** Trains up to `steps` (the run adds its own curve points as it goes); stops at divergence. */
 function trainSome(steps) {
-  let done = 0;
-  let step = run.train(0).step;
-  while (done < steps) {
-    const chunk = Math.min(steps - done, EVAL_EVERY - (step % EVAL_EVERY));
-    const p = run.train(chunk);
-    step = p.step;
-    done += chunk;
-    if (p.step % EVAL_EVERY === 0) run.evaluate();
-    if (p.diverged_at !== undefined && p.diverged_at !== null) {
-      run.evaluate();
-      playing = false;
-      break;
-    }
-  }
+  const p = run.train(steps);
+  if (p.diverged_at !== undefined && p.diverged_at !== null) playing = false;
 }
 
 function loop() {

@@ -6,6 +6,7 @@ import { STANDARD_ACTIVATIONS, TRAINING, VARIANTS } from '../config.js';
 import { num, percent } from '../format.js';
 import { setText } from '../dom.js';
 import { fitCanvas, watchWidth } from './canvas.js';
+import { draw_gradient_flow, draw_learning_curves } from '../pkg/gatelab.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,17 +15,6 @@ const $ = (id) => document.getElementById(id);
  * shows trained weights in the views above; `onError(message)` reports a problem.
  */
 export function createTraining({ context, onWeights, onError }) {
-  // The training module (with the chart drawing) is loaded on first use, so the page itself
-  // starts with the small module.
-  let charts = null;
-  const loadCharts = async () => {
-    if (!charts) {
-      const module = await import('../pkg-train/gatelab.js');
-      await module.default();
-      charts = module;
-    }
-    return charts;
-  };
   let worker = null;
   let playing = false;
   let latest = null;
@@ -104,7 +94,7 @@ export function createTraining({ context, onWeights, onError }) {
       const p = data.progress;
       const last = data.curve[data.curve.length - 1];
       const diverged = p.diverged_at != null ? ` · diverged at step ${p.diverged_at}` : '';
-      setText($('train-status'), `step ${p.step} · held-out loss ${num(last.loss)} · held-out accuracy ${percent(last.accuracy)} · ${p.parameters.toLocaleString('en')} parameters${diverged}`);
+      setText($('train-status'), `step ${p.step} · held-out loss ${num(last.heldout_loss)} · held-out accuracy ${percent(last.heldout_accuracy)} · ${p.parameters.toLocaleString('en')} parameters${diverged}`);
       if ($('train-show').checked) onWeights(data.weights, `trained: ${data.task.title}, step ${p.step}`);
       drawRun();
     } else if (data.type === 'gradient') {
@@ -121,17 +111,8 @@ export function createTraining({ context, onWeights, onError }) {
     }
   }
 
-  /** True if the chart functions are loaded; otherwise loads them and calls `draw` after. */
-  function chartsReady(draw) {
-    if (charts) return true;
-    loadCharts().then(draw, (e) => onError(`Could not load the training module: ${e.message}`));
-    return false;
-  }
-
   function drawRun() {
     if (!latest) return;
-    if (!chartsReady(drawRun)) return;
-    const { draw_learning_curves, draw_gradient_flow } = charts;
     const px = fitCanvas($('train-curves'), width(), TRAINING.curvesHeight);
     const maxStep = Math.max(100, latest.progress.step);
     draw_learning_curves($('train-curves'), { series: [{ label: 'this run', runs: [latest.curve] }], max_step: maxStep, target: null }, px);
@@ -145,12 +126,10 @@ export function createTraining({ context, onWeights, onError }) {
   function drawComparison() {
     const s = lastSnapshot;
     if (!s) return;
-    if (!chartsReady(drawComparison)) return;
-    const { draw_learning_curves } = charts;
     const px = fitCanvas($('compare-curves'), width(), TRAINING.curvesHeight);
     const series = s.variants.map((v) => ({
       label: v.variant,
-      runs: s.runs.filter((r) => r.variant === v.variant).map((r) => r.curve.map((c) => ({ step: c.step, loss: c.heldout_loss, accuracy: c.heldout_accuracy, train_loss: c.train_loss }))),
+      runs: s.runs.filter((r) => r.variant === v.variant).map((r) => r.curve),
     }));
     draw_learning_curves($('compare-curves'), { series, max_step: s.max_steps, target: s.target_heldout_accuracy }, px);
     renderTable(s);
@@ -285,8 +264,15 @@ export function createTraining({ context, onWeights, onError }) {
     },
     /** Milliseconds per training step on the benchmark task, on this thread. */
     async benchmark({ hidden, symbols, length, batch, steps }) {
-      const module = await loadCharts();
-      return module.benchmark_training(hidden, symbols, length, batch, steps);
+      const module = await import('../pkg-train/gatelab.js');
+      await module.default();
+      const bench = new module.TrainingBenchmark(hidden, symbols, length, batch);
+      bench.steps(3); // warm-up
+      const start = performance.now();
+      bench.steps(steps);
+      const ms = (performance.now() - start) / steps;
+      bench.free();
+      return ms;
     },
     state: () => ({ playing, comparing, step: latest?.progress.step ?? 0, curve: latest?.curve ?? [], snapshot: lastSnapshot }),
   };

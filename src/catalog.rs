@@ -1,0 +1,71 @@
+//! Everything the page lists, in one object it reads through wasm at start: the sites, the
+//! activation names, the presets, the training tasks and variants, the limits, the timeline's
+//! rows and the chart margins the page's own layout must match. The page writes none of these
+//! out itself.
+
+use crate::activation::NAMED;
+use crate::limits::{Limits, LIMITS};
+use crate::presets::{PresetInfo, PRESETS};
+use crate::render::{theme, timeline};
+use crate::site::{SiteInfo, SITES};
+use crate::train::live::{VariantInfo, VARIANTS};
+use crate::train::tasks::{TaskInfo, TASKS};
+use serde::Serialize;
+
+/// The chart margins (CSS px) that the page's own controls line up with.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Margins {
+    pub left: f64,
+    pub right: f64,
+}
+
+/// The page's tables.
+#[derive(Clone, Debug, Serialize)]
+pub struct Catalog {
+    pub sites: &'static [SiteInfo],
+    /// Every named activation, in the order the menus list them (the morph, `morph:T`, aside).
+    pub activations: Vec<String>,
+    pub presets: &'static [PresetInfo],
+    pub tasks: &'static [TaskInfo],
+    pub variants: &'static [VariantInfo],
+    pub limits: Limits,
+    /// The timeline's rows, by quantity name.
+    pub timeline_rows: Vec<&'static str>,
+    pub margins: Margins,
+}
+
+/// The catalog.
+#[must_use]
+pub fn catalog() -> Catalog {
+    Catalog {
+        sites: &SITES,
+        activations: NAMED.iter().map(|a| a.name()).collect(),
+        presets: &PRESETS,
+        tasks: &TASKS,
+        variants: &VARIANTS,
+        limits: LIMITS,
+        timeline_rows: timeline::ROWS.iter().map(|q| q.name()).collect(),
+        margins: Margins { left: theme::LEFT, right: theme::RIGHT },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_gets_every_table_by_name() {
+        let json = serde_json::to_value(catalog()).unwrap();
+        assert_eq!(json["sites"][4]["name"], "cell_output");
+        assert_eq!(json["sites"][0]["input"], "z_f");
+        assert_eq!(json["sites"][3]["standard"], "tanh");
+        assert_eq!(json["presets"][2]["name"], "random");
+        assert_eq!(json["presets"][0]["text"], "((x)(y(z)))");
+        assert_eq!(json["tasks"][0]["name"], "brackets");
+        assert_eq!(json["limits"]["max_hidden"], 64);
+        assert_eq!(json["timeline_rows"][4], "c");
+        assert_eq!(json["margins"]["left"], 132.0);
+        assert!(json["activations"].as_array().unwrap().iter().any(|a| a == "none"));
+        assert_eq!(json["variants"][1]["activations"]["input"], "none");
+    }
+}

@@ -1,0 +1,186 @@
+//! One unit of the cell for one step, the arithmetic every other module reuses:
+//! ```text
+//! i = act_input(z.i)   f = act_forget(z.f)   g = act_candidate(z.g)   o = act_output(z.o)
+//! c = f·c_prev + i·g        h = o·act_cell_output(c)
+//! ```
+//! Values that travel in fours travel as [`Gates`], named, so a swap of two cannot compile into
+//! wrong numbers.
+
+use crate::activation::{Activation, Activations};
+use crate::site::Gate;
+use num_traits::Float;
+use std::fmt;
+
+/// One value per gate block: pre-activations, gate values or their slopes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Gates<T> {
+    pub i: T,
+    pub f: T,
+    pub g: T,
+    pub o: T,
+}
+
+impl<T: Copy> Gates<T> {
+    /// The value of one PyTorch block.
+    #[must_use]
+    pub fn get(&self, gate: Gate) -> T {
+        match gate {
+            Gate::Input => self.i,
+            Gate::Forget => self.f,
+            Gate::Candidate => self.g,
+            Gate::Output => self.o,
+        }
+    }
+
+    /// Unit `u`'s four values from a 4H vector in PyTorch's block order (i, f, g, o).
+    #[must_use]
+    pub fn from_blocks(blocks: &[T], hidden: usize, u: usize) -> Self {
+        Gates { i: blocks[u], f: blocks[hidden + u], g: blocks[2 * hidden + u], o: blocks[3 * hidden + u] }
+    }
+
+    /// Applies `f` to each of the four.
+    pub fn map<U>(self, mut f: impl FnMut(Gate, T) -> U) -> Gates<U> {
+        Gates {
+            i: f(Gate::Input, self.i),
+            f: f(Gate::Forget, self.f),
+            g: f(Gate::Candidate, self.g),
+            o: f(Gate::Output, self.o),
+        }
+    }
+}
+
+/// Everything one unit computes in one step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CellValues<T> {
+    /// The gate values i, f, o and the candidate g, after their activations.
+    pub gates: Gates<T>,
+    /// f·c_prev: what survives of the memory.
+    pub kept: T,
+    /// i·g: what is written.
+    pub written: T,
+    pub c: T,
+    /// act_cell_output(c).
+    pub cell_out: T,
+    pub h: T,
+}
+
+/// Each activation's derivative at its input in one step, for backpropagation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slopes<T> {
+    pub gates: Gates<T>,
+    pub cell_output: T,
+}
+
+impl<T: Float> Slopes<T> {
+    /// All zeros: what a forward pass that does not need slopes hands on.
+    #[must_use]
+    pub fn zero() -> Self {
+        let z = T::zero();
+        Slopes { gates: Gates { i: z, f: z, g: z, o: z }, cell_output: z }
+    }
+}
+
+impl<T: Float> CellValues<T> {
+    /// One unit's step from its previous cell state and its four pre-activations.
+    #[must_use]
+    pub fn compute(acts: &Activations, c_prev: T, z: Gates<T>) -> Self {
+        Self::compute_with(acts, c_prev, z, |act, x| (act.apply(x), T::zero())).0
+    }
+
+    /// The same step, also returning each activation's slope (bit-identical values).
+    #[must_use]
+    pub fn compute_with_slopes(acts: &Activations, c_prev: T, z: Gates<T>) -> (Self, Slopes<T>) {
+        Self::compute_with(acts, c_prev, z, Activation::value_and_slope)
+    }
+
+    #[inline]
+    fn compute_with(
+        acts: &Activations,
+        c_prev: T,
+        z: Gates<T>,
+        activate: impl Fn(Activation, T) -> (T, T),
+    ) -> (Self, Slopes<T>) {
+        let both = z.map(|gate, x| activate(gate.activation(acts), x));
+        let gates = both.map(|_, (v, _)| v);
+        let kept = gates.f * c_prev;
+        let written = gates.i * gates.g;
+        let c = kept + written;
+        let (cell_out, cell_slope) = activate(acts.cell_output, c);
+        let values = CellValues { gates, kept, written, c, cell_out, h: gates.o * cell_out };
+        (values, Slopes { gates: both.map(|_, (_, d)| d), cell_output: cell_slope })
+    }
+}
+
+/// The one-step calculator's result: one entry per unit.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CellStep {
+    pub i: Vec<f64>,
+    pub f: Vec<f64>,
+    pub g: Vec<f64>,
+    pub o: Vec<f64>,
+    pub kept: Vec<f64>,
+    pub written: Vec<f64>,
+    pub c: Vec<f64>,
+    pub cell_out: Vec<f64>,
+    pub h: Vec<f64>,
+}
+
+impl CellStep {
+    /// Every field with its name, in the order a step computes them.
+    #[must_use]
+    pub fn fields(&self) -> [(&'static str, &Vec<f64>); 9] {
+        [
+            ("f", &self.f),
+            ("i", &self.i),
+            ("g", &self.g),
+            ("o", &self.o),
+            ("kept", &self.kept),
+            ("written", &self.written),
+            ("c", &self.c),
+            ("cell_out", &self.cell_out),
+            ("h", &self.h),
+        ]
+    }
+
+    fn push(&mut self, v: &CellValues<f64>) {
+        self.i.push(v.gates.i);
+        self.f.push(v.gates.f);
+        self.g.push(v.gates.g);
+        self.o.push(v.gates.o);
+        self.kept.push(v.kept);
+        self.written.push(v.written);
+        self.c.push(v.c);
+        self.cell_out.push(v.cell_out);
+        self.h.push(v.h);
+    }
+}
+
+/// The calculator's vectors disagree in length (or are empty).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LengthMismatch {
+    pub lengths: [(&'static str, usize); 5],
+}
+
+impl fmt::Display for LengthMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.lengths.iter().map(|(n, l)| format!("{n} has {l}")).collect();
+        write!(f, "the vectors must all have the same, non-zero length: {}", parts.join(", "))
+    }
+}
+
+impl std::error::Error for LengthMismatch {}
+
+/// One step of the cell from numbers typed in directly: c_prev and the four pre-activation
+/// vectors (any common length), under `acts`. For checking a worked example line by line.
+pub fn one_step(acts: &Activations, c_prev: &[f64], z: Gates<&[f64]>) -> Result<CellStep, LengthMismatch> {
+    let lengths = [("c_prev", c_prev.len()), ("f", z.f.len()), ("i", z.i.len()), ("g", z.g.len()), ("o", z.o.len())];
+    let n = c_prev.len();
+    if n == 0 || lengths.iter().any(|(_, l)| *l != n) {
+        return Err(LengthMismatch { lengths });
+    }
+    let mut out = CellStep::default();
+    for (u, &c) in c_prev.iter().enumerate() {
+        out.push(&CellValues::compute(acts, c, z.map(|_, values| values[u])));
+    }
+    Ok(out)
+}

@@ -1,0 +1,46 @@
+//! Every limit the page, the CLI and the trainer enforce, in one place. The page reads them
+//! through `catalog` at start, so no limit is written out in JS, HTML or CSS.
+
+use serde::Serialize;
+
+/// The largest hidden size the random preset, the trainer and a link's model take.
+pub const MAX_HIDDEN: usize = 64;
+/// The most timesteps traced at once. Longer texts are kept whole but only their beginning is
+/// run, so every keystroke stays fast (a visible notice says so).
+pub const MAX_STEPS: usize = 2000;
+/// The longest text the page keeps (from a link, a paste or typing).
+pub const MAX_TEXT_CHARS: usize = 100_000;
+/// The most numbers (LSTM weights and biases) a model may have to travel inside a link.
+pub const MAX_LINK_WEIGHTS: usize = 2000;
+/// The largest seed the page offers (seeds are u64 in Rust; the page keeps them exact in JS).
+pub const MAX_SEED: u64 = 4_294_967_295;
+/// The training batch size range's top.
+pub const MAX_BATCH: usize = 256;
+/// Seeds a comparison may run per variant.
+pub const MAX_COMPARE_SEEDS: usize = 10;
+/// The longest comparison, in steps per run.
+pub const MAX_COMPARE_STEPS: usize = 100_000;
+
+/// The limits as the page reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Limits {
+    pub max_hidden: usize,
+    pub max_steps: usize,
+    pub max_text_chars: usize,
+    pub max_link_weights: usize,
+    pub max_seed: u64,
+    pub max_batch: usize,
+    pub max_compare_seeds: usize,
+    pub max_compare_steps: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    max_hidden: MAX_HIDDEN,
+    max_steps: MAX_STEPS,
+    max_text_chars: MAX_TEXT_CHARS,
+    max_link_weights: MAX_LINK_WEIGHTS,
+    max_seed: MAX_SEED,
+    max_batch: MAX_BATCH,
+    max_compare_seeds: MAX_COMPARE_SEEDS,
+    max_compare_steps: MAX_COMPARE_STEPS,
+};

@@ -1,0 +1,199 @@
+//! The five places an LSTM cell applies an activation, in one table: each site's name, label,
+//! symbol, PyTorch gate block and traced quantities. Everything that lists sites (the controls,
+//! the CLI flags, the trace report, the charts, the trainer's mask) reads this table.
+
+use crate::activation::{Activation, Activations};
+use crate::trace::Quantity;
+use serde::Serialize;
+
+/// The four gate blocks of PyTorch's weight matrices, in PyTorch's order (`weight_ih_l0` rows
+/// 0..H are i, H..2H are f, then g, then o).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gate {
+    Input = 0,
+    Forget = 1,
+    Candidate = 2,
+    Output = 3,
+}
+
+impl Gate {
+    pub const ALL: [Gate; 4] = [Gate::Input, Gate::Forget, Gate::Candidate, Gate::Output];
+
+    /// The site whose activation this block's pre-activation goes through.
+    #[must_use]
+    pub fn site(self) -> Site {
+        match self {
+            Gate::Input => Site::Input,
+            Gate::Forget => Site::Forget,
+            Gate::Candidate => Site::Candidate,
+            Gate::Output => Site::Output,
+        }
+    }
+
+    /// The activation the configuration applies to this block.
+    #[must_use]
+    pub fn activation(self, acts: &Activations) -> Activation {
+        acts.get(self.site())
+    }
+}
+
+/// One activation site of the cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Site {
+    Forget,
+    Input,
+    Output,
+    Candidate,
+    CellOutput,
+}
+
+/// What the table knows about a site.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SiteInfo {
+    #[serde(skip)]
+    pub site: Site,
+    /// The name in URLs, on the command line and in JSON: `forget`, `cell_output`, ...
+    pub name: &'static str,
+    /// The control's label.
+    pub label: &'static str,
+    /// A short caption for chart titles: "forget gate", "cell output".
+    pub caption: &'static str,
+    /// The symbol of its output in formulas and in the trace: `f`, `i`, `o`, `g`, `cell_out`.
+    pub symbol: &'static str,
+    /// The PyTorch gate block it activates (None for the cell output, which activates c).
+    #[serde(skip)]
+    pub gate: Option<Gate>,
+    /// The traced quantity that goes in (its pre-activation, or c for the cell output).
+    #[serde(serialize_with = "quantity_name")]
+    pub input: Quantity,
+    /// The traced quantity that comes out.
+    #[serde(serialize_with = "quantity_name")]
+    pub output: Quantity,
+    /// The standard LSTM's activation here.
+    #[serde(serialize_with = "activation_name")]
+    pub standard: Activation,
+}
+
+// serde's `serialize_with` hands the field by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn quantity_name<S: serde::Serializer>(q: &Quantity, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(q.name())
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn activation_name<S: serde::Serializer>(a: &Activation, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&a.name())
+}
+
+/// Every site, in the order the controls, the CLI and the trace report list them: the three
+/// gates, then the candidate and the cell output.
+pub const SITES: [SiteInfo; 5] = [
+    SiteInfo {
+        site: Site::Forget,
+        name: "forget",
+        label: "Forget gate f",
+        caption: "forget gate",
+        symbol: "f",
+        gate: Some(Gate::Forget),
+        input: Quantity::PreForget,
+        output: Quantity::Forget,
+        standard: Activation::Sigmoid,
+    },
+    SiteInfo {
+        site: Site::Input,
+        name: "input",
+        label: "Input gate i",
+        caption: "input gate",
+        symbol: "i",
+        gate: Some(Gate::Input),
+        input: Quantity::PreInput,
+        output: Quantity::Input,
+        standard: Activation::Sigmoid,
+    },
+    SiteInfo {
+        site: Site::Output,
+        name: "output",
+        label: "Output gate o",
+        caption: "output gate",
+        symbol: "o",
+        gate: Some(Gate::Output),
+        input: Quantity::PreOutput,
+        output: Quantity::Output,
+        standard: Activation::Sigmoid,
+    },
+    SiteInfo {
+        site: Site::Candidate,
+        name: "candidate",
+        label: "Candidate g",
+        caption: "candidate",
+        symbol: "g",
+        gate: Some(Gate::Candidate),
+        input: Quantity::PreCandidate,
+        output: Quantity::Candidate,
+        standard: Activation::Tanh,
+    },
+    SiteInfo {
+        site: Site::CellOutput,
+        name: "cell_output",
+        label: "Cell output (of c)",
+        caption: "cell output",
+        symbol: "cell_out",
+        gate: None,
+        input: Quantity::Cell,
+        output: Quantity::CellOut,
+        standard: Activation::Tanh,
+    },
+];
+
+impl Site {
+    pub const ALL: [Site; 5] = [Site::Forget, Site::Input, Site::Output, Site::Candidate, Site::CellOutput];
+
+    /// This site's row of [`SITES`].
+    #[must_use]
+    pub fn info(self) -> &'static SiteInfo {
+        &SITES[self as usize]
+    }
+
+    /// The name used in URLs and on the command line.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The site named `name` (`cell-output` is read as `cell_output`).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Site> {
+        let name = name.replace('-', "_");
+        SITES.iter().find(|s| s.name == name).map(|s| s.site)
+    }
+
+    /// The site whose activation produces quantity `q` (None for c, c_prev and h).
+    #[must_use]
+    pub fn producing(q: Quantity) -> Option<Site> {
+        SITES.iter().find(|s| s.output == q).map(|s| s.site)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_enum_order_and_consistent() {
+        for (k, info) in SITES.iter().enumerate() {
+            assert_eq!(info.site as usize, k, "{}", info.name);
+            assert_eq!(Site::ALL[k], info.site);
+            assert_eq!(Site::from_name(info.name), Some(info.site));
+            assert_eq!(info.output.name(), info.symbol);
+            if let Some(gate) = info.gate {
+                assert_eq!(gate.site(), info.site);
+            }
+        }
+        assert_eq!(Site::from_name("cell-output"), Some(Site::CellOutput));
+        assert_eq!(Site::from_name("gate"), None);
+        // Every PyTorch block belongs to exactly one site.
+        for gate in Gate::ALL {
+            assert_eq!(SITES.iter().filter(|s| s.gate == Some(gate)).count(), 1);
+        }
+    }
+}
