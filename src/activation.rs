@@ -340,6 +340,38 @@ impl Activation {
         self == Activation::Removed
     }
 
+    /// The label menus show: "sigmoid σ", "none (removed: 1)", "morph σ → tanh".
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "sigmoid σ",
+            Activation::HardSigmoid => "hard sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::HardTanh => "hard tanh",
+            Activation::Relu => "ReLU",
+            Activation::LeakyRelu => "leaky ReLU",
+            Activation::Softsign => "softsign",
+            Activation::Identity => "identity",
+            Activation::Removed => "none (removed: 1)",
+            Activation::Morph(_) => "morph σ → tanh",
+        }
+    }
+
+    /// The short symbol formulas use: σ, hardσ, tanh, ReLU, id, morph0.3, ...
+    #[must_use]
+    pub fn symbol(self) -> String {
+        let symbol = match self {
+            Activation::Sigmoid => "σ",
+            Activation::HardSigmoid => "hardσ",
+            Activation::HardTanh => "hardtanh",
+            Activation::LeakyRelu => "leaky",
+            Activation::Identity => "id",
+            Activation::Morph(t) => return format!("morph{t}"),
+            _ => return self.name(),
+        };
+        symbol.to_string()
+    }
+
     /// The name used in URLs and on the command line: `sigmoid`, `hard_sigmoid`, `morph:0.5`, ...
     pub fn name(self) -> String {
         self.to_string()

@@ -3,7 +3,7 @@
 //! rows and the chart margins the page's own layout must match. The page writes none of these
 //! out itself.
 
-use crate::activation::NAMED;
+use crate::activation::{Activation, NAMED};
 use crate::limits::{Limits, LIMITS};
 use crate::presets::{PresetInfo, PRESETS};
 use crate::render::{theme, timeline};
@@ -19,12 +19,22 @@ pub struct Margins {
     pub right: f64,
 }
 
+/// One activation as the menus and formulas show it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ActivationInfo {
+    /// The name in URLs: `sigmoid`, ..., or `morph` for the family `morph:T`.
+    pub name: String,
+    pub label: &'static str,
+    /// The short form in formulas: σ, tanh, ... (`morph` for the family).
+    pub symbol: String,
+}
+
 /// The page's tables.
 #[derive(Clone, Debug, Serialize)]
 pub struct Catalog {
     pub sites: &'static [SiteInfo],
-    /// Every named activation, in the order the menus list them (the morph, `morph:T`, aside).
-    pub activations: Vec<String>,
+    /// Every activation in the order the menus list them, the morph family (`morph:T`) last.
+    pub activations: Vec<ActivationInfo>,
     pub presets: &'static [PresetInfo],
     pub tasks: &'static [TaskInfo],
     pub variants: &'static [VariantInfo],
@@ -39,7 +49,15 @@ pub struct Catalog {
 pub fn catalog() -> Catalog {
     Catalog {
         sites: &SITES,
-        activations: NAMED.iter().map(|a| a.name()).collect(),
+        activations: NAMED
+            .iter()
+            .map(|a| ActivationInfo { name: a.name(), label: a.label(), symbol: a.symbol() })
+            .chain([ActivationInfo {
+                name: "morph".into(),
+                label: Activation::Morph(0.0).label(),
+                symbol: "morph".into(),
+            }])
+            .collect(),
         presets: &PRESETS,
         tasks: &TASKS,
         variants: &VARIANTS,
@@ -65,7 +83,10 @@ mod tests {
         assert_eq!(json["limits"]["max_hidden"], 64);
         assert_eq!(json["timeline_rows"][4], "c");
         assert_eq!(json["margins"]["left"], 132.0);
-        assert!(json["activations"].as_array().unwrap().iter().any(|a| a == "none"));
+        let none = json["activations"].as_array().unwrap().iter().find(|a| a["name"] == "none").unwrap();
+        assert_eq!(none["label"], "none (removed: 1)");
+        assert_eq!(json["activations"][0]["symbol"], "σ");
+        assert_eq!(json["activations"][9]["name"], "morph");
         assert_eq!(json["variants"][1]["activations"]["input"], "none");
     }
 }

@@ -328,7 +328,8 @@ async function main() {
     $('loading').classList.add('error');
     return;
   }
-  const names = catalog().activations;
+  // Named activations (the morph family is offered by the controls separately).
+  const names = catalog().activations.map((a) => a.name).filter((n) => n !== 'morph');
   const parsed = readState(location.search, names);
   state = parsed.state;
   for (const message of parsed.notices) notify(message, 'error');
