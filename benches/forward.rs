@@ -16,7 +16,7 @@ const STEPS: usize = 256;
 /// 256 printable ASCII characters from a fixed seed.
 fn text() -> String {
     let mut rng = Rng::new(42);
-    (0..STEPS).map(|_| char::from(b' ' + rng.below(95) as u8)).collect()
+    (0..STEPS).map(|_| char::from(b' ' + u8::try_from(rng.below(95)).expect("below 95"))).collect()
 }
 
 fn forward(c: &mut Criterion) {

@@ -122,6 +122,7 @@ const EXP2_SIXTY_FOURTHS: [f64; 64] = [
 /// the activations dominate the cost of running and training the cell. x = (64k + j)·ln2/64 + r
 /// with |r| ≤ ln2/128, so e^x = 2^k · 2^(j/64) · e^r, and e^r by its Taylor series to r⁵
 /// (truncation error below 4e-17 relative).
+#[must_use]
 pub fn exp(x: f64) -> f64 {
     if x.is_nan() {
         return x;
@@ -143,12 +144,16 @@ pub fn exp(x: f64) -> f64 {
     const SHIFT: f64 = 6_755_399_441_055_744.0;
     let n = (x * (64.0 / std::f64::consts::LN_2) + SHIFT) - SHIFT;
     let r = (x - n * LN2_64_HI) - n * LN2_64_LO;
+    // |x| ≤ 745.2, so |n| < 2^17: the cast is exact.
+    #[allow(clippy::cast_possible_truncation)]
     let n = n as i64;
     let j = n.rem_euclid(64);
     let k = (n - j) / 64;
     let r2 = r * r;
     let series = 1.0 + r + r2 * (0.5 + r * (1.0 / 6.0)) + r2 * r2 * (1.0 / 24.0 + r * (1.0 / 120.0));
-    let m = EXP2_SIXTY_FOURTHS[j as usize] * series;
+    let m = EXP2_SIXTY_FOURTHS[usize::try_from(j).expect("rem_euclid(64) is in 0..64")] * series;
+    // Called with exponents in −1022..=1023 only, so e + 1023 is in 1..=2046.
+    #[allow(clippy::cast_sign_loss)]
     let two_to = |e: i64| f64::from_bits(((e + 1023) as u64) << 52);
     if k > 1023 {
         m * two_to(k - 1) * 2.0
@@ -225,8 +230,8 @@ impl Activation {
             Activation::Identity => x,
             Activation::Removed => one,
             Activation::Morph(t) => {
-                let k = one + lit(t as f64);
-                k * sigmoid(k * x) - lit(t as f64)
+                let k = one + lit(f64::from(t));
+                k * sigmoid(k * x) - lit(f64::from(t))
             }
         }
     }
@@ -282,7 +287,7 @@ impl Activation {
             Activation::Identity => one,
             Activation::Removed => zero,
             Activation::Morph(t) => {
-                let k = one + lit(t as f64);
+                let k = one + lit(f64::from(t));
                 let s = sigmoid(k * x);
                 k * k * s * (one - s)
             }
@@ -314,6 +319,7 @@ impl Activation {
     }
 
     /// Where the derivative is not defined (a kink), so finite differences must stay away.
+    #[must_use]
     pub fn kinks(self) -> &'static [f64] {
         match self {
             Activation::HardSigmoid => &[-3.0, 3.0],
@@ -324,6 +330,7 @@ impl Activation {
     }
 
     /// The closed range of output values, with infinities for unbounded sides.
+    #[must_use]
     pub fn range(self) -> (f64, f64) {
         match self {
             Activation::Sigmoid | Activation::HardSigmoid => (0.0, 1.0),
@@ -331,11 +338,12 @@ impl Activation {
             Activation::Relu => (0.0, f64::INFINITY),
             Activation::LeakyRelu | Activation::Identity => (f64::NEG_INFINITY, f64::INFINITY),
             Activation::Removed => (1.0, 1.0),
-            Activation::Morph(t) => (-(t as f64), 1.0),
+            Activation::Morph(t) => (-f64::from(t), 1.0),
         }
     }
 
     /// True when the site is removed (the constant 1).
+    #[must_use]
     pub fn is_removed(self) -> bool {
         self == Activation::Removed
     }
@@ -373,6 +381,7 @@ impl Activation {
     }
 
     /// The name used in URLs and on the command line: `sigmoid`, `hard_sigmoid`, `morph:0.5`, ...
+    #[must_use]
     pub fn name(self) -> String {
         self.to_string()
     }
@@ -513,6 +522,7 @@ impl serde::Serialize for Activations {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 
@@ -570,7 +580,7 @@ mod tests {
         let h = 1e-6;
         for act in all {
             for k in -80..=80 {
-                let x = k as f64 * 0.1 + 0.0137;
+                let x = f64::from(k) * 0.1 + 0.0137;
                 if act.kinks().iter().any(|&kink| (x - kink).abs() < 1e-3) {
                     continue;
                 }
@@ -584,7 +594,7 @@ mod tests {
     #[test]
     fn exp_matches_the_library_exp() {
         for k in -14_900..=14_190 {
-            let v = k as f64 * 0.05 + 0.0123;
+            let v = f64::from(k) * 0.05 + 0.0123;
             let (ours, libm) = (exp(v), v.exp());
             let tolerance = if libm < f64::MIN_POSITIVE { 1e-300 } else { libm * 1e-15 };
             assert!((ours - libm).abs() <= tolerance, "exp({v}) = {ours}, libm {libm}");
@@ -599,7 +609,7 @@ mod tests {
     #[test]
     fn f64_sigmoid_and_tanh_match_the_library() {
         for k in -40_000..=40_000 {
-            let x = k as f64 * 1e-3 + 1.3e-4;
+            let x = f64::from(k) * 1e-3 + 1.3e-4;
             let sigma = if x >= 0.0 { 1.0 / (1.0 + (-x).exp()) } else { x.exp() / (1.0 + x.exp()) };
             assert!((Activation::Sigmoid.apply(x) - sigma).abs() <= 1e-15 * sigma.max(1e-300), "σ({x})");
             assert!((Activation::Tanh.apply(x) - x.tanh()).abs() <= 4e-15 * x.tanh().abs(), "tanh({x})");
@@ -611,7 +621,7 @@ mod tests {
     fn f32_tanh_is_correctly_rounded() {
         for k in -300_000..=300_000 {
             let x = k as f32 * 1e-4;
-            assert_eq!(Activation::Tanh.apply(x), (x as f64).tanh() as f32, "tanh({x})");
+            assert_eq!(Activation::Tanh.apply(x), crate::numbers::to_f32(f64::from(x).tanh()), "tanh({x})");
         }
         assert_eq!(Activation::Tanh.apply(25.0f32), 1.0);
         assert_eq!(Activation::Tanh.apply(-1e30f32), -1.0);
@@ -633,7 +643,7 @@ mod tests {
         for act in NAMED.iter().copied().chain([Activation::Morph(0.3)]) {
             let (lo, hi) = act.range();
             for k in -200..=200 {
-                let y = act.apply(k as f64 * 0.5);
+                let y = act.apply(f64::from(k) * 0.5);
                 assert!(y >= lo - 1e-12 && y <= hi + 1e-12, "{act} gave {y} outside [{lo}, {hi}]");
             }
         }

@@ -68,6 +68,7 @@ pub fn catalog() -> Catalog {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

@@ -86,6 +86,7 @@ impl Default for Lab {
 }
 
 impl Lab {
+    #[must_use]
     pub fn new(model: Model) -> Self {
         let mut lab = Lab {
             model,
@@ -105,10 +106,12 @@ impl Lab {
         self.rerun();
     }
 
+    #[must_use]
     pub fn model(&self) -> &Model {
         &self.model
     }
 
+    #[must_use]
     pub fn activations(&self) -> &Activations {
         &self.acts
     }
@@ -128,15 +131,18 @@ impl Lab {
         self.rerun();
     }
 
+    #[must_use]
     pub fn text(&self) -> &str {
         &self.text
     }
 
     /// The characters that were run (at most MAX_STEPS).
+    #[must_use]
     pub fn chars(&self) -> &[char] {
         &self.chars
     }
 
+    #[must_use]
     pub fn trace(&self) -> &Trace<f32> {
         &self.trace
     }
@@ -210,6 +216,7 @@ impl Lab {
     }
 
     /// Every traced value of one timestep, per unit (None past the end).
+    #[must_use]
     pub fn step_detail(&self, t: usize) -> Option<StepDetail> {
         if t >= self.trace.steps() {
             return None;
@@ -254,6 +261,7 @@ pub fn product_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

@@ -53,6 +53,7 @@ impl std::error::Error for WeightsError {}
 
 impl<T: Float> Weights<T> {
     /// All-zero weights of the given size, to be filled in by a preset.
+    #[must_use]
     pub fn zeros(input_size: usize, hidden_size: usize) -> Self {
         let rows = 4 * hidden_size;
         Weights {
@@ -66,11 +67,13 @@ impl<T: Float> Weights<T> {
     }
 
     /// The row of gate `gate`, unit `unit` in the 4H-row matrices and biases.
+    #[must_use]
     pub fn row(&self, gate: Gate, unit: usize) -> usize {
         gate as usize * self.hidden_size + unit
     }
 
     /// Every number, named, in PyTorch's order (for validation and serialisation).
+    #[must_use]
     pub fn tensors(&self) -> [(&'static str, &[T]); 4] {
         [
             ("weight_ih_l0", &self.weight_ih),
@@ -135,6 +138,7 @@ pub fn live_blocks(acts: &Activations) -> usize {
 
 /// The number of trainable parameters under a configuration. A gate set to "none" is a
 /// constant, so its block of W_ih, W_hh and both biases no longer counts: 4 blocks become 3.
+#[must_use]
 pub fn parameter_count(input_size: usize, hidden_size: usize, acts: &Activations) -> usize {
     let per_block = hidden_size * (input_size + hidden_size + 2);
     live_blocks(acts) * per_block

@@ -23,6 +23,7 @@ impl Model {
         self.lstm.run(symbols, acts, trace);
     }
 
+    #[must_use]
     pub fn parameter_count(&self, acts: &Activations) -> usize {
         parameter_count(self.lstm.input_size(), self.lstm.hidden_size(), acts)
     }

@@ -4,6 +4,14 @@
 //! position, never silently skipped. The Unicode minus sign that copying from papers brings
 //! along reads as `-`.
 
+/// `v` rounded to the nearest `f32` (beyond its range: ±∞), where a value computed in f64 is
+/// stored or shown in f32 on purpose.
+#[allow(clippy::cast_possible_truncation)]
+#[must_use]
+pub fn to_f32(v: f64) -> f32 {
+    v as f32
+}
+
 /// Parses `text`; errors start with `field` and name the item at fault.
 pub fn parse_numbers(field: &str, text: &str) -> Result<Vec<f64>, String> {
     let inner = text.trim();
@@ -30,6 +38,7 @@ pub fn parse_numbers(field: &str, text: &str) -> Result<Vec<f64>, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::parse_numbers;
 

@@ -129,6 +129,7 @@ fn set(w: &mut Weights<f32>, gate: Gate, bias: f32, columns: &[(usize, f32)]) {
 ///
 /// With hard-sigmoid gates every step is exact (c = c_prev·1 + 1·(±1)). With sigmoid gates the
 /// forget gate is 1 − 4.5e-5, so the count drifts toward zero by about 4.5e-5 × depth per step.
+#[must_use]
 pub fn counter() -> (Weights<f32>, Vocab) {
     let vocab = Vocab::from_chars(['(', ')']).expect("distinct");
     let mut w = Weights::zeros(2, 1);
@@ -148,6 +149,7 @@ pub fn counter() -> (Weights<f32>, Vocab) {
 /// - Input gate: open (+10) only on `S` and `R`.
 /// - Candidate: +10 on `S`, −10 on `R`, so the written value is ±1.
 /// - Output gate: open.
+#[must_use]
 pub fn latch() -> (Weights<f32>, Vocab) {
     let vocab = Vocab::from_chars(['S', 'R']).expect("distinct");
     let mut w = Weights::zeros(2, 1);
@@ -161,6 +163,7 @@ pub fn latch() -> (Weights<f32>, Vocab) {
 
 /// **Random**: PyTorch's initialisation, every weight and bias uniform(−1/√H, 1/√H), from a
 /// seed; vocabulary printable ASCII (other characters are "other").
+#[must_use]
 pub fn random(hidden: usize, seed: u64) -> (Weights<f32>, Vocab) {
     let vocab = Vocab::printable_ascii();
     // Drawn in f64 and rounded once, so the trainer's f64 initialisation from the same seed is

@@ -9,6 +9,7 @@
 
 use crate::lstm::{Lstm, Weights};
 use crate::model::Model;
+use crate::numbers::to_f32;
 use crate::vocab::Vocab;
 use serde_json::{json, Map, Value};
 use std::fmt;
@@ -31,7 +32,7 @@ fn err<T>(message: impl Into<String>) -> Result<T, LoadError> {
 
 fn number(value: &Value, place: &str) -> Result<f32, LoadError> {
     match value.as_f64() {
-        Some(v) if v.is_finite() && v.abs() <= f32::MAX as f64 => Ok(v as f32),
+        Some(v) if v.is_finite() && v.abs() <= f64::from(f32::MAX) => Ok(to_f32(v)),
         Some(_) => err(format!("{place} is too large for a 32-bit float")),
         None => err(format!("{place} is {}, not a number", short(value))),
     }
@@ -127,6 +128,7 @@ pub fn load(text: &str, name: &str) -> Result<Model, LoadError> {
 
 /// Writes a model in the same format `load` reads (and PyTorch's `load_state_dict` accepts,
 /// after `torch.tensor` on each list).
+#[must_use]
 pub fn export(model: &Model) -> Value {
     let w = model.lstm.weights();
     let rows = |values: &[f32], columns: usize| -> Value {

@@ -73,6 +73,7 @@ pub struct TraceReport<'a, T> {
 
 impl<'a> TraceReport<'a, f32> {
     /// The report of `model` run over `text` under `acts` (the run is already in `trace`).
+    #[must_use]
     pub fn new(model: &'a Model, acts: &'a Activations, text: &'a str, trace: &'a Trace<f32>) -> Self {
         TraceReport {
             model: &model.name,
@@ -87,6 +88,7 @@ impl<'a> TraceReport<'a, f32> {
 
 impl<T: Float + Serialize> TraceReport<'_, T> {
     /// The report as a `serde_json::Value` (its objects' keys then come out sorted).
+    #[must_use]
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).expect("a trace report has string keys only")
     }
@@ -155,6 +157,7 @@ pub struct CellReport<'a> {
 }
 
 impl CellReport<'_> {
+    #[must_use]
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).expect("a cell report has string keys only")
     }
@@ -198,6 +201,7 @@ fn csv_number<T: Float + fmt::Debug>(out: &mut String, v: T) {
 }
 
 /// The CSV header: `t,char,symbol,unit,z_i,...,h`.
+#[must_use]
 pub fn csv_header() -> String {
     let names: Vec<&str> = Quantity::ALL.iter().map(|q| q.name()).collect();
     format!("t,char,symbol,unit,{}", names.join(","))
@@ -206,6 +210,7 @@ pub fn csv_header() -> String {
 /// A trace as CSV: the header, then one row per (timestep, unit), each with every quantity.
 /// `symbol` is empty for "other"; `char` is step `t`'s character of `text` (empty past its end).
 /// Lines end with `\n`.
+#[must_use]
 pub fn trace_csv<T: Float + fmt::Debug>(trace: &Trace<T>, text: &str) -> String {
     let mut out = String::with_capacity(64 + trace.steps() * trace.hidden() * 16 * Quantity::ALL.len());
     out.push_str(&csv_header());
@@ -230,6 +235,7 @@ pub fn trace_csv<T: Float + fmt::Debug>(trace: &Trace<T>, text: &str) -> String 
 /// The parameter count with its working: `"15 = 3 blocks × 1 × (2 + 1 + 2)"`, that is
 /// live gate blocks × H × (I + H + 2). A gate set to "none" is a constant, so its block (its
 /// rows of W_ih and W_hh and of both biases) no longer counts.
+#[must_use]
 pub fn parameter_formula(input_size: usize, hidden_size: usize, acts: &Activations) -> String {
     let blocks = live_blocks(acts);
     let count = parameter_count(input_size, hidden_size, acts);
@@ -238,6 +244,7 @@ pub fn parameter_formula(input_size: usize, hidden_size: usize, acts: &Activatio
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
     use crate::activation::Activation;

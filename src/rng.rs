@@ -7,6 +7,7 @@ pub struct Rng {
 }
 
 impl Rng {
+    #[must_use]
     pub fn new(seed: u64) -> Self {
         Rng { state: seed }
     }
@@ -31,11 +32,15 @@ impl Rng {
 
     /// Uniform integer in [0, n); n must be positive.
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next_f64() * n as f64) as usize % n
+        // In [0, n) before the cast (next_f64 < 1), so it truncates toward zero as intended.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let k = (self.next_f64() * n as f64) as usize;
+        k % n
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

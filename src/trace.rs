@@ -45,6 +45,7 @@ impl Quantity {
     ];
 
     /// Short name used in JSON, CSV and the page: `z_i`, `f`, `c_prev`, ...
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Quantity::PreInput => "z_i",
@@ -62,6 +63,7 @@ impl Quantity {
         }
     }
 
+    #[must_use]
     pub fn from_name(name: &str) -> Option<Quantity> {
         Quantity::ALL.iter().copied().find(|q| q.name() == name)
     }
@@ -99,6 +101,7 @@ impl<T: Float> Recorder<T> for Trace<T> {
 }
 
 impl<T: Float> Trace<T> {
+    #[must_use]
     pub fn new() -> Self {
         Trace {
             steps: 0,
@@ -147,25 +150,30 @@ impl<T: Float> Trace<T> {
         }
     }
 
+    #[must_use]
     pub fn steps(&self) -> usize {
         self.steps
     }
 
+    #[must_use]
     pub fn hidden(&self) -> usize {
         self.hidden
     }
 
     /// The input symbol of every step (`None` for "other").
+    #[must_use]
     pub fn symbols(&self) -> &[Symbol] {
         &self.symbols
     }
 
     /// The whole buffer of one quantity, timestep-major.
+    #[must_use]
     pub fn values(&self, q: Quantity) -> &[T] {
         &self.buffers[q.index()]
     }
 
     /// One quantity at one step: `hidden` values.
+    #[must_use]
     pub fn at(&self, q: Quantity, t: usize) -> &[T] {
         &self.values(q)[t * self.hidden..(t + 1) * self.hidden]
     }
@@ -176,11 +184,13 @@ impl<T: Float> Trace<T> {
     }
 
     /// How many values of a quantity are NaN or infinite.
+    #[must_use]
     pub fn nonfinite(&self, q: Quantity) -> usize {
         self.nonfinite[q.index()]
     }
 
     /// NaN and infinite values over every quantity.
+    #[must_use]
     pub fn nonfinite_total(&self) -> usize {
         self.nonfinite.iter().sum()
     }
@@ -207,6 +217,7 @@ impl<T: Float> Trace<T> {
     }
 
     /// The smallest and largest finite value of a quantity, or None if it has none.
+    #[must_use]
     pub fn finite_range(&self, q: Quantity) -> Option<(f64, f64)> {
         self.ranges[q.index()]
     }

@@ -71,30 +71,36 @@ impl Vocab {
         Vocab::from_chars((b' '..=b'~').map(char::from)).expect("ASCII characters are distinct")
     }
 
+    #[must_use]
     pub fn len(&self) -> usize {
         self.symbols.len()
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.symbols.is_empty()
     }
 
+    #[must_use]
     pub fn chars(&self) -> &[char] {
         &self.symbols
     }
 
     /// The symbol of one character.
+    #[must_use]
     pub fn symbol(&self, c: char) -> Symbol {
         self.lookup.get(&c).copied()
     }
 
     /// One symbol per Unicode scalar value of `text`: emoji, combining marks and CR/LF each
     /// become their own step; characters outside the vocabulary become "other".
+    #[must_use]
     pub fn encode(&self, text: &str) -> Vec<Symbol> {
         text.chars().map(|c| self.symbol(c)).collect()
     }
 
     /// The label of a symbol: its character, or "other".
+    #[must_use]
     pub fn label(&self, symbol: Symbol) -> String {
         match symbol.and_then(|s| self.symbols.get(s)) {
             Some(c) => c.to_string(),
@@ -104,6 +110,7 @@ impl Vocab {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

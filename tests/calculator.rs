@@ -1,6 +1,8 @@
 //! The one-step calculator on the worked example from a learner's thread: which memories a
 //! forget gate keeps, and what an output gate lets through.
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 use gatelab::{one_step, Activation, Activations, Gates};
 
 const C_PREV: [f64; 4] = [-0.7, -0.11, -0.07, 1.06];

@@ -1,5 +1,7 @@
 //! The `gatelab` binary, run as a user would.
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 mod common;
 use common::parse_csv;
 use serde_json::Value;

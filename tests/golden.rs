@@ -29,6 +29,8 @@
 //!     print("h", ["%.6f" % v for v in h], "c", ["%.6f" % v for v in c])
 //! ```
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 use gatelab::{one_step, Activations, Gates, Lstm, Quantity, Symbol, Trace, Weights};
 
 const H: usize = 3;

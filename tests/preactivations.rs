@@ -2,6 +2,8 @@
 //! out naively from PyTorch's row-major weights, to the bit, whatever the hidden size (the fast
 //! path works on blocks of rows, with a separate path for a last, partial block).
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 use gatelab::rng::Rng;
 use gatelab::{Lstm, Preset, Symbol, Weights};
 
@@ -37,7 +39,7 @@ fn preactivations_match_the_definition_bit_for_bit() {
             let mut w = Weights::zeros(5, hidden);
             for tensor in [&mut w.weight_ih, &mut w.weight_hh, &mut w.bias_ih, &mut w.bias_hh] {
                 for v in tensor.iter_mut() {
-                    *v = rng.uniform(-1.0, 1.0) as f32;
+                    *v = gatelab::numbers::to_f32(rng.uniform(-1.0, 1.0));
                 }
             }
             Lstm::new(w).unwrap()
@@ -46,8 +48,9 @@ fn preactivations_match_the_definition_bit_for_bit() {
         let mut z = vec![0.0f32; 4 * hidden];
         for trial in 0..8 {
             // Some exact zeros in h (skipped), the rest random.
-            let h: Vec<f32> =
-                (0..hidden).map(|_| if rng.below(4) == 0 { 0.0 } else { rng.uniform(-1.0, 1.0) as f32 }).collect();
+            let h: Vec<f32> = (0..hidden)
+                .map(|_| if rng.below(4) == 0 { 0.0 } else { gatelab::numbers::to_f32(rng.uniform(-1.0, 1.0)) })
+                .collect();
             let symbol = if trial == 0 { None } else { Some(rng.below(weights.input_size)) };
             lstm.preactivations(symbol, &h, &mut z);
             let want = naive(&weights, symbol, &h);

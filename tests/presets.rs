@@ -1,6 +1,8 @@
 //! The presets do what their documentation says, and each activation swap breaks them in the
 //! way the page claims.
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 use gatelab::presets::SATURATE;
 use gatelab::rng::Rng;
 use gatelab::{Activation, Activations, Preset, Quantity, Trace};

@@ -1,6 +1,8 @@
 //! PyTorch weights as JSON: export then load gives the same weights, and every way a file can
 //! be wrong gives a message naming the field.
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 use gatelab::pytorch::{export, load};
 use gatelab::{Activations, Preset, Trace};
 use serde_json::{json, Value};

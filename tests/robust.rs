@@ -1,6 +1,8 @@
 //! No text and no activation choice makes a run panic; blow-ups are counted, not hidden; and
 //! the reports stay valid JSON and CSV whatever the numbers.
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 mod common;
 use common::parse_csv;
 use gatelab::activation::NAMED;

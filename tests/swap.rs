@@ -1,6 +1,8 @@
 //! A swap changes only the activations: swapping one site and swapping it back gives a trace
 //! identical to the bit, and re-running into the same `Trace` reuses its buffers.
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 use gatelab::activation::NAMED;
 use gatelab::{Activation, Activations, Model, Preset, Quantity, Site, Trace};
 

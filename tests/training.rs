@@ -1,6 +1,8 @@
 //! The training core end to end: gradients against finite differences for every activation at
 //! every site, learning, divergence, and determinism.
 
+#![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
+
 use gatelab::activation::NAMED;
 use gatelab::train::{
     compare, Comparison, ComparisonConfig, Network, Sequence, Shape, Task, TaskKind, TrainConfig, Trainer, Workspace,

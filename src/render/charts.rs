@@ -2,6 +2,7 @@
 //! site's function and exact derivative, with this timestep's inputs marked on the curve).
 
 use super::theme::*;
+use super::{px_i32, px_u32};
 use crate::activation::{Activation, Activations};
 use crate::site::SITES;
 use crate::trace::{Quantity, Trace};
@@ -86,8 +87,8 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     for t in start..end {
         for &v in trace.at(Quantity::Cell, t) {
             if v.is_finite() {
-                lo = lo.min(v as f64);
-                hi = hi.max(v as f64);
+                lo = lo.min(f64::from(v));
+                hi = hi.max(f64::from(v));
             }
         }
     }
@@ -95,7 +96,8 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         (lo, hi) = (-1.0, 1.0);
     }
     let (y0, y1) = padded_range(lo, hi);
-    let d = |v: f64| (v * px).round() as u32;
+    let d = |v: f64| px_u32((v * px).round());
+    let p = |v: f64| px_i32((v * px).round());
     let mut chart = ChartBuilder::on(area)
         .margin_top(d(26.0))
         .margin_right(d(RIGHT))
@@ -113,7 +115,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     }
     for u in 0..hidden {
         let color = UNIT_COLORS[u % UNIT_COLORS.len()];
-        let points = (start..end).map(|t| (t as f64 + 0.5, trace.at(Quantity::Cell, t)[u] as f64));
+        let points = (start..end).map(|t| (t as f64 + 0.5, f64::from(trace.at(Quantity::Cell, t)[u])));
         for run in finite_runs(points) {
             chart.draw_series(LineSeries::new(run, color.stroke_width(d(1.5).max(1))))?;
         }
@@ -122,7 +124,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         let x = t as f64 + 0.5;
         chart.draw_series(LineSeries::new([(x, y0), (x, y1)], SELECTION.stroke_width(d(1.5).max(1))))?;
         for u in 0..hidden {
-            let v = trace.at(Quantity::Cell, t)[u] as f64;
+            let v = f64::from(trace.at(Quantity::Cell, t)[u]);
             if v.is_finite() {
                 let color = UNIT_COLORS[u % UNIT_COLORS.len()];
                 chart.draw_series(std::iter::once(Circle::new((x, v), d(3.5), color.filled())))?;
@@ -130,18 +132,18 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         }
     }
     let title = font(px, FONT_SIZE + 1.0).pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw_text("cell state c over time", &title, (d(8.0) as i32, d(6.0) as i32))?;
+    area.draw_text("cell state c over time", &title, (p(8.0), p(6.0)))?;
     let key = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
     let shown = hidden.min(6);
-    let mut x = d(LEFT + 160.0) as i32;
+    let mut x = p(LEFT + 160.0);
     for u in 0..shown {
         let color = UNIT_COLORS[u % UNIT_COLORS.len()];
-        area.draw(&Rectangle::new([(x, d(9.0) as i32), (x + d(14.0) as i32, d(11.0) as i32)], color.filled()))?;
-        area.draw_text(&format!("unit {u}"), &key, (x + d(18.0) as i32, d(5.0) as i32))?;
-        x += d(64.0) as i32;
+        area.draw(&Rectangle::new([(x, p(9.0)), (x + p(14.0), p(11.0))], color.filled()))?;
+        area.draw_text(&format!("unit {u}"), &key, (x + p(18.0), p(5.0)))?;
+        x += p(64.0);
     }
     if hidden > shown {
-        area.draw_text(&format!("+{} more units", hidden - shown), &key, (x, d(5.0) as i32))?;
+        area.draw_text(&format!("+{} more units", hidden - shown), &key, (x, p(5.0)))?;
     }
     Ok(())
 }
@@ -151,8 +153,8 @@ fn x_span(inputs: &[f32]) -> (f64, f64) {
     let mut lo: f64 = -6.0;
     let mut hi: f64 = 6.0;
     for &z in inputs.iter().filter(|z| z.is_finite()) {
-        lo = lo.min(z as f64 * 1.1 - 0.5);
-        hi = hi.max(z as f64 * 1.1 + 0.5);
+        lo = lo.min(f64::from(z) * 1.1 - 0.5);
+        hi = hi.max(f64::from(z) * 1.1 + 0.5);
     }
     (lo.max(-60.0), hi.min(60.0))
 }
@@ -163,7 +165,7 @@ type Curve = Vec<(f64, f64)>;
 /// Samples the function and its derivative over the span; returns (curve, derivative, y range).
 fn sample(act: Activation, (x0, x1): (f64, f64)) -> (Curve, Curve, (f64, f64)) {
     let n = 240;
-    let xs = (0..=n).map(|k| x0 + (x1 - x0) * k as f64 / n as f64);
+    let xs = (0..=n).map(|k| x0 + (x1 - x0) * f64::from(k) / f64::from(n));
     let curve: Vec<(f64, f64)> = xs.clone().map(|x| (x, act.apply(x))).collect();
     let slope: Vec<(f64, f64)> = xs.map(|x| (x, act.derivative(x))).collect();
     let (mut lo, mut hi) = (-0.1f64, 1.1f64);
@@ -185,7 +187,8 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
     px: f64,
 ) -> DrawResult<DB> {
     area.fill(&WHITE)?;
-    let d = |v: f64| (v * px).round() as u32;
+    let d = |v: f64| px_u32((v * px).round());
+    let p = |v: f64| px_i32((v * px).round());
     let panels = area.split_evenly((1, SITES.len()));
     for (panel, site) in panels.iter().zip(&SITES) {
         let act = acts.get(site.site);
@@ -208,10 +211,10 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
         let mut inside = Vec::new();
         let mut beyond = Vec::new();
         for &z in inputs.iter().filter(|z| z.is_finite()) {
-            let x = (z as f64).clamp(span.0, span.1);
+            let x = f64::from(z).clamp(span.0, span.1);
             let y = act.apply(x);
             if y.is_finite() && y >= y0 && y <= y1 {
-                if x == z as f64 {
+                if (span.0..=span.1).contains(&f64::from(z)) {
                     inside.push((x, y))
                 } else {
                     beyond.push((x, y))
@@ -222,18 +225,19 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
         chart.draw_series(beyond.into_iter().map(|p| Circle::new(p, d(4.0), SELECTION.stroke_width(d(1.5).max(1)))))?;
         let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
         let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
-        panel.draw_text(site.label, &title, (d(8.0) as i32, d(3.0) as i32))?;
+        panel.draw_text(site.label, &title, (p(8.0), p(3.0)))?;
         // The key: the activation's name, then "value" and "slope" in their curves' colours.
         let name = act.to_string();
-        panel.draw_text(&name, &sub, (d(8.0) as i32, d(18.0) as i32))?;
-        let x = d(8.0 + name.chars().count() as f64 * 6.2 + 10.0) as i32;
-        panel.draw_text("value", &sub.color(&UNIT_COLORS[0]), (x, d(18.0) as i32))?;
-        panel.draw_text("slope", &sub.color(&UNIT_COLORS[1]), (x + d(38.0) as i32, d(18.0) as i32))?;
+        panel.draw_text(&name, &sub, (p(8.0), p(18.0)))?;
+        let x = p(8.0 + name.chars().count() as f64 * 6.2 + 10.0);
+        panel.draw_text("value", &sub.color(&UNIT_COLORS[0]), (x, p(18.0)))?;
+        panel.draw_text("slope", &sub.color(&UNIT_COLORS[1]), (x + p(38.0), p(18.0)))?;
     }
     Ok(())
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

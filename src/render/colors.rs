@@ -1,6 +1,9 @@
 //! Colour scales: sequential for quantities in [0, 1] (gates), diverging for signed ones, and
 //! colours of their own for NaN and the infinities so that they never pass for data.
 
+use super::to_count;
+use crate::numbers::to_f32;
+
 /// An RGB colour.
 pub type Rgb = [u8; 3];
 
@@ -36,10 +39,12 @@ const RED_BLUE: [Rgb; 9] = [
 
 fn interpolate(stops: &[Rgb], t: f64) -> Rgb {
     let t = t.clamp(0.0, 1.0) * (stops.len() - 1) as f64;
-    let k = (t.floor() as usize).min(stops.len() - 2);
+    let k = to_count(t.floor()).min(stops.len() - 2);
     let frac = t - k as f64;
     let (a, b) = (stops[k], stops[k + 1]);
-    [0, 1, 2].map(|c| (a[c] as f64 + (b[c] as f64 - a[c] as f64) * frac).round() as u8)
+    // Between two u8 values, so within 0..=255.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    [0, 1, 2].map(|c| (f64::from(a[c]) + (f64::from(b[c]) - f64::from(a[c])) * frac).round() as u8)
 }
 
 /// How values map to colours.
@@ -59,6 +64,7 @@ pub struct Swatch {
 }
 
 impl Scale {
+    #[must_use]
     pub fn lo(&self) -> f64 {
         match *self {
             Scale::Sequential { lo, .. } => lo,
@@ -66,6 +72,7 @@ impl Scale {
         }
     }
 
+    #[must_use]
     pub fn hi(&self) -> f64 {
         match *self {
             Scale::Sequential { hi, .. } => hi,
@@ -74,8 +81,9 @@ impl Scale {
     }
 
     /// The colour of a value.
+    #[must_use]
     pub fn swatch(&self, v: f32) -> Swatch {
-        let v = v as f64;
+        let v = f64::from(v);
         if v.is_nan() {
             return Swatch { rgb: NAN_COLOR, clipped: false };
         }
@@ -100,6 +108,7 @@ impl Scale {
     /// colours mean the same thing from run to run; unbounded ones (a cell state, a ReLU) get
     /// the smallest of ±1, ±2, ±5, ±10 that holds what was seen, and anything beyond ±10 is
     /// clipped and marked.
+    #[must_use]
     pub fn for_quantity(possible: (f64, f64), observed: Option<(f64, f64)>) -> Scale {
         let (lo, hi) = possible;
         if lo >= 0.0 && hi <= 1.0 {
@@ -129,33 +138,37 @@ pub struct Palette {
 impl Palette {
     const LEVELS: usize = 256;
 
+    #[must_use]
     pub fn new(scale: Scale) -> Self {
         let (lo, hi) = (scale.lo(), scale.hi());
         let table = (0..Self::LEVELS)
-            .map(|k| scale.swatch((lo + (hi - lo) * k as f64 / (Self::LEVELS - 1) as f64) as f32).rgb)
+            .map(|k| scale.swatch(to_f32(lo + (hi - lo) * k as f64 / (Self::LEVELS - 1) as f64)).rgb)
             .collect();
         Palette { scale, table }
     }
 
     /// The colour of a value, as [`Scale::swatch`] gives it to within one table step.
+    #[must_use]
     pub fn swatch(&self, v: f32) -> Swatch {
-        let (lo, hi) = (self.scale.lo() as f32, self.scale.hi() as f32);
+        let (lo, hi) = (to_f32(self.scale.lo()), to_f32(self.scale.hi()));
         if v.is_nan() || v.is_infinite() {
             return self.scale.swatch(v);
         }
         let slack = (hi - lo) * 1e-6;
         let clipped = v < lo - slack || v > hi + slack;
         let t = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
-        Swatch { rgb: self.table[(t * (Self::LEVELS - 1) as f32).round() as usize], clipped }
+        Swatch { rgb: self.table[to_count(f64::from((t * (Self::LEVELS - 1) as f32).round()))], clipped }
     }
 }
 
 /// A CSS colour string, for plotters and the page.
+#[must_use]
 pub fn css(rgb: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 
@@ -202,11 +215,11 @@ mod tests {
         for scale in [Scale::Sequential { lo: 0.0, hi: 1.0 }, Scale::Diverging { limit: 5.0 }] {
             let palette = Palette::new(scale);
             for k in -120..=120 {
-                let v = k as f32 * (scale.hi() as f32) / 100.0;
+                let v = k as f32 * to_f32(scale.hi()) / 100.0;
                 let (a, b) = (palette.swatch(v), scale.swatch(v));
                 assert_eq!(a.clipped, b.clipped, "{v}");
                 for c in 0..3 {
-                    assert!((a.rgb[c] as i32 - b.rgb[c] as i32).abs() <= 3, "{v}: {:?} vs {:?}", a.rgb, b.rgb);
+                    assert!((i32::from(a.rgb[c]) - i32::from(b.rgb[c])).abs() <= 3, "{v}: {:?} vs {:?}", a.rgb, b.rgb);
                 }
             }
             for special in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {

@@ -2,6 +2,7 @@
 //! smoothing: drawing thousands of rectangles one by one through a canvas is far too slow.
 
 use super::colors::{Palette, Rgb, Scale};
+use crate::numbers::to_f32;
 
 /// A rectangle in device pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,14 +14,19 @@ pub struct Rect {
 }
 
 impl Rect {
+    #[must_use]
     pub fn contains(&self, x: f64, y: f64) -> bool {
-        x >= self.x as f64 && y >= self.y as f64 && x < (self.x + self.w) as f64 && y < (self.y + self.h) as f64
+        x >= f64::from(self.x)
+            && y >= f64::from(self.y)
+            && x < f64::from(self.x + self.w)
+            && y < f64::from(self.y + self.h)
     }
 }
 
 /// Black or white, whichever stands out on `rgb`.
+#[must_use]
 pub fn contrast(rgb: Rgb) -> Rgb {
-    let luminance = 0.299 * rgb[0] as f64 + 0.587 * rgb[1] as f64 + 0.114 * rgb[2] as f64;
+    let luminance = 0.299 * f64::from(rgb[0]) + 0.587 * f64::from(rgb[1]) + 0.114 * f64::from(rgb[2]);
     if luminance > 140.0 {
         [0, 0, 0]
     } else {
@@ -68,11 +74,12 @@ pub fn paint_legend(out: &mut Vec<u8>, height: usize, scale: &Scale) {
     for y in 0..height {
         let t = 1.0 - y as f64 / (height.max(2) - 1) as f64;
         let v = scale.lo() + t * (scale.hi() - scale.lo());
-        out[y * 4..y * 4 + 3].copy_from_slice(&scale.swatch(v as f32).rgb);
+        out[y * 4..y * 4 + 3].copy_from_slice(&scale.swatch(to_f32(v)).rgb);
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

@@ -6,6 +6,7 @@
 use super::colors::{Rgb, Scale, NAN_COLOR, NEG_INF_COLOR, POS_INF_COLOR};
 use super::heatmap::{self, Clipped, Rect};
 use super::theme::*;
+use super::{px_i32, px_u32, to_count, to_i32, to_usize};
 use crate::lab::Lab;
 use crate::site::Site;
 use crate::trace::Quantity;
@@ -32,30 +33,34 @@ pub struct TimelineLayout {
 }
 
 /// The CSS height of one heatmap row for `hidden` units.
+#[must_use]
 pub fn row_height(hidden: usize) -> f64 {
     (hidden as f64 * 7.0).clamp(50.0, 110.0)
 }
 
 /// The CSS height the timeline canvas wants.
+#[must_use]
 pub fn timeline_height(rows: usize, hidden: usize) -> f64 {
     AXIS_TOP + rows as f64 * (row_height(hidden) + ROW_GAP) + BOTTOM
 }
 
 /// How many timesteps fit across a canvas `css_width` wide.
+#[must_use]
 pub fn visible_steps(css_width: f64) -> usize {
-    (((css_width - LEFT - RIGHT) / MIN_COLUMN).floor() as usize).max(1)
+    to_count(((css_width - LEFT - RIGHT) / MIN_COLUMN).floor()).max(1)
 }
 
 impl TimelineLayout {
+    #[must_use]
     pub fn new(width: i32, px: f64, quantities: &[Quantity], hidden: usize, start: usize, len: usize) -> Self {
-        let d = |v: f64| (v * px).round() as i32;
+        let d = |v: f64| px_i32((v * px).round());
         let x = d(LEFT);
         let w = (width - x - d(RIGHT)).max(1);
         let row_h = d(row_height(hidden));
         let mut rows = Vec::new();
         let mut legends = Vec::new();
         for (k, &q) in quantities.iter().enumerate() {
-            let y = d(AXIS_TOP) + k as i32 * (row_h + d(ROW_GAP));
+            let y = d(AXIS_TOP) + to_i32(k) * (row_h + d(ROW_GAP));
             rows.push((q, Rect { x, y, w, h: row_h }));
             legends.push(Rect { x: x + w + d(10.0), y, w: d(LEGEND_BAR), h: row_h });
         }
@@ -64,46 +69,51 @@ impl TimelineLayout {
     }
 
     /// The (row, timestep, unit) under a device-pixel position, if it is on a cell.
+    #[must_use]
     pub fn locate(&self, x: f64, y: f64) -> Option<(usize, usize, usize)> {
         let (row, (_, rect)) = self.rows.iter().enumerate().find(|(_, (_, r))| r.contains(x, y))?;
-        let k = ((x - rect.x as f64) * self.len as f64 / rect.w as f64) as usize;
-        let u = ((y - rect.y as f64) * self.hidden as f64 / rect.h as f64) as usize;
+        let k = to_count((x - f64::from(rect.x)) * self.len as f64 / f64::from(rect.w));
+        let u = to_count((y - f64::from(rect.y)) * self.hidden as f64 / f64::from(rect.h));
         (k < self.len && u < self.hidden).then_some((row, self.start + k, u))
     }
 
     /// The timestep under a horizontal position anywhere in the plot's columns.
+    #[must_use]
     pub fn step_at(&self, x: f64) -> Option<usize> {
         let (_, rect) = self.rows.first()?;
-        if x < rect.x as f64 || x >= (rect.x + rect.w) as f64 {
+        if x < f64::from(rect.x) || x >= f64::from(rect.x + rect.w) {
             return None;
         }
-        Some(self.start + ((x - rect.x as f64) * self.len as f64 / rect.w as f64) as usize)
+        Some(self.start + to_count((x - f64::from(rect.x)) * self.len as f64 / f64::from(rect.w)))
     }
 
     /// The left and right pixel edges of a visible timestep's column.
+    #[must_use]
     pub fn column(&self, t: usize) -> Option<(i32, i32)> {
         let (_, rect) = self.rows.first()?;
         if t < self.start || t >= self.start + self.len {
             return None;
         }
         let k = t - self.start;
-        let edge = |k: usize| rect.x + (k * rect.w as usize / self.len) as i32;
+        let edge = |k: usize| rect.x + to_i32(k * to_usize(rect.w) / self.len);
         Some((edge(k), edge(k + 1)))
     }
 
     /// The rectangle of unit `u` at window offset `k` in row `row`.
+    #[must_use]
     pub fn cell(&self, row: usize, k: usize, u: usize) -> Option<Rect> {
         let (_, rect) = self.rows.get(row)?;
         let (x0, x1) = self.column(self.start + k)?;
-        let edge = |u: usize| rect.y + (u * rect.h as usize / self.hidden.max(1)) as i32;
+        let edge = |u: usize| rect.y + to_i32(u * to_usize(rect.h) / self.hidden.max(1));
         Some(Rect { x: x0, y: edge(u), w: x1 - x0, h: edge(u + 1) - edge(u) })
     }
 
     /// A clipped cell's marker: a right triangle in its top-right corner, or None when the
     /// cell is too small to show one.
+    #[must_use]
     pub fn clip_marker(&self, row: usize, k: usize, u: usize) -> Option<[(i32, i32); 3]> {
         let cell = self.cell(row, k, u)?;
-        let size = (cell.w.min(cell.h) / 2).min((8.0 * self.px) as i32);
+        let size = (cell.w.min(cell.h) / 2).min(px_i32(8.0 * self.px));
         (size >= 2).then(|| {
             let (right, top) = (cell.x + cell.w, cell.y);
             [(right - size, top), (right, top), (right, top + size)]
@@ -128,6 +138,7 @@ pub struct RowInfo {
 }
 
 /// A character as it is labelled on the axis: invisible ones get a visible stand-in.
+#[must_use]
 pub fn axis_label(c: char) -> String {
     match c {
         ' ' => "␣".into(),
@@ -158,35 +169,35 @@ pub fn draw_frame<DB: DrawingBackend>(
     let px = layout.px;
     area.fill(&WHITE)?;
     let Some((_, first)) = layout.rows.first() else { return Ok(()) };
-    let column_css = first.w as f64 / layout.len.max(1) as f64 / px;
-    let label_every = (MIN_LABELLED_COLUMN / column_css).ceil().max(1.0) as usize;
+    let column_css = f64::from(first.w) / layout.len.max(1) as f64 / px;
+    let label_every = to_count((MIN_LABELLED_COLUMN / column_css).ceil().max(1.0));
     let char_style =
         TextStyle::from((MONO, FONT_SIZE * px).into_font()).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Bottom));
     let number_style = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Center, VPos::Top));
     let last = layout.rows.last().map(|(_, r)| r.y + r.h).unwrap_or(0);
-    let number_every = ((40.0 / column_css).ceil() as usize).max(1);
+    let number_every = to_count((40.0 / column_css).ceil()).max(1);
     for k in 0..layout.len {
         let t = layout.start + k;
         let Some((x0, x1)) = layout.column(t) else { continue };
         let mid = (x0 + x1) / 2;
         if t.is_multiple_of(label_every) {
             if let Some(&c) = chars.get(k) {
-                area.draw_text(&axis_label(c), &char_style, (mid, first.y - (4.0 * px) as i32))?;
+                area.draw_text(&axis_label(c), &char_style, (mid, first.y - px_i32(4.0 * px)))?;
             }
         }
         if t.is_multiple_of(number_every) {
-            area.draw_text(&t.to_string(), &number_style, (mid, last + (3.0 * px) as i32))?;
+            area.draw_text(&t.to_string(), &number_style, (mid, last + px_i32(3.0 * px)))?;
         }
     }
     let title = layout.font(FONT_SIZE + 3.0).pos(Pos::new(HPos::Left, VPos::Top));
     let caption = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
     let warn = layout.font(SMALL_FONT_SIZE).color(&WARNING).pos(Pos::new(HPos::Left, VPos::Top));
     let tick = layout.font(SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
-    let left = (8.0 * px) as i32;
+    let left = px_i32(8.0 * px);
     for ((info, (_, rect)), legend) in rows.iter().zip(&layout.rows).zip(&layout.legends) {
         area.draw_text(&info.symbol, &title, (left, rect.y))?;
-        let line = ((SMALL_FONT_SIZE + 3.0) * px) as i32;
-        let mut y = rect.y + ((FONT_SIZE + 6.0) * px) as i32;
+        let line = px_i32((SMALL_FONT_SIZE + 3.0) * px);
+        let mut y = rect.y + px_i32((FONT_SIZE + 6.0) * px);
         // The caption wraps at its " · " so that long activation names fit the margin.
         for part in info.caption.split(" · ") {
             area.draw_text(part, &caption, (left, y))?;
@@ -194,7 +205,7 @@ pub fn draw_frame<DB: DrawingBackend>(
         }
         if let Some(note) = &info.note {
             for part in note.split(" · ") {
-                if y + line > rect.y + rect.h + (ROW_GAP * px) as i32 {
+                if y + line > rect.y + rect.h + px_i32(ROW_GAP * px) {
                     break;
                 }
                 area.draw_text(part, &warn, (left, y))?;
@@ -203,13 +214,13 @@ pub fn draw_frame<DB: DrawingBackend>(
         }
         area.draw(&Rectangle::new([(rect.x - 1, rect.y - 1), (rect.x + rect.w, rect.y + rect.h)], FRAME))?;
         area.draw(&Rectangle::new([(legend.x - 1, legend.y - 1), (legend.x + legend.w, legend.y + legend.h)], FRAME))?;
-        let tx = legend.x + legend.w + (4.0 * px) as i32;
+        let tx = legend.x + legend.w + px_i32(4.0 * px);
         let (lo, hi) = (info.scale.lo(), info.scale.hi());
-        area.draw_text(&format_tick(hi), &tick, (tx, legend.y + (4.0 * px) as i32))?;
+        area.draw_text(&format_tick(hi), &tick, (tx, legend.y + px_i32(4.0 * px)))?;
         area.draw_text(&format_tick((lo + hi) / 2.0), &tick, (tx, legend.y + legend.h / 2))?;
-        area.draw_text(&format_tick(lo), &tick, (tx, legend.y + legend.h - (4.0 * px) as i32))?;
+        area.draw_text(&format_tick(lo), &tick, (tx, legend.y + legend.h - px_i32(4.0 * px)))?;
     }
-    draw_special_key(area, layout, last + ((SMALL_FONT_SIZE + 8.0) * px) as i32)
+    draw_special_key(area, layout, last + px_i32((SMALL_FONT_SIZE + 8.0) * px))
 }
 
 /// The key to colours that are not on any scale.
@@ -219,7 +230,7 @@ fn draw_special_key<DB: DrawingBackend>(
     y: i32,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = layout.px;
-    let size = (10.0 * px) as i32;
+    let size = px_i32(10.0 * px);
     let text = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
     let mut x = layout.rows.first().map_or(0, |(_, r)| r.x);
     let items: [(&str, Option<[u8; 3]>); 4] = [
@@ -242,8 +253,8 @@ fn draw_special_key<DB: DrawingBackend>(
                 ))?;
             }
         }
-        area.draw_text(label, &text, (x + size + (4.0 * px) as i32, y + size / 2))?;
-        x += size + ((label.chars().count() as f64 * 6.5 + 22.0) * px) as i32;
+        area.draw_text(label, &text, (x + size + px_i32(4.0 * px), y + size / 2))?;
+        x += size + px_i32((label.chars().count() as f64 * 6.5 + 22.0) * px);
     }
     Ok(())
 }
@@ -255,7 +266,7 @@ pub fn draw_selection<DB: DrawingBackend>(
     selected: usize,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let Some((x0, x1)) = layout.column(selected) else { return Ok(()) };
-    let width = (2.0 * layout.px).round().max(1.0) as u32;
+    let width = px_u32((2.0 * layout.px).round().max(1.0));
     let style = SELECTION.stroke_width(width);
     for (_, rect) in &layout.rows {
         area.draw(&Rectangle::new([(x0 - 1, rect.y - 1), (x1, rect.y + rect.h)], style))?;
@@ -379,7 +390,7 @@ impl TimelinePainter {
                 }
             }
             #[allow(clippy::cast_sign_loss)] // a legend's height is positive
-            let legend_height = legend.h as usize;
+            let legend_height = to_usize(legend.h);
             heatmap::paint_legend(&mut self.pixels, legend_height, &info.scale);
             raster.blit(&self.pixels, 1, legend_height, legend).map_err(raster_error)?;
         }
@@ -392,6 +403,7 @@ impl TimelinePainter {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 
@@ -402,15 +414,15 @@ mod tests {
         let (_, cells) = layout.rows[1];
         // The centre of step 10 + 7, unit 2 in the second row.
         let (x0, x1) = layout.column(17).unwrap();
-        let y = cells.y as f64 + cells.h as f64 * 2.5 / 4.0;
-        assert_eq!(layout.locate((x0 + x1) as f64 / 2.0, y), Some((1, 17, 2)));
-        assert_eq!(layout.step_at((x0 + x1) as f64 / 2.0), Some(17));
+        let y = f64::from(cells.y) + f64::from(cells.h) * 2.5 / 4.0;
+        assert_eq!(layout.locate(f64::from(x0 + x1) / 2.0, y), Some((1, 17, 2)));
+        assert_eq!(layout.step_at(f64::from(x0 + x1) / 2.0), Some(17));
         assert_eq!(layout.locate(1.0, 1.0), None);
         assert_eq!(layout.column(9), None);
         assert_eq!(layout.column(60), None);
         let cell = layout.cell(1, 7, 2).unwrap();
         assert_eq!((cell.x, cell.x + cell.w), (x0, x1));
-        assert_eq!(layout.locate(cell.x as f64 + 0.5, cell.y as f64 + 0.5), Some((1, 17, 2)));
+        assert_eq!(layout.locate(f64::from(cell.x) + 0.5, f64::from(cell.y) + 0.5), Some((1, 17, 2)));
         let [a, b, c] = layout.clip_marker(1, 7, 2).unwrap();
         assert_eq!(b, (x1, cell.y));
         assert!(a.0 < b.0 && c.1 > b.1);

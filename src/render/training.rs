@@ -3,6 +3,7 @@
 
 use super::charts::{draw_grid, finite_runs, font, Area, Chart, DrawResult};
 use super::theme::*;
+use super::{px_i32, px_u32};
 use crate::train::CurvePoint as Point;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -53,7 +54,8 @@ pub fn spread(runs: &[Vec<Point>], value: impl Fn(&Point) -> f64) -> Vec<(f64, f
 /// Held-out loss (log scale) and held-out accuracy side by side, one colour per series.
 pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet, px: f64) -> DrawResult<DB> {
     area.fill(&WHITE)?;
-    let d = |v: f64| (v * px).round() as u32;
+    let d = |v: f64| px_u32((v * px).round());
+    let p = |v: f64| px_i32((v * px).round());
     let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
     let max_step = set.max_step.max(1.0);
     // Loss panel: log10 of the loss, labelled as powers of ten.
@@ -83,9 +85,9 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     }
     let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
     let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
-    left.draw_text("held-out loss (log scale)", &title, (d(8.0) as i32, d(2.0) as i32))?;
+    left.draw_text("held-out loss (log scale)", &title, (p(8.0), p(2.0)))?;
     if set.series.len() == 1 && set.series[0].runs.len() == 1 {
-        left.draw_text("faint: training batches", &sub, (d(190.0) as i32, d(4.0) as i32))?;
+        left.draw_text("faint: training batches", &sub, (p(190.0), p(4.0)))?;
     }
     // Accuracy panel.
     let mut chart = ChartBuilder::on(&right)
@@ -107,14 +109,14 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
         let color = UNIT_COLORS[k % UNIT_COLORS.len()];
         draw_band(&mut chart, &spread(&series.runs, |p| p.heldout_accuracy), color)?;
     }
-    right.draw_text("held-out accuracy", &title, (d(8.0) as i32, d(2.0) as i32))?;
+    right.draw_text("held-out accuracy", &title, (p(8.0), p(2.0)))?;
     // The key, along the top of the accuracy panel.
-    let mut x = d(150.0) as i32;
+    let mut x = p(150.0);
     for (k, series) in set.series.iter().enumerate().filter(|_| set.series.len() > 1) {
         let color = UNIT_COLORS[k % UNIT_COLORS.len()];
-        right.draw(&Rectangle::new([(x, d(8.0) as i32), (x + d(12.0) as i32, d(11.0) as i32)], color.filled()))?;
-        right.draw_text(&series.label, &sub, (x + d(16.0) as i32, d(4.0) as i32))?;
-        x += d(24.0 + series.label.chars().count() as f64 * 6.0) as i32;
+        right.draw(&Rectangle::new([(x, p(8.0)), (x + p(12.0), p(11.0))], color.filled()))?;
+        right.draw_text(&series.label, &sub, (x + p(16.0), p(4.0)))?;
+        x += p(24.0 + series.label.chars().count() as f64 * 6.0);
     }
     Ok(())
 }
@@ -125,7 +127,7 @@ fn draw_band<DB: DrawingBackend>(
     bands: &[(f64, f64, f64, f64)],
     color: RGBColor,
 ) -> DrawResult<DB> {
-    if bands.len() > 1 && bands.iter().any(|b| b.2 != b.3) {
+    if bands.len() > 1 && bands.iter().any(|b| b.2 < b.3) {
         let mut outline: Vec<(f64, f64)> = bands.iter().map(|b| (b.0, b.3)).collect();
         outline.extend(bands.iter().rev().map(|b| (b.0, b.2)));
         chart.draw_series(std::iter::once(Polygon::new(outline, color.mix(0.18).filled())))?;
@@ -149,7 +151,8 @@ pub struct GradientChart {
 /// Draws the gradient's size through time; zeros and non-finite values break the lines.
 pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &GradientChart, px: f64) -> DrawResult<DB> {
     area.fill(&WHITE)?;
-    let d = |v: f64| (v * px).round() as u32;
+    let d = |v: f64| px_u32((v * px).round());
+    let p = |v: f64| px_i32((v * px).round());
     let steps = chart_data.cell.len().max(chart_data.hidden.len()).max(1);
     let logs =
         chart_data.cell.iter().chain(&chart_data.hidden).filter(|v| **v > 0.0 && v.is_finite()).map(|v| v.log10());
@@ -172,7 +175,7 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &Grad
     }
     let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
     let sub = font(px, SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw_text(&chart_data.title, &title, (d(8.0) as i32, d(2.0) as i32))?;
+    area.draw_text(&chart_data.title, &title, (p(8.0), p(2.0)))?;
     let all = chart_data.cell.iter().chain(&chart_data.hidden);
     if all.clone().any(|v| !v.is_finite()) || (all.clone().count() > 0 && all.clone().all(|v| *v == 0.0)) {
         let warn = font(px, SMALL_FONT_SIZE).color(&WARNING).pos(Pos::new(HPos::Left, VPos::Top));
@@ -181,18 +184,19 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &Grad
         } else {
             "every gradient is exactly 0"
         };
-        area.draw_text(note, &warn, (d(60.0) as i32, d(34.0) as i32))?;
+        area.draw_text(note, &warn, (p(60.0), p(34.0)))?;
     }
-    let mut x = area.dim_in_pixel().0 as i32 - d(230.0) as i32;
+    let mut x = px_i32(f64::from(area.dim_in_pixel().0)) - p(230.0);
     for (_, color, label) in lines {
-        area.draw(&Rectangle::new([(x, d(8.0) as i32), (x + d(12.0) as i32, d(11.0) as i32)], color.filled()))?;
-        area.draw_text(label, &sub.color(&color), (x + d(16.0) as i32, d(4.0) as i32))?;
-        x += d(110.0) as i32;
+        area.draw(&Rectangle::new([(x, p(8.0)), (x + p(12.0), p(11.0))], color.filled()))?;
+        area.draw_text(label, &sub.color(&color), (x + p(16.0), p(4.0)))?;
+        x += p(110.0);
     }
     Ok(())
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

@@ -35,6 +35,7 @@ pub struct Update {
 
 impl Adam {
     /// β1 = 0.9, β2 = 0.999, ε = 1e-8 (PyTorch's defaults), clipping at norm 1.
+    #[must_use]
     pub fn new(len: usize, learning_rate: f64) -> Self {
         Adam {
             learning_rate,
@@ -52,18 +53,21 @@ impl Adam {
     }
 
     /// Freezes every parameter whose mask entry is false.
+    #[must_use]
     pub fn with_mask(mut self, mask: Vec<bool>) -> Self {
         assert_eq!(mask.len(), self.m.len(), "mask of the wrong length");
         self.mask = Some(mask);
         self
     }
 
+    #[must_use]
     pub fn with_max_grad_norm(mut self, max: Option<f64>) -> Self {
         self.max_grad_norm = max;
         self
     }
 
     /// Updates taken so far.
+    #[must_use]
     pub fn steps(&self) -> u64 {
         self.steps
     }
@@ -73,6 +77,7 @@ impl Adam {
     }
 
     /// The L2 norm of `grads` over the trainable parameters.
+    #[must_use]
     pub fn grad_norm(&self, grads: &[f64]) -> f64 {
         let mut sum = 0.0;
         for (k, g) in grads.iter().enumerate() {
@@ -123,6 +128,7 @@ impl Adam {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

@@ -65,6 +65,7 @@ impl CurveRecorder {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

@@ -88,6 +88,7 @@ impl RunSetup {
         Ok((kind, parse_activations(&self.activations)?))
     }
 
+    #[must_use]
     pub fn train_config(&self) -> TrainConfig {
         TrainConfig {
             hidden: self.hidden,
@@ -128,6 +129,7 @@ impl LiveRun {
         Ok(run)
     }
 
+    #[must_use]
     pub fn trainer(&self) -> &Trainer {
         &self.trainer
     }
@@ -182,6 +184,7 @@ impl LiveRun {
     }
 
     /// The typed text labelled by the task's rule, for the gradient view.
+    #[must_use]
     pub fn labelled(&self, text: &str) -> Sequence {
         self.trainer.task().label(text)
     }
@@ -255,6 +258,7 @@ impl ComparisonSetup {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 

@@ -32,6 +32,7 @@ use crate::activation::Activations;
 use crate::cell::{CellValues, Gates, Slopes};
 use crate::lstm::{add_rows, transpose_into, Columns, Lstm, Recorder, State, Weights, WeightsError};
 use crate::model::Model;
+use crate::numbers::to_f32;
 use crate::rng::Rng;
 use crate::site::Gate;
 use crate::vocab::{Symbol, Vocab};
@@ -51,6 +52,7 @@ pub struct Sequence {
 
 impl Sequence {
     /// How many steps are scored.
+    #[must_use]
     pub fn scored(&self) -> usize {
         self.targets.iter().filter(|t| t.is_some()).count()
     }
@@ -70,57 +72,68 @@ impl Shape {
     }
 
     /// W_ih transposed, I × 4H: parameter `input_columns().start + s * 4H + r` is `W_ih[r][s]`.
+    #[must_use]
     pub fn input_columns(&self) -> Range<usize> {
         0..self.input_size * self.rows()
     }
 
     /// W_hh transposed, H × 4H: parameter `recurrent_columns().start + j * 4H + r` is `W_hh[r][j]`.
+    #[must_use]
     pub fn recurrent_columns(&self) -> Range<usize> {
         let start = self.input_columns().end;
         start..start + self.hidden_size * self.rows()
     }
 
+    #[must_use]
     pub fn bias_ih(&self) -> Range<usize> {
         let start = self.recurrent_columns().end;
         start..start + self.rows()
     }
 
+    #[must_use]
     pub fn bias_hh(&self) -> Range<usize> {
         let start = self.bias_ih().end;
         start..start + self.rows()
     }
 
     /// C × H, row-major.
+    #[must_use]
     pub fn readout_weight(&self) -> Range<usize> {
         let start = self.bias_hh().end;
         start..start + self.classes * self.hidden_size
     }
 
+    #[must_use]
     pub fn readout_bias(&self) -> Range<usize> {
         let start = self.readout_weight().end;
         start..start + self.classes
     }
 
     /// The number of parameters (all of them, removed gates included).
+    #[must_use]
     pub fn len(&self) -> usize {
         self.readout_bias().end
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Flat index of PyTorch's `weight_ih_l0[row][column]`.
+    #[must_use]
     pub fn weight_ih_index(&self, row: usize, column: usize) -> usize {
         self.input_columns().start + column * self.rows() + row
     }
 
     /// Flat index of PyTorch's `weight_hh_l0[row][column]`.
+    #[must_use]
     pub fn weight_hh_index(&self, row: usize, column: usize) -> usize {
         self.recurrent_columns().start + column * self.rows() + row
     }
 
     /// The LSTM gate a parameter feeds (None for the read-out).
+    #[must_use]
     pub fn gate_of(&self, index: usize) -> Option<Gate> {
         let rows = self.rows();
         let row = if index < self.bias_ih().start {
@@ -136,6 +149,7 @@ impl Shape {
     /// Which parameters train under `acts`: false for every weight and bias of a removed gate
     /// ("none" is the constant 1, so its W_ih, W_hh and bias rows no longer affect anything;
     /// their gradient is exactly zero and the optimiser leaves them as they are).
+    #[must_use]
     pub fn trainable(&self, acts: &Activations) -> Vec<bool> {
         (0..self.len()).map(|k| self.gate_of(k).is_none_or(|g| !g.activation(acts).is_removed())).collect()
     }
@@ -164,13 +178,13 @@ impl Readout {
         let logits: Vec<f64> = (0..self.classes)
             .map(|c| {
                 let row = &self.weight[c * self.hidden_size..(c + 1) * self.hidden_size];
-                self.bias[c] as f64 + row.iter().zip(h).map(|(w, x)| *w as f64 * *x as f64).sum::<f64>()
+                f64::from(self.bias[c]) + row.iter().zip(h).map(|(w, x)| f64::from(*w) * f64::from(*x)).sum::<f64>()
             })
             .collect();
         let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
         let sum: f64 = exps.iter().sum();
-        exps.iter().map(|e| (e / sum) as f32).collect()
+        exps.iter().map(|e| to_f32(e / sum)).collect()
     }
 }
 
@@ -187,6 +201,7 @@ pub struct SequenceStats {
 
 impl SequenceStats {
     /// Mean cross-entropy per scored step (0 when nothing was scored).
+    #[must_use]
     pub fn mean_loss(&self) -> f64 {
         if self.scored == 0 {
             0.0
@@ -196,6 +211,7 @@ impl SequenceStats {
     }
 
     /// Share of scored steps predicted right (0 when nothing was scored).
+    #[must_use]
     pub fn accuracy(&self) -> f64 {
         if self.scored == 0 {
             0.0
@@ -268,6 +284,7 @@ fn grow<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) {
 }
 
 impl Workspace {
+    #[must_use]
     pub fn new() -> Self {
         Workspace::default()
     }
@@ -298,6 +315,7 @@ impl Workspace {
     }
 
     /// The hidden states h_t of the last forward pass, timestep-major (`steps × H`).
+    #[must_use]
     pub fn hidden_states(&self, steps: usize, hidden_size: usize) -> &[f64] {
         &self.hidden[..steps * hidden_size]
     }
@@ -453,6 +471,7 @@ impl Network {
     /// (drawn in PyTorch's order and layout, so the LSTM part equals `presets::random` for the
     /// same seed and sizes), then the read-out's weight and bias uniform(−1/√H, 1/√H) (what
     /// `nn.Linear(H, C)` uses: its bound is 1/√fan_in).
+    #[must_use]
     pub fn init(shape: Shape, seed: u64) -> Network {
         let mut rng = Rng::new(seed);
         let w = Weights::<f64>::pytorch_init(shape.input_size, shape.hidden_size, &mut rng);
@@ -491,11 +510,13 @@ impl Network {
         Ok(Network { shape, params })
     }
 
+    #[must_use]
     pub fn shape(&self) -> Shape {
         self.shape
     }
 
     /// Every parameter, flat (see the module docs for the order).
+    #[must_use]
     pub fn params(&self) -> &[f64] {
         &self.params
     }
@@ -505,6 +526,7 @@ impl Network {
     }
 
     /// The LSTM part in PyTorch's layout.
+    #[must_use]
     pub fn lstm_weights(&self) -> Weights<f64> {
         let s = self.shape;
         let mut w = Weights::<f64>::zeros(s.input_size, s.hidden_size);
@@ -524,13 +546,14 @@ impl Network {
     }
 
     /// The read-out layer in f32.
+    #[must_use]
     pub fn readout(&self) -> Readout {
         let s = self.shape;
         Readout {
             classes: s.classes,
             hidden_size: s.hidden_size,
-            weight: self.params[s.readout_weight()].iter().map(|&v| v as f32).collect(),
-            bias: self.params[s.readout_bias()].iter().map(|&v| v as f32).collect(),
+            weight: self.params[s.readout_weight()].iter().map(|&v| to_f32(v)).collect(),
+            bias: self.params[s.readout_bias()].iter().map(|&v| to_f32(v)).collect(),
         }
     }
 
@@ -721,6 +744,7 @@ impl Network {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
     use crate::activation::Activation;
@@ -738,7 +762,8 @@ mod tests {
         let (preset, _) = crate::presets::random(2, 9);
         let mut rng = Rng::new(9);
         let bound = 1.0 / 2f64.sqrt();
-        let first: Vec<f32> = (0..preset.weight_ih.len()).map(|_| rng.uniform(-bound, bound) as f32).collect();
+        let first: Vec<f32> =
+            (0..preset.weight_ih.len()).map(|_| crate::numbers::to_f32(rng.uniform(-bound, bound))).collect();
         assert_eq!(first, preset.weight_ih);
         let mut big = Network::init(Shape { input_size: 95, hidden_size: 2, classes: 1 }, 9).lstm_weights();
         assert_eq!(big.cast::<f32>().weight_ih, preset.weight_ih);

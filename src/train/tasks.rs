@@ -203,6 +203,7 @@ impl Task {
     /// The benchmark task: `count` random sequences of `length` steps over `symbols` letters,
     /// each target the input `delay` steps back (unscored before that). Used by the native and
     /// the in-browser training benchmarks, so both time the same work.
+    #[must_use]
     pub fn recall_benchmark(symbols: usize, length: usize, count: usize, delay: usize, seed: u64) -> Task {
         let mut rng = Rng::new(seed);
         let train: Vec<Sequence> = (0..count)
@@ -212,13 +213,15 @@ impl Task {
                 Sequence { inputs: letters.into_iter().map(Some).collect(), targets, length }
             })
             .collect();
-        let letters: Vec<char> = (0..symbols as u32).filter_map(|k| char::from_u32(0x61 + k)).collect();
+        let letters: Vec<char> =
+            (0..u32::try_from(symbols).unwrap_or(u32::MAX)).filter_map(|k| char::from_u32(0x61 + k)).collect();
         let vocab = Vocab::from_chars(letters.iter().copied()).expect("distinct");
         let title = format!("recall over {symbols} symbols");
         Task::from_sequences(&title, vocab, letters.iter().map(|c| c.to_string()).collect(), train)
     }
 
     /// A task from sequences made elsewhere (benchmarks, tests).
+    #[must_use]
     pub fn from_sequences(title: &str, vocab: Vocab, class_labels: Vec<String>, train: Vec<Sequence>) -> Task {
         Task {
             kind: TaskKind::Text { text: String::new() },
@@ -237,6 +240,7 @@ impl Task {
     /// rule can be applied to any text: the depth for brackets (other characters keep it, and it
     /// stays within 0..=max), the input `delay` steps back for recall, and the next character
     /// (in the vocabulary) for aⁿbⁿ and text. Characters outside the vocabulary are "other".
+    #[must_use]
     pub fn label(&self, text: &str) -> Sequence {
         let chars: Vec<char> = text.chars().collect();
         let inputs: Vec<Symbol> = chars.iter().map(|&c| self.vocab.symbol(c)).collect();
@@ -267,6 +271,7 @@ impl Task {
         Sequence { length: chars.len(), inputs, targets }
     }
 
+    #[must_use]
     pub fn summary(&self) -> TaskSummary {
         TaskSummary {
             name: self.kind.name(),
@@ -323,6 +328,7 @@ const CLASS_END: usize = 2;
 /// Inputs `^ a…a b…b` (n each); the target at step t is the symbol after input t, scored only
 /// where it is determined by what came before: after `^` (n ≥ 1, so an `a`) and after every `b`
 /// (more b's until there are n, then the end). After an `a` either symbol may follow: unscored.
+#[must_use]
 pub fn anbn(n: usize) -> Sequence {
     let mut inputs = vec![Some(START)];
     inputs.extend(std::iter::repeat_n(Some(A), n));
@@ -387,6 +393,7 @@ because their gradients vanish as they travel back through time or grow until th
 The lab lets you watch all of this happen, one step and one gate at a time.";
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 
@@ -421,6 +428,7 @@ mod tests {
     fn bracket_depths_stay_in_range_and_match_the_string() {
         let task = Task::generate(TaskKind::Brackets, 3);
         let mut deepest = 0;
+        let max_depth = i64::try_from(BRACKET_MAX_DEPTH).unwrap();
         for s in task.train.iter().chain(&task.heldout).chain(&task.long_test) {
             let mut depth: i64 = 0;
             for (x, y) in s.inputs.iter().zip(&s.targets) {
@@ -429,13 +437,13 @@ mod tests {
                     1 => -1,
                     _ => 0,
                 };
-                assert!((0..=BRACKET_MAX_DEPTH as i64).contains(&depth), "depth {depth}");
-                assert_eq!(y.unwrap() as i64, depth);
+                assert!((0..=max_depth).contains(&depth), "depth {depth}");
+                assert_eq!(i64::try_from(y.unwrap()).unwrap(), depth);
                 deepest = deepest.max(depth);
             }
             assert_eq!(s.length, s.inputs.len());
         }
-        assert_eq!(deepest, BRACKET_MAX_DEPTH as i64, "the cap is reached somewhere");
+        assert_eq!(deepest, max_depth, "the cap is reached somewhere");
         assert!(task.train.iter().all(|s| (2..=20).contains(&s.length)));
         assert!(task.long_test.iter().all(|s| (40..=80).contains(&s.length)));
     }

@@ -141,31 +141,37 @@ impl Trainer {
         &self.task
     }
 
+    #[must_use]
     pub fn activations(&self) -> &Activations {
         &self.acts
     }
 
+    #[must_use]
     pub fn config(&self) -> &TrainConfig {
         &self.config
     }
 
+    #[must_use]
     pub fn network(&self) -> &Network {
         &self.network
     }
 
     /// Updates made so far.
+    #[must_use]
     pub fn steps(&self) -> usize {
         self.steps
     }
 
     /// The step (1-based: the n-th call of `step`) at which the loss, the gradient or a
     /// parameter stopped being finite. From then on `step` changes nothing.
+    #[must_use]
     pub fn diverged_at(&self) -> Option<usize> {
         self.diverged_at
     }
 
     /// Trainable parameters under the activations (what `lstm::parameter_count` counts, plus
     /// the read-out).
+    #[must_use]
     pub fn parameter_count(&self) -> usize {
         let s = self.network.shape();
         parameter_count(s.input_size, s.hidden_size, &self.acts) + s.classes * (s.hidden_size + 1)
@@ -268,6 +274,7 @@ impl Trainer {
     }
 
     /// The trained read-out in f32.
+    #[must_use]
     pub fn readout(&self) -> Readout {
         self.network.readout()
     }
@@ -456,6 +463,7 @@ pub struct Comparison {
 
 impl Comparison {
     /// Generates the task once per seed and sets up every run (no training yet).
+    #[must_use]
     pub fn new(variants: Vec<(String, Activations)>, config: ComparisonConfig) -> Comparison {
         let tasks: Vec<Arc<Task>> =
             config.seeds.iter().map(|&seed| Arc::new(Task::generate(config.task.clone(), seed))).collect();
@@ -490,11 +498,13 @@ impl Comparison {
         Comparison { config, variants, runs, cursor: 0 }
     }
 
+    #[must_use]
     pub fn config(&self) -> &ComparisonConfig {
         &self.config
     }
 
     /// Whether every run is done.
+    #[must_use]
     pub fn finished(&self) -> bool {
         self.runs.iter().all(|r| r.result.finished)
     }
@@ -518,6 +528,7 @@ impl Comparison {
     }
 
     /// The trainer of one run (to show its trained cell on the page).
+    #[must_use]
     pub fn trainer(&self, variant: usize, seed_index: usize) -> Option<&Trainer> {
         let seeds = self.config.seeds.len();
         (seed_index < seeds).then(|| self.runs.get(variant * seeds + seed_index)).flatten().map(|r| &r.trainer)
@@ -583,6 +594,7 @@ fn median(sorted: &[f64]) -> Option<f64> {
 }
 
 /// Runs a whole comparison to the end.
+#[must_use]
 pub fn compare(variants: &[(String, Activations)], config: &ComparisonConfig) -> ComparisonResult {
     let mut comparison = Comparison::new(variants.to_vec(), config.clone());
     while !comparison.advance(usize::MAX) {}
@@ -590,6 +602,7 @@ pub fn compare(variants: &[(String, Activations)], config: &ComparisonConfig) ->
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
 
