@@ -238,31 +238,38 @@ fn removed_gate_gets_exactly_zero_gradient_and_never_moves() {
 // Learning, divergence, determinism
 // ---------------------------------------------------------------------------------------------
 
-/// The standard LSTM learns bracket depth. Settings: H = 12, Adam lr 0.02, batch 16, clip 1,
-/// seed 1, a budget of 600 steps, held-out accuracy checked every 50 steps. (It reaches 99% at
-/// step 400 with this seed; accuracy then hovers between 98.5% and 99.8%, the usual Adam noise
-/// at a fixed learning rate, hence the looser bound on the final value.)
+/// The standard LSTM learns bracket depth, judged over five seeds rather than one seed's
+/// trajectory. Settings: H = 12, Adam lr 0.02, batch 16, clip 1, held-out accuracy checked every
+/// 50 steps, target 99%. Seeds 1–5 reach it at 400, 900, 550, 700 and 650 steps (median 650;
+/// printed below); the test asks for a median of at most 1,000 within a budget of 1,500, and at
+/// least four of the five seeds there, so it tests learning, not one seed's trajectory.
 #[test]
 fn standard_lstm_learns_bracket_depth() {
     let start = Instant::now();
-    let task = Task::generate(TaskKind::Brackets, 1);
-    let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed: 1, max_grad_norm: Some(1.0) };
-    let mut trainer = Trainer::new(task, Activations::default(), config);
-    let heldout = trainer.task().heldout.clone();
-    let initial = trainer.evaluate(&heldout);
-    let mut reached = None;
-    for step in 1..=600 {
-        let stats = trainer.step();
-        assert!(!stats.diverged);
-        if step % 50 == 0 && reached.is_none() && trainer.evaluate(&heldout).accuracy >= 0.99 {
-            reached = Some(step);
-        }
+    let config = ComparisonConfig {
+        task: TaskKind::Brackets,
+        seeds: vec![1, 2, 3, 4, 5],
+        hidden: 12,
+        learning_rate: 0.02,
+        batch_size: 16,
+        max_grad_norm: Some(1.0),
+        max_steps: 1500,
+        target_heldout_accuracy: 0.99,
+        eval_every: 50,
+        stop_at_target: true,
+    };
+    let result = compare(&[("standard".to_string(), Activations::default())], &config);
+    let reached: Vec<Option<usize>> = result.runs.iter().map(|r| r.steps_to_target).collect();
+    let summary = &result.variants[0];
+    println!("steps to 99% per seed {reached:?}, median {:?}, {:?}", summary.median_steps_to_target, start.elapsed());
+    assert_eq!(summary.diverged, 0);
+    assert!(summary.reached_target >= 4, "only {} of 5 seeds reached 99%: {reached:?}", summary.reached_target);
+    let median = summary.median_steps_to_target.expect("some seed reached the target");
+    assert!(median <= 1000.0, "median steps to 99% is {median}: {reached:?}");
+    for run in &result.runs {
+        let (first, last) = (run.curve[0], run.curve[run.curve.len() - 1]);
+        assert!(last.heldout_loss < first.heldout_loss / 10.0, "seed {}: {first:?} → {last:?}", run.seed);
     }
-    let last = trainer.evaluate(&heldout);
-    println!("initial {initial:?}, reached 99% at {reached:?}, final {last:?}, {:?}", start.elapsed());
-    assert!(reached.is_some(), "never reached 99% held-out accuracy (final {last:?})");
-    assert!(last.accuracy >= 0.97, "{last:?}");
-    assert!(last.loss < initial.loss / 10.0, "loss {} → {}", initial.loss, last.loss);
 }
 
 /// Identity forget gate, candidate and cell output make an unbounded linear recurrence; with a

@@ -4,6 +4,8 @@
 pub mod charts;
 pub mod colors;
 pub mod heatmap;
+#[cfg(test)]
+pub mod picture;
 pub mod theme;
 pub mod timeline;
 pub mod training;

@@ -431,6 +431,63 @@ mod tests {
         assert_eq!(layout.column(59).unwrap().1, cells.x + cells.w);
     }
 
+    /// Draws the counter's timeline into an in-memory picture and checks what it shows.
+    #[test]
+    fn the_picture_shows_the_cells_legends_selection_and_clip_markers() {
+        use super::super::colors::Palette;
+        use super::super::picture::Picture;
+        use crate::{Activation, Site};
+        let mut lab = Lab::default();
+        for site in [Site::Forget, Site::Input, Site::Output] {
+            lab.set_activation(site, Activation::HardSigmoid);
+        }
+        // With hard-sigmoid gates the cell state is exactly the depth: 1, 2, ..., 12, then 11.
+        // Step 4 is selected.
+        lab.set_text("(((((((((((()");
+        let (width, px) = (900, 1.0);
+        let hidden = lab.trace().hidden();
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let height = timeline_height(ROWS.len(), hidden).ceil() as u32;
+        // One picture, as on a canvas: the frame through plotters, the cells through the raster.
+        let picture = Picture::new(width, height);
+        let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
+        let layout =
+            TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 900, px, (0, 13), 4).expect("draws");
+        let c_row = ROWS.iter().position(|&q| q == Quantity::Cell).unwrap();
+        let scale = scale(&lab, Quantity::Cell);
+        assert_eq!(scale, Scale::Diverging { limit: 10.0 });
+        // Step 2's cell holds c = 3: the middle of its cell has the palette's colour for 3.
+        let cell = layout.cell(c_row, 2, 0).unwrap();
+        let middle = picture.at(cell.x + cell.w / 2, cell.y + cell.h / 2).unwrap();
+        assert_eq!(middle, Palette::new(scale).swatch(3.0).rgb);
+        // The legend is labelled with its range, beside its bar.
+        let legend = layout.legends[c_row];
+        let ticks: Vec<String> = picture
+            .texts()
+            .into_iter()
+            .filter(|t| t.at.0 > legend.x + legend.w && (legend.y..=legend.y + legend.h).contains(&t.at.1))
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(ticks, ["10", "0", "-10"]);
+        // Steps 10, 11 and 12 hold 11, 12 and 11, beyond ±10: a marker in each one's top-right
+        // corner, in an ink that stands out on the clipped colour.
+        let row = layout.rows[c_row].1;
+        let markers: Vec<_> =
+            picture.triangles().into_iter().filter(|(t, _)| (row.y..row.y + row.h).contains(&t[1].1)).collect();
+        assert_eq!(markers.len(), 3, "{markers:?}");
+        for (k, (triangle, ink)) in [10, 11, 12].iter().zip(&markers) {
+            let cell = layout.cell(c_row, *k, 0).unwrap();
+            assert_eq!(triangle[1], (cell.x + cell.w, cell.y), "step {k}");
+            assert_eq!(*ink, super::super::heatmap::contrast(Palette::new(scale).swatch(10.0).rgb));
+        }
+        // The selected step 4 is outlined in the selection colour on every row.
+        let (x0, _) = layout.column(4).unwrap();
+        for (_, rect) in &layout.rows {
+            let edge = picture.at(x0 - 1, rect.y + rect.h / 2).unwrap();
+            assert_eq!(edge, [SELECTION.0, SELECTION.1, SELECTION.2]);
+        }
+    }
+
     #[test]
     fn invisible_characters_get_labels() {
         assert_eq!(axis_label(' '), "␣");

@@ -1,0 +1,156 @@
+//! An in-memory drawing surface for tests: plotters draws into an RGB buffer, blits are scaled
+//! with nearest-neighbour sampling as the browser does without smoothing, triangles and texts
+//! are recorded. Tests then assert what the picture shows: a cell's colour, a legend's range,
+//! where the selection outline and the clip markers are.
+
+use super::colors::Rgb;
+use super::heatmap::Rect;
+use super::timeline::Raster;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
+use std::cell::RefCell;
+use std::convert::Infallible;
+use std::rc::Rc;
+
+/// A text drawn: its string and where its anchor is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    pub text: String,
+    pub at: (i32, i32),
+}
+
+/// The picture: `width` × `height` RGB pixels, white to start. Clones share one picture, so a
+/// test can hand one to plotters (which keeps its backend) and read the other.
+#[derive(Clone, Debug)]
+pub struct Picture {
+    pub width: u32,
+    pub height: u32,
+    inner: Rc<RefCell<Inner>>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pixels: Vec<Rgb>,
+    texts: Vec<Text>,
+    triangles: Vec<([(i32, i32); 3], Rgb)>,
+}
+
+impl Picture {
+    #[must_use]
+    pub fn new(width: u32, height: u32) -> Self {
+        let len = usize::try_from(width * height).expect("test pictures are small");
+        let inner = Inner { pixels: vec![[255; 3]; len], texts: Vec::new(), triangles: Vec::new() };
+        Picture { width, height, inner: Rc::new(RefCell::new(inner)) }
+    }
+
+    /// The colour at (x, y), or None off the picture.
+    #[must_use]
+    pub fn at(&self, x: i32, y: i32) -> Option<Rgb> {
+        let (x, y) = (u32::try_from(x).ok()?, u32::try_from(y).ok()?);
+        let k = usize::try_from(y * self.width + x).ok()?;
+        (x < self.width && y < self.height).then(|| self.inner.borrow().pixels[k])
+    }
+
+    /// Every text drawn so far.
+    #[must_use]
+    pub fn texts(&self) -> Vec<Text> {
+        self.inner.borrow().texts.clone()
+    }
+
+    /// Every triangle filled so far, with its colour.
+    #[must_use]
+    pub fn triangles(&self) -> Vec<([(i32, i32); 3], Rgb)> {
+        self.inner.borrow().triangles.clone()
+    }
+
+    fn put(&mut self, x: i32, y: i32, rgb: Rgb) {
+        if let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) {
+            if x < self.width && y < self.height {
+                let k = usize::try_from(y * self.width + x).expect("in range");
+                self.inner.borrow_mut().pixels[k] = rgb;
+            }
+        }
+    }
+}
+
+impl DrawingBackend for Picture {
+    type ErrorType = Infallible;
+
+    fn get_size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
+        Ok(())
+    }
+
+    fn draw_pixel(&mut self, (x, y): BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Infallible>> {
+        if color.alpha > 0.5 {
+            self.put(x, y, [color.rgb.0, color.rgb.1, color.rgb.2]);
+        }
+        Ok(())
+    }
+
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        _: &S,
+        at: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        self.inner.borrow_mut().texts.push(Text { text: text.to_string(), at });
+        Ok(())
+    }
+
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        _: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<Infallible>> {
+        Ok((u32::try_from(text.chars().count()).unwrap_or(u32::MAX).saturating_mul(6), 10))
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        b: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let color = style.color();
+        let rgb = [color.rgb.0, color.rgb.1, color.rgb.2];
+        let (x0, x1, y0, y1) = (a.0.min(b.0), a.0.max(b.0), a.1.min(b.1), a.1.max(b.1));
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                if fill || x == x0 || x == x1 || y == y0 || y == y1 {
+                    self.put(x, y, rgb);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Raster for Picture {
+    type Error = Infallible;
+
+    fn blit(&mut self, pixels: &[u8], w: usize, h: usize, target: &Rect) -> Result<(), Infallible> {
+        let (tw, th) = (usize::try_from(target.w).unwrap_or(0), usize::try_from(target.h).unwrap_or(0));
+        for dy in 0..th {
+            for dx in 0..tw {
+                let (sx, sy) = (dx * w / tw.max(1), dy * h / th.max(1));
+                let k = (sy * w + sx) * 4;
+                let (x, y) = (target.x + super::to_i32(dx), target.y + super::to_i32(dy));
+                self.put(x, y, [pixels[k], pixels[k + 1], pixels[k + 2]]);
+            }
+        }
+        Ok(())
+    }
+
+    fn fill_triangles(&mut self, triangles: &[[(i32, i32); 3]], rgb: Rgb) -> Result<(), Infallible> {
+        self.inner.borrow_mut().triangles.extend(triangles.iter().map(|t| (*t, rgb)));
+        Ok(())
+    }
+}
