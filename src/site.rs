@@ -140,7 +140,7 @@ pub const SITES: [SiteInfo; 5] = [
         symbol: "cell_out",
         gate: None,
         input: Quantity::Cell,
-        output: Quantity::CellOut,
+        output: Quantity::CellOutput,
         standard: Activation::Tanh,
     },
 ];

@@ -23,8 +23,8 @@ pub enum Quantity {
     Output,
     CellPrev,
     Cell,
-    /// act_cell_output(c).
-    CellOut,
+    /// act_cell_output(c): the cell-output site's value (`cell_out` in traces).
+    CellOutput,
     Hidden,
 }
 
@@ -40,7 +40,7 @@ impl Quantity {
         Quantity::Output,
         Quantity::CellPrev,
         Quantity::Cell,
-        Quantity::CellOut,
+        Quantity::CellOutput,
         Quantity::Hidden,
     ];
 
@@ -58,7 +58,7 @@ impl Quantity {
             Quantity::Output => "o",
             Quantity::CellPrev => "c_prev",
             Quantity::Cell => "c",
-            Quantity::CellOut => "cell_out",
+            Quantity::CellOutput => "cell_out",
             Quantity::Hidden => "h",
         }
     }

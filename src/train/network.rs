@@ -248,6 +248,26 @@ pub struct GradientFlow {
 /// quantity is at `t * H .. (t + 1) * H`, of a per-gate one at `t * 4H .. (t + 1) * 4H`.
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
+    /// What the forward pass keeps for the backward.
+    kept: Kept,
+    /// b_ih + b_hh.
+    bias: Vec<f64>,
+    /// W_hh in PyTorch's layout (4H × H), copied from the parameters for each backward pass, so
+    /// that W_hhᵀ·δz is a sum of contiguous rows.
+    weight_hh: Vec<f64>,
+    /// The forward pass's running z, h and c.
+    state: State<f64>,
+    /// δz_t = ∂L/∂z_t for every step, kept so the W_hh gradient can be summed after the loop.
+    dz: Vec<f64>,
+    dbias: Vec<f64>,
+    dh: Vec<f64>,
+    dh_next: Vec<f64>,
+    dc: Vec<f64>,
+}
+
+/// What the forward pass keeps of every step for backpropagation, timestep-major.
+#[derive(Clone, Debug, Default)]
+struct Kept {
     /// Activated gate values i, f, g, o per step.
     gates: Vec<f64>,
     /// Each gate activation's derivative at its pre-activation, per step (0 for a removed gate).
@@ -261,20 +281,7 @@ pub struct Workspace {
     /// ∂loss_t/∂h_t through the read-out at step t (valid only where `scored[t]`).
     dh_readout: Vec<f64>,
     scored: Vec<bool>,
-    /// b_ih + b_hh.
-    bias: Vec<f64>,
-    /// W_hh in PyTorch's layout (4H × H), copied from the parameters for each backward pass, so
-    /// that W_hhᵀ·δz is a sum of contiguous rows.
-    weight_hh: Vec<f64>,
-    /// The forward pass's running z, h and c.
-    state: State<f64>,
     logits: Vec<f64>,
-    /// δz_t = ∂L/∂z_t for every step, kept so the W_hh gradient can be summed after the loop.
-    dz: Vec<f64>,
-    dbias: Vec<f64>,
-    dh: Vec<f64>,
-    dh_next: Vec<f64>,
-    dc: Vec<f64>,
 }
 
 fn grow<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) {
@@ -293,16 +300,16 @@ impl Workspace {
     fn prepare(&mut self, shape: &Shape, steps: usize) {
         let (h, rows) = (shape.hidden_size, shape.rows());
         for (buffer, len) in [
-            (&mut self.gates, steps * rows),
-            (&mut self.slopes, steps * rows),
-            (&mut self.cell, steps * h),
-            (&mut self.cell_slope, steps * h),
-            (&mut self.cell_out, steps * h),
-            (&mut self.hidden, steps * h),
-            (&mut self.dh_readout, steps * h),
+            (&mut self.kept.gates, steps * rows),
+            (&mut self.kept.slopes, steps * rows),
+            (&mut self.kept.cell, steps * h),
+            (&mut self.kept.cell_slope, steps * h),
+            (&mut self.kept.cell_out, steps * h),
+            (&mut self.kept.hidden, steps * h),
+            (&mut self.kept.dh_readout, steps * h),
             (&mut self.bias, rows),
             (&mut self.weight_hh, rows * h),
-            (&mut self.logits, shape.classes),
+            (&mut self.kept.logits, shape.classes),
             (&mut self.dz, steps * rows),
             (&mut self.dbias, rows),
             (&mut self.dh, h),
@@ -311,37 +318,29 @@ impl Workspace {
         ] {
             grow(buffer, len);
         }
-        grow(&mut self.scored, steps);
+        grow(&mut self.kept.scored, steps);
     }
 
     /// The hidden states h_t of the last forward pass, timestep-major (`steps × H`).
     #[must_use]
     pub fn hidden_states(&self, steps: usize, hidden_size: usize) -> &[f64] {
-        &self.hidden[..steps * hidden_size]
+        &self.kept.hidden[..steps * hidden_size]
     }
 }
 
 /// The parameters split into their parts.
-struct Parts<'a> {
-    input_columns: &'a [f64],
-    recurrent_columns: &'a [f64],
-    bias_ih: &'a [f64],
-    bias_hh: &'a [f64],
-    readout_weight: &'a [f64],
-    readout_bias: &'a [f64],
-}
-
-struct PartsMut<'a> {
-    input_columns: &'a mut [f64],
-    recurrent_columns: &'a mut [f64],
-    bias_ih: &'a mut [f64],
-    bias_hh: &'a mut [f64],
-    readout_weight: &'a mut [f64],
-    readout_bias: &'a mut [f64],
+/// The parameters (or their gradient) split into their parts: `S` is `&[f64]` or `&mut [f64]`.
+struct Parts<S> {
+    input_columns: S,
+    recurrent_columns: S,
+    bias_ih: S,
+    bias_hh: S,
+    readout_weight: S,
+    readout_bias: S,
 }
 
 impl Shape {
-    fn parts<'a>(&self, p: &'a [f64]) -> Parts<'a> {
+    fn parts<'a>(&self, p: &'a [f64]) -> Parts<&'a [f64]> {
         assert_eq!(p.len(), self.len(), "parameter vector of the wrong length");
         Parts {
             input_columns: &p[self.input_columns()],
@@ -353,14 +352,14 @@ impl Shape {
         }
     }
 
-    fn parts_mut<'a>(&self, p: &'a mut [f64]) -> PartsMut<'a> {
+    fn parts_mut<'a>(&self, p: &'a mut [f64]) -> Parts<&'a mut [f64]> {
         assert_eq!(p.len(), self.len(), "gradient vector of the wrong length");
         let (input_columns, rest) = p.split_at_mut(self.input_columns().len());
         let (recurrent_columns, rest) = rest.split_at_mut(self.recurrent_columns().len());
         let (bias_ih, rest) = rest.split_at_mut(self.rows());
         let (bias_hh, rest) = rest.split_at_mut(self.rows());
         let (readout_weight, readout_bias) = rest.split_at_mut(self.readout_weight().len());
-        PartsMut { input_columns, recurrent_columns, bias_ih, bias_hh, readout_weight, readout_bias }
+        Parts { input_columns, recurrent_columns, bias_ih, bias_hh, readout_weight, readout_bias }
     }
 }
 
@@ -395,15 +394,7 @@ fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
 /// scores h_t through the read-out as soon as the step is done.
 struct TrainingRecorder<'a> {
     shape: Shape,
-    ws_gates: &'a mut [f64],
-    ws_slopes: &'a mut [f64],
-    cell: &'a mut [f64],
-    cell_out: &'a mut [f64],
-    cell_slope: &'a mut [f64],
-    hidden: &'a mut [f64],
-    dh_readout: &'a mut [f64],
-    scored: &'a mut [bool],
-    logits: &'a mut [f64],
+    kept: &'a mut Kept,
     targets: &'a [Option<usize>],
     readout_weight: &'a [f64],
     readout_bias: &'a [f64],
@@ -420,22 +411,23 @@ impl Recorder<f64> for TrainingRecorder<'_> {
         let base = t * self.shape.rows() + u;
         for gate in Gate::ALL {
             let k = base + gate as usize * hs;
-            self.ws_gates[k] = v.gates.get(gate);
-            self.ws_slopes[k] = s.gates.get(gate);
+            self.kept.gates[k] = v.gates.get(gate);
+            self.kept.slopes[k] = s.gates.get(gate);
         }
         let k = t * hs + u;
-        self.cell[k] = v.c;
-        self.cell_out[k] = v.cell_out;
-        self.cell_slope[k] = s.cell_output;
-        self.hidden[k] = v.h;
+        let kept = &mut *self.kept;
+        kept.cell[k] = v.c;
+        kept.cell_out[k] = v.cell_out;
+        kept.cell_slope[k] = s.cell_output;
+        kept.hidden[k] = v.h;
     }
 
     fn end_step(&mut self, t: usize, h: &[f64]) {
         let (hs, classes) = (self.shape.hidden_size, self.shape.classes);
         let target = self.targets.get(t).copied().flatten().filter(|&k| k < classes);
-        self.scored[t] = target.is_some();
+        self.kept.scored[t] = target.is_some();
         let Some(target) = target else { return };
-        let logits = &mut self.logits[..classes];
+        let logits = &mut self.kept.logits[..classes];
         for (c, l) in logits.iter_mut().enumerate() {
             *l = self.readout_bias[c] + dot(&self.readout_weight[c * hs..(c + 1) * hs], h);
         }
@@ -454,7 +446,7 @@ impl Recorder<f64> for TrainingRecorder<'_> {
         }
         if let Some((weight_grad, bias_grad)) = self.grads.as_mut() {
             // ∂loss/∂logit_c = softmax_c − [c = target].
-            let dh = &mut self.dh_readout[t * hs..(t + 1) * hs];
+            let dh = &mut self.kept.dh_readout[t * hs..(t + 1) * hs];
             dh.fill(0.0);
             for (c, &l) in logits.iter().enumerate() {
                 let dl = (l - log_sum).exp() - if c == target { 1.0 } else { 0.0 };
@@ -617,15 +609,7 @@ impl Network {
         };
         let mut recorder = TrainingRecorder {
             shape,
-            ws_gates: &mut ws.gates,
-            ws_slopes: &mut ws.slopes,
-            cell: &mut ws.cell,
-            cell_out: &mut ws.cell_out,
-            cell_slope: &mut ws.cell_slope,
-            hidden: &mut ws.hidden,
-            dh_readout: &mut ws.dh_readout,
-            scored: &mut ws.scored,
-            logits: &mut ws.logits,
+            kept: &mut ws.kept,
             targets: &sequence.targets,
             readout_weight: p.readout_weight,
             readout_bias: p.readout_bias,
@@ -670,27 +654,27 @@ impl Network {
 
         for t in (0..steps).rev() {
             // ∂L/∂h_t: from the read-out at t and from z_{t+1} (W_hhᵀ·δz_{t+1}).
-            if ws.scored[t] {
-                for ((d, n), r) in dh.iter_mut().zip(dh_next.iter()).zip(&ws.dh_readout[t * hs..(t + 1) * hs]) {
+            if ws.kept.scored[t] {
+                for ((d, n), r) in dh.iter_mut().zip(dh_next.iter()).zip(&ws.kept.dh_readout[t * hs..(t + 1) * hs]) {
                     *d = n + r;
                 }
             } else {
                 dh.copy_from_slice(dh_next);
             }
-            let gates = &ws.gates[t * rows..(t + 1) * rows];
-            let slopes = &ws.slopes[t * rows..(t + 1) * rows];
+            let gates = &ws.kept.gates[t * rows..(t + 1) * rows];
+            let slopes = &ws.kept.slopes[t * rows..(t + 1) * rows];
             let dz = &mut ws.dz[t * rows..(t + 1) * rows];
             let (mut cell_norm, mut hidden_norm) = (0.0, 0.0);
             for u in 0..hs {
                 let k = t * hs + u;
                 let (i, f, cand, o) = (gates[u], gates[hs + u], gates[2 * hs + u], gates[3 * hs + u]);
-                let c_prev = if t > 0 { ws.cell[k - hs] } else { 0.0 };
+                let c_prev = if t > 0 { ws.kept.cell[k - hs] } else { 0.0 };
                 // h = o·act(c): ∂L/∂c_t gains ∂L/∂h_t · o · act'(c_t).
-                let dc_total = dc[u] + dh[u] * o * ws.cell_slope[k];
+                let dc_total = dc[u] + dh[u] * o * ws.kept.cell_slope[k];
                 dz[u] = dc_total * cand * slopes[u];
                 dz[hs + u] = dc_total * c_prev * slopes[hs + u];
                 dz[2 * hs + u] = dc_total * i * slopes[2 * hs + u];
-                dz[3 * hs + u] = dh[u] * ws.cell_out[k] * slopes[3 * hs + u];
+                dz[3 * hs + u] = dh[u] * ws.kept.cell_out[k] * slopes[3 * hs + u];
                 dc[u] = dc_total * f;
                 cell_norm += dc_total * dc_total;
                 hidden_norm += dh[u] * dh[u];
@@ -730,7 +714,7 @@ impl Network {
             let j1 = (j0 + 4).min(hs);
             for t in 1..steps {
                 let dz = &ws.dz[t * rows..(t + 1) * rows];
-                let h_prev = &ws.hidden[(t - 1) * hs..t * hs];
+                let h_prev = &ws.kept.hidden[(t - 1) * hs..t * hs];
                 for (j, &hj) in h_prev.iter().enumerate().take(j1).skip(j0) {
                     axpy(&mut g.recurrent_columns[j * rows..(j + 1) * rows], hj, dz);
                 }
