@@ -225,7 +225,10 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
         chart.draw_series(beyond.into_iter().map(|p| Circle::new(p, d(4.0), SELECTION.stroke_width(d(1.5).max(1)))))?;
         let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
         let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
-        panel.draw_text(site.label, &title, (p(8.0), p(3.0)))?;
+        // The control's label in sentence case: "forget gate f", "cell output (of c)".
+        let mut label = site.label.to_string();
+        label[..1].make_ascii_lowercase();
+        panel.draw_text(&label, &title, (p(8.0), p(3.0)))?;
         // The key: the activation's name, then "value" and "slope" in their curves' colours.
         let name = act.to_string();
         panel.draw_text(&name, &sub, (p(8.0), p(18.0)))?;
