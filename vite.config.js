@@ -1,11 +1,19 @@
 import { defineConfig } from 'vite';
 
+// GATELAB_TEST_HOOKS=1 builds the test bundle: the page plus window.__gatelab (www/test-hooks.js),
+// which the browser tests and the benchmark drive, into dist-test/. Without it (`npm run build`),
+// __TEST_HOOKS__ is false, the hooks are compiled out, and dist/ is what gets published.
+const testHooks = process.env.GATELAB_TEST_HOOKS === '1';
+
 export default defineConfig({
   root: '.',
   // Relative asset URLs, so dist/ works from any static host and any sub-path.
   base: './',
+  define: {
+    __TEST_HOOKS__: JSON.stringify(testHooks),
+  },
   build: {
-    outDir: 'dist',
+    outDir: testHooks ? 'dist-test' : 'dist',
     emptyOutDir: true,
   },
   server: {

@@ -1,6 +1,8 @@
 // In-browser figures, printed: sizes of the built page (gzipped, as a host would serve them),
 // redraw time after a control change, training speed side by side with TensorFlow.js on the
 // same model, and the time for a full six-variant comparison on the page.
+// Usage: node scripts/bench-browser.mjs [DIST [HOOKED]]: sizes from DIST (dist/, the production
+// build), figures from HOOKED (dist-test/, the build with window.__gatelab).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -8,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { startStaticServer, launchBrowser, openPage } from '../tests/browser/harness.mjs';
 
 const dist = process.argv[2] ?? 'dist';
+const hooked = process.argv[3] ?? 'dist-test';
 /** The benchmark model: H = 32, 16 one-hot symbols and classes, sequences of 64, batch 16. */
 const MODEL = { hidden: 32, symbols: 16, length: 64, batch: 16 };
 
@@ -101,7 +104,7 @@ async function tensorflow(browser) {
   }
 }
 
-const server = await startStaticServer(dist);
+const server = await startStaticServer(hooked);
 const browser = await launchBrowser();
 try {
   sizes();

@@ -12,9 +12,12 @@ bash scripts/setup.sh --browser
 stage "cargo bench (native, criterion)"
 cargo bench --bench forward --bench train
 
-stage "build: wasm + vite build"
+# Sizes are measured on dist/ (what is published); the in-browser figures need the hooks of the
+# test build, dist-test/ (see vite.config.js).
+stage "build: wasm + vite build (dist/ and dist-test/)"
 bash scripts/build-wasm.sh
 node_modules/.bin/vite build
+GATELAB_TEST_HOOKS=1 node_modules/.bin/vite build --outDir dist-test
 
 stage "browser: sizes and figures"
-node scripts/bench-browser.mjs
+node scripts/bench-browser.mjs dist dist-test

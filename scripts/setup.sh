@@ -22,6 +22,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+if ! cargo clippy --version >/dev/null 2>&1; then
+  echo "setup: adding rust component clippy"
+  rustup component add clippy
+fi
+
 # Built from crates.io source (prebuilt-binary downloaders can't reach their hosts);
 # no --locked: the published lockfile pins crates that fail to build here.
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then

@@ -12,9 +12,18 @@ bash scripts/setup.sh --browser
 stage "cargo test (native)"
 cargo test
 
-stage "build: wasm + vite build"
+# The lints the project adopts are in Cargo.toml's [lints]; both targets must be clean (the
+# wasm boundary, src/web/, is only compiled for wasm).
+stage "cargo clippy (native and wasm)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features trainer -- -D warnings
+
+# dist/ is the production build (no test hooks); dist-test/ is the same page with
+# window.__gatelab, which the browser tests drive (see vite.config.js).
+stage "build: wasm + vite build (dist/ and dist-test/)"
 bash scripts/build-wasm.sh
 node_modules/.bin/vite build
+GATELAB_TEST_HOOKS=1 node_modules/.bin/vite build --outDir dist-test
 
 # One at a time: browser tests would otherwise fight over the 2 cores.
 stage "node tests: wasm + browser"

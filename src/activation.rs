@@ -374,10 +374,22 @@ impl Activation {
             Activation::HardTanh => "hardtanh",
             Activation::LeakyRelu => "leaky",
             Activation::Identity => "id",
+            Activation::Relu => "ReLU",
             Activation::Morph(t) => return format!("morph{t}"),
             _ => return self.name(),
         };
         symbol.to_string()
+    }
+
+    /// Where this function sits on the morph line from sigmoid (0) to tanh (1), if it does.
+    #[must_use]
+    pub fn morph_position(self) -> Option<f32> {
+        match self {
+            Activation::Sigmoid => Some(0.0),
+            Activation::Tanh => Some(1.0),
+            Activation::Morph(t) => Some(t),
+            _ => None,
+        }
     }
 
     /// The name used in URLs and on the command line: `sigmoid`, `hard_sigmoid`, `morph:0.5`, ...
@@ -630,6 +642,16 @@ mod tests {
 
     #[test]
     fn morph_ends_are_sigmoid_and_tanh() {
+        // What the morph slider shows for each function is where it lies on that line.
+        for act in NAMED {
+            if let Some(t) = act.morph_position() {
+                for k in -50..=50 {
+                    let x = f64::from(k) * 0.2;
+                    assert!((Activation::Morph(t).apply(x) - act.apply(x)).abs() < 1e-12, "{act}");
+                }
+            }
+        }
+        assert_eq!(Activation::Relu.morph_position(), None);
         for k in -100..=100 {
             let x = k as f32 * 0.1;
             assert!((Activation::Morph(0.0).apply(x) - Activation::Sigmoid.apply(x)).abs() < 1e-6);

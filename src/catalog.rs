@@ -27,6 +27,8 @@ pub struct ActivationInfo {
     pub label: &'static str,
     /// The short form in formulas: σ, tanh, ... (`morph` for the family).
     pub symbol: String,
+    /// Where it sits on the morph line from sigmoid (0) to tanh (1): the slider shows it.
+    pub morph_position: Option<f32>,
 }
 
 /// The page's tables.
@@ -51,11 +53,17 @@ pub fn catalog() -> Catalog {
         sites: &SITES,
         activations: NAMED
             .iter()
-            .map(|a| ActivationInfo { name: a.name(), label: a.label(), symbol: a.symbol() })
+            .map(|a| ActivationInfo {
+                name: a.name(),
+                label: a.label(),
+                symbol: a.symbol(),
+                morph_position: a.morph_position(),
+            })
             .chain([ActivationInfo {
                 name: "morph".into(),
                 label: Activation::Morph(0.0).label(),
                 symbol: "morph".into(),
+                morph_position: None,
             }])
             .collect(),
         presets: &PRESETS,
@@ -88,6 +96,8 @@ mod tests {
         assert_eq!(none["label"], "none (removed: 1)");
         assert_eq!(json["activations"][0]["symbol"], "σ");
         assert_eq!(json["activations"][9]["name"], "morph");
+        assert_eq!(json["activations"][2]["morph_position"], 1.0);
+        assert_eq!(json["activations"][4]["morph_position"], serde_json::Value::Null);
         assert_eq!(json["variants"][1]["activations"]["input"], "none");
     }
 }

@@ -1,41 +1,40 @@
-// The controls on the left: text, preset, activations (with morph sliders), experiments.
-// Each control calls `onChange(patch)`; main.js owns the state and the model.
+// The controls on the left: text, preset, activations (with morph sliders). Each control calls
+// `onChange(patch)`; main.js owns the state. Menus, labels and ranges come from the catalog.
 
-import { EXPERIMENTS, PRESET_TEXT, SITES, SITE_LABELS, STANDARD_ACTIVATIONS } from './config.js';
+import { activations, morphFamily, morphPosition, preset, presets, sites, standardActivations } from './catalog.js';
+import { FILE_PRESET, parameter } from './state.js';
 import { setText, setValue } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
-const PRETTY = {
-  sigmoid: 'sigmoid σ',
-  hard_sigmoid: 'hard sigmoid',
-  tanh: 'tanh',
-  hard_tanh: 'hard tanh',
-  relu: 'ReLU',
-  leaky_relu: 'leaky ReLU',
-  softsign: 'softsign',
-  identity: 'identity',
-  none: 'none (removed: 1)',
-  morph: 'morph σ → tanh',
-};
+/**
+ * Where a fixed activation sits on the morph slider's axis (sigmoid at 0, tanh at 1, from the
+ * catalog), as the slider's value; undefined for functions off that line.
+ */
+function morphEnd(name) {
+  const position = activations().find((a) => a.name === name)?.morph_position;
+  return position === null || position === undefined ? undefined : String(position);
+}
 
 /** Builds the activation rows; returns a function that shows a state's activations. */
-export function buildActivationControls(names, onChange) {
+export function buildActivationControls(onChange) {
   const container = $('activations');
+  const family = morphFamily();
+  const standard = standardActivations();
   const rows = {};
-  for (const site of SITES) {
+  for (const site of sites()) {
     const row = document.createElement('div');
     row.className = 'act-row';
     const label = document.createElement('label');
-    label.htmlFor = `act-${site}`;
-    label.textContent = SITE_LABELS[site];
+    label.htmlFor = `act-${site.name}`;
+    label.textContent = site.label;
     const select = document.createElement('select');
-    select.id = `act-${site}`;
-    select.dataset.site = site;
-    for (const name of [...names, 'morph']) {
+    select.id = `act-${site.name}`;
+    select.dataset.site = site.name;
+    for (const activation of activations()) {
       const option = document.createElement('option');
-      option.value = name;
-      option.textContent = PRETTY[name] ?? name;
+      option.value = activation.name;
+      option.textContent = activation.label;
       select.append(option);
     }
     const slider = document.createElement('input');
@@ -44,44 +43,61 @@ export function buildActivationControls(names, onChange) {
     slider.max = '1';
     slider.step = '0.01';
     slider.value = '0';
-    slider.id = `morph-${site}`;
-    slider.setAttribute('aria-label', `Morph ${SITE_LABELS[site]} from sigmoid (0) to tanh (1)`);
+    slider.id = `morph-${site.name}`;
+    slider.setAttribute('aria-label', `Morph ${site.label} from sigmoid (0) to tanh (1)`);
     const value = document.createElement('output');
     value.htmlFor = slider.id;
-    const morph = () => `morph:${Number(slider.value)}`;
+    const morph = () => `${family.name}:${Number(slider.value)}`;
     select.addEventListener('change', () => {
-      onChange({ acts: { [site]: select.value === 'morph' ? morph() : select.value } });
+      onChange({ acts: { [site.name]: select.value === family.name ? morph() : select.value } });
     });
-    slider.addEventListener('input', () => onChange({ acts: { [site]: morph() } }));
+    slider.addEventListener('input', () => onChange({ acts: { [site.name]: morph() } }));
     row.append(label, select, slider, value);
     container.append(row);
-    rows[site] = { select, slider, value, row };
+    rows[site.name] = { select, slider, value, row };
   }
-  $('reset-activations').addEventListener('click', () => onChange({ acts: { ...STANDARD_ACTIVATIONS } }));
+  $('reset-activations').addEventListener('click', () => onChange({ acts: standardActivations() }));
   return (acts) => {
-    for (const site of SITES) {
-      const { select, slider, value, row } = rows[site];
+    for (const [site, { select, slider, value, row }] of Object.entries(rows)) {
       const name = acts[site];
-      const isMorph = name.startsWith('morph:');
-      setValue(select, isMorph ? 'morph' : name);
-      // The slider is the sigmoid (0) to tanh (1) axis: it shows where sigmoid and tanh sit on it
-      // and is off for functions that are not on that line.
-      const position = isMorph ? name.slice(6) : { sigmoid: '0', tanh: '1' }[name];
+      const t = morphPosition(name);
+      setValue(select, t !== null ? family.name : name);
+      // The slider shows where sigmoid and tanh sit on its axis and is off for functions that
+      // are not on that line.
+      const position = t ?? morphEnd(name);
       if (position !== undefined) setValue(slider, position);
       if (slider.disabled !== (position === undefined)) slider.disabled = position === undefined;
-      setText(value, isMorph ? `t = ${Number(slider.value).toFixed(2)}` : '');
-      const changed = name !== STANDARD_ACTIVATIONS[site];
+      setText(value, t !== null ? `t = ${Number(slider.value).toFixed(2)}` : '');
+      const changed = name !== standard[site];
       if (row.classList.contains('changed') !== changed) row.classList.toggle('changed', changed);
     }
   };
 }
 
-/** Wires the text box, preset and random controls; returns a function that shows a state. */
+/** Fills the preset menu (before its "loaded or trained weights" entry) and the number ranges. */
+function fillModelControls() {
+  const menu = $('preset');
+  const file = menu.querySelector(`option[value=${FILE_PRESET}]`);
+  for (const p of presets()) {
+    const option = document.createElement('option');
+    option.value = p.name;
+    option.textContent = p.label;
+    menu.insertBefore(option, file);
+  }
+  for (const key of ['hidden', 'seed']) {
+    const [lo, hi] = parameter(key).type.range;
+    $(key).min = String(lo);
+    $(key).max = String(hi);
+  }
+}
+
+/** Wires the text box, preset and size controls; returns a function that shows a state. */
 export function buildModelControls(onChange, onFile) {
+  fillModelControls();
   const text = $('text');
   text.addEventListener('input', () => onChange({ text: text.value }));
-  const preset = $('preset');
-  preset.addEventListener('change', () => onChange({ preset: preset.value }));
+  const menu = $('preset');
+  menu.addEventListener('change', () => onChange({ preset: menu.value }));
   for (const key of ['hidden', 'seed']) {
     $(key).addEventListener('change', () => onChange({ [key]: $(key).value }));
   }
@@ -104,30 +120,11 @@ export function buildModelControls(onChange, onFile) {
   });
   return (state) => {
     setValue(text, state.text);
-    setValue(preset, state.preset);
+    setValue(menu, state.preset);
     setValue($('hidden'), String(state.hidden));
     setValue($('seed'), String(state.seed));
-    const hidden = state.preset !== 'random';
+    // Size and seed matter only for presets built to a size.
+    const hidden = !preset(state.preset)?.sized;
     if ($('random-controls').hidden !== hidden) $('random-controls').hidden = hidden;
   };
-}
-
-/** One button per experiment; each sets a preset and activations from the standard LSTM. */
-export function buildExperiments(onChange) {
-  const container = $('experiments');
-  for (const experiment of EXPERIMENTS) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = experiment.label;
-    button.title = experiment.question;
-    button.addEventListener('click', () => {
-      onChange({
-        preset: experiment.preset,
-        acts: { ...STANDARD_ACTIVATIONS, ...experiment.acts },
-        text: experiment.text ?? PRESET_TEXT[experiment.preset],
-      });
-      $('experiment-note').textContent = `${experiment.question} ${experiment.expect}`;
-    });
-    container.append(button);
-  }
 }

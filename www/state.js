@@ -1,47 +1,174 @@
-// The page's state and its URL form. Every control is in the query string, so a link restores
-// the exact view. Parsing never trusts the URL: bad parts fall back to defaults with a notice.
+// The page's state and its URL form, from one declarative table of parameters (in the spirit of
+// TensorFlow Playground's state.ts). Every control is in the query string, so a link restores
+// the exact view. Reading never trusts the URL: a bad value falls back to its default with a
+// notice. Writing keeps links short: only values that differ from their defaults are written
+// (plus the few marked `always`).
+//
+// To add a parameter, add a row to `buildParameters`:
+//   name     the query-string key
+//   key      where it lives in the state (a path; defaults to [name])
+//   type     how it is read and written: one of the types below
+//   default  its value when the link does not set it
+//   always   write it even when it equals its default
+//   when     write it only when this holds for the state
+//   refused  the notice for a value the type refuses: (raw, kept) → text
+//   onRead   what else a value read from a link sets in the state
 
-import { DEFAULTS, LIMITS, PRESETS, PRESET_TEXT, SITES, STANDARD_ACTIVATIONS } from './config.js';
+import { activationNames, limits, morphFamily, preset, presets, sites } from './catalog.js';
 
-/** A fresh default state. */
-export function defaultState() {
-  return {
-    text: PRESET_TEXT[DEFAULTS.preset],
-    preset: DEFAULTS.preset,
-    hidden: DEFAULTS.hidden,
-    seed: DEFAULTS.seed,
-    acts: { ...STANDARD_ACTIVATIONS },
-    t: DEFAULTS.t,
-    embed: false,
-    /** A small loaded or trained model, encoded for the link (see weights-link.js), or null. */
-    weights: null,
-  };
-}
-
-const MORPH = /^morph:(0(\.\d+)?|1(\.0+)?)$/;
-
-/** True if `name` is an activation the core knows (`names` from the wasm module) or a morph. */
-export function isActivationName(name, names) {
-  return names.includes(name) || MORPH.test(name);
-}
-
-function integer(raw, [lo, hi]) {
-  if (!/^\d{1,10}$/.test(raw)) return null;
-  const v = Number(raw);
-  return v >= lo && v <= hi ? v : null;
-}
+/** The preset value under which loaded or trained weights are shown. */
+export const FILE_PRESET = 'file';
 
 /** Shortens untrusted text for a notice (it is shown with textContent, never as HTML). */
-function quote(raw) {
+export function quote(raw) {
   return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
 }
 
-/**
- * Reads state from a query string. Returns {state, notices}: each bad part is replaced by its
- * default and explained in one notice.
- */
-export function readState(search, names) {
-  const state = defaultState();
+// Types. `read(raw)` returns {value} for an accepted value, {value, note} for one accepted with
+// a change the user should hear about, or null to refuse it; `write(value)` gives the raw text.
+
+/** A whole number from lo to hi. */
+const integer = (lo, hi) => ({
+  range: [lo, hi],
+  read(raw) {
+    if (!/^\d{1,10}$/.test(raw)) return null;
+    const v = Number(raw);
+    return v >= lo && v <= hi ? { value: v } : null;
+  },
+  write: String,
+});
+
+/** One of a list of names. */
+const oneOf = (names) => ({
+  values: names,
+  read: (raw) => (names.includes(raw) ? { value: raw } : null),
+  write: String,
+});
+
+/** An activation name: a fixed one, or the morph family with T from 0 to 1 (`morph:0.25`). */
+const activation = () => {
+  const names = activationNames();
+  const morph = new RegExp(`^${morphFamily().name}:(0(\\.\\d+)?|1(\\.0+)?)$`);
+  return {
+    values: names,
+    read: (raw) => (names.includes(raw) || morph.test(raw) ? { value: raw } : null),
+    write: String,
+  };
+};
+
+/** Text of at most `max` characters; a longer one is cut, with a note. */
+const text = (max) => ({
+  max,
+  read: (raw) => (raw.length > max
+    ? {
+      value: raw.slice(0, max),
+      note: `The text in the link was ${raw.length.toLocaleString()} characters; kept the first ${max.toLocaleString()}.`,
+    }
+    : { value: raw }),
+  write: String,
+});
+
+/** On when the value is 1, off otherwise. */
+const flag = () => ({
+  read: (raw) => ({ value: raw === '1' }),
+  write: () => '1',
+});
+
+/** Any text, checked later by whoever uses it. */
+const opaque = () => ({
+  read: (raw) => ({ value: raw }),
+  write: String,
+});
+
+/** Hidden size and seed matter only for presets built to a size (the random one). */
+const sized = (state) => Boolean(preset(state.preset)?.sized);
+
+const wholeNumber = (name, [lo, hi]) => (raw, kept) =>
+  `${name} ${quote(raw)} in the link is not a whole number from ${lo} to ${hi}; using ${kept}.`;
+
+function buildParameters() {
+  const limit = limits();
+  const first = presets()[0];
+  const hidden = integer(1, limit.max_hidden);
+  const seed = integer(0, limit.max_seed);
+  return [
+    {
+      name: 'preset',
+      type: oneOf(presets().map((p) => p.name)),
+      default: first.name,
+      always: true,
+      when: (state) => state.preset !== FILE_PRESET,
+      refused: (raw, kept) => `Unknown preset ${quote(raw)} in the link; using ${kept}.`,
+      // A preset brings its example text; a `text` in the link (read later) replaces it.
+      onRead: (state) => {
+        state.text = preset(state.preset).text;
+      },
+    },
+    {
+      // A small loaded or trained model, encoded for the link (see weights-link.js). It is
+      // checked when it is loaded: a bad one gets a notice there and the preset stays.
+      name: 'weights',
+      type: opaque(),
+      default: null,
+      when: (state) => state.preset === FILE_PRESET,
+      onRead: (state) => {
+        state.preset = FILE_PRESET;
+      },
+    },
+    { name: 'hidden', type: hidden, default: 8, always: true, when: sized, refused: wholeNumber('hidden', hidden.range) },
+    { name: 'seed', type: seed, default: 1, always: true, when: sized, refused: wholeNumber('seed', seed.range) },
+    ...sites().map((site) => ({
+      name: site.name,
+      key: ['acts', site.name],
+      type: activation(),
+      default: site.standard,
+      refused: (raw, kept) => `Unknown activation ${quote(raw)} for ${site.name} in the link; using ${kept}.`,
+    })),
+    { name: 'text', type: text(limit.max_text_chars), default: first.text, always: true },
+    {
+      name: 't',
+      type: integer(0, limit.max_text_chars),
+      default: 0,
+      refused: (raw) => `Timestep ${quote(raw)} in the link is not valid; starting at 0.`,
+    },
+    // Only the views, the text box and the activation controls, for an iframe in a blog post.
+    { name: 'embed', type: flag(), default: false },
+  ];
+}
+
+let table = null;
+
+/** The parameter table (built from the catalog on first use). */
+export function parameters() {
+  table ??= buildParameters();
+  return table;
+}
+
+/** One parameter's row by name. */
+export const parameter = (name) => parameters().find((p) => p.name === name);
+
+const path = (p) => p.key ?? [p.name];
+
+function get(state, p) {
+  return path(p).reduce((at, k) => at?.[k], state);
+}
+
+function set(state, p, value) {
+  const keys = path(p);
+  let at = state;
+  for (const k of keys.slice(0, -1)) at = at[k] ??= {};
+  at[keys.at(-1)] = value;
+}
+
+/** A fresh default state. */
+export function defaultState() {
+  const state = {};
+  for (const p of parameters()) set(state, p, p.default);
+  return state;
+}
+
+/** A notice for each part of the query whose percent-encoding is broken. */
+function brokenEncoding(search) {
   const notices = [];
   // URLSearchParams decodes broken %-escapes leniently; say so rather than pretend.
   for (const part of search.replace(/^\?/, '').split('&')) {
@@ -51,64 +178,41 @@ export function readState(search, names) {
       notices.push(`Part of the link had broken percent-encoding (${quote(part)}); it was read as best it could be.`);
     }
   }
-  const params = new URLSearchParams(search);
-  const preset = params.get('preset');
-  if (preset !== null) {
-    if (PRESETS.includes(preset)) {
-      state.preset = preset;
-      state.text = PRESET_TEXT[preset];
-    } else notices.push(`Unknown preset ${quote(preset)} in the link; using ${state.preset}.`);
-  }
-  for (const [key, limits] of [['hidden', LIMITS.hidden], ['seed', LIMITS.seed]]) {
-    const raw = params.get(key);
+  return notices;
+}
+
+/**
+ * Reads state from a query string. Returns {state, notices}: each bad part is replaced by its
+ * default and explained in one notice.
+ */
+export function readState(search) {
+  const state = defaultState();
+  const notices = brokenEncoding(search);
+  const query = new URLSearchParams(search);
+  for (const p of parameters()) {
+    const raw = query.get(p.name);
     if (raw === null) continue;
-    const v = integer(raw, limits);
-    if (v === null) notices.push(`${key} ${quote(raw)} in the link is not a whole number from ${limits[0]} to ${limits[1]}; using ${state[key]}.`);
-    else state[key] = v;
-  }
-  for (const site of SITES) {
-    const raw = params.get(site);
-    if (raw === null) continue;
-    if (isActivationName(raw, names)) state.acts[site] = raw;
-    else notices.push(`Unknown activation ${quote(raw)} for ${site} in the link; using ${state.acts[site]}.`);
-  }
-  const text = params.get('text');
-  if (text !== null) {
-    if (text.length > LIMITS.textChars) {
-      state.text = text.slice(0, LIMITS.textChars);
-      notices.push(`The text in the link was ${text.length.toLocaleString()} characters; kept the first ${LIMITS.textChars.toLocaleString()}.`);
-    } else state.text = text;
-  }
-  const t = params.get('t');
-  if (t !== null) {
-    const v = integer(t, [0, LIMITS.textChars]);
-    if (v === null) notices.push(`Timestep ${quote(t)} in the link is not valid; starting at 0.`);
-    else state.t = v;
-  }
-  state.embed = params.get('embed') === '1';
-  const weights = params.get('weights');
-  if (weights !== null) {
-    // Checked when it is loaded: a bad one gets a notice there and the preset stays.
-    state.weights = weights;
-    state.preset = 'file';
+    const read = p.type.read(raw);
+    if (read === null) {
+      notices.push(p.refused(raw, get(state, p)));
+      continue;
+    }
+    set(state, p, read.value);
+    if (read.note) notices.push(read.note);
+    p.onRead?.(state);
   }
   return { state, notices };
 }
 
-/** The query string for a state (only what differs from the defaults, to keep links short). */
+/** The query string for a state. */
 export function writeState(state) {
-  const params = new URLSearchParams();
-  if (state.preset !== 'file') params.set('preset', state.preset);
-  else if (state.weights) params.set('weights', state.weights);
-  if (state.preset === 'random') {
-    params.set('hidden', String(state.hidden));
-    params.set('seed', String(state.seed));
+  const query = new URLSearchParams();
+  for (const p of parameters()) {
+    if (p.when && !p.when(state)) continue;
+    const value = get(state, p);
+    if (value === null || value === undefined) continue;
+    if (!p.always && value === p.default) continue;
+    query.set(p.name, p.type.write(value));
   }
-  for (const site of SITES) {
-    if (state.acts[site] !== STANDARD_ACTIVATIONS[site]) params.set(site, state.acts[site]);
-  }
-  params.set('text', state.text);
-  if (state.t > 0) params.set('t', String(state.t));
-  if (state.embed) params.set('embed', '1');
-  return `?${params.toString()}`;
+  return `?${query.toString()}`;
 }

@@ -1,8 +1,8 @@
 // Small models travel in the link: the LSTM's weights as base64url little-endian float32, with
-// the hidden size and the vocabulary. Bigger ones are left out of links (download them instead).
+// the hidden size and the vocabulary. Bigger ones (more numbers than the catalog's
+// max_link_weights, about 11 KB of URL at the limit) are left out of links: download them instead.
 
-/** Models with more numbers than this are not put in links (about 11 KB of URL at the limit). */
-export const MAX_LINK_WEIGHTS = 2000;
+import { limits } from './catalog.js';
 
 const TENSORS = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'];
 
@@ -20,12 +20,12 @@ function fromBase64Url(text) {
 
 /**
  * Encodes a model given as PyTorch JSON (as the wasm module exports it). Returns null when it
- * has more than MAX_LINK_WEIGHTS numbers.
+ * has more numbers than a link may carry.
  */
 export function encodeWeights(json) {
   const model = JSON.parse(json);
   const numbers = TENSORS.flatMap((name) => model[name].flat());
-  if (numbers.length > MAX_LINK_WEIGHTS) return null;
+  if (numbers.length > limits().max_link_weights) return null;
   const hidden = model.weight_hh_l0[0].length;
   const vocab = toBase64Url(new TextEncoder().encode(model.vocab.join('')));
   const bytes = new Uint8Array(new Float32Array(numbers).buffer);
@@ -37,7 +37,7 @@ export function decodeWeights(text) {
   const parts = text.split('.');
   if (parts.length !== 3) throw new Error('expected hidden.vocab.weights');
   const hidden = Number(parts[0]);
-  if (!Number.isInteger(hidden) || hidden < 1 || hidden > 64) throw new Error('bad hidden size');
+  if (!Number.isInteger(hidden) || hidden < 1 || hidden > limits().max_hidden) throw new Error('bad hidden size');
   const vocab = [...new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(parts[1]))];
   const bytes = fromBase64Url(parts[2]);
   if (bytes.length % 4 !== 0) throw new Error('weights are not whole float32 numbers');

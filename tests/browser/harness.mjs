@@ -1,5 +1,6 @@
-// Helpers for browser tests: a static server for dist/, Debian's headless Chromium, and a
-// page opener that waits for the app's test hook and records console errors.
+// Helpers for browser tests: a static server for a built folder (dist-test/, the build with
+// the window.__gatelab test hooks, unless GATELAB_DIST says otherwise), Debian's headless
+// Chromium, and a page opener that waits for the app to start and records console errors.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +29,7 @@ const MIME = {
 export async function startStaticServer(dir = 'dist') {
   const root = path.resolve(dir);
   if (!fs.existsSync(path.join(root, 'index.html'))) {
-    throw new Error(`${root}/index.html not found: build first (npm run build)`);
+    throw new Error(`${root}/index.html not found: build first (scripts/test.sh builds dist/ and dist-test/)`);
   }
   // Large headers allowed: tests put 100 KB texts in the query string.
   const server = http.createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
@@ -74,10 +75,12 @@ export async function launchBrowser() {
 }
 
 /**
- * Open `url` in a new page and wait until the app sets window.__gatelab.ready === true.
- * Console errors and uncaught exceptions are collected in `page.problems`.
+ * Open `url` in a new page and wait until the app has started: until it sets
+ * window.__gatelab.ready === true, or, with `hooks: false` (a production build, which has no
+ * hooks), until it shows itself. Console errors and uncaught exceptions are collected in
+ * `page.problems`.
  */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 900 }, timeout = 20_000 } = {}) {
+export async function openPage(browser, url, { viewport = { width: 1280, height: 900 }, timeout = 20_000, hooks = true } = {}) {
   const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   page.problems = [];
   page.on('console', (msg) => {
@@ -91,10 +94,12 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
     page.problems.push(`requestfailed: ${req.url()} (${req.failure()?.errorText})`));
   await page.goto(url, { waitUntil: 'load', timeout });
   try {
-    await page.waitForFunction(() => window.__gatelab?.ready === true, null, { timeout });
+    // The app is unhidden just before its first render, in the same task.
+    if (hooks) await page.waitForFunction(() => window.__gatelab?.ready === true, null, { timeout });
+    else await page.waitForSelector('#app:not([hidden])', { timeout });
   } catch (err) {
     throw new Error(
-      `page ${url} did not set window.__gatelab.ready within ${timeout} ms (${err.message.split('\n')[0]}).\n` +
+      `page ${url} did not start within ${timeout} ms (${err.message.split('\n')[0]}).\n` +
       `Problems seen:\n${page.problems.length ? page.problems.map((p) => '  ' + p).join('\n') : '  (none)'}`,
     );
   }
@@ -110,13 +115,14 @@ export async function screenshot(page, name) {
 }
 
 /**
- * Registers node:test hooks that start the static server and the browser once per file and
- * close them afterwards. Returns an object whose `server` and `browser` are set before tests run.
+ * Registers node:test hooks that start the static server (on `dir`, the test build by default)
+ * and the browser once per file and close them afterwards. Returns an object whose `server` and
+ * `browser` are set before tests run.
  */
-export function useBrowser(hooks) {
+export function useBrowser(hooks, dir = process.env.GATELAB_DIST ?? 'dist-test') {
   const env = { server: null, browser: null };
   hooks.before(async () => {
-    env.server = await startStaticServer(process.env.GATELAB_DIST ?? 'dist');
+    env.server = await startStaticServer(dir);
     env.browser = await launchBrowser();
   });
   hooks.after(async () => {

@@ -10,8 +10,8 @@ const state = (page) => page.evaluate(() => window.__gatelab.state());
 const summary = (page) => page.evaluate(() => window.__gatelab.summary());
 const values = (page, q) => page.evaluate((q) => window.__gatelab.values(q), q);
 const notices = (page) => page.evaluate(() => window.__gatelab.notices());
-/** Waits for the next animation frame, after which scheduled redraws have run. */
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+/** Waits until the page has drawn every change made so far (no redraw waits for a frame). */
+const settle = (page) => page.waitForFunction(() => window.__gatelab.idle());
 
 /** Running bracket depth, worked out in the test, independent of the model. */
 function depths(text) {
@@ -78,10 +78,10 @@ test('the morph slider slides a gate from sigmoid to tanh with the same weights'
 test('clicking a column and the keyboard select a timestep', async () => {
   const page = await openPage(env.browser, env.server.url + '?text=' + encodeURIComponent('(()(()))'));
   const box = await page.locator('#timeline').boundingBox();
-  // Column 3's centre, from the layout the page itself reports.
+  // Column 3's centre, from the layout the page itself reports and the catalog's margins.
   const { len } = await page.evaluate(() => window.__gatelab.window());
   assert.equal(len, 8);
-  const left = 132; const right = 96;
+  const { left, right } = await page.evaluate(() => window.__gatelab.catalog().margins);
   const x = left + (box.width - left - right) * (3.5 / len);
   await page.mouse.click(box.x + x, box.y + 100);
   await settle(page);
@@ -122,7 +122,7 @@ test('a link restores the exact view', async () => {
   assert.equal((await summary(page)).hidden, 5);
   assert.deepEqual(await notices(page), []);
   // The page writes the same state back into its own URL.
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => location.search === window.__gatelab.url());
   const again = await openPage(env.browser, page.url());
   assert.deepEqual(await state(again), s);
   assert.deepEqual(page.problems, []);
@@ -170,7 +170,7 @@ test('a 100,000-character text is kept, traced up to the cap, and the page answe
 test('weights files: a bad one is refused with a message, a good one loads', async () => {
   const page = await openPage(env.browser, env.server.url + '?text=ab');
   await page.setInputFiles('#weights-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"weight_ih_l0": [[1, 2], [3]]}') });
-  await settle(page);
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('broken.json')));
   const shown = await notices(page);
   assert.ok(shown.some((n) => n.includes('broken.json') && n.includes('weight_ih_l0[1]')), JSON.stringify(shown));
   assert.equal((await summary(page)).model, 'counter');
@@ -178,6 +178,7 @@ test('weights files: a bad one is refused with a message, a good one loads', asy
   const rows = (n, cols) => Array.from({ length: n }, () => Array(cols).fill(0.5));
   const weights = { weight_ih_l0: rows(4, 2), weight_hh_l0: rows(4, 1), bias_ih_l0: [0, 0, 0, 0], bias_hh_l0: [0, 0, 0, 0], vocab: ['a', 'b'] };
   await page.setInputFiles('#weights-file', { name: 'tiny.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(weights)) });
+  await page.waitForFunction(() => window.__gatelab.summary().model === 'tiny.json');
   await settle(page);
   const s = await summary(page);
   assert.equal(s.model, 'tiny.json');
@@ -284,4 +285,118 @@ test('a small loaded model travels in the link; a broken one is refused with a n
     assert.deepEqual(p.problems, []);
     await p.close();
   }
+});
+
+/**
+ * Where the timeline's rows and columns lie in the canvas (device pixels), found through the
+ * page's own hit-testing, so no pixel position is written out here: rows.c = {top, bottom} and
+ * columns[t] = {left, right}, both inclusive.
+ */
+const timelineLayout = (page) => page.evaluate(() => {
+  const hooks = window.__gatelab;
+  const { width, height } = document.getElementById('timeline');
+  // Rows: down a line just inside the plot's left edge (the catalog's margin).
+  const inside = Math.ceil(hooks.catalog().margins.left * devicePixelRatio) + 1;
+  const rows = {};
+  for (let y = 0; y < height; y++) {
+    const hit = hooks.locate(inside, y);
+    if (!hit) continue;
+    const row = (rows[hooks.rowName(hit[0])] ??= { top: y, bottom: y });
+    row.bottom = y;
+  }
+  // Columns: across the middle of the c row.
+  const middle = Math.round((rows.c.top + rows.c.bottom) / 2);
+  const columns = [];
+  for (let x = 0; x < width; x++) {
+    const hit = hooks.locate(x, middle);
+    if (!hit) continue;
+    const column = (columns[hit[1]] ??= { left: x, right: x });
+    column.right = x;
+  }
+  return { width, rows, columns };
+});
+
+/** The timeline canvas's [r, g, b] at each of `points` ([x, y] in device pixels). */
+const pixels = (page, points) => page.evaluate((points) => {
+  const canvas = document.getElementById('timeline');
+  const context = canvas.getContext('2d');
+  return points.map(([x, y]) => Array.from(context.getImageData(x, y, 1, 1).data.slice(0, 3)));
+}, points);
+
+const distance = (a, b) => Math.max(...a.map((v, k) => Math.abs(v - b[k])));
+const centre = ({ left, right }, { top, bottom }) => [Math.round((left + right) / 2), Math.round((top + bottom) / 2)];
+
+/**
+ * The legend bar right of a row: its x, found as the first run of identical, coloured (not
+ * grey) pixels right of the plot along the row's top line.
+ */
+async function legendX(page, layout, row) {
+  const from = layout.columns.at(-1).right + 2;
+  const line = await pixels(page, Array.from({ length: layout.width - from }, (_, k) => [from + k, row.top]));
+  const coloured = (p) => Math.max(...p) - Math.min(...p) > 30;
+  const start = line.findIndex((p, k) => coloured(p) && line.slice(k, k + 6).every((q) => distance(p, q) === 0));
+  assert.ok(start >= 0, 'a legend bar right of the row');
+  return from + start + 2;
+}
+
+test('the timeline\'s picture: cells in their legend colour, the selected column outlined, clipped cells marked', async () => {
+  // Hard-sigmoid gates make the counter exact: c is the bracket depth, 1 then 2.
+  const hard = 'forget=hard_sigmoid&input=hard_sigmoid&output=hard_sigmoid';
+  const page = await openPage(env.browser, `${env.server.url}?preset=counter&${hard}&text=((&t=1`);
+  await settle(page);
+  const c = await values(page, 'c');
+  [1, 2].forEach((d, k) => assert.ok(Math.abs(c[k] - d) < 1e-6, `c = ${c}`));
+  let layout = await timelineLayout(page);
+  const row = layout.rows.c;
+  assert.ok(row && layout.columns.length === 2, JSON.stringify(layout));
+
+  // The c row's scale is ±2, the smallest of ±1, ±2, ±5, ±10 that holds the depths; its legend
+  // runs from +2 at the top to −2 at the bottom, one pixel row per value step.
+  const x = await legendX(page, layout, row);
+  const height = row.bottom - row.top + 1;
+  const legendAt = (v) => [x, row.top + Math.round(((2 - v) / 4) * (height - 1))];
+  const [cell0, cell1, two, one] = await pixels(page, [
+    centre(layout.columns[0], row), centre(layout.columns[1], row), legendAt(2), legendAt(1),
+  ]);
+  assert.ok(distance(cell1, two) <= 6, `step 1 (c = 2) is ${cell1}, the legend's 2 is ${two}`);
+  assert.ok(distance(cell0, one) <= 6, `step 0 (c = 1) is ${cell0}, the legend's 1 is ${one}`);
+  assert.ok(distance(cell0, cell1) > 40, `depths 1 and 2 look different: ${cell0} vs ${cell1}`);
+
+  // The selected step's column, and only it, is outlined in the selection colour
+  // (#e4572e: src/render/theme.rs SELECTION, www/config.js COLORS.selection).
+  const selection = [228, 87, 46];
+  const middle = centre(layout.columns[0], row)[1];
+  const across = await pixels(page, Array.from({ length: layout.width }, (_, k) => [k, middle]));
+  const outlined = across.flatMap((p, k) => (distance(p, selection) <= 12 ? [k] : []));
+  const { left, right } = layout.columns[1];
+  assert.ok(outlined.length > 0, 'the selection outline is drawn');
+  assert.ok(outlined.every((k) => k >= left - 3 && k <= right + 3), `outline at ${outlined}, column 1 is ${left}–${right}`);
+  assert.ok(outlined.some((k) => Math.abs(k - left) <= 3), `outline at column 1's left edge ${left}: ${outlined}`);
+  assert.ok(outlined.some((k) => Math.abs(k - right) <= 3), `outline at column 1's right edge ${right}: ${outlined}`);
+
+  // Twelve brackets: c reaches 11 and 12, beyond the largest scale (±10), so those cells are
+  // clipped: drawn in the end colour with a marker triangle in their top-right corner.
+  await page.fill('#text', '(((((((((((('); // 12
+  await settle(page);
+  layout = await timelineLayout(page);
+  assert.equal(layout.columns.length, 12);
+  const r = layout.rows.c;
+  const top = await legendX(page, layout, r).then((lx) => pixels(page, [[lx, r.top]])).then(([p]) => p);
+  for (const t of [9, 10]) {
+    const { left: l, right: rr } = layout.columns[t];
+    const [fill, corner, topLeft, bottomRight] = await pixels(page, [
+      centre(layout.columns[t], r), [rr - 2, r.top + 1], [l + 2, r.top + 1], [rr - 2, r.bottom - 1],
+    ]);
+    assert.ok(distance(topLeft, fill) <= 2 && distance(bottomRight, fill) <= 2, `step ${t} is filled: ${fill}, ${topLeft}, ${bottomRight}`);
+    if (t === 9) {
+      // c = 10 is on the scale: no marker.
+      assert.ok(distance(corner, fill) <= 2, `step 9 has no marker: ${corner} vs ${fill}`);
+    } else {
+      assert.ok(distance(fill, top) <= 6, `a clipped cell has the legend's end colour: ${fill} vs ${top}`);
+      // White ink stands out on the dark red end.
+      assert.ok(distance(corner, [255, 255, 255]) <= 2, `step 10's top-right corner is marked: ${corner}`);
+    }
+  }
+  assert.deepEqual(page.problems, []);
+  await page.close();
 });

@@ -6,6 +6,12 @@ import { openPage, screenshot, useBrowser } from './harness.mjs';
 
 const env = useBrowser({ before, after });
 const training = (page) => page.evaluate(() => window.__gatelab.training());
+/**
+ * The worker's own {step, playing, comparing}. It answers after any training it had already
+ * queued and after every message it posted before, so a run or comparison that is still going
+ * shows here, and the page has seen everything the worker sent until then.
+ */
+const workerStatus = (page) => page.evaluate(() => window.__gatelab.trainingStatus());
 
 test('training runs in the background, the loss falls, and typing still works', async () => {
   const page = await openPage(env.browser, env.server.url + '?text=' + encodeURIComponent('(()x)'), { viewport: { width: 1400, height: 1000 } });
@@ -26,9 +32,11 @@ test('training runs in the background, the loss falls, and typing still works', 
   assert.ok(last.heldout_accuracy > first.heldout_accuracy, `accuracy rose: ${first.heldout_accuracy} → ${last.heldout_accuracy}`);
   // The trained cell is shown in the views above.
   assert.match((await page.evaluate(() => window.__gatelab.summary())).model, /^trained: bracket depth/);
-  // Paused means paused.
+  // Paused means paused: the worker has stopped, and it stays stopped.
+  const status = await workerStatus(page);
   const paused = (await training(page)).step;
-  await page.waitForTimeout(500);
+  assert.deepEqual(status, { step: paused, playing: false, comparing: false });
+  assert.deepEqual(await workerStatus(page), status);
   assert.equal((await training(page)).step, paused);
   assert.match(await page.textContent('#train-status'), /held-out accuracy/);
   await (await page.$('#training')).screenshot({ path: 'test-artifacts/training.png' });
@@ -53,7 +61,6 @@ test('a two-variant comparison runs to completion and fills its table', async ()
   assert.equal(rows.length, 2);
   assert.equal(rows[0][0], 'standard');
   assert.match(rows[0][4], /%$/);
-  await page.waitForTimeout(100);
   await screenshot(page, 'comparison');
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -76,7 +83,9 @@ test('picking another preset stops the trained cell from taking over; a stopped 
   await page.click('#train-play');
   await page.waitForFunction(() => window.__gatelab.summary().model.startsWith('trained:'), null, { timeout: 60000 });
   await page.selectOption('#preset', 'latch');
-  await page.waitForTimeout(800);
+  // The worker goes on training and reporting; the next report must not take the views over.
+  const switched = (await training(page)).step;
+  await page.waitForFunction((s) => window.__gatelab.training().step > s, switched, { timeout: 60000 });
   assert.equal((await page.evaluate(() => window.__gatelab.summary())).model, 'latch');
   assert.equal(await page.isChecked('#train-show'), false);
   await page.click('#train-play');
@@ -84,8 +93,11 @@ test('picking another preset stops the trained cell from taking over; a stopped 
   await page.click('#compare-run');
   await page.waitForFunction(() => (window.__gatelab.training().snapshot?.steps_done ?? 0) > 0, null, { timeout: 60000 });
   await page.click('#compare-run');
-  await page.waitForTimeout(800);
+  // Once the worker answers, it has handled the stop, and the page has seen (and ignored) every
+  // snapshot it sent before.
+  assert.equal((await workerStatus(page)).comparing, false);
   assert.equal(await page.textContent('#compare-run'), 'Compare');
+  assert.equal(await page.textContent('#compare-status'), 'stopped');
   assert.equal((await training(page)).comparing, false);
   assert.deepEqual(page.problems, []);
   await page.close();

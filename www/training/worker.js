@@ -2,16 +2,21 @@
 // commands; this posts progress a few times a second. A panic here ends only this worker:
 // the page reports it and starts a new one.
 
-import init, { ComparisonRun, TrainingRun, take_panic_message } from '../pkg-train/gatelab.js';
+import init, { ComparisonRun, TrainingRun, catalog, take_panic_message } from '../pkg-train/gatelab.js';
 
 /** Longest stretch of training between looks at the message queue (ms). */
 const SLICE_MS = 30;
 /** Time between progress reports (ms); trained weights go out at most this often too. */
 const REPORT_MS = 250;
-/** The gradient view reads at most this many characters of the text, like the page's views. */
-const MAX_TEXT = 2000;
+/**
+ * The gradient view reads at most this many characters of the text, as many as the page's views
+ * trace (the catalog's max_steps, read once the module is loaded).
+ */
+let maxText = 0;
 
-const ready = init();
+const ready = init().then(() => {
+  maxText = catalog().limits.max_steps;
+});
 // A failure to load is reported when the first command awaits it.
 ready.catch(() => {});
 let run = null;
@@ -32,7 +37,7 @@ function fail(error, job) {
 }
 
 function clip(textIn) {
-  return Array.from(textIn ?? '').slice(0, MAX_TEXT).join('');
+  return Array.from(textIn ?? '').slice(0, maxText).join('');
 }
 
 /** Progress, the curve, the trained weights and the gradient through the typed text. */
@@ -137,6 +142,15 @@ onmessage = async ({ data }) => {
       case 'stop-compare':
         comparison?.free();
         comparison = null;
+        break;
+      case 'status':
+        // Answered after any slice of training already queued, so a run still going shows it.
+        setTimeout(() => postMessage({
+          type: 'status',
+          step: run ? run.progress().step : 0,
+          playing,
+          comparing: comparison !== null,
+        }), 0);
         break;
       default:
         throw new Error(`unknown command ${data.type}`);

@@ -1,17 +1,20 @@
 // The one-step calculator: type c_prev and the four pre-activations, read f, i, g, o, c, h.
 
+import { cellOutputSite, gateSites } from '../catalog.js';
 import { num } from '../format.js';
 import { setText } from '../dom.js';
 
-const FIELDS = [
-  ['c_prev', 'c_prev (previous cell state)'],
-  ['f', 'z_f (forget pre-activation)'],
-  ['i', 'z_i (input pre-activation)'],
-  ['g', 'z_g (candidate pre-activation)'],
-  ['o', 'z_o (output pre-activation)'],
+/**
+ * The form's fields: c_prev, then each gate's pre-activation, keyed by the gate's symbol
+ * (f, i, g, o) as the model's calculate() takes them. `site` is how the model's error messages
+ * name the field.
+ */
+const fields = () => [
+  { key: 'c_prev', label: 'c_prev (previous cell state)', site: 'c_prev' },
+  ...gateSites().map((s) => ({ key: s.output, label: `${s.input} (${s.caption} pre-activation)`, site: s.name })),
 ];
 
-/** The worked examples from the learners' thread (000). */
+/** Two worked examples that learners ask about: the forget gate on C₂, the output gate on C₃. */
 const EXAMPLES = {
   forget: {
     label: 'Thread example: forget gate on C₂',
@@ -23,18 +26,13 @@ const EXAMPLES = {
   },
 };
 
-/** How the model's error messages name each field. */
-const ERROR_PREFIX = { c_prev: 'c_prev', f: 'forget', i: 'input', g: 'candidate', o: 'output' };
-
-const ROWS = [
-  ['f', 'f = act_f(z_f)'],
-  ['i', 'i = act_i(z_i)'],
-  ['g', 'g = act_g(z_g)'],
-  ['o', 'o = act_o(z_o)'],
+/** The result's rows: [key in the model's result, formula]. */
+const rows = () => [
+  ...gateSites().map((s) => [s.output, `${s.output} = act_${s.output}(${s.input})`]),
   ['kept', 'f ⊙ c_prev'],
   ['written', 'i ⊙ g'],
   ['c', 'c = f ⊙ c_prev + i ⊙ g'],
-  ['cell_out', 'act_out(c)'],
+  [cellOutputSite().output, 'act_out(c)'],
   ['h', 'h = o ⊙ act_out(c)'],
 ];
 
@@ -44,7 +42,9 @@ export function createCalculator(calculate) {
   const form = document.createElement('div');
   form.className = 'calc-form';
   const inputs = {};
-  for (const [key, label] of FIELDS) {
+  const fieldList = fields();
+  const rowList = rows();
+  for (const { key, label } of fieldList) {
     const id = `calc-${key}`;
     const l = document.createElement('label');
     l.htmlFor = id;
@@ -91,10 +91,11 @@ export function createCalculator(calculate) {
       // from c_prev's.
       const count = (text) => text.replace(/[[\]]/g, ' ').split(/[\s,;]+/).filter(Boolean).length;
       const mismatch = error.textContent.includes('same, non-zero length');
-      for (const [key, input] of Object.entries(inputs)) {
+      for (const { key, site } of fieldList) {
+        const input = inputs[key];
         const bad = mismatch
           ? count(input.value) !== count(inputs.c_prev.value) || count(input.value) === 0
-          : error.textContent.startsWith(ERROR_PREFIX[key]);
+          : error.textContent.startsWith(site);
         input.classList.toggle('invalid', bad);
       }
       return;
@@ -103,7 +104,7 @@ export function createCalculator(calculate) {
     for (const input of Object.values(inputs)) input.classList.remove('invalid');
     // Rows are built once and their numbers updated in place.
     if (!result.rows.length) {
-      for (const [key, label] of ROWS) {
+      for (const [key, label] of rowList) {
         const tr = document.createElement('tr');
         tr.dataset.row = key;
         const th = document.createElement('th');
@@ -114,7 +115,7 @@ export function createCalculator(calculate) {
         result.append(tr);
       }
     }
-    ROWS.forEach(([key], k) => setText(result.rows[k].cells[1], `[${out[key].map(num).join(', ')}]`));
+    rowList.forEach(([key], k) => setText(result.rows[k].cells[1], `[${out[key].map(num).join(', ')}]`));
   }
   return { update };
 }

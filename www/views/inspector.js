@@ -1,18 +1,9 @@
 // The inspector: the selected timestep's arithmetic, per unit, with the numbers filled in.
 
 import { SIZES } from '../config.js';
+import { activationSymbol, cellOutputSite, gateSites } from '../catalog.js';
 import { num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
-
-const NAMES = {
-  sigmoid: 'σ', hard_sigmoid: 'hardσ', tanh: 'tanh', hard_tanh: 'hardtanh', relu: 'ReLU',
-  leaky_relu: 'leaky', softsign: 'softsign', identity: 'id', none: 'none',
-};
-
-/** Short name of an activation for formulas: σ, tanh, morph0.3, ... */
-function fn(name) {
-  return name.startsWith('morph:') ? `morph${name.slice(6)}` : NAMES[name] ?? name;
-}
 
 function cell(text, className) {
   const td = document.createElement('td');
@@ -24,10 +15,11 @@ function cell(text, className) {
 /** The table as last built: rebuilt only when its shape changes; text is updated in place. */
 let built = { key: '', rows: [], heads: [] };
 
+/** The column headings: one per gate (f = σ(z_f), ...), then the cell and hidden state. */
 function header(acts) {
-  const gate = (site, z, v) => `${v} = ${fn(acts[site])}(${z})`;
-  return ['unit', gate('forget', 'z_f', 'f'), gate('input', 'z_i', 'i'), gate('candidate', 'z_g', 'g'),
-    gate('output', 'z_o', 'o'), 'c = f × c_prev + i × g', `h = o × ${fn(acts.cell_output)}(c)`];
+  const out = cellOutputSite();
+  return ['unit', ...gateSites().map((s) => `${s.output} = ${activationSymbol(acts[s.name])}(${s.input})`),
+    'c = f × c_prev + i × g', `h = o × ${activationSymbol(acts[out.name])}(${out.input})`];
 }
 
 function build(host, headings, count, total) {
@@ -41,7 +33,7 @@ function build(host, headings, count, total) {
   const rows = [];
   for (let k = 0; k < count; k++) {
     const row = document.createElement('tr');
-    const cells = ['', 'mono', 'mono', 'mono', 'mono', 'mono formula-c', 'mono'].map((c) => cell('', c));
+    const cells = ['', ...gateSites().map(() => 'mono'), 'mono formula-c', 'mono'].map((c) => cell('', c));
     row.append(...cells);
     table.append(row);
     rows.push(cells);
@@ -78,12 +70,9 @@ export function renderInspector(detail, acts, showAll) {
     const { unit, values: v } = detail.units[k];
     const texts = [
       String(unit),
-      arrow(v.z_f, v.f),
-      arrow(v.z_i, v.i),
-      arrow(v.z_g, v.g),
-      arrow(v.z_o, v.o),
+      ...gateSites().map((s) => arrow(v[s.input], v[s.output])),
       `${num(v.f)} × ${num(v.c_prev)} + ${num(v.i)} × ${num(v.g)} = ${num(v.c)}`,
-      `${num(v.o)} × ${num(v.cell_out)} = ${num(v.h)}`,
+      `${num(v.o)} × ${num(v[cellOutputSite().output])} = ${num(v.h)}`,
     ];
     cells.forEach((td, j) => setText(td, texts[j]));
   });

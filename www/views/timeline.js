@@ -1,13 +1,28 @@
 // The three canvases: timeline heatmaps, cell state over time, activation panel. Rust draws
-// them; this module sizes the canvases, picks the visible window of timesteps and turns mouse
-// positions into timesteps through the handle the timeline draw returns.
+// them (through model.js); this module sizes the canvases, picks the visible window of
+// timesteps and turns mouse positions into timesteps through the view the timeline draw returns.
 
-import { visible_steps } from '../pkg/gatelab.js';
+import * as model from '../model.js';
 import { SIZES } from '../config.js';
+import { gateSites, margins } from '../catalog.js';
 import { num, visibleChar } from '../format.js';
 import { fitCanvas, watchWidth } from './canvas.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** The tooltip's text for one cell. */
+function describe(detail, unit, name) {
+  const values = detail.units[unit].values;
+  const gates = gateSites();
+  const list = (keys) => keys.map((k) => `${k} ${num(values[k])}`).join('  ');
+  return [
+    `step ${detail.t}  “${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}  unit ${unit}`,
+    `${name} = ${num(values[name])}`,
+    list(gates.map((s) => s.input)),
+    list(gates.map((s) => s.output)),
+    `c ${num(values.c_prev)} → ${num(values.c)}   h ${num(values.h)}`,
+  ].join('\n');
+}
 
 /** Creates the view; `onSelect(t)` is called when a column is clicked, `onResize` on resizes. */
 export function createTimeline(onSelect, onResize) {
@@ -15,11 +30,12 @@ export function createTimeline(onSelect, onResize) {
   const cssWidth = watchWidth(canvas.parentElement, onResize);
   const tooltip = $('tooltip');
   const scroll = $('window-scroll');
+  // The scroll bar under the timeline starts where the charts' plot area does (style.css).
+  document.documentElement.style.setProperty('--chart-left', `${margins().left}px`);
   let view = null;
   let windowStart = 0;
   let windowLen = 1;
   let px = 1;
-  let lab = null;
   let steps = 0;
   let drawTimes = {};
 
@@ -30,24 +46,25 @@ export function createTimeline(onSelect, onResize) {
     windowStart = Math.max(0, Math.min(windowStart, Math.max(0, steps - windowLen)));
   }
 
-  function draw(currentLab, summary, t) {
-    lab = currentLab;
+  /** Draws the three canvases for `summary` with step `t` selected; model errors are thrown. */
+  function draw(summary, t) {
     steps = summary.steps;
     const width = cssWidth();
-    px = fitCanvas(canvas, width, lab.timeline_height());
-    windowLen = Math.min(visible_steps(width), Math.max(1, steps));
+    px = fitCanvas(canvas, width, model.timelineHeight());
+    windowLen = Math.min(model.visibleSteps(width), Math.max(1, steps));
     follow(t);
     const t0 = performance.now();
     view?.free();
-    view = lab.draw_timeline(canvas, windowStart, windowLen, t, px);
+    view = null;
+    view = model.drawTimeline(canvas, windowStart, windowLen, t, px);
     const t1 = performance.now();
     const chart = $('cell-chart');
     fitCanvas(chart, width, SIZES.cellChartHeight);
-    lab.draw_cell_chart(chart, windowStart, windowLen, t, px);
+    model.drawCellChart(chart, windowStart, windowLen, t, px);
     const t2 = performance.now();
     const panel = $('activation-panel');
     fitCanvas(panel, width, SIZES.activationHeight);
-    lab.draw_activations(panel, t, px);
+    model.drawActivations(panel, t, px);
     drawTimes = { timeline: t1 - t0, cells: t2 - t1, activations: performance.now() - t2 };
     const scrollable = steps > windowLen;
     $('window-scroll-wrap').hidden = !scrollable;
@@ -64,27 +81,22 @@ export function createTimeline(onSelect, onResize) {
   }
 
   canvas.addEventListener('click', (e) => {
-    const t = view?.step_at(position(e)[0]);
-    if (t !== undefined) onSelect(t);
+    if (!view) return;
+    const r = model.guard(() => view.stepAt(position(e)[0]));
+    if (r.ok && r.value !== undefined) onSelect(r.value);
   });
   canvas.addEventListener('mousemove', (e) => {
-    const hit = view?.locate(...position(e));
-    if (!hit || !lab) {
+    const r = view && model.guard(() => {
+      const hit = view.locate(...position(e));
+      if (!hit) return null;
+      const [row, t, unit] = hit;
+      return describe(model.step(t), unit, view.rowName(row));
+    });
+    if (!r?.ok || !r.value) {
       tooltip.hidden = true;
       return;
     }
-    const [row, t, unit] = hit;
-    const detail = lab.step(t);
-    const values = detail.units[unit].values;
-    const name = view.row_name(row);
-    const lines = [
-      `step ${t}  “${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}  unit ${unit}`,
-      `${name} = ${num(values[name])}`,
-      `z_f ${num(values.z_f)}  z_i ${num(values.z_i)}  z_g ${num(values.z_g)}  z_o ${num(values.z_o)}`,
-      `f ${num(values.f)}  i ${num(values.i)}  g ${num(values.g)}  o ${num(values.o)}`,
-      `c ${num(values.c_prev)} → ${num(values.c)}   h ${num(values.h)}`,
-    ];
-    tooltip.textContent = lines.join('\n');
+    tooltip.textContent = r.value;
     tooltip.hidden = false;
     const host = canvas.parentElement.getBoundingClientRect();
     tooltip.style.left = `${Math.min(e.clientX - host.left + 14, host.width - 330)}px`;
@@ -104,6 +116,8 @@ export function createTimeline(onSelect, onResize) {
       scroll.addEventListener('input', () => handler(Number(scroll.value)));
     },
     window: () => ({ start: windowStart, len: windowLen }),
+    /** The last drawn timeline's hit-testing (device pixels), or null before the first draw. */
+    view: () => view,
     /** How long each canvas took in the last draw (ms). */
     drawTimes: () => drawTimes,
   };

@@ -1,0 +1,152 @@
+// The one owner of the page's wasm model (a GateLab handle). Every call the page makes into
+// its wasm module goes through here: the model's own calls, the timeline's hit-testing and the
+// chart functions. A WebAssembly trap (a Rust panic) becomes a visible notice plus a model
+// rebuilt from the page's state, instead of a dead page.
+//
+// Calls throw: a plain Error with the model's message for bad input, or a ModelCrashed after a
+// panic (already reported and recovered from). `guard` turns either into a result object.
+
+import init, {
+  GateLab,
+  draw_gradient_flow,
+  draw_learning_curves,
+  take_panic_message,
+  visible_steps,
+} from './pkg/gatelab.js';
+import { notify } from './notices.js';
+import { FILE_PRESET } from './state.js';
+
+let lab = null;
+/** The loaded weights file ({text, name}), kept so a rebuilt model can load it again. */
+let file = null;
+/** What a rebuild needs from the page: its current state, and a redraw afterwards. */
+let page = { state: () => null, redraw: () => {} };
+
+/** Thrown by a call during which the model panicked; the panic is already reported. */
+export class ModelCrashed extends Error {}
+
+/** Loads the wasm module. */
+export function loadModule() {
+  return init();
+}
+
+/** `state()` returns the page's state ({preset, hidden, seed, acts, text}); `redraw()` redraws. */
+export function connect(handlers) {
+  page = handlers;
+}
+
+function rebuild(state) {
+  try {
+    lab?.free();
+  } catch {
+    // A handle that crashed mid-call is still marked as borrowed and cannot be freed; leave it.
+  }
+  lab = new GateLab();
+  if (state.preset === FILE_PRESET) {
+    if (!file) throw new Error('there is no model to load');
+    lab.load_weights(file.text, file.name);
+  } else lab.use_preset(state.preset, state.hidden, state.seed);
+  for (const [site, name] of Object.entries(state.acts)) lab.set_activation(site, name);
+  lab.set_text(state.text);
+}
+
+/** Reports a panic, rebuilds the model from the page's state and asks for a redraw. */
+function recover(error) {
+  const message = take_panic_message() ?? error.message;
+  notify(`The model crashed (${message}). It was restarted with your settings; nothing you typed was lost.`, 'error');
+  try {
+    rebuild(page.state());
+  } catch (again) {
+    notify(`Restarting failed too (${again.message}). Reloading the page will fix it.`, 'error');
+  }
+  page.redraw();
+  return new ModelCrashed(message);
+}
+
+/** Runs `action(lab)`; a trap inside it is recovered from and rethrown as ModelCrashed. */
+function call(action) {
+  try {
+    return action(lab);
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) throw recover(error);
+    throw error;
+  }
+}
+
+/**
+ * Runs `action` (which may make any number of calls from this module) and returns
+ * {ok: true, value}, {ok: false, message} for an error, or {ok: false, crashed: true, message}
+ * after a panic, which has already been reported and recovered from.
+ */
+export function guard(action) {
+  try {
+    return { ok: true, value: call(action) };
+  } catch (error) {
+    if (error instanceof ModelCrashed) return { ok: false, crashed: true, message: error.message };
+    return { ok: false, message: error?.message ?? String(error) };
+  }
+}
+
+/**
+ * Makes a fresh model matching `state` (at start, and when a link's settings fail). `weights`
+ * ({text, name} or null) is the file to use for the 'file' preset, kept for later rebuilds.
+ */
+export function build(state, weights = file) {
+  file = weights;
+  call(() => rebuild(state));
+}
+
+export function usePreset(name, hidden, seed) {
+  call((m) => m.use_preset(name, hidden, seed));
+}
+
+/** Loads PyTorch JSON; on success it becomes the file the 'file' preset shows. */
+export function loadWeights(text, name) {
+  call((m) => m.load_weights(text, name));
+  file = { text, name };
+}
+
+/** Shows the last loaded file again. */
+export function useFile() {
+  if (!file) throw new Error('there is no model to load');
+  call((m) => m.load_weights(file.text, file.name));
+}
+
+/** The last loaded file as PyTorch JSON, or null. */
+export const fileWeights = () => file?.text ?? null;
+
+export const setActivation = (site, name) => call((m) => m.set_activation(site, name));
+export const setText = (text) => call((m) => m.set_text(text));
+export const summary = () => call((m) => m.summary());
+/** One timestep's detail ({t, char, other, units}), or undefined past the end. */
+export const step = (t) => call((m) => m.step(t));
+export const values = (quantity) => Array.from(call((m) => m.values(quantity)));
+export const exportWeights = () => call((m) => m.export_weights());
+
+/** The one-step calculator: {c_prev, f, i, g, o} as typed lists → every value of the step. */
+export const calculate = ({ c_prev, f, i, g, o }) => call((m) => m.calculate(c_prev, f, i, g, o));
+
+export const timelineHeight = () => call((m) => m.timeline_height());
+
+/**
+ * Draws the timeline and returns its hit-testing view: locate(x, y) → [row, t, unit] or
+ * undefined, stepAt(x), rowName(row), all in device pixels, each call guarded like the rest.
+ */
+export function drawTimeline(canvas, start, len, selected, px) {
+  const view = call((m) => m.draw_timeline(canvas, start, len, selected, px));
+  return {
+    locate: (x, y) => call(() => view.locate(x, y)),
+    stepAt: (x) => call(() => view.step_at(x)),
+    rowName: (row) => call(() => view.row_name(row)),
+    free: () => call(() => view.free()),
+  };
+}
+
+export const drawCellChart = (canvas, start, len, selected, px) =>
+  call((m) => m.draw_cell_chart(canvas, start, len, selected, px));
+export const drawActivations = (canvas, selected, px) => call((m) => m.draw_activations(canvas, selected, px));
+
+/** How many timesteps fit across a timeline `cssWidth` wide. */
+export const visibleSteps = (cssWidth) => call(() => visible_steps(cssWidth));
+export const drawLearningCurves = (canvas, data, px) => call(() => draw_learning_curves(canvas, data, px));
+export const drawGradientFlow = (canvas, data, px) => call(() => draw_gradient_flow(canvas, data, px));

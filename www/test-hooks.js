@@ -1,0 +1,105 @@
+// A window onto the page for the browser tests and the benchmark: window.__gatelab. Only test
+// builds install it (GATELAB_TEST_HOOKS=1, see vite.config.js); in `npm run build` the call is
+// compiled out and this module with it.
+
+import * as model from './model.js';
+import { catalog, morphFamily, presets, sites } from './catalog.js';
+import { currentNotices } from './notices.js';
+import { writeState } from './state.js';
+
+/** Milliseconds per training step on the benchmark task, on this thread. */
+async function benchmarkTraining({ hidden, symbols, length, batch, steps }) {
+  const module = await import('./pkg-train/gatelab.js');
+  await module.default();
+  const bench = new module.TrainingBenchmark(hidden, symbols, length, batch);
+  bench.steps(3); // warm-up
+  const start = performance.now();
+  bench.steps(steps);
+  const ms = (performance.now() - start) / steps;
+  bench.free();
+  return ms;
+}
+
+/** Times 200 control changes, each followed by a full redraw, for `npm run bench`. */
+async function benchmarkRedraw(page) {
+  const state = page.state();
+  // A preset built to a size (the random one), with the first site morphing.
+  const sized = presets().find((p) => p.sized).name;
+  const site = sites()[0].name;
+  const times = [];
+  const parts = { canvases: [], panels: [], timeline: [], cells: [], activations: [] };
+  const original = { ...state.acts };
+  const saved = { preset: state.preset, hidden: state.hidden, text: state.text };
+  page.change({ preset: sized });
+  page.change({ hidden: 32 });
+  const text = Array.from({ length: 256 }, (_, k) => String.fromCharCode(33 + ((k * 7) % 90))).join('');
+  page.change({ text });
+  page.render();
+  for (let k = 0; k < 200; k++) {
+    // One change per frame, as from a person dragging a slider; the wait is not timed.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const start = performance.now();
+    state.acts[site] = `${morphFamily().name}:${(k % 100) / 100}`;
+    model.setActivation(site, state.acts[site]);
+    page.render();
+    // Reading layout makes the browser finish style and layout now, so that is counted too.
+    void document.body.offsetHeight;
+    times.push(performance.now() - start);
+    parts.canvases.push(page.timings().canvases);
+    parts.panels.push(page.timings().panels);
+    for (const [name, ms] of Object.entries(page.timeline().drawTimes())) parts[name].push(ms);
+  }
+  const at = (q, list = times) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  };
+  page.change({ acts: original, preset: saved.preset });
+  page.change({ hidden: saved.hidden, text: saved.text });
+  page.render();
+  return {
+    'redraw after a control change, 256 steps × 32 units, median (ms)': at(0.5).toFixed(2),
+    'redraw after a control change, 256 steps × 32 units, p95 (ms)': at(0.95).toFixed(2),
+    'of which model + canvases, median (ms)': at(0.5, parts.canvases).toFixed(2),
+    'of which inspector, saturation, calculator, controls, median (ms)': at(0.5, parts.panels).toFixed(2),
+    'timeline canvas, median (ms)': at(0.5, parts.timeline).toFixed(2),
+    'cell-state chart, median (ms)': at(0.5, parts.cells).toFixed(2),
+    'activation panel, median (ms)': at(0.5, parts.activations).toFixed(2),
+    'changes timed': times.length,
+  };
+}
+
+/**
+ * Installs window.__gatelab. `page` gives the page's live state(), change(patch), render(),
+ * idle() (no redraw scheduled), timeline(), timings() and training().
+ */
+export function installTestHooks(page) {
+  const view = () => page.timeline().view();
+  window.__gatelab = {
+    ready: true,
+    /** A copy of the page's state. */
+    state: () => structuredClone(page.state()),
+    /** True when no redraw is waiting for the next frame. */
+    idle: page.idle,
+    /** The query string the page writes for its state (it lands in the URL shortly after). */
+    url: () => writeState(page.state()),
+    catalog,
+    summary: () => model.summary(),
+    step: (t) => model.step(t),
+    values: (q) => model.values(q),
+    notices: currentNotices,
+    window: () => page.timeline().window(),
+    /** The timeline's hit-testing, in the canvas's device pixels: [row, t, unit] or undefined. */
+    locate: (x, y) => view()?.locate(x, y),
+    rowName: (row) => view()?.rowName(row),
+    renderNow: page.render,
+    // A WebAssembly trap, as a Rust panic would raise, to test the recovery.
+    simulateCrash: () => model.guard(() => {
+      throw new WebAssembly.RuntimeError('unreachable (simulated by the test hook)');
+    }),
+    training: () => page.training().state(),
+    /** The training worker's own {step, playing, comparing}, after any work it had queued. */
+    trainingStatus: () => page.training().status(),
+    benchTraining: benchmarkTraining,
+    bench: () => benchmarkRedraw(page),
+  };
+}

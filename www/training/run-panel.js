@@ -1,0 +1,133 @@
+// The single-run panel: Train, Step, Reset and Download, the status line, the learning curves,
+// the gradient through the typed text, and (when ticked) the trained cell shown in the views.
+// Its state: whether the run is playing, and the worker's latest report on it.
+
+import * as model from '../model.js';
+import { TRAINING } from '../config.js';
+import { num, percent } from '../format.js';
+import { setText } from '../dom.js';
+import { fitCanvas } from '../views/canvas.js';
+import { runSettings } from './settings.js';
+
+const $ = (id) => document.getElementById(id);
+
+/**
+ * `send(command)` posts to the worker; `context()` gives the page's {text, acts};
+ * `onWeights(json, name)` shows trained weights in the views; `paint(draw)` draws guarded;
+ * `width()` is the panel's CSS width.
+ */
+export function createRunPanel({ send, context, onWeights, paint, width }) {
+  let playing = false;
+  /** The latest progress report ({progress, curve, task, weights, gradient}), or null. */
+  let latest = null;
+
+  const trainedName = () => `trained: ${latest.task.title}, step ${latest.progress.step}`;
+
+  function showPlaying() {
+    setText($('train-play'), playing ? '❚❚ Pause' : '▶ Train');
+  }
+
+  function reset() {
+    playing = false;
+    latest = null;
+    send({ type: 'reset', setup: runSettings(context()), text: context().text });
+    showPlaying();
+  }
+
+  function draw() {
+    if (!latest) return;
+    const { curve, gradient, progress } = latest;
+    paint(() => {
+      const px = fitCanvas($('train-curves'), width(), TRAINING.curvesHeight);
+      model.drawLearningCurves($('train-curves'), {
+        series: [{ label: 'this run', runs: [curve] }],
+        max_step: Math.max(100, progress.step),
+        target: null,
+      }, px);
+      fitCanvas($('train-gradient'), width(), TRAINING.gradientHeight);
+      if (gradient) {
+        model.drawGradientFlow($('train-gradient'), {
+          cell: gradient.cell,
+          hidden: gradient.hidden,
+          title: 'gradient through time, over the text above (log scale)',
+        }, px);
+      }
+    });
+  }
+
+  /** A progress report from the worker. */
+  function progress(data) {
+    latest = data;
+    playing = data.playing;
+    showPlaying();
+    $('train-export').disabled = false;
+    const p = data.progress;
+    const last = data.curve[data.curve.length - 1];
+    const diverged = p.diverged_at != null ? ` · diverged at step ${p.diverged_at}` : '';
+    setText($('train-status'), `step ${p.step} · held-out loss ${num(last.heldout_loss)} · held-out accuracy ${percent(last.heldout_accuracy)} · ${p.parameters.toLocaleString('en')} parameters${diverged}`);
+    if ($('train-show').checked) onWeights(data.weights, trainedName());
+    draw();
+  }
+
+  /** A new gradient for the typed text. */
+  function gradient(data) {
+    if (latest) latest.gradient = data.gradient;
+    draw();
+  }
+
+  /** The run stopped with an error. */
+  function failed() {
+    playing = false;
+    showPlaying();
+  }
+
+  /** The worker was ended (after a panic): the run is gone with it. */
+  function lost() {
+    latest = null;
+    playing = false;
+    showPlaying();
+  }
+
+  $('train-play').addEventListener('click', () => {
+    if (!latest) reset();
+    playing = !playing;
+    send({ type: playing ? 'play' : 'pause' });
+    showPlaying();
+  });
+  $('train-step').addEventListener('click', () => {
+    if (!latest) reset();
+    playing = false;
+    send({ type: 'step' });
+    showPlaying();
+  });
+  $('train-reset').addEventListener('click', reset);
+  $('train-export').addEventListener('click', () => {
+    if (!latest) return;
+    const blob = new Blob([latest.weights], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `gatelab-${latest.task.name}-step${latest.progress.step}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
+  $('train-show').addEventListener('change', () => {
+    if ($('train-show').checked && latest) onWeights(latest.weights, trainedName());
+  });
+
+  return {
+    progress,
+    gradient,
+    failed,
+    lost,
+    draw,
+    /** The user picked a model by hand: stop replacing it with the trained one. */
+    stopShowing() {
+      $('train-show').checked = false;
+    },
+    /** The typed text changed: the gradient view follows it. */
+    textChanged(text) {
+      if (latest) send({ type: 'text', text });
+    },
+    state: () => ({ playing, step: latest?.progress.step ?? 0, curve: latest?.curve ?? [] }),
+  };
+}

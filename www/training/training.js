@@ -1,0 +1,64 @@
+// The training lab: one run trained live in a Web Worker (run-panel.js) and comparisons of
+// variants across seeds (compare-panel.js), wired to one worker (client.js).
+
+import { watchWidth } from '../views/canvas.js';
+import { createWorkerClient } from './client.js';
+import { createChartPainter } from './charts.js';
+import { createComparePanel } from './compare-panel.js';
+import { createRunPanel } from './run-panel.js';
+import { fillTrainingForm } from './settings.js';
+import { createVariantPicker } from './variants.js';
+
+const $ = (id) => document.getElementById(id);
+
+/**
+ * Builds the lab. `context()` returns {text, acts} from the page; `onWeights(json, name)`
+ * shows trained weights in the views above; `onError(message)` reports a problem.
+ */
+export function createTraining({ context, onWeights, onError }) {
+  fillTrainingForm();
+  const width = watchWidth($('training'), () => {
+    run.draw();
+    compare.draw();
+  });
+  const paint = createChartPainter(onError);
+  /** Answers to status questions (test builds only), oldest first. */
+  const statusWaiters = [];
+  const client = createWorkerClient({
+    progress: (data) => run.progress(data),
+    gradient: (data) => run.gradient(data),
+    comparison: (data) => compare.progress(data),
+    status: ({ step, playing, comparing }) => statusWaiters.shift()?.({ step, playing, comparing }),
+    error(data) {
+      if (data.job === 'compare') compare.failed();
+      else run.failed();
+      if (data.crashed) {
+        // The worker's memory may be broken: start a fresh one on the next command.
+        client.discard();
+        run.lost();
+        compare.lost();
+      }
+      onError(data.crashed
+        ? `Training crashed (${data.message}). Press Train or Compare to start again.`
+        : `Training: ${data.message}`);
+    },
+  }, onError);
+  const send = (message) => client.send(message);
+  const run = createRunPanel({ send, context, onWeights, paint, width });
+  const chosen = createVariantPicker($('compare-variants'));
+  const compare = createComparePanel({ send, context, chosen, onError, paint, width });
+
+  return {
+    stopShowing: run.stopShowing,
+    textChanged: run.textChanged,
+    state: () => ({ ...run.state(), ...compare.state() }),
+    /**
+     * The worker's own view ({step, playing, comparing}), answered after any training it had
+     * already queued, so a run that is still going shows it. For tests.
+     */
+    status: () => new Promise((resolve) => {
+      statusWaiters.push(resolve);
+      send({ type: 'status' });
+    }),
+  };
+}
