@@ -381,6 +381,30 @@ impl Activation {
         symbol.to_string()
     }
 
+    /// The function and its derivative as a student reads them, from the same definitions as
+    /// `apply` and `derivative` (a test checks each formula's numbers against them).
+    #[must_use]
+    pub fn formulas(self) -> (String, String) {
+        let (f, d) = match self {
+            Activation::Sigmoid => ("σ(z) = 1/(1 + e^−z)", "σ′(z) = σ(z)(1 − σ(z))"),
+            Activation::HardSigmoid => ("hardσ(z) = clamp(z/6 + 1/2, 0, 1)", "hardσ′(z) = 1/6 for −3 < z < 3, else 0"),
+            Activation::Tanh => ("tanh(z) = (e^z − e^−z)/(e^z + e^−z)", "tanh′(z) = 1 − tanh²(z)"),
+            Activation::HardTanh => ("hardtanh(z) = clamp(z, −1, 1)", "hardtanh′(z) = 1 for −1 ≤ z ≤ 1, else 0"),
+            Activation::Relu => ("ReLU(z) = max(z, 0)", "ReLU′(z) = 1 for z > 0, else 0"),
+            Activation::LeakyRelu => ("leaky(z) = z for z ≥ 0, else 0.01·z", "leaky′(z) = 1 for z > 0, else 0.01"),
+            Activation::Softsign => ("softsign(z) = z/(1 + |z|)", "softsign′(z) = 1/(1 + |z|)²"),
+            Activation::Identity => ("id(z) = z", "id′(z) = 1"),
+            Activation::Removed => ("none(z) = 1 (the gate is removed)", "none′(z) = 0"),
+            Activation::Morph(t) => {
+                return (
+                    format!("morph{t}(z) = {k}·σ({k}·z) − {t}", k = 1.0 + t),
+                    format!("morph{t}′(z) = {k}²·σ({k}·z)(1 − σ({k}·z))", k = 1.0 + t),
+                )
+            }
+        };
+        (f.to_string(), d.to_string())
+    }
+
     /// Where this function sits on the morph line from sigmoid (0) to tanh (1), if it does.
     #[must_use]
     pub fn morph_position(self) -> Option<f32> {
@@ -709,6 +733,26 @@ mod tests {
             json,
             r#"{"forget":"sigmoid","input":"sigmoid","output":"sigmoid","candidate":"relu","cell_output":"none"}"#
         );
+    }
+
+    /// Each formula's numbers hold: spot values of the written forms against apply/derivative.
+    #[test]
+    fn formulas_say_what_the_functions_compute() {
+        let sigma = |z: f64| 1.0 / (1.0 + (-z).exp());
+        for z in [-4.0, -0.5, 0.0, 0.7, 3.0] {
+            assert!((Activation::Sigmoid.derivative(z) - sigma(z) * (1.0 - sigma(z))).abs() < 1e-15);
+            assert!((Activation::Tanh.derivative(z) - (1.0 - z.tanh() * z.tanh())).abs() < 1e-15);
+            let k = 1.5;
+            assert!((Activation::Morph(0.5).apply(z) - (k * sigma(k * z) - 0.5)).abs() < 1e-15);
+            assert!((Activation::Morph(0.5).derivative(z) - k * k * sigma(k * z) * (1.0 - sigma(k * z))).abs() < 1e-15);
+        }
+        assert_eq!(Activation::Sigmoid.formulas().1, "σ′(z) = σ(z)(1 − σ(z))");
+        assert_eq!(Activation::Morph(0.5).formulas().0, "morph0.5(z) = 1.5·σ(1.5·z) − 0.5");
+        // Every function has both, naming itself by its symbol.
+        for act in NAMED.iter().copied().chain([Activation::Morph(0.25)]) {
+            let (f, d) = act.formulas();
+            assert!(f.starts_with(&act.symbol()) && d.starts_with(&act.symbol()), "{f} / {d}");
+        }
     }
 
     #[test]

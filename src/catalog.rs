@@ -29,6 +29,17 @@ pub struct ActivationInfo {
     pub symbol: String,
     /// Where it sits on the morph line from sigmoid (0) to tanh (1): the slider shows it.
     pub morph_position: Option<f32>,
+    /// The function and its derivative as formulas (for the morph family, at t = 0.5).
+    pub formula: String,
+    pub derivative: String,
+}
+
+/// The canvas text sizes (CSS px at scale 1): presenter mode scales the canvases so the small
+/// one reaches its minimum.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct TextSizes {
+    pub small: f64,
+    pub normal: f64,
 }
 
 /// The page's tables.
@@ -44,6 +55,12 @@ pub struct Catalog {
     /// The timeline's rows, by quantity name.
     pub timeline_rows: Vec<&'static str>,
     pub margins: Margins,
+    pub text_sizes: TextSizes,
+}
+
+fn info(a: Activation, name: String, symbol: String) -> ActivationInfo {
+    let (formula, derivative) = a.formulas();
+    ActivationInfo { name, label: a.label(), symbol, morph_position: a.morph_position(), formula, derivative }
 }
 
 /// The catalog.
@@ -53,17 +70,10 @@ pub fn catalog() -> Catalog {
         sites: &SITES,
         activations: NAMED
             .iter()
-            .map(|a| ActivationInfo {
-                name: a.name(),
-                label: a.label(),
-                symbol: a.symbol(),
-                morph_position: a.morph_position(),
-            })
+            .map(|&a| info(a, a.name(), a.symbol()))
             .chain([ActivationInfo {
-                name: "morph".into(),
-                label: Activation::Morph(0.0).label(),
-                symbol: "morph".into(),
                 morph_position: None,
+                ..info(Activation::Morph(0.5), "morph".into(), "morph".into())
             }])
             .collect(),
         presets: &PRESETS,
@@ -72,6 +82,7 @@ pub fn catalog() -> Catalog {
         limits: LIMITS,
         timeline_rows: timeline::ROWS.iter().map(|q| q.name()).collect(),
         margins: Margins { left: theme::LEFT, right: theme::RIGHT },
+        text_sizes: TextSizes { small: theme::SMALL_FONT_SIZE, normal: theme::FONT_SIZE },
     }
 }
 
@@ -97,6 +108,8 @@ mod tests {
         assert_eq!(json["activations"][0]["symbol"], "σ");
         assert_eq!(json["activations"][9]["name"], "morph");
         assert_eq!(json["activations"][2]["morph_position"], 1.0);
+        assert_eq!(json["activations"][0]["derivative"], "σ′(z) = σ(z)(1 − σ(z))");
+        assert_eq!(json["text_sizes"]["small"], 10.5);
         assert_eq!(json["activations"][4]["morph_position"], serde_json::Value::Null);
         assert_eq!(json["variants"][1]["activations"]["input"], "none");
     }

@@ -25,6 +25,9 @@ pub struct Lab {
     total_chars: usize,
     chars: Vec<char>,
     trace: Trace<f32>,
+    /// With fixed scales, each quantity's finite range under the standard activations (same
+    /// model, same text): a reference that does not move when a site is swapped. None when off.
+    reference: Option<[Option<(f64, f64)>; 12]>,
 }
 
 /// Everything small the page shows about the current run.
@@ -95,6 +98,7 @@ impl Lab {
             total_chars: 0,
             chars: Vec::new(),
             trace: Trace::new(),
+            reference: None,
         };
         lab.rerun();
         lab
@@ -104,6 +108,38 @@ impl Lab {
     pub fn set_model(&mut self, model: Model) {
         self.model = model;
         self.rerun();
+        self.refresh_reference();
+    }
+
+    /// Fixed scales keep every legend's range across activation swaps (for before/after
+    /// comparisons by colour); off, each legend fits what the current run reached.
+    pub fn set_fixed_scales(&mut self, fixed: bool) {
+        self.reference = fixed.then_some([None; 12]);
+        self.refresh_reference();
+    }
+
+    #[must_use]
+    pub fn fixed_scales(&self) -> bool {
+        self.reference.is_some()
+    }
+
+    /// The reference range of `q` when scales are fixed.
+    #[must_use]
+    pub fn reference_range(&self, q: Quantity) -> Option<(f64, f64)> {
+        self.reference.and_then(|r| r[Quantity::ALL.iter().position(|&x| x == q).unwrap_or(0)])
+    }
+
+    fn refresh_reference(&mut self) {
+        if self.reference.is_none() {
+            return;
+        }
+        let mut standard = Trace::new();
+        self.model.run_symbols(&self.symbols(), &Activations::default(), &mut standard);
+        self.reference = Some(Quantity::ALL.map(|q| standard.finite_range(q)));
+    }
+
+    fn symbols(&self) -> Vec<crate::vocab::Symbol> {
+        self.chars.iter().map(|&c| self.model.vocab.symbol(c)).collect()
     }
 
     #[must_use]
@@ -129,6 +165,7 @@ impl Lab {
         self.chars.clear();
         self.chars.extend(text.chars().take(MAX_STEPS));
         self.rerun();
+        self.refresh_reference();
     }
 
     #[must_use]
@@ -148,8 +185,7 @@ impl Lab {
     }
 
     fn rerun(&mut self) {
-        let symbols: Vec<_> = self.chars.iter().map(|&c| self.model.vocab.symbol(c)).collect();
-        self.model.run_symbols(&symbols, &self.acts, &mut self.trace);
+        self.model.run_symbols(&self.symbols(), &self.acts, &mut self.trace);
     }
 
     /// The range of values a quantity can take under the current activations: a site's
@@ -295,6 +331,25 @@ mod tests {
         lab.set_activation(Site::Input, Activation::Tanh);
         let input = &lab.summary().saturation[1];
         assert_eq!(input.low_threshold, -HIGH);
+    }
+
+    #[test]
+    fn fixed_scales_keep_the_reference_of_the_standard_cell() {
+        let mut lab = Lab::default();
+        lab.set_text("((x)(y(z)))");
+        assert_eq!(lab.reference_range(Quantity::Cell), None);
+        lab.set_fixed_scales(true);
+        let reference = lab.reference_range(Quantity::Cell).unwrap();
+        // The standard counter's depth reaches 3 (sigmoid gates leak a little).
+        assert!((reference.1 - 3.0).abs() < 1e-2 && reference.0.abs() < 1e-2, "{reference:?}");
+        // Removing the input gate makes c grow further, but the reference stays.
+        lab.set_activation(Site::Input, Activation::Removed);
+        assert!(lab.trace().finite_range(Quantity::Cell).unwrap().1 > 5.0);
+        assert_eq!(lab.reference_range(Quantity::Cell), Some(reference));
+        lab.set_text("((((");
+        assert!((lab.reference_range(Quantity::Cell).unwrap().1 - 4.0).abs() < 1e-2);
+        lab.set_fixed_scales(false);
+        assert!(!lab.fixed_scales());
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub(crate) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64,
 /// Grid, axes and tick labels in the style every chart shares.
 pub(crate) fn draw_grid<DB: DrawingBackend>(
     chart: &mut Chart<DB>,
-    px: f64,
+    look: Look,
     (x_labels, y_labels): (usize, usize),
     x_format: &dyn Fn(&f64) -> String,
     y_format: &dyn Fn(&f64) -> String,
@@ -28,10 +28,10 @@ pub(crate) fn draw_grid<DB: DrawingBackend>(
         // One faint line between labelled ones: plotters' default of ten is hundreds of separate
         // strokes per chart, which was a large share of a redraw.
         .max_light_lines(1)
-        .light_line_style(GRID.mix(0.5))
-        .bold_line_style(GRID)
-        .axis_style(FRAME)
-        .label_style(font(px, SMALL_FONT_SIZE))
+        .light_line_style(look.theme.grid.mix(0.5))
+        .bold_line_style(look.theme.grid)
+        .axis_style(look.theme.frame)
+        .label_style(look.font(SMALL_FONT_SIZE))
         .x_labels(x_labels)
         .y_labels(y_labels)
         .x_label_formatter(x_format)
@@ -65,10 +65,6 @@ fn padded_range(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
-pub(crate) fn font(px: f64, size: f64) -> TextStyle<'static> {
-    TextStyle::from((FONT, size * px).into_font()).color(&TEXT)
-}
-
 /// Cell state of every unit over the visible window, one line per unit, the selected step
 /// marked. Shares the timeline's left and right margins so that columns line up.
 pub fn draw_cell_chart<DB: DrawingBackend>(
@@ -77,9 +73,10 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     start: usize,
     len: usize,
     selected: Option<usize>,
-    px: f64,
+    look: Look,
 ) -> DrawResult<DB> {
-    area.fill(&WHITE)?;
+    area.fill(&look.theme.background)?;
+    let px = look.px;
     let hidden = trace.hidden();
     let end = (start + len).min(trace.steps());
     let mut lo = f64::INFINITY;
@@ -109,9 +106,9 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         span if span > 4.0 => format!("{y:.0}"),
         _ => format!("{y:.1}"),
     };
-    draw_grid(&mut chart, px, (8, 6), &|x| format!("{}", x.floor()), &y_format)?;
+    draw_grid(&mut chart, look, (8, 6), &|x| format!("{}", x.floor()), &y_format)?;
     if y0 < 0.0 && y1 > 0.0 {
-        chart.draw_series(LineSeries::new([(start as f64, 0.0), ((start + len) as f64, 0.0)], FRAME))?;
+        chart.draw_series(LineSeries::new([(start as f64, 0.0), ((start + len) as f64, 0.0)], look.theme.frame))?;
     }
     for u in 0..hidden {
         let color = UNIT_COLORS[u % UNIT_COLORS.len()];
@@ -122,7 +119,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     }
     if let Some(t) = selected.filter(|t| (start..end).contains(t)) {
         let x = t as f64 + 0.5;
-        chart.draw_series(LineSeries::new([(x, y0), (x, y1)], SELECTION.stroke_width(d(1.5).max(1))))?;
+        chart.draw_series(LineSeries::new([(x, y0), (x, y1)], look.theme.selection.stroke_width(d(1.5).max(1))))?;
         for u in 0..hidden {
             let v = f64::from(trace.at(Quantity::Cell, t)[u]);
             if v.is_finite() {
@@ -131,9 +128,9 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
             }
         }
     }
-    let title = font(px, FONT_SIZE + 1.0).pos(Pos::new(HPos::Left, VPos::Top));
+    let title = look.font(FONT_SIZE + 1.0).pos(Pos::new(HPos::Left, VPos::Top));
     area.draw_text("cell state c over time", &title, (p(8.0), p(6.0)))?;
-    let key = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
+    let key = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
     let shown = hidden.min(6);
     let mut x = p(LEFT + 160.0);
     for u in 0..shown {
@@ -184,9 +181,10 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
     acts: &Activations,
     trace: &Trace<f32>,
     selected: Option<usize>,
-    px: f64,
+    look: Look,
 ) -> DrawResult<DB> {
-    area.fill(&WHITE)?;
+    area.fill(&look.theme.background)?;
+    let px = look.px;
     let d = |v: f64| px_u32((v * px).round());
     let p = |v: f64| px_i32((v * px).round());
     let panels = area.split_evenly((1, SITES.len()));
@@ -204,7 +202,7 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
             .y_label_area_size(d(30.0))
             .x_label_area_size(d(20.0))
             .build_cartesian_2d(span.0..span.1, y0..y1)?;
-        draw_grid(&mut chart, px, (5, 5), &|x| format!("{x:.0}"), &|y| format!("{y:.1}"))?;
+        draw_grid(&mut chart, look, (5, 5), &|x| format!("{x:.0}"), &|y| format!("{y:.1}"))?;
         chart.draw_series(LineSeries::new(slope, UNIT_COLORS[1].stroke_width(d(1.2).max(1))))?;
         chart.draw_series(LineSeries::new(curve, UNIT_COLORS[0].stroke_width(d(2.0).max(1))))?;
         // Inputs beyond the plotted span are drawn at its edge as open circles.
@@ -221,10 +219,12 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
                 }
             }
         }
-        chart.draw_series(inside.into_iter().map(|p| Circle::new(p, d(3.5), SELECTION.filled())))?;
-        chart.draw_series(beyond.into_iter().map(|p| Circle::new(p, d(4.0), SELECTION.stroke_width(d(1.5).max(1)))))?;
-        let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
-        let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
+        chart.draw_series(inside.into_iter().map(|p| Circle::new(p, d(3.5), look.theme.selection.filled())))?;
+        chart.draw_series(
+            beyond.into_iter().map(|p| Circle::new(p, d(4.0), look.theme.selection.stroke_width(d(1.5).max(1)))),
+        )?;
+        let title = look.font(FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+        let sub = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
         // The control's label in sentence case: "forget gate f", "cell output (of c)".
         let mut label = site.label.to_string();
         label[..1].make_ascii_lowercase();

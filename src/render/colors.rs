@@ -24,18 +24,26 @@ const VIRIDIS: [Rgb; 9] = [
     [253, 231, 37],
 ];
 
-/// ColorBrewer RdBu reversed: blue for negative, near-white at zero, red for positive.
-const RED_BLUE: [Rgb; 9] = [
+/// Blue for negative, near-white at zero, orange for positive. The two ends differ in
+/// lightness as well as hue (dark navy against a mid orange), so +1 and −1 stay apart in
+/// greyscale: on a washed-out projector or a printout a sign flip is still visible.
+const BLUE_ORANGE: [Rgb; 9] = [
+    [8, 48, 107],
     [33, 102, 172],
-    [67, 147, 195],
-    [146, 197, 222],
-    [209, 229, 240],
+    [107, 162, 209],
+    [198, 222, 240],
     [247, 247, 247],
-    [253, 219, 199],
-    [244, 165, 130],
-    [214, 96, 77],
-    [178, 24, 43],
+    [254, 227, 170],
+    [253, 196, 105],
+    [238, 152, 40],
+    [214, 120, 0],
 ];
+
+/// Perceived lightness on a 0–255 scale (the Rec. 601 luma a greyscale conversion uses).
+#[must_use]
+pub fn luma(rgb: Rgb) -> f64 {
+    0.299 * f64::from(rgb[0]) + 0.587 * f64::from(rgb[1]) + 0.114 * f64::from(rgb[2])
+}
 
 fn interpolate(stops: &[Rgb], t: f64) -> Rgb {
     let t = t.clamp(0.0, 1.0) * (stops.len() - 1) as f64;
@@ -52,7 +60,7 @@ fn interpolate(stops: &[Rgb], t: f64) -> Rgb {
 pub enum Scale {
     /// lo → dark purple, hi → yellow (viridis).
     Sequential { lo: f64, hi: f64 },
-    /// −limit → blue, 0 → white, +limit → red.
+    /// −limit → dark blue, 0 → white, +limit → orange.
     Diverging { limit: f64 },
 }
 
@@ -98,7 +106,7 @@ impl Scale {
         let t = (v - lo) / (hi - lo);
         let stops = match self {
             Scale::Sequential { .. } => &VIRIDIS,
-            Scale::Diverging { .. } => &RED_BLUE,
+            Scale::Diverging { .. } => &BLUE_ORANGE,
         };
         Swatch { rgb: interpolate(stops, t), clipped }
     }
@@ -172,6 +180,22 @@ pub fn css(rgb: Rgb) -> String {
 mod tests {
     use super::*;
 
+    /// In greyscale, −limit and +limit must not look alike (the sign of a value must survive a
+    /// washed-out projector), and both must stand apart from zero.
+    #[test]
+    fn diverging_ends_differ_in_greyscale() {
+        let scale = Scale::Diverging { limit: 1.0 };
+        let (neg, zero, pos) = (scale.swatch(-1.0).rgb, scale.swatch(0.0).rgb, scale.swatch(1.0).rgb);
+        assert!(luma(pos) - luma(neg) > 60.0, "{} vs {}", luma(pos), luma(neg));
+        assert!(luma(zero) - luma(pos) > 60.0 && luma(zero) - luma(neg) > 60.0);
+        // Lightness falls steadily from zero towards each end, so larger magnitudes look stronger.
+        for k in 1..10 {
+            let (a, b) = (f32::from(u8::try_from(k).unwrap()) / 10.0, f32::from(u8::try_from(k + 1).unwrap()) / 10.0);
+            assert!(luma(scale.swatch(b).rgb) <= luma(scale.swatch(a).rgb) + 1.0, "+{a} → +{b}");
+            assert!(luma(scale.swatch(-b).rgb) <= luma(scale.swatch(-a).rgb) + 1.0, "−{a} → −{b}");
+        }
+    }
+
     #[test]
     fn scales_map_ends_and_flag_clipping() {
         let seq = Scale::Sequential { lo: 0.0, hi: 1.0 };
@@ -181,8 +205,8 @@ mod tests {
         assert!(seq.swatch(1.5).clipped);
         assert_eq!(seq.swatch(1.5).rgb, VIRIDIS[8]);
         let div = Scale::Diverging { limit: 2.0 };
-        assert_eq!(div.swatch(0.0).rgb, RED_BLUE[4]);
-        assert_eq!(div.swatch(-2.0).rgb, RED_BLUE[0]);
+        assert_eq!(div.swatch(0.0).rgb, BLUE_ORANGE[4]);
+        assert_eq!(div.swatch(-2.0).rgb, BLUE_ORANGE[0]);
         assert!(div.swatch(-2.5).clipped);
         assert_eq!(div.swatch(f32::NAN).rgb, NAN_COLOR);
         assert_eq!(div.swatch(f32::INFINITY).rgb, POS_INF_COLOR);

@@ -26,8 +26,7 @@ impl Rect {
 /// Black or white, whichever stands out on `rgb`.
 #[must_use]
 pub fn contrast(rgb: Rgb) -> Rgb {
-    let luminance = 0.299 * f64::from(rgb[0]) + 0.587 * f64::from(rgb[1]) + 0.114 * f64::from(rgb[2]);
-    if luminance > 140.0 {
+    if super::colors::luma(rgb) > 140.0 {
         [0, 0, 0]
     } else {
         [255, 255, 255]

@@ -1,16 +1,70 @@
 //! Colours, fonts and sizes shared by every chart (CSS pixels; multiplied by the device pixel
-//! ratio when drawn). The page's own colours live in www/config.js and match these.
+//! ratio when drawn), in a light and a dark theme. A [`Look`] is what a draw call is given: the
+//! device pixel ratio and the theme.
 
-use plotters::style::RGBColor;
+use plotters::style::{IntoFont, RGBColor, TextStyle};
 
 pub const FONT: &str = "system-ui, sans-serif";
 pub const MONO: &str = "ui-monospace, monospace";
-pub const TEXT: RGBColor = RGBColor(34, 34, 34);
-pub const MUTED: RGBColor = RGBColor(110, 110, 110);
-pub const GRID: RGBColor = RGBColor(225, 225, 225);
-pub const FRAME: RGBColor = RGBColor(160, 160, 160);
-pub const SELECTION: RGBColor = RGBColor(228, 87, 46);
-pub const WARNING: RGBColor = RGBColor(180, 40, 0);
+
+/// The colours of one theme.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    pub background: RGBColor,
+    pub text: RGBColor,
+    pub muted: RGBColor,
+    pub grid: RGBColor,
+    pub frame: RGBColor,
+    pub selection: RGBColor,
+    pub warning: RGBColor,
+}
+
+pub const LIGHT: Theme = Theme {
+    background: RGBColor(255, 255, 255),
+    text: RGBColor(34, 34, 34),
+    muted: RGBColor(110, 110, 110),
+    grid: RGBColor(225, 225, 225),
+    frame: RGBColor(160, 160, 160),
+    selection: RGBColor(228, 87, 46),
+    warning: RGBColor(180, 40, 0),
+};
+
+pub const DARK: Theme = Theme {
+    background: RGBColor(24, 26, 30),
+    text: RGBColor(230, 230, 230),
+    muted: RGBColor(165, 168, 175),
+    grid: RGBColor(55, 58, 64),
+    frame: RGBColor(110, 114, 122),
+    selection: RGBColor(255, 130, 80),
+    warning: RGBColor(255, 140, 100),
+};
+
+/// How a chart is drawn: device pixels per CSS pixel, and the theme.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Look {
+    pub px: f64,
+    pub theme: &'static Theme,
+}
+
+impl Look {
+    /// The light theme at `px` device pixels per CSS pixel.
+    #[must_use]
+    pub fn light(px: f64) -> Look {
+        Look { px, theme: &LIGHT }
+    }
+
+    /// The theme named by `dark`.
+    #[must_use]
+    pub fn new(px: f64, dark: bool) -> Look {
+        Look { px, theme: if dark { &DARK } else { &LIGHT } }
+    }
+
+    /// Text of `size` CSS pixels in the theme's text colour.
+    #[must_use]
+    pub fn font(&self, size: f64) -> TextStyle<'static> {
+        TextStyle::from((FONT, size * self.px).into_font()).color(&self.theme.text)
+    }
+}
 
 /// One colour per hidden unit in line charts (Tableau 10), reused cyclically.
 pub const UNIT_COLORS: [RGBColor; 10] = [

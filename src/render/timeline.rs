@@ -25,6 +25,7 @@ pub struct TimelineLayout {
     pub height: i32,
     /// Device pixels per CSS pixel.
     pub px: f64,
+    pub theme: &'static Theme,
     pub start: usize,
     pub len: usize,
     pub hidden: usize,
@@ -52,7 +53,8 @@ pub fn visible_steps(css_width: f64) -> usize {
 
 impl TimelineLayout {
     #[must_use]
-    pub fn new(width: i32, px: f64, quantities: &[Quantity], hidden: usize, start: usize, len: usize) -> Self {
+    pub fn new(width: i32, look: Look, quantities: &[Quantity], hidden: usize, start: usize, len: usize) -> Self {
+        let px = look.px;
         let d = |v: f64| px_i32((v * px).round());
         let x = d(LEFT);
         let w = (width - x - d(RIGHT)).max(1);
@@ -65,7 +67,7 @@ impl TimelineLayout {
             legends.push(Rect { x: x + w + d(10.0), y, w: d(LEGEND_BAR), h: row_h });
         }
         let height = d(timeline_height(quantities.len(), hidden));
-        TimelineLayout { width, height, px, start, len, hidden, rows, legends }
+        TimelineLayout { width, height, px, theme: look.theme, start, len, hidden, rows, legends }
     }
 
     /// The (row, timestep, unit) under a device-pixel position, if it is on a cell.
@@ -121,7 +123,7 @@ impl TimelineLayout {
     }
 
     fn font(&self, size: f64) -> TextStyle<'static> {
-        TextStyle::from((FONT, size * self.px).into_font()).color(&TEXT)
+        TextStyle::from((FONT, size * self.px).into_font()).color(&self.theme.text)
     }
 }
 
@@ -167,13 +169,14 @@ pub fn draw_frame<DB: DrawingBackend>(
     chars: &[char],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = layout.px;
-    area.fill(&WHITE)?;
+    area.fill(&layout.theme.background)?;
     let Some((_, first)) = layout.rows.first() else { return Ok(()) };
     let column_css = f64::from(first.w) / layout.len.max(1) as f64 / px;
     let label_every = to_count((MIN_LABELLED_COLUMN / column_css).ceil().max(1.0));
-    let char_style =
-        TextStyle::from((MONO, FONT_SIZE * px).into_font()).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Bottom));
-    let number_style = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Center, VPos::Top));
+    let char_style = TextStyle::from((MONO, FONT_SIZE * px).into_font())
+        .color(&layout.theme.text)
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
+    let number_style = layout.font(SMALL_FONT_SIZE).color(&layout.theme.muted).pos(Pos::new(HPos::Center, VPos::Top));
     let last = layout.rows.last().map(|(_, r)| r.y + r.h).unwrap_or(0);
     let number_every = to_count((40.0 / column_css).ceil()).max(1);
     for k in 0..layout.len {
@@ -190,8 +193,8 @@ pub fn draw_frame<DB: DrawingBackend>(
         }
     }
     let title = layout.font(FONT_SIZE + 3.0).pos(Pos::new(HPos::Left, VPos::Top));
-    let caption = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
-    let warn = layout.font(SMALL_FONT_SIZE).color(&WARNING).pos(Pos::new(HPos::Left, VPos::Top));
+    let caption = layout.font(SMALL_FONT_SIZE).color(&layout.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
+    let warn = layout.font(SMALL_FONT_SIZE).color(&layout.theme.warning).pos(Pos::new(HPos::Left, VPos::Top));
     let tick = layout.font(SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
     let left = px_i32(8.0 * px);
     for ((info, (_, rect)), legend) in rows.iter().zip(&layout.rows).zip(&layout.legends) {
@@ -212,8 +215,11 @@ pub fn draw_frame<DB: DrawingBackend>(
                 y += line;
             }
         }
-        area.draw(&Rectangle::new([(rect.x - 1, rect.y - 1), (rect.x + rect.w, rect.y + rect.h)], FRAME))?;
-        area.draw(&Rectangle::new([(legend.x - 1, legend.y - 1), (legend.x + legend.w, legend.y + legend.h)], FRAME))?;
+        area.draw(&Rectangle::new([(rect.x - 1, rect.y - 1), (rect.x + rect.w, rect.y + rect.h)], layout.theme.frame))?;
+        area.draw(&Rectangle::new(
+            [(legend.x - 1, legend.y - 1), (legend.x + legend.w, legend.y + legend.h)],
+            layout.theme.frame,
+        ))?;
         let tx = legend.x + legend.w + px_i32(4.0 * px);
         let (lo, hi) = (info.scale.lo(), info.scale.hi());
         area.draw_text(&format_tick(hi), &tick, (tx, legend.y + px_i32(4.0 * px)))?;
@@ -231,7 +237,7 @@ fn draw_special_key<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = layout.px;
     let size = px_i32(10.0 * px);
-    let text = layout.font(SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+    let text = layout.font(SMALL_FONT_SIZE).color(&layout.theme.muted).pos(Pos::new(HPos::Left, VPos::Center));
     let mut x = layout.rows.first().map_or(0, |(_, r)| r.x);
     let items: [(&str, Option<[u8; 3]>); 4] = [
         ("NaN", Some(NAN_COLOR)),
@@ -246,10 +252,10 @@ fn draw_special_key<DB: DrawingBackend>(
                 area.draw(&Rectangle::new([(x, y), (x + size, y + size)], c.filled()))?;
             }
             None => {
-                area.draw(&Rectangle::new([(x, y), (x + size, y + size)], FRAME))?;
+                area.draw(&Rectangle::new([(x, y), (x + size, y + size)], layout.theme.frame))?;
                 area.draw(&Polygon::new(
                     vec![(x + size / 2, y), (x + size, y), (x + size, y + size / 2)],
-                    TEXT.filled(),
+                    layout.theme.text.filled(),
                 ))?;
             }
         }
@@ -267,7 +273,7 @@ pub fn draw_selection<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let Some((x0, x1)) = layout.column(selected) else { return Ok(()) };
     let width = px_u32((2.0 * layout.px).round().max(1.0));
-    let style = SELECTION.stroke_width(width);
+    let style = layout.theme.selection.stroke_width(width);
     for (_, rect) in &layout.rows {
         area.draw(&Rectangle::new([(x0 - 1, rect.y - 1), (x1, rect.y + rect.h)], style))?;
     }
@@ -275,10 +281,12 @@ pub fn draw_selection<DB: DrawingBackend>(
 }
 
 /// The colour scale a quantity is drawn with: its possible range under the current
-/// activations, or what it actually reached where that is unbounded.
+/// activations, or where that is unbounded, what it reached: in this run, or with fixed scales,
+/// in the standard cell's run (so the legend holds across swaps).
 #[must_use]
 pub fn scale(lab: &Lab, q: Quantity) -> Scale {
-    Scale::for_quantity(lab.possible_range(q), lab.trace().finite_range(q))
+    let reached = if lab.fixed_scales() { lab.reference_range(q) } else { lab.trace().finite_range(q) };
+    Scale::for_quantity(lab.possible_range(q), reached)
 }
 
 /// A number in at most 4 significant figures, for notes.
@@ -354,7 +362,7 @@ impl TimelinePainter {
         raster: &mut R,
         lab: &Lab,
         width: i32,
-        px: f64,
+        look: Look,
         (start, len): (usize, usize),
         selected: usize,
     ) -> Result<TimelineLayout, String> {
@@ -362,7 +370,7 @@ impl TimelinePainter {
         let start = start.min(trace.steps());
         let len = len.min(trace.steps() - start);
         let hidden = trace.hidden();
-        let layout = TimelineLayout::new(width, px, &ROWS, hidden.max(1), start, len.max(1));
+        let layout = TimelineLayout::new(width, look, &ROWS, hidden.max(1), start, len.max(1));
         let rows = row_infos(lab);
         let draw_error = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("drawing failed: {e:?}");
         let raster_error = |e: R::Error| format!("drawing failed: {e:?}");
@@ -410,7 +418,7 @@ mod tests {
     #[test]
     fn locate_inverts_column_and_row() {
         let q = [Quantity::Forget, Quantity::Cell];
-        let layout = TimelineLayout::new(1000, 2.0, &q, 4, 10, 50);
+        let layout = TimelineLayout::new(1000, Look::light(2.0), &q, 4, 10, 50);
         let (_, cells) = layout.rows[1];
         // The centre of step 10 + 7, unit 2 in the second row.
         let (x0, x1) = layout.column(17).unwrap();
@@ -444,7 +452,7 @@ mod tests {
         // With hard-sigmoid gates the cell state is exactly the depth: 1, 2, ..., 12, then 11.
         // Step 4 is selected.
         lab.set_text("(((((((((((()");
-        let (width, px) = (900, 1.0);
+        let (width, look) = (900, Look::light(1.0));
         let hidden = lab.trace().hidden();
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let height = timeline_height(ROWS.len(), hidden).ceil() as u32;
@@ -452,7 +460,7 @@ mod tests {
         let picture = Picture::new(width, height);
         let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
         let layout =
-            TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 900, px, (0, 13), 4).expect("draws");
+            TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 900, look, (0, 13), 4).expect("draws");
         let c_row = ROWS.iter().position(|&q| q == Quantity::Cell).unwrap();
         let scale = scale(&lab, Quantity::Cell);
         assert_eq!(scale, Scale::Diverging { limit: 10.0 });
@@ -484,7 +492,8 @@ mod tests {
         let (x0, _) = layout.column(4).unwrap();
         for (_, rect) in &layout.rows {
             let edge = picture.at(x0 - 1, rect.y + rect.h / 2).unwrap();
-            assert_eq!(edge, [SELECTION.0, SELECTION.1, SELECTION.2]);
+            let selection = look.theme.selection;
+            assert_eq!(edge, [selection.0, selection.1, selection.2]);
         }
     }
 

@@ -1,7 +1,7 @@
 //! Training charts: learning curves (one line per variant, with the spread across seeds as a
 //! band) and the gradient's size through time on a log scale.
 
-use super::charts::{draw_grid, finite_runs, font, Area, Chart, DrawResult};
+use super::charts::{draw_grid, finite_runs, Area, Chart, DrawResult};
 use super::theme::*;
 use super::{px_i32, px_u32};
 use crate::train::CurvePoint as Point;
@@ -52,8 +52,9 @@ pub fn spread(runs: &[Vec<Point>], value: impl Fn(&Point) -> f64) -> Vec<(f64, f
 }
 
 /// Held-out loss (log scale) and held-out accuracy side by side, one colour per series.
-pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet, px: f64) -> DrawResult<DB> {
-    area.fill(&WHITE)?;
+pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet, look: Look) -> DrawResult<DB> {
+    area.fill(&look.theme.background)?;
+    let px = look.px;
     let d = |v: f64| px_u32((v * px).round());
     let p = |v: f64| px_i32((v * px).round());
     let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
@@ -70,7 +71,7 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
         .y_label_area_size(d(46.0))
         .x_label_area_size(d(24.0))
         .build_cartesian_2d(0.0..max_step, lo..hi)?;
-    draw_grid(&mut chart, px, (6, 5), &|x| format!("{x:.0}"), &log_tick)?;
+    draw_grid(&mut chart, look, (6, 5), &|x| format!("{x:.0}"), &log_tick)?;
     for (k, series) in set.series.iter().enumerate() {
         let color = UNIT_COLORS[k % UNIT_COLORS.len()];
         let bands = spread(&series.runs, |p| if p.heldout_loss > 0.0 { p.heldout_loss.log10() } else { f64::NAN });
@@ -83,8 +84,8 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
             }
         }
     }
-    let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
-    let sub = font(px, SMALL_FONT_SIZE).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top));
+    let title = look.font(FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+    let sub = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
     left.draw_text("held-out loss (log scale)", &title, (p(8.0), p(2.0)))?;
     if set.series.len() == 1 && set.series[0].runs.len() == 1 {
         left.draw_text("faint: training batches", &sub, (p(190.0), p(4.0)))?;
@@ -96,13 +97,13 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
         .y_label_area_size(d(40.0))
         .x_label_area_size(d(24.0))
         .build_cartesian_2d(0.0..max_step, 0.0..1.0)?;
-    draw_grid(&mut chart, px, (6, 5), &|x| format!("{x:.0}"), &|y| format!("{:.0}%", y * 100.0))?;
+    draw_grid(&mut chart, look, (6, 5), &|x| format!("{x:.0}"), &|y| format!("{:.0}%", y * 100.0))?;
     if let Some(target) = set.target {
         chart.draw_series(DashedLineSeries::new(
             [(0.0, target), (max_step, target)],
             d(4.0),
             d(4.0),
-            FRAME.stroke_width(d(1.0).max(1)),
+            look.theme.frame.stroke_width(d(1.0).max(1)),
         ))?;
     }
     for (k, series) in set.series.iter().enumerate() {
@@ -149,8 +150,13 @@ pub struct GradientChart {
 }
 
 /// Draws the gradient's size through time; zeros and non-finite values break the lines.
-pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &GradientChart, px: f64) -> DrawResult<DB> {
-    area.fill(&WHITE)?;
+pub fn draw_gradient_flow<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart_data: &GradientChart,
+    look: Look,
+) -> DrawResult<DB> {
+    area.fill(&look.theme.background)?;
+    let px = look.px;
     let d = |v: f64| px_u32((v * px).round());
     let p = |v: f64| px_i32((v * px).round());
     let steps = chart_data.cell.len().max(chart_data.hidden.len()).max(1);
@@ -164,7 +170,7 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &Grad
         .y_label_area_size(d(50.0))
         .x_label_area_size(d(24.0))
         .build_cartesian_2d(0.0..steps as f64, lo..hi)?;
-    draw_grid(&mut chart, px, (8, 6), &|x| format!("{x:.0}"), &log_tick)?;
+    draw_grid(&mut chart, look, (8, 6), &|x| format!("{x:.0}"), &log_tick)?;
     let lines = [(&chart_data.cell, UNIT_COLORS[3], "‖∂L/∂c_t‖"), (&chart_data.hidden, UNIT_COLORS[0], "‖∂L/∂h_t‖")];
     for (values, color, _) in lines {
         let points =
@@ -173,12 +179,12 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(area: &Area<DB>, chart_data: &Grad
             chart.draw_series(LineSeries::new(run, color.stroke_width(d(1.5).max(1))))?;
         }
     }
-    let title = font(px, FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
-    let sub = font(px, SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+    let title = look.font(FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+    let sub = look.font(SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
     area.draw_text(&chart_data.title, &title, (p(8.0), p(2.0)))?;
     let all = chart_data.cell.iter().chain(&chart_data.hidden);
     if all.clone().any(|v| !v.is_finite()) || (all.clone().count() > 0 && all.clone().all(|v| *v == 0.0)) {
-        let warn = font(px, SMALL_FONT_SIZE).color(&WARNING).pos(Pos::new(HPos::Left, VPos::Top));
+        let warn = look.font(SMALL_FONT_SIZE).color(&look.theme.warning).pos(Pos::new(HPos::Left, VPos::Top));
         let note = if all.clone().any(|v| !v.is_finite()) {
             "some gradients are NaN or ∞ (not drawn): the network has diverged"
         } else {

@@ -12,18 +12,32 @@ use crate::cell::Gates;
 use crate::lab::Lab;
 use crate::presets::Preset;
 use crate::pytorch;
+use crate::render::theme::Look;
 use crate::render::{charts, timeline};
 use crate::site::Site;
 use crate::trace::Quantity;
 use canvas::{backend, context, draw_chart, CanvasRaster};
 use plotters::prelude::IntoDrawingArea;
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The page's colour theme: one per page, so every canvas draws in the same one.
+    static DARK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Draws every canvas from now on in the dark theme (true) or the light one.
+#[wasm_bindgen]
+pub fn set_dark_theme(dark: bool) {
+    DARK.with(|d| d.set(dark));
+}
+
+/// How to draw at `px` device pixels per CSS pixel, in the page's theme.
+pub(crate) fn look(px: f64) -> Look {
+    Look::new(px, DARK.with(Cell::get))
 }
 
 /// Keeps the message of a panic, so the page can show it after the call fails.
@@ -135,6 +149,11 @@ impl GateLab {
         self.lab.set_text(text);
     }
 
+    /// Fixed scales on or off: legends keep their range across activation swaps.
+    pub fn set_fixed_scales(&mut self, fixed: bool) {
+        self.lab.set_fixed_scales(fixed);
+    }
+
     /// Counts, ranges, saturation and parameters of the current run.
     pub fn summary(&self) -> Result<JsValue, JsError> {
         to_js(&self.lab.summary())
@@ -180,7 +199,7 @@ impl GateLab {
         let width = canvas.width() as i32;
         let layout = self
             .painter
-            .draw(&area, &mut raster, &self.lab, width, px, (start, len), selected)
+            .draw(&area, &mut raster, &self.lab, width, look(px), (start, len), selected)
             .map_err(|e| JsError::new(&e))?;
         Ok(TimelineView { layout })
     }
@@ -194,13 +213,13 @@ impl GateLab {
         selected: usize,
         px: f64,
     ) -> Result<(), JsError> {
-        draw_chart(canvas, |area| charts::draw_cell_chart(area, self.lab.trace(), start, len, Some(selected), px))
+        draw_chart(canvas, |area| charts::draw_cell_chart(area, self.lab.trace(), start, len, Some(selected), look(px)))
     }
 
     /// Each site's activation and derivative with timestep `selected`'s inputs marked.
     pub fn draw_activations(&self, canvas: &HtmlCanvasElement, selected: usize, px: f64) -> Result<(), JsError> {
         draw_chart(canvas, |area| {
-            charts::draw_activation_panel(area, self.lab.activations(), self.lab.trace(), Some(selected), px)
+            charts::draw_activation_panel(area, self.lab.activations(), self.lab.trace(), Some(selected), look(px))
         })
     }
 }

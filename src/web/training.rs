@@ -3,6 +3,7 @@
 //! page's own module draws.
 
 use super::canvas::draw_chart;
+use super::look;
 use crate::render::training;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -15,14 +16,14 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result
 #[wasm_bindgen]
 pub fn draw_learning_curves(canvas: &HtmlCanvasElement, data: JsValue, px: f64) -> Result<(), JsError> {
     let set: training::CurveSet = from_js(data, "curve data")?;
-    draw_chart(canvas, |area| training::draw_learning_curves(area, &set, px))
+    draw_chart(canvas, |area| training::draw_learning_curves(area, &set, look(px)))
 }
 
 /// Draws the gradient's size through time from `{cell, hidden, title}`.
 #[wasm_bindgen]
 pub fn draw_gradient_flow(canvas: &HtmlCanvasElement, data: JsValue, px: f64) -> Result<(), JsError> {
     let chart: training::GradientChart = from_js(data, "gradient data")?;
-    draw_chart(canvas, |area| training::draw_gradient_flow(area, &chart, px))
+    draw_chart(canvas, |area| training::draw_gradient_flow(area, &chart, look(px)))
 }
 
 /// The handles live in their own module, compiled only into the worker's wasm.
