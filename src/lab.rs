@@ -50,6 +50,9 @@ pub struct Summary {
     pub saturation: Vec<Saturation>,
     /// Finite min and max of each traced quantity (absent when it has no finite value).
     pub ranges: BTreeMap<&'static str, (f64, f64)>,
+    /// On the counter: the largest |c − bracket depth| over the run (how far the cell drifts
+    /// from an exact counter). None on other models.
+    pub depth_drift: Option<f64>,
 }
 
 /// How much of a gate's output sits at its ends.
@@ -248,6 +251,10 @@ impl Lab {
             nonfinite_total: trace.nonfinite_total(),
             saturation,
             ranges,
+            depth_drift: self.bracket_depth().map(|depth| {
+                let cell = trace.values(Quantity::Cell);
+                depth.iter().zip(cell).map(|(d, &c)| (f64::from(c) - d).abs()).fold(0.0, f64::max)
+            }),
         }
     }
 
@@ -265,6 +272,26 @@ impl Lab {
             })
             .collect();
         Some(StepDetail { t, char: self.chars[t].to_string(), symbol, other: symbol.is_none(), units })
+    }
+
+    /// On the counter preset, the bracket depth after each step (what its cell state should
+    /// equal); None on every other model.
+    #[must_use]
+    pub fn bracket_depth(&self) -> Option<Vec<f64>> {
+        (self.model.name == Preset::Counter.to_string()).then(|| {
+            let mut depth = 0.0;
+            self.chars
+                .iter()
+                .map(|&c| {
+                    depth += match c {
+                        '(' => 1.0,
+                        ')' => -1.0,
+                        _ => 0.0,
+                    };
+                    depth
+                })
+                .collect()
+        })
     }
 
     /// The one-step calculator on typed lists, under the current activations.
@@ -350,6 +377,22 @@ mod tests {
         assert!((lab.reference_range(Quantity::Cell).unwrap().1 - 4.0).abs() < 1e-2);
         lab.set_fixed_scales(false);
         assert!(!lab.fixed_scales());
+    }
+
+    #[test]
+    fn the_counter_reports_its_depth_and_drift() {
+        let mut lab = Lab::default();
+        lab.set_text("(()x))");
+        assert_eq!(lab.bracket_depth().unwrap(), vec![1.0, 2.0, 1.0, 1.0, 0.0, -1.0]);
+        // Sigmoid gates leak about 4.5e-5 of the count per step: a small drift, not zero.
+        let drift = lab.summary().depth_drift.unwrap();
+        assert!(drift > 1e-6 && drift < 1e-3, "{drift}");
+        for site in [Site::Forget, Site::Input, Site::Output] {
+            lab.set_activation(site, Activation::HardSigmoid);
+        }
+        assert_eq!(lab.summary().depth_drift, Some(0.0));
+        lab.set_model(Preset::Latch.build());
+        assert_eq!((lab.bracket_depth(), lab.summary().depth_drift), (None, None));
     }
 
     #[test]

@@ -67,12 +67,21 @@ fn padded_range(lo: f64, hi: f64) -> (f64, f64) {
 
 /// Cell state of every unit over the visible window, one line per unit, the selected step
 /// marked. Shares the timeline's left and right margins so that columns line up.
+/// A series the cell state should follow, drawn dashed behind it: the bracket depth on the
+/// counter, so a reader sees c track it (and how far it drifts).
+#[derive(Clone, Copy, Debug)]
+pub struct Reference<'a> {
+    pub label: &'a str,
+    /// One value per step of the trace.
+    pub values: &'a [f64],
+}
+
 pub fn draw_cell_chart<DB: DrawingBackend>(
     area: &Area<DB>,
     trace: &Trace<f32>,
-    start: usize,
-    len: usize,
+    (start, len): (usize, usize),
     selected: Option<usize>,
+    reference: Option<Reference>,
     look: Look,
 ) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
@@ -88,6 +97,10 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
                 hi = hi.max(f64::from(v));
             }
         }
+    }
+    for &v in reference.map_or(&[][..], |r| &r.values[start.min(r.values.len())..end.min(r.values.len())]) {
+        lo = lo.min(v);
+        hi = hi.max(v);
     }
     if !lo.is_finite() {
         (lo, hi) = (-1.0, 1.0);
@@ -109,6 +122,12 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     draw_grid(&mut chart, look, (8, 6), &|x| format!("{}", x.floor()), &y_format)?;
     if y0 < 0.0 && y1 > 0.0 {
         chart.draw_series(LineSeries::new([(start as f64, 0.0), ((start + len) as f64, 0.0)], look.theme.frame))?;
+    }
+    if let Some(reference) = reference {
+        let points: Vec<(f64, f64)> =
+            (start..end.min(reference.values.len())).map(|t| (t as f64 + 0.5, reference.values[t])).collect();
+        let style = look.theme.text.stroke_width(d(1.5).max(1));
+        chart.draw_series(DashedLineSeries::new(points, d(6.0), d(4.0), style))?;
     }
     for u in 0..hidden {
         let color = UNIT_COLORS[u % UNIT_COLORS.len()];
@@ -141,6 +160,13 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     }
     if hidden > shown {
         area.draw_text(&format!("+{} more units", hidden - shown), &key, (x, p(5.0)))?;
+        x += p(110.0);
+    }
+    if let Some(reference) = reference {
+        let y = p(10.0);
+        area.draw(&PathElement::new([(x, y), (x + p(6.0), y)], look.theme.text.stroke_width(d(1.5).max(1))))?;
+        area.draw(&PathElement::new([(x + p(9.0), y), (x + p(15.0), y)], look.theme.text.stroke_width(d(1.5).max(1))))?;
+        area.draw_text(reference.label, &key, (x + p(19.0), p(5.0)))?;
     }
     Ok(())
 }

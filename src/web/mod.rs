@@ -213,7 +213,11 @@ impl GateLab {
         selected: usize,
         px: f64,
     ) -> Result<(), JsError> {
-        draw_chart(canvas, |area| charts::draw_cell_chart(area, self.lab.trace(), start, len, Some(selected), look(px)))
+        let depth = self.lab.bracket_depth();
+        let reference = depth.as_deref().map(|values| charts::Reference { label: "bracket depth", values });
+        draw_chart(canvas, |area| {
+            charts::draw_cell_chart(area, self.lab.trace(), (start, len), Some(selected), reference, look(px))
+        })
     }
 
     /// Each site's activation and derivative with timestep `selected`'s inputs marked.
