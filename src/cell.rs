@@ -101,13 +101,19 @@ impl<T: Float> CellValues<T> {
         activate: impl Fn(Activation, T) -> (T, T),
     ) -> (Self, Slopes<T>) {
         let both = z.map(|gate, x| activate(gate.activation(acts), x));
-        let gates = both.map(|_, (v, _)| v);
+        let (values, cell_slope) = Self::combine(c_prev, both.map(|_, (v, _)| v), |c| activate(acts.cell_output, c));
+        (values, Slopes { gates: both.map(|_, (_, d)| d), cell_output: cell_slope })
+    }
+
+    /// The rest of the step once the gates are activated: c = f·c_prev + i·g and
+    /// h = o·act(c), with `cell_output` giving act(c) and its slope.
+    #[inline]
+    pub fn combine(c_prev: T, gates: Gates<T>, cell_output: impl Fn(T) -> (T, T)) -> (Self, T) {
         let kept = gates.f * c_prev;
         let written = gates.i * gates.g;
         let c = kept + written;
-        let (cell_out, cell_slope) = activate(acts.cell_output, c);
-        let values = CellValues { gates, kept, written, c, cell_out, h: gates.o * cell_out };
-        (values, Slopes { gates: both.map(|_, (_, d)| d), cell_output: cell_slope })
+        let (cell_out, cell_slope) = cell_output(c);
+        (CellValues { gates, kept, written, c, cell_out, h: gates.o * cell_out }, cell_slope)
     }
 }
 

@@ -10,7 +10,7 @@
 //! Inputs are one-hot symbols, so W_ih·x is a column lookup, not a matrix product.
 
 use crate::activation::Activations;
-use crate::cell::{CellValues, Gates, Slopes};
+use crate::cell::{CellValues, Gates};
 use crate::site::Gate;
 use crate::trace::Trace;
 use crate::vocab::Symbol;
@@ -153,39 +153,91 @@ pub fn transpose_into<T: Copy>(matrix: &[T], rows: usize, cols: usize, out: &mut
     }
 }
 
-/// y += Σ_j x_j · rows[j] (each row `y.len()` long): W_hh·h_prev in the forward pass (rows of
-/// W_hhᵀ) and W_hhᵀ·δz in the backward (rows of W_hh). BLOCK entries of y at a time, so the
-/// block's running sums stay in registers instead of going through memory once per row. Each
-/// entry adds its terms in the order j = 0, 1, ..., so the result is bit-identical to the plain
-/// loop; terms with x_j = 0 are skipped (adding w·0 to a sum that is never −0 changes nothing).
+/// y += Σ_j x_j · rows[j] (each row `y.len()` long): one row of [`add_rows_batch`].
 pub fn add_rows<T: Float>(y: &mut [T], rows: &[T], x: &[T]) {
+    add_rows_batch(y, x, rows, y.len(), x.len());
+}
+
+/// Y[b] += Σ_j X[b][j] · rows[j] for every row b: Y is B × `n`, X is B × `m`, `rows` is `m` × `n`,
+/// all row-major. The forward's W_hh·h for a whole batch (rows of W_hhᵀ), the backward's
+/// W_hhᵀ·δz (rows of W_hh) and the weight gradient Σ h·δzᵀ (rows of δz) are all this product.
+///
+/// It works on a tile of four rows of Y by BLOCK entries at a time, so the tile's 4 × BLOCK
+/// running sums stay in registers while each row of `rows` is loaded once for all four. Every
+/// entry still adds its terms in the order j = 0, 1, ..., so the result is bit-identical to
+/// the plain loop whatever the batch size; terms with X[b][j] = 0 are skipped (adding w·0 to a
+/// sum that is never −0 changes nothing).
+pub fn add_rows_batch<T: Float>(y: &mut [T], x: &[T], rows: &[T], n: usize, m: usize) {
+    // Natively, on a CPU with AVX the same loops run on 256-bit vectors: twice the lanes, and
+    // still a separate multiply and add per term (no fused multiply-add), so the bits are the
+    // same as the portable loop's. (WebAssembly and older CPUs take the portable loop.)
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX, checked just above.
+        unsafe { add_rows_batch_avx(y, x, rows, n, m) };
+        return;
+    }
+    add_rows_batch_portable(y, x, rows, n, m);
+}
+
+/// [`add_rows_batch`] compiled for AVX.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn add_rows_batch_avx<T: Float>(y: &mut [T], x: &[T], rows: &[T], n: usize, m: usize) {
+    add_rows_batch_portable(y, x, rows, n, m);
+}
+
+#[inline(always)]
+fn add_rows_batch_portable<T: Float>(y: &mut [T], x: &[T], rows: &[T], n: usize, m: usize) {
     const BLOCK: usize = 16;
-    let len = y.len();
-    for (b, y_block) in y.chunks_mut(BLOCK).enumerate() {
-        let start = b * BLOCK;
-        if let Ok(y_block) = <&mut [T; BLOCK]>::try_from(&mut *y_block) {
-            let mut acc = *y_block;
-            for (j, &xj) in x.iter().enumerate() {
-                if xj == T::zero() {
-                    continue;
+    const TILE: usize = 4;
+    if n == 0 {
+        return;
+    }
+    let batch = y.len() / n;
+    let mut b0 = 0;
+    while b0 < batch {
+        let tile = TILE.min(batch - b0);
+        let mut start = 0;
+        while start < n {
+            let width = BLOCK.min(n - start);
+            if tile == TILE && width == BLOCK {
+                let mut acc = [[T::zero(); BLOCK]; TILE];
+                for (bb, a) in acc.iter_mut().enumerate() {
+                    a.copy_from_slice(&y[(b0 + bb) * n + start..][..BLOCK]);
                 }
-                let row: &[T; BLOCK] = rows[j * len + start..][..BLOCK].try_into().expect("BLOCK long");
-                for k in 0..BLOCK {
-                    acc[k] = acc[k] + row[k] * xj;
+                for j in 0..m {
+                    let row: &[T; BLOCK] = rows[j * n + start..][..BLOCK].try_into().expect("BLOCK long");
+                    for (bb, a) in acc.iter_mut().enumerate() {
+                        let xj = x[(b0 + bb) * m + j];
+                        if xj == T::zero() {
+                            continue;
+                        }
+                        for k in 0..BLOCK {
+                            a[k] = a[k] + row[k] * xj;
+                        }
+                    }
+                }
+                for (bb, a) in acc.iter().enumerate() {
+                    y[(b0 + bb) * n + start..][..BLOCK].copy_from_slice(a);
+                }
+            } else {
+                for bb in 0..tile {
+                    let yb = &mut y[(b0 + bb) * n + start..][..width];
+                    for j in 0..m {
+                        let xj = x[(b0 + bb) * m + j];
+                        if xj == T::zero() {
+                            continue;
+                        }
+                        for (yk, w) in yb.iter_mut().zip(&rows[j * n + start..][..width]) {
+                            *yk = *yk + *w * xj;
+                        }
+                    }
                 }
             }
-            *y_block = acc;
-        } else {
-            let width = y_block.len();
-            for (j, &xj) in x.iter().enumerate() {
-                if xj == T::zero() {
-                    continue;
-                }
-                for (yk, w) in y_block.iter_mut().zip(&rows[j * len + start..][..width]) {
-                    *yk = *yk + *w * xj;
-                }
-            }
+            start += width;
         }
+        b0 += tile;
     }
 }
 
@@ -216,59 +268,168 @@ impl<T: Float> Columns<'_, T> {
         add_rows(z, self.recurrent, h_prev);
     }
 
-    /// Runs the cell over `symbols` from a zero state: the one forward pass. What is kept of
-    /// each step is up to `recorder` (the page's trace keeps every value; the trainer also
-    /// keeps the slopes and scores h through its read-out).
+    /// Runs the cell over `symbols` from a zero state: the one forward pass (a batch of one).
+    /// What is kept of each step is up to `recorder` (the page's trace keeps every value; the
+    /// trainer also keeps the slopes and scores h through its read-out).
     pub fn run<R: Recorder<T>>(&self, acts: &Activations, symbols: &[Symbol], state: &mut State<T>, recorder: &mut R) {
-        let hidden = self.hidden_size;
-        state.reset(hidden);
-        for (t, &symbol) in symbols.iter().enumerate() {
-            self.preactivations(symbol, &state.h, &mut state.z);
-            for u in 0..hidden {
-                let z = Gates::from_blocks(&state.z, hidden, u);
-                let c_prev = state.c[u];
-                let (values, slopes) = if R::SLOPES {
-                    CellValues::compute_with_slopes(acts, c_prev, z)
-                } else {
-                    (CellValues::compute(acts, c_prev, z), Slopes::zero())
-                };
-                recorder.unit(t, u, z, c_prev, &values, &slopes);
-                state.c[u] = values.c;
-                state.h[u] = values.h;
+        self.run_batch(acts, &[symbols], state, recorder);
+    }
+
+    /// Runs the cell over several sequences at once, each from a zero state. Step t's
+    /// pre-activations of the whole batch are one product (see [`add_rows_batch`]); a sequence
+    /// that has ended keeps its last state and is not recorded.
+    pub fn run_batch<R: Recorder<T>>(
+        &self,
+        acts: &Activations,
+        sequences: &[&[Symbol]],
+        state: &mut State<T>,
+        recorder: &mut R,
+    ) {
+        let (hidden, rows) = (self.hidden_size, 4 * self.hidden_size);
+        let batch = sequences.len();
+        state.reset(hidden, batch);
+        let steps = sequences.iter().map(|s| s.len()).max().unwrap_or(0);
+        for t in 0..steps {
+            for (b, z) in state.z.chunks_exact_mut(rows).enumerate().filter(|(b, _)| t < sequences[*b].len()) {
+                z.copy_from_slice(self.bias);
+                if let Some(s) = sequences[b].get(t).copied().flatten().filter(|&s| s < self.input_size) {
+                    for (zk, w) in z.iter_mut().zip(&self.input[s * rows..(s + 1) * rows]) {
+                        *zk = *zk + *w;
+                    }
+                }
             }
-            recorder.end_step(t, &state.h);
+            // Only up to the last sequence still running (all of them, sorted longest first).
+            let active = sequences.iter().rposition(|s| t < s.len()).map_or(0, |b| b + 1);
+            add_rows_batch(&mut state.z[..active * rows], &state.h[..active * hidden], self.recurrent, rows, hidden);
+            for (b, sequence) in sequences.iter().enumerate() {
+                if t >= sequence.len() {
+                    continue;
+                }
+                self.step_units::<R>(acts, state, t, b, recorder);
+                recorder.end_step(t, b, &state.h[b * hidden..(b + 1) * hidden]);
+            }
         }
     }
+
+    /// One step of sequence `b`'s units, once its pre-activations are in `state.z`: each
+    /// activation over its whole block (one loop per function, so it vectorises), then c, act(c)
+    /// over the block, and h.
+    fn step_units<R: Recorder<T>>(
+        &self,
+        acts: &Activations,
+        state: &mut State<T>,
+        t: usize,
+        b: usize,
+        recorder: &mut R,
+    ) {
+        let (hidden, rows) = (self.hidden_size, 4 * self.hidden_size);
+        let State { z, h, c, values, slopes, cells, cell_out, cell_slopes } = state;
+        let z = &z[b * rows..(b + 1) * rows];
+        for gate in Gate::ALL {
+            let block = gate as usize * hidden..(gate as usize + 1) * hidden;
+            let slopes = R::SLOPES.then(|| &mut slopes[block.clone()]);
+            gate.activation(acts).values_and_slopes(&z[block.clone()], &mut values[block], slopes, R::FAST);
+        }
+        let c_prev = &mut c[b * hidden..(b + 1) * hidden];
+        let keep = |_| (T::zero(), T::zero());
+        for (u, cell) in cells.iter_mut().enumerate() {
+            *cell = CellValues::combine(c_prev[u], Gates::from_blocks(values, hidden, u), keep).0.c;
+        }
+        acts.cell_output.values_and_slopes(cells, cell_out, R::SLOPES.then_some(&mut cell_slopes[..]), R::FAST);
+        let h_b = &mut h[b * hidden..(b + 1) * hidden];
+        for ((h, out), o) in h_b.iter_mut().zip(cell_out.iter()).zip(&values[3 * hidden..4 * hidden]) {
+            *h = *o * *out;
+        }
+        recorder.step(
+            t,
+            b,
+            &StepBlock {
+                z,
+                c_prev,
+                gates: values,
+                slopes: R::SLOPES.then_some(&slopes[..]),
+                c: cells,
+                cell_out,
+                cell_slope: R::SLOPES.then_some(&cell_slopes[..]),
+                h: h_b,
+            },
+        );
+        c_prev.copy_from_slice(cells);
+    }
+}
+
+/// One sequence's step, whole: every unit's values, gate blocks in PyTorch's order (i, f, g, o).
+#[derive(Clone, Copy, Debug)]
+pub struct StepBlock<'a, T> {
+    /// Pre-activations (4H).
+    pub z: &'a [T],
+    pub c_prev: &'a [T],
+    /// Gate values i, f, g, o (4H).
+    pub gates: &'a [T],
+    /// Each gate activation's slope (4H), when the recorder asked for slopes.
+    pub slopes: Option<&'a [T]>,
+    pub c: &'a [T],
+    /// act_cell_output(c).
+    pub cell_out: &'a [T],
+    pub cell_slope: Option<&'a [T]>,
+    pub h: &'a [T],
 }
 
 /// What a forward pass keeps of each step.
 pub trait Recorder<T> {
     /// Whether [`Recorder::unit`] needs the activations' slopes (computed with the same `exp`).
     const SLOPES: bool;
-    /// Unit `u` at step `t`: its pre-activations, previous cell state, everything computed and,
-    /// if asked for, the slopes (zeros otherwise).
-    fn unit(&mut self, t: usize, u: usize, z: Gates<T>, c_prev: T, values: &CellValues<T>, slopes: &Slopes<T>);
-    /// Called after every unit of step `t`, with h_t.
-    fn end_step(&mut self, _t: usize, _h: &[T]) {}
+    /// Whether f32 sigmoid and tanh may use the fast vectorised exp (training) rather than the
+    /// exact one (the page, whose traced values are checked to the last bit).
+    const FAST: bool = false;
+    /// Sequence `b`'s step `t`, every unit at once.
+    fn step(&mut self, t: usize, b: usize, block: &StepBlock<T>);
+    /// Called after sequence `b`'s step `t` is recorded, with its h_t.
+    fn end_step(&mut self, _t: usize, _b: usize, _h: &[T]) {}
 }
 
-/// The running state of a forward pass: z, h and c, kept between runs so nothing is allocated.
+/// The running state of a forward pass: z, h and c of every sequence in the batch, kept
+/// between runs so nothing is allocated.
 #[derive(Clone, Debug)]
 pub struct State<T> {
     z: Vec<T>,
     h: Vec<T>,
     c: Vec<T>,
+    /// One unit block's scratch: gate values and slopes (4H), new c, act(c) and its slope (H).
+    values: Vec<T>,
+    slopes: Vec<T>,
+    cells: Vec<T>,
+    cell_out: Vec<T>,
+    cell_slopes: Vec<T>,
 }
 
 impl<T> Default for State<T> {
     fn default() -> Self {
-        State { z: Vec::new(), h: Vec::new(), c: Vec::new() }
+        State {
+            z: Vec::new(),
+            h: Vec::new(),
+            c: Vec::new(),
+            values: Vec::new(),
+            slopes: Vec::new(),
+            cells: Vec::new(),
+            cell_out: Vec::new(),
+            cell_slopes: Vec::new(),
+        }
     }
 }
 
 impl<T: Float> State<T> {
-    fn reset(&mut self, hidden: usize) {
-        for (buffer, len) in [(&mut self.z, 4 * hidden), (&mut self.h, hidden), (&mut self.c, hidden)] {
+    fn reset(&mut self, hidden: usize, batch: usize) {
+        for (buffer, len) in [
+            (&mut self.z, 4 * hidden * batch),
+            (&mut self.h, hidden * batch),
+            (&mut self.c, hidden * batch),
+            (&mut self.values, 4 * hidden),
+            (&mut self.slopes, 4 * hidden),
+            (&mut self.cells, hidden),
+            (&mut self.cell_out, hidden),
+            (&mut self.cell_slopes, hidden),
+        ] {
             buffer.clear();
             buffer.resize(len, T::zero());
         }

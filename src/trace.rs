@@ -4,8 +4,7 @@
 //! is at `t * hidden + u`. The buffers are kept between runs, so re-running after an activation
 //! swap allocates nothing new.
 
-use crate::cell::{CellValues, Gates, Slopes};
-use crate::lstm::Recorder;
+use crate::lstm::{Recorder, StepBlock};
 use crate::vocab::Symbol;
 use num_traits::Float;
 
@@ -89,13 +88,25 @@ pub struct Trace<T> {
 impl<T: Float> Recorder<T> for Trace<T> {
     const SLOPES: bool = false;
 
-    fn unit(&mut self, t: usize, u: usize, z: Gates<T>, c_prev: T, v: &CellValues<T>, _: &Slopes<T>) {
-        let k = t * self.hidden + u;
-        let g = v.gates;
-        // In Quantity::ALL's order.
-        let values = [z.i, z.f, z.g, z.o, g.i, g.f, g.g, g.o, c_prev, v.c, v.cell_out, v.h];
-        for (buffer, value) in self.buffers.iter_mut().zip(values) {
-            buffer[k] = value;
+    fn step(&mut self, t: usize, _: usize, block: &StepBlock<T>) {
+        let h = self.hidden;
+        // In Quantity::ALL's order: z_i, z_f, z_g, z_o, i, f, g, o, c_prev, c, cell_out, h.
+        let parts: [&[T]; 12] = [
+            &block.z[..h],
+            &block.z[h..2 * h],
+            &block.z[2 * h..3 * h],
+            &block.z[3 * h..],
+            &block.gates[..h],
+            &block.gates[h..2 * h],
+            &block.gates[2 * h..3 * h],
+            &block.gates[3 * h..4 * h],
+            block.c_prev,
+            block.c,
+            block.cell_out,
+            block.h,
+        ];
+        for (buffer, part) in self.buffers.iter_mut().zip(parts) {
+            buffer[t * h..(t + 1) * h].copy_from_slice(&part[..h]);
         }
     }
 }

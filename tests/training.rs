@@ -5,7 +5,8 @@
 
 use gatelab::activation::NAMED;
 use gatelab::train::{
-    compare, Comparison, ComparisonConfig, Network, Sequence, Shape, Task, TaskKind, TrainConfig, Trainer, Workspace,
+    compare, Comparison, ComparisonConfig, Network, Sequence, Shape, Task, TaskKind, TrainConfig, Trainer, TrainerOf,
+    Workspace,
 };
 use gatelab::Gate;
 use gatelab::{Activation, Activations, Lstm, Quantity, Site, Trace};
@@ -35,7 +36,7 @@ const H: f64 = 1e-6;
 /// The values that go through each site, read from the page's own forward (`Lstm::run`), so
 /// the check does not rely on the code under test: pre-activations for the gates and the
 /// candidate, c for the cell output.
-fn site_values(net: &Network, acts: &Activations, seq: &Sequence) -> Vec<(Activation, Vec<f64>)> {
+fn site_values(net: &Network<f64>, acts: &Activations, seq: &Sequence) -> Vec<(Activation, Vec<f64>)> {
     let lstm = Lstm::new(net.lstm_weights()).unwrap();
     let mut trace = Trace::new();
     lstm.run(&seq.inputs, acts, &mut trace);
@@ -79,10 +80,10 @@ fn covers_every_piece(sites: &[(Activation, Vec<f64>)]) -> bool {
 /// hard tanh see their slopes and both flat parts: the first seed whose values all stay clear of
 /// kinks, with every value at most 20 in size, and covering every linear piece, or failing that (some configurations cannot reach every
 /// piece: with relu everywhere c is never negative) the first one clear of kinks.
-fn network_for_check(acts: &Activations, seq: &Sequence) -> Network {
+fn network_for_check(acts: &Activations, seq: &Sequence) -> Network<f64> {
     let mut fallback = None;
     for seed in 0..2000 {
-        let mut net = Network::init(SHAPE, seed);
+        let mut net = Network::<f64>::init(SHAPE, seed);
         let scale = 1.5 + (seed % 8) as f64 * 0.5;
         let lstm_end = SHAPE.bias_hh().end;
         for p in &mut net.params_mut()[..lstm_end] {
@@ -102,7 +103,7 @@ fn network_for_check(acts: &Activations, seq: &Sequence) -> Network {
     fallback.unwrap_or_else(|| panic!("no seed keeps {acts:?} moderate and clear of its kinks"))
 }
 
-fn loss(net: &Network, acts: &Activations, seq: &Sequence, ws: &mut Workspace) -> f64 {
+fn loss(net: &Network<f64>, acts: &Activations, seq: &Sequence, ws: &mut Workspace<f64>) -> f64 {
     net.evaluate(acts, seq, ws).loss_sum
 }
 
@@ -272,6 +273,26 @@ fn standard_lstm_learns_bracket_depth() {
     }
 }
 
+/// Training in f32 (the trainer's float, with its fast activations) learns as well as in f64:
+/// the same seeds, data and settings reach the same held-out accuracy on bracket depth.
+#[test]
+fn f32_training_learns_as_well_as_f64() {
+    for seed in [1, 2, 3] {
+        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0) };
+        let task = std::sync::Arc::new(Task::generate(TaskKind::Brackets, seed));
+        let mut single = TrainerOf::<f32>::new(task.clone(), Activations::default(), config);
+        let mut double = TrainerOf::<f64>::new(task.clone(), Activations::default(), config);
+        for _ in 0..700 {
+            single.step();
+            double.step();
+        }
+        let (a, b) = (single.evaluate(&task.heldout), double.evaluate(&task.heldout));
+        println!("seed {seed}: f32 {a:?}, f64 {b:?}");
+        assert!(a.accuracy >= 0.95 && b.accuracy >= 0.95, "seed {seed}: f32 {a:?}, f64 {b:?}");
+        assert!((a.accuracy - b.accuracy).abs() <= 0.03, "seed {seed}: f32 {a:?}, f64 {b:?}");
+    }
+}
+
 /// Identity forget gate, candidate and cell output make an unbounded linear recurrence; with a
 /// learning rate of 1 it overflows within a few steps. The comparison records where, keeps
 /// that run's last finite weights, and finishes the other variant normally.
@@ -373,7 +394,7 @@ fn trained_network_exports_to_the_page_model() {
 /// not before.
 #[test]
 fn gradient_through_time_is_zero_after_the_last_scored_step() {
-    let net = Network::init(Shape { input_size: 3, hidden_size: 4, classes: 3 }, 1);
+    let net = Network::<f64>::init(Shape { input_size: 3, hidden_size: 4, classes: 3 }, 1);
     let seq = Sequence {
         inputs: vec![Some(0), Some(1), Some(2), Some(0), Some(1), Some(2)],
         targets: vec![None, Some(1), None, Some(2), None, None],

@@ -1,5 +1,13 @@
 //! Adam (Kingma & Ba 2015, in PyTorch's form) with global gradient-norm clipping and a mask of
-//! parameters that must not move (the weights of a removed gate).
+//! parameters that must not move (the weights of a removed gate). Parameters and gradients may
+//! be f32 or f64; the moment estimates are kept in f64 (the update is O(parameters) per step,
+//! a small share of a training step either way).
+
+use num_traits::Float;
+
+fn to_f64<T: Float>(v: T) -> f64 {
+    v.to_f64().unwrap_or(f64::NAN)
+}
 
 /// The optimiser's settings and moment estimates for one parameter vector.
 #[derive(Clone, Debug)]
@@ -78,11 +86,11 @@ impl Adam {
 
     /// The L2 norm of `grads` over the trainable parameters.
     #[must_use]
-    pub fn grad_norm(&self, grads: &[f64]) -> f64 {
+    pub fn grad_norm<T: Float>(&self, grads: &[T]) -> f64 {
         let mut sum = 0.0;
-        for (k, g) in grads.iter().enumerate() {
+        for (k, &g) in grads.iter().enumerate() {
             if self.trainable(k) {
-                sum += g * g;
+                sum += to_f64(g) * to_f64(g);
             }
         }
         sum.sqrt()
@@ -91,7 +99,7 @@ impl Adam {
     /// One update of `params` from `grads` (clipped in place first). If the gradient's norm is
     /// not finite nothing changes, and the returned `applied` is false: the caller decides that
     /// training has diverged.
-    pub fn step(&mut self, params: &mut [f64], grads: &mut [f64]) -> Update {
+    pub fn step<T: Float>(&mut self, params: &mut [T], grads: &mut [T]) -> Update {
         assert_eq!(params.len(), self.m.len(), "parameter vector of the wrong length");
         assert_eq!(grads.len(), self.m.len(), "gradient vector of the wrong length");
         let grad_norm = self.grad_norm(grads);
@@ -100,9 +108,9 @@ impl Adam {
         }
         let clipped = self.max_grad_norm.is_some_and(|max| grad_norm > max);
         if let (true, Some(max)) = (clipped, self.max_grad_norm) {
-            let scale = max / grad_norm;
+            let scale = T::from(max / grad_norm).unwrap_or_else(T::one);
             for g in grads.iter_mut() {
-                *g *= scale;
+                *g = *g * scale;
             }
         }
         self.steps += 1;
@@ -119,9 +127,11 @@ impl Adam {
             if mask.is_some_and(|mask| !mask[k]) {
                 continue;
             }
+            let g = to_f64(*g);
             *m = b1 * *m + (1.0 - b1) * g;
             *v = b2 * *v + (1.0 - b2) * g * g;
-            *p -= step_size * *m / (v.sqrt() / correction2 + eps);
+            let moved = to_f64(*p) - step_size * *m / (v.sqrt() / correction2 + eps);
+            *p = T::from(moved).unwrap_or_else(T::nan);
         }
         Update { grad_norm, clipped, applied: true }
     }
@@ -192,6 +202,9 @@ mod tests {
         let mut adam = Adam::new(2, 0.1);
         let mut params = vec![1.0, 2.0];
         let update = adam.step(&mut params, &mut [f64::NAN, 1.0]);
+        assert!(!update.applied);
+        let mut single = vec![1.0f32, 2.0];
+        let update = adam.step(&mut single, &mut [f32::NAN, 1.0]);
         assert!(!update.applied);
         assert_eq!(params, vec![1.0, 2.0]);
         assert_eq!(adam.steps(), 0);

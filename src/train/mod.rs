@@ -17,5 +17,5 @@ pub use network::{GradientFlow, Network, Readout, Sequence, SequenceStats, Shape
 pub use tasks::{Task, TaskKind, TaskSummary, DEFAULT_TEXT, TASKS};
 pub use trainer::{
     compare, Comparison, ComparisonConfig, ComparisonResult, Evaluation, LengthAccuracy, RunResult, StepStats,
-    TrainConfig, Trainer, VariantSummary,
+    TrainConfig, Trainer, TrainerOf, VariantSummary,
 };

@@ -8,8 +8,10 @@
 //! logits_t = W_out·h_t + b_out     loss = Σ_{scored t} −log softmax(logits_t)[target_t]
 //! ```
 //!
-//! All parameters live in one flat `Vec<f64>` (so Adam and the gradient norm see one slice),
-//! in this order:
+//! Everything is generic over the float type: the trainer runs in f32 (what PyTorch trains in,
+//! and twice the numbers per SIMD register), the gradient checks in f64 through the same code.
+//! All parameters live in one flat vector (so Adam and the gradient norm see one slice), in
+//! this order:
 //!
 //! | part                | shape   | what it is                                              |
 //! |---------------------|---------|---------------------------------------------------------|
@@ -19,23 +21,22 @@
 //! | `readout_weight`    | C × H   | row-major                                               |
 //! | `readout_bias`      | C       |                                                         |
 //!
-//! The LSTM matrices are stored transposed (the same trick as [`crate::lstm::Lstm`]) because
-//! the hot loops then run over 4H contiguous numbers: the forward's W_ih·x is one row and W_hh·h
-//! a sum of rows (register-blocked); in the backward, W_ih's gradient for a one-hot input is
-//! added to one row, and W_hh's is a sum of rank-1 updates of its rows, done after the time
-//! loop a few rows at a time. Only W_hhᵀ·δz wants the other layout (a sum of W_hh's rows), so
-//! the backward copies W_hh into PyTorch's layout once per sequence (4H·H numbers, against
-//! 4H·H multiply-adds per step for the product itself).
-//! [`Network::lstm_weights`] gives them back in PyTorch's layout.
+//! The LSTM matrices are stored transposed (the same layout as [`crate::lstm::Lstm`]), and a
+//! whole minibatch goes through together: the forward is the page's own kernel
+//! ([`Columns::run_batch`]), whose step is one product of the batch's h by W_hhᵀ; the backward's
+//! W_hhᵀ·δz for the batch is one product with W_hh (copied into PyTorch's layout once per
+//! batch), and W_hh's gradient is one product Σ h_{t−1}ᵀ·δz_t over every step and sequence,
+//! after the time loop. All three are [`add_rows_batch`], register-tiled.
+//! [`Network::lstm_weights`] gives the weights back in PyTorch's layout.
 
 use crate::activation::Activations;
-use crate::cell::{CellValues, Gates, Slopes};
-use crate::lstm::{add_rows, transpose_into, Columns, Lstm, Recorder, State, Weights, WeightsError};
+use crate::lstm::{add_rows_batch, transpose_into, Columns, Lstm, Recorder, State, StepBlock, Weights, WeightsError};
 use crate::model::Model;
 use crate::numbers::to_f32;
 use crate::rng::Rng;
 use crate::site::Gate;
 use crate::vocab::{Symbol, Vocab};
+use num_traits::Float;
 use serde::Serialize;
 use std::ops::Range;
 
@@ -157,9 +158,9 @@ impl Shape {
 
 /// The LSTM plus read-out, every parameter in one flat vector (see the module docs for the order).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Network {
+pub struct Network<T> {
     shape: Shape,
-    params: Vec<f64>,
+    params: Vec<T>,
 }
 
 /// The read-out layer, in f32 for the page: class scores are `weight · h + bias`.
@@ -243,93 +244,154 @@ pub struct GradientFlow {
     pub loss: f64,
 }
 
-/// Buffers for one forward and backward pass, kept between calls so that training allocates
-/// nothing once the longest sequence has been seen. Timestep-major: step t of a per-unit
-/// quantity is at `t * H .. (t + 1) * H`, of a per-gate one at `t * 4H .. (t + 1) * 4H`.
-#[derive(Clone, Debug, Default)]
-pub struct Workspace {
+/// Buffers for one forward and backward pass over a batch, kept between calls so that training
+/// allocates nothing once the longest batch has been seen. Step-major, then sequence: step t of
+/// sequence b of a per-unit quantity is at `(t * B + b) * H`, of a per-gate one at
+/// `(t * B + b) * 4H`.
+#[derive(Clone, Debug)]
+pub struct Workspace<T> {
     /// What the forward pass keeps for the backward.
-    kept: Kept,
+    kept: Kept<T>,
     /// b_ih + b_hh.
-    bias: Vec<f64>,
+    bias: Vec<T>,
     /// W_hh in PyTorch's layout (4H × H), copied from the parameters for each backward pass, so
     /// that W_hhᵀ·δz is a sum of contiguous rows.
-    weight_hh: Vec<f64>,
+    weight_hh: Vec<T>,
     /// The forward pass's running z, h and c.
-    state: State<f64>,
-    /// δz_t = ∂L/∂z_t for every step, kept so the W_hh gradient can be summed after the loop.
-    dz: Vec<f64>,
-    dbias: Vec<f64>,
-    dh: Vec<f64>,
-    dh_next: Vec<f64>,
-    dc: Vec<f64>,
+    state: State<T>,
+    /// δz for every step and sequence, kept so W_hh's gradient is one product after the loop.
+    dz: Vec<T>,
+    /// h_{t−1} of every step t ≥ 1 and sequence, transposed (H × (T − 1)·B), for that product.
+    hidden_t: Vec<T>,
+    dh: Vec<T>,
+    dh_next: Vec<T>,
+    dc: Vec<T>,
+    /// Per-sequence loss and accuracy of the last forward pass.
+    stats: Vec<SequenceStats>,
+    /// The read-out's W_outᵀ (H × C), its logits and their gradient for every row (N × C),
+    /// and that gradient transposed (C × N).
+    readout_t: Vec<T>,
+    logits: Vec<T>,
+    dlogits: Vec<T>,
+    dlogits_t: Vec<T>,
 }
 
-/// What the forward pass keeps of every step for backpropagation, timestep-major.
-#[derive(Clone, Debug, Default)]
-struct Kept {
-    /// Activated gate values i, f, g, o per step.
-    gates: Vec<f64>,
-    /// Each gate activation's derivative at its pre-activation, per step (0 for a removed gate).
-    slopes: Vec<f64>,
-    cell: Vec<f64>,
-    /// act_cell_output'(c_t).
-    cell_slope: Vec<f64>,
-    /// act_cell_output(c_t).
-    cell_out: Vec<f64>,
-    hidden: Vec<f64>,
-    /// ∂loss_t/∂h_t through the read-out at step t (valid only where `scored[t]`).
-    dh_readout: Vec<f64>,
-    scored: Vec<bool>,
-    logits: Vec<f64>,
-}
-
-fn grow<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) {
-    if buffer.len() < len {
-        buffer.resize(len, T::default());
+impl<T> Default for Workspace<T> {
+    fn default() -> Self {
+        Workspace {
+            kept: Kept::default(),
+            bias: Vec::new(),
+            weight_hh: Vec::new(),
+            state: State::default(),
+            dz: Vec::new(),
+            hidden_t: Vec::new(),
+            dh: Vec::new(),
+            dh_next: Vec::new(),
+            dc: Vec::new(),
+            stats: Vec::new(),
+            readout_t: Vec::new(),
+            logits: Vec::new(),
+            dlogits: Vec::new(),
+            dlogits_t: Vec::new(),
+        }
     }
 }
 
-impl Workspace {
+/// What the forward pass keeps of every step of every sequence for backpropagation.
+#[derive(Clone, Debug)]
+struct Kept<T> {
+    /// Activated gate values i, f, g, o.
+    gates: Vec<T>,
+    /// Each gate activation's derivative at its pre-activation (0 for a removed gate).
+    slopes: Vec<T>,
+    cell: Vec<T>,
+    /// act_cell_output'(c_t).
+    cell_slope: Vec<T>,
+    /// act_cell_output(c_t).
+    cell_out: Vec<T>,
+    hidden: Vec<T>,
+    /// ∂loss_t/∂h_t through the read-out (valid only where `scored`).
+    dh_readout: Vec<T>,
+    scored: Vec<bool>,
+}
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept {
+            gates: Vec::new(),
+            slopes: Vec::new(),
+            cell: Vec::new(),
+            cell_slope: Vec::new(),
+            cell_out: Vec::new(),
+            hidden: Vec::new(),
+            dh_readout: Vec::new(),
+            scored: Vec::new(),
+        }
+    }
+}
+
+fn grow<T: Copy>(buffer: &mut Vec<T>, len: usize, zero: T) {
+    if buffer.len() < len {
+        buffer.resize(len, zero);
+    }
+}
+
+impl<T: Float> Workspace<T> {
     #[must_use]
     pub fn new() -> Self {
         Workspace::default()
     }
 
-    /// Makes every buffer large enough; never shrinks (so reuse allocates nothing).
-    fn prepare(&mut self, shape: &Shape, steps: usize) {
+    /// Makes every buffer large enough for `batch` sequences of up to `steps`; never shrinks.
+    fn prepare(&mut self, shape: &Shape, steps: usize, batch: usize) {
         let (h, rows) = (shape.hidden_size, shape.rows());
+        let n = steps * batch;
+        let zero = T::zero();
         for (buffer, len) in [
-            (&mut self.kept.gates, steps * rows),
-            (&mut self.kept.slopes, steps * rows),
-            (&mut self.kept.cell, steps * h),
-            (&mut self.kept.cell_slope, steps * h),
-            (&mut self.kept.cell_out, steps * h),
-            (&mut self.kept.hidden, steps * h),
-            (&mut self.kept.dh_readout, steps * h),
+            (&mut self.kept.gates, n * rows),
+            (&mut self.kept.slopes, n * rows),
+            (&mut self.kept.cell, n * h),
+            (&mut self.kept.cell_slope, n * h),
+            (&mut self.kept.cell_out, n * h),
+            (&mut self.kept.hidden, n * h),
+            (&mut self.kept.dh_readout, n * h),
+            (&mut self.readout_t, h * shape.classes),
+            (&mut self.logits, n * shape.classes),
+            (&mut self.dlogits, n * shape.classes),
+            (&mut self.dlogits_t, n * shape.classes),
             (&mut self.bias, rows),
             (&mut self.weight_hh, rows * h),
-            (&mut self.kept.logits, shape.classes),
-            (&mut self.dz, steps * rows),
-            (&mut self.dbias, rows),
-            (&mut self.dh, h),
-            (&mut self.dh_next, h),
-            (&mut self.dc, h),
+            (&mut self.dz, n * rows),
+            (&mut self.hidden_t, n * h),
+            (&mut self.dh, batch * h),
+            (&mut self.dh_next, batch * h),
+            (&mut self.dc, batch * h),
         ] {
-            grow(buffer, len);
+            grow(buffer, len, zero);
         }
-        grow(&mut self.kept.scored, steps);
+        grow(&mut self.kept.scored, n, false);
+        // A sequence shorter than the batch's longest leaves its later rows unwritten: they must
+        // read as zero h (so W_hh's gradient product adds nothing from them) and as unscored.
+        self.kept.hidden[..n * h].fill(zero);
+        self.kept.scored[..n].fill(false);
+        self.stats.clear();
+        self.stats.resize(batch, SequenceStats::default());
     }
 
-    /// The hidden states h_t of the last forward pass, timestep-major (`steps × H`).
+    /// The hidden states h_t of the last forward pass over one sequence (`steps × H`).
     #[must_use]
-    pub fn hidden_states(&self, steps: usize, hidden_size: usize) -> &[f64] {
+    pub fn hidden_states(&self, steps: usize, hidden_size: usize) -> &[T] {
         &self.kept.hidden[..steps * hidden_size]
+    }
+
+    /// Each sequence's loss and accuracy in the last forward pass.
+    #[must_use]
+    pub fn sequence_stats(&self) -> &[SequenceStats] {
+        &self.stats
     }
 }
 
-/// The parameters split into their parts.
-/// The parameters (or their gradient) split into their parts: `S` is `&[f64]` or `&mut [f64]`.
+/// The parameters (or their gradient) split into their parts: `S` is `&[T]` or `&mut [T]`.
 struct Parts<S> {
     input_columns: S,
     recurrent_columns: S,
@@ -340,7 +402,7 @@ struct Parts<S> {
 }
 
 impl Shape {
-    fn parts<'a>(&self, p: &'a [f64]) -> Parts<&'a [f64]> {
+    fn parts<'a, T>(&self, p: &'a [T]) -> Parts<&'a [T]> {
         assert_eq!(p.len(), self.len(), "parameter vector of the wrong length");
         Parts {
             input_columns: &p[self.input_columns()],
@@ -352,7 +414,7 @@ impl Shape {
         }
     }
 
-    fn parts_mut<'a>(&self, p: &'a mut [f64]) -> Parts<&'a mut [f64]> {
+    fn parts_mut<'a, T>(&self, p: &'a mut [T]) -> Parts<&'a mut [T]> {
         assert_eq!(p.len(), self.len(), "gradient vector of the wrong length");
         let (input_columns, rest) = p.split_at_mut(self.input_columns().len());
         let (recurrent_columns, rest) = rest.split_at_mut(self.recurrent_columns().len());
@@ -363,124 +425,62 @@ impl Shape {
     }
 }
 
-/// Σ a_k·b_k with eight running sums (so the loop vectorises and the additions do not wait on
-/// each other; the order is fixed, so the result is deterministic).
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    const LANES: usize = 8;
-    let n = a.len().min(b.len()) / LANES * LANES;
-    let mut acc = [0.0f64; LANES];
-    for (x, y) in a[..n].chunks_exact(LANES).zip(b[..n].chunks_exact(LANES)) {
-        for k in 0..LANES {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let mut sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-    for (x, y) in a[n..].iter().zip(&b[n..]) {
-        sum += x * y;
-    }
-    sum
+fn to_f64<T: Float>(v: T) -> f64 {
+    v.to_f64().unwrap_or(f64::NAN)
 }
 
-/// y += a·x.
-#[inline]
-fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
-    for (yk, xk) in y.iter_mut().zip(x) {
-        *yk += a * xk;
-    }
+fn from_f64<T: Float>(v: f64) -> T {
+    T::from(v).unwrap_or_else(T::nan)
 }
 
-/// Keeps what backpropagation needs of each step (gate values, slopes, c, act(c), h) and
-/// scores h_t through the read-out as soon as the step is done.
-struct TrainingRecorder<'a> {
+/// Keeps what backpropagation needs of each step: gate values, slopes, c, act(c), h.
+struct TrainingRecorder<'a, T> {
     shape: Shape,
-    kept: &'a mut Kept,
-    targets: &'a [Option<usize>],
-    readout_weight: &'a [f64],
-    readout_bias: &'a [f64],
-    /// The read-out's gradient (weight, bias), when training.
-    grads: Option<(&'a mut [f64], &'a mut [f64])>,
-    stats: SequenceStats,
+    batch: usize,
+    kept: &'a mut Kept<T>,
 }
 
-impl Recorder<f64> for TrainingRecorder<'_> {
+impl<T: Float> Recorder<T> for TrainingRecorder<'_, T> {
     const SLOPES: bool = true;
+    const FAST: bool = true;
 
-    fn unit(&mut self, t: usize, u: usize, _: Gates<f64>, _: f64, v: &CellValues<f64>, s: &Slopes<f64>) {
-        let hs = self.shape.hidden_size;
-        let base = t * self.shape.rows() + u;
-        for gate in Gate::ALL {
-            let k = base + gate as usize * hs;
-            self.kept.gates[k] = v.gates.get(gate);
-            self.kept.slopes[k] = s.gates.get(gate);
-        }
-        let k = t * hs + u;
+    fn step(&mut self, t: usize, b: usize, block: &StepBlock<T>) {
+        let (hs, rows) = (self.shape.hidden_size, self.shape.rows());
+        let row = t * self.batch + b;
         let kept = &mut *self.kept;
-        kept.cell[k] = v.c;
-        kept.cell_out[k] = v.cell_out;
-        kept.cell_slope[k] = s.cell_output;
-        kept.hidden[k] = v.h;
-    }
-
-    fn end_step(&mut self, t: usize, h: &[f64]) {
-        let (hs, classes) = (self.shape.hidden_size, self.shape.classes);
-        let target = self.targets.get(t).copied().flatten().filter(|&k| k < classes);
-        self.kept.scored[t] = target.is_some();
-        let Some(target) = target else { return };
-        let logits = &mut self.kept.logits[..classes];
-        for (c, l) in logits.iter_mut().enumerate() {
-            *l = self.readout_bias[c] + dot(&self.readout_weight[c * hs..(c + 1) * hs], h);
-        }
-        // log-sum-exp shifted by the largest logit, so exp never overflows.
-        let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let sum: f64 = logits.iter().map(|l| (l - max).exp()).sum();
-        let log_sum = max + sum.ln();
-        let loss = log_sum - logits[target];
-        self.stats.loss_sum += loss;
-        self.stats.scored += 1;
-        // The first largest logit is the prediction (a NaN anywhere makes the loss NaN, and
-        // such a step never counts as right).
-        let predicted = logits.iter().enumerate().fold(0, |best, (c, &l)| if l > logits[best] { c } else { best });
-        if predicted == target && loss.is_finite() {
-            self.stats.correct += 1;
-        }
-        if let Some((weight_grad, bias_grad)) = self.grads.as_mut() {
-            // ∂loss/∂logit_c = softmax_c − [c = target].
-            let dh = &mut self.kept.dh_readout[t * hs..(t + 1) * hs];
-            dh.fill(0.0);
-            for (c, &l) in logits.iter().enumerate() {
-                let dl = (l - log_sum).exp() - if c == target { 1.0 } else { 0.0 };
-                bias_grad[c] += dl;
-                axpy(&mut weight_grad[c * hs..(c + 1) * hs], dl, h);
-                axpy(dh, dl, &self.readout_weight[c * hs..(c + 1) * hs]);
-            }
+        let zero = T::zero();
+        kept.gates[row * rows..(row + 1) * rows].copy_from_slice(block.gates);
+        kept.slopes[row * rows..(row + 1) * rows].copy_from_slice(block.slopes.unwrap_or(&[zero; 0]));
+        for (buffer, part) in [
+            (&mut kept.cell, block.c),
+            (&mut kept.cell_out, block.cell_out),
+            (&mut kept.cell_slope, block.cell_slope.unwrap_or(&[zero; 0])),
+            (&mut kept.hidden, block.h),
+        ] {
+            buffer[row * hs..(row + 1) * hs].copy_from_slice(part);
         }
     }
 }
 
-impl Network {
+impl<T: Float> Network<T> {
     /// PyTorch's initialisation from a seed: every LSTM weight and bias uniform(−1/√H, 1/√H)
     /// (drawn in PyTorch's order and layout, so the LSTM part equals `presets::random` for the
     /// same seed and sizes), then the read-out's weight and bias uniform(−1/√H, 1/√H) (what
-    /// `nn.Linear(H, C)` uses: its bound is 1/√fan_in).
+    /// `nn.Linear(H, C)` uses: its bound is 1/√fan_in). Drawn in f64 and rounded once.
     #[must_use]
-    pub fn init(shape: Shape, seed: u64) -> Network {
+    pub fn init(shape: Shape, seed: u64) -> Network<T> {
         let mut rng = Rng::new(seed);
         let w = Weights::<f64>::pytorch_init(shape.input_size, shape.hidden_size, &mut rng);
         #[allow(clippy::cast_precision_loss)] // hidden sizes are far below 2^52
         let bound = 1.0 / (shape.hidden_size.max(1) as f64).sqrt();
-        let readout_weight: Vec<f64> =
-            (0..shape.classes * shape.hidden_size).map(|_| rng.uniform(-bound, bound)).collect();
-        let readout_bias: Vec<f64> = (0..shape.classes).map(|_| rng.uniform(-bound, bound)).collect();
-        Network::from_parts(&w, &readout_weight, &readout_bias).expect("shapes agree by construction")
+        let readout_weight: Vec<T> =
+            (0..shape.classes * shape.hidden_size).map(|_| from_f64(rng.uniform(-bound, bound))).collect();
+        let readout_bias: Vec<T> = (0..shape.classes).map(|_| from_f64(rng.uniform(-bound, bound))).collect();
+        Network::from_parts(&w.cast(), &readout_weight, &readout_bias).expect("shapes agree by construction")
     }
 
     /// A network from PyTorch-layout LSTM weights and a C × H read-out (C = `readout_bias.len()`).
-    pub fn from_parts(
-        weights: &Weights<f64>,
-        readout_weight: &[f64],
-        readout_bias: &[f64],
-    ) -> Result<Self, WeightsError> {
+    pub fn from_parts(weights: &Weights<T>, readout_weight: &[T], readout_bias: &[T]) -> Result<Self, WeightsError> {
         weights.validate()?;
         let shape =
             Shape { input_size: weights.input_size, hidden_size: weights.hidden_size, classes: readout_bias.len() };
@@ -492,7 +492,7 @@ impl Network {
             });
         }
         let rows = shape.rows();
-        let mut params = vec![0.0; shape.len()];
+        let mut params = vec![T::zero(); shape.len()];
         transpose_into(&weights.weight_ih, rows, shape.input_size, &mut params[shape.input_columns()]);
         transpose_into(&weights.weight_hh, rows, shape.hidden_size, &mut params[shape.recurrent_columns()]);
         params[shape.bias_ih()].copy_from_slice(&weights.bias_ih);
@@ -502,6 +502,12 @@ impl Network {
         Ok(Network { shape, params })
     }
 
+    /// The same network in another float type.
+    #[must_use]
+    pub fn cast<U: Float>(&self) -> Network<U> {
+        Network { shape: self.shape, params: self.params.iter().map(|&v| U::from(v).unwrap_or_else(U::nan)).collect() }
+    }
+
     #[must_use]
     pub fn shape(&self) -> Shape {
         self.shape
@@ -509,19 +515,19 @@ impl Network {
 
     /// Every parameter, flat (see the module docs for the order).
     #[must_use]
-    pub fn params(&self) -> &[f64] {
+    pub fn params(&self) -> &[T] {
         &self.params
     }
 
-    pub fn params_mut(&mut self) -> &mut [f64] {
+    pub fn params_mut(&mut self) -> &mut [T] {
         &mut self.params
     }
 
     /// The LSTM part in PyTorch's layout.
     #[must_use]
-    pub fn lstm_weights(&self) -> Weights<f64> {
+    pub fn lstm_weights(&self) -> Weights<T> {
         let s = self.shape;
-        let mut w = Weights::<f64>::zeros(s.input_size, s.hidden_size);
+        let mut w = Weights::<T>::zeros(s.input_size, s.hidden_size);
         // The stored columns are the transposes: transposing back gives PyTorch's layout.
         transpose_into(&self.params[s.input_columns()], s.input_size, s.rows(), &mut w.weight_ih);
         transpose_into(&self.params[s.recurrent_columns()], s.hidden_size, s.rows(), &mut w.weight_hh);
@@ -541,64 +547,88 @@ impl Network {
     #[must_use]
     pub fn readout(&self) -> Readout {
         let s = self.shape;
+        let f32s = |range: Range<usize>| self.params[range].iter().map(|&v| to_f32(to_f64(v))).collect();
         Readout {
             classes: s.classes,
             hidden_size: s.hidden_size,
-            weight: self.params[s.readout_weight()].iter().map(|&v| to_f32(v)).collect(),
-            bias: self.params[s.readout_bias()].iter().map(|&v| to_f32(v)).collect(),
+            weight: f32s(s.readout_weight()),
+            bias: f32s(s.readout_bias()),
         }
     }
 
     /// Loss and accuracy of one sequence, forward only (no gradients).
-    pub fn evaluate(&self, acts: &Activations, sequence: &Sequence, ws: &mut Workspace) -> SequenceStats {
-        self.forward(acts, sequence, ws, None)
+    pub fn evaluate(&self, acts: &Activations, sequence: &Sequence, ws: &mut Workspace<T>) -> SequenceStats {
+        self.forward(acts, &[sequence], ws, None)
+    }
+
+    /// Loss and accuracy of several sequences in one batched pass; each sequence's own are in
+    /// `ws.sequence_stats()` afterwards.
+    pub fn evaluate_batch(&self, acts: &Activations, sequences: &[&Sequence], ws: &mut Workspace<T>) -> SequenceStats {
+        self.forward(acts, sequences, ws, None)
     }
 
     /// Forward and full backpropagation through time over one sequence: **adds** the gradient of
-    /// the sequence's summed loss to `grads` (so a batch is several calls, then an optimiser
-    /// step). Exact for every activation: each site's derivative is `Activation::derivative`; a
-    /// removed gate ("none", constant 1) passes no gradient into its pre-activation, so its
-    /// weights' gradient is exactly zero.
+    /// its summed loss to `grads`. Exact for every activation: each site's derivative is
+    /// `Activation::derivative`; a removed gate ("none", constant 1) passes no gradient into its
+    /// pre-activation, so its weights' gradient is exactly zero.
     pub fn forward_backward(
         &self,
         acts: &Activations,
         sequence: &Sequence,
-        ws: &mut Workspace,
-        grads: &mut [f64],
+        ws: &mut Workspace<T>,
+        grads: &mut [T],
     ) -> SequenceStats {
-        let stats = self.forward(acts, sequence, ws, Some(grads));
-        self.backward(acts, sequence, ws, grads, None);
+        self.forward_backward_batch(acts, &[sequence], ws, grads)
+    }
+
+    /// [`Network::forward_backward`] for a minibatch at once: adds the gradient of the summed
+    /// loss of every sequence to `grads` (so an optimiser step can follow).
+    pub fn forward_backward_batch(
+        &self,
+        acts: &Activations,
+        sequences: &[&Sequence],
+        ws: &mut Workspace<T>,
+        grads: &mut [T],
+    ) -> SequenceStats {
+        let stats = self.forward(acts, sequences, ws, Some(grads));
+        self.backward(acts, sequences, ws, grads, None);
         stats
     }
 
     /// ‖∂L/∂c_t‖ and ‖∂L/∂h_t‖ at every step, L being the sequence's summed loss.
-    pub fn gradient_through_time(&self, acts: &Activations, sequence: &Sequence, ws: &mut Workspace) -> GradientFlow {
-        let mut grads = vec![0.0; self.shape.len()];
-        let stats = self.forward(acts, sequence, ws, Some(&mut grads));
-        let steps = sequence.inputs.len();
-        let mut flow = GradientFlow { cell: vec![0.0; steps], hidden: vec![0.0; steps], loss: stats.loss_sum };
-        self.backward(acts, sequence, ws, &mut grads, Some(&mut flow));
-        flow
-    }
-
-    /// Runs the cell (the one forward pass, [`Columns::run`]) and the read-out, keeping in `ws`
-    /// what the backward pass needs. With `grads`, also adds the read-out's gradient and stores
-    /// ∂loss_t/∂h_t for the backward.
-    fn forward(
+    pub fn gradient_through_time(
         &self,
         acts: &Activations,
         sequence: &Sequence,
-        ws: &mut Workspace,
-        grads: Option<&mut [f64]>,
+        ws: &mut Workspace<T>,
+    ) -> GradientFlow {
+        let mut grads = vec![T::zero(); self.shape.len()];
+        let stats = self.forward(acts, &[sequence], ws, Some(&mut grads));
+        let steps = sequence.inputs.len();
+        let mut flow = GradientFlow { cell: vec![0.0; steps], hidden: vec![0.0; steps], loss: stats.loss_sum };
+        self.backward(acts, &[sequence], ws, &mut grads, Some(&mut flow));
+        flow
+    }
+
+    /// Runs the cell (the one forward kernel, [`Columns::run_batch`]) and the read-out, keeping
+    /// in `ws` what the backward pass needs. With `grads`, also adds the read-out's gradient and
+    /// stores ∂loss_t/∂h_t for the backward.
+    fn forward(
+        &self,
+        acts: &Activations,
+        sequences: &[&Sequence],
+        ws: &mut Workspace<T>,
+        grads: Option<&mut [T]>,
     ) -> SequenceStats {
         let shape = self.shape;
         let (hs, rows) = (shape.hidden_size, shape.rows());
-        let steps = sequence.inputs.len();
-        ws.prepare(&shape, steps);
+        let batch = sequences.len();
+        let steps = sequences.iter().map(|s| s.inputs.len()).max().unwrap_or(0);
+        ws.prepare(&shape, steps, batch);
         let p = shape.parts(&self.params);
         let bias = &mut ws.bias[..rows];
         for ((b, x), y) in bias.iter_mut().zip(p.bias_ih).zip(p.bias_hh) {
-            *b = x + y;
+            *b = *x + *y;
         }
         let columns = Columns {
             input_size: shape.input_size,
@@ -607,122 +637,188 @@ impl Network {
             recurrent: p.recurrent_columns,
             bias: &ws.bias[..rows],
         };
-        let mut recorder = TrainingRecorder {
-            shape,
-            kept: &mut ws.kept,
-            targets: &sequence.targets,
-            readout_weight: p.readout_weight,
-            readout_bias: p.readout_bias,
-            grads: grads.map(|g| {
-                let g = shape.parts_mut(g);
-                (g.readout_weight, g.readout_bias)
-            }),
-            stats: SequenceStats::default(),
-        };
-        columns.run(acts, &sequence.inputs, &mut ws.state, &mut recorder);
-        recorder.stats
+        let inputs: Vec<&[Symbol]> = sequences.iter().map(|s| s.inputs.as_slice()).collect();
+        let mut recorder = TrainingRecorder { shape, batch, kept: &mut ws.kept };
+        columns.run_batch(acts, &inputs, &mut ws.state, &mut recorder);
+        self.readout_pass(sequences, steps, ws, grads);
+        let mut total = SequenceStats::default();
+        for s in &ws.stats {
+            total += *s;
+        }
+        total
+    }
+
+    /// The read-out over every step of every sequence at once, after the cell has run (nothing
+    /// feeds back from it): logits = h·W_outᵀ + b_out as one product, softmax cross-entropy per
+    /// scored row, and with `grads`, W_out's and b_out's gradient and ∂loss/∂h_t as two more.
+    fn readout_pass(&self, sequences: &[&Sequence], steps: usize, ws: &mut Workspace<T>, grads: Option<&mut [T]>) {
+        let shape = self.shape;
+        let (hs, classes, batch) = (shape.hidden_size, shape.classes, sequences.len());
+        let n = steps * batch;
+        let p = shape.parts(&self.params);
+        let zero = T::zero();
+        let kept = &mut ws.kept;
+        let readout_t = &mut ws.readout_t[..hs * classes];
+        transpose_into(p.readout_weight, classes, hs, readout_t);
+        let logits = &mut ws.logits[..n * classes];
+        for row in logits.chunks_exact_mut(classes.max(1)) {
+            row.copy_from_slice(p.readout_bias);
+        }
+        add_rows_batch(logits, &kept.hidden[..n * hs], readout_t, classes, hs);
+        let dlogits = &mut ws.dlogits[..n * classes];
+        dlogits.fill(zero);
+        let mut exps = vec![0.0; classes];
+        for t in 0..steps {
+            for (b, sequence) in sequences.iter().enumerate() {
+                let row = t * batch + b;
+                let target = sequence.targets.get(t).copied().flatten().filter(|&k| k < classes);
+                kept.scored[row] = target.is_some() && t < sequence.inputs.len();
+                let Some(target) = target.filter(|_| kept.scored[row]) else { continue };
+                let l = &logits[row * classes..(row + 1) * classes];
+                // log-sum-exp in f64, shifted by the largest logit, so exp never overflows.
+                let max = l.iter().map(|&v| to_f64(v)).fold(f64::NEG_INFINITY, f64::max);
+                for (e, &v) in exps.iter_mut().zip(l) {
+                    *e = (to_f64(v) - max).exp();
+                }
+                let sum: f64 = exps.iter().sum();
+                let log_sum = max + sum.ln();
+                let loss = log_sum - to_f64(l[target]);
+                let stats = &mut ws.stats[b];
+                stats.loss_sum += loss;
+                stats.scored += 1;
+                // The first largest logit is the prediction (a NaN anywhere makes the loss NaN,
+                // and such a step never counts as right).
+                let predicted = l.iter().enumerate().fold(0, |best, (c, &v)| if v > l[best] { c } else { best });
+                if predicted == target && loss.is_finite() {
+                    stats.correct += 1;
+                }
+                // ∂loss/∂logit_c = softmax_c − [c = target].
+                for (c, (d, e)) in dlogits[row * classes..(row + 1) * classes].iter_mut().zip(&exps).enumerate() {
+                    *d = from_f64(e / sum - if c == target { 1.0 } else { 0.0 });
+                }
+            }
+        }
+        let Some(grads) = grads else { return };
+        let g = shape.parts_mut(grads);
+        for row in dlogits.chunks_exact(classes.max(1)) {
+            for (gb, d) in g.readout_bias.iter_mut().zip(row) {
+                *gb = *gb + *d;
+            }
+        }
+        // ∂L/∂W_out = Σ_rows δlogitsᵀ·h: (C × N) by (N × H).
+        let dlogits_t = &mut ws.dlogits_t[..classes * n];
+        transpose_into(dlogits, n, classes, dlogits_t);
+        add_rows_batch(g.readout_weight, dlogits_t, &kept.hidden[..n * hs], hs, n);
+        // ∂loss_t/∂h_t = δlogits·W_out: (N × C) by (C × H).
+        let dh = &mut kept.dh_readout[..n * hs];
+        dh.fill(zero);
+        add_rows_batch(dh, dlogits, p.readout_weight, hs, classes);
     }
 
     /// Backpropagation through time over the last forward pass, adding the LSTM's gradient to
-    /// `grads` (the read-out's was added by the forward). With `flow`, records ‖∂L/∂c_t‖ and
-    /// ‖∂L/∂h_t‖.
+    /// `grads` (the read-out's was added by the forward). With `flow` (a batch of one), records
+    /// ‖∂L/∂c_t‖ and ‖∂L/∂h_t‖.
     fn backward(
         &self,
         acts: &Activations,
-        sequence: &Sequence,
-        ws: &mut Workspace,
-        grads: &mut [f64],
+        sequences: &[&Sequence],
+        ws: &mut Workspace<T>,
+        grads: &mut [T],
         mut flow: Option<&mut GradientFlow>,
     ) {
         let shape = self.shape;
         let (hs, rows) = (shape.hidden_size, shape.rows());
-        let steps = sequence.inputs.len();
+        let batch = sequences.len();
+        let steps = sequences.iter().map(|s| s.inputs.len()).max().unwrap_or(0);
         let p = shape.parts(&self.params);
         let g = shape.parts_mut(grads);
         let removed = Gate::ALL.map(|gate| gate.activation(acts).is_removed());
+        let zero = T::zero();
         let weight_hh = &mut ws.weight_hh[..rows * hs];
         transpose_into(p.recurrent_columns, hs, rows, weight_hh);
         let weight_hh = &*weight_hh;
-        let dbias = &mut ws.dbias[..rows];
-        let dh = &mut ws.dh[..hs];
-        let dh_next = &mut ws.dh_next[..hs];
+        let dh = &mut ws.dh[..batch * hs];
+        let dh_next = &mut ws.dh_next[..batch * hs];
         // ∂L/∂c_t arriving from step t + 1 (through c_{t+1} = f·c_t + ...).
-        let dc = &mut ws.dc[..hs];
-        dbias.fill(0.0);
-        dh_next.fill(0.0);
-        dc.fill(0.0);
+        let dc = &mut ws.dc[..batch * hs];
+        dh_next.fill(zero);
+        dc.fill(zero);
+        let kept = &ws.kept;
 
         for t in (0..steps).rev() {
-            // ∂L/∂h_t: from the read-out at t and from z_{t+1} (W_hhᵀ·δz_{t+1}).
-            if ws.kept.scored[t] {
-                for ((d, n), r) in dh.iter_mut().zip(dh_next.iter()).zip(&ws.kept.dh_readout[t * hs..(t + 1) * hs]) {
-                    *d = n + r;
-                }
-            } else {
-                dh.copy_from_slice(dh_next);
-            }
-            let gates = &ws.kept.gates[t * rows..(t + 1) * rows];
-            let slopes = &ws.kept.slopes[t * rows..(t + 1) * rows];
-            let dz = &mut ws.dz[t * rows..(t + 1) * rows];
+            let dz_t = &mut ws.dz[t * batch * rows..(t + 1) * batch * rows];
             let (mut cell_norm, mut hidden_norm) = (0.0, 0.0);
-            for u in 0..hs {
-                let k = t * hs + u;
-                let (i, f, cand, o) = (gates[u], gates[hs + u], gates[2 * hs + u], gates[3 * hs + u]);
-                let c_prev = if t > 0 { ws.kept.cell[k - hs] } else { 0.0 };
-                // h = o·act(c): ∂L/∂c_t gains ∂L/∂h_t · o · act'(c_t).
-                let dc_total = dc[u] + dh[u] * o * ws.kept.cell_slope[k];
-                dz[u] = dc_total * cand * slopes[u];
-                dz[hs + u] = dc_total * c_prev * slopes[hs + u];
-                dz[2 * hs + u] = dc_total * i * slopes[2 * hs + u];
-                dz[3 * hs + u] = dh[u] * ws.kept.cell_out[k] * slopes[3 * hs + u];
-                dc[u] = dc_total * f;
-                cell_norm += dc_total * dc_total;
-                hidden_norm += dh[u] * dh[u];
+            for (b, sequence) in sequences.iter().enumerate() {
+                let dz = &mut dz_t[b * rows..(b + 1) * rows];
+                if t >= sequence.inputs.len() {
+                    // Past this sequence's end: nothing flows back from here.
+                    dz.fill(zero);
+                    continue;
+                }
+                let row = t * batch + b;
+                // ∂L/∂h_t: from the read-out at t and from z_{t+1} (W_hhᵀ·δz_{t+1}).
+                let dh_b = &mut dh[b * hs..(b + 1) * hs];
+                let next = &dh_next[b * hs..(b + 1) * hs];
+                if kept.scored[row] {
+                    for ((d, n), r) in dh_b.iter_mut().zip(next).zip(&kept.dh_readout[row * hs..(row + 1) * hs]) {
+                        *d = *n + *r;
+                    }
+                } else {
+                    dh_b.copy_from_slice(next);
+                }
+                let gates = &kept.gates[row * rows..(row + 1) * rows];
+                let slopes = &kept.slopes[row * rows..(row + 1) * rows];
+                let dc_b = &mut dc[b * hs..(b + 1) * hs];
+                for u in 0..hs {
+                    let k = row * hs + u;
+                    let (i, f, cand, o) = (gates[u], gates[hs + u], gates[2 * hs + u], gates[3 * hs + u]);
+                    let c_prev = if t > 0 { kept.cell[k - batch * hs] } else { zero };
+                    // h = o·act(c): ∂L/∂c_t gains ∂L/∂h_t · o · act'(c_t).
+                    let dc_total = dc_b[u] + dh_b[u] * o * kept.cell_slope[k];
+                    dz[u] = dc_total * cand * slopes[u];
+                    dz[hs + u] = dc_total * c_prev * slopes[hs + u];
+                    dz[2 * hs + u] = dc_total * i * slopes[2 * hs + u];
+                    dz[3 * hs + u] = dh_b[u] * kept.cell_out[k] * slopes[3 * hs + u];
+                    dc_b[u] = dc_total * f;
+                    cell_norm += to_f64(dc_total) * to_f64(dc_total);
+                    hidden_norm += to_f64(dh_b[u]) * to_f64(dh_b[u]);
+                }
+                // A removed gate's slope is 0 already; writing exact zeros as well means an
+                // infinite δc (0·∞ = NaN) cannot put a NaN into that gate's gradient. (The
+                // optimiser's mask keeps those weights fixed regardless.)
+                for (block, &gone) in removed.iter().enumerate() {
+                    if gone {
+                        dz[block * hs..(block + 1) * hs].fill(zero);
+                    }
+                }
+                for ((a, c), d) in g.bias_ih.iter_mut().zip(g.bias_hh.iter_mut()).zip(dz.iter()) {
+                    *a = *a + *d;
+                    *c = *c + *d;
+                }
+                // ∂/∂W_ih: a one-hot input touches one column of W_ih, a contiguous row here.
+                if let Some(s) = sequence.inputs[t].filter(|&s| s < shape.input_size) {
+                    for (gk, d) in g.input_columns[s * rows..(s + 1) * rows].iter_mut().zip(dz.iter()) {
+                        *gk = *gk + *d;
+                    }
+                }
             }
             if let Some(flow) = flow.as_deref_mut() {
                 flow.cell[t] = cell_norm.sqrt();
                 flow.hidden[t] = hidden_norm.sqrt();
             }
-            // A removed gate's slope is 0 already; writing exact zeros as well means an infinite
-            // δc (0·∞ = NaN) cannot put a NaN into that gate's gradient. (The optimiser's mask
-            // keeps those weights fixed regardless.)
-            for (block, &gone) in removed.iter().enumerate() {
-                if gone {
-                    dz[block * hs..(block + 1) * hs].fill(0.0);
-                }
-            }
-            for (b, d) in dbias.iter_mut().zip(dz.iter()) {
-                *b += d;
-            }
-            // ∂/∂W_ih: a one-hot input touches one column of W_ih, a contiguous row here.
-            if let Some(s) = sequence.inputs[t].filter(|&s| s < shape.input_size) {
-                for (gk, d) in g.input_columns[s * rows..(s + 1) * rows].iter_mut().zip(dz.iter()) {
-                    *gk += d;
-                }
-            }
-            if t == 0 {
-                break; // h_{−1} = 0: nothing further back.
-            }
-            // ∂L/∂h_{t−1} = W_hhᵀ·δz, a sum of W_hh's rows.
-            dh_next.fill(0.0);
-            add_rows(dh_next, weight_hh, dz);
-        }
-        // ∂L/∂W_hh[r][j] = Σ_t δz_t[r]·h_{t−1,j}: summed after the loop, four rows of W_hhᵀ at a
-        // time, so those rows stay in cache while every step's δz goes past (added per step, the
-        // whole gradient matrix would go through the cache once per step).
-        for j0 in (0..hs).step_by(4) {
-            let j1 = (j0 + 4).min(hs);
-            for t in 1..steps {
-                let dz = &ws.dz[t * rows..(t + 1) * rows];
-                let h_prev = &ws.kept.hidden[(t - 1) * hs..t * hs];
-                for (j, &hj) in h_prev.iter().enumerate().take(j1).skip(j0) {
-                    axpy(&mut g.recurrent_columns[j * rows..(j + 1) * rows], hj, dz);
-                }
+            // ∂L/∂h_{t−1} = W_hhᵀ·δz for the whole batch: one product with W_hh's rows.
+            dh_next.fill(zero);
+            if t > 0 {
+                add_rows_batch(dh_next, dz_t, weight_hh, hs, rows);
             }
         }
-        for ((a, b), d) in g.bias_ih.iter_mut().zip(g.bias_hh.iter_mut()).zip(dbias.iter()) {
-            *a += d;
-            *b += d;
+        // ∂L/∂W_hh[r][j] = Σ_{t ≥ 1, b} δz_{t,b}[r]·h_{t−1,b}[j]: one product of the transposed
+        // h's (H × N) with the δz's (N × 4H), N = (T − 1)·B, into W_hhᵀ's gradient (H × 4H).
+        let n = steps.saturating_sub(1) * batch;
+        if n > 0 {
+            let hidden_t = &mut ws.hidden_t[..hs * n];
+            transpose_into(&kept.hidden[..n * hs], n, hs, hidden_t);
+            add_rows_batch(g.recurrent_columns, hidden_t, &ws.dz[batch * rows..(batch + n) * rows], rows, n);
         }
     }
 }
@@ -737,7 +833,7 @@ mod tests {
     #[test]
     fn layout_round_trips_pytorch_weights() {
         let shape = Shape { input_size: 3, hidden_size: 2, classes: 4 };
-        let net = Network::init(shape, 9);
+        let net = Network::<f64>::init(shape, 9);
         let w = net.lstm_weights();
         let again = Network::from_parts(&w, &net.params[shape.readout_weight()], &net.params[shape.readout_bias()]);
         assert_eq!(again.unwrap(), net);
@@ -749,7 +845,7 @@ mod tests {
         let first: Vec<f32> =
             (0..preset.weight_ih.len()).map(|_| crate::numbers::to_f32(rng.uniform(-bound, bound))).collect();
         assert_eq!(first, preset.weight_ih);
-        let mut big = Network::init(Shape { input_size: 95, hidden_size: 2, classes: 1 }, 9).lstm_weights();
+        let mut big = Network::<f64>::init(Shape { input_size: 95, hidden_size: 2, classes: 1 }, 9).lstm_weights();
         assert_eq!(big.cast::<f32>().weight_ih, preset.weight_ih);
         big.weight_ih.clear();
         assert!(Network::from_parts(&big, &[0.0; 2], &[0.0]).is_err());
@@ -776,7 +872,7 @@ mod tests {
     #[test]
     fn forward_matches_the_lstm_module() {
         let shape = Shape { input_size: 4, hidden_size: 5, classes: 3 };
-        let net = Network::init(shape, 3);
+        let net = Network::<f64>::init(shape, 3);
         let inputs = vec![Some(0), Some(3), None, Some(1), Some(2), Some(2), Some(9)];
         let seq = Sequence { targets: vec![Some(1); inputs.len()], length: inputs.len(), inputs };
         let lstm = Lstm::new(net.lstm_weights()).unwrap();
@@ -791,7 +887,7 @@ mod tests {
 
     #[test]
     fn readout_probabilities_sum_to_one() {
-        let net = Network::init(Shape { input_size: 2, hidden_size: 3, classes: 4 }, 1);
+        let net = Network::<f64>::init(Shape { input_size: 2, hidden_size: 3, classes: 4 }, 1);
         let p = net.readout().probabilities(&[0.5, -0.2, 0.9]);
         assert_eq!(p.len(), 4);
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);

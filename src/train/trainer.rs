@@ -9,6 +9,7 @@ use crate::activation::Activations;
 use crate::lstm::{parameter_count, WeightsError};
 use crate::model::Model;
 use crate::rng::Rng;
+use num_traits::Float;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -77,26 +78,32 @@ pub struct LengthAccuracy {
     pub sequences: usize,
 }
 
-/// One network learning one task under one choice of activations.
+/// One network learning one task under one choice of activations, in f32 (as PyTorch trains).
+pub type Trainer = TrainerOf<f32>;
+
+/// A [`Trainer`] in any float type: the f64 one checks that f32 training learns as well.
 #[derive(Clone, Debug)]
-pub struct Trainer {
+pub struct TrainerOf<T> {
     task: Arc<Task>,
     acts: Activations,
     config: TrainConfig,
-    network: Network,
+    network: Network<T>,
     adam: Adam,
-    workspace: Workspace,
-    grads: Vec<f64>,
+    workspace: Workspace<T>,
+    grads: Vec<T>,
     batches: Rng,
     steps: usize,
     diverged_at: Option<usize>,
 }
 
-impl Trainer {
+/// Sequences evaluated in one batched pass.
+const EVAL_BATCH: usize = 32;
+
+impl<T: Float> TrainerOf<T> {
     /// A fresh network (PyTorch initialisation from `config.seed`) sized for the task. The
     /// parameters of a gate set to "none" are frozen: they cannot affect the output, so they
     /// get no gradient and the optimiser does not touch them.
-    pub fn new(task: impl Into<Arc<Task>>, acts: Activations, config: TrainConfig) -> Trainer {
+    pub fn new(task: impl Into<Arc<Task>>, acts: Activations, config: TrainConfig) -> Self {
         let task = task.into();
         // At least one input column, so that a task with an empty vocabulary (an empty text)
         // still makes a valid, if useless, cell instead of a panic.
@@ -106,14 +113,14 @@ impl Trainer {
         let adam = Adam::new(shape.len(), config.learning_rate)
             .with_mask(shape.trainable(&acts))
             .with_max_grad_norm(config.max_grad_norm);
-        Trainer {
+        TrainerOf {
             task,
             acts,
             config,
             network,
             adam,
             workspace: Workspace::new(),
-            grads: vec![0.0; shape.len()],
+            grads: vec![T::zero(); shape.len()],
             batches: Rng::new(config.seed ^ BATCH_STREAM),
             steps: 0,
             diverged_at: None,
@@ -124,7 +131,7 @@ impl Trainer {
     /// delayed recall (k = 3) over `symbols` one-hot letters, sequences of `length`, `batch` per
     /// step, Adam with clipping at 1, from seed 1.
     #[must_use]
-    pub fn benchmark(acts: Activations, hidden: usize, symbols: usize, length: usize, batch: usize) -> Trainer {
+    pub fn benchmark(acts: Activations, hidden: usize, symbols: usize, length: usize, batch: usize) -> Self {
         let task = Task::recall_benchmark(symbols.max(1), length.max(1), 256, 3, 42);
         let config = TrainConfig {
             hidden: hidden.max(1),
@@ -133,7 +140,7 @@ impl Trainer {
             seed: 1,
             max_grad_norm: Some(1.0),
         };
-        Trainer::new(task, acts, config)
+        TrainerOf::new(task, acts, config)
     }
 
     #[must_use]
@@ -152,7 +159,7 @@ impl Trainer {
     }
 
     #[must_use]
-    pub fn network(&self) -> &Network {
+    pub fn network(&self) -> &Network<T> {
         &self.network
     }
 
@@ -191,16 +198,18 @@ impl Trainer {
         if out.diverged || self.task.train.is_empty() {
             return out;
         }
-        self.grads.fill(0.0);
-        let mut stats = SequenceStats::default();
-        for _ in 0..self.config.batch_size.max(1) {
-            let sequence = &self.task.train[self.batches.below(self.task.train.len())];
-            stats += self.network.forward_backward(&self.acts, sequence, &mut self.workspace, &mut self.grads);
-        }
+        self.grads.fill(T::zero());
+        let train = &self.task.train;
+        let mut batch: Vec<&Sequence> =
+            (0..self.config.batch_size.max(1)).map(|_| &train[self.batches.below(train.len())]).collect();
+        // Longest first, so each step of the batched pass runs only the sequences still going.
+        batch.sort_by_key(|s| std::cmp::Reverse(s.inputs.len()));
+        let stats = self.network.forward_backward_batch(&self.acts, &batch, &mut self.workspace, &mut self.grads);
         // The gradient of the mean, as PyTorch's CrossEntropyLoss(reduction="mean") gives.
-        let scale = 1.0 / stats.scored.max(1) as f64;
+        #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+        let scale = T::from(1.0 / stats.scored.max(1) as f64).unwrap_or_else(T::one);
         for g in &mut self.grads {
-            *g *= scale;
+            *g = *g * scale;
         }
         out.loss = stats.mean_loss();
         out.accuracy = stats.accuracy();
@@ -221,11 +230,24 @@ impl Trainer {
         out
     }
 
+    /// Each sequence of `set` with its loss and accuracy, from batched forward passes over
+    /// sequences of similar length.
+    fn evaluate_each<'a>(&mut self, set: &'a [Sequence]) -> Vec<(&'a Sequence, SequenceStats)> {
+        let mut order: Vec<&Sequence> = set.iter().collect();
+        order.sort_by_key(|s| std::cmp::Reverse(s.inputs.len()));
+        let mut out = Vec::with_capacity(set.len());
+        for chunk in order.chunks(EVAL_BATCH) {
+            self.network.evaluate_batch(&self.acts, chunk, &mut self.workspace);
+            out.extend(chunk.iter().copied().zip(self.workspace.sequence_stats().iter().copied()));
+        }
+        out
+    }
+
     /// Mean loss and accuracy over `set`, forward only.
     pub fn evaluate(&mut self, set: &[Sequence]) -> Evaluation {
         let mut stats = SequenceStats::default();
-        for sequence in set {
-            stats += self.network.evaluate(&self.acts, sequence, &mut self.workspace);
+        for (_, s) in self.evaluate_each(set) {
+            stats += s;
         }
         stats.into()
     }
@@ -234,8 +256,7 @@ impl Trainer {
     pub fn accuracy_by_length(&mut self, set: &[Sequence]) -> Vec<LengthAccuracy> {
         // length → (stats, sequences, sequences all right)
         let mut groups: BTreeMap<usize, (SequenceStats, usize, usize)> = BTreeMap::new();
-        for sequence in set {
-            let stats = self.network.evaluate(&self.acts, sequence, &mut self.workspace);
+        for (sequence, stats) in self.evaluate_each(set) {
             let group = groups.entry(sequence.length).or_default();
             group.0 += stats;
             group.1 += 1;
