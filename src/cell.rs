@@ -6,7 +6,7 @@
 //! Values that travel in fours travel as [`Gates`], named, so a swap of two cannot compile into
 //! wrong numbers.
 
-use crate::activation::{Activation, Activations};
+use crate::activation::Activations;
 use crate::site::Gate;
 use num_traits::Float;
 use std::fmt;
@@ -64,45 +64,12 @@ pub struct CellValues<T> {
     pub h: T,
 }
 
-/// Each activation's derivative at its input in one step, for backpropagation.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Slopes<T> {
-    pub gates: Gates<T>,
-    pub cell_output: T,
-}
-
-impl<T: Float> Slopes<T> {
-    /// All zeros: what a forward pass that does not need slopes hands on.
-    #[must_use]
-    pub fn zero() -> Self {
-        let z = T::zero();
-        Slopes { gates: Gates { i: z, f: z, g: z, o: z }, cell_output: z }
-    }
-}
-
 impl<T: Float> CellValues<T> {
     /// One unit's step from its previous cell state and its four pre-activations.
     #[must_use]
     pub fn compute(acts: &Activations, c_prev: T, z: Gates<T>) -> Self {
-        Self::compute_with(acts, c_prev, z, |act, x| (act.apply(x), T::zero())).0
-    }
-
-    /// The same step, also returning each activation's slope (bit-identical values).
-    #[must_use]
-    pub fn compute_with_slopes(acts: &Activations, c_prev: T, z: Gates<T>) -> (Self, Slopes<T>) {
-        Self::compute_with(acts, c_prev, z, Activation::value_and_slope)
-    }
-
-    #[inline]
-    fn compute_with(
-        acts: &Activations,
-        c_prev: T,
-        z: Gates<T>,
-        activate: impl Fn(Activation, T) -> (T, T),
-    ) -> (Self, Slopes<T>) {
-        let both = z.map(|gate, x| activate(gate.activation(acts), x));
-        let (values, cell_slope) = Self::combine(c_prev, both.map(|_, (v, _)| v), |c| activate(acts.cell_output, c));
-        (values, Slopes { gates: both.map(|_, (_, d)| d), cell_output: cell_slope })
+        let gates = z.map(|gate, x| gate.activation(acts).apply(x));
+        Self::combine(c_prev, gates, |c| (acts.cell_output.apply(c), T::zero())).0
     }
 
     /// The rest of the step once the gates are activated: c = f·c_prev + i·g and

@@ -306,7 +306,6 @@ impl<T: Float> Columns<'_, T> {
                     continue;
                 }
                 self.step_units::<R>(acts, state, t, b, recorder);
-                recorder.end_step(t, b, &state.h[b * hidden..(b + 1) * hidden]);
             }
         }
     }
@@ -384,8 +383,6 @@ pub trait Recorder<T> {
     const FAST: bool = false;
     /// Sequence `b`'s step `t`, every unit at once.
     fn step(&mut self, t: usize, b: usize, block: &StepBlock<T>);
-    /// Called after sequence `b`'s step `t` is recorded, with its h_t.
-    fn end_step(&mut self, _t: usize, _b: usize, _h: &[T]) {}
 }
 
 /// The running state of a forward pass: z, h and c of every sequence in the batch, kept
