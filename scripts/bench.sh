@@ -12,6 +12,11 @@ bash scripts/setup.sh --browser
 stage "cargo bench (native, criterion)"
 cargo bench --bench forward --bench train
 
+# The same training step in PyTorch's own nn.LSTM on one thread, when it is installed
+# (pip install torch), and the ratio, both from this run.
+stage "native training against PyTorch (one thread)"
+node scripts/bench-native.mjs
+
 # Sizes are measured on dist/ (what is published); the in-browser figures need the hooks of the
 # test build, dist-test/ (see vite.config.js).
 stage "build: wasm + vite build (dist/ and dist-test/)"
