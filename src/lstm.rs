@@ -189,7 +189,6 @@ unsafe fn add_rows_batch_avx<T: Float>(y: &mut [T], x: &[T], rows: &[T], n: usiz
 
 #[inline(always)]
 fn add_rows_batch_portable<T: Float>(y: &mut [T], x: &[T], rows: &[T], n: usize, m: usize) {
-    const BLOCK: usize = 16;
     const TILE: usize = 4;
     if n == 0 {
         return;
@@ -197,47 +196,61 @@ fn add_rows_batch_portable<T: Float>(y: &mut [T], x: &[T], rows: &[T], n: usize,
     let batch = y.len() / n;
     let mut b0 = 0;
     while b0 < batch {
-        let tile = TILE.min(batch - b0);
-        let mut start = 0;
-        while start < n {
-            let width = BLOCK.min(n - start);
-            if tile == TILE && width == BLOCK {
-                let mut acc = [[T::zero(); BLOCK]; TILE];
+        // Four rows of Y at a time; the last one, two or three one by one (a batch of one is
+        // the page's forward pass, so that case must be as fast as the tiled one).
+        let tile = if batch - b0 >= TILE { TILE } else { 1 };
+        if tile == TILE {
+            tile_rows::<T, TILE>(y, x, rows, n, m, b0);
+        } else {
+            tile_rows::<T, 1>(y, x, rows, n, m, b0);
+        }
+        b0 += tile;
+    }
+}
+
+/// Rows `b0 .. b0 + R` of [`add_rows_batch`]: BLOCK entries at a time, R × BLOCK running sums
+/// in registers, each row of `rows` loaded once for all R.
+#[inline(always)]
+fn tile_rows<T: Float, const R: usize>(y: &mut [T], x: &[T], rows: &[T], n: usize, m: usize, b0: usize) {
+    const BLOCK: usize = 16;
+    let mut start = 0;
+    while start < n {
+        let width = BLOCK.min(n - start);
+        if width == BLOCK {
+            let mut acc = [[T::zero(); BLOCK]; R];
+            for (bb, a) in acc.iter_mut().enumerate() {
+                a.copy_from_slice(&y[(b0 + bb) * n + start..][..BLOCK]);
+            }
+            for j in 0..m {
+                let row: &[T; BLOCK] = rows[j * n + start..][..BLOCK].try_into().expect("BLOCK long");
                 for (bb, a) in acc.iter_mut().enumerate() {
-                    a.copy_from_slice(&y[(b0 + bb) * n + start..][..BLOCK]);
-                }
-                for j in 0..m {
-                    let row: &[T; BLOCK] = rows[j * n + start..][..BLOCK].try_into().expect("BLOCK long");
-                    for (bb, a) in acc.iter_mut().enumerate() {
-                        let xj = x[(b0 + bb) * m + j];
-                        if xj == T::zero() {
-                            continue;
-                        }
-                        for k in 0..BLOCK {
-                            a[k] = a[k] + row[k] * xj;
-                        }
+                    let xj = x[(b0 + bb) * m + j];
+                    if xj == T::zero() {
+                        continue;
                     }
-                }
-                for (bb, a) in acc.iter().enumerate() {
-                    y[(b0 + bb) * n + start..][..BLOCK].copy_from_slice(a);
-                }
-            } else {
-                for bb in 0..tile {
-                    let yb = &mut y[(b0 + bb) * n + start..][..width];
-                    for j in 0..m {
-                        let xj = x[(b0 + bb) * m + j];
-                        if xj == T::zero() {
-                            continue;
-                        }
-                        for (yk, w) in yb.iter_mut().zip(&rows[j * n + start..][..width]) {
-                            *yk = *yk + *w * xj;
-                        }
+                    for k in 0..BLOCK {
+                        a[k] = a[k] + row[k] * xj;
                     }
                 }
             }
-            start += width;
+            for (bb, a) in acc.iter().enumerate() {
+                y[(b0 + bb) * n + start..][..BLOCK].copy_from_slice(a);
+            }
+        } else {
+            for bb in 0..R {
+                let yb = &mut y[(b0 + bb) * n + start..][..width];
+                for j in 0..m {
+                    let xj = x[(b0 + bb) * m + j];
+                    if xj == T::zero() {
+                        continue;
+                    }
+                    for (yk, w) in yb.iter_mut().zip(&rows[j * n + start..][..width]) {
+                        *yk = *yk + *w * xj;
+                    }
+                }
+            }
         }
-        b0 += tile;
+        start += width;
     }
 }
 
