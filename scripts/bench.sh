@@ -1,10 +1,6 @@
 #!/usr/bin/env bash
 # Native criterion figures, then sizes and in-browser figures of the built page.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-
-stage() { printf '\n===== %s =====\n' "$*"; }
+source "$(dirname "$0")/common.sh"
 
 stage "setup"
 bash scripts/setup.sh --browser

@@ -1,10 +1,6 @@
 #!/usr/bin/env bash
 # Every test, stopping at the first failure: native Rust, then the built page in Chromium.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-
-stage() { printf '\n===== %s =====\n' "$*"; }
+source "$(dirname "$0")/common.sh"
 
 stage "setup"
 bash scripts/setup.sh --browser

@@ -2,7 +2,6 @@
 //! site's function and exact derivative, with this timestep's inputs marked on the curve).
 
 use super::theme::*;
-use super::{px_i32, px_u32};
 use crate::activation::{Activation, Activations};
 use crate::site::SITES;
 use crate::trace::{Quantity, Trace};
@@ -85,7 +84,6 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     look: Look,
 ) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
-    let px = look.px;
     let hidden = trace.hidden();
     let end = (start + len).min(trace.steps());
     let mut lo = f64::INFINITY;
@@ -106,8 +104,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         (lo, hi) = (-1.0, 1.0);
     }
     let (y0, y1) = padded_range(lo, hi);
-    let d = |v: f64| px_u32((v * px).round());
-    let p = |v: f64| px_i32((v * px).round());
+    let (d, p) = (|v| look.size(v), |v| look.at(v));
     let mut chart = ChartBuilder::on(area)
         .margin_top(d(26.0))
         .margin_right(d(RIGHT))
@@ -210,9 +207,7 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
     look: Look,
 ) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
-    let px = look.px;
-    let d = |v: f64| px_u32((v * px).round());
-    let p = |v: f64| px_i32((v * px).round());
+    let (d, p) = (|v| look.size(v), |v| look.at(v));
     let panels = area.split_evenly((1, SITES.len()));
     for (panel, site) in panels.iter().zip(&SITES) {
         let act = acts.get(site.site);

@@ -59,6 +59,18 @@ impl Look {
         Look { px, theme: if dark { &DARK } else { &LIGHT } }
     }
 
+    /// A length of `v` CSS pixels in device pixels, rounded.
+    #[must_use]
+    pub fn size(&self, v: f64) -> u32 {
+        super::px_u32((v * self.px).round())
+    }
+
+    /// A coordinate of `v` CSS pixels in device pixels, rounded.
+    #[must_use]
+    pub fn at(&self, v: f64) -> i32 {
+        super::px_i32((v * self.px).round())
+    }
+
     /// Text of `size` CSS pixels in the theme's text colour.
     #[must_use]
     pub fn font(&self, size: f64) -> TextStyle<'static> {

@@ -2,8 +2,8 @@
 //! band) and the gradient's size through time on a log scale.
 
 use super::charts::{draw_grid, finite_runs, Area, Chart, DrawResult};
+use super::px_i32;
 use super::theme::*;
-use super::{px_i32, px_u32};
 use crate::train::CurvePoint as Point;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -54,9 +54,7 @@ pub fn spread(runs: &[Vec<Point>], value: impl Fn(&Point) -> f64) -> Vec<(f64, f
 /// Held-out loss (log scale) and held-out accuracy side by side, one colour per series.
 pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet, look: Look) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
-    let px = look.px;
-    let d = |v: f64| px_u32((v * px).round());
-    let p = |v: f64| px_i32((v * px).round());
+    let (d, p) = (|v| look.size(v), |v| look.at(v));
     let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
     let max_step = set.max_step.max(1.0);
     // Loss panel: log10 of the loss, labelled as powers of ten.
@@ -156,9 +154,7 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
     look: Look,
 ) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
-    let px = look.px;
-    let d = |v: f64| px_u32((v * px).round());
-    let p = |v: f64| px_i32((v * px).round());
+    let (d, p) = (|v| look.size(v), |v| look.at(v));
     let steps = chart_data.cell.len().max(chart_data.hidden.len()).max(1);
     let logs =
         chart_data.cell.iter().chain(&chart_data.hidden).filter(|v| **v > 0.0 && v.is_finite()).map(|v| v.log10());
