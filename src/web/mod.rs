@@ -62,6 +62,13 @@ pub fn page_catalog() -> Result<JsValue, JsError> {
     to_js(&catalog())
 }
 
+/// Activation `name`'s value at each of `zs` (for the diagram's glyphs of each curve).
+#[wasm_bindgen]
+pub fn activation_values(name: &str, zs: &[f64]) -> Result<Vec<f64>, JsError> {
+    let activation: Activation = name.parse().map_err(|e: UnknownActivation| JsError::new(&e.to_string()))?;
+    Ok(zs.iter().map(|&z| activation.apply(z)).collect())
+}
+
 /// How many timesteps fit across a timeline `css_width` CSS pixels wide.
 #[wasm_bindgen]
 pub fn visible_steps(css_width: f64) -> usize {
