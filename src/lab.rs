@@ -5,7 +5,7 @@
 use crate::activation::{Activation, Activations};
 use crate::cell::{one_step, CellStep, Gates};
 use crate::limits::MAX_STEPS;
-use crate::lstm::live_blocks;
+use crate::lstm::{live_blocks, State};
 use crate::model::Model;
 use crate::numbers::parse_numbers;
 use crate::presets::Preset;
@@ -25,6 +25,8 @@ pub struct Lab {
     total_chars: usize,
     chars: Vec<char>,
     trace: Trace<f32>,
+    /// h and c after the trace's last step, so text typed at the end runs only the new steps.
+    state: State<f32>,
     /// With fixed scales, each quantity's finite range under the standard activations (same
     /// model, same text): a reference that does not move when a site is swapped. None when off.
     reference: Option<[Option<(f64, f64)>; 12]>,
@@ -101,6 +103,7 @@ impl Lab {
             total_chars: 0,
             chars: Vec::new(),
             trace: Trace::new(),
+            state: State::default(),
             reference: None,
         };
         lab.rerun();
@@ -162,12 +165,19 @@ impl Lab {
     }
 
     pub fn set_text(&mut self, text: &str) {
+        let old = self.chars.len();
+        let extends = text.chars().take(old).eq(self.chars.iter().copied());
         self.text.clear();
         self.text.push_str(text);
         self.total_chars = text.chars().count();
         self.chars.clear();
         self.chars.extend(text.chars().take(MAX_STEPS));
-        self.rerun();
+        if extends && self.chars.len() >= old && self.trace.steps() == old {
+            // Typed at the end: the steps before are unchanged, so only the new ones run.
+            self.model.lstm.extend(&self.symbols(), &self.acts, &mut self.trace, &mut self.state);
+        } else {
+            self.rerun();
+        }
         self.refresh_reference();
     }
 
@@ -188,7 +198,7 @@ impl Lab {
     }
 
     fn rerun(&mut self) {
-        self.model.run_symbols(&self.symbols(), &self.acts, &mut self.trace);
+        self.model.lstm.run_keeping(&self.symbols(), &self.acts, &mut self.trace, &mut self.state);
     }
 
     /// The range of values a quantity can take under the current activations: a site's
@@ -393,6 +403,35 @@ mod tests {
         assert_eq!(lab.summary().depth_drift, Some(0.0));
         lab.set_model(Preset::Latch.build());
         assert_eq!((lab.bracket_depth(), lab.summary().depth_drift), (None, None));
+    }
+
+    /// Typing at the end runs only the new steps, and gives exactly what a full run gives.
+    #[test]
+    fn typing_at_the_end_extends_the_trace_exactly() {
+        let mut lab = Lab::new(Preset::Random { hidden: 7, seed: 3 }.build());
+        lab.set_activation(Site::Candidate, Activation::Relu);
+        let mut typed = String::new();
+        for c in "hello, (gates)!".chars() {
+            typed.push(c);
+            lab.set_text(&typed);
+        }
+        let mut fresh = Lab::new(Preset::Random { hidden: 7, seed: 3 }.build());
+        fresh.set_activation(Site::Candidate, Activation::Relu);
+        fresh.set_text(&typed);
+        for q in Quantity::ALL {
+            assert_eq!(lab.trace().values(q), fresh.trace().values(q), "{}", q.name());
+        }
+        assert_eq!(lab.summary(), fresh.summary());
+        // An edit in the middle, a deletion and a swap all run from the start again.
+        lab.set_text("hellO, (gates)!");
+        fresh.set_text("hellO, (gates)!");
+        assert_eq!(lab.trace().values(Quantity::Hidden), fresh.trace().values(Quantity::Hidden));
+        lab.set_text("hel");
+        lab.set_activation(Site::Forget, Activation::Tanh);
+        lab.set_text("hello");
+        fresh.set_activation(Site::Forget, Activation::Tanh);
+        fresh.set_text("hello");
+        assert_eq!(lab.trace().values(Quantity::Cell), fresh.trace().values(Quantity::Cell));
     }
 
     #[test]

@@ -298,11 +298,40 @@ impl<T: Float> Columns<'_, T> {
         state: &mut State<T>,
         recorder: &mut R,
     ) {
+        state.reset(self.hidden_size, sequences.len());
+        self.resume_batch(acts, sequences, 0, state, recorder);
+    }
+
+    /// Continues a run of one sequence from step `from`, `state` holding h and c after step
+    /// `from − 1` (as the run that reached it left them): typing at the end of a text runs only
+    /// the new steps, since an LSTM's prefix does not depend on what follows.
+    pub fn resume<R: Recorder<T>>(
+        &self,
+        acts: &Activations,
+        symbols: &[Symbol],
+        from: usize,
+        state: &mut State<T>,
+        recorder: &mut R,
+    ) {
+        if state.h.len() != self.hidden_size {
+            state.reset(self.hidden_size, 1);
+            self.resume_batch(acts, &[symbols], 0, state, recorder);
+        } else {
+            self.resume_batch(acts, &[symbols], from, state, recorder);
+        }
+    }
+
+    fn resume_batch<R: Recorder<T>>(
+        &self,
+        acts: &Activations,
+        sequences: &[&[Symbol]],
+        from: usize,
+        state: &mut State<T>,
+        recorder: &mut R,
+    ) {
         let (hidden, rows) = (self.hidden_size, 4 * self.hidden_size);
-        let batch = sequences.len();
-        state.reset(hidden, batch);
         let steps = sequences.iter().map(|s| s.len()).max().unwrap_or(0);
-        for t in 0..steps {
+        for t in from..steps {
             for (b, z) in state.z.chunks_exact_mut(rows).enumerate().filter(|(b, _)| t < sequences[*b].len()) {
                 z.copy_from_slice(self.bias);
                 if let Some(s) = sequences[b].get(t).copied().flatten().filter(|&s| s < self.input_size) {
@@ -501,8 +530,22 @@ impl<T: Float> Lstm<T> {
 
     /// Runs the cell over `symbols` from a zero state, filling `trace` (its buffers are reused).
     pub fn run(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>) {
+        self.run_keeping(symbols, acts, trace, &mut State::default());
+    }
+
+    /// [`Lstm::run`], leaving the final h and c in `state` so that [`Lstm::extend`] can go on.
+    pub fn run_keeping(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         trace.reset(symbols, self.hidden_size());
-        self.columns().run(acts, symbols, &mut State::default(), trace);
+        self.columns().run(acts, symbols, state, trace);
+        trace.count_nonfinite();
+    }
+
+    /// Extends `trace`, a run of this cell under `acts` whose last state is `state`, by the
+    /// symbols of `symbols` past its end (`symbols` starts with the traced ones).
+    pub fn extend(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
+        let from = trace.steps();
+        trace.grow(symbols, self.hidden_size());
+        self.columns().resume(acts, symbols, from, state, trace);
         trace.count_nonfinite();
     }
 }

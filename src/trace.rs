@@ -139,6 +139,18 @@ impl<T: Float> Trace<T> {
         self.ranges = [None; 12];
     }
 
+    /// Sizes the buffers for `symbols`, which start with the symbols already traced: their
+    /// values are kept and the new steps' slots added.
+    pub(crate) fn grow(&mut self, symbols: &[Symbol], hidden: usize) {
+        debug_assert_eq!(self.hidden, hidden);
+        debug_assert!(symbols.starts_with(&self.symbols));
+        self.steps = symbols.len();
+        self.symbols.extend_from_slice(&symbols[self.symbols.len()..]);
+        for buffer in &mut self.buffers {
+            buffer.resize(self.steps * hidden, T::zero());
+        }
+    }
+
     /// Counts NaN and infinite values and finds each buffer's finite range, in one pass.
     pub(crate) fn count_nonfinite(&mut self) {
         for ((count, range), buffer) in self.nonfinite.iter_mut().zip(&mut self.ranges).zip(&self.buffers) {
