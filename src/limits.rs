@@ -21,6 +21,15 @@ pub const MAX_COMPARE_SEEDS: usize = 10;
 /// The longest comparison, in steps per run.
 pub const MAX_COMPARE_STEPS: usize = 100_000;
 
+/// The largest text file the command line reads (larger ones are refused, not truncated).
+pub const MAX_TEXT_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest weights file the command line reads: room for a PyTorch LSTM of H = 1,024 over
+/// 256 symbols (5.2 million numbers as JSON text).
+pub const MAX_WEIGHTS_FILE_BYTES: u64 = 128 * 1024 * 1024;
+/// The most values of one quantity a command-line trace computes (steps × hidden units): about
+/// 330 MB of JSON at the most, written as it is produced.
+pub const MAX_TRACE_VALUES: usize = 2_000_000;
+
 /// The limits as the page reads them.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Limits {

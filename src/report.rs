@@ -212,24 +212,37 @@ pub fn csv_header() -> String {
 /// Lines end with `\n`.
 #[must_use]
 pub fn trace_csv<T: Float + fmt::Debug>(trace: &Trace<T>, text: &str) -> String {
-    let mut out = String::with_capacity(64 + trace.steps() * trace.hidden() * 16 * Quantity::ALL.len());
-    out.push_str(&csv_header());
-    out.push('\n');
+    let mut out = Vec::with_capacity(64 + trace.steps() * trace.hidden() * 16 * Quantity::ALL.len());
+    write_trace_csv(&mut out, trace, text).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("CSV is written as UTF-8")
+}
+
+/// [`trace_csv`] written to `out` as it is produced, one timestep at a time (so a long trace
+/// never sits in memory twice).
+pub fn write_trace_csv<T: Float + fmt::Debug, W: std::io::Write>(
+    out: &mut W,
+    trace: &Trace<T>,
+    text: &str,
+) -> std::io::Result<()> {
+    writeln!(out, "{}", csv_header())?;
     let mut chars = text.chars();
     let mut buf = [0u8; 4];
+    let mut line = String::new();
     for t in 0..trace.steps() {
         let ch = chars.next().map(|c| csv_field(c.encode_utf8(&mut buf)).into_owned()).unwrap_or_default();
         let symbol = trace.symbols()[t].map(|s| s.to_string()).unwrap_or_default();
+        line.clear();
         for u in 0..trace.hidden() {
-            let _ = write!(out, "{t},{ch},{symbol},{u}");
+            let _ = write!(line, "{t},{ch},{symbol},{u}");
             for q in Quantity::ALL {
-                out.push(',');
-                csv_number(&mut out, trace.at(q, t)[u]);
+                line.push(',');
+                csv_number(&mut line, trace.at(q, t)[u]);
             }
-            out.push('\n');
+            line.push('\n');
         }
+        out.write_all(line.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// The parameter count with its working: `"15 = 3 blocks × 1 × (2 + 1 + 2)"`, that is

@@ -327,3 +327,21 @@ fn help_works() {
     assert!(out.contains("trace") && out.contains("cell") && out.contains("params"));
     assert!(ok(&["trace", "--help"]).contains("--cell-output"));
 }
+
+/// Inputs that never end or would trace without bound are refused with the limit named, and
+/// nothing is printed: no read until memory runs out.
+#[test]
+fn reads_and_traces_are_capped() {
+    let line = fails(&["trace", "--text-file", "/dev/zero"]);
+    assert!(line.contains("--text-file /dev/zero") && line.contains("at most 16 MB"), "{line}");
+    let line = fails(&["trace", "--weights", "/dev/zero", "--text", "a"]);
+    assert!(line.contains("--weights /dev/zero") && line.contains("at most 128 MB"), "{line}");
+    // H = 64 over 40,000 characters is 2.56 million values per quantity, over the 2 million cap.
+    let long = TempFile::new("long.txt", &"ab".repeat(20_000));
+    let line = fails(&["trace", "--preset", "random", "--hidden", "64", "--text-file", long.path()]);
+    assert!(line.contains("40000 steps × 64 units") && line.contains("at most 31250 characters"), "{line}");
+    let bytes = TempFile::new("latin1.txt", "");
+    std::fs::write(bytes.path(), [b'a', 0xff, b'b']).unwrap();
+    let line = fails(&["trace", "--text-file", bytes.path()]);
+    assert!(line.contains("not UTF-8") && line.contains("byte 1"), "{line}");
+}

@@ -4,7 +4,7 @@
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
-use gatelab::limits::MAX_HIDDEN;
+use gatelab::limits::{MAX_HIDDEN, MAX_TEXT_FILE_BYTES, MAX_TRACE_VALUES, MAX_WEIGHTS_FILE_BYTES};
 use gatelab::numbers::parse_numbers;
 use gatelab::presets::PRESETS;
 use gatelab::report::{self, CellReport, TraceReport};
@@ -22,7 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a model over text and print every quantity at every step, per unit.
+    /// Run a model over text and print every quantity at every step, per unit. At most
+    /// 2,000,000 values per quantity (steps × hidden units); a text file of at most 16 MB.
     Trace {
         #[command(flatten)]
         model: ModelArgs,
@@ -84,7 +85,7 @@ struct ModelArgs {
     /// Seed of the random preset.
     #[arg(long, value_name = "S", default_value_t = 1)]
     seed: u64,
-    /// PyTorch weights as JSON (a state_dict of nested lists plus a "vocab" list).
+    /// PyTorch weights as JSON (a state_dict of nested lists plus a "vocab" list), at most 128 MB.
     #[arg(long, value_name = "FILE.json")]
     weights: Option<PathBuf>,
 }
@@ -131,6 +132,22 @@ impl FromArgMatches for ActivationArgs {
 /// A failure to report: one line, already naming the place.
 struct Failure(String);
 
+/// Reads at most `limit` bytes of UTF-8 from `reader`; more is an error naming the limit (never
+/// a silent cut, and never a read that runs until memory is gone, as /dev/zero would).
+fn read_capped(reader: impl Read, limit: u64, place: &str) -> Result<String> {
+    let mut bytes = Vec::new();
+    reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Failure(format!("{place}: cannot read it: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return fail(format!("{place}: it is over {} MB; gatelab reads at most {} MB", limit >> 20, limit >> 20));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| Failure(format!("{place}: it is not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
+}
+
+fn open(path: &PathBuf, place: &str) -> Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|e| Failure(format!("{place}: cannot read it: {e}")))
+}
+
 type Result<T> = std::result::Result<T, Failure>;
 
 fn fail<T>(message: impl Into<String>) -> Result<T> {
@@ -151,7 +168,7 @@ impl ModelArgs {
     fn resolve(&self) -> Result<Model> {
         if let Some(path) = &self.weights {
             let place = format!("--weights {}", path.display());
-            let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{place}: cannot read it: {e}")))?;
+            let text = read_capped(open(path, &place)?, MAX_WEIGHTS_FILE_BYTES, &place)?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             return gatelab::pytorch::load(&text, &name)
                 .map_err(|e| Failure(format!("{place}: {e}{}", non_finite_hint(&text))));
@@ -193,35 +210,55 @@ fn read_text(text: &Option<String>, file: &Option<PathBuf>) -> Result<String> {
     match (text, file) {
         (Some(text), _) => Ok(text.clone()),
         (None, Some(path)) if path.as_os_str() == "-" => {
-            let mut text = String::new();
-            io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Failure(format!("--text-file -: cannot read standard input: {e}")))?;
-            Ok(text)
+            read_capped(io::stdin().lock(), MAX_TEXT_FILE_BYTES, "--text-file - (standard input)")
         }
-        (None, Some(path)) => std::fs::read_to_string(path)
-            .map_err(|e| Failure(format!("--text-file {}: cannot read it: {e}", path.display()))),
+        (None, Some(path)) => {
+            let place = format!("--text-file {}", path.display());
+            read_capped(open(path, &place)?, MAX_TEXT_FILE_BYTES, &place)
+        }
         (None, None) => fail("trace needs the text to run: --text TEXT or --text-file FILE"),
     }
 }
 
-fn to_json(value: &impl serde::Serialize) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Failure(format!("cannot write JSON: {e}")))
+/// What went wrong while writing the output.
+enum Written {
+    /// The reader stopped early (`gatelab trace ... | head`): not an error.
+    Closed,
+    Failed(String),
 }
 
-/// What the command prints on standard output.
-fn run(command: Command) -> Result<String> {
-    match command {
+fn written(e: io::Error) -> Written {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Written::Closed
+    } else {
+        Written::Failed(format!("cannot write the output: {e}"))
+    }
+}
+
+/// What the command prints on standard output: small outputs as a string; a trace is written
+/// to `out` as it is produced.
+fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(), Written>> {
+    let text = match command {
         Command::Trace { model, acts, text, text_file, format } => {
             let model = model.resolve()?;
             let acts = acts.resolve()?;
             let text = read_text(&text, &text_file)?;
+            let (steps, hidden) = (text.chars().count(), model.lstm.hidden_size());
+            if steps.saturating_mul(hidden) > MAX_TRACE_VALUES {
+                return fail(format!(
+                    "trace: {steps} steps × {hidden} units is over the {MAX_TRACE_VALUES} values a trace may have; shorten the text to at most {} characters",
+                    MAX_TRACE_VALUES / hidden
+                ));
+            }
             let mut trace = Trace::new();
             model.run(&text, &acts, &mut trace);
-            Ok(match format {
-                Format::Json => to_json(&TraceReport::new(&model, &acts, &text, &trace))? + "\n",
-                Format::Csv => report::trace_csv(&trace, &text),
-            })
+            let result = match format {
+                Format::Json => serde_json::to_writer(&mut *out, &TraceReport::new(&model, &acts, &text, &trace))
+                    .map_err(io::Error::from)
+                    .and_then(|()| out.write_all(b"\n")),
+                Format::Csv => report::write_trace_csv(out, &trace, &text),
+            };
+            return Ok(result.and_then(|()| out.flush()).map_err(written));
         }
         Command::Cell { c_prev, f, i, g, o, acts } => {
             let acts = acts.resolve()?;
@@ -229,18 +266,21 @@ fn run(command: Command) -> Result<String> {
             let (f, i, g, o) = (numbers("--f", &f)?, numbers("--i", &i)?, numbers("--g", &g)?, numbers("--o", &o)?);
             let z = Gates { i: i.as_slice(), f: f.as_slice(), g: g.as_slice(), o: o.as_slice() };
             let step = one_step(&acts, &c_prev, z).map_err(|e| Failure(e.to_string()))?;
-            Ok(to_json(&CellReport { acts: &acts, step: &step })? + "\n")
+            let json = serde_json::to_string(&CellReport { acts: &acts, step: &step })
+                .map_err(|e| Failure(format!("cannot write JSON: {e}")))?;
+            json + "\n"
         }
         Command::Params { model, acts } => {
             let model = model.resolve()?;
             let acts = acts.resolve()?;
             let (input, hidden) = (model.lstm.input_size(), model.lstm.hidden_size());
-            Ok(format!(
+            format!(
                 "{}\n(live gate blocks × H × (I + H + 2): each block has H rows of W_ih, W_hh, b_ih and b_hh; a gate set to none has no block)\n",
                 report::parameter_formula(input, hidden, &acts)
-            ))
+            )
         }
-    }
+    };
+    Ok(out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(written))
 }
 
 /// A clap error in one line: its message lines before the usage, joined.
@@ -288,20 +328,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let output = match run(cli.command) {
-        Ok(output) => output,
-        Err(Failure(message)) => {
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    match run(cli.command, &mut stdout) {
+        Ok(Ok(()) | Err(Written::Closed)) => ExitCode::SUCCESS,
+        Ok(Err(Written::Failed(message))) | Err(Failure(message)) => {
             eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut stdout = io::stdout().lock();
-    match stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        // A reader that stopped early (`gatelab trace ... | head`) is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
             ExitCode::FAILURE
         }
     }
