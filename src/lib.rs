@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod catalog;
 pub mod cell;
+pub mod json;
 pub mod lab;
 pub mod limits;
 pub mod lstm;

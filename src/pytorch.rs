@@ -7,11 +7,11 @@
 //! json.dump({**state, "vocab": vocab}, open("weights.json", "w"))
 //! ```
 
+use crate::json::{self, Json};
 use crate::lstm::{Lstm, Weights};
 use crate::model::Model;
 use crate::numbers::to_f32;
 use crate::vocab::Vocab;
-use serde_json::{json, Map, Value};
 use std::fmt;
 
 /// What is wrong with a weights file, in one line that names the place.
@@ -30,7 +30,7 @@ fn err<T>(message: impl Into<String>) -> Result<T, LoadError> {
     Err(LoadError(message.into()))
 }
 
-fn number(value: &Value, place: &str) -> Result<f32, LoadError> {
+fn number(value: &Json, place: &str) -> Result<f32, LoadError> {
     match value.as_f64() {
         Some(v) if v.is_finite() && v.abs() <= f64::from(f32::MAX) => Ok(to_f32(v)),
         Some(_) => err(format!("{place} is too large for a 32-bit float")),
@@ -38,7 +38,7 @@ fn number(value: &Value, place: &str) -> Result<f32, LoadError> {
     }
 }
 
-fn short(value: &Value) -> String {
+fn short(value: &Json) -> String {
     let text = value.to_string();
     if text.chars().count() > 40 {
         format!("{}…", text.chars().take(40).collect::<String>())
@@ -48,7 +48,7 @@ fn short(value: &Value) -> String {
 }
 
 /// A matrix as a list of rows of equal length: (values row-major, rows, columns).
-fn matrix(root: &Map<String, Value>, name: &str) -> Result<(Vec<f32>, usize, usize), LoadError> {
+fn matrix(root: &Json, name: &str) -> Result<(Vec<f32>, usize, usize), LoadError> {
     let Some(rows) = root.get(name) else { return err(format!("{name} is missing")) };
     let Some(rows) = rows.as_array() else { return err(format!("{name} must be a list of rows")) };
     let mut values = Vec::new();
@@ -69,7 +69,7 @@ fn matrix(root: &Map<String, Value>, name: &str) -> Result<(Vec<f32>, usize, usi
     Ok((values, rows.len(), columns.unwrap_or(0)))
 }
 
-fn vector(root: &Map<String, Value>, name: &str) -> Result<Vec<f32>, LoadError> {
+fn vector(root: &Json, name: &str) -> Result<Vec<f32>, LoadError> {
     let Some(items) = root.get(name) else { return err(format!("{name} is missing")) };
     let Some(items) = items.as_array() else { return err(format!("{name} must be a list of numbers")) };
     items.iter().enumerate().map(|(k, v)| number(v, &format!("{name}[{k}]"))).collect()
@@ -77,15 +77,16 @@ fn vector(root: &Map<String, Value>, name: &str) -> Result<Vec<f32>, LoadError> 
 
 /// Reads a weights file. `name` labels the model (say, the file name).
 pub fn load(text: &str, name: &str) -> Result<Model, LoadError> {
-    let root: Value = match serde_json::from_str(text) {
+    let root = match json::parse(text) {
         Ok(v) => v,
         Err(e) => return err(format!("not valid JSON: {e}")),
     };
-    let Some(root) = root.as_object() else { return err("the file must hold a JSON object") };
-    if root.keys().any(|k| k.ends_with("_l1")) {
+    let Some(members) = root.as_object() else { return err("the file must hold a JSON object") };
+    let root = &root;
+    if members.iter().any(|(k, _)| k.ends_with("_l1")) {
         return err("only a single-layer LSTM is supported (found *_l1 weights)");
     }
-    if root.keys().any(|k| k.ends_with("_reverse")) {
+    if members.iter().any(|(k, _)| k.ends_with("_reverse")) {
         return err("a bidirectional LSTM is not supported (found *_reverse weights)");
     }
     let (weight_ih, rows_ih, input_size) = matrix(root, "weight_ih_l0")?;
@@ -129,16 +130,15 @@ pub fn load(text: &str, name: &str) -> Result<Model, LoadError> {
 /// Writes a model in the same format `load` reads (and PyTorch's `load_state_dict` accepts,
 /// after `torch.tensor` on each list).
 #[must_use]
-pub fn export(model: &Model) -> Value {
+pub fn export(model: &Model) -> Json {
     let w = model.lstm.weights();
-    let rows = |values: &[f32], columns: usize| -> Value {
-        Value::Array(values.chunks(columns).map(|row| json!(row)).collect())
-    };
-    json!({
-        "weight_ih_l0": rows(&w.weight_ih, w.input_size),
-        "weight_hh_l0": rows(&w.weight_hh, w.hidden_size),
-        "bias_ih_l0": w.bias_ih,
-        "bias_hh_l0": w.bias_hh,
-        "vocab": model.vocab.chars().iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-    })
+    let rows = |values: &[f32], columns: usize| Json::Array(values.chunks(columns).map(Json::floats).collect());
+    let vocab: Vec<String> = model.vocab.chars().iter().map(char::to_string).collect();
+    Json::Object(vec![
+        ("weight_ih_l0".into(), rows(&w.weight_ih, w.input_size)),
+        ("weight_hh_l0".into(), rows(&w.weight_hh, w.hidden_size)),
+        ("bias_ih_l0".into(), Json::floats(&w.bias_ih)),
+        ("bias_hh_l0".into(), Json::floats(&w.bias_hh)),
+        ("vocab".into(), Json::strings(&vocab)),
+    ])
 }

@@ -37,7 +37,7 @@ fn round_trip_keeps_every_weight() {
         [Preset::Counter, Preset::Latch, Preset::Random { hidden: 5, seed: 3 }, Preset::Random { hidden: 64, seed: 11 }]
     {
         let model = preset.build();
-        let text = serde_json::to_string(&export(&model)).unwrap();
+        let text = export(&model).to_string();
         let loaded = load(&text, "exported.json").unwrap();
         assert_eq!(loaded.lstm.weights(), model.lstm.weights(), "{preset}");
         // Bit for bit, not just ==.

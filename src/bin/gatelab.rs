@@ -170,8 +170,7 @@ impl ModelArgs {
             let place = format!("--weights {}", path.display());
             let text = read_capped(open(path, &place)?, MAX_WEIGHTS_FILE_BYTES, &place)?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            return gatelab::pytorch::load(&text, &name)
-                .map_err(|e| Failure(format!("{place}: {e}{}", non_finite_hint(&text))));
+            return gatelab::pytorch::load(&text, &name).map_err(|e| Failure(format!("{place}: {e}")));
         }
         let name = self.preset.as_deref().unwrap_or(PRESETS[0].name);
         let preset = Preset::from_name(name, self.hidden, self.seed)
@@ -183,21 +182,6 @@ impl ModelArgs {
             ));
         }
         Ok(preset.build())
-    }
-}
-
-/// Python's `json.dump` writes NaN and infinite floats as `NaN` / `Infinity`, which are not
-/// JSON: say so when that is what stopped the parser.
-fn non_finite_hint(text: &str) -> &'static str {
-    let Err(e) = serde_json::from_str::<serde_json::Value>(text) else { return "" };
-    let Some(line) = text.lines().nth(e.line().saturating_sub(1)) else { return "" };
-    // The error's column is at (or just after) the start of the bad token.
-    let start = e.column().saturating_sub(2);
-    let rest = (start..=start + 1).find_map(|k| line.get(k..)).unwrap_or("").trim_start_matches([' ', '-', ',', '[']);
-    if rest.starts_with("NaN") || rest.starts_with("Infinity") {
-        " (found NaN or Infinity, as Python writes them: the weights must be finite numbers)"
-    } else {
-        ""
     }
 }
 

@@ -7,10 +7,10 @@ use super::network::Sequence;
 use super::tasks::{Task, TaskKind};
 use super::trainer::{ComparisonConfig, TrainConfig, Trainer};
 use crate::activation::Activations;
+use crate::json::Json;
 use crate::limits::{MAX_BATCH, MAX_COMPARE_SEEDS, MAX_COMPARE_STEPS, MAX_HIDDEN};
 use crate::pytorch;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// A variant the page offers to compare: a label and its changes from the standard LSTM.
@@ -192,20 +192,24 @@ impl LiveRun {
     /// The trained network as PyTorch-layout JSON: the LSTM (loadable by the page and by
     /// `nn.LSTM.load_state_dict`), the read-out as `readout.weight`/`readout.bias` (an
     /// `nn.Linear` named `readout`), and what it was trained on.
-    pub fn export(&self) -> Result<Value, String> {
+    pub fn export(&self) -> Result<Json, String> {
         let task = self.trainer.task();
         let model = self.trainer.model(format!("trained on {}", task.title)).map_err(|e| e.to_string())?;
         let mut value = pytorch::export(&model);
         let readout = self.trainer.readout();
-        let rows: Vec<&[f32]> = readout.weight.chunks(readout.hidden_size.max(1)).collect();
-        let acts = *self.trainer.activations();
-        if let Value::Object(map) = &mut value {
-            map.insert("readout.weight".into(), json!(rows));
-            map.insert("readout.bias".into(), json!(readout.bias));
-            map.insert("activations".into(), json!(acts));
-            map.insert("task".into(), json!(task.title));
-            map.insert("classes".into(), json!(task.class_labels));
-            map.insert("steps".into(), json!(self.trainer.steps()));
+        let rows = readout.weight.chunks(readout.hidden_size.max(1)).map(Json::floats).collect();
+        let acts = self.trainer.activations().iter().map(|(s, a)| (s.name().to_string(), Json::String(a.name())));
+        #[allow(clippy::cast_precision_loss)] // step counts are far below 2^52
+        let steps = self.trainer.steps() as f64;
+        if let Json::Object(members) = &mut value {
+            members.extend([
+                ("readout.weight".to_string(), Json::Array(rows)),
+                ("readout.bias".to_string(), Json::floats(&readout.bias)),
+                ("activations".to_string(), Json::Object(acts.collect())),
+                ("task".to_string(), Json::String(task.title.clone())),
+                ("classes".to_string(), Json::strings(&task.class_labels)),
+                ("steps".to_string(), Json::Number(steps)),
+            ]);
         }
         Ok(value)
     }
@@ -317,8 +321,8 @@ mod tests {
         let model = pytorch::load(&text, "trained.json").unwrap();
         assert_eq!(model.lstm.hidden_size(), 8);
         assert_eq!(model.vocab.chars(), &['(', ')', 'x']);
-        assert_eq!(json["readout.weight"].as_array().unwrap().len(), 9);
-        assert_eq!(json["activations"]["candidate"], "tanh");
+        assert_eq!(json.get("readout.weight").and_then(Json::as_array).unwrap().len(), 9);
+        assert_eq!(json.get("activations").and_then(|a| a.get("candidate")).and_then(Json::as_str), Some("tanh"));
         // The exported LSTM is the trained one: the same weights as the trainer's f32 model.
         assert_eq!(model.lstm.weights(), run.trainer().model("m").unwrap().lstm.weights());
     }
