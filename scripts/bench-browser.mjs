@@ -28,9 +28,11 @@ function sizes() {
   const all = files(dist);
   const pageWasm = all.find((f) => same(f, 'www/pkg/gatelab_bg.wasm'));
   const trainWasm = all.find((f) => same(f, 'www/pkg-train/gatelab_bg.wasm'));
+  const chartsWasm = all.find((f) => same(f, 'www/pkg-charts/gatelab_bg.wasm'));
   if (pageWasm) console.log(`gzipped wasm, page (loaded at start): ${kb(gz(pageWasm))}`);
   if (trainWasm) console.log(`gzipped wasm, training module (loaded on first use): ${kb(gz(trainWasm))}`);
-  const onDemand = all.filter((f) => f === trainWasm || /worker-|gatelab-[^/]*\.js$/.test(f));
+  if (chartsWasm) console.log(`gzipped wasm, training charts (loaded when first drawn): ${kb(gz(chartsWasm))}`);
+  const onDemand = all.filter((f) => f === trainWasm || f === chartsWasm || /worker-|gatelab-[^/]*\.js$/.test(f));
   const atStart = all.filter((f) => !onDemand.includes(f));
   console.log(`gzipped page as first loaded (${atStart.length} files): ${kb(atStart.reduce((s, f) => s + gz(f), 0))}`);
   console.log(`gzipped whole built folder (${all.length} files): ${kb(all.reduce((s, f) => s + gz(f), 0))}`);

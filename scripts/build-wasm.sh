@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Compiles the crate to wasm twice and generates the JS glue: www/pkg for the page, and
-# www/pkg-train (with the training handles, built with --features trainer) for the training
-# worker, so the page's own module stays small.
+# Compiles the crate to wasm three times and generates the JS glue: www/pkg for the page,
+# www/pkg-train (the training handles, --features trainer) for the training worker, and
+# www/pkg-charts (the training view's two charts, --features charts), loaded when the training
+# view first draws; so the page's own module stays small.
 # Usage: scripts/build-wasm.sh [--dev]   (--dev: unoptimised dev profile, faster to compile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,3 +41,4 @@ build www/pkg target
 # The training module uses 128-bit SIMD (every current browser has it; TensorFlow.js's wasm
 # backend does too). Its own target folder, so the two flag sets don't rebuild each other.
 RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg-train target/simd --features trainer
+build www/pkg-charts target/charts --features charts

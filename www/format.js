@@ -1,13 +1,26 @@
-// Number formatting shared by the inspector, tooltips and the calculator.
+// Number formatting shared by the inspector, the diagram, tooltips and the calculator.
 
-/** A number as a person reads it: 3 decimals, scientific when huge or tiny, NaN and ∞ by name. */
+/** Below this magnitude a value prints as 0.000 (its exact value goes in a title). */
+export const TINY = 5e-4;
+
+/**
+ * A number as a person reads it: 3 decimals, scientific when huge, NaN and ∞ by name. Values
+ * below 5e−4 in magnitude print as 0.000, as a student expects: `exact(v)` gives the value.
+ */
 export function num(v) {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '∞';
   if (v === -Infinity) return '−∞';
   const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2).replaceAll('-', '−');
+  if (a < TINY) return '0.000';
+  if (a >= 1e5) return v.toExponential(2).replaceAll('-', '−');
   return v.toFixed(3).replace('-', '−');
+}
+
+/** The exact value behind a number that `num` rounds to 0.000, or null when it shows as is. */
+export function exact(v) {
+  if (!Number.isFinite(v) || v === 0 || Math.abs(v) >= TINY) return null;
+  return v.toExponential(5).replace(/\.?0+e/, 'e').replaceAll('-', '−');
 }
 
 /** A share as a percentage. */

@@ -1,4 +1,5 @@
 // Gate Lab's page: owns the state and the render loop; wires controls, keyboard and URL. The
+// views come from the view table (views/table.js): each redraw updates every view shown. The
 // wasm model is owned by model.js, through which every call goes; the tables the page lists
 // come from catalog.js.
 
@@ -8,12 +9,12 @@ import { PLAY_INTERVAL } from './config.js';
 import { FILE_PRESET, defaultState, parameter, readState, writeState } from './state.js';
 import { notify } from './notices.js';
 import { buildActivationControls, buildModelControls } from './controls.js';
-import { buildExperiments } from './experiments.js';
-import { createTimeline } from './views/timeline.js';
-import { renderInspector } from './views/inspector.js';
-import { renderParameters, renderSaturation } from './views/summary.js';
-import { createCalculator } from './views/calculator.js';
-import { createTraining } from './training/training.js';
+import { VIEWS } from './views/table.js';
+import { createTimeWindow } from './views/window.js';
+import { formulas } from './views/activations.js';
+import { createWalk } from './walk.js';
+import { createPresenter } from './presenter.js';
+import { createTheme } from './theme.js';
 import { visibleChar } from './format.js';
 import { setText } from './dom.js';
 import { decodeWeights, encodeWeights } from './weights-link.js';
@@ -23,29 +24,77 @@ const $ = (id) => document.getElementById(id);
 
 let state = null;
 let summary = null;
-let showAllUnits = false;
 let playing = null;
 let frame = 0;
 let showActivations;
 let showModel;
-let timeline;
-let calculator;
-let calculatorActs = '';
+/** The views of the table (views/table.js), made at start: [{row, section, instance}]. */
+let views = [];
+/** The names of the views shown now (null: all of them). */
+let shown = null;
+let walk;
+let presenter;
+let theme;
+const timeWindow = createTimeWindow();
+/** The fixed-scales setting last given to the model. */
+let fixedApplied = null;
 /** The last drawing error shown, so a failing redraw does not repeat its notice every frame. */
 let lastRenderError = '';
-let training;
 
-/** How long the parts of the last render took (ms), for the benchmark. */
-const timings = { canvases: 0, panels: 0 };
+/** How long the parts of the last render took (ms), for the benchmark: the model, then each view. */
+const timings = { model: 0, views: {}, panels: 0 };
+
+/** The views always updated, whatever a lesson or an embed shows (for screen readers). */
+const ALWAYS = ['data'];
+/** What `embed=1` shows. */
+const EMBED_VIEWS = ['diagram', 'timeline', 'cell', 'activations'];
+
+const viewInstance = (name) => views.find((v) => v.row.name === name)?.instance;
+
+/** Fixed scales: as set, or on by default in lessons and presenter mode. */
+const fixedScales = () => state.fixed ?? (state.lesson > 0 || Boolean(presenter?.active()));
+
+/** The views the current lesson names (null outside the walk). */
+let lessonViews = null;
+
+/**
+ * Shows only the views named (null: every view), in the order named. In presenter mode a
+ * lesson shows its key view (the first) alone, large.
+ */
+function showViews(names) {
+  lessonViews = names;
+  const inLesson = names && presenter?.active() ? names.slice(0, 1) : names;
+  const list = inLesson ?? (state.embed ? EMBED_VIEWS : null);
+  shown = list ? new Set([...list, ...ALWAYS]) : null;
+  for (const { row, section } of views) {
+    const visible = !shown || shown.has(row.name);
+    if (section.hidden !== !visible) section.hidden = !visible;
+    const order = list ? list.indexOf(row.name) : -1;
+    section.style.order = order >= 0 ? String(order) : '';
+    section.classList.toggle('key-view', Boolean(list && order === 0));
+  }
+  // The saturation and calculator views share a row: it goes where the first of them is named.
+  const pair = document.querySelector('.pair');
+  const inPair = views.filter((v) => pair.contains(v.section) && !v.section.hidden);
+  pair.hidden = inPair.length === 0;
+  const orders = inPair.map((v) => v.section.style.order).filter(Boolean).map(Number);
+  pair.style.order = orders.length ? String(Math.min(...orders)) : '';
+  pair.classList.toggle('key-view', inPair.some((v) => v.section.classList.contains('key-view')));
+}
 
 /** Draws everything now. */
 function render() {
   frame = 0;
   const start = performance.now();
+  const fixed = fixedScales();
   const result = model.guard(() => {
+    if (fixed !== fixedApplied) {
+      model.setFixedScales(fixed);
+      fixedApplied = fixed;
+    }
     summary = model.summary();
     state.t = Math.min(state.t, Math.max(0, summary.steps - 1));
-    timeline.draw(summary, state.t);
+    state.unit = Math.min(state.unit, Math.max(0, summary.hidden - 1));
     return model.step(state.t);
   });
   if (!result.ok) {
@@ -53,23 +102,32 @@ function render() {
     lastRenderError = result.message;
     return;
   }
-  lastRenderError = '';
-  const drawn = performance.now();
-  timings.canvases = drawn - start;
-  renderInspector(result.value, state.acts, showAllUnits);
-  renderParameters(summary);
-  renderSaturation(summary);
-  // The calculator depends only on its own fields and the activations.
-  const actsKey = JSON.stringify(state.acts);
-  if (actsKey !== calculatorActs) {
-    calculatorActs = actsKey;
-    calculator.update();
+  timings.model = performance.now() - start;
+  let fitted = null;
+  const current = {
+    summary,
+    detail: result.value,
+    state,
+    t: state.t,
+    unit: state.unit,
+    scale: presenter.scale(),
+    window: (cssWidth) => (fitted ??= timeWindow.fit(summary.steps, state.t, cssWidth)),
+  };
+  let failed = '';
+  for (const { row, instance } of views) {
+    if (!instance.update || (shown && !shown.has(row.name))) continue;
+    const t0 = performance.now();
+    const r = model.guard(() => instance.update(current));
+    timings.views[row.name] = performance.now() - t0;
+    if (!r.ok && !r.crashed) failed ||= r.message;
   }
+  if (failed && failed !== lastRenderError) notify(`Drawing failed: ${failed}`, 'error');
+  lastRenderError = failed;
+  const panels = performance.now();
   showActivations(state.acts);
   showModel(state);
-  if ($('step').value !== String(state.t)) $('step').value = String(state.t);
-  $('step').max = String(Math.max(0, summary.steps - 1));
-  setText($('step-char'), result.value ? `“${visibleChar(result.value.char)}”` : '');
+  showToolbar(result.value);
+  walk.update();
   const notes = [];
   if (summary.truncated) {
     notes.push(`Showing the first ${summary.steps.toLocaleString('en')} of ${summary.total_chars.toLocaleString('en')} characters, so every keystroke stays fast; the rest of the text is kept.`);
@@ -83,8 +141,24 @@ function render() {
   setText($('text-note'), notes.join(' '));
   setText($('model-note'), `${summary.model}: H = ${summary.hidden}, ${summary.input_size} input symbols` +
     (summary.input_size <= 12 ? ` (${[...summary.vocab].map(visibleChar).join(' ')})` : '') + '.');
-  timings.panels = performance.now() - drawn;
+  timings.panels = performance.now() - panels;
   scheduleUrl();
+}
+
+/** The step, unit and fixed-scales controls above the views. */
+function showToolbar(detail) {
+  if ($('step').value !== String(state.t)) $('step').value = String(state.t);
+  $('step').max = String(Math.max(0, summary.steps - 1));
+  setText($('step-char'), detail ? `“${visibleChar(detail.char)}”` : '');
+  const units = $('unit');
+  const wrap = $('unit-wrap');
+  if (wrap.hidden !== summary.hidden <= 1) wrap.hidden = summary.hidden <= 1;
+  if (units.options.length !== summary.hidden) {
+    units.replaceChildren(...Array.from({ length: summary.hidden }, (_, k) => new Option(String(k), String(k))));
+  }
+  if (units.value !== String(state.unit)) units.value = String(state.unit);
+  const fixed = fixedScales();
+  if ($('fixed-scales').checked !== fixed) $('fixed-scales').checked = fixed;
 }
 
 let urlTimer = 0;
@@ -114,7 +188,7 @@ const defaultPreset = () => parameter('preset').default;
 function change(patch) {
   if (patch.preset !== undefined && patch.preset !== state.preset) {
     // Picking a model by hand stops the trained one from replacing it.
-    training?.stopShowing();
+    viewInstance('training')?.stopShowing();
     // A preset's own example text follows it, unless the user has typed their own.
     const typedOwn = state.text !== preset(state.preset)?.text;
     const r = model.guard(() => (patch.preset === FILE_PRESET
@@ -154,9 +228,10 @@ function change(patch) {
     }
     state.text = text;
     model.guard(() => model.setText(text));
-    training?.textChanged(text);
+    viewInstance('training')?.textChanged(text);
   }
   if (patch.t !== undefined) state.t = Math.max(0, patch.t);
+  if (patch.unit !== undefined) state.unit = Math.max(0, patch.unit);
   schedule();
 }
 
@@ -181,7 +256,7 @@ async function loadFile(file) {
     if (!r.crashed) notify(`Could not load ${file.name}: ${r.message}. The current model is unchanged.`, 'error');
     return;
   }
-  training?.stopShowing();
+  viewInstance('training')?.stopShowing();
   useLoaded(text);
   notify(state.weights
     ? `Loaded ${file.name}. It is small enough to travel in copied links.`
@@ -219,10 +294,24 @@ function togglePlay() {
   $('play').textContent = playing ? '❚❚ Pause' : '▶ Play';
 }
 
+/** Keys: ←/→ Home End move the step (←/→ move through the lessons in the walk, unless the
+ * timeline has focus), Space plays, PageUp/PageDown move through the lessons, P presenter mode. */
 function onKey(e) {
   const tag = e.target.tagName;
   const typing = tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && e.target.type !== 'range');
   if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
+  const inWalk = state.lesson > 0;
+  if (inWalk && (e.key === 'PageDown' || e.key === 'PageUp')) {
+    e.preventDefault();
+    walk.go(e.key === 'PageDown' ? 1 : -1);
+    return;
+  }
+  const onTimeline = e.target.id === 'timeline';
+  if (inWalk && !onTimeline && tag !== 'INPUT' && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+    e.preventDefault();
+    walk.go(e.key === 'ArrowRight' ? 1 : -1);
+    return;
+  }
   const moves = { ArrowLeft: state.t - 1, ArrowRight: state.t + 1, Home: 0, End: Infinity };
   if (e.key in moves && !(tag === 'INPUT')) {
     e.preventDefault();
@@ -230,6 +319,11 @@ function onKey(e) {
   } else if (e.key === ' ' && tag !== 'BUTTON') {
     e.preventDefault();
     togglePlay();
+  } else if ((e.key === 'p' || e.key === 'P') && tag !== 'INPUT') {
+    e.preventDefault();
+    presenter.toggle();
+  } else if (e.key === 'Escape' && presenter.active()) {
+    presenter.leave();
   }
 }
 
@@ -247,6 +341,23 @@ async function copyLink() {
   } catch {
     notify(`Copy this link: ${url} ${what}`, leftOut ? 'error' : 'info');
   }
+}
+
+/** What the lessons' answers read: the current numbers, through the model. */
+function answerContext() {
+  return {
+    state,
+    summary,
+    values: (q) => model.values(q),
+    step: (t) => model.step(t),
+    views: Object.fromEntries(views.map((v) => [v.row.name, v.instance])),
+    formulas,
+  };
+}
+
+/** Broadcasts a highlighted timeline row (a quantity name, or null) to every view but its source. */
+function highlight(row, from) {
+  for (const { instance } of views) instance.highlight?.(row, from);
 }
 
 async function main() {
@@ -292,29 +403,51 @@ async function main() {
   showActivations = buildActivationControls(change);
   showModel = buildModelControls(change, loadFile);
   if (file) $('preset').querySelector(`option[value=${FILE_PRESET}]`).disabled = false;
-  buildExperiments(change);
-  timeline = createTimeline((t) => change({ t }), schedule);
-  timeline.onScroll((start) => {
-    timeline.scrollTo(start);
-    const { len } = timeline.window();
-    change({ t: Math.max(start, Math.min(state.t, start + len - 1)) });
+  presenter = createPresenter({
+    onChange: (on) => {
+      state.present = on;
+      if (views.length) showViews(lessonViews);
+      viewInstance('diagram')?.relayout();
+      schedule();
+    },
+    notify,
   });
-  calculator = createCalculator((fields) => model.calculate(fields));
-  training = createTraining({
-    context: () => ({ text: state.text, acts: state.acts }),
-    onWeights: showTrainedWeights,
-    onError: (message) => notify(message, 'error'),
+  theme = createTheme({ state: () => state, redraw: schedule });
+  const page = {
+    state: () => state,
+    change,
+    schedule,
+    highlight,
+    timeWindow,
+    notify,
+    showTrainedWeights,
+  };
+  views = VIEWS.map((row) => ({ row, section: $(row.section), instance: row.create(page) }));
+  walk = createWalk({
+    state: () => state,
+    change,
+    schedule,
+    showViews,
+    views: Object.fromEntries(views.map((v) => [v.row.name, v.instance])),
+    answerContext,
   });
+  showViews(null);
   $('step').addEventListener('change', () => moveStep(Number($('step').value) || 0));
+  $('unit').addEventListener('change', () => change({ unit: Number($('unit').value) || 0 }));
+  $('fixed-scales').addEventListener('change', () => {
+    state.fixed = $('fixed-scales').checked;
+    schedule();
+  });
   $('play').addEventListener('click', togglePlay);
   $('copy-link').addEventListener('click', copyLink);
-  $('inspector').addEventListener('click', (e) => {
-    if (e.target.id === 'inspector-all') {
-      showAllUnits = true;
-      schedule();
-    }
-  });
   document.addEventListener('keydown', onKey);
+  if (state.present) presenter.enter({ fullscreen: false });
+  if (state.lesson) {
+    // A link that names only a lesson gets the lesson's whole state; one that also carries the
+    // model's settings (a copied link) keeps them.
+    const own = ['preset', 'weights', 'text', 't', 'unit', 'hidden', 'seed', ...Object.keys(state.acts)];
+    walk.enter(state.lesson, { apply: !own.some((name) => parsed.given.has(name)), focus: false });
+  }
   render();
   // A window onto the page for tests and benchmarks, only in test builds (vite.config.js).
   if (__TEST_HOOKS__) {
@@ -323,9 +456,13 @@ async function main() {
       change,
       render,
       idle: () => frame === 0,
-      timeline: () => timeline,
+      view: viewInstance,
+      timeWindow,
       timings: () => timings,
-      training: () => training,
+      training: () => viewInstance('training'),
+      walk: () => walk,
+      presenter: () => presenter,
+      theme: () => theme,
     });
   }
 }

@@ -1,6 +1,7 @@
 // The one owner of the page's wasm model (a GateLab handle). Every call the page makes into
 // its wasm module goes through here: the model's own calls, the timeline's hit-testing and the
-// chart functions. A WebAssembly trap (a Rust panic) becomes a visible notice plus a model
+// chart functions (the training charts from their own module, www/pkg-charts, loaded on first
+// use). A WebAssembly trap (a Rust panic) becomes a visible notice plus a model
 // rebuilt from the page's state, instead of a dead page.
 //
 // Calls throw: a plain Error with the model's message for bad input, or a ModelCrashed after a
@@ -8,8 +9,8 @@
 
 import init, {
   GateLab,
-  draw_gradient_flow,
-  draw_learning_curves,
+  activation_values,
+  set_dark_theme,
   take_panic_message,
   visible_steps,
 } from './pkg/gatelab.js';
@@ -21,6 +22,8 @@ let lab = null;
 let file = null;
 /** What a rebuild needs from the page: its current state, and a redraw afterwards. */
 let page = { state: () => null, redraw: () => {} };
+/** Fixed scales on or off, kept here so a rebuilt model gets them back. */
+let fixedScales = false;
 
 /** Thrown by a call during which the model panicked; the panic is already reported. */
 export class ModelCrashed extends Error {}
@@ -48,6 +51,7 @@ function rebuild(state) {
   } else lab.use_preset(state.preset, state.hidden, state.seed);
   for (const [site, name] of Object.entries(state.acts)) lab.set_activation(site, name);
   lab.set_text(state.text);
+  lab.set_fixed_scales(fixedScales);
 }
 
 /** Reports a panic, rebuilds the model from the page's state and asks for a redraw. */
@@ -116,6 +120,39 @@ export function useFile() {
 export const fileWeights = () => file?.text ?? null;
 
 export const setActivation = (site, name) => call((m) => m.set_activation(site, name));
+/** Fixed scales: legends keep their range across activation swaps. */
+export function setFixedScales(fixed) {
+  fixedScales = fixed;
+  call((m) => m.set_fixed_scales(fixed));
+}
+/** The page's theme, kept so the charts' module, loaded later, draws in it too. */
+let darkTheme = false;
+/** Every canvas draws in the dark theme (true) or the light one from now on. */
+export const setDarkTheme = (dark) => call(() => {
+  darkTheme = dark;
+  set_dark_theme(dark);
+  charts?.set_dark_theme(dark);
+});
+
+/** The training charts' own small module (www/pkg-charts), loaded when one is first drawn. */
+let charts = null;
+let chartsLoading = null;
+
+/** Loads the training charts' module (once); resolves when they can be drawn. */
+export function loadCharts() {
+  chartsLoading ??= import('./pkg-charts/gatelab.js').then(async (module) => {
+    await module.default();
+    module.set_dark_theme(darkTheme);
+    charts = module;
+  });
+  return chartsLoading;
+}
+
+/** True once the training charts' module is loaded. */
+export const chartsLoaded = () => charts !== null;
+
+/** Activation `name` at each of `zs`, from the Rust definitions (for the diagram's glyphs). */
+export const curve = (name, zs) => call(() => activation_values(name, zs));
 export const setText = (text) => call((m) => m.set_text(text));
 export const summary = () => call((m) => m.summary());
 /** One timestep's detail ({t, char, other, units}), or undefined past the end. */
@@ -148,5 +185,5 @@ export const drawActivations = (canvas, selected, px) => call((m) => m.draw_acti
 
 /** How many timesteps fit across a timeline `cssWidth` wide. */
 export const visibleSteps = (cssWidth) => call(() => visible_steps(cssWidth));
-export const drawLearningCurves = (canvas, data, px) => call(() => draw_learning_curves(canvas, data, px));
-export const drawGradientFlow = (canvas, data, px) => call(() => draw_gradient_flow(canvas, data, px));
+export const drawLearningCurves = (canvas, data, px) => call(() => charts.draw_learning_curves(canvas, data, px));
+export const drawGradientFlow = (canvas, data, px) => call(() => charts.draw_gradient_flow(canvas, data, px));

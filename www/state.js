@@ -15,6 +15,7 @@
 //   onRead   what else a value read from a link sets in the state
 
 import { activationNames, limits, morphFamily, preset, presets, sites } from './catalog.js';
+import { LESSONS } from './lessons.js';
 
 /** The preset value under which loaded or trained weights are shown. */
 export const FILE_PRESET = 'file';
@@ -74,6 +75,12 @@ const flag = () => ({
   write: () => '1',
 });
 
+/** On ('1') or off ('0'); a link that says neither leaves the default (null: decided by the page). */
+const onOff = () => ({
+  read: (raw) => (raw === '1' || raw === '0' ? { value: raw === '1' } : null),
+  write: (value) => (value ? '1' : '0'),
+});
+
 /** Any text, checked later by whoever uses it. */
 const opaque = () => ({
   read: (raw) => ({ value: raw }),
@@ -131,6 +138,36 @@ function buildParameters() {
       default: 0,
       refused: (raw) => `Timestep ${quote(raw)} in the link is not valid; starting at 0.`,
     },
+    {
+      // The unit the diagram and the announcements follow.
+      name: 'unit',
+      type: integer(0, limit.max_hidden - 1),
+      default: 0,
+      refused: (raw) => `Unit ${quote(raw)} in the link is not valid; showing unit 0.`,
+    },
+    {
+      // A step of the guided walk through the learners' questions (0: not in the walk).
+      name: 'lesson',
+      type: integer(0, LESSONS.length),
+      default: 0,
+      refused: (raw) => `Lesson ${quote(raw)} in the link is not one of 1 to ${LESSONS.length}; not starting the walk.`,
+    },
+    {
+      // Fixed scales: legends keep their range across swaps. null: on in lessons and presenter mode.
+      name: 'fixed',
+      type: onOff(),
+      default: null,
+      refused: (raw) => `fixed=${quote(raw)} in the link is neither 1 nor 0; ignored.`,
+    },
+    {
+      // The colour theme. null: follow the system's (prefers-color-scheme).
+      name: 'theme',
+      type: oneOf(['light', 'dark']),
+      default: null,
+      refused: (raw) => `Unknown theme ${quote(raw)} in the link; following the system's.`,
+    },
+    // Presenter mode's layout (without fullscreen, which only a click or key can ask for).
+    { name: 'present', type: flag(), default: false },
     // Only the views, the text box and the activation controls, for an iframe in a blog post.
     { name: 'embed', type: flag(), default: false },
   ];
@@ -189,9 +226,12 @@ export function readState(search) {
   const state = defaultState();
   const notices = brokenEncoding(search);
   const query = new URLSearchParams(search);
+  /** The names the link sets (a lesson fills in only what a link leaves out). */
+  const given = new Set();
   for (const p of parameters()) {
     const raw = query.get(p.name);
     if (raw === null) continue;
+    given.add(p.name);
     const read = p.type.read(raw);
     if (read === null) {
       notices.push(p.refused(raw, get(state, p)));
@@ -201,7 +241,7 @@ export function readState(search) {
     if (read.note) notices.push(read.note);
     p.onRead?.(state);
   }
-  return { state, notices };
+  return { state, notices, given };
 }
 
 /** The query string for a state. */

@@ -6,6 +6,9 @@ import * as model from './model.js';
 import { catalog, morphFamily, presets, sites } from './catalog.js';
 import { currentNotices } from './notices.js';
 import { writeState } from './state.js';
+import { presenterScale } from './presenter.js';
+import { LESSONS } from './lessons.js';
+import { VIEWS } from './views/table.js';
 
 /** Milliseconds per training step on the benchmark task, on this thread. */
 async function benchmarkTraining({ hidden, symbols, length, batch, steps }) {
@@ -27,7 +30,7 @@ async function benchmarkRedraw(page) {
   const sized = presets().find((p) => p.sized).name;
   const site = sites()[0].name;
   const times = [];
-  const parts = { canvases: [], panels: [], timeline: [], cells: [], activations: [] };
+  const parts = { model: [], panels: [] };
   const original = { ...state.acts };
   const saved = { preset: state.preset, hidden: state.hidden, text: state.text };
   page.change({ preset: sized });
@@ -45,9 +48,10 @@ async function benchmarkRedraw(page) {
     // Reading layout makes the browser finish style and layout now, so that is counted too.
     void document.body.offsetHeight;
     times.push(performance.now() - start);
-    parts.canvases.push(page.timings().canvases);
-    parts.panels.push(page.timings().panels);
-    for (const [name, ms] of Object.entries(page.timeline().drawTimes())) parts[name].push(ms);
+    const timings = page.timings();
+    parts.model.push(timings.model);
+    parts.panels.push(timings.panels);
+    for (const [name, ms] of Object.entries(timings.views)) (parts[name] ??= []).push(ms);
   }
   const at = (q, list = times) => {
     const sorted = [...list].sort((a, b) => a - b);
@@ -56,24 +60,24 @@ async function benchmarkRedraw(page) {
   page.change({ acts: original, preset: saved.preset });
   page.change({ hidden: saved.hidden, text: saved.text });
   page.render();
+  const { model: modelTimes, panels, ...viewTimes } = parts;
   return {
     'redraw after a control change, 256 steps × 32 units, median (ms)': at(0.5).toFixed(2),
     'redraw after a control change, 256 steps × 32 units, p95 (ms)': at(0.95).toFixed(2),
-    'of which model + canvases, median (ms)': at(0.5, parts.canvases).toFixed(2),
-    'of which inspector, saturation, calculator, controls, median (ms)': at(0.5, parts.panels).toFixed(2),
-    'timeline canvas, median (ms)': at(0.5, parts.timeline).toFixed(2),
-    'cell-state chart, median (ms)': at(0.5, parts.cells).toFixed(2),
-    'activation panel, median (ms)': at(0.5, parts.activations).toFixed(2),
+    'of which the model (summary and step), median (ms)': at(0.5, modelTimes).toFixed(2),
+    ...Object.fromEntries(Object.entries(viewTimes).map(([name, list]) => [`view ${name}, median (ms)`, at(0.5, list).toFixed(2)])),
+    'controls and notes, median (ms)': at(0.5, panels).toFixed(2),
     'changes timed': times.length,
   };
 }
 
 /**
  * Installs window.__gatelab. `page` gives the page's live state(), change(patch), render(),
- * idle() (no redraw scheduled), timeline(), timings() and training().
+ * idle() (no redraw scheduled), view(name) (a view's instance), timeWindow, timings(),
+ * training(), walk(), presenter() and theme().
  */
 export function installTestHooks(page) {
-  const view = () => page.timeline().view();
+  const view = () => page.view('timeline').view();
   window.__gatelab = {
     ready: true,
     /** A copy of the page's state. */
@@ -87,11 +91,34 @@ export function installTestHooks(page) {
     step: (t) => model.step(t),
     values: (q) => model.values(q),
     notices: currentNotices,
-    window: () => page.timeline().window(),
+    window: () => page.timeWindow.get(),
+    /** The canvases' text scale now (presenter mode scales it), and the sizes it multiplies. */
+    textScale: () => page.presenter().scale(),
+    presenterScale,
+    canvasTextSizes: () => {
+      const scale = page.presenter().scale();
+      const { small, normal } = catalog().text_sizes;
+      return { small: small * scale, normal: normal * scale };
+    },
+    diagramFontSize: () => page.view('diagram').fontSize(),
+    presenter: () => page.presenter().active(),
+    enterPresenter: () => page.presenter().enter({ fullscreen: false }),
+    leavePresenter: () => page.presenter().leave(),
+    dark: () => page.theme().dark(),
+    lesson: (n) => page.walk().enter(n),
+    /** The lessons as data: the views they name (the first is the key view) and their setup. */
+    lessons: () => LESSONS.map(({ question, title, views, setup, variants }) => ({
+      question, title, views, setup, variants: variants?.map((v) => ({ label: v.label, acts: v.acts })) ?? null,
+    })),
+    /** The id of the element holding a view (views/table.js). */
+    viewSection: (name) => VIEWS.find((v) => v.name === name)?.section,
+    leaveLesson: () => page.walk().leave(),
     /** The timeline's hit-testing, in the canvas's device pixels: [row, t, unit] or undefined. */
     locate: (x, y) => view()?.locate(x, y),
     rowName: (row) => view()?.rowName(row),
     renderNow: page.render,
+    /** Applies a change as a control would (main.js change). */
+    change: page.change,
     // A WebAssembly trap, as a Rust panic would raise, to test the recovery.
     simulateCrash: () => model.guard(() => {
       throw new WebAssembly.RuntimeError('unreachable (simulated by the test hook)');

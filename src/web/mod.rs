@@ -1,27 +1,20 @@
-//! The only code that knows about the browser: a handle JS holds ([`GateLab`]), with thin
-//! methods over [`Lab`] and the renderers; the canvas as a drawing surface (`canvas`); and the
-//! training lab's handles (`training`). Small things cross the boundary (settings, the catalog,
-//! one timestep's numbers); the trace stays in Rust and is drawn from here.
+//! The only code that knows about the browser, in three builds of one crate: the page's module
+//! (the [`page`] handle JS holds, with thin methods over `Lab` and the renderers), the Web
+//! Worker's training module (`--features trainer`: the training handles), and the training
+//! charts' module (`--features charts`: only the two charts, which the training view loads when
+//! it first draws, so neither the page's start nor chart drawing needs the training module).
+//! Small things cross the boundary (settings, the catalog, one timestep's numbers); the trace
+//! stays in Rust and is drawn from here.
 
 mod canvas;
+#[cfg(not(feature = "charts"))]
+mod page;
+#[cfg(any(feature = "trainer", feature = "charts"))]
 mod training;
 
-use crate::activation::{Activation, UnknownActivation};
-use crate::catalog::catalog;
-use crate::cell::Gates;
-use crate::lab::Lab;
-use crate::presets::Preset;
-use crate::pytorch;
 use crate::render::theme::Look;
-use crate::render::{charts, timeline};
-use crate::site::Site;
-use crate::trace::Quantity;
-use canvas::{backend, context, draw_chart, CanvasRaster};
-use plotters::prelude::IntoDrawingArea;
-use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -55,182 +48,8 @@ pub fn take_panic_message() -> Option<String> {
     LAST_PANIC.with(|p| p.borrow_mut().take())
 }
 
-/// Every table the page lists: sites, activations, presets, tasks, variants, limits, rows and
-/// margins (see `catalog.rs`).
-#[wasm_bindgen(js_name = catalog)]
-pub fn page_catalog() -> Result<JsValue, JsError> {
-    to_js(&catalog())
-}
-
-/// Activation `name`'s value at each of `zs` (for the diagram's glyphs of each curve).
-#[wasm_bindgen]
-pub fn activation_values(name: &str, zs: &[f64]) -> Result<Vec<f64>, JsError> {
-    let activation: Activation = name.parse().map_err(|e: UnknownActivation| JsError::new(&e.to_string()))?;
-    Ok(zs.iter().map(|&z| activation.apply(z)).collect())
-}
-
-/// How many timesteps fit across a timeline `css_width` CSS pixels wide.
-#[wasm_bindgen]
-pub fn visible_steps(css_width: f64) -> usize {
-    timeline::visible_steps(css_width)
-}
-
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+#[cfg(any(not(feature = "charts"), feature = "trainer"))]
+pub(crate) fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
     value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
-}
-
-/// Maps a pixel of the last drawn timeline back to (row, timestep, unit).
-#[wasm_bindgen]
-pub struct TimelineView {
-    layout: timeline::TimelineLayout,
-}
-
-#[wasm_bindgen]
-impl TimelineView {
-    /// `[row, timestep, unit]` under device pixel (x, y), or undefined off the cells.
-    pub fn locate(&self, x: f64, y: f64) -> Option<Vec<usize>> {
-        self.layout.locate(x, y).map(|(r, t, u)| vec![r, t, u])
-    }
-
-    /// The timestep whose column holds device x, anywhere down the canvas.
-    pub fn step_at(&self, x: f64) -> Option<usize> {
-        self.layout.step_at(x)
-    }
-
-    /// The quantity name of a row.
-    pub fn row_name(&self, row: usize) -> Option<String> {
-        self.layout.rows.get(row).map(|(q, _)| q.name().to_string())
-    }
-}
-
-/// The handle the page holds: one model, its activations, the text and everything drawn.
-#[wasm_bindgen]
-#[derive(Default)]
-pub struct GateLab {
-    lab: Lab,
-    painter: timeline::TimelinePainter,
-    scratch: Option<HtmlCanvasElement>,
-}
-
-#[wasm_bindgen]
-impl GateLab {
-    /// Starts on the counter preset with the standard activations.
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> GateLab {
-        GateLab::default()
-    }
-
-    /// Switches to a preset by name (a sized one takes the hidden size and seed).
-    pub fn use_preset(&mut self, name: &str, hidden: usize, seed: f64) -> Result<(), JsError> {
-        // Seeds come from JS as numbers: whole, non-negative and below 2^53 by the page's checks.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let seed = if seed.is_finite() && seed >= 0.0 { seed as u64 } else { 0 };
-        let preset = Preset::from_name(name, hidden, seed)
-            .ok_or_else(|| JsError::new(&format!("unknown preset {name:?}: expected {}", Preset::names())))?;
-        self.lab.set_model(preset.build());
-        Ok(())
-    }
-
-    /// Loads PyTorch JSON weights; on error the current model stays and the message says why.
-    pub fn load_weights(&mut self, json: &str, name: &str) -> Result<(), JsError> {
-        let model = pytorch::load(json, name).map_err(|e| JsError::new(&e.to_string()))?;
-        self.lab.set_model(model);
-        Ok(())
-    }
-
-    /// The current model as PyTorch JSON.
-    pub fn export_weights(&self) -> String {
-        pytorch::export(self.lab.model()).to_string()
-    }
-
-    /// Sets one site's activation by name (`tanh`, `none`, `morph:0.3`, ...).
-    pub fn set_activation(&mut self, site: &str, name: &str) -> Result<(), JsError> {
-        let site = Site::from_name(site).ok_or_else(|| JsError::new(&format!("unknown site {site:?}")))?;
-        let activation: Activation = name.parse().map_err(|e: UnknownActivation| JsError::new(&e.to_string()))?;
-        self.lab.set_activation(site, activation);
-        Ok(())
-    }
-
-    pub fn set_text(&mut self, text: &str) {
-        self.lab.set_text(text);
-    }
-
-    /// Fixed scales on or off: legends keep their range across activation swaps.
-    pub fn set_fixed_scales(&mut self, fixed: bool) {
-        self.lab.set_fixed_scales(fixed);
-    }
-
-    /// Counts, ranges, saturation and parameters of the current run.
-    pub fn summary(&self) -> Result<JsValue, JsError> {
-        to_js(&self.lab.summary())
-    }
-
-    /// Every traced value at timestep `t`, per unit (undefined past the end).
-    pub fn step(&self, t: usize) -> Result<JsValue, JsError> {
-        to_js(&self.lab.step_detail(t))
-    }
-
-    /// A copy of one quantity's whole buffer (timestep-major), for tests and export.
-    pub fn values(&self, quantity: &str) -> Result<Vec<f32>, JsError> {
-        let q = Quantity::from_name(quantity).ok_or_else(|| JsError::new(&format!("unknown quantity {quantity:?}")))?;
-        Ok(self.lab.trace().values(q).to_vec())
-    }
-
-    /// The one-step calculator under the current activations: c_prev and the pre-activations
-    /// of f, i, g and o as typed lists.
-    pub fn calculate(&self, c_prev: &str, f: &str, i: &str, g: &str, o: &str) -> Result<JsValue, JsError> {
-        let step = self.lab.calculate(c_prev, Gates { i, f, g, o }).map_err(|e| JsError::new(&e))?;
-        let map: std::collections::BTreeMap<&str, &Vec<f64>> = step.fields().into_iter().collect();
-        to_js(&map)
-    }
-
-    /// The CSS height the timeline wants for the current hidden size.
-    pub fn timeline_height(&self) -> f64 {
-        timeline::timeline_height(timeline::ROWS.len(), self.lab.trace().hidden().max(1))
-    }
-
-    /// Draws the six heatmaps for steps `start .. start + len` with `selected` outlined.
-    /// `px` is the device pixel ratio; the canvas is already sized in device pixels.
-    pub fn draw_timeline(
-        &mut self,
-        canvas: &HtmlCanvasElement,
-        start: usize,
-        len: usize,
-        selected: usize,
-        px: f64,
-    ) -> Result<TimelineView, JsError> {
-        let area = backend(canvas)?.into_drawing_area();
-        let mut raster = CanvasRaster { ctx: context(canvas)?, scratch: &mut self.scratch };
-        #[allow(clippy::cast_possible_wrap)] // canvas widths are far below 2^31
-        let width = canvas.width() as i32;
-        let layout = self
-            .painter
-            .draw(&area, &mut raster, &self.lab, width, look(px), (start, len), selected)
-            .map_err(|e| JsError::new(&e))?;
-        Ok(TimelineView { layout })
-    }
-
-    /// The cell state of every unit over the same window as the timeline.
-    pub fn draw_cell_chart(
-        &self,
-        canvas: &HtmlCanvasElement,
-        start: usize,
-        len: usize,
-        selected: usize,
-        px: f64,
-    ) -> Result<(), JsError> {
-        let depth = self.lab.bracket_depth();
-        let reference = depth.as_deref().map(|values| charts::Reference { label: "bracket depth", values });
-        draw_chart(canvas, |area| {
-            charts::draw_cell_chart(area, self.lab.trace(), (start, len), Some(selected), reference, look(px))
-        })
-    }
-
-    /// Each site's activation and derivative with timestep `selected`'s inputs marked.
-    pub fn draw_activations(&self, canvas: &HtmlCanvasElement, selected: usize, px: f64) -> Result<(), JsError> {
-        draw_chart(canvas, |area| {
-            charts::draw_activation_panel(area, self.lab.activations(), self.lab.trace(), Some(selected), look(px))
-        })
-    }
 }

@@ -1,17 +1,16 @@
-//! The training lab's side of the boundary: handles the Web Worker drives (built only with the
-//! `trainer` feature, into the worker's own module), and the two training charts, which the
-//! page's own module draws.
+//! The training lab's side of the boundary: the handles the Web Worker drives (`--features
+//! trainer`: the worker's module) and the two training charts (`--features charts`: the module
+//! the training view loads to draw them).
 
-use super::canvas::draw_chart;
-use super::look;
-use crate::render::training;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
+#[cfg(feature = "charts")]
+use {super::canvas::draw_chart, super::look, crate::render::training, web_sys::HtmlCanvasElement};
 
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
+#[cfg(feature = "charts")]
 /// Draws learning curves from `{series: [{label, runs: [[curve points]]}], max_step, target}`.
 #[wasm_bindgen]
 pub fn draw_learning_curves(canvas: &HtmlCanvasElement, data: JsValue, px: f64) -> Result<(), JsError> {
@@ -19,6 +18,7 @@ pub fn draw_learning_curves(canvas: &HtmlCanvasElement, data: JsValue, px: f64) 
     draw_chart(canvas, |area| training::draw_learning_curves(area, &set, look(px)))
 }
 
+#[cfg(feature = "charts")]
 /// Draws the gradient's size through time from `{cell, hidden, title}`.
 #[wasm_bindgen]
 pub fn draw_gradient_flow(canvas: &HtmlCanvasElement, data: JsValue, px: f64) -> Result<(), JsError> {

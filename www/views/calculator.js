@@ -1,8 +1,8 @@
 // The one-step calculator: type c_prev and the four pre-activations, read f, i, g, o, c, h.
 
 import { cellOutputSite, gateSites } from '../catalog.js';
-import { num } from '../format.js';
-import { setText } from '../dom.js';
+import * as model from '../model.js';
+import { exact, num } from '../format.js';
 
 /**
  * The form's fields: c_prev, then each gate's pre-activation, keyed by the gate's symbol
@@ -36,8 +36,9 @@ const rows = () => [
   ['h', 'h = o ⊙ act_out(c)'],
 ];
 
-/** Builds the form; `calculate(values)` returns the model's result or throws a message. */
-export function createCalculator(calculate) {
+/** Builds the form; the model's calculate() gives the result or throws a message. */
+export function createCalculator() {
+  const calculate = (fields) => model.calculate(fields);
   const host = document.getElementById('calculator');
   const form = document.createElement('div');
   form.className = 'calc-form';
@@ -78,7 +79,11 @@ export function createCalculator(calculate) {
   result.className = 'calc-result';
   host.append(form, buttons, error, result);
 
+  let last = null;
+  let actsKey = '';
+
   function update() {
+    last = null;
     const values = Object.fromEntries(Object.entries(inputs).map(([k, input]) => [k, input.value]));
     let out;
     try {
@@ -115,7 +120,51 @@ export function createCalculator(calculate) {
         result.append(tr);
       }
     }
-    rowList.forEach(([key], k) => setText(result.rows[k].cells[1], `[${out[key].map(num).join(', ')}]`));
+    // Each value is its own element: one that prints as 0.000 keeps its exact value in a title
+    // and can be focused to read it.
+    rowList.forEach(([key], k) => {
+      const td = result.rows[k].cells[1];
+      const list = out[key];
+      if (td.childNodes.length !== list.length * 2 + 1) {
+        td.replaceChildren();
+        td.append('[');
+        list.forEach((_, j) => td.append(document.createElement('span'), j + 1 < list.length ? ', ' : ']'));
+      }
+      list.forEach((v, j) => {
+        const span = td.childNodes[1 + 2 * j];
+        const text = num(v);
+        if (span.textContent !== text) span.textContent = text;
+        const full = exact(v);
+        const title = full ? `exactly ${full}` : null;
+        if ((span.title || null) !== title) {
+          if (full) {
+            span.title = title;
+            span.tabIndex = 0;
+            span.className = 'tiny';
+          } else {
+            span.removeAttribute('title');
+            span.removeAttribute('tabindex');
+            span.className = '';
+          }
+        }
+      });
+    });
+    last = out;
   }
-  return { update };
+  return {
+    /** The calculator depends only on its own fields and the activations. */
+    update(frame) {
+      const key = JSON.stringify(frame.state.acts);
+      if (key === actsKey) return;
+      actsKey = key;
+      update();
+    },
+    /** Fills in one of the worked examples ('forget' or 'output'). */
+    loadExample(name) {
+      for (const [key, value] of Object.entries(EXAMPLES[name].values)) inputs[key].value = value;
+      update();
+    },
+    /** The last result ({f, i, g, o, kept, written, c, cell_out, h} as lists), or null. */
+    result: () => last,
+  };
 }

@@ -15,11 +15,14 @@ export function fitCanvas(canvas, cssWidth, cssHeight) {
   return px;
 }
 
+/** The narrowest a chart is drawn (CSS px); a narrower column scrolls it. */
+const MIN_WIDTH = 280;
+
 /** Calls `onResize(width)` with the element's content width now and whenever it changes. */
 export function watchWidth(element, onResize) {
-  let width = Math.max(320, Math.floor(element.clientWidth));
+  let width = Math.max(MIN_WIDTH, Math.floor(element.clientWidth));
   new ResizeObserver(([entry]) => {
-    const w = Math.max(320, Math.floor(entry.contentRect.width));
+    const w = Math.max(MIN_WIDTH, Math.floor(entry.contentRect.width));
     if (w !== width) {
       width = w;
       onResize(w);

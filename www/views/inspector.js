@@ -2,7 +2,7 @@
 
 import { SIZES } from '../config.js';
 import { activationSymbol, cellOutputSite, gateSites } from '../catalog.js';
-import { num, visibleChar } from '../format.js';
+import { exact, num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 
 function cell(text, className) {
@@ -50,7 +50,7 @@ function build(host, headings, count, total) {
 }
 
 /** Renders timestep `detail` (from the model) under activations `acts`. */
-export function renderInspector(detail, acts, showAll) {
+function renderInspector(detail, acts, showAll) {
   const host = document.getElementById('inspector');
   const title = document.getElementById('inspector-title');
   if (!detail) {
@@ -66,14 +66,35 @@ export function renderInspector(detail, acts, showAll) {
   if (key !== built.key) built = { key, ...build(host, headings, count, detail.units.length) };
   built.heads.forEach((th, k) => setText(th, headings[k]));
   const arrow = (z, out) => `${num(z)} → ${num(out)}`;
+  const out = cellOutputSite().output;
   built.rows.forEach((cells, k) => {
     const { unit, values: v } = detail.units[k];
     const texts = [
       String(unit),
       ...gateSites().map((s) => arrow(v[s.input], v[s.output])),
       `${num(v.f)} × ${num(v.c_prev)} + ${num(v.i)} × ${num(v.g)} = ${num(v.c)}`,
-      `${num(v.o)} × ${num(v[cellOutputSite().output])} = ${num(v.h)}`,
+      `${num(v.o)} × ${num(v[out])} = ${num(v.h)}`,
     ];
-    cells.forEach((td, j) => setText(td, texts[j]));
+    // Values that print as 0.000 keep their exact value in the cell's title.
+    const keys = [[], ...gateSites().map((s) => [s.input, s.output]), ['f', 'c_prev', 'i', 'g', 'c'], ['o', out, 'h']];
+    cells.forEach((td, j) => {
+      setText(td, texts[j]);
+      const tiny = keys[j].flatMap((q) => (exact(v[q]) ? [`${q} = ${exact(v[q])}`] : [])).join(', ');
+      if ((td.title || '') !== tiny) td.title = tiny;
+    });
   });
+}
+
+/** The inspector view: the selected step's arithmetic for each unit. */
+export function createInspector(page) {
+  let showAll = false;
+  document.getElementById('inspector').addEventListener('click', (e) => {
+    if (e.target.id === 'inspector-all') {
+      showAll = true;
+      page.schedule();
+    }
+  });
+  return {
+    update: (frame) => renderInspector(frame.detail, frame.state.acts, showAll),
+  };
 }

@@ -1,10 +1,12 @@
 // Parameter count and gate saturation: small numbers from the model's summary.
 
+import { preset } from '../catalog.js';
+import { FILE_PRESET } from '../state.js';
 import { percent } from '../format.js';
 import { setText } from '../dom.js';
 
 /** Parameter count with its formula. */
-export function renderParameters(summary) {
+function renderParameters(summary) {
   const { parameters, live_blocks: blocks, hidden: h, input_size: i } = summary;
   setText(document.getElementById('param-count'), parameters.toLocaleString('en'));
   setText(document.getElementById('param-formula'),
@@ -40,7 +42,7 @@ function bar(className) {
 let blocks = null;
 
 /** Share of each gate's values near its ends, over the whole run. */
-export function renderSaturation(summary) {
+function renderSaturation(summary) {
   const host = document.getElementById('saturation');
   if (!blocks) {
     host.replaceChildren();
@@ -66,4 +68,21 @@ export function renderSaturation(summary) {
     bars[1].update(middle, 'in between');
     bars[2].update(s.high, `near ${signed ? '+' : ''}1 (> ${s.high_threshold})`);
   });
+}
+
+export const createParameters = () => ({ update: (frame) => renderParameters(frame.summary) });
+
+/**
+ * The saturation view. On a hand-set preset the bars say little: its weights are ±10, so its
+ * gates are saturated by construction. A note says so and points to training.
+ */
+export function createSaturation() {
+  const note = document.getElementById('saturation-note');
+  return {
+    update(frame) {
+      renderSaturation(frame.summary);
+      const handSet = frame.state.preset !== FILE_PRESET && !preset(frame.state.preset)?.sized;
+      if (note.hidden !== !handSet) note.hidden = !handSet;
+    },
+  };
 }

@@ -1,9 +1,8 @@
-// The three canvases: timeline heatmaps, cell state over time, activation panel. Rust draws
-// them (through model.js); this module sizes the canvases, picks the visible window of
-// timesteps and turns mouse positions into timesteps through the view the timeline draw returns.
+// The timeline: one heatmap row per gate value and for c and h, a column per timestep. Rust
+// draws it (through model.js); this module sizes the canvas, scrolls the window of timesteps,
+// turns mouse positions into timesteps, shows tooltips and lights a row when another view asks.
 
 import * as model from '../model.js';
-import { SIZES } from '../config.js';
 import { gateSites, margins } from '../catalog.js';
 import { num, visibleChar } from '../format.js';
 import { fitCanvas, watchWidth } from './canvas.js';
@@ -24,101 +23,123 @@ function describe(detail, unit, name) {
   ].join('\n');
 }
 
-/** Creates the view; `onSelect(t)` is called when a column is clicked, `onResize` on resizes. */
-export function createTimeline(onSelect, onResize) {
+/** Creates the view. `page` gives change(patch), schedule(), highlight(row, from) and the time window. */
+export function createTimeline(page) {
   const canvas = $('timeline');
-  const cssWidth = watchWidth(canvas.parentElement, onResize);
+  const cssWidth = watchWidth(canvas.parentElement, page.schedule);
   const tooltip = $('tooltip');
   const scroll = $('window-scroll');
+  const glow = $('row-highlight');
   // The scroll bar under the timeline starts where the charts' plot area does (style.css).
   document.documentElement.style.setProperty('--chart-left', `${margins().left}px`);
   let view = null;
-  let windowStart = 0;
-  let windowLen = 1;
-  let px = 1;
-  let steps = 0;
-  let drawTimes = {};
+  let dpr = 1;
+  let scale = 1;
+  let drawn = '';
+  let rows = null;
+  let lit = null;
 
-  /** Keeps `t` inside the visible window, moving the window as little as possible. */
-  function follow(t) {
-    if (t < windowStart) windowStart = t;
-    if (t >= windowStart + windowLen) windowStart = t - windowLen + 1;
-    windowStart = Math.max(0, Math.min(windowStart, Math.max(0, steps - windowLen)));
+  /** Each row's top and bottom in device pixels, found through the view's hit-testing. */
+  function rowBounds() {
+    if (rows) return rows;
+    rows = {};
+    if (!view) return rows;
+    const inside = Math.ceil(margins().left * dpr * scale) + 1;
+    for (let y = 0; y < canvas.height; y++) {
+      const hit = view.locate(inside, y);
+      if (!hit) continue;
+      const row = (rows[view.rowName(hit[0])] ??= { top: y, bottom: y });
+      row.bottom = y;
+    }
+    return rows;
   }
 
-  /** Draws the three canvases for `summary` with step `t` selected; model errors are thrown. */
-  function draw(summary, t) {
-    steps = summary.steps;
-    const width = cssWidth();
-    px = fitCanvas(canvas, width, model.timelineHeight());
-    windowLen = Math.min(model.visibleSteps(width), Math.max(1, steps));
-    follow(t);
-    const t0 = performance.now();
-    view?.free();
-    view = null;
-    view = model.drawTimeline(canvas, windowStart, windowLen, t, px);
-    const t1 = performance.now();
-    const chart = $('cell-chart');
-    fitCanvas(chart, width, SIZES.cellChartHeight);
-    model.drawCellChart(chart, windowStart, windowLen, t, px);
-    const t2 = performance.now();
-    const panel = $('activation-panel');
-    fitCanvas(panel, width, SIZES.activationHeight);
-    model.drawActivations(panel, t, px);
-    drawTimes = { timeline: t1 - t0, cells: t2 - t1, activations: performance.now() - t2 };
-    const scrollable = steps > windowLen;
-    $('window-scroll-wrap').hidden = !scrollable;
-    scroll.max = String(Math.max(0, steps - windowLen));
-    scroll.value = String(windowStart);
-    $('window-note').textContent = scrollable
-      ? `steps ${windowStart}–${windowStart + windowLen - 1} of ${steps}`
-      : '';
+  function showHighlight() {
+    const bounds = lit && model.guard(() => rowBounds()[lit]);
+    const row = bounds?.ok ? bounds.value : null;
+    if (!row) {
+      glow.hidden = true;
+      return;
+    }
+    glow.hidden = false;
+    glow.style.top = `${canvas.offsetTop + row.top / dpr - 2}px`;
+    glow.style.height = `${(row.bottom - row.top) / dpr + 4}px`;
+    glow.style.left = `${canvas.offsetLeft}px`;
+    glow.style.width = `${canvas.clientWidth}px`;
   }
 
   function position(e) {
     const rect = canvas.getBoundingClientRect();
-    return [(e.clientX - rect.left) * px, (e.clientY - rect.top) * px];
+    return [(e.clientX - rect.left) * dpr, (e.clientY - rect.top) * dpr];
   }
 
   canvas.addEventListener('click', (e) => {
     if (!view) return;
     const r = model.guard(() => view.stepAt(position(e)[0]));
-    if (r.ok && r.value !== undefined) onSelect(r.value);
+    if (r.ok && r.value !== undefined) page.change({ t: r.value });
   });
   canvas.addEventListener('mousemove', (e) => {
     const r = view && model.guard(() => {
       const hit = view.locate(...position(e));
       if (!hit) return null;
       const [row, t, unit] = hit;
-      return describe(model.step(t), unit, view.rowName(row));
+      const name = view.rowName(row);
+      return { text: describe(model.step(t), unit, name), name };
     });
     if (!r?.ok || !r.value) {
       tooltip.hidden = true;
+      page.highlight(null, 'timeline');
       return;
     }
-    tooltip.textContent = r.value;
+    tooltip.textContent = r.value.text;
     tooltip.hidden = false;
     const host = canvas.parentElement.getBoundingClientRect();
     tooltip.style.left = `${Math.min(e.clientX - host.left + 14, host.width - 330)}px`;
     tooltip.style.top = `${e.clientY - host.top + 14}px`;
+    page.highlight(r.value.name, 'timeline');
   });
   canvas.addEventListener('mouseleave', () => {
     tooltip.hidden = true;
+    page.highlight(null, 'timeline');
+  });
+  scroll.addEventListener('input', () => {
+    const start = Number(scroll.value);
+    page.timeWindow.scrollTo(start);
+    const { len } = page.timeWindow.get();
+    const { t } = page.state();
+    page.change({ t: Math.max(start, Math.min(t, start + len - 1)) });
   });
 
   return {
-    draw,
-    /** Moves the window without moving the selection (the scroll bar). */
-    scrollTo(start) {
-      windowStart = start;
+    /** Draws the heatmaps for the frame's summary with its step selected. */
+    update(frame) {
+      scale = frame.scale;
+      const width = cssWidth();
+      dpr = fitCanvas(canvas, width, model.timelineHeight() * scale);
+      const { start, len, steps } = frame.window(width / scale);
+      view?.free();
+      view = null;
+      view = model.drawTimeline(canvas, start, len, frame.t, dpr * scale);
+      const key = `${canvas.width}×${canvas.height} ${frame.summary.hidden} ${scale}`;
+      if (key !== drawn) {
+        drawn = key;
+        rows = null;
+        if (lit) showHighlight();
+      }
+      const scrollable = steps > len;
+      const wrap = $('window-scroll-wrap');
+      if (wrap.hidden !== !scrollable) wrap.hidden = !scrollable;
+      scroll.max = String(Math.max(0, steps - len));
+      scroll.value = String(start);
+      $('window-note').textContent = scrollable ? `steps ${start}–${start + len - 1} of ${steps}` : '';
     },
-    onScroll(handler) {
-      scroll.addEventListener('input', () => handler(Number(scroll.value)));
+    /** Lights timeline row `row` (a quantity name, or null). */
+    highlight(row, from) {
+      if (from === 'timeline' || row === lit) return;
+      lit = row;
+      showHighlight();
     },
-    window: () => ({ start: windowStart, len: windowLen }),
     /** The last drawn timeline's hit-testing (device pixels), or null before the first draw. */
     view: () => view,
-    /** How long each canvas took in the last draw (ms). */
-    drawTimes: () => drawTimes,
   };
 }

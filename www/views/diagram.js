@@ -1,0 +1,411 @@
+// The cell diagram every course draws, as SVG built with DOM calls (no markup strings): x_t and
+// h_{t−1} feed the four pre-activations; (1) the forget stage c_{t−1} × f; (2) the input stage
+// i × g, added in; (3) the output stage act(c_t) × o gives h_t. Each site shows its activation
+// by name and a glyph of its curve (sampled from the Rust definitions through model.curve), and
+// the selected step's numbers for the selected unit. Elements are built once; a redraw changes
+// their text and attributes in place, and a resize only moves them.
+
+import * as model from '../model.js';
+import { activations, activationSymbol, cellOutputSite, gateSites, morphFamily, morphPosition } from '../catalog.js';
+import { exact, num, visibleChar } from '../format.js';
+import { setText } from '../dom.js';
+import { watchWidth } from './canvas.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+/** SVG units per em: text is 10 units, and 1 em is one font size of CSS pixels on screen. */
+const U = 10;
+/** Where the glyphs sample each activation (z), and the glyph's vertical range. */
+const GLYPH_Z = Array.from({ length: 41 }, (_, k) => -4 + k * 0.2);
+const GLYPH_Y = 1.25;
+
+/**
+ * The two layouts, in em: roomy ("wide", labels written out) and narrow ("compact", symbols).
+ * Each lists its column widths; `place` derives every position from them.
+ */
+const LAYOUTS = {
+  wide: { name: 'wide', col0: 7.4, lead: 0.8, box: 10, gap: 1.2, before5: 1.4, col5: 9 },
+  compact: { name: 'compact', col0: 4.6, lead: 0.4, box: 5.1, gap: 0.3, before5: 0.8, col5: 5.1 },
+};
+
+/** Every position of a layout, in em. */
+function place(layout) {
+  const { col0, lead, box, gap, before5, col5 } = layout;
+  const x0 = 0.3;
+  const boxX = [0, 1, 2, 3].map((k) => x0 + col0 + lead + k * (box + gap));
+  const cx = boxX.map((x) => x + box / 2);
+  const x5 = boxX[3] + box + before5;
+  const c5 = x5 + col5 / 2;
+  const yC = 2.3;
+  const yMul = 6.1;
+  const yBox = 7.7;
+  const boxH = 7.5;
+  const yOut = 3.7;
+  const outH = 5.2;
+  const yX3 = yBox + boxH / 2;
+  const yBus = 16.7;
+  return {
+    ...layout, x0, boxX, cx, x5, c5, yC, yMul, yBox, boxH, yOut, outH, yX3, yBus,
+    xPlus: (cx[1] + cx[2]) / 2,
+    lineStart: x0 + col0 + 0.1,
+    width: x5 + col5 + 0.5,
+    height: 19.9,
+  };
+}
+
+function el(tag, attrs = {}, parent = null) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  parent?.append(node);
+  return node;
+}
+
+/** Sets attributes given in em (multiplied to SVG units), only those that changed. */
+function at(node, attrs) {
+  for (const [k, v] of Object.entries(attrs)) {
+    const value = typeof v === 'number' ? String(Math.round(v * U * 100) / 100) : v;
+    if (node.getAttribute(k) !== value) node.setAttribute(k, value);
+  }
+}
+
+/**
+ * Writes `spec` into a text element, with `_x` or `_{…}` as a subscript (as in c_{t−1}), built
+ * from tspans.
+ */
+function rich(node, spec) {
+  node.replaceChildren();
+  const re = /_(\{([^}]*)\}|(.))/g;
+  let last = 0;
+  for (let m = re.exec(spec); m; m = re.exec(spec)) {
+    if (m.index > last) node.append(spec.slice(last, m.index));
+    el('tspan', { 'baseline-shift': 'sub', 'font-size': '75%' }, node).textContent = m[2] ?? m[3];
+    last = m.index + m[0].length;
+  }
+  if (last < spec.length) node.append(spec.slice(last));
+  // A following tspan would inherit the shift otherwise.
+  return node;
+}
+
+/** An orthogonal wire through points (em). */
+function pathData(points) {
+  return points.map(([x, y], k) => `${k ? 'L' : 'M'}${(x * U).toFixed(1)} ${(y * U).toFixed(1)}`).join(' ');
+}
+
+/** Long and short names of an activation for the boxes. */
+function activationNames(name) {
+  const t = morphPosition(name);
+  if (t !== null) return { long: `${morphFamily().label}, t = ${Number(t).toFixed(2)}`, short: activationSymbol(name) };
+  const a = activations().find((x) => x.name === name);
+  return { long: a?.label ?? name, short: a?.symbol ?? name };
+}
+
+/**
+ * Creates the view in #diagram. `page.highlight(row, from)` is called when a part is hovered or
+ * focused; `highlight(row)` lights the parts showing that timeline row.
+ */
+export function createDiagram(page) {
+  const host = document.getElementById('diagram');
+  const svg = el('svg', { role: 'group', 'aria-labelledby': 'diagram-title', class: 'diagram-svg', 'font-size': String(U) });
+  const defs = el('defs', {}, svg);
+  const marker = el('marker', { id: 'diagram-arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' }, defs);
+  el('path', { d: 'M0 0 L10 5 L0 10 z', class: 'arrow-head' }, marker);
+  const wiresLayer = el('g', { class: 'wires' }, svg);
+  const partsLayer = el('g', { class: 'parts' }, svg);
+  host.append(svg);
+
+  /** Functions that move elements for a layout (positions in em). */
+  const placers = [];
+  /** Numbers by quantity: [{node, title}] updated each redraw. */
+  const numbers = [];
+  const parts = [];
+
+  const wire = (points, options = {}) => {
+    const p = el('path', { class: `wire${options.className ? ` ${options.className}` : ''}`, fill: 'none' }, wiresLayer);
+    if (options.arrow !== false) p.setAttribute('marker-end', 'url(#diagram-arrow)');
+    placers.push((L) => at(p, { d: pathData(points(L)) }));
+    return p;
+  };
+
+  const text = (parent, className, position, anchor = 'start') => {
+    const t = el('text', { class: className, 'text-anchor': anchor }, parent);
+    placers.push((L) => {
+      const [x, y] = position(L);
+      at(t, { x, y });
+    });
+    return t;
+  };
+
+  /**
+   * A number showing quantity `q` of the selected unit, with the exact value as a title when
+   * tiny; `prefix` (like "z_f = ") is written in the wide layout only.
+   */
+  const number = (parent, q, position, anchor = 'start', prefix = null) => {
+    const t = text(parent, 'num', position, anchor);
+    const before = el('tspan', { class: 'prefix' }, t);
+    const value = el('tspan', { class: 'v' }, t);
+    value.dataset.q = q;
+    const title = el('title', {}, t);
+    if (prefix) placers.push((L) => rich(before, L.name === 'wide' ? prefix : ''));
+    numbers.push({ q, node: value, title, element: t });
+    return t;
+  };
+
+  /** A focusable part that highlights timeline row `row` (or nothing). */
+  const part = (row, className) => {
+    const g = el('g', { class: `part ${className}`, tabindex: '0', role: 'img' }, partsLayer);
+    if (row) g.dataset.row = row;
+    const on = () => page.highlight(row ?? null, 'diagram');
+    const off = () => page.highlight(null, 'diagram');
+    g.addEventListener('pointerenter', on);
+    g.addEventListener('pointerleave', off);
+    g.addEventListener('focus', on);
+    g.addEventListener('blur', off);
+    parts.push(g);
+    return g;
+  };
+
+  const circle = (parent, symbol, position) => {
+    const c = el('circle', { class: 'op', r: String(0.75 * U) }, parent);
+    const t = el('text', { class: 'op-sign', 'text-anchor': 'middle' }, parent);
+    t.textContent = symbol;
+    placers.push((L) => {
+      const [x, y] = position(L);
+      at(c, { cx: x, cy: y });
+      at(t, { x, y: y + 0.36 });
+    });
+  };
+
+  const gates = gateSites();
+  const outSite = cellOutputSite();
+  const [fSite, iSite, gSite, oSite] = ['f', 'i', 'g', 'o'].map((q) => gates.find((s) => s.output === q));
+  const column = (site) => gates.indexOf(site);
+
+  // Wires first, so parts sit on top of them.
+  // The cell state line: c_{t−1} → ×① → +② → c_t, on to the next step; down into the cell output.
+  wire((L) => [[L.lineStart, L.yC], [L.cx[column(fSite)] - 0.75, L.yC]]);
+  wire((L) => [[L.cx[column(fSite)] + 0.75, L.yC], [L.xPlus - 0.75, L.yC]]);
+  wire((L) => [[L.xPlus + 0.75, L.yC], [L.width - 0.2, L.yC]]);
+  wire((L) => [[L.c5, L.yC], [L.c5, L.yOut]]);
+  // Gates into their operators.
+  wire((L) => [[L.cx[column(fSite)], L.yBox], [L.cx[column(fSite)], L.yC + 0.75]]);
+  wire((L) => [[L.cx[column(iSite)], L.yBox], [L.cx[column(iSite)], L.yMul], [L.xPlus - 0.75, L.yMul]]);
+  wire((L) => [[L.cx[column(gSite)], L.yBox], [L.cx[column(gSite)], L.yMul], [L.xPlus + 0.75, L.yMul]]);
+  wire((L) => [[L.xPlus, L.yMul - 0.75], [L.xPlus, L.yC + 0.75]]);
+  wire((L) => [[L.boxX[column(oSite)] + L.box, L.yX3], [L.c5 - 0.75, L.yX3]]);
+  wire((L) => [[L.c5, L.yOut + L.outH], [L.c5, L.yX3 - 0.75]]);
+  wire((L) => [[L.c5, L.yX3 + 0.75], [L.c5, L.yBus - 0.6]]);
+  // The input bus [h_{t−1}, x_t] and a feeder up into each gate.
+  wire((L) => [[L.lineStart, L.yBus], [L.cx[3], L.yBus]], { arrow: false });
+  wire((L) => [[L.lineStart - 0.1, L.yBus + 1.6], [L.lineStart + 0.35, L.yBus + 1.6], [L.lineStart + 0.35, L.yBus]], { arrow: false });
+  const feeders = gates.map((_, k) => wire((L) => [[L.cx[k], L.yBus], [L.cx[k], L.yBox + L.boxH]]));
+
+  // c_{t−1}, h_{t−1}, x_t on the left.
+  const cPrev = part('c', 'value-part');
+  rich(text(cPrev, 'label', (L) => [L.x0, L.yC - 0.45]), 'c_{t−1}');
+  number(cPrev, 'c_prev', (L) => [L.x0, L.yC + 1.15]);
+  const hPrev = part('h', 'value-part');
+  rich(text(hPrev, 'label', (L) => [L.x0, L.yBus - 0.45]), 'h_{t−1}');
+  number(hPrev, 'h_prev', (L) => [L.x0, L.yBus + 0.75]);
+  const xPart = part(null, 'value-part');
+  const xLabel = text(xPart, 'label', (L) => [L.x0, L.yBus + 2.0]);
+  xLabel.dataset.q = 'x';
+
+  // The operators, with the stage numbers of the learners' diagram.
+  const ops = part('c', 'ops');
+  circle(ops, '×', (L) => [L.cx[column(fSite)], L.yC]);
+  circle(ops, '+', (L) => [L.xPlus, L.yC]);
+  circle(ops, '×', (L) => [L.xPlus, L.yMul]);
+  circle(ops, '×', (L) => [L.c5, L.yX3]);
+  text(ops, 'stage', (L) => [L.cx[column(fSite)] - 0.95, L.yC - 0.95], 'end').textContent = '1';
+  text(ops, 'stage', (L) => [L.xPlus - 0.95, L.yC - 0.95], 'end').textContent = '2';
+  text(ops, 'stage', (L) => [L.c5 - 0.95, L.yX3 - 0.95], 'end').textContent = '3';
+
+  // The products and the new cell state.
+  const kept = part('c', 'value-part');
+  rich(text(kept, 'label small', (L) => [L.cx[column(fSite)] + 0.55, L.yC + 1.55]), 'f·c_{t−1}');
+  number(kept, 'kept', (L) => [L.cx[column(fSite)] + 0.55, L.yC + 2.75]);
+  const written = part('c', 'value-part');
+  text(written, 'label small', (L) => [L.xPlus + 0.55, L.yC + 1.55]).textContent = 'i·g';
+  number(written, 'written', (L) => [L.xPlus + 0.55, L.yC + 2.75]);
+  const cNew = part('c', 'value-part');
+  rich(text(cNew, 'label', (L) => [L.c5 - 5.5, L.yC - 0.45], 'end'), 'c_t');
+  number(cNew, 'c', (L) => [L.c5 - 0.9, L.yC - 0.45], 'end');
+  const hNew = part('h', 'value-part');
+  rich(text(hNew, 'label', (L) => [L.c5, L.yBus + 0.35], 'middle'), 'h_t');
+  number(hNew, 'h', (L) => [L.c5, L.yBus + 1.6], 'middle');
+
+  // The parameter count, which drops when a gate is removed.
+  const params = text(svg, 'params', (L) => [L.width - 0.3, 0.85], 'end');
+
+  /** A box for one site: name, activation, glyph, output and input. */
+  function siteBox(site, row, boxAt, compactTitle) {
+    const g = part(row, 'site');
+    g.dataset.site = site.name;
+    const rect = el('rect', { class: 'box', rx: String(0.4 * U) }, g);
+    const title = text(g, 'title', (L) => [boxAt(L).x + boxAt(L).w / 2, boxAt(L).y + 1.15], 'middle');
+    const act = text(g, 'act', (L) => [boxAt(L).x + boxAt(L).w / 2, boxAt(L).y + 2.3], 'middle');
+    const axes = el('path', { class: 'glyph-axes', fill: 'none' }, g);
+    const curve = el('path', { class: 'glyph', fill: 'none' }, g);
+    const dot = el('circle', { class: 'glyph-dot', r: String(0.22 * U) }, g);
+    placers.push((L) => {
+      const b = boxAt(L);
+      at(rect, { x: b.x, y: b.y, width: b.w, height: b.h });
+      setText(title, L.name === 'wide' ? `${site.caption} ${site.output === 'cell_out' ? '' : site.output}`.trim() : compactTitle);
+    });
+    return { g, rect, act, axes, curve, dot, boxAt, site, glyphName: '', removed: false };
+  }
+
+  const boxes = gates.map((site) => {
+    const k = column(site);
+    const box = siteBox(site, site.output, (L) => ({ x: L.boxX[k], y: L.yBox, w: L.box, h: L.boxH }), site.output);
+    box.glyph = (L) => ({ x: L.cx[k] - Math.min(L.box - 1, 4.2) / 2, y: L.yBox + 3.95, w: Math.min(L.box - 1, 4.2), h: 1.9 });
+    box.valueAt = (L) => [L.cx[k], L.yBox + 3.5];
+    box.inputAt = (L) => [L.cx[k], L.yBox + 6.9];
+    return box;
+  });
+  const outBox = siteBox(outSite, null, (L) => ({ x: L.x5, y: L.yOut, w: L.col5, h: L.outH }), 'out');
+  outBox.glyph = (L) => ({ x: L.c5 - Math.min(L.col5 - 1, 4.2) / 2, y: L.yOut + 2.65, w: Math.min(L.col5 - 1, 4.2), h: 1.35 });
+  boxes.forEach((box) => {
+    const { site } = box;
+    box.value = number(box.g, site.output, (L) => box.valueAt(L), 'middle', `${site.output} = `);
+    box.input = number(box.g, site.input, (L) => box.inputAt(L), 'middle', `${site.input} = `);
+  });
+  outBox.value = number(outBox.g, outSite.output, (L) => [L.c5, L.yOut + 4.85], 'middle');
+  outBox.act.classList.add('act-out');
+
+  const allBoxes = [...boxes, outBox];
+  let layout = null;
+  let lastAct = {};
+  let lastLabels = '';
+
+  /** Draws a glyph of activation `name` into box `b` (positions in em). */
+  function drawGlyph(box, name, L) {
+    const r = box.glyph(L);
+    const ys = model.curve(name, GLYPH_Z);
+    const toX = (z) => r.x + ((z - GLYPH_Z[0]) / (GLYPH_Z.at(-1) - GLYPH_Z[0])) * r.w;
+    const toY = (v) => r.y + r.h / 2 - (Math.max(-GLYPH_Y, Math.min(GLYPH_Y, v)) / GLYPH_Y) * (r.h / 2);
+    at(box.curve, { d: pathData(GLYPH_Z.map((z, k) => [toX(z), toY(ys[k])])) });
+    at(box.axes, { d: `${pathData([[r.x, toY(0)], [r.x + r.w, toY(0)]])} ${pathData([[toX(0), r.y], [toX(0), r.y + r.h]])}` });
+    box.toX = toX;
+    box.toY = toY;
+  }
+
+  /** Chooses the layout and font size for a width; returns true if anything moved. */
+  function relayout(width) {
+    const present = document.body.classList.contains('presenter');
+    const [min, max] = present ? [18, 24] : [11, 15];
+    const wide = place(LAYOUTS.wide);
+    const compact = place(LAYOUTS.compact);
+    let L = width / wide.width >= min ? wide : compact;
+    let font = Math.min(max, width / L.width);
+    if (font < min && L === compact) font = Math.max(present ? min : 10, font);
+    const key = `${L.name} ${font.toFixed(2)}`;
+    if (layout?.key === key) return false;
+    layout = { ...L, key, font };
+    svg.setAttribute('viewBox', `0 0 ${(L.width * U).toFixed(1)} ${(L.height * U).toFixed(1)}`);
+    svg.style.width = `${(L.width * font).toFixed(1)}px`;
+    svg.style.height = `${(L.height * font).toFixed(1)}px`;
+    for (const placer of placers) placer(layout);
+    lastAct = {};
+    lastLabels = '';
+    return true;
+  }
+
+  const width = watchWidth(host, () => {
+    relayout(width());
+    page.schedule();
+  });
+  relayout(width());
+
+  /** Shows the activations: names, glyphs and removed gates. */
+  function showActivations(acts, summary) {
+    for (const box of allBoxes) {
+      const name = acts[box.site.name];
+      if (lastAct[box.site.name] === name) continue;
+      lastAct[box.site.name] = name;
+      const names = activationNames(name);
+      const removed = name === 'none';
+      setText(box.act, layout.name === 'wide' ? names.long : names.short);
+      if (box === outBox) rich(box.act, `${names.short}(c_t)`);
+      box.g.classList.toggle('removed', removed);
+      box.removed = removed;
+      drawGlyph(box, name, layout);
+      const k = boxes.indexOf(box);
+      if (k >= 0) feeders[k].classList.toggle('cut', removed);
+    }
+    const { parameters, live_blocks: blocks, hidden: h, input_size: i } = summary;
+    setText(params, `${parameters.toLocaleString('en')} parameters: ${blocks} block${blocks === 1 ? '' : 's'} × ${h * (i + h + 2)}`);
+  }
+
+  /** The selected unit's values, with the products the diagram draws. */
+  function valuesOf(detail, unit) {
+    const v = detail.units[unit]?.values ?? detail.units[0].values;
+    return { ...v, kept: Math.fround(v.f * v.c_prev), written: Math.fround(v.i * v.g) };
+  }
+
+  let highlighted = null;
+
+  return {
+    /** Redraws the numbers for the selected step and unit. */
+    update(frame) {
+      const { detail, state, summary } = frame;
+      svg.classList.toggle('empty', !detail);
+      showActivations(state.acts, summary);
+      if (!detail) {
+        for (const n of numbers) setText(n.node, '–');
+        rich(xLabel, 'x_t');
+        xLabel.dataset.shown = '';
+        return;
+      }
+      const unit = Math.min(frame.unit, detail.units.length - 1);
+      const v = valuesOf(detail, unit);
+      // h_{t−1} is the previous step's h (0 at the start), read from the model.
+      v.h_prev = detail.t > 0 ? model.step(detail.t - 1).units[unit].values.h : 0;
+      const x = `x_t “${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}`;
+      if (xLabel.dataset.shown !== x) {
+        xLabel.dataset.shown = x;
+        rich(xLabel, x);
+      }
+      for (const n of numbers) {
+        const value = v[n.q];
+        const shown = value === undefined ? '–' : num(value);
+        setText(n.node, shown);
+        const full = value === undefined ? '' : exact(value) ?? '';
+        if (n.title.textContent !== full) n.title.textContent = full;
+      }
+      for (const box of allBoxes) {
+        const z = box === outBox ? v.c : v[box.site.input];
+        const y = v[box.site.output];
+        if (box.toX && Number.isFinite(z) && Number.isFinite(y)) {
+          at(box.dot, { cx: box.toX(Math.max(GLYPH_Z[0], Math.min(GLYPH_Z.at(-1), z))), cy: box.toY(y) });
+        }
+        const label = `${box.site.caption}: ${activationNames(state.acts[box.site.name]).long}; ` +
+          (box === outBox ? `${num(v.c)} in, ${num(y)} out` : `${box.site.input} = ${num(z)}, ${box.site.output} = ${num(y)}`) +
+          (box.removed ? ' (removed: the constant 1, no weights)' : '');
+        if (box.g.getAttribute('aria-label') !== label) box.g.setAttribute('aria-label', label);
+      }
+      const labels = `${num(v.c_prev)}|${num(v.kept)}|${num(v.written)}|${num(v.c)}|${num(v.h)}|${num(v.h_prev)}|${detail.char}`;
+      if (labels !== lastLabels) {
+        lastLabels = labels;
+        cPrev.setAttribute('aria-label', `previous cell state c_{t−1} = ${num(v.c_prev)}`);
+        kept.setAttribute('aria-label', `stage 1, forget: f·c_{t−1} = ${num(v.kept)}`);
+        written.setAttribute('aria-label', `stage 2, input: i·g = ${num(v.written)}`);
+        cNew.setAttribute('aria-label', `new cell state c_t = f·c_{t−1} + i·g = ${num(v.c)}`);
+        hNew.setAttribute('aria-label', `stage 3, output: h_t = o·act(c_t) = ${num(v.h)}`);
+        hPrev.setAttribute('aria-label', `previous hidden state h_{t−1} = ${num(v.h_prev)}`);
+        xPart.setAttribute('aria-label', `input x_t: “${visibleChar(detail.char)}”`);
+        ops.setAttribute('aria-label', 'the operators: 1 forget (×), 2 input (× then +), 3 output (×)');
+      }
+    },
+    /** Lights the parts that show timeline row `row` (null: none). */
+    highlight(row) {
+      if (row === highlighted) return;
+      highlighted = row;
+      for (const g of parts) g.classList.toggle('lit', row !== null && g.dataset.row === row);
+    },
+    /** Presenter mode changes the font sizes. */
+    relayout: () => relayout(width()),
+    /** The font size the diagram's text is drawn at (CSS px), for tests. */
+    fontSize: () => layout.font,
+    layoutName: () => layout.name,
+  };
+}

@@ -1,0 +1,75 @@
+// For screen readers: a visually hidden table of every quantity of every unit at the selected
+// step, kept current, and a polite announcement when the selected step or unit changes.
+
+import { cellOutputSite, gateSites } from '../catalog.js';
+import { num, visibleChar } from '../format.js';
+import { setText } from '../dom.js';
+
+/** The columns: each gate's pre-activation and value, then c_prev, c, the cell output and h. */
+const columns = () => [
+  ...gateSites().flatMap((s) => [s.input, s.output]),
+  'c_prev', 'c', cellOutputSite().output, 'h',
+];
+
+export function createStepTable() {
+  const table = document.getElementById('step-table');
+  const caption = document.createElement('caption');
+  const head = document.createElement('tr');
+  const unitHead = document.createElement('th');
+  unitHead.scope = 'col';
+  unitHead.textContent = 'unit';
+  head.append(unitHead);
+  for (const q of columns()) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = q;
+    head.append(th);
+  }
+  const body = document.createElement('tbody');
+  table.append(caption, head, body);
+  const announce = document.getElementById('announce');
+  let said = '';
+  let pending = null;
+  let timer = 0;
+
+  /** Writes the table for the latest step (a moment after a burst of changes, see update). */
+  function write() {
+    timer = 0;
+    const detail = pending;
+    if (!detail) {
+      body.replaceChildren();
+      setText(caption, 'No steps: type something.');
+      return;
+    }
+    setText(caption, `Every value at step ${detail.t}, input “${visibleChar(detail.char)}”`);
+    const keys = columns();
+    while (body.rows.length > detail.units.length) body.lastChild.remove();
+    while (body.rows.length < detail.units.length) {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      tr.append(th, ...keys.map(() => document.createElement('td')));
+      body.append(tr);
+    }
+    detail.units.forEach(({ unit, values }, k) => {
+      const cells = body.rows[k].cells;
+      setText(cells[0], String(unit));
+      keys.forEach((q, j) => setText(cells[j + 1], num(values[q])));
+    });
+  }
+
+  return {
+    update(frame) {
+      const { detail } = frame;
+      const heard = detail ? `Step ${detail.t}, “${visibleChar(detail.char)}”, unit ${frame.unit}.` : 'No steps.';
+      if (heard !== said) {
+        said = heard;
+        announce.textContent = heard;
+      }
+      // A slider drag redraws every frame; the table, which no one sees, is written at most
+      // five times a second, and always after the last change.
+      pending = detail;
+      if (!timer) timer = setTimeout(write, 200);
+    },
+  };
+}
