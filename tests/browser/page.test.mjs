@@ -342,3 +342,16 @@ test('the timeline\'s picture: cells in their legend colour, the selected column
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('an empty text: moving over the heatmaps raises no error and shows no tooltip', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?text=`);
+  assert.equal((await summary(page)).steps, 0);
+  const box = await page.locator('#timeline').boundingBox();
+  for (let x = box.x + 5; x < box.x + box.width; x += 60) {
+    for (let y = box.y + 5; y < box.y + box.height; y += 40) await page.mouse.move(x, y);
+  }
+  assert.equal(await page.locator('#tooltip').isVisible(), false);
+  assert.deepEqual(page.problems, []);
+  assert.deepEqual(await notices(page), []);
+  await page.close();
+});
