@@ -432,7 +432,16 @@ async function main() {
     answerContext,
   });
   showViews(null);
-  $('step').addEventListener('change', () => moveStep(Number($('step').value) || 0));
+  // Whole numbers only: anything else is refused with a notice and the box shows the step again.
+  $('step').addEventListener('change', () => {
+    const raw = $('step').value.trim();
+    if (!/^\d{1,9}$/.test(raw)) {
+      notify(`The step must be a whole number from 0 to ${Math.max(0, (summary?.steps ?? 1) - 1)}; kept ${state.t}.`, 'error');
+      $('step').value = String(state.t);
+      return;
+    }
+    moveStep(Number(raw));
+  });
   $('unit').addEventListener('change', () => change({ unit: Number($('unit').value) || 0 }));
   $('fixed-scales').addEventListener('change', () => {
     state.fixed = $('fixed-scales').checked;

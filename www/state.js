@@ -13,6 +13,12 @@
 //   when     write it only when this holds for the state
 //   refused  the notice for a value the type refuses: (raw, kept) → text
 //   onRead   what else a value read from a link sets in the state
+//   empty    true when an empty value means something (only `text`: the empty text)
+//
+// Links are read one documented way: a parameter given twice counts once, by its first value;
+// a parameter given empty (`?weights=`) counts as not given, except where `empty` says it is a
+// value. So reading the link the page writes gives back the same state, and writing that state
+// gives the same link.
 
 import { activationNames, limits, morphFamily, preset, presets, sites } from './catalog.js';
 import { LESSONS } from './lessons.js';
@@ -131,7 +137,7 @@ function buildParameters() {
       default: site.standard,
       refused: (raw, kept) => `Unknown activation ${quote(raw)} for ${site.name} in the link; using ${kept}.`,
     })),
-    { name: 'text', type: text(limit.max_text_chars), default: first.text, always: true },
+    { name: 'text', type: text(limit.max_text_chars), default: first.text, always: true, empty: true },
     {
       name: 't',
       type: integer(0, limit.max_text_chars),
@@ -230,7 +236,7 @@ export function readState(search) {
   const given = new Set();
   for (const p of parameters()) {
     const raw = query.get(p.name);
-    if (raw === null) continue;
+    if (raw === null || (raw === '' && !p.empty)) continue;
     given.add(p.name);
     const read = p.type.read(raw);
     if (read === null) {

@@ -355,3 +355,40 @@ test('an empty text: moving over the heatmaps raises no error and shows no toolt
   assert.deepEqual(await notices(page), []);
   await page.close();
 });
+
+test('links round-trip one documented way: whole steps only, empty parameters count as absent, notices do not pile up', async () => {
+  // An empty weights= is not a model: the link opens on the defaults, silently.
+  let page = await openPage(env.browser, `${env.server.url}?weights=&text=((`);
+  assert.equal((await state(page)).preset, 'counter');
+  assert.deepEqual(await notices(page), []);
+  let url = await page.evaluate(() => window.__gatelab.url());
+  assert.ok(!url.includes('weights'), url);
+  // The step box takes whole numbers only.
+  await page.fill('#step', '1.5');
+  await page.dispatchEvent('#step', 'change');
+  await settle(page);
+  assert.equal((await state(page)).t, 0);
+  assert.ok((await notices(page)).some((n) => n.includes('whole number')));
+  assert.equal(await page.inputValue('#step'), '0');
+  await page.fill('#step', '1');
+  await page.dispatchEvent('#step', 'change');
+  await settle(page);
+  assert.equal((await state(page)).t, 1);
+  url = await page.evaluate(() => window.__gatelab.url());
+  assert.match(url, /[?&]t=1(&|$)/);
+  await page.close();
+  // Ten bad values give ten notices, of which the latest eight stay on screen.
+  const bad = ['forget', 'input', 'output', 'candidate', 'cell_output'].map((s) => `${s}=bogus`).join('&');
+  page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=abc&seed=-1&${bad}&t=x&unit=y&fixed=2`);
+  const shown = await notices(page);
+  assert.equal(shown.length, 8, JSON.stringify(shown));
+  assert.ok(!shown.some((n) => n.startsWith('hidden')), 'the oldest went first');
+  // The same message again does not pile up.
+  await page.fill('#step', '2.5');
+  await page.dispatchEvent('#step', 'change');
+  await page.fill('#step', '3.5');
+  await page.dispatchEvent('#step', 'change');
+  assert.equal((await notices(page)).filter((n) => n.includes('whole number from 0')).length, 1);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
