@@ -214,52 +214,58 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, depth: usize) -> Result<Json, String> {
-        self.nested(depth)?;
-        self.at += 1;
         let mut items = Vec::new();
-        self.space();
-        if self.eat("]") {
-            return Ok(Json::Array(items));
-        }
-        loop {
-            self.space();
-            items.push(self.value(depth)?);
-            self.space();
-            if self.eat("]") {
-                return Ok(Json::Array(items));
-            }
-            if !self.eat(",") {
-                return Err(self.error("',' or ']'"));
-            }
-        }
+        self.list(depth, b']', |p| {
+            items.push(p.value(depth)?);
+            Ok(())
+        })?;
+        Ok(Json::Array(items))
     }
 
     fn object(&mut self, depth: usize) -> Result<Json, String> {
+        let mut members = Vec::new();
+        self.list(depth, b'}', |p| {
+            if p.bytes.get(p.at) != Some(&b'"') {
+                return Err(p.error("a key in double quotes"));
+            }
+            let key = p.string()?;
+            p.space();
+            if !p.eat(":") {
+                return Err(p.error("':'"));
+            }
+            p.space();
+            members.push((key, p.value(depth)?));
+            Ok(())
+        })?;
+        Ok(Json::Object(members))
+    }
+
+    /// The items between an opening bracket (at the cursor) and `close`, separated by commas,
+    /// each read by `item` with the cursor on its first character.
+    fn list(
+        &mut self,
+        depth: usize,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Result<(), String>,
+    ) -> Result<(), String> {
         self.nested(depth)?;
         self.at += 1;
-        let mut members = Vec::new();
         self.space();
-        if self.eat("}") {
-            return Ok(Json::Object(members));
+        if self.bytes.get(self.at) == Some(&close) {
+            self.at += 1;
+            return Ok(());
         }
         loop {
             self.space();
-            if self.bytes.get(self.at) != Some(&b'"') {
-                return Err(self.error("a key in double quotes"));
-            }
-            let key = self.string()?;
+            item(self)?;
             self.space();
-            if !self.eat(":") {
-                return Err(self.error("':'"));
-            }
-            self.space();
-            members.push((key, self.value(depth)?));
-            self.space();
-            if self.eat("}") {
-                return Ok(Json::Object(members));
-            }
-            if !self.eat(",") {
-                return Err(self.error("',' or '}'"));
+            match self.bytes.get(self.at) {
+                Some(&c) if c == close => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some(b',') => self.at += 1,
+                _ => return Err(self.error(&format!("',' or '{}'", char::from(close)))),
             }
         }
     }
