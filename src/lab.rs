@@ -11,6 +11,7 @@ use crate::numbers::parse_numbers;
 use crate::presets::Preset;
 use crate::site::{Site, SITES};
 use crate::trace::{Quantity, Trace};
+use crate::vocab::Symbol;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -24,12 +25,30 @@ pub struct Lab {
     text: String,
     total_chars: usize,
     chars: Vec<char>,
+    run: Run,
+    /// With fixed scales, the same model over the same text under the standard activations:
+    /// its ranges are a reference that does not move when a site is swapped. None when off.
+    reference: Option<Run>,
+}
+
+/// A run of the model over the text, with h and c after its last step, so text typed at the
+/// end runs only the new steps.
+#[derive(Default)]
+struct Run {
     trace: Trace<f32>,
-    /// h and c after the trace's last step, so text typed at the end runs only the new steps.
     state: State<f32>,
-    /// With fixed scales, each quantity's finite range under the standard activations (same
-    /// model, same text): a reference that does not move when a site is swapped. None when off.
-    reference: Option<[Option<(f64, f64)>; 12]>,
+}
+
+impl Run {
+    /// Brings the run up to `symbols` under `acts`: only the new steps when `extends` (the
+    /// text grew at its end and nothing else changed), from the start otherwise.
+    fn update(&mut self, model: &Model, symbols: &[Symbol], acts: &Activations, extends: bool) {
+        if extends && symbols.starts_with(self.trace.symbols()) {
+            model.lstm.extend(symbols, acts, &mut self.trace, &mut self.state);
+        } else {
+            model.lstm.run_keeping(symbols, acts, &mut self.trace, &mut self.state);
+        }
+    }
 }
 
 /// Everything small the page shows about the current run.
@@ -102,26 +121,28 @@ impl Lab {
             text: String::new(),
             total_chars: 0,
             chars: Vec::new(),
-            trace: Trace::new(),
-            state: State::default(),
+            run: Run::default(),
             reference: None,
         };
-        lab.rerun();
+        lab.rerun(false);
         lab
     }
 
     /// Swaps in a new model, keeping the text and the activations.
     pub fn set_model(&mut self, model: Model) {
         self.model = model;
-        self.rerun();
-        self.refresh_reference();
+        self.rerun(false);
     }
 
     /// Fixed scales keep every legend's range across activation swaps (for before/after
     /// comparisons by colour); off, each legend fits what the current run reached.
     pub fn set_fixed_scales(&mut self, fixed: bool) {
-        self.reference = fixed.then_some([None; 12]);
-        self.refresh_reference();
+        self.reference = None;
+        if fixed {
+            let mut reference = Run::default();
+            reference.update(&self.model, &self.symbols(), &Activations::default(), false);
+            self.reference = Some(reference);
+        }
     }
 
     #[must_use]
@@ -132,19 +153,10 @@ impl Lab {
     /// The reference range of `q` when scales are fixed.
     #[must_use]
     pub fn reference_range(&self, q: Quantity) -> Option<(f64, f64)> {
-        self.reference.and_then(|r| r[Quantity::ALL.iter().position(|&x| x == q).unwrap_or(0)])
+        self.reference.as_ref().and_then(|r| r.trace.finite_range(q))
     }
 
-    fn refresh_reference(&mut self) {
-        if self.reference.is_none() {
-            return;
-        }
-        let mut standard = Trace::new();
-        self.model.run_symbols(&self.symbols(), &Activations::default(), &mut standard);
-        self.reference = Some(Quantity::ALL.map(|q| standard.finite_range(q)));
-    }
-
-    fn symbols(&self) -> Vec<crate::vocab::Symbol> {
+    fn symbols(&self) -> Vec<Symbol> {
         self.chars.iter().map(|&c| self.model.vocab.symbol(c)).collect()
     }
 
@@ -161,24 +173,18 @@ impl Lab {
     /// Changes one site's activation and re-runs with the same weights.
     pub fn set_activation(&mut self, site: Site, activation: Activation) {
         self.acts.set(site, activation);
-        self.rerun();
+        let symbols = self.symbols();
+        self.run.update(&self.model, &symbols, &self.acts, false);
     }
 
     pub fn set_text(&mut self, text: &str) {
-        let old = self.chars.len();
-        let extends = text.chars().take(old).eq(self.chars.iter().copied());
         self.text.clear();
         self.text.push_str(text);
         self.total_chars = text.chars().count();
         self.chars.clear();
         self.chars.extend(text.chars().take(MAX_STEPS));
-        if extends && self.chars.len() >= old && self.trace.steps() == old {
-            // Typed at the end: the steps before are unchanged, so only the new ones run.
-            self.model.lstm.extend(&self.symbols(), &self.acts, &mut self.trace, &mut self.state);
-        } else {
-            self.rerun();
-        }
-        self.refresh_reference();
+        // Typed at the end: the steps before are unchanged, so only the new ones run.
+        self.rerun(true);
     }
 
     #[must_use]
@@ -194,11 +200,16 @@ impl Lab {
 
     #[must_use]
     pub fn trace(&self) -> &Trace<f32> {
-        &self.trace
+        &self.run.trace
     }
 
-    fn rerun(&mut self) {
-        self.model.lstm.run_keeping(&self.symbols(), &self.acts, &mut self.trace, &mut self.state);
+    /// Brings the run, and the reference of fixed scales, up to the text (see [`Run::update`]).
+    fn rerun(&mut self, extends: bool) {
+        let symbols = self.symbols();
+        self.run.update(&self.model, &symbols, &self.acts, extends);
+        if let Some(reference) = &mut self.reference {
+            reference.update(&self.model, &symbols, &Activations::default(), extends);
+        }
     }
 
     /// The range of values a quantity can take under the current activations: a site's
@@ -216,7 +227,7 @@ impl Lab {
 
     #[must_use]
     pub fn summary(&self) -> Summary {
-        let trace = &self.trace;
+        let trace = &self.run.trace;
         let lstm = &self.model.lstm;
         let mut nonfinite = BTreeMap::new();
         let mut ranges = BTreeMap::new();
@@ -271,14 +282,18 @@ impl Lab {
     /// Every traced value of one timestep, per unit (None past the end).
     #[must_use]
     pub fn step_detail(&self, t: usize) -> Option<StepDetail> {
-        if t >= self.trace.steps() {
+        let trace = &self.run.trace;
+        if t >= trace.steps() {
             return None;
         }
-        let symbol = self.trace.symbols()[t];
-        let units = (0..self.trace.hidden())
-            .map(|u| UnitStep {
-                unit: u,
-                values: Quantity::ALL.iter().map(|&q| (q.name(), self.trace.at(q, t)[u])).collect(),
+        let symbol = trace.symbols()[t];
+        let units = (0..trace.hidden())
+            .map(|u| {
+                let mut values: BTreeMap<&'static str, f32> =
+                    Quantity::ALL.iter().map(|&q| (q.name(), trace.at(q, t)[u])).collect();
+                // h_{t−1}, which fed this step (0 at the start), so a view needs no second call.
+                values.insert("h_prev", t.checked_sub(1).map_or(0.0, |p| trace.at(Quantity::Hidden, p)[u]));
+                UnitStep { unit: u, values }
             })
             .collect();
         Some(StepDetail { t, char: self.chars[t].to_string(), symbol, other: symbol.is_none(), units })
@@ -410,6 +425,7 @@ mod tests {
     fn typing_at_the_end_extends_the_trace_exactly() {
         let mut lab = Lab::new(Preset::Random { hidden: 7, seed: 3 }.build());
         lab.set_activation(Site::Candidate, Activation::Relu);
+        lab.set_fixed_scales(true);
         let mut typed = String::new();
         for c in "hello, (gates)!".chars() {
             typed.push(c);
@@ -418,8 +434,11 @@ mod tests {
         let mut fresh = Lab::new(Preset::Random { hidden: 7, seed: 3 }.build());
         fresh.set_activation(Site::Candidate, Activation::Relu);
         fresh.set_text(&typed);
+        fresh.set_fixed_scales(true);
         for q in Quantity::ALL {
             assert_eq!(lab.trace().values(q), fresh.trace().values(q), "{}", q.name());
+            // The fixed scales' reference run grew along with it.
+            assert_eq!(lab.reference_range(q), fresh.reference_range(q), "{}", q.name());
         }
         assert_eq!(lab.summary(), fresh.summary());
         // An edit in the middle, a deletion and a swap all run from the start again.
@@ -440,6 +459,8 @@ mod tests {
         lab.set_text("(é");
         let d = lab.step_detail(1).unwrap();
         assert!(d.other && d.char == "é");
+        assert_eq!(d.units[0].values["h_prev"], lab.trace().at(Quantity::Hidden, 0)[0]);
+        assert_eq!(lab.step_detail(0).unwrap().units[0].values["h_prev"], 0.0);
         assert_eq!(d.units.len(), 1);
         assert!(lab.step_detail(2).is_none());
     }

@@ -358,8 +358,6 @@ export function createDiagram(page) {
       }
       const unit = Math.min(frame.unit, detail.units.length - 1);
       const v = valuesOf(detail, unit);
-      // h_{t−1} is the previous step's h (0 at the start), read from the model.
-      v.h_prev = detail.t > 0 ? model.step(detail.t - 1).units[unit].values.h : 0;
       const x = `x_t “${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}`;
       if (xLabel.dataset.shown !== x) {
         xLabel.dataset.shown = x;
