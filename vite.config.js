@@ -15,6 +15,13 @@ export default defineConfig({
   build: {
     outDir: testHooks ? 'dist-test' : 'dist',
     emptyOutDir: true,
+    // Two pages: Gate Lab, and an example blog post that embeds it three times.
+    rollupOptions: {
+      input: {
+        main: 'index.html',
+        'embed-example': 'www/embed-example.html',
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

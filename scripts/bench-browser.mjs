@@ -31,11 +31,20 @@ function sizes() {
   const chartsWasm = all.find((f) => same(f, 'www/pkg-charts/gatelab_bg.wasm'));
   if (pageWasm) console.log(`gzipped wasm, page (loaded at start): ${kb(gz(pageWasm))}`);
   if (trainWasm) console.log(`gzipped wasm, training module (loaded on first use): ${kb(gz(trainWasm))}`);
-  if (chartsWasm) console.log(`gzipped wasm, training charts (loaded when first drawn): ${kb(gz(chartsWasm))}`);
-  const onDemand = all.filter((f) => f === trainWasm || f === chartsWasm || /worker-|gatelab-[^/]*\.js$/.test(f));
-  const atStart = all.filter((f) => !onDemand.includes(f));
-  console.log(`gzipped page as first loaded (${atStart.length} files): ${kb(atStart.reduce((s, f) => s + gz(f), 0))}`);
+  if (chartsWasm) console.log(`gzipped wasm, charts and exports (loaded on first use): ${kb(gz(chartsWasm))}`);
   console.log(`gzipped whole built folder (${all.length} files): ${kb(all.reduce((s, f) => s + gz(f), 0))}`);
+}
+
+/** What a page loads until it has drawn, gzipped: every file it fetched from the built folder. */
+async function loadedAtStart(browser, url, label) {
+  const page = await openPage(browser, url, { viewport: { width: 1280, height: 900 } });
+  await page.waitForFunction(() => window.__gatelab.idle());
+  const names = await page.evaluate(() => [location.href, ...performance.getEntriesByType('resource').map((e) => e.name)]);
+  await page.close();
+  const local = [...new Set(names.map((n) => new URL(n).pathname))]
+    .map((p) => path.join(hooked, p.endsWith('/') ? `${p}index.html` : p))
+    .filter((f) => fs.existsSync(f));
+  console.log(`gzipped bytes loaded at start, ${label} (${local.length} files): ${kb(local.reduce((s, f) => s + gz(f), 0))}`);
 }
 
 /** Serves TensorFlow.js from node_modules, and a blank page to load it into. */
@@ -110,6 +119,9 @@ const server = await startStaticServer(hooked);
 const browser = await launchBrowser();
 try {
   sizes();
+  await loadedAtStart(browser, server.url, 'the full page');
+  await loadedAtStart(browser, `${server.url}?embed=1&views=diagram,timeline`, 'an embed with views=diagram,timeline');
+  await loadedAtStart(browser, `${server.url}?embed=1&views=timeline`, 'an embed with views=timeline');
   const page = await openPage(browser, server.url, { viewport: { width: 1400, height: 1000 } });
   const figures = await page.evaluate(() => window.__gatelab.bench());
   for (const [name, value] of Object.entries(figures)) console.log(`${name}: ${value}`);

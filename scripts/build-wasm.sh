@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compiles the crate to wasm three times and generates the JS glue: www/pkg for the page,
 # www/pkg-train (the training handles, --features trainer) for the training worker, and
-# www/pkg-charts (the training view's two charts, --features charts), loaded when the training
-# view first draws; so the page's own module stays small.
+# www/pkg-charts (the training view's two charts and the exports, --features charts), loaded on
+# first use; so the page's own module stays small.
 # Usage: scripts/build-wasm.sh [--dev]   (--dev: unoptimised dev profile, faster to compile)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,6 +13,7 @@ cargo test
 stage "cargo clippy (native and wasm)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --features trainer -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features charts -- -D warnings
 
 # dist/ is the production build (no test hooks); dist-test/ is the same page with
 # window.__gatelab, which the browser tests drive (see vite.config.js).

@@ -11,7 +11,7 @@ import { notify } from './notices.js';
 import { buildActivationControls, buildModelControls } from './controls.js';
 import { VIEWS } from './views/table.js';
 import { createTimeWindow } from './views/window.js';
-import { formulas } from './views/activations.js';
+import { formulas } from './formulas.js';
 import { createWalk } from './walk.js';
 import { createPresenter } from './presenter.js';
 import { createTheme } from './theme.js';
@@ -19,6 +19,9 @@ import { visibleChar } from './format.js';
 import { setText } from './dom.js';
 import { decodeWeights, encodeWeights } from './weights-link.js';
 import { installTestHooks } from './test-hooks.js';
+import { controlTable, defaultControls } from './control-table.js';
+import { EMBED_VIEWS, createEmbedDialog, fullPageLink, reportHeight } from './embed.js';
+import { createSaveDialog } from './export.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -46,8 +49,9 @@ const timings = { model: 0, views: {}, panels: 0 };
 
 /** The views always updated, whatever a lesson or an embed shows (for screen readers). */
 const ALWAYS = ['data'];
-/** What `embed=1` shows. */
-const EMBED_VIEWS = ['diagram', 'timeline', 'cell', 'activations'];
+
+/** The views a link asks for (`views=`, or an embed's few), or null for every view. */
+const linkedViews = () => state.views ?? (state.embed ? EMBED_VIEWS : null);
 
 const viewInstance = (name) => views.find((v) => v.row.name === name)?.instance;
 
@@ -64,7 +68,7 @@ let lessonViews = null;
 function showViews(names) {
   lessonViews = names;
   const inLesson = names && presenter?.active() ? names.slice(0, 1) : names;
-  const list = inLesson ?? (state.embed ? EMBED_VIEWS : null);
+  const list = inLesson ?? linkedViews();
   shown = list ? new Set([...list, ...ALWAYS]) : null;
   for (const { row, section } of views) {
     const visible = !shown || shown.has(row.name);
@@ -165,7 +169,23 @@ let urlTimer = 0;
 /** Writes the state into the URL a moment after the last change (browsers throttle history calls). */
 function scheduleUrl() {
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => history.replaceState(null, '', writeState(state)), 150);
+  urlTimer = setTimeout(() => {
+    history.replaceState(null, '', writeState(state));
+    if (state.embed) $('open-full').href = fullPageLink(state);
+  }, 150);
+}
+
+/** Shows the control groups the link names (`controls=`), or the usual ones. */
+function applyControls() {
+  const shownControls = new Set(state.controls ?? defaultControls(state.embed));
+  for (const row of controlTable()) {
+    for (const element of row.elements()) element.hidden = !shownControls.has(row.name);
+  }
+  // The activations' heading and reset button go with the last of their rows.
+  const anyActivation = [...document.querySelectorAll('#activations .act-row')].some((r) => !r.hidden);
+  $('activations-section').hidden = !anyActivation;
+  const aside = document.querySelector('.controls');
+  aside.hidden = ![...aside.children].some((c) => !c.hidden && getComputedStyle(c).display !== 'none');
 }
 
 /** Draws on the next animation frame, once however many changes came before it. */
@@ -396,6 +416,12 @@ async function main() {
     file = null;
     model.build(state, null);
   }
+  // Only the views shown at start are built (an embed of one view loads only its module); a
+  // page that shows them all builds them all, and lessons may then show any.
+  const wanted = linkedViews() ? new Set([...linkedViews(), ...ALWAYS]) : null;
+  const rows = VIEWS.filter((row) => !wanted || wanted.has(row.name));
+  for (const row of VIEWS) if (!rows.includes(row)) $(row.section).hidden = true;
+  const makers = await Promise.all(rows.map((row) => row.load()));
   // Shown before the views are built, so that they measure their real width (nothing is
   // painted before the first render, which follows in this same task).
   $('loading').hidden = true;
@@ -403,6 +429,8 @@ async function main() {
   showActivations = buildActivationControls(change);
   showModel = buildModelControls(change, loadFile);
   if (file) $('preset').querySelector(`option[value=${FILE_PRESET}]`).disabled = false;
+  // Before the views are built, so that they measure the width they will have.
+  applyControls();
   presenter = createPresenter({
     onChange: (on) => {
       state.present = on;
@@ -422,7 +450,7 @@ async function main() {
     notify,
     showTrainedWeights,
   };
-  views = VIEWS.map((row) => ({ row, section: $(row.section), instance: row.create(page) }));
+  views = rows.map((row, k) => ({ row, section: $(row.section), instance: makers[k](page) }));
   walk = createWalk({
     state: () => state,
     change,
@@ -449,6 +477,23 @@ async function main() {
   });
   $('play').addEventListener('click', togglePlay);
   $('copy-link').addEventListener('click', copyLink);
+  const embedDialog = createEmbedDialog({ state: () => state, notify });
+  $('open-embed').addEventListener('click', () => embedDialog.open());
+  const saveDialog = createSaveDialog({
+    state: () => state,
+    summary: () => summary,
+    timeWindow,
+    scale: () => presenter.scale(),
+    shownViews: () => views.filter((v) => !v.section.hidden).map((v) => v.row),
+    file: () => model.fileName(),
+    notify,
+  });
+  for (const id of ['open-save', 'embed-save']) $(id).addEventListener('click', () => saveDialog.open());
+  if (state.embed) {
+    $('embed-foot').hidden = false;
+    $('open-full').href = fullPageLink(state);
+    reportHeight();
+  }
   document.addEventListener('keydown', onKey);
   if (state.present) presenter.enter({ fullscreen: false });
   if (state.lesson) {

@@ -9,6 +9,7 @@
 
 import init, {
   GateLab,
+  activation_panel_rows,
   activation_values,
   set_dark_theme,
   take_panic_message,
@@ -118,6 +119,8 @@ export function useFile() {
 
 /** The last loaded file as PyTorch JSON, or null. */
 export const fileWeights = () => file?.text ?? null;
+/** The last loaded file's name, or null. */
+export const fileName = () => file?.name ?? null;
 
 export const setActivation = (site, name) => call((m) => m.set_activation(site, name));
 /** Fixed scales: legends keep their range across activation swaps. */
@@ -134,7 +137,7 @@ export const setDarkTheme = (dark) => call(() => {
   charts?.set_dark_theme(dark);
 });
 
-/** The training charts' own small module (www/pkg-charts), loaded when one is first drawn. */
+/** The charts' own module (www/pkg-charts: training charts, exports), loaded on first use. */
 let charts = null;
 let chartsLoading = null;
 
@@ -146,6 +149,25 @@ export function loadCharts() {
     charts = module;
   });
   return chartsLoading;
+}
+
+/**
+ * A fresh Exporter (pkg-charts) for the page's state: the same model, activations, text and
+ * scales, rebuilt in the charts' module, which writes the trace as the CLI does and draws SVG.
+ */
+export async function exporter(state) {
+  await loadCharts();
+  const setup = {
+    preset: state.preset,
+    hidden: state.hidden,
+    seed: state.seed,
+    weights: state.preset === FILE_PRESET ? file?.text ?? null : null,
+    weights_name: state.preset === FILE_PRESET ? file?.name ?? null : null,
+    acts: state.acts,
+    text: state.text,
+    fixed: fixedScales,
+  };
+  return call(() => new charts.Exporter(setup));
 }
 
 /** True once the training charts' module is loaded. */
@@ -182,6 +204,8 @@ export function drawTimeline(canvas, start, len, selected, px) {
 export const drawCellChart = (canvas, start, len, selected, px) =>
   call((m) => m.draw_cell_chart(canvas, start, len, selected, px));
 export const drawActivations = (canvas, selected, px) => call((m) => m.draw_activations(canvas, selected, px));
+/** How many rows of charts the activation panel has at `cssWidth` (it wraps on narrow screens). */
+export const activationPanelRows = (cssWidth) => call(() => activation_panel_rows(cssWidth));
 
 /** How many timesteps fit across a timeline `cssWidth` wide. */
 export const visibleSteps = (cssWidth) => call(() => visible_steps(cssWidth));

@@ -22,6 +22,8 @@
 
 import { activationNames, limits, morphFamily, preset, presets, sites } from './catalog.js';
 import { LESSONS } from './lessons.js';
+import { controlNames } from './control-table.js';
+import { viewNames } from './views/table.js';
 
 /** The preset value under which loaded or trained weights are shown. */
 export const FILE_PRESET = 'file';
@@ -85,6 +87,25 @@ const flag = () => ({
 const onOff = () => ({
   read: (raw) => (raw === '1' || raw === '0' ? { value: raw === '1' } : null),
   write: (value) => (value ? '1' : '0'),
+});
+
+/**
+ * A comma-separated list of names from `names` (at most once each, in the order given), or
+ * `none` for the empty list when `allowNone`. Unknown names are dropped with a note.
+ */
+const nameList = (names, { allowNone }) => ({
+  values: names,
+  read(raw) {
+    if (raw === 'none') return allowNone ? { value: [] } : null;
+    const parts = raw.split(',');
+    const known = [...new Set(parts.filter((n) => names().includes(n)))];
+    if (known.length === 0) return null;
+    const unknown = parts.filter((n) => !names().includes(n));
+    return unknown.length
+      ? { value: known, note: `Ignored ${unknown.map(quote).join(', ')} in the link: not one of ${names().join(', ')}.` }
+      : { value: known };
+  },
+  write: (list) => (list.length === 0 ? 'none' : list.join(',')),
 });
 
 /** Any text, checked later by whoever uses it. */
@@ -176,6 +197,20 @@ function buildParameters() {
     { name: 'present', type: flag(), default: false },
     // Only the views, the text box and the activation controls, for an iframe in a blog post.
     { name: 'embed', type: flag(), default: false },
+    {
+      // The views shown, in this order (null: every view; in an embed, the embed's few).
+      name: 'views',
+      type: nameList(viewNames, { allowNone: false }),
+      default: null,
+      refused: (raw) => `views=${quote(raw)} in the link names no view (${viewNames().join(', ')}); showing the usual ones.`,
+    },
+    {
+      // The control groups shown (null: all; in an embed, the text, activations and step).
+      name: 'controls',
+      type: nameList(controlNames, { allowNone: true }),
+      default: null,
+      refused: (raw) => `controls=${quote(raw)} in the link names no control (${controlNames().join(', ')}, or none); showing the usual ones.`,
+    },
   ];
 }
 

@@ -197,8 +197,24 @@ fn sample(act: Activation, (x0, x1): (f64, f64)) -> (Curve, Curve, (f64, f64)) {
     (curve, slope, (lo - pad, hi + pad))
 }
 
-/// Five small charts, one per site: the activation (solid), its derivative (thin), and the
-/// selected timestep's inputs as dots on the curve, so saturation is visible at a glance.
+/// How the activation panel's charts are arranged on a panel `css_width` wide: (rows,
+/// columns). All in one row when each gets about 170 px; three or two per row on narrower
+/// screens, so that titles, keys and ticks never overlap.
+#[must_use]
+pub fn activation_panel_grid(css_width: f64) -> (usize, usize) {
+    let columns = if css_width >= 860.0 {
+        SITES.len()
+    } else if css_width >= 540.0 {
+        3
+    } else {
+        2
+    };
+    (SITES.len().div_ceil(columns), columns)
+}
+
+/// Small charts, one per site: the activation (solid), its derivative (thin), and the selected
+/// timestep's inputs as dots on the curve, so saturation is visible at a glance. They are laid
+/// out by [`activation_panel_grid`] for the area's width.
 pub fn draw_activation_panel<DB: DrawingBackend>(
     area: &Area<DB>,
     acts: &Activations,
@@ -208,7 +224,7 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
     let (d, p) = (|v| look.size(v), |v| look.at(v));
-    let panels = area.split_evenly((1, SITES.len()));
+    let panels = area.split_evenly(activation_panel_grid(f64::from(area.dim_in_pixel().0) / look.px));
     for (panel, site) in panels.iter().zip(&SITES) {
         let act = acts.get(site.site);
         let inputs: &[f32] = match selected.filter(|&t| t < trace.steps()) {

@@ -238,12 +238,13 @@ fn draw_special_key<DB: DrawingBackend>(
     let px = layout.px;
     let size = px_i32(10.0 * px);
     let text = layout.font(SMALL_FONT_SIZE).color(&layout.theme.muted).pos(Pos::new(HPos::Left, VPos::Center));
-    let mut x = layout.rows.first().map_or(0, |(_, r)| r.x);
+    // From the left edge, with short labels, so the key fits a phone-wide canvas (280 px).
+    let mut x = px_i32(8.0 * px);
     let items: [(&str, Option<[u8; 3]>); 4] = [
         ("NaN", Some(NAN_COLOR)),
         ("+∞", Some(POS_INF_COLOR)),
         ("−∞", Some(NEG_INF_COLOR)),
-        ("beyond the legend's range (clipped)", None),
+        ("clipped to the legend", None),
     ];
     for (label, color) in items {
         match color {
@@ -260,7 +261,7 @@ fn draw_special_key<DB: DrawingBackend>(
             }
         }
         area.draw_text(label, &text, (x + size + px_i32(4.0 * px), y + size / 2))?;
-        x += size + px_i32((label.chars().count() as f64 * 6.5 + 22.0) * px);
+        x += size + px_i32((label.chars().count() as f64 * 6.5 + 16.0) * px);
     }
     Ok(())
 }
@@ -341,6 +342,56 @@ pub trait Raster {
     fn blit(&mut self, pixels: &[u8], w: usize, h: usize, target: &Rect) -> Result<(), Self::Error>;
     /// Fills every triangle in one colour.
     fn fill_triangles(&mut self, triangles: &[[(i32, i32); 3]], rgb: Rgb) -> Result<(), Self::Error>;
+}
+
+/// A raster that draws through plotters itself: each run of equal cells in a row of the image
+/// is one filled rectangle, each marker one polygon. It suits vector backends (SVG), where the
+/// cells then stay sharp at any zoom, and works on any other backend too.
+pub struct AreaRaster<'a, DB: DrawingBackend> {
+    pub area: &'a DrawingArea<DB, plotters::coord::Shift>,
+}
+
+impl<DB: DrawingBackend> Raster for AreaRaster<'_, DB> {
+    type Error = String;
+
+    fn blit(&mut self, pixels: &[u8], w: usize, h: usize, target: &Rect) -> Result<(), String> {
+        if w == 0 || h == 0 {
+            return Ok(());
+        }
+        let error = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("drawing failed: {e:?}");
+        // Image pixel (x, y) covers target columns x·w_t/w .. (x+1)·w_t/w (and likewise down),
+        // so neighbouring cells share their edges with no gaps.
+        let edge = |k: usize, n: usize, start: i32, span: i32| start + to_i32(k * to_usize(span) / n);
+        for y in 0..h {
+            let (y0, y1) = (edge(y, h, target.y, target.h), edge(y + 1, h, target.y, target.h));
+            let mut x = 0;
+            while x < w {
+                let at = (y * w + x) * 4;
+                let colour = &pixels[at..at + 4];
+                let mut end = x + 1;
+                while end < w && &pixels[(y * w + end) * 4..(y * w + end) * 4 + 4] == colour {
+                    end += 1;
+                }
+                if colour[3] > 0 {
+                    let fill = RGBColor(colour[0], colour[1], colour[2]).mix(f64::from(colour[3]) / 255.0).filled();
+                    let (x0, x1) = (edge(x, w, target.x, target.w), edge(end, w, target.x, target.w));
+                    self.area.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill)).map_err(error)?;
+                }
+                x = end;
+            }
+        }
+        Ok(())
+    }
+
+    fn fill_triangles(&mut self, triangles: &[[(i32, i32); 3]], rgb: Rgb) -> Result<(), String> {
+        let fill = RGBColor(rgb[0], rgb[1], rgb[2]).filled();
+        for t in triangles {
+            self.area
+                .draw(&Polygon::new(t.to_vec(), fill))
+                .map_err(|e| format!("drawing failed: {e:?}"))?;
+        }
+        Ok(())
+    }
 }
 
 /// Draws the timeline, keeping its pixel buffers between frames.
@@ -495,6 +546,46 @@ mod tests {
             let selection = look.theme.selection;
             assert_eq!(edge, [selection.0, selection.1, selection.2]);
         }
+    }
+
+    /// The raster that draws through plotters (used for SVG) paints the same cells as a canvas
+    /// blit, and an SVG drawn with it is a picture of the text, with the text escaped.
+    #[test]
+    fn cells_drawn_as_rectangles_match_the_blit_and_make_escaped_svg() {
+        use super::super::picture::Picture;
+        let mut lab = Lab::default();
+        lab.set_text("(<(&)\">)");
+        let look = Look::light(1.0);
+        let height = px_u32(timeline_height(ROWS.len(), lab.trace().hidden()).ceil());
+        let blitted = Picture::new(700, height);
+        let area = plotters::drawing::IntoDrawingArea::into_drawing_area(blitted.clone());
+        let layout = TimelinePainter::default().draw(&area, &mut blitted.clone(), &lab, 700, look, (0, 8), 2).unwrap();
+        let drawn = Picture::new(700, height);
+        let area = plotters::drawing::IntoDrawingArea::into_drawing_area(drawn.clone());
+        TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), 2).unwrap();
+        for (row, _) in ROWS.iter().enumerate() {
+            for k in 0..8 {
+                let cell = layout.cell(row, k, 0).unwrap();
+                let (x, y) = (cell.x + cell.w / 2, cell.y + cell.h / 2);
+                assert_eq!(drawn.at(x, y), blitted.at(x, y), "row {row}, step {k}");
+            }
+        }
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (700, height)).into_drawing_area();
+            TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), 2).unwrap();
+        }
+        assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
+        // Six rows of eight cells (equal neighbours merge), a rectangle per pixel of each legend bar, frames.
+        let rects = svg.matches("<rect").count();
+        assert!(rects > 6 * 8 && rects < 600, "{rects} rectangles");
+        // Each text's content is on its own line: the typed characters come out escaped.
+        let lines: Vec<&str> = svg.lines().collect();
+        for escaped in ["&lt;", "&amp;", "&quot;", "&gt;"] {
+            assert!(lines.contains(&escaped), "{escaped}");
+        }
+        assert!(!lines.iter().any(|l| ["<", "&", "\""].contains(l)));
+        assert!(svg.contains("clipped to the legend"));
     }
 
     #[test]

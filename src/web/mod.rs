@@ -1,12 +1,14 @@
 //! The only code that knows about the browser, in three builds of one crate: the page's module
 //! (the [`page`] handle JS holds, with thin methods over `Lab` and the renderers), the Web
-//! Worker's training module (`--features trainer`: the training handles), and the training
-//! charts' module (`--features charts`: only the two charts, which the training view loads when
-//! it first draws, so neither the page's start nor chart drawing needs the training module).
+//! Worker's training module (`--features trainer`: the training handles), and the charts'
+//! module (`--features charts`: the two training charts, and [`export`]'s pictures and data),
+//! loaded on first use, so the page's start module carries neither.
 //! Small things cross the boundary (settings, the catalog, one timestep's numbers); the trace
 //! stays in Rust and is drawn from here.
 
 mod canvas;
+#[cfg(feature = "charts")]
+mod export;
 #[cfg(not(feature = "charts"))]
 mod page;
 #[cfg(any(feature = "trainer", feature = "charts"))]

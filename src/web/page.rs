@@ -36,6 +36,12 @@ pub fn visible_steps(css_width: f64) -> usize {
     timeline::visible_steps(css_width)
 }
 
+/// How many rows of charts the activation panel has at `css_width` (it wraps on narrow screens).
+#[wasm_bindgen]
+pub fn activation_panel_rows(css_width: f64) -> usize {
+    charts::activation_panel_grid(css_width).0
+}
+
 /// Maps a pixel of the last drawn timeline back to (row, timestep, unit).
 #[wasm_bindgen]
 pub struct TimelineView {

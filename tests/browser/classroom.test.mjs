@@ -2,13 +2,10 @@
 // mode, fixed scales, dark mode and accessibility (axe-core, injected from node_modules).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { openPage, screenshot, useBrowser } from './harness.mjs';
+import { axe, openPage, screenshot, useBrowser } from './harness.mjs';
 import { distance, legendX, pixels, timelineLayout } from './timeline-helpers.mjs';
 
 const env = useBrowser({ before, after });
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 const VIEWPORT = { width: 1280, height: 720 };
 
 const state = (page) => page.evaluate(() => window.__gatelab.state());
@@ -318,16 +315,6 @@ test('dark mode: the canvases redraw on a dark background, and the toggle is kep
   await light.close();
   await system.close();
 });
-
-/** axe-core's violations on the page as it is, as readable lines. */
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  return violations;
-}
 
 for (const theme of ['light', 'dark']) {
   test(`axe finds no violations (${theme}): the full page, a lesson, presenter mode and embed=1`, async () => {

@@ -4,7 +4,10 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export const CHROMIUM = '/usr/lib/chromium/chromium';
 export const CHROMIUM_ARGS = [
@@ -130,4 +133,13 @@ export function useBrowser(hooks, dir = process.env.GATELAB_DIST ?? 'dist-test')
     await env.server?.close();
   });
   return env;
+}
+
+/** axe-core's violations on the page (or frame) as it is, as readable lines. */
+export async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }

@@ -78,7 +78,8 @@ export function createTimeline(page) {
     const r = model.guard(() => view.stepAt(position(e)[0]));
     if (r.ok && r.value !== undefined) page.change({ t: r.value });
   });
-  canvas.addEventListener('mousemove', (e) => {
+  /** Shows the tooltip for the cell under event `e` (hover, or a tap on a touch screen). */
+  function showTooltip(e) {
     const r = view && model.guard(() => {
       const hit = view.locate(...position(e));
       if (!hit) return null;
@@ -93,10 +94,24 @@ export function createTimeline(page) {
     }
     tooltip.textContent = r.value.text;
     tooltip.hidden = false;
+    // Beside the pointer, but never past the edge of the view or of the screen.
     const host = canvas.parentElement.getBoundingClientRect();
-    tooltip.style.left = `${Math.min(e.clientX - host.left + 14, host.width - 330)}px`;
+    const room = Math.min(host.width, document.documentElement.clientWidth - host.left);
+    const left = Math.min(e.clientX - host.left + 14, room - tooltip.offsetWidth - 4);
+    tooltip.style.left = `${Math.max(-host.left + 4, left)}px`;
     tooltip.style.top = `${e.clientY - host.top + 14}px`;
     page.highlight(r.value.name, 'timeline');
+  }
+  canvas.addEventListener('mousemove', showTooltip);
+  canvas.addEventListener('pointerdown', (e) => {
+    if (e.pointerType !== 'mouse') showTooltip(e);
+  });
+  // A tap anywhere else dismisses a tooltip a tap opened (touch has no mouseleave).
+  document.addEventListener('pointerdown', (e) => {
+    if (e.target !== canvas && !tooltip.hidden) {
+      tooltip.hidden = true;
+      page.highlight(null, 'timeline');
+    }
   });
   canvas.addEventListener('mouseleave', () => {
     tooltip.hidden = true;
