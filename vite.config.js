@@ -5,7 +5,35 @@ import { defineConfig } from 'vite';
 // __TEST_HOOKS__ is false, the hooks are compiled out, and dist/ is what gets published.
 const testHooks = process.env.GATELAB_TEST_HOOKS === '1';
 
+// The built page's Content-Security-Policy: only its own scripts, styles, worker and wasm
+// ('wasm-unsafe-eval' compiles it), no inline script, nothing from elsewhere. Images may be data:
+// and blob: URLs (the favicon; a saved PNG is drawn from a blob). Only in builds: the dev
+// server injects inline styles for hot reloading.
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const contentSecurityPolicy = {
+  name: 'gatelab-csp',
+  apply: 'build',
+  transformIndexHtml(html, { filename }) {
+    // The example post is a host page, not Gate Lab: it keeps its authors' inline scripts.
+    if (filename.endsWith('embed-example.html')) return html;
+    return html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${CSP}">`);
+  },
+};
+
 export default defineConfig({
+  plugins: [contentSecurityPolicy],
   root: '.',
   // Relative asset URLs, so dist/ works from any static host and any sub-path.
   base: './',

@@ -8,12 +8,19 @@ pub const MAX_HIDDEN: usize = 64;
 /// The most timesteps traced at once. Longer texts are kept whole but only their beginning is
 /// run, so every keystroke stays fast (a visible notice says so).
 pub const MAX_STEPS: usize = 2000;
-/// The longest text the page keeps (from a link, a paste or typing).
+/// The longest text the page keeps (from a link, a paste or typing), in UTF-16 code units.
 pub const MAX_TEXT_CHARS: usize = 100_000;
+/// The most of it the text box and links hold (UTF-16 code units). A browser lays out a text box
+/// of a million characters of mixed scripts for seconds; this much takes milliseconds. A longer
+/// text is kept whole for the model and the training lab, with a notice.
+pub const MAX_TEXT_BOX_CHARS: usize = 10_000;
 /// The most numbers (LSTM weights and biases) a model may have to travel inside a link.
 pub const MAX_LINK_WEIGHTS: usize = 2000;
 /// The largest seed the page offers (seeds are u64 in Rust; the page keeps them exact in JS).
 pub const MAX_SEED: u64 = 4_294_967_295;
+/// The shortest text the text task trains on: a tenth is held out, and the held-out part must
+/// hold a chunk to test on (shorter texts got empty sets and silently did nothing).
+pub const MIN_TRAINING_TEXT_CHARS: usize = 40;
 /// The training batch size range's top.
 pub const MAX_BATCH: usize = 256;
 /// Seeds a comparison may run per variant.
@@ -36,6 +43,7 @@ pub struct Limits {
     pub max_hidden: usize,
     pub max_steps: usize,
     pub max_text_chars: usize,
+    pub max_text_box_chars: usize,
     pub max_link_weights: usize,
     pub max_seed: u64,
     pub max_batch: usize,
@@ -47,6 +55,7 @@ pub const LIMITS: Limits = Limits {
     max_hidden: MAX_HIDDEN,
     max_steps: MAX_STEPS,
     max_text_chars: MAX_TEXT_CHARS,
+    max_text_box_chars: MAX_TEXT_BOX_CHARS,
     max_link_weights: MAX_LINK_WEIGHTS,
     max_seed: MAX_SEED,
     max_batch: MAX_BATCH,

@@ -2,7 +2,7 @@
 // `onChange(patch)`; main.js owns the state. Menus, labels and ranges come from the catalog.
 
 import { activations, morphFamily, morphPosition, preset, presets, sites, standardActivations } from './catalog.js';
-import { FILE_PRESET, parameter } from './state.js';
+import { FILE_PRESET, parameter, textPrefix } from './state.js';
 import { setText, setValue } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -95,7 +95,19 @@ function fillModelControls() {
 export function buildModelControls(onChange, onFile) {
   fillModelControls();
   const text = $('text');
+  const box = parameter('text').type.written;
   text.addEventListener('input', () => onChange({ text: text.value }));
+  // A long paste or drop goes to the state, not into the box: the browser would lay out all of
+  // it (seconds for a megabyte of mixed scripts). The box then shows its first part.
+  const insert = (e, pasted) => {
+    if (text.value.length - (text.selectionEnd - text.selectionStart) + pasted.length <= box) return;
+    e.preventDefault();
+    onChange({ text: text.value.slice(0, text.selectionStart) + pasted + text.value.slice(text.selectionEnd) });
+  };
+  text.addEventListener('paste', (e) => insert(e, e.clipboardData?.getData('text/plain') ?? ''));
+  text.addEventListener('drop', (e) => {
+    if (![...(e.dataTransfer?.types ?? [])].includes('Files')) insert(e, e.dataTransfer?.getData('text/plain') ?? '');
+  });
   const menu = $('preset');
   menu.addEventListener('change', () => onChange({ preset: menu.value }));
   for (const key of ['hidden', 'seed']) {
@@ -119,7 +131,7 @@ export function buildModelControls(onChange, onFile) {
     if (file) onFile(file);
   });
   return (state) => {
-    setValue(text, state.text);
+    setValue(text, textPrefix(state.text, box));
     setValue(menu, state.preset);
     setValue($('hidden'), String(state.hidden));
     setValue($('seed'), String(state.seed));

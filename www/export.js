@@ -69,24 +69,32 @@ const STYLED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity',
 function diagramSvg() {
   const svg = document.querySelector('#diagram svg');
   if (!svg) throw new Error('the diagram is not drawn');
-  const copy = svg.cloneNode(true);
-  const from = [svg, ...svg.querySelectorAll('*')];
-  const to = [copy, ...copy.querySelectorAll('*')];
-  from.forEach((element, k) => {
-    const style = getComputedStyle(element);
-    to[k].setAttribute('style', STYLED.map((p) => `${p}:${style.getPropertyValue(p)}`).join(';'));
-    to[k].removeAttribute('class');
-    to[k].removeAttribute('tabindex');
-  });
+  // Copied element by element into a document of its own, leaving out `style` and `class`: the
+  // inline styles the diagram sets through the CSSOM would be parsed again as markup, which the
+  // page's CSP refuses. What they and the style sheet say is written as presentation attributes.
+  const NS = 'http://www.w3.org/2000/svg';
+  const doc = document.implementation.createDocument(NS, 'svg', null);
+  const copy = (from, to) => {
+    for (const { name, value } of from.attributes) {
+      if (name !== 'style' && name !== 'class' && name !== 'tabindex') to.setAttribute(name, value);
+    }
+    const style = getComputedStyle(from);
+    for (const p of STYLED) to.setAttribute(p, style.getPropertyValue(p));
+    for (const child of from.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) to.append(doc.createTextNode(child.textContent));
+      else if (child.nodeType === Node.ELEMENT_NODE) copy(child, to.appendChild(doc.createElementNS(NS, child.localName)));
+    }
+  };
+  const root = doc.documentElement;
+  copy(svg, root);
   const { width, height } = svg.getBoundingClientRect();
-  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  copy.setAttribute('width', String(Math.round(width)));
-  copy.setAttribute('height', String(Math.round(height)));
-  const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  root.setAttribute('width', String(Math.round(width)));
+  root.setAttribute('height', String(Math.round(height)));
+  const background = doc.createElementNS(NS, 'rect');
   for (const [k, v] of Object.entries({ x: '-10000', y: '-10000', width: '20000', height: '20000' })) background.setAttribute(k, v);
   background.setAttribute('fill', getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#fff');
-  copy.prepend(background);
-  return { svg: new XMLSerializer().serializeToString(copy), width: Math.round(width), height: Math.round(height) };
+  root.prepend(background);
+  return { svg: new XMLSerializer().serializeToString(doc), width: Math.round(width), height: Math.round(height) };
 }
 
 /**

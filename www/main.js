@@ -6,7 +6,7 @@
 import * as model from './model.js';
 import { limits, loadCatalog, preset } from './catalog.js';
 import { PLAY_INTERVAL } from './config.js';
-import { FILE_PRESET, defaultState, parameter, readState, writeState } from './state.js';
+import { FILE_PRESET, defaultState, parameter, readState, textPrefix, writeState } from './state.js';
 import { notify } from './notices.js';
 import { buildActivationControls, buildModelControls } from './controls.js';
 import { VIEWS } from './views/table.js';
@@ -133,8 +133,12 @@ function render() {
   showToolbar(result.value);
   walk.update();
   const notes = [];
+  const box = parameter('text').type.written;
+  if (state.text.length > box) {
+    notes.push(`The text is ${state.text.length.toLocaleString('en')} characters: the box and copied links hold the first ${box.toLocaleString('en')}, and typing in the box keeps only what it shows. The training lab's text task learns from all of it.`);
+  }
   if (summary.truncated) {
-    notes.push(`Showing the first ${summary.steps.toLocaleString('en')} of ${summary.total_chars.toLocaleString('en')} characters, so every keystroke stays fast; the rest of the text is kept.`);
+    notes.push(`Showing the first ${summary.steps.toLocaleString('en')} of ${summary.total_chars.toLocaleString('en')} characters, so every keystroke stays fast; the rest of the text is kept (Save… writes the steps shown; gatelab trace --text-file traces them all).`);
   }
   if (summary.other_count) {
     notes.push(`${summary.other_count} character${summary.other_count === 1 ? ' is' : 's are'} outside the vocabulary and read as “other” (an all-zero input).`);
@@ -241,10 +245,12 @@ function change(patch) {
   }
   if (patch.text !== undefined) {
     let text = patch.text;
-    const max = parameter('text').type.max;
+    const { max, written: box } = parameter('text').type;
     if (text.length > max) {
-      notify(`That text is ${text.length.toLocaleString('en')} characters; kept the first ${max.toLocaleString('en')}.`);
-      text = text.slice(0, max);
+      notify(`That text is ${text.length.toLocaleString('en')} characters; kept the first ${max.toLocaleString('en')}. To trace all of it, save it to a file and run: gatelab trace --text-file FILE`);
+      text = textPrefix(text, max);
+    } else if (text.length > box && state.text.length <= box) {
+      notify(`That text is ${text.length.toLocaleString('en')} characters: all of it is kept, and the box and links show the first ${box.toLocaleString('en')}.`);
     }
     state.text = text;
     model.guard(() => model.setText(text));
@@ -352,9 +358,11 @@ async function copyLink() {
   history.replaceState(null, '', writeState(state));
   const url = location.href;
   const leftOut = state.preset === FILE_PRESET && !state.weights;
+  const box = parameter('text').type.written;
+  const cut = state.text.length > box ? ` It keeps the first ${box.toLocaleString('en')} characters of the text.` : '';
   const what = leftOut
-    ? `It keeps the text and the activations, but not the model: it has more than ${linkWeights()} weights, so it opens on the ${defaultPreset()} preset. Share the weights file too.`
-    : 'It restores exactly this view.';
+    ? `It keeps the text and the activations, but not the model: it has more than ${linkWeights()} weights, so it opens on the ${defaultPreset()} preset. Share the weights file too.${cut}`
+    : cut ? `It restores this view.${cut}` : 'It restores exactly this view.';
   try {
     await navigator.clipboard.writeText(url);
     notify(`Link copied. ${what}`, leftOut ? 'error' : 'info');

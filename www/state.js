@@ -9,7 +9,7 @@
 //   key      where it lives in the state (a path; defaults to [name])
 //   type     how it is read and written: one of the types below
 //   default  its value when the link does not set it
-//   always   write it even when it equals its default
+//   always   write it even when it equals its default (true, or a test of the state)
 //   when     write it only when this holds for the state
 //   refused  the notice for a value the type refuses: (raw, kept) → text
 //   onRead   what else a value read from a link sets in the state
@@ -65,16 +65,30 @@ const activation = () => {
   };
 };
 
-/** Text of at most `max` characters; a longer one is cut, with a note. */
-const text = (max) => ({
+/**
+ * The first `max` UTF-16 code units of `text`, one fewer if the cut would split a surrogate pair
+ * (so a prefix never ends in half a character).
+ */
+export function textPrefix(text, max) {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1] ?? '') ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/**
+ * Text of at most `max` characters; a longer one is cut, with a note. Links carry at most
+ * `written` of it (the text box's share), so they stay short enough for any host to serve.
+ */
+const text = (max, written) => ({
   max,
+  written,
   read: (raw) => (raw.length > max
     ? {
       value: raw.slice(0, max),
       note: `The text in the link was ${raw.length.toLocaleString()} characters; kept the first ${max.toLocaleString()}.`,
     }
     : { value: raw }),
-  write: String,
+  write: (value) => textPrefix(value, written),
 });
 
 /** On when the value is 1, off otherwise. */
@@ -149,8 +163,10 @@ function buildParameters() {
         state.preset = FILE_PRESET;
       },
     },
-    { name: 'hidden', type: hidden, default: 8, always: true, when: sized, refused: wholeNumber('hidden', hidden.range) },
-    { name: 'seed', type: seed, default: 1, always: true, when: sized, refused: wholeNumber('seed', seed.range) },
+    // Written always for a preset built to a size, and otherwise only when not the default (a
+    // size set on the random preset is kept while another is shown, so the link keeps it too).
+    { name: 'hidden', type: hidden, default: 8, always: sized, refused: wholeNumber('hidden', hidden.range) },
+    { name: 'seed', type: seed, default: 1, always: sized, refused: wholeNumber('seed', seed.range) },
     ...sites().map((site) => ({
       name: site.name,
       key: ['acts', site.name],
@@ -158,7 +174,7 @@ function buildParameters() {
       default: site.standard,
       refused: (raw, kept) => `Unknown activation ${quote(raw)} for ${site.name} in the link; using ${kept}.`,
     })),
-    { name: 'text', type: text(limit.max_text_chars), default: first.text, always: true, empty: true },
+    { name: 'text', type: text(limit.max_text_chars, limit.max_text_box_chars), default: first.text, always: true, empty: true },
     {
       name: 't',
       type: integer(0, limit.max_text_chars),
@@ -292,7 +308,8 @@ export function writeState(state) {
     if (p.when && !p.when(state)) continue;
     const value = get(state, p);
     if (value === null || value === undefined) continue;
-    if (!p.always && value === p.default) continue;
+    const always = typeof p.always === 'function' ? p.always(state) : p.always;
+    if (!always && value === p.default) continue;
     query.set(p.name, p.type.write(value));
   }
   return `?${query.toString()}`;

@@ -5,7 +5,9 @@
 import * as model from './model.js';
 import { catalog, morphFamily, presets, sites } from './catalog.js';
 import { currentNotices } from './notices.js';
-import { writeState } from './state.js';
+import { readState, writeState } from './state.js';
+import { controlNames } from './control-table.js';
+import { viewNames } from './views/table.js';
 import { presenterScale } from './presenter.js';
 import { LESSONS } from './lessons.js';
 import { VIEWS } from './views/table.js';
@@ -86,6 +88,23 @@ export function installTestHooks(page) {
     idle: page.idle,
     /** The query string the page writes for its state (it lands in the URL shortly after). */
     url: () => writeState(page.state()),
+    /** The link reader and writer themselves, for the round-trip property test. */
+    readLink: (query) => {
+      const { state, notices } = readState(query);
+      return { state, notices };
+    },
+    writeLink: (state) => writeState(state),
+    /** What a random state may hold: every name the URL table accepts. */
+    linkVocabulary: () => ({
+      presets: presets().map((p) => ({ name: p.name, sized: p.sized })),
+      activations: catalog().activations.slice(0, -1).map((a) => a.name),
+      morph: morphFamily().name,
+      sites: sites().map((s) => s.name),
+      limits: catalog().limits,
+      lessons: LESSONS.length,
+      views: viewNames(),
+      controls: controlNames(),
+    }),
     catalog,
     summary: () => model.summary(),
     step: (t) => model.step(t),

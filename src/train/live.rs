@@ -8,7 +8,7 @@ use super::tasks::{Task, TaskKind};
 use super::trainer::{ComparisonConfig, TrainConfig, Trainer};
 use crate::activation::Activations;
 use crate::json::Json;
-use crate::limits::{MAX_BATCH, MAX_COMPARE_SEEDS, MAX_COMPARE_STEPS, MAX_HIDDEN};
+use crate::limits::{MAX_BATCH, MAX_COMPARE_SEEDS, MAX_COMPARE_STEPS, MAX_HIDDEN, MIN_TRAINING_TEXT_CHARS};
 use crate::pytorch;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -69,8 +69,11 @@ impl RunSetup {
     /// Checks every number and name; the message says which one is wrong.
     pub fn validate(&self) -> Result<(TaskKind, Activations), String> {
         let kind = match TaskKind::from_name(&self.task) {
-            Some(TaskKind::Text { .. }) if self.text.chars().count() < 2 => {
-                return Err("the text task needs at least two characters of text to learn from".into())
+            Some(TaskKind::Text { .. }) if self.text.chars().count() < MIN_TRAINING_TEXT_CHARS => {
+                return Err(format!(
+                    "the text task needs at least {MIN_TRAINING_TEXT_CHARS} characters of text (a tenth is held out to test on); this text has {}",
+                    self.text.chars().count()
+                ))
             }
             Some(TaskKind::Text { .. }) => TaskKind::Text { text: self.text.clone() },
             Some(kind) => kind,
@@ -286,7 +289,16 @@ mod tests {
             .err()
             .unwrap()
             .contains("learning rate"));
-        assert!(LiveRun::new(&setup("text")).err().unwrap().contains("two characters"));
+        // The text task: too short a text is refused with its length; from the minimum on,
+        // every set has sequences (a shorter one used to give empty sets and do nothing).
+        assert!(LiveRun::new(&setup("text")).err().unwrap().contains("at least 40 characters of text"));
+        let short = RunSetup { text: "ab(".repeat(13), ..setup("text") };
+        assert!(LiveRun::new(&short).err().unwrap().contains("this text has 39"));
+        let enough = RunSetup { text: "ab(c".repeat(10), ..setup("text") };
+        let (kind, _) = enough.validate().unwrap();
+        let task = Task::generate(kind, 1);
+        assert!(!task.train.is_empty() && !task.heldout.is_empty() && !task.long_test.is_empty());
+        assert!(LiveRun::new(&enough).is_ok());
         let mut bad = setup("brackets");
         bad.activations.insert("forget".into(), "swish".into());
         assert!(LiveRun::new(&bad).err().unwrap().contains("swish"));

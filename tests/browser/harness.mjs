@@ -93,6 +93,9 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
     }
   });
   page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.stack ?? err.message ?? err}`));
+  // A Content-Security-Policy violation is reported as a console error too; this names it.
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
+    console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
   page.on('requestfailed', (req) =>
     page.problems.push(`requestfailed: ${req.url()} (${req.failure()?.errorText})`));
   await page.goto(url, { waitUntil: 'load', timeout });
@@ -137,7 +140,8 @@ export function useBrowser(hooks, dir = process.env.GATELAB_DIST ?? 'dist-test')
 
 /** axe-core's violations on the page (or frame) as it is, as readable lines. */
 export async function axe(page) {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated through the DevTools protocol: the page's CSP refuses injected script tags.
+  await page.evaluate(fs.readFileSync(AXE, 'utf8'));
   return page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);

@@ -160,7 +160,10 @@ test('a 100,000-character text is kept, traced up to the cap, and the page answe
   assert.equal(s.steps, s.max_steps);
   assert.ok(s.truncated);
   assert.match(await page.textContent('#text-note'), /first 2,000 of 100,000/);
-  assert.equal((await page.inputValue('#text')).length, 100000);
+  // The page keeps all of it; the box (and links) hold the first 10,000, which the note says.
+  assert.equal((await state(page)).text.length, 100000);
+  assert.equal((await page.inputValue('#text')).length, 10000);
+  assert.match(await page.textContent('#text-note'), /the box and copied links hold the first 10,000/);
   await page.selectOption('#act-candidate', 'sigmoid');
   await settle(page);
   assert.equal((await state(page)).acts.candidate, 'sigmoid');

@@ -74,6 +74,16 @@ test('bad training settings give a clear message, not a dead panel', async () =>
   await page.fill('#train-hidden', '8');
   await page.click('#train-step');
   await page.waitForFunction(() => window.__gatelab.training().step === 1);
+  // The text task on a text too short to hold out a test set says so (it used to do nothing).
+  await page.selectOption('#train-task', 'text');
+  await page.fill('#text', 'ab(');
+  await page.click('#train-reset');
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('at least 40 characters') && n.includes('this text has 3')));
+  await page.fill('#text', 'the quick brown fox jumps over the lazy dog, twice: the quick brown fox');
+  await page.click('#train-reset');
+  await page.click('#train-step');
+  await page.waitForFunction(() => window.__gatelab.training().step === 1);
+  assert.match(await page.textContent('#train-status'), /held-out loss \d/);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -1,0 +1,166 @@
+// Links round-trip exactly, and long texts never reach the text box whole. A seeded property
+// test writes the link of 1,200 random states and reads it back, through the page's own reader
+// and writer; a few of them are then opened for real.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, openPage } from './harness.mjs';
+
+const env = useBrowser({ before, after });
+
+/** A small seeded generator (mulberry32), so a failure names a state that can be replayed. */
+function random(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
+  const pick = (list) => list[int(0, list.length - 1)];
+  const subset = (list) => list.filter(() => next() < 0.5).sort(() => next() - 0.5);
+  return { next, int, pick, subset };
+}
+
+/** Pieces of text a person can type or paste: brackets, scripts, astral characters, controls. */
+const PIECES = ['(', ')', 'a', 'Z', ' ', '\n', '\t', '+', '%', '&', '=', '#', '?', '/', '"', '<', '>', '\0', '\u200f',
+  '\u0301', 'é', 'ß', 'ш', 'ع', '中', '🧪', '👩‍🔬', '\u{1d54f}', '%20', '%zz', '&text=x'];
+
+const oneAtLeast = (list, one) => (list.length ? list : [one()]);
+
+/** A random state the page can reach, from the names its URL table accepts. */
+function randomState(r, v) {
+  const presetRow = r.next() < 0.1 ? null : r.pick(v.presets);
+  const act = () => {
+    const roll = r.next();
+    if (roll < 0.2) return `${v.morph}:${r.pick(['0', '1', String(r.int(1, 99) / 100)])}`;
+    return r.pick(v.activations);
+  };
+  const length = r.next() < 0.05 ? r.int(1000, v.limits.max_text_box_chars / 2) : r.int(0, 40);
+  const text = Array.from({ length }, () => r.pick(PIECES)).join('');
+  const hidden = r.int(1, v.limits.max_hidden);
+  return {
+    preset: presetRow ? presetRow.name : 'file',
+    // A link's model is checked when loaded, not when read: any token round-trips.
+    weights: presetRow ? null : Array.from({ length: r.int(1, 60) }, () => r.pick([...'abcXYZ019-_'])).join(''),
+    hidden: r.next() < 0.5 ? 8 : hidden,
+    seed: r.next() < 0.5 ? 1 : r.int(0, v.limits.max_seed),
+    acts: Object.fromEntries(v.sites.map((s) => [s, act()])),
+    text,
+    t: r.int(0, Math.max(0, [...text].length - 1)),
+    unit: r.int(0, hidden - 1),
+    lesson: r.next() < 0.2 ? r.int(1, v.lessons) : 0,
+    fixed: r.pick([null, true, false]),
+    theme: r.pick([null, 'light', 'dark']),
+    present: r.next() < 0.2,
+    embed: r.next() < 0.3,
+    views: r.next() < 0.6 ? null : oneAtLeast(r.subset(v.views), () => r.pick(v.views)),
+    controls: r.next() < 0.6 ? null : r.subset(v.controls),
+  };
+}
+
+test('1,200 random states: reading the link a state writes gives it back, and writing that gives the same link', async () => {
+  const page = await openPage(env.browser, env.server.url);
+  const vocabulary = await page.evaluate(() => window.__gatelab.linkVocabulary());
+  const r = random(20261130);
+  const states = Array.from({ length: 1200 }, () => randomState(r, vocabulary));
+  const results = await page.evaluate((list) => list.map((state) => {
+    const link = window.__gatelab.writeLink(state);
+    const back = window.__gatelab.readLink(link);
+    return { link, state: back.state, notices: back.notices, again: window.__gatelab.writeLink(back.state) };
+  }), states);
+  let checked = 0;
+  for (const [k, state] of states.entries()) {
+    const { link, state: back, notices, again } = results[k];
+    assert.deepEqual(notices, [], `state ${k}: ${link}`);
+    assert.deepEqual(back, state, `state ${k} read back from ${link}`);
+    assert.equal(again, link, `state ${k}: the link written again`);
+    checked += 1;
+  }
+  assert.equal(checked, 1200);
+  // Not vacuous: the states cover what the table offers.
+  assert.ok(states.some((s) => s.preset === 'file') && states.some((s) => s.views) && states.some((s) => s.controls?.length === 0));
+  assert.ok(states.some((s) => s.text.includes('🧪')) && states.some((s) => s.text === ''));
+  await page.close();
+});
+
+test('opened for real, a link gives the page that state, and the page writes the same link', async () => {
+  const page = await openPage(env.browser, env.server.url);
+  const vocabulary = await page.evaluate(() => window.__gatelab.linkVocabulary());
+  await page.close();
+  const r = random(7);
+  const sized = vocabulary.presets.find((p) => p.sized).name;
+  for (let k = 0; k < 12; k++) {
+    // A reachable state the page keeps as it is: a sized preset (so the unit exists), no walk.
+    const state = { ...randomState(r, vocabulary), preset: sized, weights: null, lesson: 0, present: false };
+    state.text ||= 'ab';
+    state.t = Math.min(state.t, [...state.text].length - 1, vocabulary.limits.max_steps - 1);
+    state.unit = Math.min(state.unit, state.hidden - 1);
+    const link = await (await openPage(env.browser, env.server.url)).evaluate((s) => window.__gatelab.writeLink(s), state);
+    const opened = await openPage(env.browser, `${env.server.url}${link}`);
+    const { state: seen, url } = await opened.evaluate(() => ({ state: window.__gatelab.state(), url: window.__gatelab.url() }));
+    for (const key of Object.keys(state)) assert.deepEqual(seen[key], state[key], `${key} of ${link}`);
+    assert.equal(url, link);
+    assert.deepEqual(opened.problems, []);
+    await opened.close();
+  }
+});
+
+test('a lone surrogate (half a character) settles after one round trip', async () => {
+  const page = await openPage(env.browser, env.server.url);
+  const { first, second } = await page.evaluate(() => {
+    const state = window.__gatelab.readLink('?text=ab').state;
+    state.text = 'a\ud800b\udfffc';
+    const first = window.__gatelab.writeLink(state);
+    const back = window.__gatelab.readLink(first).state;
+    return { first, second: window.__gatelab.writeLink(back), text: back.text };
+  });
+  assert.equal(second, first);
+  assert.match(decodeURIComponent(first), /a\ufffdb\ufffdc/);
+  await page.close();
+});
+
+/** Pastes `text` into the text box as a person would (a paste event with clipboard data). */
+const paste = (page, text) => page.evaluate((t) => {
+  const box = document.getElementById('text');
+  box.focus();
+  box.setSelectionRange(box.value.length, box.value.length);
+  const data = new DataTransfer();
+  data.setData('text/plain', t);
+  box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+}, text);
+
+test('a 10 MB paste keeps 100,000 characters, gives the box and the link the first 10,000, and says so', async () => {
+  const page = await openPage(env.browser, env.server.url);
+  const { max_text_chars: max, max_text_box_chars: box } = (await page.evaluate(() => window.__gatelab.linkVocabulary())).limits;
+  const unit = 'mixed שלום 🧪 \u0301\n';
+  await page.evaluate(() => { document.getElementById('text').value = ''; document.getElementById('text').dispatchEvent(new Event('input')); });
+  await paste(page, unit.repeat(Math.ceil(10_000_000 / unit.length)));
+  await page.waitForFunction(() => window.__gatelab.idle());
+  const seen = await page.evaluate(() => ({
+    box: document.getElementById('text').value,
+    state: window.__gatelab.state().text,
+    url: new URLSearchParams(window.__gatelab.url()).get('text'),
+    note: document.getElementById('text-note').textContent,
+    notices: window.__gatelab.notices(),
+  }));
+  assert.equal(seen.state.length, max);
+  assert.ok(seen.box.length <= box && seen.box.length >= box - 1, `the box holds ${seen.box.length}`);
+  assert.ok(seen.state.startsWith(seen.box));
+  assert.equal(seen.url, seen.box, 'the link keeps the same prefix');
+  assert.ok(seen.notices.some((n) => n.includes(`kept the first ${max.toLocaleString('en')}`) && n.includes('gatelab trace --text-file')), seen.notices.join('\n'));
+  assert.match(seen.note, /the box and copied links hold the first 10,000/);
+  // A 50,000-character paste is kept whole; the box shows its start.
+  await page.evaluate(() => { document.getElementById('text').value = ''; document.getElementById('text').dispatchEvent(new Event('input')); });
+  await paste(page, 'ab('.repeat(20_000).slice(0, 50_000));
+  await page.waitForFunction(() => window.__gatelab.idle());
+  const half = await page.evaluate(() => ({ state: window.__gatelab.state().text.length, box: document.getElementById('text').value.length, notices: window.__gatelab.notices() }));
+  assert.deepEqual([half.state, half.box], [50_000, box]);
+  assert.ok(half.notices.some((n) => n.includes('all of it is kept')));
+  // A short paste is left to the browser, as usual.
+  await paste(page, '(x)');
+  assert.equal(await page.evaluate(() => document.getElementById('text').value.length), box, 'a default paste into a full box is not intercepted');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
