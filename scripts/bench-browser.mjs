@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { benchLargeModel, printLargeModel } from './bench-large.mjs';
 import { startStaticServer, launchBrowser, openPage } from '../tests/browser/harness.mjs';
 
 const dist = process.argv[2] ?? 'dist';
@@ -122,6 +123,7 @@ try {
   await loadedAtStart(browser, server.url, 'the full page');
   await loadedAtStart(browser, `${server.url}?embed=1&views=diagram,timeline`, 'an embed with views=diagram,timeline');
   await loadedAtStart(browser, `${server.url}?embed=1&views=timeline`, 'an embed with views=timeline');
+  printLargeModel(await benchLargeModel(browser, server.url));
   const page = await openPage(browser, server.url, { viewport: { width: 1400, height: 1000 } });
   const figures = await page.evaluate(() => window.__gatelab.bench());
   for (const [name, value] of Object.entries(figures)) console.log(`${name}: ${value}`);

@@ -4,7 +4,7 @@
 
 use crate::activation::{Activation, Activations};
 use crate::cell::{one_step, CellStep, Gates};
-use crate::limits::MAX_STEPS;
+use crate::limits::{MAX_STEPS, TRACE_SLICE_WORK};
 use crate::lstm::{live_blocks, State};
 use crate::model::Model;
 use crate::numbers::parse_numbers;
@@ -31,23 +31,53 @@ pub struct Lab {
     reference: Option<Run>,
 }
 
-/// A run of the model over the text, with h and c after its last step, so text typed at the
-/// end runs only the new steps.
+/// A run of the model over the text, computed a slice at a time (see [`TRACE_SLICE_WORK`]):
+/// `target` is what it runs over, `trace` the steps done so far and `state` h and c after them.
+/// An edit keeps the steps before it, so typing at the end runs only the new steps.
 #[derive(Default)]
 struct Run {
     trace: Trace<f32>,
     state: State<f32>,
+    target: Vec<Symbol>,
 }
 
 impl Run {
-    /// Brings the run up to `symbols` under `acts`: only the new steps when `extends` (the
-    /// text grew at its end and nothing else changed), from the start otherwise.
-    fn update(&mut self, model: &Model, symbols: &[Symbol], acts: &Activations, extends: bool) {
-        if extends && symbols.starts_with(self.trace.symbols()) {
-            model.lstm.extend(symbols, acts, &mut self.trace, &mut self.state);
+    /// Aims the run at `symbols`. With `keep` (the same model and activations as the steps
+    /// already run), those that `symbols` starts with are kept; otherwise it starts over.
+    /// Nothing is computed until [`Run::advance`].
+    fn aim(&mut self, model: &Model, symbols: &[Symbol], keep: bool) {
+        if keep {
+            model.lstm.rewind(symbols, &mut self.trace, &mut self.state);
         } else {
-            model.lstm.run_keeping(symbols, acts, &mut self.trace, &mut self.state);
+            model.lstm.restart(&mut self.trace, &mut self.state);
         }
+        self.target.clear();
+        self.target.extend_from_slice(symbols);
+    }
+
+    /// Runs at most `steps` more steps toward the target; true once it is reached.
+    fn advance(&mut self, model: &Model, acts: &Activations, steps: usize) -> bool {
+        let end = self.trace.steps().saturating_add(steps).min(self.target.len());
+        if end > self.trace.steps() {
+            model.lstm.extend(&self.target[..end], acts, &mut self.trace, &mut self.state);
+        }
+        self.complete()
+    }
+
+    fn complete(&self) -> bool {
+        self.trace.steps() == self.target.len()
+    }
+}
+
+/// How many steps of a `hidden`-unit cell to run next when `remaining` are left: all of them
+/// when that is at most [`TRACE_SLICE_WORK`] (every preset, any text), else a slice a quarter
+/// that size, so that a large model's first paint and keystrokes stay quick.
+fn slice_steps(hidden: usize, remaining: usize) -> usize {
+    let per_step = 4 * hidden.max(1) * (hidden + 8);
+    if remaining.saturating_mul(per_step) <= TRACE_SLICE_WORK {
+        remaining
+    } else {
+        (TRACE_SLICE_WORK / 4 / per_step).max(1)
     }
 }
 
@@ -55,7 +85,10 @@ impl Run {
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct Summary {
     pub model: String,
+    /// The steps the run covers once complete (the text's first MAX_STEPS characters).
     pub steps: usize,
+    /// The steps computed so far: all of them, except for a large model just after a change.
+    pub computed: usize,
     pub total_chars: usize,
     pub truncated: bool,
     pub max_steps: usize,
@@ -134,14 +167,40 @@ impl Lab {
         self.rerun(false);
     }
 
+    /// Computes one more slice of the run (and of the fixed scales' reference); true once both
+    /// are complete. A change computes its first slice itself.
+    pub fn advance(&mut self) -> bool {
+        let hidden = self.model.lstm.hidden_size();
+        let run = &mut self.run;
+        if !run.advance(&self.model, &self.acts, slice_steps(hidden, run.target.len() - run.trace.steps())) {
+            return false;
+        }
+        self.reference.as_mut().is_none_or(|r| {
+            let steps = slice_steps(hidden, r.target.len() - r.trace.steps());
+            r.advance(&self.model, &Activations::default(), steps)
+        })
+    }
+
+    /// Computes the rest of the run now.
+    pub fn finish(&mut self) {
+        while !self.advance() {}
+    }
+
+    /// Whether every step of the run is computed.
+    #[must_use]
+    pub fn complete(&self) -> bool {
+        self.run.complete() && self.reference.as_ref().is_none_or(Run::complete)
+    }
+
     /// Fixed scales keep every legend's range across activation swaps (for before/after
     /// comparisons by colour); off, each legend fits what the current run reached.
     pub fn set_fixed_scales(&mut self, fixed: bool) {
         self.reference = None;
         if fixed {
             let mut reference = Run::default();
-            reference.update(&self.model, &self.symbols(), &Activations::default(), false);
+            reference.aim(&self.model, &self.symbols(), false);
             self.reference = Some(reference);
+            self.advance();
         }
     }
 
@@ -174,7 +233,8 @@ impl Lab {
     pub fn set_activation(&mut self, site: Site, activation: Activation) {
         self.acts.set(site, activation);
         let symbols = self.symbols();
-        self.run.update(&self.model, &symbols, &self.acts, false);
+        self.run.aim(&self.model, &symbols, false);
+        self.advance();
     }
 
     pub fn set_text(&mut self, text: &str) {
@@ -183,7 +243,7 @@ impl Lab {
         self.total_chars = text.chars().count();
         self.chars.clear();
         self.chars.extend(text.chars().take(MAX_STEPS));
-        // Typed at the end: the steps before are unchanged, so only the new ones run.
+        // The steps before the first changed character are kept: typing at the end runs only the new ones.
         self.rerun(true);
     }
 
@@ -203,13 +263,15 @@ impl Lab {
         &self.run.trace
     }
 
-    /// Brings the run, and the reference of fixed scales, up to the text (see [`Run::update`]).
-    fn rerun(&mut self, extends: bool) {
+    /// Aims the run, and the reference of fixed scales, at the text and computes a first slice.
+    /// `keep`: the model and activations are unchanged, so the steps before an edit are kept.
+    fn rerun(&mut self, keep: bool) {
         let symbols = self.symbols();
-        self.run.update(&self.model, &symbols, &self.acts, extends);
+        self.run.aim(&self.model, &symbols, keep);
         if let Some(reference) = &mut self.reference {
-            reference.update(&self.model, &symbols, &Activations::default(), extends);
+            reference.aim(&self.model, &symbols, keep);
         }
+        self.advance();
     }
 
     /// The range of values a quantity can take under the current activations: a site's
@@ -257,14 +319,15 @@ impl Lab {
             .collect();
         Summary {
             model: self.model.name.clone(),
-            steps: trace.steps(),
+            steps: self.run.target.len(),
+            computed: trace.steps(),
             total_chars: self.total_chars,
             truncated: self.total_chars > self.chars.len(),
             max_steps: MAX_STEPS,
             hidden: lstm.hidden_size(),
             input_size: lstm.input_size(),
             vocab: self.model.vocab.chars().iter().collect(),
-            other_count: trace.symbols().iter().filter(|s| s.is_none()).count(),
+            other_count: self.run.target.iter().filter(|s| s.is_none()).count(),
             parameters: self.model.parameter_count(&self.acts),
             live_blocks: live_blocks(&self.acts),
             activations: self.acts,
@@ -352,6 +415,83 @@ pub fn product_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 #[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
     use super::*;
+
+    /// A 256-unit cell over a few symbols, PyTorch-initialised: 147 steps are a whole run at
+    /// once, and a slice of a longer one is 36.
+    fn large_model() -> Model {
+        let weights = crate::lstm::Weights::<f32>::pytorch_init(4, 256, &mut crate::rng::Rng::new(3));
+        Model {
+            name: "large".into(),
+            lstm: crate::lstm::Lstm::new(weights).unwrap(),
+            vocab: crate::vocab::Vocab::from_chars("abc(".chars()).unwrap(),
+        }
+    }
+
+    /// The trace a single uninterrupted run gives.
+    fn fresh(model: &Model, text: &str, acts: &Activations) -> Trace<f32> {
+        let mut trace = Trace::new();
+        model.run(text, acts, &mut trace);
+        trace
+    }
+
+    fn assert_same(a: &Trace<f32>, b: &Trace<f32>) {
+        assert_eq!(a.steps(), b.steps());
+        for q in Quantity::ALL {
+            let (x, y) = (a.values(q), b.values(q));
+            assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()), "{q:?} differs");
+            assert_eq!(a.finite_range(q), b.finite_range(q), "{q:?} range");
+            assert_eq!(a.nonfinite(q), b.nonfinite(q), "{q:?} count");
+        }
+    }
+
+    #[test]
+    fn a_large_run_is_computed_in_slices_that_add_up_to_one_run() {
+        assert_eq!(slice_steps(256, 147), 147);
+        assert_eq!(slice_steps(256, 148), 36);
+        assert_eq!(slice_steps(64, 2000), 2000, "a 64-unit cell runs all 2,000 steps at once");
+        let text: String = "abc(ab(c".repeat(50);
+        let mut lab = Lab::new(large_model());
+        lab.set_text(&text);
+        let s = lab.summary();
+        assert_eq!((s.steps, s.computed), (400, 36));
+        assert!(!lab.complete());
+        // The first slice came with the change; slices of 36 steps follow until 147 or fewer
+        // are left, which run at once: 36 × 8 = 288, then the last 112.
+        let mut slices = 1;
+        loop {
+            slices += 1;
+            if lab.advance() {
+                break;
+            }
+        }
+        assert_eq!((slices, lab.summary().computed), (9, 400));
+        assert_same(lab.trace(), &fresh(lab.model(), &text, &Activations::default()));
+    }
+
+    #[test]
+    fn an_edit_reruns_from_the_changed_step_only_and_gives_the_same_values() {
+        let mut lab = Lab::new(large_model());
+        let text: String = "abc(ab(c".repeat(50);
+        lab.set_text(&text);
+        lab.finish();
+        // Typing at the end: one new step, computed at once.
+        lab.set_text(&format!("{text}a"));
+        assert_eq!(lab.summary().computed, 401);
+        // An edit at step 300 keeps 300 steps; the 100 after it are few enough to run at once.
+        let edited = format!("{}c{}", &text[..300], &text[301..]);
+        lab.set_text(&edited);
+        assert_eq!(lab.summary().computed, 400);
+        assert_same(lab.trace(), &fresh(lab.model(), &edited, &Activations::default()));
+        // A swapped activation starts over; fixed scales' reference follows in its own slices.
+        lab.set_fixed_scales(true);
+        lab.set_activation(Site::Candidate, Activation::Relu);
+        assert_eq!(lab.summary().computed, 36);
+        lab.finish();
+        let mut acts = Activations::default();
+        acts.set(Site::Candidate, Activation::Relu);
+        assert_same(lab.trace(), &fresh(lab.model(), &edited, &acts));
+        assert!(lab.complete() && lab.reference_range(Quantity::Cell).is_some());
+    }
 
     #[test]
     fn counter_summary_tracks_depth_parameters_and_truncation() {

@@ -8,6 +8,18 @@ pub const MAX_HIDDEN: usize = 64;
 /// The most timesteps traced at once. Longer texts are kept whole but only their beginning is
 /// run, so every keystroke stays fast (a visible notice says so).
 pub const MAX_STEPS: usize = 2000;
+/// The most work a run does at once, in multiply-adds (about 4·H·(H + 8) a step): 2,000 steps of
+/// a 64-unit cell. A larger run goes in slices of a quarter of this (2 steps of a 1,024-unit
+/// cell, about 10 ms in a browser): a change shows its first slice at once, and the page
+/// computes the rest in later slices, showing progress.
+pub const TRACE_SLICE_WORK: usize = 40_000_000;
+/// The largest hidden size of a weights file the page loads (the command line takes any).
+pub const MAX_PAGE_HIDDEN: usize = 1024;
+/// The largest weights file the page reads, as the command line.
+pub const MAX_PAGE_WEIGHTS_BYTES: u64 = MAX_WEIGHTS_FILE_BYTES;
+/// The most units the heatmaps and the cell chart show at once (a heatmap row stays at least
+/// 1.7 CSS px tall): a larger model shows the block of this many that holds the selected unit.
+pub const MAX_SHOWN_UNITS: usize = 64;
 /// The longest text the page keeps (from a link, a paste or typing), in UTF-16 code units.
 pub const MAX_TEXT_CHARS: usize = 100_000;
 /// The most of it the text box and links hold (UTF-16 code units). A browser lays out a text box
@@ -44,6 +56,9 @@ pub struct Limits {
     pub max_steps: usize,
     pub max_text_chars: usize,
     pub max_text_box_chars: usize,
+    pub max_page_hidden: usize,
+    pub max_shown_units: usize,
+    pub max_page_weights_bytes: u64,
     pub max_link_weights: usize,
     pub max_seed: u64,
     pub max_batch: usize,
@@ -56,6 +71,9 @@ pub const LIMITS: Limits = Limits {
     max_steps: MAX_STEPS,
     max_text_chars: MAX_TEXT_CHARS,
     max_text_box_chars: MAX_TEXT_BOX_CHARS,
+    max_page_hidden: MAX_PAGE_HIDDEN,
+    max_shown_units: MAX_SHOWN_UNITS,
+    max_page_weights_bytes: MAX_PAGE_WEIGHTS_BYTES,
     max_link_weights: MAX_LINK_WEIGHTS,
     max_seed: MAX_SEED,
     max_batch: MAX_BATCH,

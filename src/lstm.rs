@@ -12,7 +12,7 @@
 use crate::activation::Activations;
 use crate::cell::{CellValues, Gates};
 use crate::site::Gate;
-use crate::trace::Trace;
+use crate::trace::{Quantity, Trace};
 use crate::vocab::Symbol;
 use num_traits::Float;
 use std::fmt;
@@ -538,6 +538,31 @@ impl<T: Float> Lstm<T> {
         trace.reset(symbols, self.hidden_size());
         self.columns().run(acts, symbols, state, trace);
         trace.count_nonfinite();
+    }
+
+    /// Starts a run over: no steps traced, a zero state.
+    pub fn restart(&self, trace: &mut Trace<T>, state: &mut State<T>) {
+        trace.reset(&[], self.hidden_size());
+        state.reset(self.hidden_size(), 1);
+    }
+
+    /// Keeps the longest prefix of `trace` (a run of this cell, under the activations it will
+    /// go on with) that `symbols` starts with, and sets `state` to h and c after it, so that
+    /// [`Lstm::extend`] reruns only from the first step that changed: an LSTM's prefix does not
+    /// depend on what follows, and the trace holds h and c of every step.
+    pub fn rewind(&self, symbols: &[Symbol], trace: &mut Trace<T>, state: &mut State<T>) {
+        let hidden = self.hidden_size();
+        if trace.hidden() != hidden {
+            self.restart(trace, state);
+            return;
+        }
+        let kept = trace.symbols().iter().zip(symbols).take_while(|(a, b)| a == b).count();
+        trace.truncate(kept);
+        state.reset(hidden, 1);
+        if let Some(last) = kept.checked_sub(1) {
+            state.h.copy_from_slice(trace.at(Quantity::Hidden, last));
+            state.c.copy_from_slice(trace.at(Quantity::Cell, last));
+        }
     }
 
     /// Extends `trace`, a run of this cell under `acts` whose last state is `state`, by the

@@ -82,6 +82,8 @@ pub struct Trace<T> {
     nonfinite: [usize; 12],
     /// Smallest and largest finite value of each buffer, found in the same pass as `nonfinite`.
     ranges: [Option<(f64, f64)>; 12],
+    /// How many steps `nonfinite` and `ranges` cover: a run that grows counts only its new steps.
+    counted: usize,
 }
 
 /// The page's trace keeps every value of every step (and no slopes).
@@ -121,6 +123,7 @@ impl<T: Float> Trace<T> {
             buffers: Default::default(),
             nonfinite: [0; 12],
             ranges: [None; 12],
+            counted: 0,
         }
     }
 
@@ -137,6 +140,24 @@ impl<T: Float> Trace<T> {
         }
         self.nonfinite = [0; 12];
         self.ranges = [None; 12];
+        self.counted = 0;
+    }
+
+    /// Keeps only the first `steps` steps (their values, symbols and counts).
+    pub(crate) fn truncate(&mut self, steps: usize) {
+        if steps >= self.steps {
+            return;
+        }
+        self.steps = steps;
+        self.symbols.truncate(steps);
+        for buffer in &mut self.buffers {
+            buffer.truncate(steps * self.hidden);
+        }
+        // The counts covered steps that are gone: count the kept ones again.
+        self.nonfinite = [0; 12];
+        self.ranges = [None; 12];
+        self.counted = 0;
+        self.count_nonfinite();
     }
 
     /// Sizes the buffers for `symbols`, which start with the symbols already traced: their
@@ -151,11 +172,18 @@ impl<T: Float> Trace<T> {
         }
     }
 
-    /// Counts NaN and infinite values and finds each buffer's finite range, in one pass.
+    /// Counts NaN and infinite values and finds each buffer's finite range, in one pass over
+    /// the steps not counted yet (so a run that grows pays only for its new steps).
     pub(crate) fn count_nonfinite(&mut self) {
+        let from = self.counted.min(self.steps) * self.hidden;
+        self.counted = self.steps;
         for ((count, range), buffer) in self.nonfinite.iter_mut().zip(&mut self.ranges).zip(&self.buffers) {
             let (mut bad, mut lo, mut hi) = (0, T::infinity(), T::neg_infinity());
-            for &v in buffer {
+            if let Some((l, h)) = *range {
+                lo = T::from(l).unwrap_or(lo);
+                hi = T::from(h).unwrap_or(hi);
+            }
+            for &v in &buffer[from..] {
                 if v.is_finite() {
                     // Plain comparisons: v is finite, so NaN-aware min/max would be wasted work.
                     if v < lo {
@@ -168,7 +196,7 @@ impl<T: Float> Trace<T> {
                     bad += 1;
                 }
             }
-            *count = bad;
+            *count += bad;
             *range = (lo <= hi).then(|| (lo.to_f64().unwrap_or(f64::NAN), hi.to_f64().unwrap_or(f64::NAN)));
         }
     }

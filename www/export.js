@@ -118,7 +118,7 @@ export function createSaveDialog(page) {
       const width = Math.max(1, Math.round(canvas.clientWidth / page.scale()));
       const { start, len } = page.timeWindow.get();
       if (name === 'timeline') {
-        const svg = model.guard(() => exporter.timeline_svg(width, start, len, state.t));
+        const svg = model.guard(() => exporter.timeline_svg(width, start, len, state.t, state.unit));
         if (!svg.ok) throw new Error(svg.message);
         return { svg: svg.value, width, height: Math.ceil(model.timelineHeight()) };
       }
@@ -126,7 +126,7 @@ export function createSaveDialog(page) {
         ? SIZES.cellChartHeight
         : SIZES.activationHeight * model.activationPanelRows(width);
       const svg = model.guard(() => (name === 'cell'
-        ? exporter.cell_chart_svg(width, height, start, len, state.t)
+        ? exporter.cell_chart_svg(width, height, start, len, state.t, state.unit)
         : exporter.activations_svg(width, height, state.t)));
       if (!svg.ok) throw new Error(svg.message);
       return { svg: svg.value, width, height };

@@ -86,6 +86,53 @@ function showViews(names) {
   pair.classList.toggle('key-view', inPair.some((v) => v.section.classList.contains('key-view')));
 }
 
+/** A large model's run is computed a slice at a time after a change is drawn (lab.rs): the
+ * timer of the next slice, and when the views last showed the progress. */
+let slicing = 0;
+let progressDrawn = 0;
+
+/** Computes the next slice of the run; redraws when done, and now and then on the way. */
+function computeRest() {
+  slicing = 0;
+  // Slices for up to 20 ms, then the browser gets its turn (input, painting).
+  const until = performance.now() + 20;
+  const r = model.guard(() => {
+    let done = model.advance();
+    while (!done && performance.now() < until) done = model.advance();
+    return done;
+  });
+  if (!r.ok) {
+    report(r, 'Computing the run failed: ');
+    return;
+  }
+  const now = performance.now();
+  if (r.value || now - progressDrawn > 600) {
+    progressDrawn = now;
+    schedule();
+  } else showProgress(model.computed(), summary.steps);
+  if (!r.value) slicing = later(computeRest);
+}
+
+/**
+ * Runs `task` soon, behind input and painting: as a background task where the browser has a
+ * scheduler (a plain timer chain can starve the frames that show what is typed), else on a timer.
+ */
+function later(task) {
+  if (globalThis.scheduler?.postTask) {
+    globalThis.scheduler.postTask(task, { priority: 'background' });
+    return -1;
+  }
+  return setTimeout(task, 0);
+}
+
+/** The note that says how much of a large model's run is computed yet. */
+function showProgress(computed, steps) {
+  const note = $('progress');
+  const busy = computed < steps;
+  if (note.hidden !== !busy) note.hidden = !busy;
+  if (busy) setText(note, `Computing the run: ${computed.toLocaleString('en')} of ${steps.toLocaleString('en')} steps (a large model is run a slice at a time, so the page keeps answering).`);
+}
+
 /** Draws everything now. */
 function render() {
   frame = 0;
@@ -107,6 +154,8 @@ function render() {
     return;
   }
   timings.model = performance.now() - start;
+  showProgress(summary.computed, summary.steps);
+  if (summary.computed < summary.steps && !slicing) slicing = later(computeRest);
   let fitted = null;
   const current = {
     summary,
@@ -270,6 +319,11 @@ function useLoaded(json) {
 
 /** Reads a dropped or picked weights file; a bad one leaves the current model as it was. */
 async function loadFile(file) {
+  const maxBytes = limits().max_page_weights_bytes;
+  if (file.size > maxBytes) {
+    notify(`${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB; the page reads weights files of up to ${maxBytes / 2 ** 20} MB (a PyTorch LSTM of up to ${limits().max_page_hidden.toLocaleString('en')} units). The current model is unchanged; the gatelab command line takes larger files.`, 'error');
+    return;
+  }
   let text;
   try {
     text = await file.text();

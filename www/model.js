@@ -191,8 +191,8 @@ export const timelineHeight = () => call((m) => m.timeline_height());
  * Draws the timeline and returns its hit-testing view: locate(x, y) → [row, t, unit] or
  * undefined, stepAt(x), rowName(row), all in device pixels, each call guarded like the rest.
  */
-export function drawTimeline(canvas, start, len, selected, px) {
-  const view = call((m) => m.draw_timeline(canvas, start, len, selected, px));
+export function drawTimeline(canvas, start, len, selected, unit, px) {
+  const view = call((m) => m.draw_timeline(canvas, start, len, selected, unit, px));
   return {
     locate: (x, y) => call(() => view.locate(x, y)),
     stepAt: (x) => call(() => view.step_at(x)),
@@ -201,8 +201,12 @@ export function drawTimeline(canvas, start, len, selected, px) {
   };
 }
 
-export const drawCellChart = (canvas, start, len, selected, px) =>
-  call((m) => m.draw_cell_chart(canvas, start, len, selected, px));
+export const drawCellChart = (canvas, start, len, selected, unit, px) =>
+  call((m) => m.draw_cell_chart(canvas, start, len, selected, unit, px));
+/** Computes one more slice of a large model's run (lab.rs); true once all of it is computed. */
+export const advance = () => call((m) => m.advance());
+/** How many steps of the run are computed so far. */
+export const computed = () => call((m) => m.computed());
 export const drawActivations = (canvas, selected, px) => call((m) => m.draw_activations(canvas, selected, px));
 /** How many rows of charts the activation panel has at `cssWidth` (it wraps on narrow screens). */
 export const activationPanelRows = (cssWidth) => call(() => activation_panel_rows(cssWidth));

@@ -88,6 +88,8 @@ export function installTestHooks(page) {
     idle: page.idle,
     /** The query string the page writes for its state (it lands in the URL shortly after). */
     url: () => writeState(page.state()),
+    /** How long the parts of the last render took (ms): the model, each view, the panels. */
+    timings: () => structuredClone(page.timings()),
     /** The link reader and writer themselves, for the round-trip property test. */
     readLink: (query) => {
       const { state, notices } = readState(query);

@@ -79,17 +79,18 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     area: &Area<DB>,
     trace: &Trace<f32>,
     (start, len): (usize, usize),
+    units: std::ops::Range<usize>,
     selected: Option<usize>,
     reference: Option<Reference>,
     look: Look,
 ) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
-    let hidden = trace.hidden();
+    let units = units.start.min(trace.hidden())..units.end.min(trace.hidden());
     let end = (start + len).min(trace.steps());
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
     for t in start..end {
-        for &v in trace.at(Quantity::Cell, t) {
+        for &v in &trace.at(Quantity::Cell, t)[units.clone()] {
             if v.is_finite() {
                 lo = lo.min(f64::from(v));
                 hi = hi.max(f64::from(v));
@@ -126,7 +127,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         let style = look.theme.text.stroke_width(d(1.5).max(1));
         chart.draw_series(DashedLineSeries::new(points, d(6.0), d(4.0), style))?;
     }
-    for u in 0..hidden {
+    for u in units.clone() {
         let color = UNIT_COLORS[u % UNIT_COLORS.len()];
         let points = (start..end).map(|t| (t as f64 + 0.5, f64::from(trace.at(Quantity::Cell, t)[u])));
         for run in finite_runs(points) {
@@ -136,7 +137,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     if let Some(t) = selected.filter(|t| (start..end).contains(t)) {
         let x = t as f64 + 0.5;
         chart.draw_series(LineSeries::new([(x, y0), (x, y1)], look.theme.selection.stroke_width(d(1.5).max(1))))?;
-        for u in 0..hidden {
+        for u in units.clone() {
             let v = f64::from(trace.at(Quantity::Cell, t)[u]);
             if v.is_finite() {
                 let color = UNIT_COLORS[u % UNIT_COLORS.len()];
@@ -147,17 +148,30 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     let title = look.font(FONT_SIZE + 1.0).pos(Pos::new(HPos::Left, VPos::Top));
     area.draw_text("cell state c over time", &title, (p(8.0), p(6.0)))?;
     let key = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
-    let shown = hidden.min(6);
+    // The key names units while they fit the width, then says how many more there are.
+    let width = i32::try_from(area.dim_in_pixel().0).unwrap_or(i32::MAX);
     let mut x = p(LEFT + 160.0);
-    for u in 0..shown {
+    let room = |x: i32, needed: f64| x + p(needed) <= width;
+    let mut named = 0;
+    for u in units.clone().take(6) {
+        if !room(x, 64.0 + 110.0) {
+            break;
+        }
         let color = UNIT_COLORS[u % UNIT_COLORS.len()];
         area.draw(&Rectangle::new([(x, p(9.0)), (x + p(14.0), p(11.0))], color.filled()))?;
         area.draw_text(&format!("unit {u}"), &key, (x + p(18.0), p(5.0)))?;
         x += p(64.0);
+        named += 1;
     }
-    if hidden > shown {
-        area.draw_text(&format!("+{} more units", hidden - shown), &key, (x, p(5.0)))?;
-        x += p(110.0);
+    let others = units.len() - named;
+    if others > 0 {
+        let what = if units.len() < trace.hidden() {
+            format!("+{others} (units {}–{} of {})", units.start, units.end - 1, trace.hidden())
+        } else {
+            format!("+{others} more units")
+        };
+        area.draw_text(&what, &key, (x, p(5.0)))?;
+        x += p(what.chars().count() as f64 * 6.0 + 12.0);
     }
     if let Some(reference) = reference {
         let y = p(10.0);

@@ -37,24 +37,27 @@ pub fn contrast(rgb: Rgb) -> Rgb {
 /// stands out on the cell's colour), so the page can mark it.
 pub type Clipped = (usize, usize, Rgb);
 
-/// Paints steps `start .. start + len` of `values` (timestep-major, `hidden` per step) into
-/// `out` as a `len` × `hidden` RGBA image, one pixel per cell: time runs left to right, unit 0
-/// at the top. The page scales it up without smoothing. Clipped cells are listed in `clipped`.
+/// Paints steps `start .. start + len` of `values` (timestep-major, `hidden` per step), units
+/// `units` of each, into `out` as a `len` × `units.len()` RGBA image, one pixel per cell: time
+/// runs left to right, the first unit shown at the top. The page scales it up without
+/// smoothing. Clipped cells are listed in `clipped` (units counted from the first shown).
 pub fn paint_cells(
     out: &mut Vec<u8>,
     clipped: &mut Vec<Clipped>,
     values: &[f32],
     hidden: usize,
-    start: usize,
-    len: usize,
+    units: std::ops::Range<usize>,
+    (start, len): (usize, usize),
     scale: &Scale,
 ) {
+    let shown = units.len();
     out.clear();
-    out.resize(len * hidden * 4, 255);
+    out.resize(len * shown * 4, 255);
     clipped.clear();
     let palette = Palette::new(*scale);
     for k in 0..len {
-        let Some(step) = values.get((start + k) * hidden..(start + k + 1) * hidden) else { continue };
+        let at_step = (start + k) * hidden;
+        let Some(step) = values.get(at_step + units.start..at_step + units.end) else { continue };
         for (u, &v) in step.iter().enumerate() {
             let swatch = palette.swatch(v);
             let at = (u * len + k) * 4;
@@ -93,7 +96,7 @@ mod tests {
         let values = [0.0, 1.0, 1.0, 0.0];
         let scale = Scale::Sequential { lo: 0.0, hi: 1.0 };
         let (mut out, mut clipped) = (Vec::new(), Vec::new());
-        paint_cells(&mut out, &mut clipped, &values, 2, 0, 2, &scale);
+        paint_cells(&mut out, &mut clipped, &values, 2, 0..2, (0, 2), &scale);
         assert!(clipped.is_empty());
         let low = scale.swatch(0.0).rgb;
         let high = scale.swatch(1.0).rgb;
@@ -109,10 +112,10 @@ mod tests {
         let values = [0.0, 0.5, 3.0, -1.0];
         let scale = Scale::Sequential { lo: 0.0, hi: 1.0 };
         let (mut out, mut clipped) = (Vec::new(), Vec::new());
-        paint_cells(&mut out, &mut clipped, &values, 1, 2, 2, &scale);
+        paint_cells(&mut out, &mut clipped, &values, 1, 0..1, (2, 2), &scale);
         assert_eq!(pixel(&out, 2, 0, 0)[..3], scale.swatch(1.0).rgb);
         assert_eq!(pixel(&out, 2, 1, 0)[..3], scale.swatch(0.0).rgb);
-        paint_cells(&mut out, &mut clipped, &values, 1, 1, 3, &scale);
+        paint_cells(&mut out, &mut clipped, &values, 1, 0..1, (1, 3), &scale);
         assert_eq!(clipped, vec![(1, 0, contrast(scale.swatch(1.0).rgb)), (2, 0, contrast(scale.swatch(0.0).rgb))]);
         // Viridis' bright yellow end takes black ink, its dark purple end white.
         assert_eq!(contrast(scale.swatch(1.0).rgb), [0, 0, 0]);

@@ -8,6 +8,7 @@ use super::heatmap::{self, Clipped, Rect};
 use super::theme::*;
 use super::{px_i32, px_u32, to_count, to_i32, to_usize};
 use crate::lab::Lab;
+pub use crate::limits::MAX_SHOWN_UNITS;
 use crate::site::Site;
 use crate::trace::Quantity;
 use plotters::prelude::*;
@@ -28,9 +29,20 @@ pub struct TimelineLayout {
     pub theme: &'static Theme,
     pub start: usize,
     pub len: usize,
+    /// The units shown: `hidden` of them from `unit_start`.
     pub hidden: usize,
+    pub unit_start: usize,
     pub rows: Vec<(Quantity, Rect)>,
     pub legends: Vec<Rect>,
+}
+
+/// The units the heatmaps and the cell chart show for a `hidden`-unit model with `unit`
+/// selected: all of them up to [`MAX_SHOWN_UNITS`], else the block of that many holding `unit`.
+#[must_use]
+pub fn shown_units(hidden: usize, unit: usize) -> std::ops::Range<usize> {
+    let n = hidden.min(MAX_SHOWN_UNITS);
+    let start = (unit.min(hidden.saturating_sub(1)) / n.max(1) * n).min(hidden - n);
+    start..start + n
 }
 
 /// The CSS height of one heatmap row for `hidden` units.
@@ -67,16 +79,17 @@ impl TimelineLayout {
             legends.push(Rect { x: x + w + d(10.0), y, w: d(LEGEND_BAR), h: row_h });
         }
         let height = d(timeline_height(quantities.len(), hidden));
-        TimelineLayout { width, height, px, theme: look.theme, start, len, hidden, rows, legends }
+        TimelineLayout { width, height, px, theme: look.theme, start, len, hidden, unit_start: 0, rows, legends }
     }
 
-    /// The (row, timestep, unit) under a device-pixel position, if it is on a cell.
+    /// The (row, timestep, unit) under a device-pixel position, if it is on a cell (the unit
+    /// counted in the model, not in the block shown).
     #[must_use]
     pub fn locate(&self, x: f64, y: f64) -> Option<(usize, usize, usize)> {
         let (row, (_, rect)) = self.rows.iter().enumerate().find(|(_, (_, r))| r.contains(x, y))?;
         let k = to_count((x - f64::from(rect.x)) * self.len as f64 / f64::from(rect.w));
         let u = to_count((y - f64::from(rect.y)) * self.hidden as f64 / f64::from(rect.h));
-        (k < self.len && u < self.hidden).then_some((row, self.start + k, u))
+        (k < self.len && u < self.hidden).then_some((row, self.start + k, self.unit_start + u))
     }
 
     /// The timestep under a horizontal position anywhere in the plot's columns.
@@ -101,7 +114,7 @@ impl TimelineLayout {
         Some((edge(k), edge(k + 1)))
     }
 
-    /// The rectangle of unit `u` at window offset `k` in row `row`.
+    /// The rectangle of the `u`-th unit shown at window offset `k` in row `row`.
     #[must_use]
     pub fn cell(&self, row: usize, k: usize, u: usize) -> Option<Rect> {
         let (_, rect) = self.rows.get(row)?;
@@ -403,8 +416,9 @@ pub struct TimelinePainter {
 }
 
 impl TimelinePainter {
-    /// Draws the six heatmaps of steps `start .. start + len` (clamped to the trace), their
-    /// frame and legends, with `selected` outlined, onto a canvas `width` device pixels wide.
+    /// Draws the six heatmaps of steps `start .. start + len` (clamped to the trace) and of the
+    /// units [`shown_units`] picks for `unit`, their frame and legends, with step `selected`
+    /// outlined, onto a canvas `width` device pixels wide.
     /// Returns the layout, which maps pixels back to (row, step, unit).
     #[allow(clippy::too_many_arguments)]
     pub fn draw<DB: DrawingBackend, R: Raster>(
@@ -415,13 +429,15 @@ impl TimelinePainter {
         width: i32,
         look: Look,
         (start, len): (usize, usize),
-        selected: usize,
+        (selected, unit): (usize, usize),
     ) -> Result<TimelineLayout, String> {
         let trace = lab.trace();
         let start = start.min(trace.steps());
         let len = len.min(trace.steps() - start);
         let hidden = trace.hidden();
-        let layout = TimelineLayout::new(width, look, &ROWS, hidden.max(1), start, len.max(1));
+        let units = shown_units(hidden.max(1), unit);
+        let mut layout = TimelineLayout::new(width, look, &ROWS, units.len(), start, len.max(1));
+        layout.unit_start = units.start;
         let rows = row_infos(lab);
         let draw_error = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("drawing failed: {e:?}");
         let raster_error = |e: R::Error| format!("drawing failed: {e:?}");
@@ -433,11 +449,11 @@ impl TimelinePainter {
                     &mut self.clipped,
                     trace.values(q),
                     hidden,
-                    start,
-                    len,
+                    units.clone(),
+                    (start, len),
                     &info.scale,
                 );
-                raster.blit(&self.pixels, len, hidden, &rect).map_err(raster_error)?;
+                raster.blit(&self.pixels, len, units.len(), &rect).map_err(raster_error)?;
                 // One fill per ink: marker triangles in black, then in white.
                 for ink in [[0, 0, 0], [255, 255, 255]] {
                     self.triangles.clear();
@@ -511,7 +527,7 @@ mod tests {
         let picture = Picture::new(width, height);
         let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
         let layout =
-            TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 900, look, (0, 13), 4).expect("draws");
+            TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 900, look, (0, 13), (4, 0)).expect("draws");
         let c_row = ROWS.iter().position(|&q| q == Quantity::Cell).unwrap();
         let scale = scale(&lab, Quantity::Cell);
         assert_eq!(scale, Scale::Diverging { limit: 10.0 });
@@ -559,10 +575,10 @@ mod tests {
         let height = px_u32(timeline_height(ROWS.len(), lab.trace().hidden()).ceil());
         let blitted = Picture::new(700, height);
         let area = plotters::drawing::IntoDrawingArea::into_drawing_area(blitted.clone());
-        let layout = TimelinePainter::default().draw(&area, &mut blitted.clone(), &lab, 700, look, (0, 8), 2).unwrap();
+        let layout = TimelinePainter::default().draw(&area, &mut blitted.clone(), &lab, 700, look, (0, 8), (2, 0)).unwrap();
         let drawn = Picture::new(700, height);
         let area = plotters::drawing::IntoDrawingArea::into_drawing_area(drawn.clone());
-        TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), 2).unwrap();
+        TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), (2, 0)).unwrap();
         for (row, _) in ROWS.iter().enumerate() {
             for k in 0..8 {
                 let cell = layout.cell(row, k, 0).unwrap();
@@ -573,7 +589,7 @@ mod tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (700, height)).into_drawing_area();
-            TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), 2).unwrap();
+            TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), (2, 0)).unwrap();
         }
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
         // Six rows of eight cells (equal neighbours merge), a rectangle per pixel of each legend bar, frames.
@@ -586,6 +602,37 @@ mod tests {
         }
         assert!(!lines.iter().any(|l| ["<", "&", "\""].contains(l)));
         assert!(svg.contains("clipped to the legend"));
+    }
+
+    #[test]
+    fn a_large_model_shows_the_block_of_units_holding_the_selected_one() {
+        use super::super::colors::Palette;
+        use super::super::picture::Picture;
+        assert_eq!(shown_units(8, 5), 0..8);
+        assert_eq!(shown_units(1024, 0), 0..64);
+        assert_eq!(shown_units(1024, 130), 128..192);
+        assert_eq!(shown_units(100, 99), 36..100, "the last block is full, ending at the last unit");
+        let weights = crate::lstm::Weights::<f32>::pytorch_init(2, 100, &mut crate::rng::Rng::new(5));
+        let model = crate::model::Model {
+            name: "wide".into(),
+            lstm: crate::lstm::Lstm::new(weights).unwrap(),
+            vocab: crate::vocab::Vocab::from_chars("ab".chars()).unwrap(),
+        };
+        let mut lab = Lab::new(model);
+        lab.set_text("abba");
+        let look = Look::light(1.0);
+        let height = px_u32(timeline_height(ROWS.len(), MAX_SHOWN_UNITS).ceil());
+        let picture = Picture::new(800, height);
+        let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
+        let layout = TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 800, look, (0, 4), (1, 70)).unwrap();
+        assert_eq!((layout.unit_start, layout.hidden), (36, 64));
+        // The first unit shown is unit 36 of the model: hit-testing says so, and its colour is its value's.
+        let row = ROWS.iter().position(|&q| q == Quantity::Cell).unwrap();
+        let cell = layout.cell(row, 2, 0).unwrap();
+        let (x, y) = (cell.x + cell.w / 2, cell.y + cell.h / 2);
+        assert_eq!(layout.locate(f64::from(x), f64::from(y)), Some((row, 2, 36)));
+        let value = lab.trace().at(Quantity::Cell, 2)[36];
+        assert_eq!(picture.at(x, y).unwrap(), Palette::new(scale(&lab, Quantity::Cell)).swatch(value).rgb);
     }
 
     #[test]

@@ -79,6 +79,8 @@ impl Exporter {
         }
         lab.set_text(&setup.text);
         lab.set_fixed_scales(setup.fixed);
+        // All of it, even where the page is still computing a large model's run in slices.
+        lab.finish();
         Ok(Exporter { lab, painter: timeline::TimelinePainter::default() })
     }
 
@@ -94,25 +96,35 @@ impl Exporter {
         serde_json::to_string(&report).map(|json| json + "\n").map_err(js_error)
     }
 
-    /// The timeline of steps `start .. start + len` with `selected` outlined, as SVG
-    /// `css_width` wide (its height follows from the hidden size, as on the page).
-    pub fn timeline_svg(&mut self, css_width: u32, start: usize, len: usize, selected: usize) -> Result<String, JsError> {
-        let hidden = self.lab.trace().hidden().max(1);
-        let height = render::px_u32(timeline::timeline_height(timeline::ROWS.len(), hidden).ceil());
+    /// The timeline of steps `start .. start + len` with `selected` outlined and the block of
+    /// units holding `unit`, as SVG `css_width` wide (its height follows, as on the page).
+    pub fn timeline_svg(&mut self, css_width: u32, start: usize, len: usize, selected: usize, unit: usize) -> Result<String, JsError> {
+        let shown = timeline::shown_units(self.lab.trace().hidden().max(1), unit).len();
+        let height = render::px_u32(timeline::timeline_height(timeline::ROWS.len(), shown).ceil());
         let (lab, painter) = (&self.lab, &mut self.painter);
         svg((css_width, height), |area| {
             let mut raster = timeline::AreaRaster { area };
             let width = i32::try_from(css_width).unwrap_or(i32::MAX);
-            painter.draw(area, &mut raster, lab, width, look(1.0), (start, len), selected).map(|_| ()).map_err(js_error)
+            painter.draw(area, &mut raster, lab, width, look(1.0), (start, len), (selected, unit)).map(|_| ()).map_err(js_error)
         })
     }
 
     /// The cell-state chart over the same window, as SVG.
-    pub fn cell_chart_svg(&self, css_width: u32, css_height: u32, start: usize, len: usize, selected: usize) -> Result<String, JsError> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn cell_chart_svg(
+        &self,
+        css_width: u32,
+        css_height: u32,
+        start: usize,
+        len: usize,
+        selected: usize,
+        unit: usize,
+    ) -> Result<String, JsError> {
+        let units = timeline::shown_units(self.lab.trace().hidden().max(1), unit);
         let depth = self.lab.bracket_depth();
         let reference = depth.as_deref().map(|values| charts::Reference { label: "bracket depth", values });
         svg((css_width, css_height), |area| {
-            charts::draw_cell_chart(area, self.lab.trace(), (start, len), Some(selected), reference, look(1.0))
+            charts::draw_cell_chart(area, self.lab.trace(), (start, len), units, Some(selected), reference, look(1.0))
                 .map_err(draw_error)
         })
     }

@@ -7,6 +7,7 @@ use crate::activation::{Activation, UnknownActivation};
 use crate::catalog::catalog;
 use crate::cell::Gates;
 use crate::lab::Lab;
+use crate::limits::MAX_PAGE_HIDDEN;
 use crate::presets::Preset;
 use crate::pytorch;
 use crate::render::{charts, timeline};
@@ -97,8 +98,24 @@ impl GateLab {
     /// Loads PyTorch JSON weights; on error the current model stays and the message says why.
     pub fn load_weights(&mut self, json: &str, name: &str) -> Result<(), JsError> {
         let model = pytorch::load(json, name).map_err(|e| JsError::new(&e.to_string()))?;
+        let hidden = model.lstm.hidden_size();
+        if hidden > MAX_PAGE_HIDDEN {
+            return Err(JsError::new(&format!(
+                "its hidden size is {hidden}, and the page holds models of up to {MAX_PAGE_HIDDEN} units (the gatelab command line takes any size)"
+            )));
+        }
         self.lab.set_model(model);
         Ok(())
+    }
+
+    /// Computes one more slice of a large model's run; true once all of it is computed.
+    pub fn advance(&mut self) -> bool {
+        self.lab.advance()
+    }
+
+    /// How many steps of the run are computed so far.
+    pub fn computed(&self) -> usize {
+        self.lab.trace().steps()
     }
 
     /// The current model as PyTorch JSON.
@@ -149,17 +166,21 @@ impl GateLab {
 
     /// The CSS height the timeline wants for the current hidden size.
     pub fn timeline_height(&self) -> f64 {
-        timeline::timeline_height(timeline::ROWS.len(), self.lab.trace().hidden().max(1))
+        let shown = timeline::shown_units(self.lab.trace().hidden().max(1), 0).len();
+        timeline::timeline_height(timeline::ROWS.len(), shown)
     }
 
-    /// Draws the six heatmaps for steps `start .. start + len` with `selected` outlined.
-    /// `px` is the device pixel ratio; the canvas is already sized in device pixels.
+    /// Draws the six heatmaps for steps `start .. start + len` with `selected` outlined, showing
+    /// the block of units that holds `unit` (all of them up to 64). `px` is the device pixel
+    /// ratio; the canvas is already sized in device pixels.
+    #[allow(clippy::too_many_arguments)]
     pub fn draw_timeline(
         &mut self,
         canvas: &HtmlCanvasElement,
         start: usize,
         len: usize,
         selected: usize,
+        unit: usize,
         px: f64,
     ) -> Result<TimelineView, JsError> {
         let area = backend(canvas)?.into_drawing_area();
@@ -168,24 +189,26 @@ impl GateLab {
         let width = canvas.width() as i32;
         let layout = self
             .painter
-            .draw(&area, &mut raster, &self.lab, width, look(px), (start, len), selected)
+            .draw(&area, &mut raster, &self.lab, width, look(px), (start, len), (selected, unit))
             .map_err(|e| JsError::new(&e))?;
         Ok(TimelineView { layout })
     }
 
-    /// The cell state of every unit over the same window as the timeline.
+    /// The cell state of the units the timeline shows, over the same window of steps.
     pub fn draw_cell_chart(
         &self,
         canvas: &HtmlCanvasElement,
         start: usize,
         len: usize,
         selected: usize,
+        unit: usize,
         px: f64,
     ) -> Result<(), JsError> {
+        let units = timeline::shown_units(self.lab.trace().hidden().max(1), unit);
         let depth = self.lab.bracket_depth();
         let reference = depth.as_deref().map(|values| charts::Reference { label: "bracket depth", values });
         draw_chart(canvas, |area| {
-            charts::draw_cell_chart(area, self.lab.trace(), (start, len), Some(selected), reference, look(px))
+            charts::draw_cell_chart(area, self.lab.trace(), (start, len), units, Some(selected), reference, look(px))
         })
     }
 

@@ -4,24 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBrowser, openPage } from './harness.mjs';
+import { random } from '../fuzz/random.mjs';
 
 const env = useBrowser({ before, after });
-
-/** A small seeded generator (mulberry32), so a failure names a state that can be replayed. */
-function random(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = (list) => list[int(0, list.length - 1)];
-  const subset = (list) => list.filter(() => next() < 0.5).sort(() => next() - 0.5);
-  return { next, int, pick, subset };
-}
 
 /** Pieces of text a person can type or paste: brackets, scripts, astral characters, controls. */
 const PIECES = ['(', ')', 'a', 'Z', ' ', '\n', '\t', '+', '%', '&', '=', '#', '?', '/', '"', '<', '>', '\0', '\u200f',

@@ -1,4 +1,4 @@
-// The cell state of every unit over the same window of timesteps as the timeline, with the
+// The cell state of the units the timeline shows, over the same window of timesteps as the timeline, with the
 // bracket depth as a dashed reference line on the counter. Rust draws it.
 
 import * as model from '../model.js';
@@ -13,7 +13,7 @@ export function createCellChart(page) {
       const width = cssWidth();
       const dpr = fitCanvas(canvas, width, SIZES.cellChartHeight * frame.scale);
       const { start, len } = frame.window(width / frame.scale);
-      model.drawCellChart(canvas, start, len, frame.t, dpr * frame.scale);
+      model.drawCellChart(canvas, start, len, frame.t, frame.unit, dpr * frame.scale);
       const drift = frame.summary.depth_drift;
       const label = `The cell state c of each unit over steps ${start} to ${start + len - 1}` +
         (drift === null || drift === undefined ? '.' : `, with the bracket depth as a dashed line; the largest drift from it is ${drift.toExponential(2)}.`);

@@ -3,11 +3,12 @@
 // turns mouse positions into timesteps, shows tooltips and lights a row when another view asks.
 
 import * as model from '../model.js';
-import { gateSites, margins } from '../catalog.js';
+import { gateSites, limits, margins } from '../catalog.js';
 import { num, visibleChar } from '../format.js';
 import { fitCanvas, watchWidth } from './canvas.js';
 
 const $ = (id) => document.getElementById(id);
+
 
 /** The tooltip's text for one cell. */
 function describe(detail, unit, name) {
@@ -134,8 +135,8 @@ export function createTimeline(page) {
       const { start, len, steps } = frame.window(width / scale);
       view?.free();
       view = null;
-      view = model.drawTimeline(canvas, start, len, frame.t, dpr * scale);
-      const key = `${canvas.width}×${canvas.height} ${frame.summary.hidden} ${scale}`;
+      view = model.drawTimeline(canvas, start, len, frame.t, frame.unit, dpr * scale);
+      const key = `${canvas.width}×${canvas.height} ${frame.summary.hidden} ${scale} ${frame.unit}`;
       if (key !== drawn) {
         drawn = key;
         rows = null;
@@ -147,6 +148,12 @@ export function createTimeline(page) {
       scroll.max = String(Math.max(0, steps - len));
       scroll.value = String(start);
       $('window-note').textContent = scrollable ? `steps ${start}–${start + len - 1} of ${steps}` : '';
+      // A large model shows a block of its units: the one holding the selected unit.
+      const { hidden } = frame.summary;
+      const shown = Math.min(hidden, limits().max_shown_units);
+      const first = Math.min(Math.floor(frame.unit / shown) * shown, hidden - shown);
+      const units = hidden > shown ? `Showing units ${first}–${first + shown - 1} of ${hidden.toLocaleString('en')}: pick a unit above to see its block.` : '';
+      if ($('units-note').textContent !== units) $('units-note').textContent = units;
     },
     /** Lights timeline row `row` (a quantity name, or null). */
     highlight(row, from) {

@@ -1,0 +1,22 @@
+// A seeded slice of the fuzz suite (about 600 inputs over every family, under a minute), so a
+// regression shows up on every submission; `npm run fuzz` runs the whole suite.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser } from './harness.mjs';
+import { FAMILIES, failed, line } from '../fuzz/families.mjs';
+
+const env = useBrowser({ before, after });
+
+for (const [k, family] of FAMILIES.entries()) {
+  test(`fuzz slice: ${family.name}`, async () => {
+    const count = Math.max(4, Math.round(family.share / 20));
+    const start = Date.now();
+    // The CLI that `cargo test` built.
+    const stats = family.cli
+      ? family.run('target/debug/gatelab', count, 7 + k)
+      : await family.run(env.browser, env.server.url, count, 7 + k);
+    const summary = line(family.name, stats, (Date.now() - start) / 1000);
+    assert.ok(stats.inputs >= count, summary);
+    assert.ok(!failed(stats), `${summary}\n${stats.problems.join('\n')}`);
+  });
+}
