@@ -28,6 +28,9 @@ pub const MAX_TEXT_CHARS: usize = 100_000;
 pub const MAX_TEXT_BOX_CHARS: usize = 10_000;
 /// The most numbers (LSTM weights and biases) a model may have to travel inside a link.
 pub const MAX_LINK_WEIGHTS: usize = 2000;
+/// Copied links longer than this (characters) come with a warning: many servers refuse
+/// requests over 8 KB (browsers open far longer ones).
+pub const LONG_LINK_CHARS: usize = 8192;
 /// The largest seed the page offers (seeds are u64 in Rust; the page keeps them exact in JS).
 pub const MAX_SEED: u64 = 4_294_967_295;
 /// The shortest text the text task trains on: a tenth is held out, and the held-out part must
@@ -60,6 +63,7 @@ pub struct Limits {
     pub max_shown_units: usize,
     pub max_page_weights_bytes: u64,
     pub max_link_weights: usize,
+    pub long_link_chars: usize,
     pub max_seed: u64,
     pub max_batch: usize,
     pub max_compare_seeds: usize,
@@ -75,6 +79,7 @@ pub const LIMITS: Limits = Limits {
     max_shown_units: MAX_SHOWN_UNITS,
     max_page_weights_bytes: MAX_PAGE_WEIGHTS_BYTES,
     max_link_weights: MAX_LINK_WEIGHTS,
+    long_link_chars: LONG_LINK_CHARS,
     max_seed: MAX_SEED,
     max_batch: MAX_BATCH,
     max_compare_seeds: MAX_COMPARE_SEEDS,

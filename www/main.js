@@ -269,7 +269,7 @@ function change(patch) {
       : model.usePreset(patch.preset, state.hidden, state.seed)));
     if (r.ok) {
       state.preset = patch.preset;
-      state.weights = patch.preset === FILE_PRESET ? encodeWeights(model.fileWeights()) : null;
+      state.weights = patch.preset === FILE_PRESET ? encodeWeights(model.fileWeights(), model.size()) : null;
       const text = preset(patch.preset)?.text;
       if (!typedOwn && patch.text === undefined && text) patch.text = text;
     } else report(r);
@@ -313,7 +313,7 @@ function change(patch) {
 /** Records a loaded model (PyTorch JSON) as the current one, for rebuilds and for links. */
 function useLoaded(json) {
   state.preset = FILE_PRESET;
-  state.weights = encodeWeights(json);
+  state.weights = encodeWeights(json, model.size());
   $('preset').querySelector(`option[value=${FILE_PRESET}]`).disabled = false;
 }
 
@@ -417,11 +417,16 @@ async function copyLink() {
   const what = leftOut
     ? `It keeps the text and the activations, but not the model: it has more than ${linkWeights()} weights, so it opens on the ${defaultPreset()} preset. Share the weights file too.${cut}`
     : cut ? `It restores this view.${cut}` : 'It restores exactly this view.';
+  // Links this long open in browsers, but many servers refuse requests over 8 KB.
+  const most = limits().long_link_chars;
+  const long = url.length > most
+    ? ` It is ${(url.length / 1024).toFixed(0)} KB long, and some servers refuse links over ${most / 1024} KB: to share this reliably, send the weights (Save…) and the text as files.`
+    : '';
   try {
     await navigator.clipboard.writeText(url);
-    notify(`Link copied. ${what}`, leftOut ? 'error' : 'info');
+    notify(`Link copied. ${what}${long}`, leftOut || long ? 'error' : 'info');
   } catch {
-    notify(`Copy this link: ${url} ${what}`, leftOut ? 'error' : 'info');
+    notify(`Copy this link: ${url} ${what}${long}`, leftOut || long ? 'error' : 'info');
   }
 }
 

@@ -19,10 +19,13 @@ function fromBase64Url(text) {
 }
 
 /**
- * Encodes a model given as PyTorch JSON (as the wasm module exports it). Returns null when it
- * has more numbers than a link may carry.
+ * Encodes a model given as PyTorch JSON (as the wasm module exports it), whose size the loaded
+ * model gives as {hidden, inputs}. Returns null when it has more numbers than a link may carry.
  */
-export function encodeWeights(json) {
+export function encodeWeights(json, size) {
+  // Counted from the model's size first: parsing a 55 MB file again only to learn that it is
+  // too big for a link took half a second.
+  if (4 * size.hidden * (size.inputs + size.hidden + 2) > limits().max_link_weights) return null;
   const model = JSON.parse(json);
   const numbers = TENSORS.flatMap((name) => model[name].flat());
   if (numbers.length > limits().max_link_weights) return null;
@@ -41,6 +44,9 @@ export function decodeWeights(text) {
   const vocab = [...new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(parts[1]))];
   const bytes = fromBase64Url(parts[2]);
   if (bytes.length % 4 !== 0) throw new Error('weights are not whole float32 numbers');
+  // The same limit as when writing: a link never carries a bigger model.
+  const most = limits().max_link_weights;
+  if (bytes.length / 4 > most) throw new Error(`${(bytes.length / 4).toLocaleString('en')} numbers; links carry models of at most ${most.toLocaleString('en')}`);
   const numbers = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
   const rows = 4 * hidden;
   const sizes = [rows * vocab.length, rows * hidden, rows, rows];

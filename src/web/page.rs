@@ -113,6 +113,16 @@ impl GateLab {
         self.lab.advance()
     }
 
+    /// The model's hidden units.
+    pub fn hidden_size(&self) -> usize {
+        self.lab.model().lstm.hidden_size()
+    }
+
+    /// The model's input symbols.
+    pub fn input_size(&self) -> usize {
+        self.lab.model().lstm.input_size()
+    }
+
     /// How many steps of the run are computed so far.
     pub fn computed(&self) -> usize {
         self.lab.trace().steps()

@@ -85,6 +85,11 @@ test('the heatmaps show the block of 64 units that holds the selected unit (the 
     return null;
   });
   assert.equal(hit[2], 236);
+  // The inspector shows the group of eight holding the unit; the screen-reader table its block.
+  await page.waitForFunction(() => document.querySelectorAll('#step-table tbody tr').length === 64);
+  assert.equal(await page.textContent('#inspector table tr:nth-child(2) td'), '280');
+  assert.equal(await page.textContent('#step-table tbody tr th'), '236');
+  assert.match(await page.textContent('#inspector-all'), /Show the 64 units of this block/);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -149,3 +149,29 @@ test('a 10 MB paste keeps 100,000 characters, gives the box and the link the fir
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('Copy link warns when the link is long enough for servers to refuse it', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?text=${encodeURIComponent('🧪'.repeat(3000))}`);
+  await page.click('#copy-link');
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => /It is \d+ KB long, and some servers refuse links over 8 KB/.test(n)));
+  // A short one does not.
+  await page.fill('#text', '(()');
+  await page.click('#copy-link');
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('restores exactly this view') && !n.includes('KB long')));
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a link carrying a model over the 2,000-number limit is refused when read, as when written', async () => {
+  // H = 30 over two symbols: 4,080 numbers, all zero.
+  const bytes = Buffer.alloc(4080 * 4).toString('base64url');
+  const vocab = Buffer.from('ab').toString('base64url');
+  const page = await openPage(env.browser, `${env.server.url}?weights=30.${vocab}.${bytes}&text=ab`);
+  const notices = await page.evaluate(() => window.__gatelab.notices());
+  assert.ok(notices.some((n) => n.includes('4,080 numbers; links carry models of at most 2,000')), notices.join('\n'));
+  const s = await page.evaluate(() => window.__gatelab.state());
+  assert.equal(s.preset, 'counter');
+  assert.equal(s.text, 'ab', 'the rest of the link is kept');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

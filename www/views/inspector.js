@@ -1,7 +1,8 @@
-// The inspector: the selected timestep's arithmetic, per unit, with the numbers filled in.
+// The inspector: the selected timestep's arithmetic, per unit, with the numbers filled in: the
+// group of eight units that holds the selected one, or on request all the heatmaps show.
 
 import { SIZES } from '../config.js';
-import { activationSymbol, cellOutputSite, gateSites } from '../catalog.js';
+import { activationSymbol, cellOutputSite, gateSites, limits } from '../catalog.js';
 import { exact, num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 
@@ -39,18 +40,28 @@ function build(host, headings, count, total) {
     rows.push(cells);
   }
   host.append(table);
-  if (total > count) {
+  const block = Math.min(total, limits().max_shown_units);
+  if (block > count) {
     const more = document.createElement('button');
     more.type = 'button';
     more.id = 'inspector-all';
-    more.textContent = `Show all ${total} units`;
+    more.textContent = block === total ? `Show all ${total} units` : `Show the ${block} units of this block`;
     host.append(more);
   }
   return { rows, heads };
 }
 
-/** Renders timestep `detail` (from the model) under activations `acts`. */
-function renderInspector(detail, acts, showAll) {
+/**
+ * The rows shown: a group of `size` units holding the selected `unit` (the first group of
+ * eight, unless the unit is further on), within the block the heatmaps show.
+ */
+function group(total, unit, size) {
+  const n = Math.min(total, size);
+  return Math.max(0, Math.min(Math.floor(unit / n) * n, total - n));
+}
+
+/** Renders timestep `detail` (from the model) under activations `acts`, around unit `unit`. */
+function renderInspector(detail, acts, unit, showAll) {
   const host = document.getElementById('inspector');
   const title = document.getElementById('inspector-title');
   if (!detail) {
@@ -61,16 +72,19 @@ function renderInspector(detail, acts, showAll) {
   }
   setText(title, `step ${detail.t}, input “${visibleChar(detail.char)}”${detail.other ? ' — not in the vocabulary: “other”, an all-zero input' : ''}`);
   const headings = header(acts);
-  const count = showAll ? detail.units.length : Math.min(detail.units.length, SIZES.inspectorUnits);
-  const key = `${count} of ${detail.units.length}`;
+  const total = detail.units.length;
+  const size = showAll ? limits().max_shown_units : SIZES.inspectorUnits;
+  const count = Math.min(total, size);
+  const first = group(total, unit, size);
+  const key = `${count} of ${total}`;
   if (key !== built.key) built = { key, ...build(host, headings, count, detail.units.length) };
   built.heads.forEach((th, k) => setText(th, headings[k]));
   const arrow = (z, out) => `${num(z)} → ${num(out)}`;
   const out = cellOutputSite().output;
   built.rows.forEach((cells, k) => {
-    const { unit, values: v } = detail.units[k];
+    const { unit: shown, values: v } = detail.units[first + k];
     const texts = [
-      String(unit),
+      String(shown),
       ...gateSites().map((s) => arrow(v[s.input], v[s.output])),
       `${num(v.f)} × ${num(v.c_prev)} + ${num(v.i)} × ${num(v.g)} = ${num(v.c)}`,
       `${num(v.o)} × ${num(v[out])} = ${num(v.h)}`,
@@ -95,6 +109,6 @@ export function createInspector(page) {
     }
   });
   return {
-    update: (frame) => renderInspector(frame.detail, frame.state.acts, showAll),
+    update: (frame) => renderInspector(frame.detail, frame.state.acts, frame.unit, showAll),
   };
 }

@@ -1,7 +1,7 @@
-// For screen readers: a visually hidden table of every quantity of every unit at the selected
-// step, kept current, and a polite announcement when the selected step or unit changes.
+// For screen readers: a visually hidden table of every quantity of every unit the heatmaps show
+// at the selected step, kept current, and a polite announcement when the step or unit changes.
 
-import { cellOutputSite, gateSites } from '../catalog.js';
+import { cellOutputSite, gateSites, limits } from '../catalog.js';
 import { num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 
@@ -10,6 +10,17 @@ const columns = () => [
   ...gateSites().flatMap((s) => [s.input, s.output]),
   'c_prev', 'c', cellOutputSite().output, 'h',
 ];
+
+/**
+ * The units the heatmaps show for a model of `units.length` with `unit` selected: all of them,
+ * or on a large model the block of max_shown_units that holds it (a table of a thousand rows
+ * took the browser 90 ms to lay out on every step).
+ */
+function shownBlock(units, unit) {
+  const n = Math.min(units.length, limits().max_shown_units);
+  const first = Math.min(Math.floor(unit / n) * n, units.length - n);
+  return units.slice(first, first + n);
+}
 
 export function createStepTable() {
   const table = document.getElementById('step-table');
@@ -30,18 +41,21 @@ export function createStepTable() {
   const announce = document.getElementById('announce');
   let said = '';
   let pending = null;
+  let unit = 0;
   let timer = 0;
 
   /** Writes the table for the latest step (a moment after a burst of changes, see update). */
   function write() {
     timer = 0;
-    const detail = pending;
+    const detail = pending && { ...pending, units: shownBlock(pending.units, unit) };
     if (!detail) {
       body.replaceChildren();
       setText(caption, 'No steps: type something.');
       return;
     }
-    setText(caption, `Every value at step ${detail.t}, input “${visibleChar(detail.char)}”`);
+    const all = pending.units.length;
+    const which = detail.units.length < all ? ` (units ${detail.units[0].unit} to ${detail.units.at(-1).unit} of ${all}, the block of the selected unit)` : '';
+    setText(caption, `Every value at step ${detail.t}, input “${visibleChar(detail.char)}”${which}`);
     const keys = columns();
     while (body.rows.length > detail.units.length) body.lastChild.remove();
     while (body.rows.length < detail.units.length) {
@@ -69,6 +83,7 @@ export function createStepTable() {
       // A slider drag redraws every frame; the table, which no one sees, is written at most
       // five times a second, and always after the last change.
       pending = detail;
+      unit = frame.unit;
       if (!timer) timer = setTimeout(write, 200);
     },
   };
