@@ -28,22 +28,27 @@ const same = (a, b) => fs.existsSync(b) && fs.readFileSync(a).equals(fs.readFile
 function sizes() {
   const all = files(dist);
   const pageWasm = all.find((f) => same(f, 'www/pkg/gatelab_bg.wasm'));
+  const liteWasm = all.find((f) => same(f, 'www/pkg-lite/gatelab_bg.wasm'));
   const trainWasm = all.find((f) => same(f, 'www/pkg-train/gatelab_bg.wasm'));
   const chartsWasm = all.find((f) => same(f, 'www/pkg-charts/gatelab_bg.wasm'));
   if (pageWasm) console.log(`gzipped wasm, page (loaded at start): ${kb(gz(pageWasm))}`);
+  if (liteWasm) console.log(`gzipped wasm, page without the two line charts (embeds that show neither): ${kb(gz(liteWasm))}`);
   if (trainWasm) console.log(`gzipped wasm, training module (loaded on first use): ${kb(gz(trainWasm))}`);
   if (chartsWasm) console.log(`gzipped wasm, charts and exports (loaded on first use): ${kb(gz(chartsWasm))}`);
   console.log(`gzipped whole built folder (${all.length} files): ${kb(all.reduce((s, f) => s + gz(f), 0))}`);
 }
 
-/** What a page loads until it has drawn, gzipped: every file it fetched from the built folder. */
+/**
+ * What the published page (dist/) loads until it has drawn and gone quiet, gzipped: every file
+ * it fetched from the built folder.
+ */
 async function loadedAtStart(browser, url, label) {
-  const page = await openPage(browser, url, { viewport: { width: 1280, height: 900 } });
-  await page.waitForFunction(() => window.__gatelab.idle());
+  const page = await openPage(browser, url, { viewport: { width: 1280, height: 900 }, hooks: false });
+  await page.waitForLoadState('networkidle');
   const names = await page.evaluate(() => [location.href, ...performance.getEntriesByType('resource').map((e) => e.name)]);
   await page.close();
   const local = [...new Set(names.map((n) => new URL(n).pathname))]
-    .map((p) => path.join(hooked, p.endsWith('/') ? `${p}index.html` : p))
+    .map((p) => path.join(dist, p.endsWith('/') ? `${p}index.html` : p))
     .filter((f) => fs.existsSync(f));
   console.log(`gzipped bytes loaded at start, ${label} (${local.length} files): ${kb(local.reduce((s, f) => s + gz(f), 0))}`);
 }
@@ -120,9 +125,11 @@ const server = await startStaticServer(hooked);
 const browser = await launchBrowser();
 try {
   sizes();
-  await loadedAtStart(browser, server.url, 'the full page');
-  await loadedAtStart(browser, `${server.url}?embed=1&views=diagram,timeline`, 'an embed with views=diagram,timeline');
-  await loadedAtStart(browser, `${server.url}?embed=1&views=timeline`, 'an embed with views=timeline');
+  const published = await startStaticServer(dist);
+  await loadedAtStart(browser, published.url, 'the full page');
+  await loadedAtStart(browser, `${published.url}?embed=1&views=diagram,timeline`, 'an embed with views=diagram,timeline');
+  await loadedAtStart(browser, `${published.url}?embed=1&views=timeline`, 'an embed with views=timeline');
+  await published.close();
   printLargeModel(await benchLargeModel(browser, server.url));
   const page = await openPage(browser, server.url, { viewport: { width: 1400, height: 1000 } });
   const figures = await page.evaluate(() => window.__gatelab.bench());

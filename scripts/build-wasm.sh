@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Compiles the crate to wasm three times and generates the JS glue: www/pkg for the page,
+# Compiles the crate to wasm four times and generates the JS glue: www/pkg for the page (and
+# www/pkg-lite, the same without the cell-state and activation charts, for embeds without them),
 # www/pkg-train (the training handles, --features trainer) for the training worker, and
 # www/pkg-charts (the training view's two charts and the exports, --features charts), loaded on
 # first use; so the page's own module stays small.
@@ -40,6 +41,8 @@ build() { # out_dir target_dir [cargo features...]
 # Both the page's and the training module use 128-bit SIMD (every current browser has it;
 # TensorFlow.js's wasm backend does too): a 1,024-unit model runs twice as fast. Each build has
 # its own target folder, so flag sets and features don't rebuild each other (or the native one).
-RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg target/page
+RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg target/page --features page_charts
+# The same without the page's two line charts, for links and embeds that show neither.
+RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg-lite target/page-lite
 RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg-train target/simd --features trainer
 build www/pkg-charts target/charts --features charts

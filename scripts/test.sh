@@ -12,7 +12,8 @@ cargo test
 # wasm boundary, src/web/, is only compiled for wasm).
 stage "cargo clippy (native and wasm)"
 cargo clippy --all-targets -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown --features trainer -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features trainer,page_charts -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --features charts -- -D warnings
 
 # dist/ is the production build (no test hooks); dist-test/ is the same page with

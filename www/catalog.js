@@ -3,7 +3,7 @@
 // the timeline's rows and the chart margins. No name, label or limit is written out in the
 // page's own JS, HTML or CSS; they all come through here.
 
-import { catalog as readCatalog } from './pkg/gatelab.js';
+import { readCatalog } from './model.js';
 
 let table = null;
 

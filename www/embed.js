@@ -1,17 +1,15 @@
 // Embedding in a blog post: the height an embedded page reports to its host, the snippet an
-// author pastes, and the Embed dialog that writes it (with a live preview). Which views and
-// controls an embed shows come from the view table and the control table, through `views=` and
-// `controls=` in the link (state.js).
+// author pastes and the links it holds. The Embed dialog that writes it is embed-dialog.js,
+// loaded when it is opened. Which views and controls an embed shows come from the view table
+// and the control table, through `views=` and `controls=` in the link (state.js).
 
-import { controlTable, defaultControls } from './control-table.js';
-import { viewNames, viewRow } from './views/table.js';
 import { writeState } from './state.js';
 
 /** The views an embed shows when its link names none. */
 export const EMBED_VIEWS = ['diagram', 'timeline', 'cell', 'activations'];
 
 /** The iframe's height before the page inside has said its own (hosts that strip scripts keep it). */
-const FALLBACK_HEIGHT = 640;
+export const FALLBACK_HEIGHT = 640;
 
 /**
  * In an iframe, tells the host page how tall the content is, now and whenever it changes, in
@@ -75,98 +73,4 @@ export function embedLink(state, views, controls) {
 /** The link to the full page in the same state as an embed. */
 export function fullPageLink(state) {
   return new URL(writeState({ ...state, embed: false, views: null, controls: null }), location.href).href;
-}
-
-const $ = (id) => document.getElementById(id);
-
-/** A checkbox per name in `fieldset`; returns a function giving the ticked names in order. */
-function checkboxes(fieldset, rows, ticked, onChange) {
-  const boxes = rows.map(({ name, label }) => {
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = name;
-    box.id = `${fieldset.id}-${name}`;
-    box.checked = ticked.includes(name);
-    box.addEventListener('change', onChange);
-    const text = document.createElement('label');
-    text.htmlFor = box.id;
-    text.textContent = label;
-    const item = document.createElement('span');
-    item.className = 'check';
-    item.append(box, text);
-    fieldset.append(item);
-    return box;
-  });
-  return () => boxes.filter((b) => b.checked).map((b) => b.value);
-}
-
-/** The Embed dialog: pick views and controls, see the embed live, copy its snippet. */
-export function createEmbedDialog({ state, notify }) {
-  const dialog = $('embed-dialog');
-  const preview = $('embed-preview');
-  const snippet = $('embed-snippet');
-  let views = null;
-  let controls = null;
-  let height = FALLBACK_HEIGHT;
-  let timer = 0;
-
-  function refresh({ reload }) {
-    const chosenViews = views();
-    const url = embedLink(state(), chosenViews.length ? chosenViews : EMBED_VIEWS, controls());
-    snippet.value = embedSnippet(url, height);
-    if (!reload) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (preview.src !== url) preview.src = url;
-    }, 250);
-  }
-
-  // The preview reports its height like any embed; the snippet's fixed height follows it.
-  window.addEventListener('message', (e) => {
-    if (e.source !== preview.contentWindow) return;
-    const h = heightFrom(e.data);
-    if (h === null) return;
-    preview.style.height = `${h}px`;
-    if (h !== height) {
-      height = h;
-      refresh({ reload: false });
-    }
-  });
-
-  function build() {
-    const s = state();
-    const viewRows = viewNames().map((name) => ({ name, label: viewRow(name).label }));
-    views = checkboxes($('embed-views'), viewRows, s.views ?? EMBED_VIEWS, () => refresh({ reload: true }));
-    const ticked = s.controls ?? defaultControls(true);
-    controls = checkboxes($('embed-controls'), controlTable(), ticked, () => refresh({ reload: true }));
-  }
-
-  $('embed-copy').addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(snippet.value);
-      $('embed-copied').textContent = 'Copied.';
-    } catch {
-      snippet.select();
-      $('embed-copied').textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
-    }
-  });
-  $('embed-close').addEventListener('click', () => dialog.close());
-  dialog.addEventListener('close', () => {
-    clearTimeout(timer);
-    preview.removeAttribute('src');
-  });
-
-  return {
-    open() {
-      if (!views) build();
-      $('embed-copied').textContent = '';
-      try {
-        dialog.showModal();
-      } catch (e) {
-        notify(`The embed dialog could not open: ${e.message}`, 'error');
-        return;
-      }
-      refresh({ reload: true });
-    },
-  };
 }

@@ -9,10 +9,9 @@ import { PLAY_INTERVAL } from './config.js';
 import { FILE_PRESET, defaultState, parameter, readState, textPrefix, writeState } from './state.js';
 import { notify } from './notices.js';
 import { buildActivationControls, buildModelControls } from './controls.js';
-import { VIEWS } from './views/table.js';
+import { VIEWS, viewNames } from './views/table.js';
 import { createTimeWindow } from './views/window.js';
 import { formulas } from './formulas.js';
-import { createWalk } from './walk.js';
 import { createPresenter } from './presenter.js';
 import { createTheme } from './theme.js';
 import { visibleChar } from './format.js';
@@ -20,8 +19,8 @@ import { setText } from './dom.js';
 import { decodeWeights, encodeWeights } from './weights-link.js';
 import { installTestHooks } from './test-hooks.js';
 import { controlTable, defaultControls } from './control-table.js';
-import { EMBED_VIEWS, createEmbedDialog, fullPageLink, reportHeight } from './embed.js';
-import { createSaveDialog } from './export.js';
+import { EMBED_VIEWS, fullPageLink, reportHeight } from './embed.js';
+import { LESSON_COUNT } from './lesson-count.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -35,7 +34,7 @@ let showModel;
 let views = [];
 /** The names of the views shown now (null: all of them). */
 let shown = null;
-let walk;
+let walk = null;
 let presenter;
 let theme;
 const timeWindow = createTimeWindow();
@@ -46,6 +45,9 @@ let lastRenderError = '';
 
 /** How long the parts of the last render took (ms), for the benchmark: the model, then each view. */
 const timings = { model: 0, views: {}, panels: 0 };
+
+/** What stands in for the walk where it is not loaded (an embed without a lesson). */
+const NO_WALK = { update() {}, go() {}, enter() {}, leave() {}, current: () => null, count: LESSON_COUNT };
 
 /** The views always updated, whatever a lesson or an embed shows (for screen readers). */
 const ALWAYS = ['data'];
@@ -447,9 +449,21 @@ function highlight(row, from) {
   for (const { instance } of views) instance.highlight?.(row, from);
 }
 
+/**
+ * Whether the link shows neither line chart (the cell state, the activation panel), so the page
+ * can run on the smaller module without them: its `views=` names known views, none of them
+ * those two, and it starts no lesson (a lesson may show them). Read from the raw link, before
+ * the link reader, which needs the catalog that comes with the module.
+ */
+function showsNoCharts(search) {
+  const query = new URLSearchParams(search);
+  const listed = (query.get('views') ?? '').split(',').filter((name) => viewNames().includes(name));
+  return listed.length > 0 && !listed.includes('cell') && !listed.includes('activations') && !query.get('lesson');
+}
+
 async function main() {
   try {
-    await model.loadModule();
+    await model.loadModule({ lite: showsNoCharts(location.search) });
     loadCatalog();
   } catch (e) {
     $('loading').textContent = `Gate Lab could not start WebAssembly in this browser: ${e.message}`;
@@ -488,7 +502,12 @@ async function main() {
   const wanted = linkedViews() ? new Set([...linkedViews(), ...ALWAYS]) : null;
   const rows = VIEWS.filter((row) => !wanted || wanted.has(row.name));
   for (const row of VIEWS) if (!rows.includes(row)) $(row.section).hidden = true;
-  const makers = await Promise.all(rows.map((row) => row.load()));
+  // The walk and its lessons are loaded where they can be used: not in an embed, unless its
+  // link names a lesson.
+  const [walkModule, ...makers] = await Promise.all([
+    state.embed && !state.lesson ? null : import('./walk.js'),
+    ...rows.map((row) => row.load()),
+  ]);
   // Shown before the views are built, so that they measure their real width (nothing is
   // painted before the first render, which follows in this same task).
   $('loading').hidden = true;
@@ -518,7 +537,7 @@ async function main() {
     showTrainedWeights,
   };
   views = rows.map((row, k) => ({ row, section: $(row.section), instance: makers[k](page) }));
-  walk = createWalk({
+  walk = walkModule === null ? NO_WALK : walkModule.createWalk({
     state: () => state,
     change,
     schedule,
@@ -544,18 +563,26 @@ async function main() {
   });
   $('play').addEventListener('click', togglePlay);
   $('copy-link').addEventListener('click', copyLink);
-  const embedDialog = createEmbedDialog({ state: () => state, notify });
-  $('open-embed').addEventListener('click', () => embedDialog.open());
-  const saveDialog = createSaveDialog({
-    state: () => state,
-    summary: () => summary,
-    timeWindow,
-    scale: () => presenter.scale(),
-    shownViews: () => views.filter((v) => !v.section.hidden).map((v) => v.row),
-    file: () => model.fileName(),
-    notify,
+  // The dialogs' modules load when first opened.
+  let embedDialog = null;
+  $('open-embed').addEventListener('click', async () => {
+    embedDialog ??= import('./embed-dialog.js').then((m) => m.createEmbedDialog({ state: () => state, notify }));
+    (await embedDialog).open();
   });
-  for (const id of ['open-save', 'embed-save']) $(id).addEventListener('click', () => saveDialog.open());
+  let saveDialog = null;
+  const openSave = async () => {
+    saveDialog ??= import('./export.js').then((m) => m.createSaveDialog({
+      state: () => state,
+      summary: () => summary,
+      timeWindow,
+      scale: () => presenter.scale(),
+      shownViews: () => views.filter((v) => !v.section.hidden).map((v) => v.row),
+      file: () => model.fileName(),
+      notify,
+    }));
+    (await saveDialog).open();
+  };
+  for (const id of ['open-save', 'embed-save']) $(id).addEventListener('click', openSave);
   if (state.embed) {
     $('embed-foot').hidden = false;
     $('open-full').href = fullPageLink(state);

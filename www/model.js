@@ -7,17 +7,11 @@
 // Calls throw: a plain Error with the model's message for bad input, or a ModelCrashed after a
 // panic (already reported and recovered from). `guard` turns either into a result object.
 
-import init, {
-  GateLab,
-  activation_panel_rows,
-  activation_values,
-  set_dark_theme,
-  take_panic_message,
-  visible_steps,
-} from './pkg/gatelab.js';
 import { notify } from './notices.js';
 import { FILE_PRESET } from './state.js';
 
+/** The page's wasm module (www/pkg, or www/pkg-lite without the two line charts). */
+let wasm = null;
 let lab = null;
 /** The loaded weights file ({text, name}), kept so a rebuilt model can load it again. */
 let file = null;
@@ -29,10 +23,22 @@ let fixedScales = false;
 /** Thrown by a call during which the model panicked; the panic is already reported. */
 export class ModelCrashed extends Error {}
 
-/** Loads the wasm module. */
-export function loadModule() {
-  return init();
+/**
+ * Loads the page's wasm module: with `lite`, the build without the cell-state and activation
+ * charts (www/pkg-lite), for pages that show neither.
+ */
+export async function loadModule({ lite = false } = {}) {
+  const module = lite ? await import('./pkg-lite/gatelab.js') : await import('./pkg/gatelab.js');
+  await module.default();
+  wasm = module;
+  return module;
 }
+
+/** Which module the page runs on: 'lite' or 'full' (for tests). */
+export const moduleKind = () => (wasm && !wasm.GateLab.prototype.draw_cell_chart ? 'lite' : 'full');
+
+/** The catalog of tables (src/catalog.rs), from the loaded module. */
+export const readCatalog = () => wasm.catalog();
 
 /** `state()` returns the page's state ({preset, hidden, seed, acts, text}); `redraw()` redraws. */
 export function connect(handlers) {
@@ -45,7 +51,7 @@ function rebuild(state) {
   } catch {
     // A handle that crashed mid-call is still marked as borrowed and cannot be freed; leave it.
   }
-  lab = new GateLab();
+  lab = new wasm.GateLab();
   if (state.preset === FILE_PRESET) {
     if (!file) throw new Error('there is no model to load');
     lab.load_weights(file.text, file.name);
@@ -57,7 +63,7 @@ function rebuild(state) {
 
 /** Reports a panic, rebuilds the model from the page's state and asks for a redraw. */
 function recover(error) {
-  const message = take_panic_message() ?? error.message;
+  const message = wasm.take_panic_message() ?? error.message;
   notify(`The model crashed (${message}). It was restarted with your settings; nothing you typed was lost.`, 'error');
   try {
     rebuild(page.state());
@@ -135,7 +141,7 @@ let darkTheme = false;
 /** Every canvas draws in the dark theme (true) or the light one from now on. */
 export const setDarkTheme = (dark) => call(() => {
   darkTheme = dark;
-  set_dark_theme(dark);
+  wasm.set_dark_theme(dark);
   charts?.set_dark_theme(dark);
 });
 
@@ -176,7 +182,7 @@ export async function exporter(state) {
 export const chartsLoaded = () => charts !== null;
 
 /** Activation `name` at each of `zs`, from the Rust definitions (for the diagram's glyphs). */
-export const curve = (name, zs) => call(() => activation_values(name, zs));
+export const curve = (name, zs) => call(() => wasm.activation_values(name, zs));
 export const setText = (text) => call((m) => m.set_text(text));
 export const summary = () => call((m) => m.summary());
 /** One timestep's detail ({t, char, other, units}), or undefined past the end. */
@@ -211,9 +217,9 @@ export const advance = () => call((m) => m.advance());
 export const computed = () => call((m) => m.computed());
 export const drawActivations = (canvas, selected, px) => call((m) => m.draw_activations(canvas, selected, px));
 /** How many rows of charts the activation panel has at `cssWidth` (it wraps on narrow screens). */
-export const activationPanelRows = (cssWidth) => call(() => activation_panel_rows(cssWidth));
+export const activationPanelRows = (cssWidth) => call(() => wasm.activation_panel_rows(cssWidth));
 
 /** How many timesteps fit across a timeline `cssWidth` wide. */
-export const visibleSteps = (cssWidth) => call(() => visible_steps(cssWidth));
+export const visibleSteps = (cssWidth) => call(() => wasm.visible_steps(cssWidth));
 export const drawLearningCurves = (canvas, data, px) => call(() => charts.draw_learning_curves(canvas, data, px));
 export const drawGradientFlow = (canvas, data, px) => call(() => charts.draw_gradient_flow(canvas, data, px));

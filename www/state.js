@@ -21,7 +21,7 @@
 // gives the same link.
 
 import { activationNames, limits, morphFamily, preset, presets, sites } from './catalog.js';
-import { LESSONS } from './lessons.js';
+import { LESSON_COUNT } from './lesson-count.js';
 import { controlNames } from './control-table.js';
 import { viewNames } from './views/table.js';
 
@@ -191,9 +191,9 @@ function buildParameters() {
     {
       // A step of the guided walk through the learners' questions (0: not in the walk).
       name: 'lesson',
-      type: integer(0, LESSONS.length),
+      type: integer(0, LESSON_COUNT),
       default: 0,
-      refused: (raw) => `Lesson ${quote(raw)} in the link is not one of 1 to ${LESSONS.length}; not starting the walk.`,
+      refused: (raw) => `Lesson ${quote(raw)} in the link is not one of 1 to ${LESSON_COUNT}; not starting the walk.`,
     },
     {
       // Fixed scales: legends keep their range across swaps. null: on in lessons and presenter mode.

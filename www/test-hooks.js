@@ -5,7 +5,7 @@
 import * as model from './model.js';
 import { catalog, morphFamily, presets, sites } from './catalog.js';
 import { currentNotices } from './notices.js';
-import { readState, writeState } from './state.js';
+import { parameter, readState, writeState } from './state.js';
 import { controlNames } from './control-table.js';
 import { viewNames } from './views/table.js';
 import { presenterScale } from './presenter.js';
@@ -90,6 +90,8 @@ export function installTestHooks(page) {
     url: () => writeState(page.state()),
     /** How long the parts of the last render took (ms): the model, each view, the panels. */
     timings: () => structuredClone(page.timings()),
+    /** Which wasm module the page runs on: 'full', or 'lite' (without the two line charts). */
+    module: () => model.moduleKind(),
     /** The link reader and writer themselves, for the round-trip property test. */
     readLink: (query) => {
       const { state, notices } = readState(query);
@@ -103,7 +105,7 @@ export function installTestHooks(page) {
       morph: morphFamily().name,
       sites: sites().map((s) => s.name),
       limits: catalog().limits,
-      lessons: LESSONS.length,
+      lessons: parameter('lesson').type.range[1],
       views: viewNames(),
       controls: controlNames(),
     }),

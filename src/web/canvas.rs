@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
 use web_sys::HtmlCanvasElement;
 
+#[cfg(any(feature = "charts", feature = "page_charts"))]
 pub(crate) fn draw_error<E: std::fmt::Debug>(e: E) -> JsError {
     JsError::new(&format!("drawing failed: {e:?}"))
 }
@@ -26,6 +27,7 @@ pub(crate) fn backend(canvas: &HtmlCanvasElement) -> Result<CanvasBackend, JsErr
 }
 
 /// Draws a plotters chart onto `canvas` with `draw`, then presents it.
+#[cfg(any(feature = "charts", feature = "page_charts"))]
 pub(crate) fn draw_chart<E: std::fmt::Debug>(
     canvas: &HtmlCanvasElement,
     draw: impl FnOnce(&plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>) -> Result<(), E>,

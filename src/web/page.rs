@@ -1,7 +1,9 @@
 //! The page's handle: one model, its activations, the text and everything drawn, plus the
 //! catalog and the small helpers the page calls.
 
-use super::canvas::{backend, context, draw_chart, CanvasRaster};
+use super::canvas::{backend, context, CanvasRaster};
+#[cfg(feature = "page_charts")]
+use super::canvas::draw_chart;
 use super::{look, to_js};
 use crate::activation::{Activation, UnknownActivation};
 use crate::catalog::catalog;
@@ -205,6 +207,7 @@ impl GateLab {
     }
 
     /// The cell state of the units the timeline shows, over the same window of steps.
+    #[cfg(feature = "page_charts")]
     pub fn draw_cell_chart(
         &self,
         canvas: &HtmlCanvasElement,
@@ -223,6 +226,7 @@ impl GateLab {
     }
 
     /// Each site's activation and derivative with timestep `selected`'s inputs marked.
+    #[cfg(feature = "page_charts")]
     pub fn draw_activations(&self, canvas: &HtmlCanvasElement, selected: usize, px: f64) -> Result<(), JsError> {
         draw_chart(canvas, |area| {
             charts::draw_activation_panel(area, self.lab.activations(), self.lab.trace(), Some(selected), look(px))

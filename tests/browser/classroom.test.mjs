@@ -118,6 +118,8 @@ test('every lesson sets its state and shows its key view inside 1280×720; its a
   const page = await openPage(env.browser, `${env.server.url}?lesson=1`, { viewport: VIEWPORT });
   const lessons = await page.evaluate(() => window.__gatelab.lessons());
   assert.equal(lessons.length, 11);
+  // Links are read with the count in lesson-count.js (so an embed need not load the lessons).
+  assert.equal((await page.evaluate(() => window.__gatelab.linkVocabulary())).lessons, lessons.length);
   for (const [k, lesson] of lessons.entries()) {
     const n = k + 1;
     if (n > 1) {

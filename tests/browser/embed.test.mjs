@@ -115,6 +115,7 @@ for (const width of [360, 700]) {
       assert.ok(sizes.scrollWidth <= sizes.innerWidth, `no horizontal overflow: ${JSON.stringify(sizes)}`);
       assert.deepEqual(await overflowing(frame), []);
       assert.deepEqual(await shownViews(frame), ['diagram', 'timeline']);
+      assert.equal(await frame.evaluate(() => window.__gatelab.module()), 'lite');
       // The controls named: the text box and the input gate's row, nothing else.
       const controls = await frame.evaluate(() => ({
         text: document.getElementById('text').checkVisibility(),
@@ -149,6 +150,8 @@ test('controls=none shows no controls, and an embed of one view loads neither th
     const loaded = await frame.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.ok(!loaded.some((u) => /training-|worker-/.test(u)), loaded.join('\n'));
     assert.equal(loaded.filter((u) => u.endsWith('.wasm')).length, 1, 'only the page module');
+    // Neither line chart is shown, so the smaller module without them runs the page.
+    assert.equal(await frame.evaluate(() => window.__gatelab.module()), 'lite');
   } finally {
     await context.close();
   }
@@ -184,6 +187,7 @@ test('the Embed dialog writes a snippet that reproduces the state in a fresh hos
     assert.deepEqual(after.c, before.c, 'the same cell state at every step');
     assert.equal(after.state.embed, true);
     assert.deepEqual(await shownViews(frame), ['diagram', 'timeline', 'activations', 'calculator']);
+    assert.equal(await frame.evaluate(() => window.__gatelab.module()), 'full', 'the activation panel needs the full module');
     assert.deepEqual(host.problems, []);
   } finally {
     await context.close();
