@@ -30,11 +30,13 @@ fn err<T>(message: impl Into<String>) -> Result<T, LoadError> {
     Err(LoadError(message.into()))
 }
 
-fn number(value: &Json, place: &str) -> Result<f32, LoadError> {
+/// One weight as f32; `place` names it in the message, and is only called for one (a file holds
+/// millions of numbers: writing each one's place out took most of the loading time).
+fn number(value: &Json, place: impl FnOnce() -> String) -> Result<f32, LoadError> {
     match value.as_f64() {
         Some(v) if v.is_finite() && v.abs() <= f64::from(f32::MAX) => Ok(to_f32(v)),
-        Some(_) => err(format!("{place} is too large for a 32-bit float")),
-        None => err(format!("{place} is {}, not a number", short(value))),
+        Some(_) => err(format!("{} is too large for a 32-bit float", place())),
+        None => err(format!("{} is {}, not a number", place(), short(value))),
     }
 }
 
@@ -63,7 +65,7 @@ fn matrix(root: &Json, name: &str) -> Result<(Vec<f32>, usize, usize), LoadError
             _ => {}
         }
         for (c, v) in row.iter().enumerate() {
-            values.push(number(v, &format!("{name}[{r}][{c}]"))?);
+            values.push(number(v, || format!("{name}[{r}][{c}]"))?);
         }
     }
     Ok((values, rows.len(), columns.unwrap_or(0)))
@@ -72,7 +74,7 @@ fn matrix(root: &Json, name: &str) -> Result<(Vec<f32>, usize, usize), LoadError
 fn vector(root: &Json, name: &str) -> Result<Vec<f32>, LoadError> {
     let Some(items) = root.get(name) else { return err(format!("{name} is missing")) };
     let Some(items) = items.as_array() else { return err(format!("{name} must be a list of numbers")) };
-    items.iter().enumerate().map(|(k, v)| number(v, &format!("{name}[{k}]"))).collect()
+    items.iter().enumerate().map(|(k, v)| number(v, || format!("{name}[{k}]"))).collect()
 }
 
 /// Reads a weights file. `name` labels the model (say, the file name).

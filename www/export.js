@@ -196,6 +196,11 @@ export function createSaveDialog(page) {
       button('CSV', 'Save the trace as CSV', data('csv')),
       button('JSON', 'Save the trace as JSON', data('json')),
     ]);
+    row('the text, whole (as a file to share instead of a long link)', [button('TXT', 'Save the text as a file', () => save(async () => {
+      const name = fileName({ ...page.state(), acts: standardActivations() }, 'text', 'txt', page.file());
+      download(new Blob([page.state().text], { type: 'text/plain;charset=utf-8' }), name);
+      return name;
+    }, 'the text'))]);
     row('the model\'s weights, in PyTorch\'s layout', [button('JSON', 'Save the weights as PyTorch JSON', () => save(async () => {
       const r = model.guard(() => model.exportWeights());
       if (!r.ok) throw new Error(r.message);

@@ -422,7 +422,7 @@ async function copyLink() {
   // Links this long open in browsers, but many servers refuse requests over 8 KB.
   const most = limits().long_link_chars;
   const long = url.length > most
-    ? ` It is ${(url.length / 1024).toFixed(0)} KB long, and some servers refuse links over ${most / 1024} KB: to share this reliably, send the weights (Save…) and the text as files.`
+    ? ` It is ${(url.length / 1024).toFixed(0)} KB long, and some servers refuse links over ${most / 1024} KB: to share this reliably, send files instead (Save… writes the text and the weights).`
     : '';
   try {
     await navigator.clipboard.writeText(url);

@@ -226,6 +226,10 @@ test('Save: PNGs at twice their size, SVGs that parse and carry the chart text, 
   assert.equal(json.name, `${prefix}-trace.json`);
   assert.equal(json.bytes.toString('utf8'), cli([...args, '--format', 'json']));
 
+  // The text as a file, whole (what a link too long to share is replaced by).
+  const txt = await saveFrom(page, 'the text, whole', 'TXT');
+  assert.equal(txt.name, 'gatelab-counter-text.txt');
+  assert.equal(txt.bytes.toString('utf8'), text);
   // The weights of a preset, in PyTorch's layout: the CLI traces them to the same numbers.
   const weights = await saveFrom(page, 'weights', 'JSON');
   assert.equal(weights.name, 'gatelab-counter-weights.json');
@@ -274,6 +278,8 @@ test('Save: 100,000 characters of hostile text give a file (the traced steps), n
   await page.evaluate((t) => window.__gatelab.change({ text: t }), text);
   await page.waitForFunction(() => window.__gatelab.idle());
   await page.click('#open-save');
+  // The dialog's module loads on the first click.
+  await page.waitForSelector('#save-dialog[open]');
   assert.match(await page.textContent('#save-status'), /first 2,000 steps/);
   const started = Date.now();
   const csv = await saveFrom(page, 'every traced value', 'CSV');
