@@ -169,8 +169,15 @@ function render() {
     window: (cssWidth) => (fitted ??= timeWindow.fit(summary.steps, state.t, cssWidth)),
   };
   let failed = '';
+  timings.views = {};
   for (const { row, instance } of views) {
     if (!instance.update || (shown && !shown.has(row.name))) continue;
+    // A chart scrolled far out of sight is drawn when it comes back (see watchSight).
+    if (row.offscreenWaits && !inSight.has(row.name)) {
+      stale.add(row.name);
+      continue;
+    }
+    stale.delete(row.name);
     const t0 = performance.now();
     const r = model.guard(() => instance.update(current));
     timings.views[row.name] = performance.now() - t0;
@@ -241,6 +248,31 @@ function applyControls() {
   $('activations-section').hidden = !anyActivation;
   const aside = document.querySelector('.controls');
   aside.hidden = ![...aside.children].some((c) => !c.hidden && getComputedStyle(c).display !== 'none');
+}
+
+/** The views within reach of the screen, and those skipped while out of it (drawn on return). */
+const inSight = new Set();
+const stale = new Set();
+
+/**
+ * Watches the views that may wait while out of sight (the two line charts: a slider dragged
+ * while the heatmaps are on screen need not redraw them); one coming back is redrawn.
+ */
+function watchSight() {
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const name = entry.target.dataset.view;
+      if (entry.isIntersecting) inSight.add(name);
+      else inSight.delete(name);
+      if (entry.isIntersecting && stale.has(name)) schedule();
+    }
+  }, { rootMargin: '300px 0px' });
+  for (const { row, section } of views) {
+    if (!row.offscreenWaits) continue;
+    section.dataset.view = row.name;
+    inSight.add(row.name); // until the first report, which comes before the first frame
+    observer.observe(section);
+  }
 }
 
 /** Draws on the next animation frame, once however many changes came before it. */
@@ -546,6 +578,7 @@ async function main() {
     answerContext,
   });
   showViews(null);
+  watchSight();
   // Whole numbers only: anything else is refused with a notice and the box shows the step again.
   $('step').addEventListener('change', () => {
     const raw = $('step').value.trim();

@@ -48,7 +48,9 @@ async function benchmarkRedraw(page) {
     model.setActivation(site, state.acts[site]);
     page.render();
     // Reading layout makes the browser finish style and layout now, so that is counted too.
+    const beforeLayout = performance.now();
     void document.body.offsetHeight;
+    (parts.layout ??= []).push(performance.now() - beforeLayout);
     times.push(performance.now() - start);
     const timings = page.timings();
     parts.model.push(timings.model);
@@ -62,13 +64,15 @@ async function benchmarkRedraw(page) {
   page.change({ acts: original, preset: saved.preset });
   page.change({ hidden: saved.hidden, text: saved.text });
   page.render();
-  const { model: modelTimes, panels, ...viewTimes } = parts;
+  const { model: modelTimes, panels, layout, ...viewTimes } = parts;
   return {
     'redraw after a control change, 256 steps × 32 units, median (ms)': at(0.5).toFixed(2),
     'redraw after a control change, 256 steps × 32 units, p95 (ms)': at(0.95).toFixed(2),
     'of which the model (summary and step), median (ms)': at(0.5, modelTimes).toFixed(2),
     ...Object.fromEntries(Object.entries(viewTimes).map(([name, list]) => [`view ${name}, median (ms)`, at(0.5, list).toFixed(2)])),
+    ...Object.fromEntries(Object.entries(viewTimes).map(([name, list]) => [`view ${name}, p95 (ms)`, at(0.95, list).toFixed(2)])),
     'controls and notes, median (ms)': at(0.5, panels).toFixed(2),
+    'style and layout in the browser, median and p95 (ms)': `${at(0.5, layout).toFixed(2)}, ${at(0.95, layout).toFixed(2)}`,
     'changes timed': times.length,
   };
 }
