@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { axe, useBrowser, openPage } from './harness.mjs';
+import { embedSnippet } from '../../www/embed.js';
 
 const env = useBrowser({ before, after });
 
@@ -76,25 +77,15 @@ const overflowing = (frame) => frame.evaluate(() => {
     .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className} (${Math.round(el.getBoundingClientRect().right)} > ${width})`);
 });
 
-const iframe = (query, height = 640) =>
-  `<iframe src="${env.server.url}index.html?${query}" title="Gate Lab" width="100%" height="${height}" style="border:0"></iframe>`;
-
-/** The snippet's own height script, applied by the host. */
-const resizeScript = `<script>
-  (function (frame) {
-    addEventListener("message", function (e) {
-      if (e.source !== frame.contentWindow) return;
-      var d = e.data;
-      try { if (typeof d === "string") d = JSON.parse(d); } catch (_) { return; }
-      if (d && d.context === "iframe.resize" && d.height > 0) frame.style.height = Math.ceil(d.height) + "px";
-    });
-  })(document.currentScript.previousElementSibling);
-</script>`;
+/** The snippet the Embed dialog writes (www/embed.js), for a link to this build. */
+const snippet = (query, height = 640) => embedSnippet(`${env.server.url}index.html?${query}`, height).replace(' loading="lazy"', '');
+/** The iframe alone, as a host that strips scripts keeps it. */
+const iframe = (query, height = 640) => snippet(query, height).split('\n<script>')[0];
 
 for (const width of [360, 700]) {
   test(`an embed in a ${width} px column reports its height in both formats, fits, and shows only what the link names`, async () => {
     const query = 'preset=counter&input=none&embed=1&views=diagram,timeline&controls=text,input';
-    const { page, frame, context } = await hostPage(iframe(query) + resizeScript, width);
+    const { page, frame, context } = await hostPage(snippet(query), width);
     try {
       await page.waitForFunction(() => window.heights.length >= 2);
       const messages = await page.evaluate(() => window.heights);
