@@ -55,8 +55,9 @@ impl Run {
         self.target.extend_from_slice(symbols);
     }
 
-    /// Runs at most `steps` more steps toward the target; true once it is reached.
-    fn advance(&mut self, model: &Model, acts: &Activations, steps: usize) -> bool {
+    /// Runs one slice more toward the target (see [`slice_steps`]); true once it is reached.
+    fn advance(&mut self, model: &Model, acts: &Activations) -> bool {
+        let steps = slice_steps(model.lstm.hidden_size(), self.target.len() - self.trace.steps());
         let end = self.trace.steps().saturating_add(steps).min(self.target.len());
         if end > self.trace.steps() {
             model.lstm.extend(&self.target[..end], acts, &mut self.trace, &mut self.state);
@@ -170,15 +171,10 @@ impl Lab {
     /// Computes one more slice of the run (and of the fixed scales' reference); true once both
     /// are complete. A change computes its first slice itself.
     pub fn advance(&mut self) -> bool {
-        let hidden = self.model.lstm.hidden_size();
-        let run = &mut self.run;
-        if !run.advance(&self.model, &self.acts, slice_steps(hidden, run.target.len() - run.trace.steps())) {
+        if !self.run.advance(&self.model, &self.acts) {
             return false;
         }
-        self.reference.as_mut().is_none_or(|r| {
-            let steps = slice_steps(hidden, r.target.len() - r.trace.steps());
-            r.advance(&self.model, &Activations::default(), steps)
-        })
+        self.reference.as_mut().is_none_or(|r| r.advance(&self.model, &Activations::default()))
     }
 
     /// Computes the rest of the run now.

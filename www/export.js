@@ -5,7 +5,6 @@
 // CLI's own writers, so a download equals `gatelab trace --format csv|json` for the same state.
 
 import * as model from './model.js';
-import { SIZES } from './config.js';
 import { preset, sites, standardActivations } from './catalog.js';
 import { FILE_PRESET } from './state.js';
 
@@ -122,9 +121,8 @@ export function createSaveDialog(page) {
         if (!svg.ok) throw new Error(svg.message);
         return { svg: svg.value, width, height: Math.ceil(model.timelineHeight()) };
       }
-      const height = name === 'cell'
-        ? SIZES.cellChartHeight
-        : SIZES.activationHeight * model.activationPanelRows(width);
+      // The size the view gave its canvas, in the page's own units.
+      const height = Math.max(1, Math.round(canvas.clientHeight / page.scale()));
       const svg = model.guard(() => (name === 'cell'
         ? exporter.cell_chart_svg(width, height, start, len, state.t, state.unit)
         : exporter.activations_svg(width, height, state.t)));

@@ -9,7 +9,7 @@ import { PLAY_INTERVAL } from './config.js';
 import { FILE_PRESET, defaultState, parameter, readState, textPrefix, writeState } from './state.js';
 import { notify } from './notices.js';
 import { buildActivationControls, buildModelControls } from './controls.js';
-import { VIEWS, viewNames } from './views/table.js';
+import { VIEWS, viewNames, viewRow } from './views/table.js';
 import { createTimeWindow } from './views/window.js';
 import { formulas } from './formulas.js';
 import { createPresenter } from './presenter.js';
@@ -173,7 +173,7 @@ function render() {
   for (const { row, instance } of views) {
     if (!instance.update || (shown && !shown.has(row.name))) continue;
     // A chart scrolled far out of sight is drawn when it comes back (see watchSight).
-    if (row.offscreenWaits && !inSight.has(row.name)) {
+    if (row.lineChart && !inSight.has(row.name)) {
       stale.add(row.name);
       continue;
     }
@@ -268,7 +268,7 @@ function watchSight() {
     }
   }, { rootMargin: '300px 0px' });
   for (const { row, section } of views) {
-    if (!row.offscreenWaits) continue;
+    if (!row.lineChart) continue;
     section.dataset.view = row.name;
     inSight.add(row.name); // until the first report, which comes before the first frame
     observer.observe(section);
@@ -490,7 +490,7 @@ function highlight(row, from) {
 function showsNoCharts(search) {
   const query = new URLSearchParams(search);
   const listed = (query.get('views') ?? '').split(',').filter((name) => viewNames().includes(name));
-  return listed.length > 0 && !listed.includes('cell') && !listed.includes('activations') && !query.get('lesson');
+  return listed.length > 0 && !listed.some((name) => viewRow(name).lineChart) && !query.get('lesson');
 }
 
 async function main() {

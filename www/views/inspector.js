@@ -2,7 +2,8 @@
 // group of eight units that holds the selected one, or on request all the heatmaps show.
 
 import { SIZES } from '../config.js';
-import { activationSymbol, cellOutputSite, gateSites, limits } from '../catalog.js';
+import { activationSymbol, cellOutputSite, gateSites } from '../catalog.js';
+import { unitBlock } from './window.js';
 import { exact, num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 
@@ -40,7 +41,7 @@ function build(host, headings, count, total) {
     rows.push(cells);
   }
   host.append(table);
-  const block = Math.min(total, limits().max_shown_units);
+  const block = unitBlock(total, 0).count;
   if (block > count) {
     const more = document.createElement('button');
     more.type = 'button';
@@ -49,15 +50,6 @@ function build(host, headings, count, total) {
     host.append(more);
   }
   return { rows, heads };
-}
-
-/**
- * The rows shown: a group of `size` units holding the selected `unit` (the first group of
- * eight, unless the unit is further on), within the block the heatmaps show.
- */
-function group(total, unit, size) {
-  const n = Math.min(total, size);
-  return Math.max(0, Math.min(Math.floor(unit / n) * n, total - n));
 }
 
 /** Renders timestep `detail` (from the model) under activations `acts`, around unit `unit`. */
@@ -73,9 +65,8 @@ function renderInspector(detail, acts, unit, showAll) {
   setText(title, `step ${detail.t}, input “${visibleChar(detail.char)}”${detail.other ? ' — not in the vocabulary: “other”, an all-zero input' : ''}`);
   const headings = header(acts);
   const total = detail.units.length;
-  const size = showAll ? limits().max_shown_units : SIZES.inspectorUnits;
-  const count = Math.min(total, size);
-  const first = group(total, unit, size);
+  // The group of eight holding the selected unit, or the heatmaps' whole block of it.
+  const { first, count } = showAll ? unitBlock(total, unit) : unitBlock(total, unit, SIZES.inspectorUnits);
   const key = `${count} of ${total}`;
   if (key !== built.key) built = { key, ...build(host, headings, count, detail.units.length) };
   built.heads.forEach((th, k) => setText(th, headings[k]));

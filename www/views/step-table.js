@@ -1,7 +1,8 @@
 // For screen readers: a visually hidden table of every quantity of every unit the heatmaps show
 // at the selected step, kept current, and a polite announcement when the step or unit changes.
 
-import { cellOutputSite, gateSites, limits } from '../catalog.js';
+import { cellOutputSite, gateSites } from '../catalog.js';
+import { unitBlock } from './window.js';
 import { num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 
@@ -10,17 +11,6 @@ const columns = () => [
   ...gateSites().flatMap((s) => [s.input, s.output]),
   'c_prev', 'c', cellOutputSite().output, 'h',
 ];
-
-/**
- * The units the heatmaps show for a model of `units.length` with `unit` selected: all of them,
- * or on a large model the block of max_shown_units that holds it (a table of a thousand rows
- * took the browser 90 ms to lay out on every step).
- */
-function shownBlock(units, unit) {
-  const n = Math.min(units.length, limits().max_shown_units);
-  const first = Math.min(Math.floor(unit / n) * n, units.length - n);
-  return units.slice(first, first + n);
-}
 
 export function createStepTable() {
   const table = document.getElementById('step-table');
@@ -47,7 +37,9 @@ export function createStepTable() {
   /** Writes the table for the latest step (a moment after a burst of changes, see update). */
   function write() {
     timer = 0;
-    const detail = pending && { ...pending, units: shownBlock(pending.units, unit) };
+    // Only the block the heatmaps show: a table of a thousand rows took 90 ms of layout a step.
+    const block = pending && unitBlock(pending.units.length, unit);
+    const detail = pending && { ...pending, units: pending.units.slice(block.first, block.first + block.count) };
     if (!detail) {
       body.replaceChildren();
       setText(caption, 'No steps: type something.');

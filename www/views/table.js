@@ -13,8 +13,9 @@
 //            selected step), state, t, unit, scale (canvas text scale) and window(cssWidth)
 //            (the shared window of timesteps).
 //   save     what the Save dialog offers for it: 'png' and 'svg' (see export.js)
-//   offscreenWaits  true when it need not be redrawn while scrolled far out of sight (it is
-//            redrawn when it comes back)
+//   lineChart  true for the two plotters line charts: they may wait while scrolled far out of
+//            sight (redrawn when they come back), and a link that shows neither runs on the
+//            page module built without them (www/pkg-lite)
 //   listed   false for a view no link names (the screen-reader table, always kept)
 //
 // Views are updated in this order on every redraw, and only while their section is shown.
@@ -29,11 +30,11 @@ export const VIEWS = [
     load: () => import('./timeline.js').then((m) => m.createTimeline),
   },
   {
-    name: 'cell', section: 'cell-view', label: 'cell state chart', save: ['png', 'svg'], offscreenWaits: true,
+    name: 'cell', section: 'cell-view', label: 'cell state chart', save: ['png', 'svg'], lineChart: true,
     load: () => import('./cell-chart.js').then((m) => m.createCellChart),
   },
   {
-    name: 'activations', section: 'activations-view', label: 'activations and derivatives', save: ['png', 'svg'], offscreenWaits: true,
+    name: 'activations', section: 'activations-view', label: 'activations and derivatives', save: ['png', 'svg'], lineChart: true,
     load: () => import('./activations.js').then((m) => m.createActivationPanel),
   },
   {

@@ -3,9 +3,10 @@
 // turns mouse positions into timesteps, shows tooltips and lights a row when another view asks.
 
 import * as model from '../model.js';
-import { gateSites, limits, margins } from '../catalog.js';
+import { gateSites, margins } from '../catalog.js';
 import { num, visibleChar } from '../format.js';
 import { fitCanvas, watchWidth } from './canvas.js';
+import { unitBlock } from './window.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -150,9 +151,8 @@ export function createTimeline(page) {
       $('window-note').textContent = scrollable ? `steps ${start}–${start + len - 1} of ${steps}` : '';
       // A large model shows a block of its units: the one holding the selected unit.
       const { hidden } = frame.summary;
-      const shown = Math.min(hidden, limits().max_shown_units);
-      const first = Math.min(Math.floor(frame.unit / shown) * shown, hidden - shown);
-      const units = hidden > shown ? `Showing units ${first}–${first + shown - 1} of ${hidden.toLocaleString('en')}: pick a unit above to see its block.` : '';
+      const { first, count } = unitBlock(hidden, frame.unit);
+      const units = hidden > count ? `Showing units ${first}–${first + count - 1} of ${hidden.toLocaleString('en')}: pick a unit above to see its block.` : '';
       if ($('units-note').textContent !== units) $('units-note').textContent = units;
     },
     /** Lights timeline row `row` (a quantity name, or null). */
