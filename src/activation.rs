@@ -48,122 +48,56 @@ pub const NAMED: [Activation; 9] = [
     Activation::Removed,
 ];
 
-/// 2^(j/64) for j = 0..64 (each correctly rounded; j = 32 is √2, written as a number like the rest).
-#[rustfmt::skip]
-#[allow(clippy::approx_constant, clippy::excessive_precision)]
-const EXP2_SIXTY_FOURTHS: [f64; 64] = [
-    1.0,
-    1.0108892860517005,
-    1.0218971486541166,
-    1.0330248790212284,
-    1.0442737824274138,
-    1.0556451783605572,
-    1.0671404006768237,
-    1.0787607977571199,
-    1.0905077326652577,
-    1.102382583307841,
-    1.1143867425958924,
-    1.1265216186082418,
-    1.1387886347566916,
-    1.1511892299529827,
-    1.1637248587775775,
-    1.1763969916502812,
-    1.189207115002721,
-    1.202156731452703,
-    1.215247359980469,
-    1.22848053610687,
-    1.241857812073484,
-    1.255380757024691,
-    1.2690509571917332,
-    1.2828700160787783,
-    1.2968395546510096,
-    1.3109612115247644,
-    1.3252366431597413,
-    1.339667524053303,
-    1.3542555469368927,
-    1.3690024229745905,
-    1.383909881963832,
-    1.3989796725383112,
-    1.4142135623730951,
-    1.42961333839197,
-    1.4451808069770467,
-    1.460917794180647,
-    1.4768261459394993,
-    1.4929077282912648,
-    1.5091644275934228,
-    1.5255981507445384,
-    1.5422108254079407,
-    1.559004400237837,
-    1.5759808451078865,
-    1.593142151342267,
-    1.6104903319492543,
-    1.6280274218573478,
-    1.645755478153965,
-    1.6636765803267364,
-    1.681792830507429,
-    1.7001063537185235,
-    1.718619298122478,
-    1.7373338352737062,
-    1.7562521603732995,
-    1.7753764925265212,
-    1.7947090750031072,
-    1.8142521755003989,
-    1.8340080864093424,
-    1.8539791250833855,
-    1.8741676341103,
-    1.8945759815869656,
-    1.9152065613971474,
-    1.9360617934922943,
-    1.9571441241754002,
-    1.978456026387951,
-];
-
-/// e^x to within about an ulp, and several times faster than libm's `exp` in WebAssembly, where
-/// the activations dominate the cost of running and training the cell. x = (64k + j)·ln2/64 + r
-/// with |r| ≤ ln2/128, so e^x = 2^k · 2^(j/64) · e^r, and e^r by its Taylor series to r⁵
-/// (truncation error below 4e-17 relative).
+/// e^x to within about an ulp, with no table and no branch, so that a loop of it (the page's
+/// sigmoid and tanh over a block of units) vectorises, in WebAssembly's SIMD too.
+/// x = n·ln2 + r with |r| ≤ ln2/2, so e^x = 2^n · e^r, and e^r by its Taylor series to r¹³
+/// (truncation error below 5e-18 relative). Overflow gives ∞, underflow 0 (through the
+/// subnormals), NaN stays NaN.
 #[must_use]
+#[inline]
 pub fn exp(x: f64) -> f64 {
-    if x.is_nan() {
-        return x;
-    }
-    if x > 709.78 {
-        return f64::INFINITY;
-    }
-    if x < -745.2 {
-        return 0.0;
-    }
-    // ln2/64 split in two, so that n·LN2_64_HI is exact for |n| < 2^21 (the fdlibm split of ln 2,
-    // divided by 64, which is exact).
+    // ln 2 split in two (fdlibm's), so that n·LN2_HI is exact for |n| < 2^21.
     #[allow(clippy::excessive_precision)]
-    const LN2_64_HI: f64 = 6.931_471_803_691_238_164_90e-1 / 64.0;
+    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
     #[allow(clippy::excessive_precision)]
-    const LN2_64_LO: f64 = 1.908_214_929_270_587_700_02e-10 / 64.0;
-    // Round to the nearest integer by adding and removing 1.5·2^52: cheaper than `round`, which
-    // is a library call on baseline x86-64.
+    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    // Adding 1.5·2^52 rounds to an integer and leaves it in the low bits of the sum.
     const SHIFT: f64 = 6_755_399_441_055_744.0;
-    let n = (x * (64.0 / std::f64::consts::LN_2) + SHIFT) - SHIFT;
-    let r = (x - n * LN2_64_HI) - n * LN2_64_LO;
-    // |x| ≤ 745.2, so |n| < 2^17: the cast is exact.
-    #[allow(clippy::cast_possible_truncation)]
-    let n = n as i64;
-    let j = n.rem_euclid(64);
-    let k = (n - j) / 64;
-    let r2 = r * r;
-    let series = 1.0 + r + r2 * (0.5 + r * (1.0 / 6.0)) + r2 * r2 * (1.0 / 24.0 + r * (1.0 / 120.0));
-    let m = EXP2_SIXTY_FOURTHS[usize::try_from(j).expect("rem_euclid(64) is in 0..64")] * series;
-    // Called with exponents in −1022..=1023 only, so e + 1023 is in 1..=2046.
+    // Beyond these e^x is ∞ or 0 anyway; clamping keeps n within the exponent's reach. (A NaN
+    // passes through as NaN.)
+    let x = x.clamp(-746.0, 710.0);
+    let shifted = x * std::f64::consts::LOG2_E + SHIFT;
+    let n = shifted - SHIFT;
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    // Estrin's scheme: pairs, then pairs of pairs, ..., so the chain of dependent operations is
+    // a third as long as Horner's and a vectorised loop is not held up by its latency.
+    let c = &INVERSE_FACTORIALS;
+    let (r2, r4) = (r * r, r * r * (r * r));
+    let pair = |k: usize| c[k] + c[k + 1] * r;
+    let low = (pair(0) + pair(2) * r2) + (pair(4) + pair(6) * r2) * r4;
+    let high = (pair(8) + pair(10) * r2) + pair(12) * r4;
+    let series = low + high * (r4 * r4);
+    // n, read from the sum's low bits, split in two halves so that each 2^half is a normal float
+    // even where e^x is subnormal or near overflow.
+    #[allow(clippy::cast_possible_wrap)]
+    let n = shifted.to_bits().wrapping_sub(SHIFT.to_bits()) as i64;
+    let half = n >> 1;
     #[allow(clippy::cast_sign_loss)]
     let two_to = |e: i64| f64::from_bits(((e + 1023) as u64) << 52);
-    if k > 1023 {
-        m * two_to(k - 1) * 2.0
-    } else if k >= -1022 {
-        m * two_to(k)
-    } else {
-        // Below the normal range: scale in two steps so each power of two is a normal float.
-        m * two_to(k + 200) * two_to(-200)
-    }
+    series * two_to(half) * two_to(n - half)
 }
+
+/// 1/k! for k = 0..=13, for the series above.
+const INVERSE_FACTORIALS: [f64; 14] = {
+    let mut inverse = [1.0; 14];
+    let (mut k, mut factorial) = (1, 1.0);
+    while k < 14 {
+        factorial *= k as f64;
+        inverse[k] = 1.0 / factorial;
+        k += 1;
+    }
+    inverse
+};
 
 fn to_f64<T: Float>(x: T) -> f64 {
     x.to_f64().unwrap_or(f64::NAN)
@@ -173,36 +107,78 @@ fn from_f64<T: Float>(v: f64) -> T {
     T::from(v).unwrap_or_else(T::nan)
 }
 
-/// σ(x), in f64 whatever T is (then rounded once), with [`exp`].
+/// σ(x), in f64 whatever T is (then rounded once), with [`exp`]. e^−|x| never overflows; both
+/// signs are computed and one picked, so a loop of it vectorises.
+#[inline]
 fn sigmoid<T: Float>(x: T) -> T {
     let v = to_f64(x);
-    // Both branches take exp of a non-positive number, so it never overflows.
-    let r = if v >= 0.0 {
-        1.0 / (1.0 + exp(-v))
-    } else {
-        let e = exp(v);
-        e / (1.0 + e)
-    };
-    from_f64(r)
+    let e = exp(-v.abs());
+    let s = 1.0 / (1.0 + e);
+    from_f64(if v >= 0.0 { s } else { e * s })
 }
 
-/// tanh(x), in f64 whatever T is (then rounded once): its odd series near 0 (where
-/// e^{2x} − 1 would cancel), ±1 beyond |x| = 20, and (e^{2x} − 1)/(e^{2x} + 1) between.
+/// tanh(x), in f64 whatever T is (then rounded once): its odd series near 0 (where 1 − e^−2|x|
+/// would cancel), and sign(x)·(1 − e)/(1 + e) with e = e^−2|x| elsewhere (±1 far out, as e
+/// vanishes). Both are computed and one picked, so a loop of it vectorises.
+#[inline]
 fn tanh<T: Float>(x: T) -> T {
     let v = to_f64(x);
-    let r = if v.abs() < 0.1 {
-        // tanh v = v − v³/3 + 2v⁵/15 − 17v⁷/315 + 62v⁹/2835 − 1382v¹¹/155925 + …; below 0.1 the
-        // next term is under 4e-16 relative.
-        let v2 = v * v;
-        let tail = 62.0 / 2835.0 - v2 * (1382.0 / 155_925.0);
-        v * (1.0 - v2 * (1.0 / 3.0 - v2 * (2.0 / 15.0 - v2 * (17.0 / 315.0 - v2 * tail))))
-    } else if v.abs() > 20.0 {
-        v.signum()
-    } else {
-        let e = exp(2.0 * v);
-        (e - 1.0) / (e + 1.0)
-    };
-    from_f64(r)
+    // tanh v = v − v³/3 + 2v⁵/15 − 17v⁷/315 + 62v⁹/2835 − 1382v¹¹/155925 + …; below 0.1 the
+    // next term is under 4e-16 relative.
+    let v2 = v * v;
+    let tail = 62.0 / 2835.0 - v2 * (1382.0 / 155_925.0);
+    let series = v * (1.0 - v2 * (1.0 / 3.0 - v2 * (2.0 / 15.0 - v2 * (17.0 / 315.0 - v2 * tail))));
+    let e = exp(-2.0 * v.abs());
+    let far = ((1.0 - e) / (1.0 + e)).copysign(v);
+    from_f64(if v.abs() < 0.1 { series } else { far })
+}
+
+/// `f` over a slice, inlined with `f` known, so that a branch-free `f` vectorises. On x86-64
+/// with AVX the loop is compiled for it too: four f64 lanes instead of two, and still a separate
+/// multiply and add per operation (no fused multiply-add), so the bits are the portable loop's.
+#[inline(always)]
+fn each_value<T: Copy>(z: &[T], values: &mut [T], f: impl Fn(T) -> T) {
+    #[inline(always)]
+    fn portable<T: Copy>(z: &[T], values: &mut [T], f: impl Fn(T) -> T) {
+        for (x, v) in z.iter().zip(values.iter_mut()) {
+            *v = f(*x);
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn avx<T: Copy>(z: &[T], values: &mut [T], f: impl Fn(T) -> T) {
+        portable(z, values, f);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX, checked just above.
+        unsafe { avx(z, values, f) };
+        return;
+    }
+    portable(z, values, f);
+}
+
+/// `f`'s value and slope over a slice, likewise.
+#[inline(always)]
+fn each_pair<T: Copy>(z: &[T], values: &mut [T], slopes: &mut [T], f: impl Fn(T) -> (T, T)) {
+    #[inline(always)]
+    fn portable<T: Copy>(z: &[T], values: &mut [T], slopes: &mut [T], f: impl Fn(T) -> (T, T)) {
+        for ((x, v), d) in z.iter().zip(values.iter_mut()).zip(slopes.iter_mut()) {
+            (*v, *d) = f(*x);
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn avx<T: Copy>(z: &[T], values: &mut [T], slopes: &mut [T], f: impl Fn(T) -> (T, T)) {
+        portable(z, values, slopes, f);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX, checked just above.
+        unsafe { avx(z, values, slopes, f) };
+        return;
+    }
+    portable(z, values, slopes, f);
 }
 
 fn lit<T: Float>(v: f64) -> T {
@@ -211,6 +187,7 @@ fn lit<T: Float>(v: f64) -> T {
 
 impl Activation {
     /// The function's value at `x`.
+    #[inline]
     pub fn apply<T: Float>(self, x: T) -> T {
         let (zero, one) = (T::zero(), T::one());
         match self {
@@ -239,6 +216,7 @@ impl Activation {
     /// The exact derivative at `x`. At a kink (hard sigmoid at ±3, ReLU at 0, ...) it takes the
     /// value PyTorch's autograd uses: the inside of a clamp's range is closed for hard tanh and
     /// open for hard sigmoid, and ReLU'(0) = 0.
+    #[inline]
     pub fn derivative<T: Float>(self, x: T) -> T {
         let (zero, one) = (T::zero(), T::one());
         match self {
@@ -325,8 +303,12 @@ impl Activation {
     /// One match per slice, so each function's loop is compiled on its own and vectorises.
     pub fn values_and_slopes<T: Float>(self, z: &[T], values: &mut [T], slopes: Option<&mut [T]>, fast: bool) {
         let Some(slopes) = slopes else {
-            for (x, v) in z.iter().zip(values.iter_mut()) {
-                *v = self.apply(*x);
+            // One loop per function, each with its function known, so the smooth ones vectorise.
+            match self {
+                Activation::Sigmoid => each_value(z, values, |x| Activation::Sigmoid.apply(x)),
+                Activation::Tanh => each_value(z, values, |x| Activation::Tanh.apply(x)),
+                Activation::Morph(t) => each_value(z, values, |x| Activation::Morph(t).apply(x)),
+                other => each_value(z, values, |x| other.apply(x)),
             }
             return;
         };
@@ -360,8 +342,11 @@ impl Activation {
                 return;
             }
         }
-        for ((x, v), d) in z.iter().zip(values.iter_mut()).zip(slopes.iter_mut()) {
-            (*v, *d) = self.value_and_slope(*x);
+        match self {
+            Activation::Sigmoid => each_pair(z, values, slopes, |x| Activation::Sigmoid.value_and_slope(x)),
+            Activation::Tanh => each_pair(z, values, slopes, |x| Activation::Tanh.value_and_slope(x)),
+            Activation::Morph(t) => each_pair(z, values, slopes, |x| Activation::Morph(t).value_and_slope(x)),
+            other => each_pair(z, values, slopes, |x| other.value_and_slope(x)),
         }
     }
 

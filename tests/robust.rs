@@ -60,11 +60,17 @@ fn count_nonfinite(trace: &Trace<f32>) -> (usize, Vec<usize>) {
     (per.iter().sum(), per)
 }
 
+/// The counts and finite ranges the trace keeps (in vectorised lanes) agree with a plain count
+/// and a plain fold over the buffers.
 fn check_counts(trace: &Trace<f32>) {
     let (total, per) = count_nonfinite(trace);
     assert_eq!(trace.nonfinite_total(), total);
     for (q, n) in Quantity::ALL.iter().zip(per) {
         assert_eq!(trace.nonfinite(*q), n, "{}", q.name());
+        let finite: Vec<f64> = trace.values(*q).iter().filter(|v| v.is_finite()).map(|&v| f64::from(v)).collect();
+        let expected = (!finite.is_empty())
+            .then(|| (finite.iter().copied().fold(f64::INFINITY, f64::min), finite.iter().copied().fold(f64::NEG_INFINITY, f64::max)));
+        assert_eq!(trace.finite_range(*q), expected, "{}", q.name());
     }
 }
 
