@@ -15,7 +15,7 @@ import { formulas } from './formulas.js';
 import { createPresenter } from './presenter.js';
 import { createTheme } from './theme.js';
 import { visibleChar } from './format.js';
-import { setText } from './dom.js';
+import { setText, setValue } from './dom.js';
 import { decodeWeights, encodeWeights } from './weights-link.js';
 import { installTestHooks } from './test-hooks.js';
 import { controlTable, defaultControls } from './control-table.js';
@@ -172,8 +172,8 @@ function render() {
   timings.views = {};
   for (const { row, instance } of views) {
     if (!instance.update || (shown && !shown.has(row.name))) continue;
-    // A chart scrolled far out of sight is drawn when it comes back (see watchSight).
-    if (row.lineChart && !inSight.has(row.name)) {
+    // A view scrolled far out of sight is updated when it comes back (see watchSight).
+    if (row.waits && !inSight.has(row.name)) {
       stale.add(row.name);
       continue;
     }
@@ -213,8 +213,11 @@ function render() {
 
 /** The step, unit and fixed-scales controls above the views. */
 function showToolbar(detail) {
-  if ($('step').value !== String(state.t)) $('step').value = String(state.t);
-  $('step').max = String(Math.max(0, summary.steps - 1));
+  // Only what changed: writing a slider's attribute, even to its own value, lays it out again.
+  // The end first, so that a step past the old end is not clamped to it.
+  const last = String(Math.max(0, summary.steps - 1));
+  if ($('step').max !== last) $('step').max = last;
+  setValue($('step'), String(state.t));
   setText($('step-char'), detail ? `“${visibleChar(detail.char)}”` : '');
   const units = $('unit');
   const wrap = $('unit-wrap');
@@ -268,7 +271,7 @@ function watchSight() {
     }
   }, { rootMargin: '300px 0px' });
   for (const { row, section } of views) {
-    if (!row.lineChart) continue;
+    if (!row.waits) continue;
     section.dataset.view = row.name;
     inSight.add(row.name); // until the first report, which comes before the first frame
     observer.observe(section);
@@ -640,6 +643,7 @@ async function main() {
       view: viewInstance,
       timeWindow,
       timings: () => timings,
+      waiting: () => [...stale],
       training: () => viewInstance('training'),
       walk: () => walk,
       presenter: () => presenter,

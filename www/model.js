@@ -199,6 +199,9 @@ export const timelineHeight = () => call((m) => m.timeline_height());
  * Draws the timeline and returns its hit-testing view: locate(x, y) → [row, t, unit] or
  * undefined, stepAt(x), rowName(row), all in device pixels, each call guarded like the rest.
  */
+/** The timeline canvas was cleared behind the model's back: its next draw draws all of it. */
+export const forgetTimeline = () => call((m) => m.forget_timeline());
+
 export function drawTimeline(canvas, start, len, selected, unit, px) {
   const view = call((m) => m.draw_timeline(canvas, start, len, selected, unit, px));
   return {

@@ -46,6 +46,7 @@ async function benchmarkRedraw(page) {
     const start = performance.now();
     state.acts[site] = `${morphFamily().name}:${(k % 100) / 100}`;
     model.setActivation(site, state.acts[site]);
+    (parts.compute ??= []).push(performance.now() - start);
     page.render();
     // Reading layout makes the browser finish style and layout now, so that is counted too.
     const beforeLayout = performance.now();
@@ -64,22 +65,25 @@ async function benchmarkRedraw(page) {
   page.change({ acts: original, preset: saved.preset });
   page.change({ hidden: saved.hidden, text: saved.text });
   page.render();
-  const { model: modelTimes, panels, layout, ...viewTimes } = parts;
+  const { model: modelTimes, panels, layout, compute, ...viewTimes } = parts;
+  const waited = VIEWS.filter((row) => row.waits && document.getElementById(row.section) && !(row.name in viewTimes)).map((row) => row.name);
   return {
     'redraw after a control change, 256 steps × 32 units, median (ms)': at(0.5).toFixed(2),
     'redraw after a control change, 256 steps × 32 units, p95 (ms)': at(0.95).toFixed(2),
+    'of which the run recomputed with the new activation, median (ms)': at(0.5, compute).toFixed(2),
     'of which the model (summary and step), median (ms)': at(0.5, modelTimes).toFixed(2),
     ...Object.fromEntries(Object.entries(viewTimes).map(([name, list]) => [`view ${name}, median (ms)`, at(0.5, list).toFixed(2)])),
     ...Object.fromEntries(Object.entries(viewTimes).map(([name, list]) => [`view ${name}, p95 (ms)`, at(0.95, list).toFixed(2)])),
     'controls and notes, median (ms)': at(0.5, panels).toFixed(2),
     'style and layout in the browser, median and p95 (ms)': `${at(0.5, layout).toFixed(2)}, ${at(0.95, layout).toFixed(2)}`,
+    'views out of sight, so not redrawn (each is updated when scrolled back)': waited.join(', ') || 'none',
     'changes timed': times.length,
   };
 }
 
 /**
  * Installs window.__gatelab. `page` gives the page's live state(), change(patch), render(),
- * idle() (no redraw scheduled), view(name) (a view's instance), timeWindow, timings(),
+ * idle() (no redraw scheduled), view(name) (a view's instance), timeWindow, timings(), waiting(),
  * training(), walk(), presenter() and theme().
  */
 export function installTestHooks(page) {
@@ -94,6 +98,8 @@ export function installTestHooks(page) {
     url: () => writeState(page.state()),
     /** How long the parts of the last render took (ms): the model, each view, the panels. */
     timings: () => structuredClone(page.timings()),
+    /** The views not updated because they are out of sight (updated when scrolled back). */
+    waiting: page.waiting,
     /** Which wasm module the page runs on: 'full', or 'lite' (without the two line charts). */
     module: () => model.moduleKind(),
     /** The link reader and writer themselves, for the round-trip property test. */

@@ -32,13 +32,15 @@ struct Inner {
     pixels: Vec<Rgb>,
     texts: Vec<Text>,
     triangles: Vec<([(i32, i32); 3], Rgb)>,
+    /// Drawing lands only inside these, when set (see `Raster::clip`).
+    clip: Option<Vec<Rect>>,
 }
 
 impl Picture {
     #[must_use]
     pub fn new(width: u32, height: u32) -> Self {
         let len = usize::try_from(width * height).expect("test pictures are small");
-        let inner = Inner { pixels: vec![[255; 3]; len], texts: Vec::new(), triangles: Vec::new() };
+        let inner = Inner { pixels: vec![[255; 3]; len], texts: Vec::new(), triangles: Vec::new(), clip: None };
         Picture { width, height, inner: Rc::new(RefCell::new(inner)) }
     }
 
@@ -62,7 +64,16 @@ impl Picture {
         self.inner.borrow().triangles.clone()
     }
 
+    /// Whether (x, y) is inside the clip, if any.
+    fn visible(&self, x: i32, y: i32) -> bool {
+        let inner = self.inner.borrow();
+        inner.clip.as_ref().is_none_or(|rects| rects.iter().any(|r| r.contains(f64::from(x), f64::from(y))))
+    }
+
     fn put(&mut self, x: i32, y: i32, rgb: Rgb) {
+        if !self.visible(x, y) {
+            return;
+        }
         if let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) {
             if x < self.width && y < self.height {
                 let k = usize::try_from(y * self.width + x).expect("in range");
@@ -100,7 +111,9 @@ impl DrawingBackend for Picture {
         _: &S,
         at: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Infallible>> {
-        self.inner.borrow_mut().texts.push(Text { text: text.to_string(), at });
+        if self.visible(at.0, at.1) {
+            self.inner.borrow_mut().texts.push(Text { text: text.to_string(), at });
+        }
         Ok(())
     }
 
@@ -122,6 +135,17 @@ impl DrawingBackend for Picture {
         let color = style.color();
         let rgb = [color.rgb.0, color.rgb.1, color.rgb.2];
         let (x0, x1, y0, y1) = (a.0.min(b.0), a.0.max(b.0), a.1.min(b.1), a.1.max(b.1));
+        if fill {
+            // Painting over a text hides it: it no longer counts as drawn.
+            let covers = |t: &Text| (x0..=x1).contains(&t.at.0) && (y0..=y1).contains(&t.at.1);
+            let visible = |t: &Text| self.visible(t.at.0, t.at.1);
+            let hidden: Vec<bool> = self.inner.borrow().texts.iter().map(|t| covers(t) && visible(t)).collect();
+            let mut flags = hidden.into_iter();
+            self.inner.borrow_mut().texts.retain(|_| !flags.next().unwrap_or(false));
+            let gone: Vec<bool> = self.inner.borrow().triangles.iter().map(|(t, _)| t.iter().all(|&(x, y)| (x0..=x1).contains(&x) && (y0..=y1).contains(&y) && self.visible(x, y))).collect();
+            let mut flags = gone.into_iter();
+            self.inner.borrow_mut().triangles.retain(|_| !flags.next().unwrap_or(false));
+        }
         for y in y0..=y1 {
             for x in x0..=x1 {
                 if fill || x == x0 || x == x1 || y == y0 || y == y1 {
@@ -151,6 +175,16 @@ impl Raster for Picture {
 
     fn fill_triangles(&mut self, triangles: &[[(i32, i32); 3]], rgb: Rgb) -> Result<(), Infallible> {
         self.inner.borrow_mut().triangles.extend(triangles.iter().map(|t| (*t, rgb)));
+        Ok(())
+    }
+
+    fn clip(&mut self, rects: &[Rect]) -> Result<(), Infallible> {
+        self.inner.borrow_mut().clip = Some(rects.to_vec());
+        Ok(())
+    }
+
+    fn unclip(&mut self) -> Result<(), Infallible> {
+        self.inner.borrow_mut().clip = None;
         Ok(())
     }
 }

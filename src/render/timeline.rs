@@ -13,6 +13,8 @@ use crate::site::Site;
 use crate::trace::Quantity;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 /// The timeline's rows, top to bottom: the four gate blocks in the order a step computes them,
 /// then c and h.
@@ -135,6 +137,11 @@ impl TimelineLayout {
         })
     }
 
+    /// A timestep column's width in CSS pixels.
+    fn column_css(&self) -> f64 {
+        f64::from(self.rows[0].1.w) / self.len.max(1) as f64 / self.px
+    }
+
     fn font(&self, size: f64) -> TextStyle<'static> {
         TextStyle::from((FONT, size * self.px).into_font()).color(&self.theme.text)
     }
@@ -173,73 +180,191 @@ fn format_tick(v: f64) -> String {
     }
 }
 
-/// Draws everything but the cells: background, character axis, row titles, legends, frames,
-/// timestep numbers and the key to the special colours.
-pub fn draw_frame<DB: DrawingBackend>(
+/// The parts of the picture around the cells, each drawn only when what it shows changed: the
+/// character axis, each row's captions, each row's legend, and the foot (step numbers and the
+/// key to the special colours). With the plot strip, which is drawn every time, they tile the
+/// canvas, so a part can be cleared and drawn again on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Axis,
+    Caption(usize),
+    Legend(usize),
+    Foot,
+}
+
+impl TimelineLayout {
+    /// How far a row's frame and the selection outline reach outside its cells.
+    fn plot_margin(&self) -> i32 {
+        px_i32((2.0 * self.px).round()) + 2
+    }
+
+    /// Every row's cells with their frames and the selection: redrawn each time.
+    fn plot_strip(&self) -> Rect {
+        let (first, last) = (self.rows[0].1, self.rows[self.rows.len() - 1].1);
+        let m = self.plot_margin();
+        Rect { x: first.x - m, y: first.y - m, w: first.w + 2 * m, h: last.y + last.h + 2 * m - first.y }
+    }
+
+    /// Where the step numbers and the key start: one row gap below the last row.
+    fn foot_top(&self) -> i32 {
+        let last = self.rows[self.rows.len() - 1].1;
+        last.y + last.h + px_i32((ROW_GAP * self.px).round())
+    }
+
+    /// Every part, in a fixed order.
+    fn parts(&self) -> Vec<Part> {
+        let n = self.rows.len();
+        [Part::Axis, Part::Foot].into_iter().chain((0..n).map(Part::Caption)).chain((0..n).map(Part::Legend)).collect()
+    }
+
+    /// The one or two rectangles a part covers on a `width` × `height` surface.
+    fn part_rects(&self, part: Part, (width, height): (i32, i32)) -> Vec<Rect> {
+        let plot = self.plot_strip();
+        let (right, bottom) = (plot.x + plot.w, plot.y + plot.h);
+        let span = |x0: i32, y0: i32, x1: i32, y1: i32| Rect { x: x0, y: y0, w: (x1 - x0).max(0), h: (y1 - y0).max(0) };
+        let row_top = |k: usize| self.rows.get(k).map(|(_, r)| r.y);
+        let m = self.plot_margin();
+        let last = self.rows.len() - 1;
+        match part {
+            Part::Axis => vec![span(0, 0, width, plot.y)],
+            // A row's captions and warnings run down to the next row's top (the last row's, to the foot).
+            Part::Caption(k) => {
+                let top = if k == 0 { plot.y } else { self.rows[k].1.y };
+                let end = if k == last { self.foot_top() } else { row_top(k + 1).unwrap_or(bottom) };
+                vec![span(0, top, plot.x, end)]
+            }
+            // A legend's top tick reaches a little above its bar, so its part starts higher.
+            Part::Legend(k) => {
+                let top = if k == 0 { plot.y } else { self.rows[k].1.y - m };
+                let end = if k == last { bottom } else { row_top(k + 1).map_or(bottom, |y| y - m) };
+                vec![span(right, top, width, end)]
+            }
+            Part::Foot => {
+                let foot = self.foot_top();
+                vec![span(plot.x, bottom, width, foot), span(0, foot, width, height.max(foot))]
+            }
+        }
+    }
+
+    /// A fingerprint of everything that places and colours the frame.
+    fn hash_geometry<H: Hasher>(&self, state: &mut H) {
+        (self.width, self.height, self.px.to_bits(), self.start, self.len, self.hidden).hash(state);
+        let t = self.theme;
+        for c in [t.background, t.text, t.muted, t.frame, t.warning] {
+            (c.0, c.1, c.2).hash(state);
+        }
+        for (_, r) in &self.rows {
+            (r.x, r.y, r.w, r.h).hash(state);
+        }
+    }
+}
+
+/// What a part shows, as a number that changes when it does.
+fn part_key(layout: &TimelineLayout, part: Part, rows: &[RowInfo], chars: &[char]) -> u64 {
+    let mut state = DefaultHasher::new();
+    layout.hash_geometry(&mut state);
+    match part {
+        Part::Axis => (0u8, chars).hash(&mut state),
+        Part::Caption(k) => (1u8, k, &rows[k].symbol, &rows[k].caption, &rows[k].note).hash(&mut state),
+        Part::Legend(k) => {
+            let scale = rows[k].scale;
+            (2u8, k, matches!(scale, Scale::Diverging { .. }), scale.lo().to_bits(), scale.hi().to_bits()).hash(&mut state);
+        }
+        Part::Foot => 3u8.hash(&mut state),
+    }
+    state.finish()
+}
+
+/// The typed characters along the top.
+fn draw_axis<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     layout: &TimelineLayout,
-    rows: &[RowInfo],
     chars: &[char],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = layout.px;
-    area.fill(&layout.theme.background)?;
-    let Some((_, first)) = layout.rows.first() else { return Ok(()) };
-    let column_css = f64::from(first.w) / layout.len.max(1) as f64 / px;
-    let label_every = to_count((MIN_LABELLED_COLUMN / column_css).ceil().max(1.0));
-    let char_style = TextStyle::from((MONO, FONT_SIZE * px).into_font())
+    let first = layout.rows[0].1;
+    let label_every = to_count((MIN_LABELLED_COLUMN / layout.column_css()).ceil().max(1.0));
+    let style = TextStyle::from((MONO, FONT_SIZE * px).into_font())
         .color(&layout.theme.text)
         .pos(Pos::new(HPos::Center, VPos::Bottom));
-    let number_style = layout.font(SMALL_FONT_SIZE).color(&layout.theme.muted).pos(Pos::new(HPos::Center, VPos::Top));
-    let last = layout.rows.last().map(|(_, r)| r.y + r.h).unwrap_or(0);
-    let number_every = to_count((40.0 / column_css).ceil()).max(1);
-    for k in 0..layout.len {
+    for (k, &c) in chars.iter().enumerate().take(layout.len) {
         let t = layout.start + k;
         let Some((x0, x1)) = layout.column(t) else { continue };
-        let mid = (x0 + x1) / 2;
         if t.is_multiple_of(label_every) {
-            if let Some(&c) = chars.get(k) {
-                area.draw_text(&axis_label(c), &char_style, (mid, first.y - px_i32(4.0 * px)))?;
-            }
-        }
-        if t.is_multiple_of(number_every) {
-            area.draw_text(&t.to_string(), &number_style, (mid, last + px_i32(3.0 * px)))?;
+            area.draw_text(&axis_label(c), &style, ((x0 + x1) / 2, first.y - px_i32(4.0 * px)))?;
         }
     }
+    Ok(())
+}
+
+/// Step numbers under the last row, and the key to the special colours.
+fn draw_foot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    layout: &TimelineLayout,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = layout.px;
+    let style = layout.font(SMALL_FONT_SIZE).color(&layout.theme.muted).pos(Pos::new(HPos::Center, VPos::Top));
+    let plot = layout.plot_strip();
+    let number_every = to_count((40.0 / layout.column_css()).ceil()).max(1);
+    for t in (layout.start..layout.start + layout.len).filter(|t| t.is_multiple_of(number_every)) {
+        let Some((x0, x1)) = layout.column(t) else { continue };
+        area.draw_text(&t.to_string(), &style, ((x0 + x1) / 2, plot.y + plot.h))?;
+    }
+    let last = layout.rows[layout.rows.len() - 1].1;
+    draw_special_key(area, layout, last.y + last.h + px_i32((SMALL_FONT_SIZE + 8.0) * px))
+}
+
+/// Row `row`'s symbol, caption and warnings in the left margin, down to `bottom` at most.
+fn draw_caption<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    layout: &TimelineLayout,
+    row: usize,
+    info: &RowInfo,
+    bottom: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = layout.px;
+    let rect = layout.rows[row].1;
     let title = layout.font(FONT_SIZE + 3.0).pos(Pos::new(HPos::Left, VPos::Top));
     let caption = layout.font(SMALL_FONT_SIZE).color(&layout.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
     let warn = layout.font(SMALL_FONT_SIZE).color(&layout.theme.warning).pos(Pos::new(HPos::Left, VPos::Top));
-    let tick = layout.font(SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
     let left = px_i32(8.0 * px);
-    for ((info, (_, rect)), legend) in rows.iter().zip(&layout.rows).zip(&layout.legends) {
-        area.draw_text(&info.symbol, &title, (left, rect.y))?;
-        let line = px_i32((SMALL_FONT_SIZE + 3.0) * px);
-        let mut y = rect.y + px_i32((FONT_SIZE + 6.0) * px);
-        // The caption wraps at its " · " so that long activation names fit the margin.
-        for part in info.caption.split(" · ") {
-            area.draw_text(part, &caption, (left, y))?;
-            y += line;
-        }
-        if let Some(note) = &info.note {
-            for part in note.split(" · ") {
-                if y + line > rect.y + rect.h + px_i32(ROW_GAP * px) {
-                    break;
-                }
-                area.draw_text(part, &warn, (left, y))?;
-                y += line;
-            }
-        }
-        area.draw(&Rectangle::new([(rect.x - 1, rect.y - 1), (rect.x + rect.w, rect.y + rect.h)], layout.theme.frame))?;
-        area.draw(&Rectangle::new(
-            [(legend.x - 1, legend.y - 1), (legend.x + legend.w, legend.y + legend.h)],
-            layout.theme.frame,
-        ))?;
-        let tx = legend.x + legend.w + px_i32(4.0 * px);
-        let (lo, hi) = (info.scale.lo(), info.scale.hi());
-        area.draw_text(&format_tick(hi), &tick, (tx, legend.y + px_i32(4.0 * px)))?;
-        area.draw_text(&format_tick((lo + hi) / 2.0), &tick, (tx, legend.y + legend.h / 2))?;
-        area.draw_text(&format_tick(lo), &tick, (tx, legend.y + legend.h - px_i32(4.0 * px)))?;
+    area.draw_text(&info.symbol, &title, (left, rect.y))?;
+    let line = px_i32((SMALL_FONT_SIZE + 3.0) * px);
+    let mut y = rect.y + px_i32((FONT_SIZE + 6.0) * px);
+    // The caption wraps at its " · " so that long activation names fit the margin.
+    for part in info.caption.split(" · ") {
+        area.draw_text(part, &caption, (left, y))?;
+        y += line;
     }
-    draw_special_key(area, layout, last + px_i32((SMALL_FONT_SIZE + 8.0) * px))
+    for part in info.note.iter().flat_map(|note| note.split(" · ")) {
+        if y + line > bottom {
+            break;
+        }
+        area.draw_text(part, &warn, (left, y))?;
+        y += line;
+    }
+    Ok(())
+}
+
+/// Row `row`'s legend: the frame around its colour bar (painted as cells) and its three ticks.
+fn draw_legend_frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    layout: &TimelineLayout,
+    row: usize,
+    scale: &Scale,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = layout.px;
+    let legend = layout.legends[row];
+    let tick = layout.font(SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+    area.draw(&Rectangle::new(
+        [(legend.x - 1, legend.y - 1), (legend.x + legend.w, legend.y + legend.h)],
+        layout.theme.frame,
+    ))?;
+    let tx = legend.x + legend.w + px_i32(4.0 * px);
+    let (lo, hi) = (scale.lo(), scale.hi());
+    area.draw_text(&format_tick(hi), &tick, (tx, legend.y + px_i32(4.0 * px)))?;
+    area.draw_text(&format_tick((lo + hi) / 2.0), &tick, (tx, legend.y + legend.h / 2))?;
+    area.draw_text(&format_tick(lo), &tick, (tx, legend.y + legend.h - px_i32(4.0 * px)))
 }
 
 /// The key to colours that are not on any scale.
@@ -355,6 +480,16 @@ pub trait Raster {
     fn blit(&mut self, pixels: &[u8], w: usize, h: usize, target: &Rect) -> Result<(), Self::Error>;
     /// Fills every triangle in one colour.
     fn fill_triangles(&mut self, triangles: &[[(i32, i32); 3]], rgb: Rgb) -> Result<(), Self::Error>;
+    /// Keeps everything drawn, through plotters too, inside `rects` until [`Raster::unclip`], so
+    /// a part redrawn alone cannot spill into its neighbours. A surface that is always drawn
+    /// whole (an SVG document) may ignore it.
+    fn clip(&mut self, _rects: &[Rect]) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    /// Ends [`Raster::clip`].
+    fn unclip(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// A raster that draws through plotters itself: each run of equal cells in a row of the image
@@ -407,18 +542,25 @@ impl<DB: DrawingBackend> Raster for AreaRaster<'_, DB> {
     }
 }
 
-/// Draws the timeline, keeping its pixel buffers between frames.
+/// Draws the timeline, keeping its pixel buffers between frames, and what each part of the
+/// frame showed, so that a surface that still holds the last picture gets only what changed.
 #[derive(Debug, Default)]
 pub struct TimelinePainter {
     pixels: Vec<u8>,
     clipped: Vec<Clipped>,
     triangles: Vec<[(i32, i32); 3]>,
+    /// What each of the layout's parts showed when last drawn (see `part_key`).
+    shown: Vec<u64>,
 }
 
 impl TimelinePainter {
     /// Draws the six heatmaps of steps `start .. start + len` (clamped to the trace) and of the
     /// units [`shown_units`] picks for `unit`, their frame and legends, with step `selected`
     /// outlined, onto a canvas `width` device pixels wide.
+    ///
+    /// With `kept`, the surface still holds this painter's last picture: the cells and the
+    /// selection are drawn again, and of the frame only the parts whose content changed (a swap
+    /// changes one row's caption and legend; a step change, none). Otherwise all of it is drawn.
     /// Returns the layout, which maps pixels back to (row, step, unit).
     #[allow(clippy::too_many_arguments)]
     pub fn draw<DB: DrawingBackend, R: Raster>(
@@ -430,50 +572,102 @@ impl TimelinePainter {
         look: Look,
         (start, len): (usize, usize),
         (selected, unit): (usize, usize),
+        kept: bool,
     ) -> Result<TimelineLayout, String> {
         let trace = lab.trace();
         let start = start.min(trace.steps());
         let len = len.min(trace.steps() - start);
-        let hidden = trace.hidden();
-        let units = shown_units(hidden.max(1), unit);
+        let units = shown_units(trace.hidden().max(1), unit);
         let mut layout = TimelineLayout::new(width, look, &ROWS, units.len(), start, len.max(1));
         layout.unit_start = units.start;
         let rows = row_infos(lab);
+        let chars = &lab.chars()[start..start + len];
         let draw_error = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("drawing failed: {e:?}");
         let raster_error = |e: R::Error| format!("drawing failed: {e:?}");
-        draw_frame(area, &layout, &rows, &lab.chars()[start..start + len]).map_err(draw_error)?;
-        for (row, ((&(q, rect), legend), info)) in layout.rows.iter().zip(&layout.legends).zip(&rows).enumerate() {
-            if len > 0 {
-                heatmap::paint_cells(
-                    &mut self.pixels,
-                    &mut self.clipped,
-                    trace.values(q),
-                    hidden,
-                    units.clone(),
-                    (start, len),
-                    &info.scale,
-                );
-                raster.blit(&self.pixels, len, units.len(), &rect).map_err(raster_error)?;
-                // One fill per ink: marker triangles in black, then in white.
-                for ink in [[0, 0, 0], [255, 255, 255]] {
-                    self.triangles.clear();
-                    let markers = self.clipped.iter().filter(|c| c.2 == ink);
-                    self.triangles.extend(markers.filter_map(|&(k, u, _)| layout.clip_marker(row, k, u)));
-                    if !self.triangles.is_empty() {
-                        raster.fill_triangles(&self.triangles, ink).map_err(raster_error)?;
-                    }
+        let (w, h) = area.dim_in_pixel();
+        let size = (i32::try_from(w).unwrap_or(i32::MAX), i32::try_from(h).unwrap_or(i32::MAX));
+        let parts = layout.parts();
+        if !kept || self.shown.len() != parts.len() {
+            self.shown = vec![0; parts.len()];
+            area.fill(&layout.theme.background).map_err(draw_error)?;
+        }
+        let background = layout.theme.background.filled();
+        let clear = |rects: &[Rect]| -> Result<(), String> {
+            for r in rects.iter().filter(|r| r.w > 0 && r.h > 0) {
+                area.draw(&Rectangle::new([(r.x, r.y), (r.x + r.w - 1, r.y + r.h - 1)], background)).map_err(draw_error)?;
+            }
+            Ok(())
+        };
+        for (k, &part) in parts.iter().enumerate() {
+            let key = part_key(&layout, part, &rows, chars);
+            if self.shown[k] == key {
+                continue;
+            }
+            self.shown[k] = key;
+            let rects = layout.part_rects(part, size);
+            raster.clip(&rects).map_err(raster_error)?;
+            clear(&rects)?;
+            match part {
+                Part::Axis => draw_axis(area, &layout, chars).map_err(draw_error)?,
+                Part::Foot => draw_foot(area, &layout).map_err(draw_error)?,
+                Part::Caption(row) => {
+                    let bottom = rects[0].y + rects[0].h;
+                    draw_caption(area, &layout, row, &rows[row], bottom).map_err(draw_error)?;
+                }
+                Part::Legend(row) => {
+                    let legend = layout.legends[row];
+                    let height = to_usize(legend.h);
+                    heatmap::paint_legend(&mut self.pixels, height, &rows[row].scale);
+                    raster.blit(&self.pixels, 1, height, &legend).map_err(raster_error)?;
+                    draw_legend_frame(area, &layout, row, &rows[row].scale).map_err(draw_error)?;
                 }
             }
-            #[allow(clippy::cast_sign_loss)] // a legend's height is positive
-            let legend_height = to_usize(legend.h);
-            heatmap::paint_legend(&mut self.pixels, legend_height, &info.scale);
-            raster.blit(&self.pixels, 1, legend_height, legend).map_err(raster_error)?;
+            raster.unclip().map_err(raster_error)?;
         }
+        let plot = [layout.plot_strip()];
+        raster.clip(&plot).map_err(raster_error)?;
+        clear(&plot)?;
+        self.draw_cells(area, raster, lab, &layout, &rows, (start, len))?;
         if len > 0 {
             draw_selection(area, &layout, selected).map_err(draw_error)?;
         }
+        raster.unclip().map_err(raster_error)?;
         area.present().map_err(draw_error)?;
         Ok(layout)
+    }
+
+    /// Each row's frame, cells and clip markers.
+    fn draw_cells<DB: DrawingBackend, R: Raster>(
+        &mut self,
+        area: &DrawingArea<DB, plotters::coord::Shift>,
+        raster: &mut R,
+        lab: &Lab,
+        layout: &TimelineLayout,
+        rows: &[RowInfo],
+        (start, len): (usize, usize),
+    ) -> Result<(), String> {
+        let trace = lab.trace();
+        let units = layout.unit_start..layout.unit_start + layout.hidden;
+        for (row, (&(q, rect), info)) in layout.rows.iter().zip(rows).enumerate() {
+            area.draw(&Rectangle::new([(rect.x - 1, rect.y - 1), (rect.x + rect.w, rect.y + rect.h)], layout.theme.frame))
+                .map_err(|e| format!("drawing failed: {e:?}"))?;
+            if len == 0 {
+                continue;
+            }
+            let raster_error = |e: R::Error| format!("drawing failed: {e:?}");
+            heatmap::paint_cells(&mut self.pixels, &mut self.clipped, trace.values(q), trace.hidden(), units.clone(), (start, len), &info.scale);
+            raster.blit(&self.pixels, len, units.len(), &rect).map_err(raster_error)?;
+            // One fill per ink: marker triangles in black, then in white.
+            for ink in [[0, 0, 0], [255, 255, 255]] {
+                self.triangles.clear();
+                let markers = self.clipped.iter().filter(|c| c.2 == ink);
+                self.triangles.extend(markers.filter_map(|&(k, u, _)| layout.clip_marker(row, k, u)));
+                if !self.triangles.is_empty() {
+                    raster.fill_triangles(&self.triangles, ink).map_err(raster_error)?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -527,7 +721,7 @@ mod tests {
         let picture = Picture::new(width, height);
         let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
         let layout =
-            TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 900, look, (0, 13), (4, 0)).expect("draws");
+            TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 900, look, (0, 13), (4, 0), false).expect("draws");
         let c_row = ROWS.iter().position(|&q| q == Quantity::Cell).unwrap();
         let scale = scale(&lab, Quantity::Cell);
         assert_eq!(scale, Scale::Diverging { limit: 10.0 });
@@ -575,10 +769,10 @@ mod tests {
         let height = px_u32(timeline_height(ROWS.len(), lab.trace().hidden()).ceil());
         let blitted = Picture::new(700, height);
         let area = plotters::drawing::IntoDrawingArea::into_drawing_area(blitted.clone());
-        let layout = TimelinePainter::default().draw(&area, &mut blitted.clone(), &lab, 700, look, (0, 8), (2, 0)).unwrap();
+        let layout = TimelinePainter::default().draw(&area, &mut blitted.clone(), &lab, 700, look, (0, 8), (2, 0), false).unwrap();
         let drawn = Picture::new(700, height);
         let area = plotters::drawing::IntoDrawingArea::into_drawing_area(drawn.clone());
-        TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), (2, 0)).unwrap();
+        TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), (2, 0), false).unwrap();
         for (row, _) in ROWS.iter().enumerate() {
             for k in 0..8 {
                 let cell = layout.cell(row, k, 0).unwrap();
@@ -589,7 +783,7 @@ mod tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (700, height)).into_drawing_area();
-            TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), (2, 0)).unwrap();
+            TimelinePainter::default().draw(&area, &mut AreaRaster { area: &area }, &lab, 700, look, (0, 8), (2, 0), false).unwrap();
         }
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
         // Six rows of eight cells (equal neighbours merge), a rectangle per pixel of each legend bar, frames.
@@ -624,7 +818,7 @@ mod tests {
         let height = px_u32(timeline_height(ROWS.len(), MAX_SHOWN_UNITS).ceil());
         let picture = Picture::new(800, height);
         let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
-        let layout = TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 800, look, (0, 4), (1, 70)).unwrap();
+        let layout = TimelinePainter::default().draw(&area, &mut picture.clone(), &lab, 800, look, (0, 4), (1, 70), false).unwrap();
         assert_eq!((layout.unit_start, layout.hidden), (36, 64));
         // The first unit shown is unit 36 of the model: hit-testing says so, and its colour is its value's.
         let row = ROWS.iter().position(|&q| q == Quantity::Cell).unwrap();
@@ -633,6 +827,59 @@ mod tests {
         assert_eq!(layout.locate(f64::from(x), f64::from(y)), Some((row, 2, 36)));
         let value = lab.trace().at(Quantity::Cell, 2)[36];
         assert_eq!(picture.at(x, y).unwrap(), Palette::new(scale(&lab, Quantity::Cell)).swatch(value).rgb);
+    }
+
+    /// Redrawing onto a picture that still holds the last one draws only the parts of the frame
+    /// that changed, and gives exactly the picture a whole draw gives: every pixel, every text.
+    #[test]
+    fn a_redraw_of_what_changed_matches_a_whole_draw() {
+        use super::super::picture::Picture;
+        use crate::{Activation, Site};
+        let look = Look::light(1.0);
+        let mut lab = Lab::default();
+        lab.set_text("(()((()))(");
+        let height = px_u32(timeline_height(ROWS.len(), lab.trace().hidden()).ceil());
+        let kept = Picture::new(800, height);
+        let kept_area = plotters::drawing::IntoDrawingArea::into_drawing_area(kept.clone());
+        let mut painter = TimelinePainter::default();
+        painter.draw(&kept_area, &mut kept.clone(), &lab, 800, look, (0, 10), (2, 0), false).unwrap();
+        let texts_before = kept.texts().len();
+        let whole = |lab: &Lab, selected: usize| {
+            let picture = Picture::new(800, height);
+            let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
+            TimelinePainter::default().draw(&area, &mut picture.clone(), lab, 800, look, (0, 10), (selected, 0), false).unwrap();
+            picture
+        };
+        let same = |a: &Picture, b: &Picture, what: &str| {
+            for y in 0..to_i32(height as usize) {
+                for x in 0..800 {
+                    assert_eq!(a.at(x, y), b.at(x, y), "{what}: pixel ({x}, {y})");
+                }
+            }
+            let sorted = |p: &Picture| {
+                let mut t: Vec<_> = p.texts().into_iter().map(|t| (t.at, t.text)).collect();
+                t.sort();
+                t
+            };
+            assert_eq!(sorted(a), sorted(b), "{what}: texts");
+            assert_eq!(a.triangles().len(), b.triangles().len(), "{what}: clip markers");
+        };
+        // A step change: the selection moves, no text is drawn again.
+        painter.draw(&kept_area, &mut kept.clone(), &lab, 800, look, (0, 10), (7, 0), true).unwrap();
+        same(&kept, &whole(&lab, 7), "step change");
+        assert_eq!(kept.texts().len(), texts_before, "nothing was cleared, so no text was drawn twice");
+        // A swap of the forget gate: its caption and the rows whose values changed are redrawn.
+        lab.set_activation(Site::Forget, Activation::Identity);
+        painter.draw(&kept_area, &mut kept.clone(), &lab, 800, look, (0, 10), (7, 0), true).unwrap();
+        same(&kept, &whole(&lab, 7), "swap");
+        // A ReLU input gate over a longer text: the cell state outgrows its legend, so warnings
+        // and clip markers appear.
+        lab.set_activation(Site::Input, Activation::Relu);
+        lab.set_text("((((((((((((((((((((");
+        painter.draw(&kept_area, &mut kept.clone(), &lab, 800, look, (0, 10), (7, 0), true).unwrap();
+        let expected = whole(&lab, 7);
+        assert!(!expected.triangles().is_empty() && expected.texts().iter().any(|t| t.text.starts_with("range")));
+        same(&kept, &expected, "new text");
     }
 
     #[test]

@@ -117,5 +117,20 @@ mod raster {
             self.ctx.fill();
             Ok(())
         }
+
+        fn clip(&mut self, rects: &[Rect]) -> Result<(), JsError> {
+            self.ctx.save();
+            self.ctx.begin_path();
+            for r in rects {
+                self.ctx.rect(f64::from(r.x), f64::from(r.y), f64::from(r.w), f64::from(r.h));
+            }
+            self.ctx.clip();
+            Ok(())
+        }
+
+        fn unclip(&mut self) -> Result<(), JsError> {
+            self.ctx.restore();
+            Ok(())
+        }
     }
 }

@@ -105,7 +105,8 @@ impl Exporter {
         svg((css_width, height), |area| {
             let mut raster = timeline::AreaRaster { area };
             let width = i32::try_from(css_width).unwrap_or(i32::MAX);
-            painter.draw(area, &mut raster, lab, width, look(1.0), (start, len), (selected, unit)).map(|_| ()).map_err(js_error)
+            // Each SVG is a new document: drawn whole.
+            painter.draw(area, &mut raster, lab, width, look(1.0), (start, len), (selected, unit), false).map(|_| ()).map_err(js_error)
         })
     }
 

@@ -75,6 +75,9 @@ impl TimelineView {
 pub struct GateLab {
     lab: Lab,
     painter: timeline::TimelinePainter,
+    /// The timeline canvas's size when the painter last drew all of it without error: while it
+    /// stays the same, the canvas still holds that picture and only what changed is drawn.
+    timeline_drawn: Option<(u32, u32)>,
     scratch: Option<HtmlCanvasElement>,
 }
 
@@ -199,11 +202,22 @@ impl GateLab {
         let mut raster = CanvasRaster { ctx: context(canvas)?, scratch: &mut self.scratch };
         #[allow(clippy::cast_possible_wrap)] // canvas widths are far below 2^31
         let width = canvas.width() as i32;
+        // Resizing a canvas clears it.
+        let size = Some((canvas.width(), canvas.height()));
+        let kept = self.timeline_drawn == size;
+        self.timeline_drawn = None;
         let layout = self
             .painter
-            .draw(&area, &mut raster, &self.lab, width, look(px), (start, len), (selected, unit))
+            .draw(&area, &mut raster, &self.lab, width, look(px), (start, len), (selected, unit), kept)
             .map_err(|e| JsError::new(&e))?;
+        self.timeline_drawn = size;
         Ok(TimelineView { layout })
+    }
+
+    /// The timeline canvas lost what it showed (the browser restored a lost context): the next
+    /// draw draws all of it.
+    pub fn forget_timeline(&mut self) {
+        self.timeline_drawn = None;
     }
 
     /// The cell state of the units the timeline shows, over the same window of steps.

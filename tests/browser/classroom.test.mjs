@@ -2,7 +2,7 @@
 // mode, fixed scales, dark mode and accessibility (axe-core, injected from node_modules).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, openPage, screenshot, useBrowser } from './harness.mjs';
+import { axe, openPage, screenshot, seeView, useBrowser } from './harness.mjs';
 import { distance, legendX, pixels, timelineLayout } from './timeline-helpers.mjs';
 
 const env = useBrowser({ before, after });
@@ -23,6 +23,7 @@ const diagramValue = (page, q) => page.textContent(`#diagram .v[data-q="${q}"]`)
  * "f × c_prev + i × g = c" and the h cell "o × cell_out = h".
  */
 async function inspectorValues(page, unit) {
+  await seeView(page, 'inspector');
   const cells = await page.$$eval(`#inspector table tr:nth-child(${unit + 2}) td`, (tds) => tds.map((td) => td.textContent));
   const sites = await page.evaluate(() => window.__gatelab.catalog().timeline_rows.slice(0, 4));
   const out = {};

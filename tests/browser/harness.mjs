@@ -113,6 +113,16 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
 }
 
 /** Save a full-viewport screenshot to test-artifacts/NAME.png; returns the path. */
+/**
+ * Scrolls view `name` (views/table.js) into sight and waits until the page has brought it up
+ * to date: a view far out of sight is not updated until it comes back (main.js, watchSight).
+ */
+export async function seeView(page, name) {
+  const section = await page.evaluate((name) => window.__gatelab.viewSection(name), name);
+  await page.locator(`#${section}`).scrollIntoViewIfNeeded();
+  await page.waitForFunction((name) => window.__gatelab.idle() && !window.__gatelab.waiting().includes(name), name);
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync('test-artifacts', { recursive: true });
   const file = path.join('test-artifacts', `${name}.png`);

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { useBrowser, openPage } from './harness.mjs';
+import { useBrowser, openPage, seeView } from './harness.mjs';
 
 const env = useBrowser({ before, after });
 
@@ -87,6 +87,7 @@ test('the heatmaps show the block of 64 units that holds the selected unit (the 
   assert.equal(hit[2], 236);
   // The inspector shows the group of eight holding the unit; the screen-reader table its block.
   await page.waitForFunction(() => document.querySelectorAll('#step-table tbody tr').length === 64);
+  await seeView(page, 'inspector');
   assert.equal(await page.textContent('#inspector table tr:nth-child(2) td'), '280');
   assert.equal(await page.textContent('#step-table tbody tr th'), '236');
   assert.match(await page.textContent('#inspector-all'), /Show the 64 units of this block/);

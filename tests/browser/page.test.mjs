@@ -1,7 +1,7 @@
 // The page end to end in Chromium: typing, swapping, morphing, selecting, links, bad input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, useBrowser } from './harness.mjs';
+import { openPage, screenshot, seeView, useBrowser } from './harness.mjs';
 import { centre, distance, legendX, pixels, timelineLayout } from './timeline-helpers.mjs';
 
 const env = useBrowser({ before, after });
@@ -87,6 +87,7 @@ test('clicking a column and the keyboard select a timestep', async () => {
   await page.mouse.click(box.x + x, box.y + 100);
   await settle(page);
   assert.equal((await state(page)).t, 3);
+  await seeView(page, 'inspector');
   assert.match(await page.textContent('#inspector-title'), /step 3/);
   await page.focus('#timeline');
   await page.keyboard.press('ArrowRight');
@@ -99,7 +100,27 @@ test('clicking a column and the keyboard select a timestep', async () => {
   await settle(page);
   assert.equal((await state(page)).t, 0);
   // The inspector shows the arithmetic with numbers: c = f × c_prev + i × g = ...
+  await seeView(page, 'inspector');
   assert.match(await page.textContent('.formula-c'), /×.*\+.*×.*=/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('views far out of sight wait, and are brought up to date when scrolled back', async () => {
+  const page = await openPage(env.browser, env.server.url + '?text=' + encodeURIComponent('(()(()))'), { viewport: { width: 1280, height: 720 } });
+  await page.evaluate(() => scrollTo(0, 0));
+  await seeView(page, 'diagram');
+  await page.evaluate(() => window.__gatelab.change({ t: 5 }));
+  await settle(page);
+  // The timeline at the top drew step 5 at once; the inspector, a screen further down, waits.
+  const waiting = await page.evaluate(() => window.__gatelab.waiting());
+  assert.ok(waiting.includes('inspector') && !waiting.includes('timeline') && !waiting.includes('diagram'), waiting.join());
+  assert.doesNotMatch(await page.textContent('#inspector-title'), /step 5/);
+  // The screen-reader table never waits.
+  await page.waitForFunction(() => /step 5/.test(document.querySelector('#step-table caption').textContent));
+  await seeView(page, 'inspector');
+  assert.match(await page.textContent('#inspector-title'), /step 5/);
+  assert.ok(!(await page.evaluate(() => window.__gatelab.waiting())).includes('inspector'));
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -13,9 +13,11 @@
 //            selected step), state, t, unit, scale (canvas text scale) and window(cssWidth)
 //            (the shared window of timesteps).
 //   save     what the Save dialog offers for it: 'png' and 'svg' (see export.js)
-//   lineChart  true for the two plotters line charts: they may wait while scrolled far out of
-//            sight (redrawn when they come back), and a link that shows neither runs on the
+//   lineChart  true for the two plotters line charts: a link that shows neither runs on the
 //            page module built without them (www/pkg-lite)
+//   waits    true for a view that is not updated while scrolled far out of sight (it is
+//            updated when it comes back): a slider drag at the top then redraws only what can
+//            be seen. The views at the top and the screen-reader table are always kept current.
 //   listed   false for a view no link names (the screen-reader table, always kept)
 //
 // Views are updated in this order on every redraw, and only while their section is shown.
@@ -30,27 +32,27 @@ export const VIEWS = [
     load: () => import('./timeline.js').then((m) => m.createTimeline),
   },
   {
-    name: 'cell', section: 'cell-view', label: 'cell state chart', save: ['png', 'svg'], lineChart: true,
+    name: 'cell', section: 'cell-view', waits: true, label: 'cell state chart', save: ['png', 'svg'], lineChart: true,
     load: () => import('./cell-chart.js').then((m) => m.createCellChart),
   },
   {
-    name: 'activations', section: 'activations-view', label: 'activations and derivatives', save: ['png', 'svg'], lineChart: true,
+    name: 'activations', section: 'activations-view', waits: true, label: 'activations and derivatives', save: ['png', 'svg'], lineChart: true,
     load: () => import('./activations.js').then((m) => m.createActivationPanel),
   },
   {
-    name: 'inspector', section: 'inspector-view', label: 'inspector',
+    name: 'inspector', section: 'inspector-view', waits: true, label: 'inspector',
     load: () => import('./inspector.js').then((m) => m.createInspector),
   },
   {
-    name: 'parameters', section: 'parameters-view', label: 'parameter count',
+    name: 'parameters', section: 'parameters-view', waits: true, label: 'parameter count',
     load: () => import('./summary.js').then((m) => m.createParameters),
   },
   {
-    name: 'saturation', section: 'saturation-view', label: 'gate saturation',
+    name: 'saturation', section: 'saturation-view', waits: true, label: 'gate saturation',
     load: () => import('./summary.js').then((m) => m.createSaturation),
   },
   {
-    name: 'calculator', section: 'calculator-view', label: 'one-step calculator',
+    name: 'calculator', section: 'calculator-view', waits: true, label: 'one-step calculator',
     load: () => import('./calculator.js').then((m) => m.createCalculator),
   },
   {

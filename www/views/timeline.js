@@ -104,6 +104,12 @@ export function createTimeline(page) {
     tooltip.style.top = `${e.clientY - host.top + 14}px`;
     page.highlight(r.value.name, 'timeline');
   }
+  // The model redraws only the parts of the frame that changed, so a canvas the browser cleared
+  // (a lost and restored context) must be drawn whole again.
+  canvas.addEventListener('contextrestored', () => {
+    model.forgetTimeline();
+    page.schedule();
+  });
   canvas.addEventListener('mousemove', showTooltip);
   canvas.addEventListener('pointerdown', (e) => {
     if (e.pointerType !== 'mouse') showTooltip(e);
