@@ -17,7 +17,9 @@ async function benchmarkTraining({ hidden, symbols, length, batch, steps }) {
   const module = await import('./pkg-train/gatelab.js');
   await module.default();
   const bench = new module.TrainingBenchmark(hidden, symbols, length, batch);
-  bench.steps(3); // warm-up
+  // Warm-up: the engine first runs new wasm through its baseline compiler and swaps in the
+  // optimised code once a function has run a while (about the first 30 steps here).
+  bench.steps(40);
   const start = performance.now();
   bench.steps(steps);
   const ms = (performance.now() - start) / steps;

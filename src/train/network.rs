@@ -29,7 +29,7 @@
 //! after the time loop. All three are [`add_rows_batch`], register-tiled.
 //! [`Network::lstm_weights`] gives the weights back in PyTorch's layout.
 
-use crate::activation::Activations;
+use crate::activation::{exp, Activations};
 use crate::lstm::{add_rows_batch, transpose_into, Columns, Lstm, Recorder, State, StepBlock, Weights, WeightsError};
 use crate::model::Model;
 use crate::numbers::to_f32;
@@ -462,6 +462,51 @@ impl<T: Float> Recorder<T> for TrainingRecorder<'_, T> {
     }
 }
 
+/// The `k`-th block of `hs` values.
+fn block<T>(values: &[T], hs: usize, k: usize) -> &[T] {
+    &values[k * hs..(k + 1) * hs]
+}
+
+/// What the forward pass kept of one sequence's step, for its backward step: gates and slopes
+/// (4H, blocks i, f, g, o), and c_{t−1}, act(c_t) and act'(c_t) (H each).
+struct StepKept<'a, T> {
+    gates: &'a [T],
+    slopes: &'a [T],
+    c_prev: &'a [T],
+    cell_out: &'a [T],
+    cell_slope: &'a [T],
+}
+
+/// One sequence's δz at one step (4H, into `dz`) from ∂L/∂h_t (`dh`) and the ∂L/∂c_t arriving
+/// from step t + 1 (`dc`, which becomes what flows on to c_{t−1}). Every slice is cut to its
+/// block first, so the loop has no bounds checks and vectorises. With TRACK, also returns
+/// ‖∂L/∂c_t‖² and ‖∂L/∂h_t‖².
+#[inline(always)]
+fn gate_deltas<T: Float, const TRACK: bool>(step: &StepKept<T>, dh: &[T], dc: &mut [T], dz: &mut [T]) -> (f64, f64) {
+    let hs = dh.len();
+    let (i, f, cand, o) = (block(step.gates, hs, 0), block(step.gates, hs, 1), block(step.gates, hs, 2), block(step.gates, hs, 3));
+    let slopes = [0, 1, 2, 3].map(|k| block(step.slopes, hs, k));
+    let (c_prev, cell_out, cell_slope, dc) = (&step.c_prev[..hs], &step.cell_out[..hs], &step.cell_slope[..hs], &mut dc[..hs]);
+    let (dz_i, rest) = dz[..4 * hs].split_at_mut(hs);
+    let (dz_f, rest) = rest.split_at_mut(hs);
+    let (dz_g, dz_o) = rest.split_at_mut(hs);
+    let mut norms = (0.0, 0.0);
+    for u in 0..hs {
+        // h = o·act(c): ∂L/∂c_t gains ∂L/∂h_t · o · act'(c_t).
+        let dc_total = dc[u] + dh[u] * o[u] * cell_slope[u];
+        dz_i[u] = dc_total * cand[u] * slopes[0][u];
+        dz_f[u] = dc_total * c_prev[u] * slopes[1][u];
+        dz_g[u] = dc_total * i[u] * slopes[2][u];
+        dz_o[u] = dh[u] * cell_out[u] * slopes[3][u];
+        dc[u] = dc_total * f[u];
+        if TRACK {
+            norms.0 += to_f64(dc_total) * to_f64(dc_total);
+            norms.1 += to_f64(dh[u]) * to_f64(dh[u]);
+        }
+    }
+    norms
+}
+
 impl<T: Float> Network<T> {
     /// PyTorch's initialisation from a seed: every LSTM weight and bias uniform(−1/√H, 1/√H)
     /// (drawn in PyTorch's order and layout, so the LSTM part equals `presets::random` for the
@@ -675,10 +720,13 @@ impl<T: Float> Network<T> {
                 kept.scored[row] = target.is_some() && t < sequence.inputs.len();
                 let Some(target) = target.filter(|_| kept.scored[row]) else { continue };
                 let l = &logits[row * classes..(row + 1) * classes];
-                // log-sum-exp in f64, shifted by the largest logit, so exp never overflows.
-                let max = l.iter().map(|&v| to_f64(v)).fold(f64::NEG_INFINITY, f64::max);
+                // log-sum-exp in f64, shifted by the largest logit, so exp never overflows. The
+                // page's own exp (within an ulp of libm's, and branch-free, so this loop
+                // vectorises) and a select for the largest: in WebAssembly, libm's exp and
+                // f64::max are a call per value. (A NaN logit makes the loss NaN either way.)
+                let max = l.iter().map(|&v| to_f64(v)).fold(f64::NEG_INFINITY, |a, v| if v > a { v } else { a });
                 for (e, &v) in exps.iter_mut().zip(l) {
-                    *e = (to_f64(v) - max).exp();
+                    *e = exp(to_f64(v) - max);
                 }
                 let sum: f64 = exps.iter().sum();
                 let log_sum = max + sum.ln();
@@ -744,6 +792,8 @@ impl<T: Float> Network<T> {
         dh_next.fill(zero);
         dc.fill(zero);
         let kept = &ws.kept;
+        let tracking = flow.is_some();
+        let zeros = vec![zero; hs];
 
         for t in (0..steps).rev() {
             let dz_t = &mut ws.dz[t * batch * rows..(t + 1) * batch * rows];
@@ -766,23 +816,22 @@ impl<T: Float> Network<T> {
                 } else {
                     dh_b.copy_from_slice(next);
                 }
-                let gates = &kept.gates[row * rows..(row + 1) * rows];
-                let slopes = &kept.slopes[row * rows..(row + 1) * rows];
+                let step = StepKept {
+                    gates: block(&kept.gates, rows, row),
+                    slopes: block(&kept.slopes, rows, row),
+                    c_prev: if t > 0 { block(&kept.cell, hs, row - batch) } else { &zeros },
+                    cell_out: block(&kept.cell_out, hs, row),
+                    cell_slope: block(&kept.cell_slope, hs, row),
+                };
                 let dc_b = &mut dc[b * hs..(b + 1) * hs];
-                for u in 0..hs {
-                    let k = row * hs + u;
-                    let (i, f, cand, o) = (gates[u], gates[hs + u], gates[2 * hs + u], gates[3 * hs + u]);
-                    let c_prev = if t > 0 { kept.cell[k - batch * hs] } else { zero };
-                    // h = o·act(c): ∂L/∂c_t gains ∂L/∂h_t · o · act'(c_t).
-                    let dc_total = dc_b[u] + dh_b[u] * o * kept.cell_slope[k];
-                    dz[u] = dc_total * cand * slopes[u];
-                    dz[hs + u] = dc_total * c_prev * slopes[hs + u];
-                    dz[2 * hs + u] = dc_total * i * slopes[2 * hs + u];
-                    dz[3 * hs + u] = dh_b[u] * kept.cell_out[k] * slopes[3 * hs + u];
-                    dc_b[u] = dc_total * f;
-                    cell_norm += to_f64(dc_total) * to_f64(dc_total);
-                    hidden_norm += to_f64(dh_b[u]) * to_f64(dh_b[u]);
-                }
+                // Only when asked: the running sums would keep the loop from vectorising.
+                let (cell, hidden) = if tracking {
+                    gate_deltas::<T, true>(&step, dh_b, dc_b, dz)
+                } else {
+                    gate_deltas::<T, false>(&step, dh_b, dc_b, dz)
+                };
+                cell_norm += cell;
+                hidden_norm += hidden;
                 // A removed gate's slope is 0 already; writing exact zeros as well means an
                 // infinite δc (0·∞ = NaN) cannot put a NaN into that gate's gradient. (The
                 // optimiser's mask keeps those weights fixed regardless.)
