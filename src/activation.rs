@@ -296,20 +296,25 @@ impl Activation {
         }
     }
 
-    /// [`Activation::value_and_slope`] over a slice (or only the values, `apply`'s, when `slopes`
-    /// is None). With `fast` and `T` = f32, sigmoid, tanh and
+    /// [`Activation::apply`] over a slice, exactly. One match per slice, so each function's
+    /// loop is compiled on its own with the function known, and the smooth ones vectorise.
+    pub fn values<T: Float>(self, z: &[T], values: &mut [T]) {
+        match self {
+            Activation::Sigmoid => each_value(z, values, |x| Activation::Sigmoid.apply(x)),
+            Activation::Tanh => each_value(z, values, |x| Activation::Tanh.apply(x)),
+            Activation::Morph(t) => each_value(z, values, |x| Activation::Morph(t).apply(x)),
+            other => each_value(z, values, |x| other.apply(x)),
+        }
+    }
+
+    /// [`Activation::value_and_slope`] over a slice (or only the values, as [`Activation::values`],
+    /// when `slopes` is None). With `fast` and `T` = f32, sigmoid, tanh and
     /// the morph use [`fast`]'s vectorisable f32 exp (within 3e-7 of the exact values, which
     /// is what training in f32 needs); otherwise every value is exactly `value_and_slope`'s.
-    /// One match per slice, so each function's loop is compiled on its own and vectorises.
+    /// One match per slice, as in `values`.
     pub fn values_and_slopes<T: Float>(self, z: &[T], values: &mut [T], slopes: Option<&mut [T]>, fast: bool) {
         let Some(slopes) = slopes else {
-            // One loop per function, each with its function known, so the smooth ones vectorise.
-            match self {
-                Activation::Sigmoid => each_value(z, values, |x| Activation::Sigmoid.apply(x)),
-                Activation::Tanh => each_value(z, values, |x| Activation::Tanh.apply(x)),
-                Activation::Morph(t) => each_value(z, values, |x| Activation::Morph(t).apply(x)),
-                other => each_value(z, values, |x| other.apply(x)),
-            }
+            self.values(z, values);
             return;
         };
         let n = z.len().min(values.len()).min(slopes.len());

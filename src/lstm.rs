@@ -366,17 +366,27 @@ impl<T: Float> Columns<'_, T> {
         let (hidden, rows) = (self.hidden_size, 4 * self.hidden_size);
         let State { z, h, c, values, slopes, cells, cell_out, cell_slopes } = state;
         let z = &z[b * rows..(b + 1) * rows];
+        // A recorder that wants no slopes (the page's trace) calls only `values`, so the page's
+        // module does not carry the slope loops.
         for gate in Gate::ALL {
             let block = gate as usize * hidden..(gate as usize + 1) * hidden;
-            let slopes = R::SLOPES.then(|| &mut slopes[block.clone()]);
-            gate.activation(acts).values_and_slopes(&z[block.clone()], &mut values[block], slopes, R::FAST);
+            let act = gate.activation(acts);
+            if R::SLOPES {
+                act.values_and_slopes(&z[block.clone()], &mut values[block.clone()], Some(&mut slopes[block]), R::FAST);
+            } else {
+                act.values(&z[block.clone()], &mut values[block]);
+            }
         }
         let c_prev = &mut c[b * hidden..(b + 1) * hidden];
         let keep = |_| (T::zero(), T::zero());
         for (u, cell) in cells.iter_mut().enumerate() {
             *cell = CellValues::combine(c_prev[u], Gates::from_blocks(values, hidden, u), keep).0.c;
         }
-        acts.cell_output.values_and_slopes(cells, cell_out, R::SLOPES.then_some(&mut cell_slopes[..]), R::FAST);
+        if R::SLOPES {
+            acts.cell_output.values_and_slopes(cells, cell_out, Some(&mut cell_slopes[..]), R::FAST);
+        } else {
+            acts.cell_output.values(cells, cell_out);
+        }
         let h_b = &mut h[b * hidden..(b + 1) * hidden];
         for ((h, out), o) in h_b.iter_mut().zip(cell_out.iter()).zip(&values[3 * hidden..4 * hidden]) {
             *h = *o * *out;
