@@ -141,6 +141,12 @@ impl Scale {
 pub struct Palette {
     pub scale: Scale,
     table: Vec<Rgb>,
+    /// The scale's low end, table levels per unit, and the ends beyond which a value is
+    /// clipped, worked out once: painting the timeline asks for tens of thousands of colours.
+    lo: f32,
+    levels_per_unit: f32,
+    clip_below: f32,
+    clip_above: f32,
 }
 
 impl Palette {
@@ -152,20 +158,28 @@ impl Palette {
         let table = (0..Self::LEVELS)
             .map(|k| scale.swatch(to_f32(lo + (hi - lo) * k as f64 / (Self::LEVELS - 1) as f64)).rgb)
             .collect();
-        Palette { scale, table }
+        let (lo, hi) = (to_f32(lo), to_f32(hi));
+        // A tolerance so that a gate at exactly 1.0000001 from rounding is not flagged.
+        let slack = (hi - lo) * 1e-6;
+        #[allow(clippy::cast_precision_loss)] // 255 is exact
+        let levels_per_unit = (Self::LEVELS - 1) as f32 / (hi - lo);
+        Palette { scale, table, lo, levels_per_unit, clip_below: lo - slack, clip_above: hi + slack }
     }
 
     /// The colour of a value, as [`Scale::swatch`] gives it to within one table step.
     #[must_use]
     pub fn swatch(&self, v: f32) -> Swatch {
-        let (lo, hi) = (to_f32(self.scale.lo()), to_f32(self.scale.hi()));
-        if v.is_nan() || v.is_infinite() {
+        if !v.is_finite() {
             return self.scale.swatch(v);
         }
-        let slack = (hi - lo) * 1e-6;
-        let clipped = v < lo - slack || v > hi + slack;
-        let t = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
-        Swatch { rgb: self.table[to_count(f64::from((t * (Self::LEVELS - 1) as f32).round()))], clipped }
+        let clipped = v < self.clip_below || v > self.clip_above;
+        #[allow(clippy::cast_precision_loss)] // 255 is exact
+        let level = ((v - self.lo) * self.levels_per_unit).clamp(0.0, (Self::LEVELS - 1) as f32);
+        // Rounded by adding a half and truncating (level is not negative): `round` is a library
+        // call in WebAssembly, and this runs once per cell.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let index = (level + 0.5) as usize;
+        Swatch { rgb: self.table[index.min(Self::LEVELS - 1)], clipped }
     }
 }
 

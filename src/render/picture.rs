@@ -70,6 +70,21 @@ impl Picture {
         inner.clip.as_ref().is_none_or(|rects| rects.iter().any(|r| r.contains(f64::from(x), f64::from(y))))
     }
 
+    /// Painting over the texts and triangles recorded inside these ranges (where drawing is not
+    /// clipped away) hides them: they no longer count as drawn.
+    fn paint_over(&mut self, xs: std::ops::RangeInclusive<i32>, ys: std::ops::RangeInclusive<i32>) {
+        let covered = |(x, y): (i32, i32)| xs.contains(&x) && ys.contains(&y) && self.visible(x, y);
+        // A triangle is a path: its corners lie on pixel edges, so the far edges count too.
+        let on_edge = |(x, y): (i32, i32)| covered((x.min(*xs.end()), y.min(*ys.end())));
+        let texts: Vec<bool> = self.inner.borrow().texts.iter().map(|t| covered(t.at)).collect();
+        let triangles: Vec<bool> =
+            self.inner.borrow().triangles.iter().map(|(t, _)| t.iter().all(|&p| p.0 <= xs.end() + 1 && p.1 <= ys.end() + 1 && on_edge(p))).collect();
+        let mut inner = self.inner.borrow_mut();
+        let (mut texts, mut triangles) = (texts.into_iter(), triangles.into_iter());
+        inner.texts.retain(|_| !texts.next().unwrap_or(false));
+        inner.triangles.retain(|_| !triangles.next().unwrap_or(false));
+    }
+
     fn put(&mut self, x: i32, y: i32, rgb: Rgb) {
         if !self.visible(x, y) {
             return;
@@ -136,15 +151,7 @@ impl DrawingBackend for Picture {
         let rgb = [color.rgb.0, color.rgb.1, color.rgb.2];
         let (x0, x1, y0, y1) = (a.0.min(b.0), a.0.max(b.0), a.1.min(b.1), a.1.max(b.1));
         if fill {
-            // Painting over a text hides it: it no longer counts as drawn.
-            let covers = |t: &Text| (x0..=x1).contains(&t.at.0) && (y0..=y1).contains(&t.at.1);
-            let visible = |t: &Text| self.visible(t.at.0, t.at.1);
-            let hidden: Vec<bool> = self.inner.borrow().texts.iter().map(|t| covers(t) && visible(t)).collect();
-            let mut flags = hidden.into_iter();
-            self.inner.borrow_mut().texts.retain(|_| !flags.next().unwrap_or(false));
-            let gone: Vec<bool> = self.inner.borrow().triangles.iter().map(|(t, _)| t.iter().all(|&(x, y)| (x0..=x1).contains(&x) && (y0..=y1).contains(&y) && self.visible(x, y))).collect();
-            let mut flags = gone.into_iter();
-            self.inner.borrow_mut().triangles.retain(|_| !flags.next().unwrap_or(false));
+            self.paint_over(x0..=x1, y0..=y1);
         }
         for y in y0..=y1 {
             for x in x0..=x1 {
@@ -162,6 +169,9 @@ impl Raster for Picture {
 
     fn blit(&mut self, pixels: &[u8], w: usize, h: usize, target: &Rect) -> Result<(), Infallible> {
         let (tw, th) = (usize::try_from(target.w).unwrap_or(0), usize::try_from(target.h).unwrap_or(0));
+        if tw > 0 && th > 0 {
+            self.paint_over(target.x..=target.x + target.w - 1, target.y..=target.y + target.h - 1);
+        }
         for dy in 0..th {
             for dx in 0..tw {
                 let (sx, sy) = (dx * w / tw.max(1), dy * h / th.max(1));

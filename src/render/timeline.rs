@@ -205,6 +205,24 @@ impl TimelineLayout {
         Rect { x: first.x - m, y: first.y - m, w: first.w + 2 * m, h: last.y + last.h + 2 * m - first.y }
     }
 
+    /// The plot strip less the rows' cells, which each draw covers: what must be cleared before
+    /// the frames and the selection are drawn again.
+    fn plot_gaps(&self) -> Vec<Rect> {
+        let plot = self.plot_strip();
+        let (right, bottom) = (plot.x + plot.w, plot.y + plot.h);
+        let span = |x0: i32, y0: i32, x1: i32, y1: i32| Rect { x: x0, y: y0, w: (x1 - x0).max(0), h: (y1 - y0).max(0) };
+        let mut gaps = Vec::with_capacity(3 * self.rows.len() + 1);
+        let mut top = plot.y;
+        for (_, r) in &self.rows {
+            gaps.push(span(plot.x, top, right, r.y));
+            gaps.push(span(plot.x, r.y, r.x, r.y + r.h));
+            gaps.push(span(r.x + r.w, r.y, right, r.y + r.h));
+            top = r.y + r.h;
+        }
+        gaps.push(span(plot.x, top, right, bottom));
+        gaps
+    }
+
     /// Where the step numbers and the key start: one row gap below the last row.
     fn foot_top(&self) -> i32 {
         let last = self.rows[self.rows.len() - 1].1;
@@ -626,7 +644,12 @@ impl TimelinePainter {
         }
         let plot = [layout.plot_strip()];
         raster.clip(&plot).map_err(raster_error)?;
-        clear(&plot)?;
+        // The cells cover their rectangles whole, so only the space around them is cleared.
+        if len > 0 {
+            clear(&layout.plot_gaps())?;
+        } else {
+            clear(&plot)?;
+        }
         self.draw_cells(area, raster, lab, &layout, &rows, (start, len))?;
         if len > 0 {
             draw_selection(area, &layout, selected).map_err(draw_error)?;

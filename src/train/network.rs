@@ -484,7 +484,7 @@ struct StepKept<'a, T> {
 #[inline(always)]
 fn gate_deltas<T: Float, const TRACK: bool>(step: &StepKept<T>, dh: &[T], dc: &mut [T], dz: &mut [T]) -> (f64, f64) {
     let hs = dh.len();
-    let (i, f, cand, o) = (block(step.gates, hs, 0), block(step.gates, hs, 1), block(step.gates, hs, 2), block(step.gates, hs, 3));
+    let [i, f, cand, o] = [0, 1, 2, 3].map(|k| block(step.gates, hs, k));
     let slopes = [0, 1, 2, 3].map(|k| block(step.slopes, hs, k));
     let (c_prev, cell_out, cell_slope, dc) = (&step.c_prev[..hs], &step.cell_out[..hs], &step.cell_slope[..hs], &mut dc[..hs]);
     let (dz_i, rest) = dz[..4 * hs].split_at_mut(hs);
