@@ -1,18 +1,45 @@
-// Gate Lab's native training step (from `cargo bench --bench train`, just run) beside PyTorch's
-// own nn.LSTM doing the same work on one thread (scripts/bench_pytorch.py), with the ratio.
+// Gate Lab's native training step (`cargo bench --bench train`) beside PyTorch's own nn.LSTM
+// doing the same work on one thread (scripts/bench_pytorch.py), with the ratio. The two are
+// timed in turn, three times over, and each ratio is taken between neighbours in time: on a
+// shared machine a whole second can run slower than the next, for either side.
 // PyTorch is optional: without it this prints a line saying it was skipped.
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const estimates = 'target/criterion/train_step_h32_batch16_len64/standard/new/estimates.json';
-const ours = JSON.parse(fs.readFileSync(estimates, 'utf8')).median.point_estimate / 1e6;
-console.log(`Gate Lab native training step (H = 32, batch 16, length 64, median): ${ours.toFixed(3)} ms`);
-const run = spawnSync('python3', ['scripts/bench_pytorch.py'], { encoding: 'utf8' });
-if (run.status !== 0) {
-  console.log(run.stdout.trim() || `skipped: PyTorch could not run (${run.stderr.trim().split('\n').pop() ?? 'no python3'})`);
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+
+/** Ours: a short criterion run of the standard training step (ms, its median). */
+function gateLab() {
+  const run = spawnSync('cargo', ['bench', '--bench', 'train', '--', 'train_step_h32_batch16_len64/standard$',
+    '--warm-up-time', '1', '--measurement-time', '3', '--noplot'], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`cargo bench failed:\n${run.stderr}`);
+  return JSON.parse(fs.readFileSync(estimates, 'utf8')).median.point_estimate / 1e6;
+}
+
+/** PyTorch's, or the line saying why it was skipped. */
+function pytorch() {
+  const run = spawnSync('python3', ['scripts/bench_pytorch.py'], { encoding: 'utf8' });
+  if (run.status !== 0) return { skipped: run.stdout.trim() || `skipped: PyTorch could not run (${run.stderr.trim().split('\n').pop() ?? 'no python3'})` };
+  return JSON.parse(run.stdout.trim().split('\n').pop());
+}
+
+const first = pytorch();
+if (first.skipped) {
+  console.log(`Gate Lab native training step (H = 32, batch 16, length 64, median): ${gateLab().toFixed(3)} ms`);
+  console.log(first.skipped);
 } else {
-  const torch = JSON.parse(run.stdout.trim().split('\n').pop());
-  console.log(`PyTorch ${torch.torch} nn.LSTM, the same work on one thread (median of 5 rounds): ${torch.ms_per_step.toFixed(3)} ms`);
-  const ratio = ours / torch.ms_per_step;
-  console.log(`ratio: Gate Lab's step takes ${ratio.toFixed(2)}× PyTorch's (${ratio <= 1 ? 'at most' : 'more than'} PyTorch's time)`);
+  const pairs = [];
+  for (let k = 0; k < 3; k++) {
+    const torch = k === 0 ? first : pytorch();
+    const ours = gateLab();
+    pairs.push({ ours, torch: torch.ms_per_step, version: torch.torch });
+    console.log(`round ${k + 1}: Gate Lab ${ours.toFixed(3)} ms, PyTorch ${torch.ms_per_step.toFixed(3)} ms (${(ours / torch.ms_per_step).toFixed(2)}×)`);
+  }
+  const ours = median(pairs.map((p) => p.ours));
+  const theirs = median(pairs.map((p) => p.torch));
+  const ratio = median(pairs.map((p) => p.ours / p.torch));
+  console.log(`Gate Lab native training step (H = 32, batch 16, length 64, median of 3 rounds): ${ours.toFixed(3)} ms`);
+  console.log(`PyTorch ${pairs[0].version} nn.LSTM, the same work on one thread (median of 3 rounds of 5): ${theirs.toFixed(3)} ms`);
+  console.log(`ratio (median of the 3 rounds' ratios): Gate Lab's step takes ${ratio.toFixed(2)}× PyTorch's (${ratio <= 1 ? 'at most' : 'more than'} PyTorch's time)`);
 }
