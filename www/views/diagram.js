@@ -90,12 +90,19 @@ function pathData(points) {
   return points.map(([x, y], k) => `${k ? 'L' : 'M'}${(x * U).toFixed(1)} ${(y * U).toFixed(1)}`).join(' ');
 }
 
-/** Long and short names of an activation for the boxes. */
+/**
+ * Names of an activation: long (for screen readers), wide (a wide layout's box, which holds
+ * about fourteen characters: the morph's "morph σ → tanh, t = 0.40" overflowed it) and short.
+ */
 function activationNames(name) {
   const t = morphPosition(name);
-  if (t !== null) return { long: `${morphFamily().label}, t = ${Number(t).toFixed(2)}`, short: activationSymbol(name) };
+  if (t !== null) {
+    const at = Number(t).toFixed(2);
+    return { long: `${morphFamily().label}, t = ${at}`, wide: `σ → tanh ${at}`, short: activationSymbol(name) };
+  }
   const a = activations().find((x) => x.name === name);
-  return { long: a?.label ?? name, short: a?.symbol ?? name };
+  const long = a?.label ?? name;
+  return { long, wide: long, short: a?.symbol ?? name };
 }
 
 /**
@@ -324,7 +331,7 @@ export function createDiagram(page) {
       lastAct[box.site.name] = name;
       const names = activationNames(name);
       const removed = name === 'none';
-      setText(box.act, layout.name === 'wide' ? names.long : names.short);
+      setText(box.act, layout.name === 'wide' ? names.wide : names.short);
       if (box === outBox) rich(box.act, `${names.short}(c_t)`);
       box.g.classList.toggle('removed', removed);
       box.removed = removed;
