@@ -245,7 +245,7 @@ impl<T: Float> Trace<T> {
             }
             let (bad, (l, h)) = finite_range(&buffer[from..]);
             *count += bad;
-            (lo, hi) = (if l < lo { l } else { lo }, if h > hi { h } else { hi });
+            (lo, hi) = (smaller(lo, l), larger(hi, h));
             *range = (lo <= hi).then(|| (lo.to_f64().unwrap_or(f64::NAN), hi.to_f64().unwrap_or(f64::NAN)));
         }
     }

@@ -213,8 +213,8 @@ function render() {
 
 /** The step, unit and fixed-scales controls above the views. */
 function showToolbar(detail) {
-  // Only what changed: writing a slider's attribute, even to its own value, lays it out again.
-  // The end first, so that a step past the old end is not clamped to it.
+  // Only what changed: writing an input's attribute, even to the value it has, lays it out
+  // again. The end first, so that a step past the old end is not clamped to it.
   const last = String(Math.max(0, summary.steps - 1));
   if ($('step').max !== last) $('step').max = last;
   setValue($('step'), String(state.t));
