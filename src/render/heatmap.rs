@@ -14,6 +14,12 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// The rectangle from corner (x0, y0) to corner (x1, y1), empty where they cross.
+    #[must_use]
+    pub fn spanning(x0: i32, y0: i32, x1: i32, y1: i32) -> Rect {
+        Rect { x: x0, y: y0, w: (x1 - x0).max(0), h: (y1 - y0).max(0) }
+    }
+
     #[must_use]
     pub fn contains(&self, x: f64, y: f64) -> bool {
         x >= f64::from(self.x)

@@ -198,9 +198,14 @@ impl TimelineLayout {
         px_i32((2.0 * self.px).round()) + 2
     }
 
+    /// The last row's cells.
+    fn last_row(&self) -> Rect {
+        self.rows[self.rows.len() - 1].1
+    }
+
     /// Every row's cells with their frames and the selection: redrawn each time.
     fn plot_strip(&self) -> Rect {
-        let (first, last) = (self.rows[0].1, self.rows[self.rows.len() - 1].1);
+        let (first, last) = (self.rows[0].1, self.last_row());
         let m = self.plot_margin();
         Rect { x: first.x - m, y: first.y - m, w: first.w + 2 * m, h: last.y + last.h + 2 * m - first.y }
     }
@@ -210,7 +215,7 @@ impl TimelineLayout {
     fn plot_gaps(&self) -> Vec<Rect> {
         let plot = self.plot_strip();
         let (right, bottom) = (plot.x + plot.w, plot.y + plot.h);
-        let span = |x0: i32, y0: i32, x1: i32, y1: i32| Rect { x: x0, y: y0, w: (x1 - x0).max(0), h: (y1 - y0).max(0) };
+        let span = Rect::spanning;
         let mut gaps = Vec::with_capacity(3 * self.rows.len() + 1);
         let mut top = plot.y;
         for (_, r) in &self.rows {
@@ -225,7 +230,7 @@ impl TimelineLayout {
 
     /// Where the step numbers and the key start: one row gap below the last row.
     fn foot_top(&self) -> i32 {
-        let last = self.rows[self.rows.len() - 1].1;
+        let last = self.last_row();
         last.y + last.h + px_i32((ROW_GAP * self.px).round())
     }
 
@@ -239,8 +244,7 @@ impl TimelineLayout {
     fn part_rects(&self, part: Part, (width, height): (i32, i32)) -> Vec<Rect> {
         let plot = self.plot_strip();
         let (right, bottom) = (plot.x + plot.w, plot.y + plot.h);
-        let span = |x0: i32, y0: i32, x1: i32, y1: i32| Rect { x: x0, y: y0, w: (x1 - x0).max(0), h: (y1 - y0).max(0) };
-        let row_top = |k: usize| self.rows.get(k).map(|(_, r)| r.y);
+        let span = Rect::spanning;
         let m = self.plot_margin();
         let last = self.rows.len() - 1;
         match part {
@@ -248,13 +252,13 @@ impl TimelineLayout {
             // A row's captions and warnings run down to the next row's top (the last row's, to the foot).
             Part::Caption(k) => {
                 let top = if k == 0 { plot.y } else { self.rows[k].1.y };
-                let end = if k == last { self.foot_top() } else { row_top(k + 1).unwrap_or(bottom) };
+                let end = if k == last { self.foot_top() } else { self.rows[k + 1].1.y };
                 vec![span(0, top, plot.x, end)]
             }
             // A legend's top tick reaches a little above its bar, so its part starts higher.
             Part::Legend(k) => {
                 let top = if k == 0 { plot.y } else { self.rows[k].1.y - m };
-                let end = if k == last { bottom } else { row_top(k + 1).map_or(bottom, |y| y - m) };
+                let end = if k == last { bottom } else { self.rows[k + 1].1.y - m };
                 vec![span(right, top, width, end)]
             }
             Part::Foot => {
@@ -328,7 +332,7 @@ fn draw_foot<DB: DrawingBackend>(
         let Some((x0, x1)) = layout.column(t) else { continue };
         area.draw_text(&t.to_string(), &style, ((x0 + x1) / 2, plot.y + plot.h))?;
     }
-    let last = layout.rows[layout.rows.len() - 1].1;
+    let last = layout.last_row();
     draw_special_key(area, layout, last.y + last.h + px_i32((SMALL_FONT_SIZE + 8.0) * px))
 }
 
