@@ -32,3 +32,19 @@ export function percent(share) {
 export function visibleChar(c) {
   return { ' ': '␣', '\n': '↵', '\r': '␍', '\t': '⇥' }[c] ?? c;
 }
+
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/**
+ * A small or large number as a person writes it: 2.04 × 10⁻³ (three significant digits), with
+ * 0 as 0 and numbers from 0.01 to 1000 as plain decimals.
+ */
+export function sci(v) {
+  if (!Number.isFinite(v)) return num(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 0.01 && a < 1000) return String(Number(v.toPrecision(3))).replace('-', '−');
+  const [mantissa, exponent] = v.toExponential(2).split('e');
+  const power = String(Number(exponent)).split('').map((c) => SUPERSCRIPT[c]).join('');
+  return `${mantissa.replace('-', '−')} × 10${power}`;
+}

@@ -1,20 +1,23 @@
 // The guided walk: the eleven learners' questions of QUESTIONS.md, one lesson each, as data.
-// Each lesson has the question as its title, where to look, the state it sets (preset, text,
-// activations changed from the standard LSTM, step, unit; fixed scales are on in the walk), the
-// views that answer it (the first is the key view, which must sit in a 1280×720 screen), an
-// optional switch between variants (before/after), and an answer written from the numbers the
-// page shows at the moment it is asked for.
+// Each lesson has the question as its title, where to look (`look`, about its key view, and
+// `also`, about its other views, shown where those are on screen), the state it sets (preset,
+// text, activations changed from the standard LSTM, step, unit; fixed scales are on in the
+// walk), the views that answer it (the first is the key view, which must sit in a 1280×720
+// screen), an optional switch between variants (before/after), and an answer written from the
+// numbers the page shows at the moment it is asked for, and again whenever they change.
 //
-// `answer(ctx)` gets {state, summary, values(q), step(t), variant (index of the switch's
-// variant the state matches, or -1), views (the view instances by name), formulas(name)}.
+// `answer(ctx)` gets {state, summary, values(q), step(t), variant (index of the switch's variant
+// the state matches, or -1), views (the view instances by name), formulas(name), symbol(name)
+// (an activation's short form: σ, tanh, ReLU)}. Every number and fact it states is computed from these: the
+// browser test (classroom.test.mjs) recomputes each from the model for every side of every
+// switch and after every action the lesson names.
 
-import { num, percent } from './format.js';
+import { num, percent, sci } from './format.js';
 
-/** Steps of `text` (up to `n`) whose character is a bracket. */
 const isBracket = (ch) => ch === '(' || ch === ')';
 
 /** The running bracket depth of `chars`. */
-function depths(chars) {
+export function depths(chars) {
   let d = 0;
   return chars.map((ch) => (d += ch === '(' ? 1 : ch === ')' ? -1 : 0));
 }
@@ -22,8 +25,47 @@ function depths(chars) {
 /** The characters the model traced. */
 const traced = ({ state, summary }) => [...state.text].slice(0, summary.steps);
 
+/** Steps where c moved by more than 0.01. */
+export const movedSteps = (c, prev) => c.flatMap((v, k) => (Math.abs(v - prev[k]) > 0.01 ? [k] : []));
+
+/** Steps where c fell by more than 0.01. */
+export const fallingSteps = (c, prev) => c.flatMap((v, k) => (v < prev[k] - 0.01 ? [k] : []));
+
+const list = (xs) => `[${xs.map(num).join(', ')}]`;
+const largest = (xs) => xs.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
 const inputRemoved = { label: 'input gate removed', acts: { input: 'none' } };
 const standard = { label: 'standard', acts: {} };
+
+/**
+ * Lesson 2's verdict from a comparison's variants (the first is the baseline): which reached the
+ * target in more seeds, or, at equal counts, whose steps' ranges do not overlap. Null when the
+ * seeds show no difference.
+ */
+export function comparisonVerdict(rows) {
+  const [a, b] = rows;
+  if (!a || !b || !a.finished || !b.finished) return null;
+  if (a.reached !== b.reached) return a.reached > b.reached ? a : b;
+  if (!a.steps.length || !b.steps.length) return null;
+  if (a.steps.at(-1) < b.steps[0]) return a;
+  if (b.steps.at(-1) < a.steps[0]) return b;
+  return null;
+}
+
+/** A comparison snapshot's rows: per variant, its name, runs, seeds reaching the target and their sorted steps. */
+export function comparisonRows(s) {
+  return s.variants.map((v) => {
+    const runs = s.runs.filter((r) => r.variant === v.variant);
+    return {
+      name: v.variant,
+      runs: runs.length,
+      reached: runs.filter((r) => r.steps_to_target != null).length,
+      steps: runs.map((r) => r.steps_to_target).filter((x) => x != null).sort((x, y) => x - y),
+      median: v.median_steps_to_target,
+      finished: runs.every((r) => r.finished),
+    };
+  });
+}
 
 export const LESSONS = [
   {
@@ -36,35 +78,44 @@ export const LESSONS = [
     answer(ctx) {
       const chars = traced(ctx);
       const c = ctx.values('c');
-      const prev = ctx.values('c_prev');
       const i = ctx.values('i');
-      const moved = chars.map((_, k) => Math.abs(c[k] - prev[k]) > 0.01);
+      const moved = movedSteps(c, ctx.values('c_prev'));
       const others = chars.flatMap((ch, k) => (isBracket(ch) ? [] : [k]));
-      const othersMoved = others.filter((k) => moved[k]).length;
-      const depth = depths(chars).at(-1);
+      const othersMoved = others.filter((k) => moved.includes(k)).length;
+      const depth = depths(chars).at(-1) ?? 0;
+      const end = c.at(-1) ?? 0;
       if (ctx.variant === 1) {
-        return `With the input gate removed (i = 1), c moved at ${moved.filter(Boolean).length} of ${chars.length} steps: ` +
-          `all ${othersMoved} symbols that are not brackets wrote their candidate too, so c ends at ${num(c.at(-1))} instead of the depth ${depth}. ` +
-          `The sigmoid decides whether to write at all; the tanh only decides which way. A tanh alone cannot say “write nothing”, and the parameters drop to ${ctx.summary.parameters}.`;
+        return `With the input gate removed (i = 1), c moved at ${moved.length} of ${chars.length} steps, ` +
+          `${othersMoved} of them at the ${others.length} symbols that are not brackets, so c ends at ${num(end)} where the depth is ${depth}. ` +
+          `The sigmoid decides whether to write at all; the tanh only decides which way. A tanh alone cannot say “write nothing”. Parameters: ${ctx.summary.parameters}.`;
       }
-      const k = others[0];
-      return `With the input gate, c moved only at the brackets: at each of the ${others.length} other symbols the gate is i = ${k === undefined ? '0' : num(i[k])}, ` +
-        `so nothing is written, and c ends at ${num(c.at(-1))}, the bracket depth ${depth}. Flip the switch to see what the sigmoid was for.`;
+      const most = Math.max(0, ...others.map((k) => i[k]));
+      return `With the input gate, c moved at ${moved.length} of ${chars.length} steps, ${othersMoved} of them at the ${others.length} symbols that are not brackets: ` +
+        `there the gate is at most i = ${num(most)}, so nothing is written, and c ends at ${num(end)}; the depth is ${depth}. Flip the switch to see what the sigmoid was for.`;
     },
   },
   {
     question: 'Q2',
     title: 'Would a tanh alone need many more iterations to learn?',
-    look: 'In the Training lab, tick “standard” and “input gate removed”, then press Compare: both learn the same task from the same seeds. Read the steps each needed in the table under the curves.',
+    look: 'The Training lab is set to bracket depth among distractors, where 9 symbols in 10 must be ignored, with “standard” and “input gate removed” ticked. Press Compare: both learn from the same seeds. The table under the curves gives the steps each needed.',
     views: ['training'],
-    setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
+    setup: { preset: 'counter', text: '((x)(y(z)))', t: 0, training: { task: 'distractors', variants: ['standard', 'input gate removed'], seeds: 5, steps: 1500, target: 0.99 } },
     answer(ctx) {
       const s = ctx.views.training?.state().snapshot;
-      if (!s) return 'Press Compare first (a few seconds): the answer is read from its table. Both variants train on the same data with the same seeds.';
-      const rows = s.variants.map((v) => `${v.variant}: ${v.reached_target} of ${v.runs} runs reached ${percent(s.target_heldout_accuracy)}` +
-        (v.median_steps_to_target != null ? `, median ${v.median_steps_to_target} steps` : ''));
-      return `${rows.join('; ')}. ${s.finished ? '' : '(Still running: these numbers will change.) '}` +
-        'On a small counting task both can learn; the gate makes “ignore this symbol” one switch instead of a balance of weights, which shows in how steadily the runs reach the target.';
+      if (!s) return 'Press Compare first (it takes a little while): the answer is read from its table. Both variants train on the same data with the same seeds.';
+      const rows = comparisonRows(s);
+      const target = percent(s.target_heldout_accuracy);
+      const parts = rows.map((r) => `${r.name}: ${r.reached} of ${r.runs} seeds reached ${target}` +
+        (r.steps.length ? `, median ${r.median} steps (${r.steps[0]}–${r.steps.at(-1)})` : ''));
+      const task = `On ${s.task.title}, ${parts.join('; ')}.`;
+      if (!rows.every((r) => r.finished)) return `${task} Still running: these numbers will change.`;
+      const better = comparisonVerdict(rows);
+      if (!better) return `${task} Over these seeds the two overlap: this run shows no clear difference. More seeds, or a harder task, may.`;
+      const other = rows.find((r) => r !== better);
+      const why = better.reached !== other.reached ? 'in more seeds' : 'in fewer steps, in every seed';
+      return `${task} Here “${better.name}” learned ${why}. ` +
+        (better === rows[0] ? 'The gate makes “ignore this symbol” one switch (i ≈ 0) instead of a candidate balanced at exactly 0 for every distractor.' :
+          'On these seeds the cell without the gate did better: the gate is not what made this task learnable.');
     },
   },
   {
@@ -91,26 +142,47 @@ export const LESSONS = [
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0, calculator: 'forget' },
     variants: [{ label: 'cell output tanh', acts: {} }, { label: 'cell output sigmoid', acts: { cell_output: 'sigmoid' } }],
     answer(ctx) {
-      const out = ctx.views.calculator?.result();
+      const calc = ctx.views.calculator;
+      const out = calc?.result();
       if (!out) return 'Fix the calculator’s fields first: the answer is read from its result.';
-      const list = (xs) => `[${xs.map(num).join(', ')}]`;
-      return `f = ${list(out.f)}: σ(−20) ≈ 2e−9 prints as 0.000 (focus it to read the exact value). ` +
-        `f ⊙ c_prev = ${list(out.kept)}: the first two memories are cleared, the last two kept. ` +
-        `h = ${list(out.h)} here. With tanh on the cell output C₃ = [−35, −48, −35, 12] gives H₃ = [0, −1, 0, 1]; with sigmoid, [0, 0, 0, 1]: the sign of the memory is lost.`;
+      const example = calc.example();
+      const act = ctx.symbol(ctx.state.acts.cell_output);
+      if (example === 'output') {
+        const c = out.c;
+        const negative = c.flatMap((v, k) => (v < 0 && out.o[k] > 0.5 ? [k] : []));
+        const shown = negative.filter((k) => out.h[k] < -0.5);
+        const k = negative.find((j) => !shown.includes(j)) ?? negative[0];
+        const signs = negative.length === 0 ? '' :
+          ` The open gate shows the negative memory c = ${num(c[k])} as h = ${num(out.h[k])}: ${act}(${num(c[k])}) = ${num(out.cell_out[k])}, so ` +
+          (shown.includes(k) ? 'its sign survives.' : 'its sign is lost.');
+        return `o = ${list(out.o)}: the gate is shut at units ${out.o.flatMap((v, k) => (v < 0.5 ? [k] : [])).join(' and ')} and open at the others. ` +
+          `c = ${list(c)}, and with ${act} on the cell output, h = o ⊙ ${act}(c) = ${list(out.h)}.${signs} Flip the switch to compare.`;
+      }
+      const cleared = out.f.flatMap((v, k) => (v < 0.01 ? [k] : []));
+      const keptUnits = out.f.flatMap((v, k) => (v > 0.99 ? [k] : []));
+      const tiny = out.f.findIndex((v) => v > 0 && v < 5e-4);
+      return `f = ${list(out.f)}` + (tiny >= 0 ? `: f at unit ${tiny} is ${sci(out.f[tiny])}, which prints as 0.000 (focus it to read the exact value)` : '') + '. ' +
+        `f ⊙ c_prev = ${list(out.kept)}: ` +
+        `${cleared.length ? `unit${cleared.length === 1 ? '' : 's'} ${cleared.join(' and ')} cleared` : 'nothing cleared'}, ` +
+        `${keptUnits.length ? `unit${keptUnits.length === 1 ? '' : 's'} ${keptUnits.join(' and ')} kept` : 'nothing kept whole'}. ` +
+        `h = ${list(out.h)} with ${act} on the cell output. Press the output-gate example to see what the cell output does.`;
     },
   },
   {
     question: 'Q5',
     title: 'Is it tanh(x)·sigmoid(x)? What does its derivative look like?',
-    look: 'At this step (a closing bracket) the diagram shows the input gate’s and the candidate’s pre-activations side by side: z_i and z_g. The panel below plots each function with its derivative.',
+    look: 'At this step (a closing bracket) the diagram shows the input gate’s and the candidate’s pre-activations side by side: z_i and z_g.',
+    also: 'The activation panel below plots each function with its derivative.',
     views: ['diagram', 'activations'],
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 3 },
     answer(ctx) {
       const detail = ctx.step(ctx.state.t);
       if (!detail) return 'Type something first.';
       const v = detail.units[Math.min(ctx.state.unit, detail.units.length - 1)].values;
-      return `Here z_i = ${num(v.z_i)} but z_g = ${num(v.z_g)}: the input gate and the candidate have separate weights, so the product is ` +
-        `σ(z_i)·tanh(z_g) = ${num(v.i)} × ${num(v.g)} = ${num(v.i * v.g)}, a tanh(x)·σ(y) with x ≠ y, not tanh(x)·σ(x). ` +
+      const same = v.z_i === v.z_g;
+      return `Here z_i = ${num(v.z_i)} and z_g = ${num(v.z_g)}: the input gate and the candidate have separate weights, so the product is ` +
+        `${ctx.symbol(ctx.state.acts.input)}(z_i)·${ctx.symbol(ctx.state.acts.candidate)}(z_g) = ${num(v.i)} × ${num(v.g)} = ${num(v.i * v.g)}, ` +
+        (same ? 'and at this step the two inputs happen to be equal. ' : 'a function of two different inputs, not tanh(x)·σ(x). ') +
         `Each factor has its own derivative: ${ctx.formulas(ctx.state.acts.input).derivative}; ${ctx.formulas(ctx.state.acts.candidate).derivative}.`;
     },
   },
@@ -123,77 +195,93 @@ export const LESSONS = [
     variants: [{ label: 'candidate tanh', acts: {} }, { label: 'candidate sigmoid', acts: { candidate: 'sigmoid' } }],
     answer(ctx) {
       const c = ctx.values('c');
-      const prev = ctx.values('c_prev');
       const g = ctx.values('g');
-      const falls = c.filter((v, k) => v < prev[k] - 0.01).length;
+      const falls = fallingSteps(c, ctx.values('c_prev')).length;
       const closing = traced(ctx).findIndex((ch) => ch === ')');
+      const end = num(c.at(-1) ?? 0);
+      const gAt = closing < 0 ? 'no “)” typed' : `g = ${num(g[closing])} at the first “)”`;
       if (ctx.variant === 1) {
-        return `With a sigmoid candidate, g is never negative (at “)” it is ${closing < 0 ? 'near 0' : num(g[closing])}), so i·g ≥ 0 and c can only go up: ` +
-          `it fell at ${falls} steps and ends at ${num(c.at(-1))}, while the brackets are balanced. A counter must be able to count down: tanh gives g = −1.`;
+        return `With a sigmoid candidate g is never negative (${gAt}; the smallest g is ${num(Math.min(...g))}), so i·g ≥ 0: ` +
+          `c fell at ${falls} steps and ends at ${end}, while the brackets are balanced. A counter must be able to count down, and tanh can give g = −1.`;
       }
-      return `With tanh, g = ${closing < 0 ? '−1' : num(g[closing])} at “)”, so c fell at ${falls} steps and ends at ${num(c.at(-1))}. Flip to the sigmoid candidate and c can no longer fall.`;
+      return `With tanh, ${gAt}, so c fell at ${falls} steps and ends at ${end}. Flip to the sigmoid candidate.`;
     },
   },
   {
     question: 'Q7',
     title: 'Is the LSTM a differentiable counter?',
-    look: 'On the chart, the dashed line is the true bracket depth and the solid line is c. They coincide step by step. Flip to hard-sigmoid gates to make the counter exact.',
+    look: 'On the chart, the dashed line is the true bracket depth and the solid line is c. Flip to hard-sigmoid gates to make the counter exact.',
+    also: 'The heatmaps below show every gate at every step.',
     views: ['cell', 'timeline'],
     setup: { preset: 'counter', text: '((()(()))((()))(((', t: 8 },
     variants: [{ label: 'sigmoid gates', acts: {} }, { label: 'hard-sigmoid gates', acts: { forget: 'hard_sigmoid', input: 'hard_sigmoid', output: 'hard_sigmoid' } }],
     answer(ctx) {
       const drift = ctx.summary.depth_drift;
-      const c = ctx.values('c');
-      const depth = depths(traced(ctx));
       if (drift === null || drift === undefined) return 'This works on the counter preset: pick it to compare c with the bracket depth.';
-      return `Yes: c follows the depth (${depth.slice(0, 6).join(', ')}, …) to within ${drift.toExponential(2)}, the largest drift over this text; ` +
-        `at the end c = ${num(c.at(-1))} and the depth is ${depth.at(-1)}. ` +
-        (drift === 0 ? 'Hard-sigmoid gates are exactly 0 or 1 at ±10, so the count is exact.' : 'The sigmoid forget gate is 1 − 4.5e−5, not 1, so the memory leaks a little each step; every step is still differentiable.');
+      const c = ctx.values('c');
+      const f = ctx.values('f');
+      const depth = depths(traced(ctx));
+      const weakest = Math.min(...f);
+      return `c follows the depth (${depth.slice(0, 6).join(', ')}, …) to within ${sci(drift)}, the largest drift over this text; ` +
+        `at the end c = ${num(c.at(-1) ?? 0)} and the depth is ${depth.at(-1) ?? 0}. ` +
+        (weakest === 1 ? `The forget gate is exactly 1 at every step (${ctx.symbol(ctx.state.acts.forget)}), so nothing leaks` :
+          `The forget gate is as low as 1 − ${sci(1 - weakest)}, not 1, so the memory leaks a little each step`) +
+        (drift === 0 ? ', and the count is exact.' : '; every step is still differentiable.');
     },
   },
   {
     question: 'Q8',
     title: 'Are sigmoid outputs mostly 0 or 1, and tanh mostly ±1?',
     look: 'The gate saturation bars count, over the whole text, the share of each gate’s values near its ends. Hand-set presets are saturated by construction: train a cell to see real saturation.',
+    also: 'The heatmaps below show the same values step by step.',
     views: ['saturation', 'timeline'],
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
     answer(ctx) {
       const parts = ctx.summary.saturation.map((s) => {
         const signed = s.low_threshold < 0;
-        return `${s.label}: ${percent(s.low + s.high)} near ${signed ? '±1' : '0 or 1'}`;
+        return `${s.label}: ${percent(s.low)} near ${signed ? '−1' : '0'}, ${percent(s.high)} near ${signed ? '+1' : '1'}`;
       });
       return `${parts.join('; ')}. On this hand-set preset that is by construction: its weights are ±10, far out on every curve. ` +
-        'A trained cell is the real test: train one in the Training lab (its cell replaces this one above) and read the bars again; many of its values sit in between.';
+        'A trained cell is the real test: train one in the Training lab (its cell replaces this one above) and read the bars again.';
     },
   },
   {
     question: 'Q9',
     title: 'Can I use ReLU instead of tanh?',
-    look: 'The text goes below depth 0. Flip the candidate to ReLU, then the cell output to ReLU, and watch c and h.',
-    views: ['cell', 'diagram'],
+    look: 'The text goes below depth 0. Flip the candidate to ReLU, then the cell output to ReLU, and watch c on the chart.',
+    also: 'The heatmaps below show h, step by step, in their last row.',
+    views: ['cell', 'timeline'],
     setup: { preset: 'counter', text: '(())))(((', t: 5 },
     variants: [{ label: 'tanh', acts: {} }, { label: 'candidate ReLU', acts: { candidate: 'relu' } }, { label: 'cell output ReLU', acts: { cell_output: 'relu' } }],
     answer(ctx) {
       const c = ctx.values('c');
-      const prev = ctx.values('c_prev');
       const h = ctx.values('h');
+      const g = ctx.values('g');
+      const chars = traced(ctx);
+      const end = num(c.at(-1) ?? 0);
       if (ctx.variant === 1) {
-        const falls = c.filter((v, k) => v < prev[k] - 0.01).length;
-        return `ReLU(−10) = 0, so “)” writes nothing: c fell at ${falls} steps and ends at ${num(c.at(-1))}. The candidate needs negative values to count down.`;
+        const falls = fallingSteps(c, ctx.values('c_prev')).length;
+        const open = chars.indexOf('(');
+        const close = chars.indexOf(')');
+        return `ReLU cuts the candidate at 0 below and not at all above: ` +
+          (open < 0 ? '' : `at “(” it is g = ${num(g[open])} instead of 1, so each “(” writes i·g = ${num(ctx.values('i')[open] * g[open])}; `) +
+          (close < 0 ? '' : `at “)” it is g = ${num(g[close])}, so “)” writes nothing. `) +
+          `c fell at ${falls} steps, climbs to ${num(Math.max(...c))} and ends at ${end}. The candidate needs negative values to count down, and a bound to count by one.`;
       }
       if (ctx.variant === 2) {
         const negative = c.filter((v) => v < -0.01).length;
         const hidden = c.filter((v, k) => v < -0.01 && Math.abs(h[k]) < 0.01).length;
-        return `c still counts (it ends at ${num(c.at(-1))}), but h = o·ReLU(c) is 0 wherever c < 0: ${hidden} of the ${negative} negative steps are hidden from the next layer. ` +
+        return `c still counts (it goes down to ${num(Math.min(...c))} and ends at ${end}), but h = o·ReLU(c) is 0 wherever c < 0: ${hidden} of the ${negative} negative steps are hidden from the next layer. ` +
           'ReLU is unbounded, so values beyond a legend’s range are clipped and marked, never a crash.';
       }
-      return `With tanh, c goes down to ${num(Math.min(...c))} and h = ${num(Math.min(...h))} shows it. Flip to a ReLU to see what it costs.`;
+      return `With tanh, c goes down to ${num(Math.min(...c))} and h down to ${num(Math.min(...h))}: the negative depth shows. Flip to a ReLU to see what it costs.`;
     },
   },
   {
     question: 'Q10',
     title: 'What are the derivatives of these activations?',
-    look: 'Each panel plots a site’s function and its derivative, with dots at this step’s inputs; the formulas are written under the panels.',
+    look: 'Each panel plots a site’s function and its derivative, with dots at this step’s inputs.',
+    also: 'The formulas are written under the panels.',
     views: ['activations', 'diagram'],
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
     answer(ctx) {
@@ -215,16 +303,22 @@ export const LESSONS = [
     answer(ctx) {
       const chars = traced(ctx);
       const f = ctx.values('f');
+      const i = ctx.values('i');
+      const g = ctx.values('g');
       const prev = ctx.values('c_prev');
       const c = ctx.values('c');
       const k = chars.findIndex((ch, j) => ch === 'R' && j > 0);
       if (k < 0) return 'Type an R after an S to see the gate act.';
+      const between = chars.flatMap((ch, j) => (ch === 'S' || ch === 'R' ? [] : [j]));
+      const written = largest(between.map((j) => i[j] * g[j]));
+      const betweenText = between.length === 0 ? '' :
+        ` Between the letters the input gate is as low as i = ${num(Math.min(...between.map((j) => i[j])))}, but the candidate there is at most |g| = ${num(largest(between.map((j) => g[j])))}, ` +
+        `so ${written < 0.01 ? 'nothing is written' : `up to ${num(written)} is written`} (largest |i·g| = ${num(written)}).`;
       if (ctx.variant === 1) {
-        return `At the R (step ${k}) the forget gate is f = ${num(f[k])}: a tanh door can be −1, a revolving door. ` +
-          `It multiplies the memory c_prev = ${num(prev[k])} into ${num(f[k] * prev[k])} instead of clearing it, so c = ${num(c[k])}. ` +
-          'Between the letters, an input gate at tanh(−10) = −1 writes too. A sigmoid can only open (1) or shut (0).';
+        return `At the R (step ${k}) the forget gate is f = ${num(f[k])}: a tanh door can be negative, a revolving door. ` +
+          `It multiplies the memory c_prev = ${num(prev[k])} into ${num(f[k] * prev[k])}, and c = ${num(c[k])}.${betweenText} A sigmoid can only open (1) or shut (0).`;
       }
-      return `At the R (step ${k}) the sigmoid forget gate is f = ${num(f[k])}: it shuts, clears c_prev = ${num(prev[k])}, and the input writes −1, so c = ${num(c[k])}. Flip to tanh gates.`;
+      return `At the R (step ${k}) the sigmoid forget gate is f = ${num(f[k])}: it shuts, clears c_prev = ${num(prev[k])}, and the input writes ${num(i[k] * g[k])}, so c = ${num(c[k])}.${betweenText} Flip to tanh gates.`;
     },
   },
 ];

@@ -4,7 +4,7 @@
 // come from catalog.js.
 
 import * as model from './model.js';
-import { limits, loadCatalog, preset } from './catalog.js';
+import { activationSymbol, limits, loadCatalog, preset } from './catalog.js';
 import { PLAY_INTERVAL } from './config.js';
 import { FILE_PRESET, defaultState, parameter, readState, textPrefix, writeState } from './state.js';
 import { notify } from './notices.js';
@@ -476,6 +476,7 @@ function answerContext() {
     step: (t) => model.step(t),
     views: Object.fromEntries(views.map((v) => [v.row.name, v.instance])),
     formulas,
+    symbol: activationSymbol,
   };
 }
 
@@ -570,6 +571,8 @@ async function main() {
     timeWindow,
     notify,
     showTrainedWeights,
+    /** The canvases' text scale now (presenter mode). */
+    scale: () => presenter.scale(),
   };
   views = rows.map((row, k) => ({ row, section: $(row.section), instance: makers[k](page) }));
   walk = walkModule === null ? NO_WALK : walkModule.createWalk({
@@ -579,6 +582,7 @@ async function main() {
     showViews,
     views: Object.fromEntries(views.map((v) => [v.row.name, v.instance])),
     answerContext,
+    presenting: () => presenter.active(),
   });
   showViews(null);
   watchSight();

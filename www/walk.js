@@ -17,7 +17,7 @@ function matches(acts, changes) {
 
 /**
  * `page` gives state(), change(patch), showViews(names|null), views (instances by name),
- * answerContext() and schedule().
+ * answerContext(), presenting() (presenter mode is on) and schedule().
  */
 export function createWalk(page) {
   const panel = $('lesson');
@@ -97,11 +97,12 @@ export function createWalk(page) {
         unit: setup.unit ?? 0,
       });
       if (setup.calculator) page.views.calculator?.loadExample(setup.calculator);
+      if (setup.training) page.views.training?.configure(setup.training);
     }
     document.body.classList.add('in-lesson');
     panel.hidden = false;
     setText(title, lesson.title);
-    setText(look, lesson.look);
+    showLook(lesson);
     setText(progress, `${n} of ${LESSONS.length}`);
     $('lesson-prev').disabled = n === 1;
     $('lesson-next').disabled = n === LESSONS.length;
@@ -112,6 +113,15 @@ export function createWalk(page) {
     page.schedule();
     window.scrollTo(0, 0);
     if (focus) panel.focus({ preventScroll: true });
+  }
+
+  /**
+   * Where to look: the key view's sentence, and the other views' (`also`) where they are on
+   * screen (presenter mode shows the key view alone).
+   */
+  function showLook(lesson) {
+    const others = lesson.also && !page.presenting();
+    setText(look, others ? `${lesson.look} ${lesson.also}` : lesson.look);
   }
 
   /** Leaves the walk; the state stays as it is for free play. */
@@ -136,6 +146,7 @@ export function createWalk(page) {
     const lesson = current();
     if (!lesson) return;
     const state = page.state();
+    showLook(lesson);
     const k = variantIndex(lesson, state.acts);
     if (k !== shownSwitch) {
       shownSwitch = k;

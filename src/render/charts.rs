@@ -106,8 +106,9 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     }
     let (y0, y1) = padded_range(lo, hi);
     let (d, p) = (|v| look.size(v), |v| look.at(v));
+    let key = CellKey::new(units.clone(), trace.hidden(), reference.map(|r| r.label), f64::from(area.dim_in_pixel().0) / look.px);
     let mut chart = ChartBuilder::on(area)
-        .margin_top(d(26.0))
+        .margin_top(d(26.0 + KEY_ROW * key.extra_rows() as f64))
         .margin_right(d(RIGHT))
         .y_label_area_size(d(LEFT))
         .x_label_area_size(d(26.0))
@@ -146,41 +147,87 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         }
     }
     let title = look.font(FONT_SIZE + 1.0).pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw_text("cell state c over time", &title, (p(8.0), p(6.0)))?;
-    let key = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
-    // The key names units while they fit the width, then says how many more there are.
-    let width = i32::try_from(area.dim_in_pixel().0).unwrap_or(i32::MAX);
-    let mut x = p(LEFT + 160.0);
-    let room = |x: i32, needed: f64| x + p(needed) <= width;
-    let mut named = 0;
-    for u in units.clone().take(6) {
-        if !room(x, 64.0 + 110.0) {
-            break;
+    area.draw_text(CELL_CHART_TITLE, &title, (p(8.0), p(6.0)))?;
+    let font = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
+    let stroke = look.theme.text.stroke_width(d(1.5).max(1));
+    for (item, &(x, row)) in key.items.iter().zip(&key.places) {
+        let (x, top) = (x, 5.0 + KEY_ROW * row as f64);
+        let y = p(top + 5.0);
+        match item.swatch {
+            Swatch::Unit(u) => {
+                let color = UNIT_COLORS[u % UNIT_COLORS.len()];
+                area.draw(&Rectangle::new([(p(x), y - p(1.0)), (p(x + 14.0), y + p(1.0))], color.filled()))?;
+            }
+            Swatch::Dashed => {
+                area.draw(&PathElement::new([(p(x), y), (p(x + 6.0), y)], stroke))?;
+                area.draw(&PathElement::new([(p(x + 9.0), y), (p(x + 15.0), y)], stroke))?;
+            }
+            Swatch::None => {}
         }
-        let color = UNIT_COLORS[u % UNIT_COLORS.len()];
-        area.draw(&Rectangle::new([(x, p(9.0)), (x + p(14.0), p(11.0))], color.filled()))?;
-        area.draw_text(&format!("unit {u}"), &key, (x + p(18.0), p(5.0)))?;
-        x += p(64.0);
-        named += 1;
-    }
-    let others = units.len() - named;
-    if others > 0 {
-        let what = if units.len() < trace.hidden() {
-            format!("+{others} (units {}–{} of {})", units.start, units.end - 1, trace.hidden())
-        } else {
-            format!("+{others} more units")
-        };
-        area.draw_text(&what, &key, (x, p(5.0)))?;
-        x += p(what.chars().count() as f64 * 6.0 + 12.0);
-    }
-    if let Some(reference) = reference {
-        let y = p(10.0);
-        area.draw(&PathElement::new([(x, y), (x + p(6.0), y)], look.theme.text.stroke_width(d(1.5).max(1))))?;
-        area.draw(&PathElement::new([(x + p(9.0), y), (x + p(15.0), y)], look.theme.text.stroke_width(d(1.5).max(1))))?;
-        area.draw_text(reference.label, &key, (x + p(19.0), p(5.0)))?;
+        let indent = if matches!(item.swatch, Swatch::None) { 0.0 } else { SWATCH };
+        area.draw_text(&item.label, &font, (p(x + indent), p(top)))?;
     }
     Ok(())
 }
+
+/// A key item's swatch and the space before its label, CSS px.
+const SWATCH: f64 = 19.0;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Swatch {
+    Unit(usize),
+    Dashed,
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct KeyItem {
+    swatch: Swatch,
+    label: String,
+}
+
+/// The cell chart's key: up to six units by name, how many more there are, and the reference
+/// line's name, laid out after the title and wrapped onto more rows when the width runs out.
+#[derive(Clone, Debug, PartialEq)]
+struct CellKey {
+    items: Vec<KeyItem>,
+    /// Each item's (x, row), CSS px.
+    places: Vec<(f64, usize)>,
+}
+
+impl CellKey {
+    fn new(units: std::ops::Range<usize>, hidden: usize, reference: Option<&str>, width: f64) -> CellKey {
+        let shown = units.len().min(6);
+        let mut items: Vec<KeyItem> =
+            units.clone().take(shown).map(|u| KeyItem { swatch: Swatch::Unit(u), label: format!("unit {u}") }).collect();
+        let others = units.len() - shown;
+        if units.len() < hidden {
+            let label = format!("(units {}–{} of {})", units.start, units.end.saturating_sub(1), hidden);
+            let label = if others > 0 { format!("+{others} {label}") } else { label };
+            items.push(KeyItem { swatch: Swatch::None, label });
+        } else if others > 0 {
+            items.push(KeyItem { swatch: Swatch::None, label: format!("+{others} more unit{}", if others == 1 { "" } else { "s" }) });
+        }
+        if let Some(label) = reference {
+            items.push(KeyItem { swatch: Swatch::Dashed, label: label.to_string() });
+        }
+        let widths: Vec<f64> = items
+            .iter()
+            .map(|i| text_width(&i.label, SMALL_FONT_SIZE) + if i.swatch == Swatch::None { 0.0 } else { SWATCH })
+            .collect();
+        let x0 = 8.0 + text_width(CELL_CHART_TITLE, FONT_SIZE + 1.0) + 20.0;
+        let places = key_layout(&widths, 14.0, (x0.max(LEFT), LEFT), width - 8.0);
+        CellKey { items, places }
+    }
+
+    /// Rows of the key below the title's.
+    fn extra_rows(&self) -> usize {
+        self.places.iter().map(|p| p.1).max().unwrap_or(0)
+    }
+}
+
+/// The cell chart's title.
+const CELL_CHART_TITLE: &str = "cell state c over time";
 
 /// The x span an activation plot covers: at least −6..6, widened to show every marked input.
 fn x_span(inputs: &[f32]) -> (f64, f64) {
@@ -317,5 +364,25 @@ mod tests {
         assert_eq!(curve.len(), slope.len());
         let (_, _, (lo, hi)) = sample(Activation::Sigmoid, (-6.0, 6.0));
         assert!(lo < 0.0 && hi > 1.0 && hi < 1.5);
+    }
+
+    #[test]
+    fn the_cell_key_names_every_unit_it_counts_and_the_whole_reference() {
+        let labels = |key: &CellKey| key.items.iter().map(|i| i.label.clone()).collect::<Vec<_>>();
+        // One unit, the counter's reference, at a phone's width and at a projector's (where
+        // presenter mode's scale leaves about 440 CSS px): everything is named, nothing is "more".
+        for width in [340.0, 440.0, 1200.0] {
+            let key = CellKey::new(0..1, 1, Some("bracket depth"), width);
+            assert_eq!(labels(&key), ["unit 0", "bracket depth"], "at {width}");
+            for (item, &(x, _)) in key.items.iter().zip(&key.places) {
+                let w = text_width(&item.label, SMALL_FONT_SIZE) + SWATCH;
+                assert!(x + w <= width - 8.0, "{} ends at {} of {width}", item.label, x + w);
+            }
+        }
+        assert_eq!(CellKey::new(0..1, 1, Some("bracket depth"), 1200.0).extra_rows(), 0);
+        assert!(CellKey::new(0..1, 1, Some("bracket depth"), 340.0).extra_rows() > 0);
+        // Seven units: six named, one more (singular); a block of a larger model says which.
+        assert_eq!(labels(&CellKey::new(0..7, 7, None, 2000.0)).last().unwrap(), "+1 more unit");
+        assert_eq!(labels(&CellKey::new(64..128, 1024, None, 2000.0)).last().unwrap(), "+58 (units 64–127 of 1024)");
     }
 }

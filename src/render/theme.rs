@@ -108,3 +108,50 @@ pub const LEGEND_BAR: f64 = 12.0;
 pub const MIN_LABELLED_COLUMN: f64 = 9.0;
 /// The narrowest column the timeline draws; the window of visible steps follows from it.
 pub const MIN_COLUMN: f64 = 6.0;
+
+/// Height of one row of a chart's key, CSS px.
+pub const KEY_ROW: f64 = 16.0;
+
+/// A generous estimate of the width of `text` at `size` CSS px in the charts' sans-serif font
+/// (its widest common letters are about 0.6 em), so that what is laid out by it is not cut.
+#[must_use]
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size * 0.6
+}
+
+/// Where each item of a chart's key goes, in CSS px: items of the given widths, `gap` apart, in
+/// rows from `x0` up to `right`, wrapping to a new row (which starts at `wrap_x`) when the next
+/// one would cross it. Returns each item's (x, row).
+#[must_use]
+pub fn key_layout(widths: &[f64], gap: f64, (x0, wrap_x): (f64, f64), right: f64) -> Vec<(f64, usize)> {
+    let mut row = 0;
+    let mut x = x0;
+    widths
+        .iter()
+        .map(|&w| {
+            let row_start = if row == 0 { x0 } else { wrap_x };
+            if x > row_start && x + w > right {
+                row += 1;
+                x = wrap_x;
+            }
+            let at = (x, row);
+            x += w + gap;
+            at
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // the layout's numbers are exact sums of small integers
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn a_key_wraps_before_the_right_edge_and_never_drops_an_item() {
+        // 40 + 10 + 40 = 90 ≤ 100: two on the first row; the third starts the second row at 5.
+        assert_eq!(key_layout(&[40.0, 40.0, 40.0], 10.0, (0.0, 5.0), 100.0), vec![(0.0, 0), (50.0, 0), (5.0, 1)]);
+        // An item wider than the whole row still gets a row of its own.
+        assert_eq!(key_layout(&[300.0, 10.0], 10.0, (20.0, 20.0), 100.0), vec![(20.0, 0), (20.0, 1)]);
+        assert_eq!(text_width("unit 0", 10.0), 36.0);
+    }
+}

@@ -55,6 +55,21 @@ pub fn spread(runs: &[Vec<Point>], value: impl Fn(&Point) -> f64) -> Vec<(f64, f
 pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet, look: Look) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
     let (d, p) = (|v| look.size(v), |v| look.at(v));
+    // The key, when there are several series: above both panels, across the whole width,
+    // wrapped onto as many rows as its labels need.
+    let keyed = set.series.len() > 1;
+    let widths: Vec<f64> =
+        set.series.iter().map(|s| 16.0 + text_width(&s.label, SMALL_FONT_SIZE)).filter(|_| keyed).collect();
+    let places = key_layout(&widths, 16.0, (8.0, 8.0), f64::from(area.dim_in_pixel().0) / look.px - 8.0);
+    let key_rows = places.iter().map(|p| p.1 + 1).max().unwrap_or(0);
+    let (key_area, area) = area.split_vertically(d(KEY_ROW * key_rows as f64 + if keyed { 4.0 } else { 0.0 }));
+    let sub = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
+    for ((k, series), &(x, row)) in set.series.iter().enumerate().zip(&places) {
+        let color = UNIT_COLORS[k % UNIT_COLORS.len()];
+        let top = 4.0 + KEY_ROW * row as f64;
+        key_area.draw(&Rectangle::new([(p(x), p(top + 4.0)), (p(x + 12.0), p(top + 7.0))], color.filled()))?;
+        key_area.draw_text(&series.label, &sub, (p(x + 16.0), p(top)))?;
+    }
     let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
     let max_step = set.max_step.max(1.0);
     // Loss panel: log10 of the loss, labelled as powers of ten.
@@ -65,6 +80,7 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     let hi = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0).ceil();
     let mut chart = ChartBuilder::on(&left)
         .margin(d(8.0))
+        .margin_right(d(8.0 + text_width("10000", SMALL_FONT_SIZE) / 2.0))
         .margin_top(d(28.0))
         .y_label_area_size(d(46.0))
         .x_label_area_size(d(24.0))
@@ -83,7 +99,6 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
         }
     }
     let title = look.font(FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
-    let sub = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
     left.draw_text("held-out loss (log scale)", &title, (p(8.0), p(2.0)))?;
     if set.series.len() == 1 && set.series[0].runs.len() == 1 {
         left.draw_text("faint: training batches", &sub, (p(190.0), p(4.0)))?;
@@ -91,6 +106,8 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     // Accuracy panel.
     let mut chart = ChartBuilder::on(&right)
         .margin(d(8.0))
+        // Room for half of the last tick's label ("1000") right of the axis.
+        .margin_right(d(8.0 + text_width("10000", SMALL_FONT_SIZE) / 2.0))
         .margin_top(d(28.0))
         .y_label_area_size(d(40.0))
         .x_label_area_size(d(24.0))
@@ -109,14 +126,6 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
         draw_band(&mut chart, &spread(&series.runs, |p| p.heldout_accuracy), color)?;
     }
     right.draw_text("held-out accuracy", &title, (p(8.0), p(2.0)))?;
-    // The key, along the top of the accuracy panel.
-    let mut x = p(150.0);
-    for (k, series) in set.series.iter().enumerate().filter(|_| set.series.len() > 1) {
-        let color = UNIT_COLORS[k % UNIT_COLORS.len()];
-        right.draw(&Rectangle::new([(x, p(8.0)), (x + p(12.0), p(11.0))], color.filled()))?;
-        right.draw_text(&series.label, &sub, (x + p(16.0), p(4.0)))?;
-        x += p(24.0 + series.label.chars().count() as f64 * 6.0);
-    }
     Ok(())
 }
 

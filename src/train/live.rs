@@ -112,7 +112,10 @@ pub struct Progress {
     pub train_accuracy: Option<f64>,
     pub heldout: Option<CurvePoint>,
     pub diverged_at: Option<usize>,
+    /// Trainable parameters, the read-out's included.
     pub parameters: usize,
+    /// Of which the read-out's.
+    pub readout_parameters: usize,
 }
 
 /// A single training run that records its own curve, evaluating the held-out set every
@@ -173,6 +176,7 @@ impl LiveRun {
             heldout: None,
             diverged_at: self.trainer.diverged_at(),
             parameters: self.trainer.parameter_count(),
+            readout_parameters: self.trainer.readout_parameter_count(),
         }
     }
 

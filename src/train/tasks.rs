@@ -15,6 +15,10 @@ pub const BRACKET_MAX_DEPTH: usize = 8;
 pub const RECALL_ALPHABET: usize = 4;
 /// Default delay of delayed recall.
 pub const RECALL_DELAY: usize = 3;
+/// Distractor letters of the bracket task among distractors.
+pub const DISTRACTOR_LETTERS: usize = 16;
+/// Share of the bracket task among distractors' symbols that are distractors.
+pub const DISTRACTOR_SHARE: f64 = 0.9;
 /// Largest text vocabulary: the most frequent characters; the rest are "other".
 pub const TEXT_MAX_VOCAB: usize = 64;
 
@@ -25,6 +29,9 @@ pub const TEXT_MAX_VOCAB: usize = 64;
 pub enum TaskKind {
     /// Inputs `(`, `)`, `x`; the target at each step is the depth after it (0..=8).
     Brackets,
+    /// Bracket depth where most symbols are distractors: inputs `(`, `)` and the letters
+    /// `a`..`p` ([`DISTRACTOR_SHARE`] of all symbols); the target is the depth after each.
+    Distractors,
     /// `^aⁿbⁿ` with next-symbol prediction scored where the next symbol is determined.
     Anbn,
     /// Random letters; the target at step t is the input at t − delay.
@@ -40,18 +47,45 @@ pub struct TaskInfo {
     pub name: &'static str,
     /// The menu label.
     pub label: &'static str,
+    /// One line saying what the input is and what the target is, for the page.
+    pub about: &'static str,
     /// The task with default parameters (the text task gets [`DEFAULT_TEXT`]).
     #[serde(skip)]
     pub default: fn() -> TaskKind,
 }
 
-pub const TASKS: [TaskInfo; 4] = [
-    TaskInfo { name: "brackets", label: "bracket depth (the counter)", default: || TaskKind::Brackets },
-    TaskInfo { name: "anbn", label: "aⁿbⁿ (counting)", default: || TaskKind::Anbn },
-    TaskInfo { name: "recall", label: "delayed recall (k = 3)", default: || TaskKind::Recall { delay: RECALL_DELAY } },
+pub const TASKS: [TaskInfo; 5] = [
+    TaskInfo {
+        name: "brackets",
+        label: "bracket depth (the counter)",
+        about: "Input: 2–20 symbols of ( ) x. Target at each step: the bracket depth so far, 0 to 8.",
+        default: || TaskKind::Brackets,
+    },
+    TaskInfo {
+        name: "distractors",
+        label: "bracket depth among distractors (90% letters)",
+        about: "Input: 10–40 symbols, 90% of them the letters a–p, the rest ( or ). Target at each step: \
+                the bracket depth so far, 0 to 8.",
+        default: || TaskKind::Distractors,
+    },
+    TaskInfo {
+        name: "anbn",
+        label: "aⁿbⁿ (counting)",
+        about: "Input: ^ then n a's then n b's, n from 1 to 10. Target: the next symbol, wherever it is \
+                determined (after ^ and after each b).",
+        default: || TaskKind::Anbn,
+    },
+    TaskInfo {
+        name: "recall",
+        label: "delayed recall (k = 3)",
+        about: "Input: 6–20 random letters a–d. Target at each step: the letter 3 steps back.",
+        default: || TaskKind::Recall { delay: RECALL_DELAY },
+    },
     TaskInfo {
         name: "text",
         label: "next character of the text above",
+        about: "Input: chunks of 16–48 characters of the text in the box. Target at each step: the next \
+                character.",
         default: || TaskKind::Text { text: DEFAULT_TEXT.to_string() },
     },
 ];
@@ -62,6 +96,7 @@ impl TaskKind {
     pub fn name(&self) -> &'static str {
         let name = match self {
             TaskKind::Brackets => "brackets",
+            TaskKind::Distractors => "distractors",
             TaskKind::Anbn => "anbn",
             TaskKind::Recall { .. } => "recall",
             TaskKind::Text { .. } => "text",
@@ -138,9 +173,25 @@ impl Task {
                     class_labels: (0..=BRACKET_MAX_DEPTH).map(|d| d.to_string()).collect(),
                     classes: BRACKET_MAX_DEPTH + 1,
                     length_label: "characters".into(),
-                    train: (0..512).map(|_| brackets(train_rng, 2..=20)).collect(),
-                    heldout: (0..256).map(|_| brackets(heldout_rng, 2..=20)).collect(),
-                    long_test: (0..192).map(|_| brackets(long_rng, 40..=80)).collect(),
+                    train: (0..512).map(|_| brackets(train_rng, 2..=20, 0)).collect(),
+                    heldout: (0..256).map(|_| brackets(heldout_rng, 2..=20, 0)).collect(),
+                    long_test: (0..192).map(|_| brackets(long_rng, 40..=80, 0)).collect(),
+                    vocab,
+                    kind,
+                }
+            }
+            TaskKind::Distractors => {
+                let letters = ('a'..).take(DISTRACTOR_LETTERS);
+                let vocab = Vocab::from_chars(['(', ')'].into_iter().chain(letters)).expect("distinct");
+                let d = DISTRACTOR_LETTERS;
+                Task {
+                    title: "bracket depth among distractors".into(),
+                    class_labels: (0..=BRACKET_MAX_DEPTH).map(|d| d.to_string()).collect(),
+                    classes: BRACKET_MAX_DEPTH + 1,
+                    length_label: "characters".into(),
+                    train: (0..512).map(|_| brackets(train_rng, 10..=40, d)).collect(),
+                    heldout: (0..256).map(|_| brackets(heldout_rng, 10..=40, d)).collect(),
+                    long_test: (0..192).map(|_| brackets(long_rng, 80..=160, d)).collect(),
                     vocab,
                     kind,
                 }
@@ -249,7 +300,7 @@ impl Task {
             self.class_labels.iter().position(|label| label.chars().eq(std::iter::once(next)))
         };
         let targets: Vec<Option<usize>> = match &self.kind {
-            TaskKind::Brackets => {
+            TaskKind::Brackets | TaskKind::Distractors => {
                 let mut depth = 0usize;
                 chars
                     .iter()
@@ -293,15 +344,26 @@ fn length_in(rng: &mut Rng, lengths: RangeInclusive<usize>) -> usize {
 }
 
 /// A random walk over `(` (weight 0.4), `)` (0.4) and `x` (0.2), choosing only among symbols that
-/// keep the depth in 0..=BRACKET_MAX_DEPTH. Target: the depth after each symbol.
-fn brackets(rng: &mut Rng, lengths: RangeInclusive<usize>) -> Sequence {
+/// keep the depth in 0..=BRACKET_MAX_DEPTH. Target: the depth after each symbol. With
+/// `distractors` letters (symbols 2, 3, …), a symbol is one of them, uniformly, with probability
+/// [`DISTRACTOR_SHARE`], and a bracket otherwise (the one that keeps the depth in range, or
+/// either, at even odds), in place of `x`.
+fn brackets(rng: &mut Rng, lengths: RangeInclusive<usize>, distractors: usize) -> Sequence {
+    debug_assert!(distractors != 1, "one distractor letter is the plain task's x");
     let length = length_in(rng, lengths);
     let (mut inputs, mut targets) = (Vec::with_capacity(length), Vec::with_capacity(length));
     let mut depth = 0usize;
+    let (bracket, other) = if distractors == 0 { (0.4, 0.2) } else { (0.5 * (1.0 - DISTRACTOR_SHARE), DISTRACTOR_SHARE) };
     for _ in 0..length {
-        let open = if depth < BRACKET_MAX_DEPTH { 0.4 } else { 0.0 };
-        let close = if depth > 0 { 0.4 } else { 0.0 };
-        let r = rng.next_f64() * (open + close + 0.2);
+        let open = if depth < BRACKET_MAX_DEPTH { bracket } else { 0.0 };
+        let close = if depth > 0 { bracket } else { 0.0 };
+        let (open, close) = if distractors > 0 && open + close < 2.0 * bracket {
+            // At either end of the range the one bracket that fits takes both brackets' share.
+            (2.0 * open, 2.0 * close)
+        } else {
+            (open, close)
+        };
+        let r = rng.next_f64() * (open + close + other);
         let symbol = if r < open {
             depth += 1;
             0
@@ -309,7 +371,8 @@ fn brackets(rng: &mut Rng, lengths: RangeInclusive<usize>) -> Sequence {
             depth -= 1;
             1
         } else {
-            2
+            // The one distractor `x` draws no number, so bracket depth's data stays as it was.
+            2 + if distractors > 1 { rng.below(distractors) } else { 0 }
         };
         inputs.push(Some(symbol));
         targets.push(Some(depth));
@@ -398,7 +461,7 @@ mod tests {
     use super::*;
 
     fn all_kinds() -> Vec<TaskKind> {
-        ["brackets", "anbn", "recall", "text"].iter().map(|n| TaskKind::from_name(n).unwrap()).collect()
+        ["brackets", "distractors", "anbn", "recall", "text"].iter().map(|n| TaskKind::from_name(n).unwrap()).collect()
     }
 
     #[test]
@@ -534,6 +597,38 @@ mod tests {
         // Too short for anything: empty sets, no panic.
         let tiny = Task::generate(TaskKind::Text { text: "ab".into() }, 1);
         assert!(tiny.train.is_empty() && tiny.long_test.is_empty());
+    }
+
+    /// Each task's one-line description states its generator's lengths, letters and share.
+    #[test]
+    fn each_task_says_what_it_generates() {
+        for info in TASKS.iter().filter(|t| t.name != "text") {
+            let task = Task::generate((info.default)(), 3);
+            let summary = task.summary();
+            let (lo, hi) = summary.train_lengths.unwrap();
+            let lengths = if info.name == "anbn" { format!("n from {lo} to {hi}") } else { format!("{lo}–{hi}") };
+            assert!(info.about.contains(&lengths), "{}: {lengths} in {:?}", info.name, info.about);
+            // Letters may be named as a range ("a–p"); other symbols one by one.
+            let letters: Vec<&String> = summary.vocab.iter().filter(|s| s.chars().all(char::is_alphabetic)).collect();
+            if let (Some(a), Some(z)) = (letters.first(), letters.last()) {
+                let each = letters.iter().all(|l| info.about.contains(&format!("{l}'s")));
+                let single = letters.len() == 1 && info.about.contains(a.as_str());
+                assert!(single || each || info.about.contains(&format!("{a}–{z}")), "{}: {:?}", info.name, info.about);
+            }
+            for symbol in summary.vocab.iter().filter(|s| !letters.contains(s)) {
+                assert!(info.about.contains(symbol.as_str()), "{}: {symbol} in {:?}", info.name, info.about);
+            }
+        }
+        let task = Task::generate(TaskKind::Distractors, 5);
+        let (mut letters, mut all) = (0usize, 0usize);
+        for s in &task.train {
+            all += s.length;
+            letters += s.inputs.iter().filter(|x| x.is_some_and(|x| x >= 2)).count();
+        }
+        let share = letters as f64 / all as f64;
+        // The share is fixed by the generator, up to the few forced brackets at depth 0 and 8.
+        assert!((share - DISTRACTOR_SHARE).abs() < 0.01, "{share}");
+        assert!(TASKS.iter().find(|t| t.name == "distractors").unwrap().about.contains(&format!("{:.0}%", DISTRACTOR_SHARE * 100.0)));
     }
 
     #[test]

@@ -181,7 +181,15 @@ impl<T: Float> TrainerOf<T> {
     #[must_use]
     pub fn parameter_count(&self) -> usize {
         let s = self.network.shape();
-        parameter_count(s.input_size, s.hidden_size, &self.acts) + s.classes * (s.hidden_size + 1)
+        parameter_count(s.input_size, s.hidden_size, &self.acts) + self.readout_parameter_count()
+    }
+
+    /// The read-out's share of [`Self::parameter_count`]: a weight per hidden unit and a bias, per
+    /// class.
+    #[must_use]
+    pub fn readout_parameter_count(&self) -> usize {
+        let s = self.network.shape();
+        s.classes * (s.hidden_size + 1)
     }
 
     /// One minibatch: `batch_size` training sequences drawn (with replacement) from the seeded
@@ -364,8 +372,10 @@ pub struct RunResult {
 pub struct VariantSummary {
     pub variant: String,
     pub activations: Activations,
-    /// Trainable parameters (a removed gate's do not count).
+    /// Trainable parameters (a removed gate's do not count), the read-out's included.
     pub parameters: usize,
+    /// Of which the read-out's.
+    pub readout_parameters: usize,
     pub runs: usize,
     pub finished: usize,
     pub reached_target: usize,
@@ -573,6 +583,7 @@ impl Comparison {
                     variant: name.clone(),
                     activations: *acts,
                     parameters: self.runs.get(v * seeds).map_or(0, |r| r.trainer.parameter_count()),
+                    readout_parameters: self.runs.get(v * seeds).map_or(0, |r| r.trainer.readout_parameter_count()),
                     runs: runs.len(),
                     finished: finished.len(),
                     reached_target: to_target.len(),

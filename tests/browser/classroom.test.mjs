@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, openPage, screenshot, seeView, useBrowser } from './harness.mjs';
 import { distance, legendX, pixels, timelineLayout } from './timeline-helpers.mjs';
+import { sci } from '../../www/format.js';
 
 const env = useBrowser({ before, after });
 const VIEWPORT = { width: 1280, height: 720 };
@@ -152,7 +153,7 @@ test('every lesson sets its state and shows its key view inside 1280×720; its a
     }
     if (lesson.question === 'Q7') {
       const { depth_drift: drift } = await summary(page);
-      assert.ok(answer.includes(drift.toExponential(2)), `Q7 states the largest drift ${drift}: ${answer}`);
+      assert.ok(answer.includes(sci(drift)), `Q7 states the largest drift ${drift}: ${answer}`);
     }
     if (lesson.question === 'Q8') assert.match(await page.textContent('#lesson-look'), /saturated by construction.*train/i);
     if (lesson.question === 'Q10') {
@@ -234,7 +235,7 @@ test('PageUp/PageDown and ←/→ move through the lessons; ←/→ on the timel
   }
 });
 
-test('presenter mode: canvas text at least 18 px, lesson text at least 24 px, the key view on screen', async () => {
+test('presenter mode: canvas and lesson text at least 18 px, the key view on screen', async () => {
   const page = await openPage(env.browser, `${env.server.url}?lesson=7`, { viewport: VIEWPORT });
   assert.equal(await page.evaluate(() => window.__gatelab.textScale()), 1);
   await page.keyboard.press('p');
@@ -251,7 +252,9 @@ test('presenter mode: canvas text at least 18 px, lesson text at least 24 px, th
   // Every step of the lesson's text fits across the large chart.
   assert.equal((await page.evaluate(() => window.__gatelab.window())).len, (await summary(page)).steps);
   const lessonText = await page.$eval('#lesson-look', (p) => parseFloat(getComputedStyle(p).fontSize));
-  assert.ok(lessonText >= 24, `lesson text ${lessonText}px`);
+  // 20 px, so that the question, the switch and the answer fit the screen with the key view
+  // (lessons.test.mjs measures that); no text on the page is under 18 px.
+  assert.ok(lessonText >= 18, `lesson text ${lessonText}px`);
   await screenshot(page, 'presenter-lesson-7');
   // The diagram's text reaches 18 px too.
   await page.evaluate(() => window.__gatelab.lesson(5));

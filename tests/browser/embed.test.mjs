@@ -309,8 +309,14 @@ for (const width of [320, 360, 390]) {
           await page.waitForSelector('#tooltip:not([hidden])');
           const tip = await page.evaluate(() => document.getElementById('tooltip').getBoundingClientRect().toJSON());
           assert.ok(tip.left >= 0 && tip.right <= width, `tooltip within the screen: ${JSON.stringify(tip)}`);
+          // It is docked along the bottom of the screen, off the rows around the finger.
+          assert.ok(tip.bottom <= 800 && tip.bottom >= 800 - 20 && tip.top > 60 + again.y, `the tooltip is docked at the bottom: ${JSON.stringify(tip)}`);
           await page.touchscreen.tap(10, 10);
           await page.waitForSelector('#tooltip', { state: 'hidden' });
+          // Left alone, a tap's tooltip goes by itself after a few seconds.
+          await page.touchscreen.tap(again.x + again.width * 0.55, again.y + 60);
+          await page.waitForSelector('#tooltip:not([hidden])');
+          await page.waitForSelector('#tooltip', { state: 'hidden', timeout: 8000 });
           assert.ok(box.width <= width);
           // The activation panel wraps into two columns: more than one row of charts.
           const panel = await page.evaluate(() => document.getElementById('activation-panel').getBoundingClientRect().height);

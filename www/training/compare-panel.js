@@ -14,9 +14,9 @@ const $ = (id) => document.getElementById(id);
 /**
  * `send(command)` posts to the worker; `context()` gives the page's {text, acts};
  * `chosen(acts)` the ticked variants; `onError(text)` reports a problem; `paint(draw)` draws
- * guarded; `width()` is the panel's CSS width.
+ * guarded; `width()` is the panel's CSS width; `scale()` the canvases' text scale (presenter mode).
  */
-export function createComparePanel({ send, context, chosen, onError, paint, width }) {
+export function createComparePanel({ send, context, chosen, onError, paint, width, scale }) {
   let comparing = false;
   let id = 0;
   let snapshot = null;
@@ -31,7 +31,7 @@ export function createComparePanel({ send, context, chosen, onError, paint, widt
     const s = snapshot;
     if (!s) return;
     paint(() => {
-      const px = fitCanvas($('compare-curves'), width(), TRAINING.curvesHeight);
+      const px = fitCanvas($('compare-curves'), width(), TRAINING.curvesHeight * scale()) * scale();
       const series = s.variants.map((v) => ({
         label: v.variant,
         runs: s.runs.filter((r) => r.variant === v.variant).map((r) => r.curve),
@@ -84,7 +84,18 @@ export function createComparePanel({ send, context, chosen, onError, paint, widt
     show(false);
   }
 
+  /** Stops any comparison and forgets its results (a lesson sets up a new one). */
+  function clear() {
+    if (comparing) stop();
+    snapshot = null;
+    setText($('compare-status'), '');
+    $('compare-progress').value = 0;
+    $('compare-table').replaceChildren();
+    const canvas = $('compare-curves');
+    canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+  }
+
   $('compare-run').addEventListener('click', () => (comparing ? stop() : start()));
 
-  return { progress, failed, lost, draw, state: () => ({ comparing, snapshot }) };
+  return { progress, failed, lost, draw, clear, state: () => ({ comparing, snapshot }) };
 }

@@ -9,7 +9,7 @@ export function renderComparisonTable(table, s) {
   const head = document.createElement('tr');
   for (const h of [
     'variant',
-    'parameters',
+    'parameters (cell + read-out)',
     `steps to ${percent(s.target_heldout_accuracy)} held-out (median, range)`,
     'reached',
     'final held-out accuracy',
@@ -32,7 +32,7 @@ export function renderComparisonTable(table, s) {
     row.dataset.variant = v.variant;
     for (const text of [
       v.variant,
-      v.parameters.toLocaleString('en'),
+      `${(v.parameters - v.readout_parameters).toLocaleString('en')} + ${v.readout_parameters.toLocaleString('en')}`,
       range,
       `${v.reached_target} of ${v.runs}`,
       v.mean_final_accuracy != null ? percent(v.mean_final_accuracy) : '…',

@@ -4,7 +4,7 @@
 
 import * as model from '../model.js';
 import { TRAINING } from '../config.js';
-import { num, percent } from '../format.js';
+import { num, percent, sci } from '../format.js';
 import { setText } from '../dom.js';
 import { fitCanvas } from '../views/canvas.js';
 import { runSettings } from './settings.js';
@@ -12,11 +12,25 @@ import { runSettings } from './settings.js';
 const $ = (id) => document.getElementById(id);
 
 /**
+ * What the gradient chart's L is, with its value beside the held-out loss it is not.
+ */
+export function gradientNote(gradient, last) {
+  const heldout = last ? ` The held-out loss above is a mean per scored step over the task's own held-out sequences (now ${num(last.heldout_loss)}), so the two can be far apart when the typed text is unlike the task's data.` : '';
+  return `L is the cross-entropy summed over the scored steps of the text above, each labelled by the task's rule: L = ${sci(gradient.loss)} now. ` +
+    `The chart shows, per step t, how much L would change with c_t and h_t (‖∂L/∂c_t‖, ‖∂L/∂h_t‖).${heldout}`;
+}
+
+/** "933 parameters (816 in the cell, 117 in the read-out)": the views above count the cell's. */
+export function parameterText({ parameters, readout_parameters: readout }) {
+  return `${parameters.toLocaleString('en')} parameters (${(parameters - readout).toLocaleString('en')} in the cell, ${readout.toLocaleString('en')} in the read-out)`;
+}
+
+/**
  * `send(command)` posts to the worker; `context()` gives the page's {text, acts};
  * `onWeights(json, name)` shows trained weights in the views; `paint(draw)` draws guarded;
- * `width()` is the panel's CSS width.
+ * `width()` is the panel's CSS width; `scale()` the canvases' text scale (presenter mode).
  */
-export function createRunPanel({ send, context, onWeights, paint, width }) {
+export function createRunPanel({ send, context, onWeights, paint, width, scale }) {
   let playing = false;
   /** The latest progress report ({progress, curve, task, weights, gradient}), or null. */
   let latest = null;
@@ -38,13 +52,14 @@ export function createRunPanel({ send, context, onWeights, paint, width }) {
     if (!latest) return;
     const { curve, gradient, progress } = latest;
     paint(() => {
-      const px = fitCanvas($('train-curves'), width(), TRAINING.curvesHeight);
+      const px = fitCanvas($('train-curves'), width(), TRAINING.curvesHeight * scale()) * scale();
       model.drawLearningCurves($('train-curves'), {
         series: [{ label: 'this run', runs: [curve] }],
         max_step: Math.max(100, progress.step),
         target: null,
       }, px);
-      fitCanvas($('train-gradient'), width(), TRAINING.gradientHeight);
+      fitCanvas($('train-gradient'), width(), TRAINING.gradientHeight * scale());
+      setText($('train-gradient-note'), gradient ? gradientNote(gradient, curve.at(-1)) : '');
       if (gradient) {
         model.drawGradientFlow($('train-gradient'), {
           cell: gradient.cell,
@@ -64,7 +79,7 @@ export function createRunPanel({ send, context, onWeights, paint, width }) {
     const p = data.progress;
     const last = data.curve[data.curve.length - 1];
     const diverged = p.diverged_at != null ? ` · diverged at step ${p.diverged_at}` : '';
-    setText($('train-status'), `step ${p.step} · held-out loss ${num(last.heldout_loss)} · held-out accuracy ${percent(last.heldout_accuracy)} · ${p.parameters.toLocaleString('en')} parameters${diverged}`);
+    setText($('train-status'), `step ${p.step} · held-out loss ${num(last.heldout_loss)} · held-out accuracy ${percent(last.heldout_accuracy)} · ${parameterText(p)}${diverged}`);
     if ($('train-show').checked) onWeights(data.weights, trainedName());
     draw();
   }

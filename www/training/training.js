@@ -7,6 +7,7 @@ import { createChartPainter } from './charts.js';
 import { createComparePanel } from './compare-panel.js';
 import { createRunPanel } from './run-panel.js';
 import { fillTrainingForm } from './settings.js';
+import { tasks } from '../catalog.js';
 import { createVariantPicker } from './variants.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,8 +16,15 @@ const $ = (id) => document.getElementById(id);
  * Builds the lab. `context()` returns {text, acts} from the page; `onWeights(json, name)`
  * shows trained weights in the views above; `onError(message)` reports a problem.
  */
-export function createTraining({ context, onWeights, onError }) {
+export function createTraining({ context, onWeights, onError, onResults = () => {}, scale = () => 1 }) {
   fillTrainingForm();
+  /** The picked task's one line: what its input and its target are. */
+  const showTaskAbout = () => {
+    const task = tasks().find((t) => t.name === $('train-task').value);
+    $('train-task-about').textContent = task ? task.about : '';
+  };
+  $('train-task').addEventListener('change', showTaskAbout);
+  showTaskAbout();
   const width = watchWidth($('training'), () => {
     run.draw();
     compare.draw();
@@ -27,7 +35,10 @@ export function createTraining({ context, onWeights, onError }) {
   const client = createWorkerClient({
     progress: (data) => run.progress(data),
     gradient: (data) => run.gradient(data),
-    comparison: (data) => compare.progress(data),
+    comparison: (data) => {
+      compare.progress(data);
+      onResults();
+    },
     status: ({ step, playing, comparing }) => statusWaiters.shift()?.({ step, playing, comparing }),
     error(data) {
       if (data.job === 'compare') compare.failed();
@@ -44,14 +55,36 @@ export function createTraining({ context, onWeights, onError }) {
     },
   }, onError);
   const send = (message) => client.send(message);
-  const run = createRunPanel({ send, context, onWeights, paint, width });
-  const chosen = createVariantPicker($('compare-variants'));
-  const compare = createComparePanel({ send, context, chosen, onError, paint, width });
+  const run = createRunPanel({ send, context, onWeights, paint, width, scale });
+  let drawnScale = 1;
+  const picker = createVariantPicker($('compare-variants'));
+  const chosen = picker.chosen;
+  const compare = createComparePanel({ send, context, chosen, onError, paint, width, scale });
 
   return {
+    /** Presenter mode scales the charts' text: they are drawn again at the new scale. */
+    update(frame) {
+      if (frame.scale === drawnScale) return;
+      drawnScale = frame.scale;
+      run.draw();
+      compare.draw();
+    },
     stopShowing: run.stopShowing,
     textChanged: run.textChanged,
     state: () => ({ ...run.state(), ...compare.state() }),
+    /**
+     * Sets the form as a lesson asks: {task, variants (labels to tick; the rest are unticked),
+     * seeds, steps, target}. A comparison under way is stopped, and its results are cleared.
+     */
+    configure({ task, variants: labels, seeds, steps, target }) {
+      compare.clear();
+      if (task) $('train-task').value = task;
+      if (labels) picker.select(labels);
+      if (seeds) $('compare-seeds').value = String(seeds);
+      if (steps) $('compare-steps').value = String(steps);
+      if (target) $('compare-target').value = String(target);
+      showTaskAbout();
+    },
     /**
      * The worker's own view ({step, playing, comparing}), answered after any training it had
      * already queued, so a run that is still going shows it. For tests.

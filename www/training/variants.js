@@ -3,7 +3,10 @@
 
 import { standardActivations, variants } from '../catalog.js';
 
-/** Builds the checkboxes in `host`; returns chosen(acts) → [[label, activations]] for the worker. */
+/**
+ * Builds the checkboxes in `host`; returns {chosen(acts) → [[label, activations]] for the
+ * worker, select(labels): ticks exactly those}.
+ */
 export function createVariantPicker(host) {
   const boxes = [];
   for (const variant of [...variants(), { label: 'your settings (left)', activations: null }]) {
@@ -15,8 +18,13 @@ export function createVariantPicker(host) {
     host.append(label);
     boxes.push({ box, variant });
   }
-  return (acts) => boxes.filter(({ box }) => box.checked).map(({ variant }) => [
-    variant.label,
-    { ...standardActivations(), ...(variant.activations ?? acts) },
-  ]);
+  return {
+    chosen: (acts) => boxes.filter(({ box }) => box.checked).map(({ variant }) => [
+      variant.label,
+      { ...standardActivations(), ...(variant.activations ?? acts) },
+    ]),
+    select(labels) {
+      for (const { box, variant } of boxes) box.checked = labels.includes(variant.label);
+    },
+  };
 }

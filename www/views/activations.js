@@ -8,6 +8,11 @@ import { formulas } from '../formulas.js';
 import { setText } from '../dom.js';
 import { fitCanvas, watchWidth } from './canvas.js';
 
+/** The height presenter mode's header and margins take above and below a view (CSS px). */
+const PRESENTER_CHROME = 120;
+/** The shortest a row of the panel gets in presenter mode (CSS px). */
+const MIN_PRESENTER_ROW = 150;
+
 export function createActivationPanel(page) {
   const canvas = document.getElementById('activation-panel');
   const cssWidth = watchWidth(canvas.parentElement, page.schedule);
@@ -32,7 +37,15 @@ export function createActivationPanel(page) {
       const width = cssWidth();
       // The charts wrap into two or three columns on narrow screens: a row of height each.
       const chartRows = model.activationPanelRows(width / frame.scale);
-      const dpr = fitCanvas(canvas, width, SIZES.activationHeight * chartRows * frame.scale);
+      let height = SIZES.activationHeight * chartRows * frame.scale;
+      if (frame.scale > 1) {
+        // Presenter mode: the panel and its formulas share one screen's height, so the rows
+        // are shortened to what is left under the heading and above the formulas.
+        const top = canvas.parentElement.querySelector('h2')?.offsetHeight ?? 0;
+        const room = window.innerHeight - PRESENTER_CHROME - top - list.offsetHeight;
+        height = Math.max(MIN_PRESENTER_ROW * chartRows, Math.min(height, room));
+      }
+      const dpr = fitCanvas(canvas, width, height);
       model.drawActivations(canvas, frame.t, dpr * frame.scale);
       const key = JSON.stringify(frame.state.acts);
       if (key === shown) return;

@@ -1,6 +1,6 @@
 // The one-step calculator: type c_prev and the four pre-activations, read f, i, g, o, c, h.
 
-import { cellOutputSite, gateSites } from '../catalog.js';
+import { activationSymbol, cellOutputSite, gateSites } from '../catalog.js';
 import * as model from '../model.js';
 import { exact, num } from '../format.js';
 
@@ -26,25 +26,32 @@ const EXAMPLES = {
   },
 };
 
-/** The result's rows: [key in the model's result, formula]. */
-const rows = () => [
-  ...gateSites().map((s) => [s.output, `${s.output} = act_${s.output}(${s.input})`]),
-  ['kept', 'f ⊙ c_prev'],
-  ['written', 'i ⊙ g'],
-  ['c', 'c = f ⊙ c_prev + i ⊙ g'],
-  [cellOutputSite().output, 'act_out(c)'],
-  ['h', 'h = o ⊙ act_out(c)'],
-];
+/**
+ * The result's rows: [key in the model's result, formula], each formula naming the activation
+ * it applies now (`acts` by site): f = σ(z_f), or f = 1 for a removed gate.
+ */
+const rows = (acts) => {
+  const applied = (site, input) => (acts[site.name] === 'none' ? `1 (${site.caption} removed)` : `${activationSymbol(acts[site.name])}(${input})`);
+  const out = cellOutputSite();
+  return [
+    ...gateSites().map((s) => [s.output, `${s.output} = ${applied(s, s.input)}`]),
+    ['kept', 'f ⊙ c_prev'],
+    ['written', 'i ⊙ g'],
+    ['c', 'c = f ⊙ c_prev + i ⊙ g'],
+    [out.output, `${out.output} = ${applied(out, 'c')}`],
+    ['h', `h = o ⊙ ${out.output}`],
+  ];
+};
 
 /** Builds the form; the model's calculate() gives the result or throws a message. */
-export function createCalculator() {
+export function createCalculator(page) {
   const calculate = (fields) => model.calculate(fields);
   const host = document.getElementById('calculator');
   const form = document.createElement('div');
   form.className = 'calc-form';
   const inputs = {};
   const fieldList = fields();
-  const rowList = rows();
+  let rowList = rows(page.state().acts);
   for (const { key, label } of fieldList) {
     const id = `calc-${key}`;
     const l = document.createElement('label');
@@ -55,7 +62,10 @@ export function createCalculator() {
     input.type = 'text';
     input.spellcheck = false;
     input.value = EXAMPLES.forget.values[key];
-    input.addEventListener('input', update);
+    input.addEventListener('input', () => {
+      update();
+      page.schedule(); // a lesson's answer may read the result
+    });
     inputs[key] = input;
     form.append(l, input);
   }
@@ -69,6 +79,7 @@ export function createCalculator() {
     b.addEventListener('click', () => {
       for (const [key, value] of Object.entries(example.values)) inputs[key].value = value;
       update();
+      page.schedule();
     });
     buttons.append(b);
   }
@@ -107,13 +118,14 @@ export function createCalculator() {
     }
     error.textContent = '';
     for (const input of Object.values(inputs)) input.classList.remove('invalid');
-    // Rows are built once and their numbers updated in place.
+    // Rows are built once and their numbers updated in place; their formulas follow the
+    // activations.
+    rowList = rows(page.state().acts);
     if (!result.rows.length) {
-      for (const [key, label] of rowList) {
+      for (const [key] of rowList) {
         const tr = document.createElement('tr');
         tr.dataset.row = key;
         const th = document.createElement('th');
-        th.textContent = label;
         const td = document.createElement('td');
         td.className = 'mono';
         tr.append(th, td);
@@ -122,7 +134,9 @@ export function createCalculator() {
     }
     // Each value is its own element: one that prints as 0.000 keeps its exact value in a title
     // and can be focused to read it.
-    rowList.forEach(([key], k) => {
+    rowList.forEach(([key, label], k) => {
+      const th = result.rows[k].cells[0];
+      if (th.textContent !== label) th.textContent = label;
       const td = result.rows[k].cells[1];
       const list = out[key];
       if (td.childNodes.length !== list.length * 2 + 1) {
@@ -166,5 +180,8 @@ export function createCalculator() {
     },
     /** The last result ({f, i, g, o, kept, written, c, cell_out, h} as lists), or null. */
     result: () => last,
+    /** The worked example the fields hold now ('forget' or 'output'), or null once edited. */
+    example: () => Object.keys(EXAMPLES).find((name) =>
+      Object.entries(EXAMPLES[name].values).every(([key, value]) => inputs[key].value === value)) ?? null,
   };
 }

@@ -4,6 +4,7 @@
 import * as model from '../model.js';
 import { SIZES } from '../config.js';
 import { fitCanvas, watchWidth } from './canvas.js';
+import { sci } from '../format.js';
 
 export function createCellChart(page) {
   const canvas = document.getElementById('cell-chart');
@@ -16,7 +17,7 @@ export function createCellChart(page) {
       model.drawCellChart(canvas, start, len, frame.t, frame.unit, dpr * frame.scale);
       const drift = frame.summary.depth_drift;
       const label = `The cell state c of each unit over steps ${start} to ${start + len - 1}` +
-        (drift === null || drift === undefined ? '.' : `, with the bracket depth as a dashed line; the largest drift from it is ${drift.toExponential(2)}.`);
+        (drift === null || drift === undefined ? '.' : `, with the bracket depth as a dashed line; the largest drift from it is ${sci(drift)}.`);
       if (canvas.getAttribute('aria-label') !== label) canvas.setAttribute('aria-label', label);
     },
   };

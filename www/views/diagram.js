@@ -11,6 +11,9 @@ import { exact, num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 import { watchWidth } from './canvas.js';
 
+/** The size of a subscript (c_{t−1}) relative to its text in presenter mode, as style.css sets it. */
+const PRESENTER_SUBSCRIPT = 0.8;
+
 const SVG = 'http://www.w3.org/2000/svg';
 /** SVG units per em: text is 10 units, and 1 em is one font size of CSS pixels on screen. */
 const U = 10;
@@ -299,7 +302,9 @@ export function createDiagram(page) {
   /** Chooses the layout and font size for a width; returns true if anything moved. */
   function relayout(width) {
     const present = document.body.classList.contains('presenter');
-    const [min, max] = present ? [18, 24] : [11, 15];
+    // In presenter mode subscripts are drawn at PRESENTER_SUBSCRIPT of the text (style.css), and
+    // they too must reach 18 px.
+    const [min, max] = present ? [18 / PRESENTER_SUBSCRIPT, 24] : [11, 15];
     const wide = place(LAYOUTS.wide);
     const compact = place(LAYOUTS.compact);
     let L = width / wide.width >= min ? wide : compact;
@@ -340,7 +345,7 @@ export function createDiagram(page) {
       if (k >= 0) feeders[k].classList.toggle('cut', removed);
     }
     const { parameters, live_blocks: blocks, hidden: h, input_size: i } = summary;
-    setText(params, `${parameters.toLocaleString('en')} parameters: ${blocks} block${blocks === 1 ? '' : 's'} × ${h * (i + h + 2)}`);
+    setText(params, `${parameters.toLocaleString('en')} parameters in the cell: ${blocks} block${blocks === 1 ? '' : 's'} × ${h * (i + h + 2)}`);
   }
 
   /** The selected unit's values, with the products the diagram draws. */

@@ -67,6 +67,9 @@ export const VIEWS = [
       context: () => ({ text: page.state().text, acts: page.state().acts }),
       onWeights: page.showTrainedWeights,
       onError: (message) => page.notify(message, 'error'),
+      // A lesson's answer may read the comparison's results: it follows them as they come.
+      onResults: page.schedule,
+      scale: page.scale,
     })),
   },
 ];

@@ -11,6 +11,9 @@ import { unitBlock } from './window.js';
 const $ = (id) => document.getElementById(id);
 
 
+/** How long a tooltip opened by a tap stays (ms). */
+const TAP_TOOLTIP_MS = 4000;
+
 /** The tooltip's text for one cell. */
 function describe(detail, unit, name) {
   const values = detail.units[unit].values;
@@ -102,6 +105,12 @@ export function createTimeline(page) {
     const left = Math.min(e.clientX - host.left + 14, room - tooltip.offsetWidth - 4);
     tooltip.style.left = `${Math.max(-host.left + 4, left)}px`;
     tooltip.style.top = `${e.clientY - host.top + 14}px`;
+    // A tap's tooltip is docked along the bottom of the screen, off the rows around the finger,
+    // and goes by itself after a few seconds (or at the next tap).
+    const docked = e.pointerType !== 'mouse';
+    tooltip.classList.toggle('docked', docked);
+    clearTimeout(tapTimer);
+    if (docked) tapTimer = setTimeout(() => { tooltip.hidden = true; page.highlight(null, 'timeline'); }, TAP_TOOLTIP_MS);
     page.highlight(r.value.name, 'timeline');
   }
   // The model redraws only the parts of the frame that changed, so a canvas the browser cleared
@@ -110,7 +119,11 @@ export function createTimeline(page) {
     model.forgetTimeline();
     page.schedule();
   });
-  canvas.addEventListener('mousemove', showTooltip);
+  // Pointer events, so that the mouse events a browser makes up after a tap don't move it.
+  let tapTimer = 0;
+  canvas.addEventListener('pointermove', (e) => {
+    if (e.pointerType === 'mouse') showTooltip(e);
+  });
   canvas.addEventListener('pointerdown', (e) => {
     if (e.pointerType !== 'mouse') showTooltip(e);
   });
