@@ -4,6 +4,7 @@
 // already SVG in the page: it is saved with its styles written in. The trace is written by the
 // CLI's own writers, so a download equals `gatelab trace --format csv|json` for the same state.
 
+import { showDialogInSight } from './embed.js';
 import * as model from './model.js';
 import { preset, sites, standardActivations } from './catalog.js';
 import { FILE_PRESET } from './state.js';
@@ -216,7 +217,7 @@ export function createSaveDialog(page) {
       status.textContent = total > steps
         ? `The data has the first ${steps.toLocaleString('en')} steps, the ones the page shows; the command line traces the whole text.`
         : '';
-      dialog.showModal();
+      showDialogInSight(dialog);
     },
   };
 }

@@ -122,6 +122,7 @@ export const LESSONS = [
     question: 'Q3',
     title: 'Does removing the sigmoid change the parameter count?',
     look: 'Read the parameter count at the top of the diagram, then flip to “input gate removed”.',
+    also: 'The side panel writes the count out with its formula, under the activations.',
     views: ['diagram', 'parameters'],
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
     variants: [standard, inputRemoved],

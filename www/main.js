@@ -19,7 +19,7 @@ import { setText, setValue } from './dom.js';
 import { decodeWeights, encodeWeights } from './weights-link.js';
 import { installTestHooks } from './test-hooks.js';
 import { controlTable, defaultControls } from './control-table.js';
-import { EMBED_VIEWS, fullPageLink, reportHeight } from './embed.js';
+import { EMBED_VIEWS, fullPageLink, reportHeight, watchSeenPart } from './embed.js';
 import { LESSON_COUNT } from './lesson-count.js';
 
 const $ = (id) => document.getElementById(id);
@@ -627,6 +627,7 @@ async function main() {
     $('embed-foot').hidden = false;
     $('open-full').href = fullPageLink(state);
     reportHeight();
+    watchSeenPart();
   }
   document.addEventListener('keydown', onKey);
   if (state.present) presenter.enter({ fullscreen: false });

@@ -2,7 +2,6 @@
 //! band) and the gradient's size through time on a log scale.
 
 use super::charts::{draw_grid, finite_runs, Area, Chart, DrawResult};
-use super::px_i32;
 use super::theme::*;
 use crate::train::CurvePoint as Point;
 use plotters::prelude::*;
@@ -78,10 +77,12 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     let logs: Vec<f64> = losses.flatten().filter(|v| *v > 0.0 && v.is_finite()).map(f64::log10).collect();
     let lo = logs.iter().copied().fold(f64::INFINITY, f64::min).min(-1.0).floor();
     let hi = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0).ceil();
+    // One run: its batches' losses are drawn faint, and a line under the title says so.
+    let faint = set.series.len() == 1 && set.series[0].runs.len() == 1;
     let mut chart = ChartBuilder::on(&left)
         .margin(d(8.0))
         .margin_right(d(8.0 + text_width("10000", SMALL_FONT_SIZE) / 2.0))
-        .margin_top(d(28.0))
+        .margin_top(d(if faint { 34.0 } else { 28.0 }))
         .y_label_area_size(d(46.0))
         .x_label_area_size(d(24.0))
         .build_cartesian_2d(0.0..max_step, lo..hi)?;
@@ -90,7 +91,7 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
         let color = UNIT_COLORS[k % UNIT_COLORS.len()];
         let bands = spread(&series.runs, |p| if p.heldout_loss > 0.0 { p.heldout_loss.log10() } else { f64::NAN });
         draw_band(&mut chart, &bands, color)?;
-        if set.series.len() == 1 && series.runs.len() == 1 {
+        if faint {
             let train =
                 series.runs[0].iter().filter_map(|p| Some((p.step as f64, p.train_loss.filter(|v| *v > 0.0)?.log10())));
             for run in finite_runs(train) {
@@ -100,8 +101,8 @@ pub fn draw_learning_curves<DB: DrawingBackend>(area: &Area<DB>, set: &CurveSet,
     }
     let title = look.font(FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
     left.draw_text("held-out loss (log scale)", &title, (p(8.0), p(2.0)))?;
-    if set.series.len() == 1 && set.series[0].runs.len() == 1 {
-        left.draw_text("faint: training batches", &sub, (p(190.0), p(4.0)))?;
+    if faint {
+        left.draw_text("faint: training batches", &sub, (p(8.0), p(17.0)))?;
     }
     // Accuracy panel.
     let mut chart = ChartBuilder::on(&right)
@@ -169,14 +170,20 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
         chart_data.cell.iter().chain(&chart_data.hidden).filter(|v| **v > 0.0 && v.is_finite()).map(|v| v.log10());
     let (lo, hi) = logs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (lo, hi) = if lo.is_finite() { (lo.floor().max(-30.0), hi.ceil().max(lo.floor() + 1.0)) } else { (-3.0, 1.0) };
+    // The key follows the title, wrapping under it on a narrow chart.
+    let labels = ["‖∂L/∂c_t‖", "‖∂L/∂h_t‖"];
+    let widths: Vec<f64> = labels.iter().map(|l| 16.0 + text_width(l, SMALL_FONT_SIZE)).collect();
+    let x0 = 8.0 + text_width(&chart_data.title, FONT_SIZE) + 20.0;
+    let key = key_layout(&widths, 16.0, (x0, 8.0), f64::from(area.dim_in_pixel().0) / look.px - 8.0);
+    let key_rows = key.iter().map(|k| k.1).max().unwrap_or(0);
     let mut chart = ChartBuilder::on(area)
         .margin(d(8.0))
-        .margin_top(d(28.0))
+        .margin_top(d(28.0 + KEY_ROW * key_rows as f64))
         .y_label_area_size(d(50.0))
         .x_label_area_size(d(24.0))
         .build_cartesian_2d(0.0..steps as f64, lo..hi)?;
     draw_grid(&mut chart, look, (8, 6), &|x| format!("{x:.0}"), &log_tick)?;
-    let lines = [(&chart_data.cell, UNIT_COLORS[3], "‖∂L/∂c_t‖"), (&chart_data.hidden, UNIT_COLORS[0], "‖∂L/∂h_t‖")];
+    let lines = [(&chart_data.cell, UNIT_COLORS[3], labels[0]), (&chart_data.hidden, UNIT_COLORS[0], labels[1])];
     for (values, color, _) in lines {
         let points =
             values.iter().enumerate().map(|(t, v)| (t as f64 + 0.5, if *v > 0.0 { v.log10() } else { f64::NAN }));
@@ -197,11 +204,10 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
         };
         area.draw_text(note, &warn, (p(60.0), p(34.0)))?;
     }
-    let mut x = px_i32(f64::from(area.dim_in_pixel().0)) - p(230.0);
-    for (_, color, label) in lines {
-        area.draw(&Rectangle::new([(x, p(8.0)), (x + p(12.0), p(11.0))], color.filled()))?;
-        area.draw_text(label, &sub.color(&color), (x + p(16.0), p(4.0)))?;
-        x += p(110.0);
+    for ((_, color, label), &(x, row)) in lines.iter().zip(&key) {
+        let top = 4.0 + KEY_ROW * row as f64;
+        area.draw(&Rectangle::new([(p(x), p(top + 4.0)), (p(x + 12.0), p(top + 7.0))], color.filled()))?;
+        area.draw_text(label, &sub.color(color), (p(x + 16.0), p(top)))?;
     }
     Ok(())
 }
@@ -240,5 +246,36 @@ mod tests {
         .unwrap();
         assert_eq!(set.series[0].runs[0][0].heldout_loss, 2.0);
         assert_eq!(set.target, Some(0.99));
+    }
+
+    /// The comparison's key names every variant, in full, inside the canvas, at the lab's width
+    /// at 1400 px and at a phone's; the last step's tick is drawn (the chart leaves it room).
+    #[test]
+    fn the_learning_curves_key_names_every_series_inside_the_chart() {
+        let labels = ["standard", "input gate removed", "candidate sigmoid", "candidate ReLU", "hard-sigmoid gates", "cell output identity"];
+        let set = CurveSet {
+            series: labels
+                .iter()
+                .map(|l| Series { label: (*l).to_string(), runs: vec![vec![point(0, 0.1), point(1000, 0.9)]] })
+                .collect(),
+            max_step: 1000.0,
+            target: Some(0.99),
+        };
+        for width in [340u32, 700, 1000] {
+            let picture = super::super::picture::Picture::new(width, 300);
+            let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
+            draw_learning_curves(&area, &set, Look::light(1.0)).expect("draws");
+            let texts = picture.texts();
+            for label in labels {
+                let text = texts.iter().find(|t| t.text == label).unwrap_or_else(|| panic!("{label} at {width}"));
+                let right = f64::from(text.at.0) + text_width(label, SMALL_FONT_SIZE);
+                assert!(right <= f64::from(width), "{label} ends at {right} of {width}");
+            }
+            // The last tick's label, centred on the axis's end, fits inside its panel.
+            let ticks: Vec<f64> = texts.iter().filter(|t| t.text == "1000").map(|t| f64::from(t.at.0)).collect();
+            assert_eq!(ticks.len(), 2, "both panels label step 1000 at {width}");
+            let half = text_width("1000", SMALL_FONT_SIZE) / 2.0;
+            assert!(ticks[0] + half <= f64::from(width) / 2.0 && ticks[1] + half <= f64::from(width), "{ticks:?} at {width}");
+        }
     }
 }

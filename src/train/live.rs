@@ -118,6 +118,19 @@ pub struct Progress {
     pub readout_parameters: usize,
 }
 
+/// What a trained network predicts at one step of a text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Prediction {
+    pub input: String,
+    /// The most likely class, and its probability.
+    pub predicted: String,
+    pub probability: f64,
+    /// The target by the task's rule (None where the step is not scored), and the probability
+    /// the network gives it.
+    pub target: Option<String>,
+    pub target_probability: Option<f64>,
+}
+
 /// A single training run that records its own curve, evaluating the held-out set every
 /// [`EVAL_EVERY`] steps and when it diverges.
 pub struct LiveRun {
@@ -194,6 +207,29 @@ impl LiveRun {
     #[must_use]
     pub fn labelled(&self, text: &str) -> Sequence {
         self.trainer.task().label(text)
+    }
+
+    /// What the network predicts over `text`, labelled by the task's rule: per step, the input,
+    /// the target (if scored), the most likely class and the probabilities of both.
+    pub fn predict(&mut self, text: &str) -> Vec<Prediction> {
+        let sequence = self.labelled(text);
+        let probabilities = self.trainer.predictions(&sequence);
+        let task = self.trainer.task();
+        let label = |k: usize| task.class_labels.get(k).cloned().unwrap_or_default();
+        text.chars()
+            .zip(probabilities)
+            .zip(&sequence.targets)
+            .map(|((input, p), target)| {
+                let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
+                Prediction {
+                    input: input.to_string(),
+                    predicted: label(best),
+                    probability: f64::from(p.get(best).copied().unwrap_or(f32::NAN)),
+                    target: target.map(label),
+                    target_probability: target.and_then(|k| p.get(k)).map(|&v| f64::from(v)),
+                }
+            })
+            .collect()
     }
 
     /// The trained network as PyTorch-layout JSON: the LSTM (loadable by the page and by
@@ -283,6 +319,35 @@ mod tests {
             seed: 1,
             activations: BTreeMap::new(),
         }
+    }
+
+    /// The predictions agree with the loss path: the steps whose top class is the target are the
+    /// ones the evaluation counts correct, and the top class is at least as likely as the target.
+    #[test]
+    fn predictions_are_the_read_outs_softmax_and_agree_with_the_evaluation() {
+        let mut run = LiveRun::new(&setup("brackets")).unwrap();
+        run.train(60);
+        let text = "(()x)(q))";
+        let predictions = run.predict(text);
+        assert_eq!(predictions.len(), text.chars().count());
+        let sequence = run.labelled(text);
+        let evaluation = run.trainer_mut().evaluate(std::slice::from_ref(&sequence));
+        let correct = predictions.iter().filter(|p| p.target.is_some() && p.target.as_ref() == Some(&p.predicted)).count();
+        #[allow(clippy::cast_precision_loss)] // a handful of steps
+        let expected = evaluation.accuracy * evaluation.scored as f64;
+        assert!((correct as f64 - expected).abs() < 1e-9, "{correct} correct, evaluation {evaluation:?}");
+        for (k, p) in predictions.iter().enumerate() {
+            assert!((0.0..=1.0).contains(&p.probability), "{p:?}");
+            let target = p.target_probability.unwrap();
+            assert!(target <= p.probability + 1e-12, "the top class is at least as likely as the target: {p:?}");
+            if p.target.as_ref() == Some(&p.predicted) {
+                assert_eq!(target, p.probability);
+            }
+            assert_eq!(p.input, text.chars().nth(k).unwrap().to_string());
+        }
+        // The depth after "(()x)(q))" is 1, 2, 1, 1, 0, 1, 1, 0, 0 (it stays at 0).
+        let targets: Vec<String> = predictions.iter().map(|p| p.target.clone().unwrap()).collect();
+        assert_eq!(targets, ["1", "2", "1", "1", "0", "1", "1", "0", "0"]);
     }
 
     #[test]

@@ -297,6 +297,19 @@ impl<T: Float> TrainerOf<T> {
         self.network.gradient_through_time(&self.acts, sequence, &mut self.workspace)
     }
 
+    /// What the network predicts at each step of `sequence`: each class's probability, from the
+    /// hidden state of a forward pass (the read-out's softmax).
+    pub fn predictions(&mut self, sequence: &Sequence) -> Vec<Vec<f32>> {
+        self.network.evaluate(&self.acts, sequence, &mut self.workspace);
+        let hidden = self.network.shape().hidden_size;
+        let readout = self.network.readout();
+        let states = self.workspace.hidden_states(sequence.inputs.len(), hidden);
+        states
+            .chunks(hidden.max(1))
+            .map(|h| readout.probabilities(&h.iter().map(|x| x.to_f32().unwrap_or(f32::NAN)).collect::<Vec<_>>()))
+            .collect()
+    }
+
     /// The trained cell as the page's f32 model, with the task's vocabulary.
     pub fn model(&self, name: impl Into<String>) -> Result<Model, WeightsError> {
         self.network.to_model(name, self.task.vocab.clone())

@@ -81,6 +81,12 @@ mod handles {
             Ok(self.run.export().map_err(|e| JsError::new(&e))?.to_string())
         }
 
+        /// What the network predicts at each step of `text` (at most `max_steps` of them): the
+        /// input, the target by the task's rule, the most likely class and both probabilities.
+        pub fn predict(&mut self, text: &str) -> Result<JsValue, JsError> {
+            to_js(&self.run.predict(text))
+        }
+
         /// ‖∂L/∂c_t‖ and ‖∂L/∂h_t‖ over `text`, labelled by the task's rule.
         pub fn gradient_flow(&mut self, text: &str) -> Result<JsValue, JsError> {
             let sequence = self.run.labelled(text);

@@ -331,6 +331,60 @@ for (const width of [320, 360, 390]) {
   });
 }
 
+test('touch readers get a step control that fits a thumb where the heatmap columns are too narrow or the step controls are hidden', async () => {
+  const text = encodeURIComponent('((x)(y(z)))((()))(()())');
+  const cases = [
+    // A phone: columns of about 10 px, so the buttons show; a mouse on a desktop: they don't.
+    { touch: true, width: 390, query: `embed=1&views=diagram,timeline&text=${text}`, shown: true },
+    { touch: true, width: 1280, query: `embed=1&views=diagram,timeline&controls=none&text=${text}`, shown: true },
+    { touch: false, width: 390, query: `embed=1&views=diagram,timeline&text=${text}`, shown: false },
+  ];
+  for (const { touch, width, query, shown } of cases) {
+    const context = await env.browser.newContext({ viewport: { width, height: 800 }, isMobile: touch, hasTouch: touch });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${env.server.url}index.html?${query}`);
+      await page.waitForFunction(() => window.__gatelab?.ready === true && window.__gatelab.idle());
+      assert.equal(await page.isVisible('#thumb-step'), shown, `${JSON.stringify({ touch, width, query })}`);
+      if (!shown) continue;
+      for (const id of ['#thumb-prev', '#thumb-next']) {
+        const box = await page.locator(id).boundingBox();
+        assert.ok(box.width >= 44 && box.height >= 44, `${id} is ${box.width}×${box.height}`);
+      }
+      const t = await page.evaluate(() => window.__gatelab.state().t);
+      await page.locator('#thumb-next').tap();
+      await page.waitForFunction((t) => window.__gatelab.state().t === t + 1 && window.__gatelab.idle(), t);
+      assert.match(await page.textContent('#thumb-label'), new RegExp(`^step ${t + 1} of 22`));
+      await page.locator('#thumb-prev').tap();
+      await page.waitForFunction((t) => window.__gatelab.state().t === t && window.__gatelab.idle(), t);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('in an embed taller than the reader\'s screen, the Save dialog opens on the part of the frame the reader sees', async () => {
+  const { page, frame, context } = await hostPage(snippet('embed=1&views=diagram,timeline,cell,activations'), 700);
+  try {
+    // The frame takes its content's height (over 1,000 px); the reader scrolls to its foot.
+    await page.waitForFunction(() => document.querySelector('iframe').getBoundingClientRect().height > 1000);
+    const frameHeight = await page.evaluate(() => document.querySelector('iframe').getBoundingClientRect().height);
+    const scrolled = frameHeight - 800;
+    await page.evaluate((y) => window.scrollTo(0, y), scrolled);
+    await frame.locator('#embed-save').click();
+    await frame.waitForSelector('#save-dialog[open]');
+    const boxes = await frame.evaluate(() => ['#save-dialog', '#save-title', '#save-close', '#save-list button']
+      .map((s) => document.querySelector(s).getBoundingClientRect().toJSON()));
+    for (const [k, box] of boxes.entries()) {
+      // Frame coordinates: the reader sees the frame from `scrolled` to its end.
+      assert.ok(box.top >= scrolled - 1 && box.bottom <= frameHeight + 1, `item ${k} at ${box.top}–${box.bottom}, the reader sees ${scrolled}–${frameHeight}`);
+    }
+    await frame.click('#save-close');
+  } finally {
+    await context.close();
+  }
+});
+
 test('the example post embeds three experiments that size themselves on a desktop and on a phone', async () => {
   for (const [width, mobile] of [[1280, false], [390, true]]) {
     const context = await env.browser.newContext({ viewport: { width, height: 900 }, isMobile: mobile, hasTouch: mobile });

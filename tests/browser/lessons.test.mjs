@@ -298,3 +298,20 @@ for (const presenter of [true, false]) {
     await page.close();
   });
 }
+
+test('the calculator names the activation each row applies, and a removed gate as the constant 1', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?lesson=4`, { viewport: VIEWPORT });
+  const formulas = () => page.$$eval('#calculator .calc-result th', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual((await formulas()).filter((f) => /^[figo] = |^cell_out = /.test(f)),
+    ['f = σ(z_f)', 'i = σ(z_i)', 'g = tanh(z_g)', 'o = σ(z_o)', 'cell_out = tanh(c)']);
+  await hook(page, 'change', { acts: { input: 'none', cell_output: 'relu' } });
+  await settle(page);
+  const now = await formulas();
+  assert.ok(now.includes('i = 1 (input gate removed)') && now.includes('cell_out = ReLU(c)'), now.join(' | '));
+  // With the input gate removed, i = 1 for z_i = −20: the row says why.
+  const i = await page.$$eval('#calculator tr[data-row=i] td span', (spans) => spans.map((s) => s.textContent));
+  assert.deepEqual(i, ['1.000', '1.000', '1.000', '1.000']);
+  assert.doesNotMatch(await page.textContent('#calculator-title'), /chosen above/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -33,13 +33,48 @@ test('training runs in the background, the loss falls, and typing still works', 
   // The trained cell is shown in the views above.
   assert.match((await page.evaluate(() => window.__gatelab.summary())).model, /^trained: bracket depth/);
   // Paused means paused: the worker has stopped, and it stays stopped.
-  const status = await workerStatus(page);
+  const worker = await workerStatus(page);
   const paused = (await training(page)).step;
-  assert.deepEqual(status, { step: paused, playing: false, comparing: false });
-  assert.deepEqual(await workerStatus(page), status);
+  assert.deepEqual(worker, { step: paused, playing: false, comparing: false });
+  assert.deepEqual(await workerStatus(page), worker);
   assert.equal((await training(page)).step, paused);
   assert.match(await page.textContent('#train-status'), /held-out accuracy/);
+  // The status names which parameters are the cell's (the views' count) and which the read-out's.
+  const cellCount = (await page.evaluate(() => window.__gatelab.summary())).parameters;
+  const status = await page.textContent('#train-status');
+  const [, total, cell, readout] = status.match(/([\d,]+) parameters \(([\d,]+) in the cell, ([\d,]+) in the read-out\)/).map((x) => Number(String(x).replaceAll(',', '')));
+  assert.equal(cell, cellCount);
+  assert.equal(total, cell + readout);
+  // What the trained cell predicts over the text: a column per step, with bracket depth's targets.
+  await page.waitForFunction(() => document.querySelectorAll('#train-predictions tr:nth-child(3) td').length === 6);
+  const row = (k) => page.$$eval(`#train-predictions tr:nth-child(${k + 1}) td`, (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(await row(1), [...'((()))']);
+  assert.deepEqual(await row(2), ['1', '2', '3', '2', '1', '0'], 'the targets: the depth after each symbol');
+  const predicted = await row(3);
+  const right = predicted.filter((p, k) => p === ['1', '2', '3', '2', '1', '0'][k]).length;
+  assert.match(await page.textContent('#train-predictions caption'), new RegExp(`: ${right} of 6 scored steps right`));
+  for (const p of await row(4)) assert.ok(Number(p) >= 0 && Number(p) <= 1, p);
+  assert.match(await page.textContent('#train-gradient-note'), /^L is the cross-entropy summed over the scored steps of the text above, each labelled by the task's rule: L = /);
   await (await page.$('#training')).screenshot({ path: 'test-artifacts/training.png' });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('while a run trains at 1400×1000, the diagram and the heatmaps are on screen beside its curves', async () => {
+  const page = await openPage(env.browser, env.server.url + '?text=' + encodeURIComponent('(()x)((x))'), { viewport: { width: 1400, height: 1000 } });
+  await page.click('#train-play');
+  await page.waitForFunction(() => window.__gatelab.training().step >= 30, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.__gatelab.idle());
+  const onScreen = () => page.evaluate(() => ['#diagram-view', '#timeline', '#train-curves'].map((s) => {
+    const r = document.querySelector(s).getBoundingClientRect();
+    return { s, ok: r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth, r: [r.left, r.top, r.right, r.bottom].map(Math.round) };
+  }));
+  for (const v of await onScreen()) assert.ok(v.ok, `${v.s} is on screen: ${v.r}`);
+  // Unticked, the lab goes back under the other views.
+  await page.uncheck('#train-beside');
+  await page.click('#train-play');
+  const below = await page.evaluate(() => document.getElementById('training').getBoundingClientRect().top - document.getElementById('timeline').getBoundingClientRect().bottom);
+  assert.ok(below > 300, `the lab is far below the heatmaps again: ${below} px`);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

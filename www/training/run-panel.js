@@ -4,12 +4,56 @@
 
 import * as model from '../model.js';
 import { TRAINING } from '../config.js';
-import { num, percent, sci } from '../format.js';
+import { num, percent, sci, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 import { fitCanvas } from '../views/canvas.js';
 import { runSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** The most steps of the text the predictions table shows. */
+const PREDICTION_STEPS = 64;
+
+/**
+ * Fills `table` with what the trained network predicts at each step of the text (the first
+ * PREDICTION_STEPS): the input, the target by the task's rule, the most likely class and the
+ * probabilities of both. A correct step is marked.
+ */
+export function renderPredictions(table, predictions) {
+  table.replaceChildren();
+  const caption = document.createElement('caption');
+  table.append(caption);
+  if (!predictions?.length) {
+    caption.textContent = 'Type a text above to see what the trained cell predicts at each step.';
+    return;
+  }
+  const shown = predictions.slice(0, PREDICTION_STEPS);
+  const scored = shown.filter((p) => p.target !== null);
+  const right = scored.filter((p) => p.target === p.predicted).length;
+  caption.textContent = `What the trained cell predicts at each step of the text above: ${right} of ${scored.length} scored steps right` +
+    (predictions.length > shown.length ? ` (the first ${shown.length} of ${predictions.length} steps)` : '') + '.';
+  const rows = [
+    ['input', (p) => visibleChar(p.input)],
+    ['target', (p) => (p.target === null ? '—' : visibleChar(p.target))],
+    ['predicted', (p) => visibleChar(p.predicted)],
+    ['p(predicted)', (p) => num(p.probability)],
+    ['p(target)', (p) => (p.target_probability === null ? '—' : num(p.target_probability))],
+  ];
+  for (const [label, cell] of rows) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = label;
+    tr.append(th);
+    for (const p of shown) {
+      const td = document.createElement('td');
+      td.textContent = cell(p);
+      if (p.target !== null) td.classList.add(p.target === p.predicted ? 'right' : 'wrong');
+      tr.append(td);
+    }
+    table.append(tr);
+  }
+}
 
 /**
  * What the gradient chart's L is, with its value beside the held-out loss it is not.
@@ -39,6 +83,15 @@ export function createRunPanel({ send, context, onWeights, paint, width, scale }
 
   function showPlaying() {
     setText($('train-play'), playing ? '❚❚ Pause' : '▶ Train');
+    watch();
+  }
+
+  /** While there is a run, the views it changes go beside its curves (style.css, body.watching). */
+  function watch() {
+    const on = latest !== null && $('train-beside').checked;
+    if (document.body.classList.contains('watching') === on) return;
+    document.body.classList.toggle('watching', on);
+    if (on) $('training').scrollIntoView({ block: 'nearest' });
   }
 
   function reset() {
@@ -60,6 +113,7 @@ export function createRunPanel({ send, context, onWeights, paint, width, scale }
       }, px);
       fitCanvas($('train-gradient'), width(), TRAINING.gradientHeight * scale());
       setText($('train-gradient-note'), gradient ? gradientNote(gradient, curve.at(-1)) : '');
+      renderPredictions($('train-predictions'), latest.predictions);
       if (gradient) {
         model.drawGradientFlow($('train-gradient'), {
           cell: gradient.cell,
@@ -84,9 +138,9 @@ export function createRunPanel({ send, context, onWeights, paint, width, scale }
     draw();
   }
 
-  /** A new gradient for the typed text. */
+  /** A new gradient and new predictions for the typed text. */
   function gradient(data) {
-    if (latest) latest.gradient = data.gradient;
+    if (latest) Object.assign(latest, { gradient: data.gradient, predictions: data.predictions });
     draw();
   }
 
@@ -99,6 +153,7 @@ export function createRunPanel({ send, context, onWeights, paint, width, scale }
   /** The worker was ended (after a panic): the run is gone with it. */
   function lost() {
     latest = null;
+    watch();
     playing = false;
     showPlaying();
   }
@@ -125,6 +180,7 @@ export function createRunPanel({ send, context, onWeights, paint, width, scale }
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   });
+  $('train-beside').addEventListener('change', watch);
   $('train-show').addEventListener('change', () => {
     if ($('train-show').checked && latest) onWeights(latest.weights, trainedName());
   });

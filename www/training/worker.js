@@ -52,6 +52,7 @@ function report() {
     task: run.task(),
     weights: run.export_weights(),
     gradient: text ? run.gradient_flow(text) : null,
+    predictions: text ? run.predict(text) : null,
   });
 }
 
@@ -130,7 +131,13 @@ onmessage = async ({ data }) => {
         break;
       case 'text':
         text = clip(data.text);
-        if (run) postMessage({ type: 'gradient', gradient: text ? run.gradient_flow(text) : null });
+        if (run) {
+          postMessage({
+            type: 'gradient',
+            gradient: text ? run.gradient_flow(text) : null,
+            predictions: text ? run.predict(text) : null,
+          });
+        }
         break;
       case 'compare':
         comparison?.free();

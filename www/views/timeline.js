@@ -7,9 +7,12 @@ import { gateSites, margins } from '../catalog.js';
 import { num, visibleChar } from '../format.js';
 import { fitCanvas, watchWidth } from './canvas.js';
 import { unitBlock } from './window.js';
+import { setText } from '../dom.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** The narrowest heatmap column (CSS px) a finger can pick out; below it, touch gets buttons. */
+const MIN_TAP_COLUMN = 24;
 
 /** How long a tooltip opened by a tap stays (ms). */
 const TAP_TOOLTIP_MS = 4000;
@@ -109,6 +112,13 @@ export function createTimeline(page) {
     // and goes by itself after a few seconds (or at the next tap).
     const docked = e.pointerType !== 'mouse';
     tooltip.classList.toggle('docked', docked);
+    if (docked) {
+      // The view contains its layout, so a fixed position would be the view's: placed by hand.
+      const screenWidth = document.documentElement.clientWidth;
+      tooltip.style.left = `${8 - host.left}px`;
+      tooltip.style.width = `${screenWidth - 16}px`;
+      tooltip.style.top = `${window.innerHeight - host.top - tooltip.offsetHeight - 8}px`;
+    } else tooltip.style.removeProperty('width');
     clearTimeout(tapTimer);
     if (docked) tapTimer = setTimeout(() => { tooltip.hidden = true; page.highlight(null, 'timeline'); }, TAP_TOOLTIP_MS);
     page.highlight(r.value.name, 'timeline');
@@ -146,6 +156,31 @@ export function createTimeline(page) {
     page.change({ t: Math.max(start, Math.min(t, start + len - 1)) });
   });
 
+  /**
+   * A step control that fits a thumb, for touch screens where the heatmap's columns are too
+   * narrow to tap (under MIN_TAP_COLUMN) or the link hides the step controls.
+   */
+  const thumb = $('thumb-step');
+  const coarse = window.matchMedia('(pointer: coarse)');
+  let lastStep = 0;
+  function showThumbStep(frame, column) {
+    lastStep = Math.max(0, frame.summary.steps - 1);
+    const stepper = $('stepper');
+    const hiddenStepper = stepper.hidden || stepper.closest('[hidden]') !== null;
+    const show = coarse.matches && frame.summary.steps > 1 && (hiddenStepper || column < MIN_TAP_COLUMN);
+    if (thumb.hidden !== !show) thumb.hidden = !show;
+    if (!show) return;
+    const last = frame.summary.steps - 1;
+    setText($('thumb-label'), `step ${frame.t} of ${last}${frame.detail ? ` “${visibleChar(frame.detail.char)}”` : ''}`);
+    $('thumb-prev').disabled = frame.t <= 0;
+    $('thumb-next').disabled = frame.t >= last;
+  }
+  const stepBy = (delta) => {
+    page.change({ t: Math.max(0, Math.min(lastStep, page.state().t + delta)) });
+  };
+  $('thumb-prev').addEventListener('click', () => stepBy(-1));
+  $('thumb-next').addEventListener('click', () => stepBy(1));
+
   return {
     /** Draws the heatmaps for the frame's summary with its step selected. */
     update(frame) {
@@ -162,6 +197,7 @@ export function createTimeline(page) {
         rows = null;
         if (lit) showHighlight();
       }
+      showThumbStep(frame, (width - (margins().left + margins().right) * scale) / Math.max(1, len));
       const scrollable = steps > len;
       const wrap = $('window-scroll-wrap');
       if (wrap.hidden !== !scrollable) wrap.hidden = !scrollable;
