@@ -223,7 +223,8 @@ export const LESSONS = [
       const f = ctx.values('f');
       const depth = depths(traced(ctx));
       const weakest = Math.min(...f);
-      return `c follows the depth (${depth.slice(0, 6).join(', ')}, …) to within ${sci(drift)}, the largest drift over this text; ` +
+      return (drift === 0 ? `c equals the depth (${depth.slice(0, 6).join(', ')}, …) at every step; ` :
+        `c follows the depth (${depth.slice(0, 6).join(', ')}, …) to within ${sci(drift)}, the largest drift over this text; `) +
         `at the end c = ${num(c.at(-1) ?? 0)} and the depth is ${depth.at(-1) ?? 0}. ` +
         (weakest === 1 ? `The forget gate is exactly 1 at every step (${ctx.symbol(ctx.state.acts.forget)}), so nothing leaks` :
           `The forget gate is as low as 1 − ${sci(1 - weakest)}, not 1, so the memory leaks a little each step`) +
@@ -282,7 +283,7 @@ export const LESSONS = [
     question: 'Q10',
     title: 'What are the derivatives of these activations?',
     look: 'Each panel plots a site’s function and its derivative, with dots at this step’s inputs.',
-    also: 'The formulas are written under the panels.',
+    also: 'The formulas are written under the panels, and the diagram below them shows this step’s numbers.',
     views: ['activations', 'diagram'],
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
     answer(ctx) {

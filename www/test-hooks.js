@@ -154,8 +154,8 @@ export function installTestHooks(page) {
     dark: () => page.theme().dark(),
     lesson: (n) => page.walk().enter(n),
     /** The lessons as data: the views they name (the first is the key view) and their setup. */
-    lessons: () => LESSONS.map(({ question, title, views, setup, variants }) => ({
-      question, title, views, setup, variants: variants?.map((v) => ({ label: v.label, acts: v.acts })) ?? null,
+    lessons: () => LESSONS.map(({ question, title, views, setup, variants, also }) => ({
+      question, title, views, setup, also: also ?? null, variants: variants?.map((v) => ({ label: v.label, acts: v.acts })) ?? null,
     })),
     /** The id of the element holding a view (views/table.js). */
     viewSection: (name) => VIEWS.find((v) => v.name === name)?.section,

@@ -105,7 +105,8 @@ const CHECKS = {
   async Q7(page, side) {
     const m = await read(page);
     const weakest = Math.min(...m.f);
-    const facts = [`to within ${sci(m.summary.depth_drift)}`, `the depth is ${depthsOf(m.chars).at(-1)}`, `c = ${num(m.c.at(-1))}`];
+    const facts = [`the depth is ${depthsOf(m.chars).at(-1)}`, `c = ${num(m.c.at(-1))}`, `(${depthsOf(m.chars).slice(0, 6).join(', ')}, …)`];
+    facts.push(m.summary.depth_drift === 0 ? 'c equals the depth' : `to within ${sci(m.summary.depth_drift)}`);
     if (side === 1) {
       assert.equal(weakest, 1);
       facts.push('exactly 1 at every step', 'the count is exact');
@@ -222,6 +223,14 @@ test('lesson 2 sets up Compare on a task with distractors, and its showing answe
     states(text, [`Here “${better.name}” learned`], 'Q2 verdict');
   }
   assert.doesNotMatch(text, /Still running/);
+  // In presenter mode the comparison's charts are drawn at the canvases' text scale too.
+  await hook(page, 'enterPresenter');
+  await settle(page);
+  const scale = await hook(page, 'textScale');
+  assert.ok(scale > 1);
+  await page.waitForFunction((h) => Math.abs(parseFloat(document.getElementById('compare-curves').style.height) - h) < 1, 240 * scale);
+  await hook(page, 'leavePresenter');
+  await settle(page);
   // The results table fits the lab's width: no column is hidden behind a sideways scroll.
   const wrap = await page.$eval('#compare-table', (t) => ({ scroll: t.parentElement.scrollWidth, client: t.parentElement.clientWidth }));
   assert.ok(wrap.scroll <= wrap.client, `the table is ${wrap.scroll} px wide in ${wrap.client} px`);
@@ -287,6 +296,15 @@ for (const presenter of [true, false]) {
         await settle(page);
         const found = await page.evaluate(layoutProblems, { selectors, minText: presenter ? 18 : 0 });
         problems.push(...found.map((p) => `${lesson.question} side ${side}: ${p}`));
+        // Outside presenter mode a lesson's other views may need scrolling, if its text says
+        // where they are; in presenter mode they are not shown, and its text does not name them.
+        const look = await page.textContent('#lesson-look');
+        for (const name of lesson.views.slice(1)) {
+          const section = `#${await hook(page, 'viewSection', name)}`;
+          const seen = (await page.evaluate(layoutProblems, { selectors: [section] })).length === 0;
+          if (presenter) assert.ok(!lesson.also || !look.includes(lesson.also), `${lesson.question}: presenter mode shows no “${lesson.also}”`);
+          else if (!seen) assert.ok(lesson.also && look.includes(lesson.also), `${lesson.question}: ${name} is off screen and the text does not say where: ${look}`);
+        }
       }
       if (presenter) {
         const sizes = await hook(page, 'canvasTextSizes');
