@@ -148,23 +148,147 @@ pub fn write_string(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
 /// Parses `text`, which must hold exactly one JSON value. Errors say what was expected and
 /// where ("line 3 column 12").
 pub fn parse(text: &str) -> Result<Json, String> {
-    let mut parser = Parser { text, bytes: text.as_bytes(), at: 0 };
-    parser.space();
-    let value = parser.value(0)?;
-    parser.space();
-    if parser.at < parser.bytes.len() {
-        return Err(parser.error("the end of the text after the value"));
-    }
+    let mut reader = Reader::new(text);
+    let value = reader.value()?;
+    reader.finish()?;
     Ok(value)
 }
 
-struct Parser<'a> {
+/// What the next value in a [`Reader`] is, from its first character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    Object,
+    Array,
+    String,
+    Number,
+    /// `null`, `true`, `false`, or something that is not JSON.
+    Other,
+}
+
+/// Reads a JSON text a value at a time, so that a caller can put numbers straight where they
+/// belong (a weights file's millions of numbers into its f32 arrays) instead of building a tree
+/// of 16-byte values first. Each method reads one whole value with the cursor on its first
+/// character and leaves the cursor on what follows it; the grammar and the errors are
+/// [`parse`]'s, which is built on it.
+pub struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    /// How many arrays and objects the cursor is inside.
+    depth: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Reader<'a> {
+    #[must_use]
+    pub fn new(text: &'a str) -> Self {
+        let mut reader = Reader { text, bytes: text.as_bytes(), at: 0, depth: 0 };
+        reader.space();
+        reader
+    }
+
+    /// The kind of the value at the cursor.
+    #[must_use]
+    pub fn next(&self) -> Next {
+        match self.bytes.get(self.at) {
+            Some(b'{') => Next::Object,
+            Some(b'[') => Next::Array,
+            Some(b'"') => Next::String,
+            Some(b'-' | b'0'..=b'9') => Next::Number,
+            _ => Next::Other,
+        }
+    }
+
+    /// Checks that only white space follows the value just read.
+    pub fn finish(&mut self) -> Result<(), String> {
+        self.space();
+        if self.at < self.bytes.len() {
+            return Err(self.error("the end of the text after the value"));
+        }
+        Ok(())
+    }
+
+    /// Reads an object, calling `member` with each key and the cursor on its value, which
+    /// `member` must read (or [`skip`](Self::skip)).
+    pub fn object(&mut self, mut member: impl FnMut(&mut Self, String) -> Result<(), String>) -> Result<(), String> {
+        self.list(b'}', |r| {
+            let key = r.key()?;
+            member(r, key)
+        })
+    }
+
+    /// Reads an array, calling `item` with the cursor on each item, which `item` must read.
+    pub fn array(&mut self, item: impl FnMut(&mut Self) -> Result<(), String>) -> Result<(), String> {
+        self.list(b']', item)
+    }
+
+    /// Reads a number (JSON's grammar; 1e400 reads as ∞).
+    pub fn number(&mut self) -> Result<f64, String> {
+        let start = self.at;
+        let digits = |r: &mut Self| {
+            let from = r.at;
+            while r.bytes.get(r.at).is_some_and(u8::is_ascii_digit) {
+                r.at += 1;
+            }
+            r.at > from
+        };
+        self.eat("-");
+        if !self.eat("0") && !digits(self) {
+            self.at = start;
+            return Err(self.error("a value"));
+        }
+        if self.eat(".") && !digits(self) {
+            return Err(self.error("a digit after the decimal point"));
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
+                self.at += 1;
+            }
+            if !digits(self) {
+                return Err(self.error("a digit in the exponent"));
+            }
+        }
+        // The grammar above is JSON's, which Rust's float parser accepts.
+        self.text[start..self.at].parse().map_err(|_| self.error("a number"))
+    }
+
+    /// Reads any value as a tree.
+    pub fn value(&mut self) -> Result<Json, String> {
+        match self.next() {
+            Next::Object => {
+                let mut members = Vec::new();
+                self.object(|r, key| {
+                    members.push((key, r.value()?));
+                    Ok(())
+                })?;
+                Ok(Json::Object(members))
+            }
+            Next::Array => {
+                let mut items = Vec::new();
+                self.array(|r| {
+                    items.push(r.value()?);
+                    Ok(())
+                })?;
+                Ok(Json::Array(items))
+            }
+            Next::String => self.string().map(Json::String),
+            Next::Number => self.number().map(Json::Number),
+            Next::Other if self.eat("null") => Ok(Json::Null),
+            Next::Other if self.eat("true") => Ok(Json::Bool(true)),
+            Next::Other if self.eat("false") => Ok(Json::Bool(false)),
+            Next::Other => Err(self.error("a value")),
+        }
+    }
+
+    /// Reads a value, checking its grammar, and keeps nothing of it.
+    pub fn skip(&mut self) -> Result<(), String> {
+        match self.next() {
+            Next::Object => self.object(|r, _| r.skip()),
+            Next::Array => self.array(Self::skip),
+            _ => self.value().map(drop),
+        }
+    }
+
     /// "expected WHAT at line L column C", with a hint where Python's non-finite floats are.
     fn error(&self, expected: &str) -> String {
         let before = &self.text[..self.at.min(self.text.len())];
@@ -193,66 +317,32 @@ impl Parser<'_> {
         found
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, String> {
-        match self.bytes.get(self.at) {
-            Some(b'{') => self.object(depth + 1),
-            Some(b'[') => self.array(depth + 1),
-            Some(b'"') => self.string().map(Json::String),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            _ if self.eat("null") => Ok(Json::Null),
-            _ if self.eat("true") => Ok(Json::Bool(true)),
-            _ if self.eat("false") => Ok(Json::Bool(false)),
-            _ => Err(self.error("a value")),
+    /// An object member's key and the ':' after it, leaving the cursor on its value.
+    fn key(&mut self) -> Result<String, String> {
+        if self.bytes.get(self.at) != Some(&b'"') {
+            return Err(self.error("a key in double quotes"));
         }
-    }
-
-    fn nested(&self, depth: usize) -> Result<(), String> {
-        if depth > MAX_DEPTH {
-            return Err(self.error(&format!("at most {MAX_DEPTH} levels of nesting")));
+        let key = self.string()?;
+        self.space();
+        if !self.eat(":") {
+            return Err(self.error("':'"));
         }
-        Ok(())
-    }
-
-    fn array(&mut self, depth: usize) -> Result<Json, String> {
-        let mut items = Vec::new();
-        self.list(depth, b']', |p| {
-            items.push(p.value(depth)?);
-            Ok(())
-        })?;
-        Ok(Json::Array(items))
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Json, String> {
-        let mut members = Vec::new();
-        self.list(depth, b'}', |p| {
-            if p.bytes.get(p.at) != Some(&b'"') {
-                return Err(p.error("a key in double quotes"));
-            }
-            let key = p.string()?;
-            p.space();
-            if !p.eat(":") {
-                return Err(p.error("':'"));
-            }
-            p.space();
-            members.push((key, p.value(depth)?));
-            Ok(())
-        })?;
-        Ok(Json::Object(members))
+        self.space();
+        Ok(key)
     }
 
     /// The items between an opening bracket (at the cursor) and `close`, separated by commas,
     /// each read by `item` with the cursor on its first character.
-    fn list(
-        &mut self,
-        depth: usize,
-        close: u8,
-        mut item: impl FnMut(&mut Self) -> Result<(), String>,
-    ) -> Result<(), String> {
-        self.nested(depth)?;
+    fn list(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Result<(), String>) -> Result<(), String> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(&format!("at most {MAX_DEPTH} levels of nesting")));
+        }
+        self.depth += 1;
         self.at += 1;
         self.space();
         if self.bytes.get(self.at) == Some(&close) {
             self.at += 1;
+            self.depth -= 1;
             return Ok(());
         }
         loop {
@@ -262,42 +352,13 @@ impl Parser<'_> {
             match self.bytes.get(self.at) {
                 Some(&c) if c == close => {
                     self.at += 1;
+                    self.depth -= 1;
                     return Ok(());
                 }
                 Some(b',') => self.at += 1,
                 _ => return Err(self.error(&format!("',' or '{}'", char::from(close)))),
             }
         }
-    }
-
-    fn number(&mut self) -> Result<Json, String> {
-        let start = self.at;
-        let digits = |p: &mut Self| {
-            let from = p.at;
-            while p.bytes.get(p.at).is_some_and(u8::is_ascii_digit) {
-                p.at += 1;
-            }
-            p.at > from
-        };
-        self.eat("-");
-        if !self.eat("0") && !digits(self) {
-            self.at = start;
-            return Err(self.error("a value"));
-        }
-        if self.eat(".") && !digits(self) {
-            return Err(self.error("a digit after the decimal point"));
-        }
-        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
-            self.at += 1;
-            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
-                self.at += 1;
-            }
-            if !digits(self) {
-                return Err(self.error("a digit in the exponent"));
-            }
-        }
-        // The grammar above is JSON's, which Rust's float parser accepts; 1e400 reads as ∞.
-        self.text[start..self.at].parse().map(Json::Number).map_err(|_| self.error("a number"))
     }
 
     fn string(&mut self) -> Result<String, String> {

@@ -7,7 +7,7 @@
 //! json.dump({**state, "vocab": vocab}, open("weights.json", "w"))
 //! ```
 
-use crate::json::{self, Json};
+use crate::json::{Json, Next, Reader};
 use crate::lstm::{Lstm, Weights};
 use crate::model::Model;
 use crate::numbers::to_f32;
@@ -30,14 +30,37 @@ fn err<T>(message: impl Into<String>) -> Result<T, LoadError> {
     Err(LoadError(message.into()))
 }
 
-/// One weight as f32; `place` names it in the message, and is only called for one (a file holds
-/// millions of numbers: writing each one's place out took most of the loading time).
-fn number(value: &Json, place: impl FnOnce() -> String) -> Result<f32, LoadError> {
-    match value.as_f64() {
-        Some(v) if v.is_finite() && v.abs() <= f64::from(f32::MAX) => Ok(to_f32(v)),
-        Some(_) => err(format!("{} is too large for a 32-bit float", place())),
-        None => err(format!("{} is {}, not a number", place(), short(value))),
-    }
+/// A weights file, read: the model, and the keys it holds that the cell does not use (a trained
+/// read-out, notes), which the page and the CLI name rather than drop without a word.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub model: Model,
+    pub unused_keys: Vec<String>,
+}
+
+/// The keys a single-layer LSTM's file is read from.
+const CELL_KEYS: [&str; 5] = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "vocab"];
+
+/// A matrix read straight from the file, row-major.
+struct Matrix {
+    values: Vec<f32>,
+    rows: usize,
+    columns: usize,
+}
+
+/// A key's contents, or what is wrong with them (reported only once the whole text is known to
+/// be JSON, and in a fixed order of keys, whatever their order in the file).
+type Part<T> = Option<Result<T, LoadError>>;
+
+/// What the file's keys held. A repeated key's last value counts, as in `json::parse`.
+#[derive(Default)]
+struct Parts {
+    weight_ih: Part<Matrix>,
+    weight_hh: Part<Matrix>,
+    bias_ih: Part<Vec<f32>>,
+    bias_hh: Part<Vec<f32>>,
+    vocab: Option<Json>,
+    keys: Vec<String>,
 }
 
 fn short(value: &Json) -> String {
@@ -49,50 +72,135 @@ fn short(value: &Json) -> String {
     }
 }
 
-/// A matrix as a list of rows of equal length: (values row-major, rows, columns).
-fn matrix(root: &Json, name: &str) -> Result<(Vec<f32>, usize, usize), LoadError> {
-    let Some(rows) = root.get(name) else { return err(format!("{name} is missing")) };
-    let Some(rows) = rows.as_array() else { return err(format!("{name} must be a list of rows")) };
-    let mut values = Vec::new();
-    let mut columns = None;
-    for (r, row) in rows.iter().enumerate() {
-        let Some(row) = row.as_array() else { return err(format!("{name}[{r}] must be a list of numbers")) };
-        match columns {
-            None => columns = Some(row.len()),
-            Some(c) if c != row.len() => {
-                return err(format!("{name}[{r}] has {} numbers, but row 0 has {c}", row.len()))
-            }
-            _ => {}
-        }
-        for (c, v) in row.iter().enumerate() {
-            values.push(number(v, || format!("{name}[{r}][{c}]"))?);
-        }
+/// One weight as f32; `place` names it in the message, and is only called for one (a file holds
+/// millions of numbers: writing each one's place out took most of the loading time). The outer
+/// error is the text's grammar, the inner one the number's.
+fn number(reader: &mut Reader, place: impl FnOnce() -> String) -> Result<Result<f32, LoadError>, String> {
+    if reader.next() != Next::Number {
+        let value = reader.value()?;
+        return Ok(err(format!("{} is {}, not a number", place(), short(&value))));
     }
-    Ok((values, rows.len(), columns.unwrap_or(0)))
+    let v = reader.number()?;
+    Ok(if v.is_finite() && v.abs() <= f64::from(f32::MAX) {
+        Ok(to_f32(v))
+    } else {
+        err(format!("{} is too large for a 32-bit float", place()))
+    })
 }
 
-fn vector(root: &Json, name: &str) -> Result<Vec<f32>, LoadError> {
-    let Some(items) = root.get(name) else { return err(format!("{name} is missing")) };
-    let Some(items) = items.as_array() else { return err(format!("{name} must be a list of numbers")) };
-    items.iter().enumerate().map(|(k, v)| number(v, || format!("{name}[{k}]"))).collect()
+/// A list of numbers, appended to `out`; the first problem found goes to `problem`, after which
+/// the rest is only checked as JSON. Returns how many items the list had.
+fn numbers_into(
+    reader: &mut Reader,
+    out: &mut Vec<f32>,
+    problem: &mut Option<LoadError>,
+    place: impl Fn(usize) -> String,
+) -> Result<usize, String> {
+    let mut count = 0;
+    reader.array(|r| {
+        if problem.is_some() {
+            r.skip()?;
+        } else {
+            match number(r, || place(count))? {
+                Ok(v) => out.push(v),
+                Err(e) => *problem = Some(e),
+            }
+        }
+        count += 1;
+        Ok(())
+    })?;
+    Ok(count)
+}
+
+/// A matrix as a list of rows of equal length, read straight into one f32 array.
+fn matrix(reader: &mut Reader, name: &str) -> Result<Result<Matrix, LoadError>, String> {
+    if reader.next() != Next::Array {
+        reader.skip()?;
+        return Ok(err(format!("{name} must be a list of rows")));
+    }
+    let mut m = Matrix { values: Vec::new(), rows: 0, columns: 0 };
+    let mut problem = None;
+    reader.array(|r| {
+        let row = m.rows;
+        m.rows += 1;
+        if problem.is_some() {
+            return r.skip();
+        }
+        if r.next() != Next::Array {
+            problem = Some(LoadError(format!("{name}[{row}] must be a list of numbers")));
+            return r.skip();
+        }
+        let mut in_row = None;
+        let count = numbers_into(r, &mut m.values, &mut in_row, |c| format!("{name}[{row}][{c}]"))?;
+        // A row of the wrong length is reported before a bad number in it.
+        if row == 0 {
+            m.columns = count;
+            // weight_hh is 4H × H: room for that at once, rather than doubling up to it.
+            m.values.reserve(count.saturating_mul(count).saturating_mul(4).min(1 << 24));
+        } else if count != m.columns {
+            in_row = Some(LoadError(format!("{name}[{row}] has {count} numbers, but row 0 has {}", m.columns)));
+        }
+        problem = in_row;
+        Ok(())
+    })?;
+    m.values.shrink_to_fit();
+    Ok(problem.map_or(Ok(m), Err))
+}
+
+fn vector(reader: &mut Reader, name: &str) -> Result<Result<Vec<f32>, LoadError>, String> {
+    if reader.next() != Next::Array {
+        reader.skip()?;
+        return Ok(err(format!("{name} must be a list of numbers")));
+    }
+    let (mut values, mut problem) = (Vec::new(), None);
+    numbers_into(reader, &mut values, &mut problem, |k| format!("{name}[{k}]"))?;
+    Ok(problem.map_or(Ok(values), Err))
+}
+
+/// Reads the whole text: each known key's numbers go straight into f32 arrays (a 1,024-unit
+/// model is 5 million numbers), every other key is only checked as JSON.
+fn read_parts(text: &str) -> Result<Result<Parts, LoadError>, String> {
+    let mut reader = Reader::new(text);
+    if reader.next() != Next::Object {
+        reader.skip()?;
+        reader.finish()?;
+        return Ok(err("the file must hold a JSON object"));
+    }
+    let mut parts = Parts::default();
+    reader.object(|r, key| {
+        match key.as_str() {
+            "weight_ih_l0" => parts.weight_ih = Some(matrix(r, &key)?),
+            "weight_hh_l0" => parts.weight_hh = Some(matrix(r, &key)?),
+            "bias_ih_l0" => parts.bias_ih = Some(vector(r, &key)?),
+            "bias_hh_l0" => parts.bias_hh = Some(vector(r, &key)?),
+            "vocab" => parts.vocab = Some(r.value()?),
+            _ => r.skip()?,
+        }
+        parts.keys.push(key);
+        Ok(())
+    })?;
+    reader.finish()?;
+    Ok(Ok(parts))
+}
+
+fn present<T>(part: Part<T>, name: &str) -> Result<T, LoadError> {
+    part.unwrap_or_else(|| err(format!("{name} is missing")))
 }
 
 /// Reads a weights file. `name` labels the model (say, the file name).
-pub fn load(text: &str, name: &str) -> Result<Model, LoadError> {
-    let root = match json::parse(text) {
-        Ok(v) => v,
+pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
+    let parts = match read_parts(text) {
+        Ok(parts) => parts?,
         Err(e) => return err(format!("not valid JSON: {e}")),
     };
-    let Some(members) = root.as_object() else { return err("the file must hold a JSON object") };
-    let root = &root;
-    if members.iter().any(|(k, _)| k.ends_with("_l1")) {
+    if parts.keys.iter().any(|k| k.ends_with("_l1")) {
         return err("only a single-layer LSTM is supported (found *_l1 weights)");
     }
-    if members.iter().any(|(k, _)| k.ends_with("_reverse")) {
+    if parts.keys.iter().any(|k| k.ends_with("_reverse")) {
         return err("a bidirectional LSTM is not supported (found *_reverse weights)");
     }
-    let (weight_ih, rows_ih, input_size) = matrix(root, "weight_ih_l0")?;
-    let (weight_hh, rows_hh, hidden_size) = matrix(root, "weight_hh_l0")?;
+    let Matrix { values: weight_ih, rows: rows_ih, columns: input_size } = present(parts.weight_ih, "weight_ih_l0")?;
+    let Matrix { values: weight_hh, rows: rows_hh, columns: hidden_size } = present(parts.weight_hh, "weight_hh_l0")?;
     if rows_ih % 4 != 0 || rows_ih == 0 {
         return err(format!("weight_ih_l0 has {rows_ih} rows: expected 4 × hidden size"));
     }
@@ -102,14 +210,14 @@ pub fn load(text: &str, name: &str) -> Result<Model, LoadError> {
             "weight_hh_l0 is {rows_hh} × {hidden_size}: expected {rows_ih} × {hidden} to match weight_ih_l0"
         ));
     }
-    let bias_ih = vector(root, "bias_ih_l0")?;
-    let bias_hh = vector(root, "bias_hh_l0")?;
+    let bias_ih = present(parts.bias_ih, "bias_ih_l0")?;
+    let bias_hh = present(parts.bias_hh, "bias_hh_l0")?;
     for (bias_name, bias) in [("bias_ih_l0", &bias_ih), ("bias_hh_l0", &bias_hh)] {
         if bias.len() != rows_ih {
             return err(format!("{bias_name} has {} numbers, expected {rows_ih}", bias.len()));
         }
     }
-    let Some(vocab) = root.get("vocab") else {
+    let Some(vocab) = parts.vocab else {
         return err(format!("vocab is missing: add a list of {input_size} one-character strings"));
     };
     let Some(entries) = vocab.as_array() else { return err("vocab must be a list of strings") };
@@ -126,7 +234,28 @@ pub fn load(text: &str, name: &str) -> Result<Model, LoadError> {
     }
     let weights = Weights { input_size, hidden_size: hidden, weight_ih, weight_hh, bias_ih, bias_hh };
     let lstm = Lstm::new(weights).map_err(|e| LoadError(e.to_string()))?;
-    Ok(Model { name: name.to_string(), lstm, vocab })
+    let mut unused_keys: Vec<String> = Vec::new();
+    for key in parts.keys {
+        if !CELL_KEYS.contains(&key.as_str()) && !unused_keys.contains(&key) {
+            unused_keys.push(key);
+        }
+    }
+    Ok(Loaded { model: Model { name: name.to_string(), lstm, vocab }, unused_keys })
+}
+
+/// A one-line note naming the keys a file holds that the cell does not use, or None.
+#[must_use]
+pub fn unused_note(keys: &[String]) -> Option<String> {
+    const SHOWN: usize = 8;
+    if keys.is_empty() {
+        return None;
+    }
+    let mut listed = keys.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
+    if keys.len() > SHOWN {
+        listed.push_str(&format!(" and {} more", keys.len() - SHOWN));
+    }
+    let (noun, verb) = if keys.len() == 1 { ("key", "is") } else { ("keys", "are") };
+    Some(format!("the file's {noun} {listed} {verb} not part of a single-layer LSTM cell, and {verb} not used"))
 }
 
 /// Writes a model in the same format `load` reads (and PyTorch's `load_state_dict` accepts,

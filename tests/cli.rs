@@ -193,6 +193,28 @@ fn trace_reads_a_text_file_and_weights() {
     assert_eq!(v["steps"][2]["other"], true);
     assert_eq!(v["parameters"], 4 * (2 + 1 + 2));
     assert!(v["model"].as_str().unwrap().ends_with("weights.json"));
+    assert!(stderr(&gatelab(&["trace", "--weights", weights.path(), "--text", "ab"])).is_empty(), "no note for a plain file");
+}
+
+#[test]
+fn keys_a_weights_file_holds_beyond_the_cell_are_named_on_stderr() {
+    let weights = TempFile::new(
+        "extra.json",
+        r#"{"weight_ih_l0": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]],
+            "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]], "weight_co_l0": [0.5],
+            "bias_ih_l0": [0, 0, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"], "cell": "peephole"}"#,
+    );
+    let output = gatelab(&["trace", "--weights", weights.path(), "--text", "ab"]);
+    assert!(output.status.success());
+    let note = stderr(&output);
+    assert!(
+        note.starts_with("note: --weights ")
+            && note.contains("the file's keys weight_co_l0, cell are not part of a single-layer LSTM cell, and are not used"),
+        "{note}"
+    );
+    // The trace itself is still the cell's, on stdout alone.
+    let v: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(v["steps"].as_array().unwrap().len(), 2);
 }
 
 #[test]

@@ -38,7 +38,7 @@ fn round_trip_keeps_every_weight() {
     {
         let model = preset.build();
         let text = export(&model).to_string();
-        let loaded = load(&text, "exported.json").unwrap();
+        let loaded = load(&text, "exported.json").unwrap().model;
         assert_eq!(loaded.lstm.weights(), model.lstm.weights(), "{preset}");
         // Bit for bit, not just ==.
         for ((name, a), (_, b)) in model.lstm.weights().tensors().into_iter().zip(loaded.lstm.weights().tensors()) {
@@ -56,7 +56,7 @@ fn round_trip_keeps_every_weight() {
 
 #[test]
 fn the_valid_example_loads() {
-    let model = load(&valid().to_string(), "ok.json").unwrap();
+    let model = load(&valid().to_string(), "ok.json").unwrap().model;
     assert_eq!(model.lstm.hidden_size(), 1);
     assert_eq!(model.lstm.input_size(), 2);
     // PyTorch's layout: weight_ih_l0 row 1 is the forget gate's, column 1 is "b".
@@ -168,4 +168,88 @@ fn empty_sizes_are_refused() {
         "vocab": [],
     });
     assert_mentions(&load_error(&v), &["at least 1"]);
+}
+
+#[test]
+fn keys_the_cell_does_not_use_are_named() {
+    let loaded = load(&valid().to_string(), "ok.json").unwrap();
+    assert!(loaded.unused_keys.is_empty());
+    assert_eq!(gatelab::pytorch::unused_note(&loaded.unused_keys), None);
+    let mut v = valid();
+    v["readout.weight"] = json!([[1.0]]);
+    v["weight_co_l0"] = json!([0.5]);
+    let loaded = load(&v.to_string(), "extra.json").unwrap();
+    // serde_json writes keys sorted.
+    assert_eq!(loaded.unused_keys, ["readout.weight", "weight_co_l0"]);
+    let note = gatelab::pytorch::unused_note(&loaded.unused_keys).unwrap();
+    assert_eq!(note, "the file's keys readout.weight, weight_co_l0 are not part of a single-layer LSTM cell, and are not used");
+    let one = gatelab::pytorch::unused_note(&["cell".to_string()]).unwrap();
+    assert!(one.starts_with("the file's key cell is not part"), "{one}");
+}
+
+#[test]
+fn problems_are_reported_in_the_same_order_whatever_the_order_of_keys() {
+    // weight_hh_l0 (ragged) comes first in the text, but weight_ih_l0's problem is named: the
+    // keys are checked in a fixed order once the whole text is read.
+    let text = r#"{"weight_hh_l0": [[0.1], [0.2, 0.3], [0.3], [0.4]],
+        "weight_ih_l0": [[0.1, 0.2], [0.3, "x"], [0.5, 0.6], [0.7, 0.8]],
+        "bias_ih_l0": [0, 0, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"]}"#;
+    assert_mentions(&load(text, "x.json").unwrap_err().to_string(), &["weight_ih_l0[1][1]", "\"x\"", "not a number"]);
+    // A row of the wrong length is named before a bad number in it.
+    let text = r#"{"weight_ih_l0": [[0.1, 0.2], [null, 0.4, 0.5], [0.5, 0.6], [0.7, 0.8]]}"#;
+    assert_mentions(&load(text, "x.json").unwrap_err().to_string(), &["weight_ih_l0[1]", "3 numbers", "row 0 has 2"]);
+    // A bad weight before broken JSON: the JSON is what is wrong.
+    let text = r#"{"weight_ih_l0": [["a"]], "vocab": ["a" "b"]}"#;
+    assert_mentions(&load(text, "x.json").unwrap_err().to_string(), &["not valid JSON", "line 1 column 41"]);
+    // A repeated key: the last one counts, as in a JSON object.
+    let mut text = valid().to_string();
+    text.insert_str(1, r#""weight_ih_l0": "not a matrix", "#);
+    assert!(load(&text, "x.json").is_ok());
+}
+
+#[test]
+fn every_weight_is_the_f32_nearest_the_number_written() {
+    // Numbers in every form JSON allows, checked against serde_json's f64 rounded to f32.
+    let forms = ["0", "-0", "1", "-0.5", "1e-7", "-2.5E+3", "0.1", "3.4028234e38", "1.00000011920928955078125",
+        "123456789012345678901234567890", "7e-46", "-1.4e-45", "0.333333333333333314829616256247390992939472198486328125"];
+    let (hidden, inputs) = (3, forms.len());
+    let rows = 4 * hidden;
+    let pick = |k: usize| forms[k % forms.len()];
+    let matrix = |columns: usize, offset: usize| {
+        let rows: Vec<String> = (0..rows)
+            .map(|r| format!("[{}]", (0..columns).map(|c| pick(r * columns + c + offset)).collect::<Vec<_>>().join(", ")))
+            .collect();
+        format!("[{}]", rows.join(",\n "))
+    };
+    let vector = |offset: usize| format!("[{}]", (0..rows).map(|k| pick(k + offset)).collect::<Vec<_>>().join(","));
+    let vocab: Vec<String> = (0..inputs).map(|k| format!("\"{}\"", char::from(b'a' + u8::try_from(k).unwrap()))).collect();
+    let text = format!(
+        "{{\"weight_ih_l0\": {}, \"weight_hh_l0\": {}, \"bias_ih_l0\": {}, \"bias_hh_l0\": {}, \"vocab\": [{}]}}",
+        matrix(inputs, 0),
+        matrix(hidden, 5),
+        vector(2),
+        vector(7),
+        vocab.join(",")
+    );
+    let model = load(&text, "forms.json").unwrap().model;
+    let reference: Value = serde_json::from_str(&text).unwrap();
+    let flat = |key: &str| -> Vec<f32> {
+        let value = &reference[key];
+        let numbers: Vec<&Value> = match value.as_array().unwrap().first() {
+            Some(Value::Array(_)) => value.as_array().unwrap().iter().flat_map(|row| row.as_array().unwrap()).collect(),
+            _ => value.as_array().unwrap().iter().collect(),
+        };
+        #[allow(clippy::cast_possible_truncation)] // rounding to the nearest f32 is what is checked
+        numbers.iter().map(|v| v.as_f64().unwrap() as f32).collect()
+    };
+    let w = model.lstm.weights();
+    for (key, loaded) in
+        [("weight_ih_l0", &w.weight_ih), ("weight_hh_l0", &w.weight_hh), ("bias_ih_l0", &w.bias_ih), ("bias_hh_l0", &w.bias_hh)]
+    {
+        let expected = flat(key);
+        assert_eq!(loaded.len(), expected.len(), "{key}");
+        for (k, (a, b)) in loaded.iter().zip(&expected).enumerate() {
+            assert_eq!(a.to_bits(), b.to_bits(), "{key}[{k}]: {a} against {b}");
+        }
+    }
 }

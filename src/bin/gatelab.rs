@@ -170,7 +170,11 @@ impl ModelArgs {
             let place = format!("--weights {}", path.display());
             let text = read_capped(open(path, &place)?, MAX_WEIGHTS_FILE_BYTES, &place)?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            return gatelab::pytorch::load(&text, &name).map_err(|e| Failure(format!("{place}: {e}")));
+            let loaded = gatelab::pytorch::load(&text, &name).map_err(|e| Failure(format!("{place}: {e}")))?;
+            if let Some(note) = gatelab::pytorch::unused_note(&loaded.unused_keys) {
+                eprintln!("note: {place}: {note}");
+            }
+            return Ok(loaded.model);
         }
         let name = self.preset.as_deref().unwrap_or(PRESETS[0].name);
         let preset = Preset::from_name(name, self.hidden, self.seed)

@@ -399,7 +399,10 @@ mod tests {
         run.train(5);
         let json = run.export().unwrap();
         let text = json.to_string();
-        let model = pytorch::load(&text, "trained.json").unwrap();
+        let loaded = pytorch::load(&text, "trained.json").unwrap();
+        // The read-out and the notes are named as unused, not dropped without a word.
+        assert_eq!(loaded.unused_keys, ["readout.weight", "readout.bias", "activations", "task", "classes", "steps"]);
+        let model = loaded.model;
         assert_eq!(model.lstm.hidden_size(), 8);
         assert_eq!(model.vocab.chars(), &['(', ')', 'x']);
         assert_eq!(json.get("readout.weight").and_then(Json::as_array).unwrap().len(), 9);

@@ -66,7 +66,8 @@ impl Exporter {
             serde_wasm_bindgen::from_value(setup).map_err(|e| js_error(format!("export settings: {e}")))?;
         let model = match &setup.weights {
             Some(json) => pytorch::load(json, setup.weights_name.as_deref().unwrap_or("weights.json"))
-                .map_err(js_error)?,
+                .map_err(js_error)?
+                .model,
             None => Preset::from_name(&setup.preset, setup.hidden, setup.seed)
                 .ok_or_else(|| js_error(format!("unknown preset {:?}", setup.preset)))?
                 .build(),

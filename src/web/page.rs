@@ -101,8 +101,9 @@ impl GateLab {
     }
 
     /// Loads PyTorch JSON weights; on error the current model stays and the message says why.
-    pub fn load_weights(&mut self, json: &str, name: &str) -> Result<(), JsError> {
-        let model = pytorch::load(json, name).map_err(|e| JsError::new(&e.to_string()))?;
+    /// Returns a note naming the file's keys the cell does not use, or undefined.
+    pub fn load_weights(&mut self, json: &str, name: &str) -> Result<Option<String>, JsError> {
+        let pytorch::Loaded { model, unused_keys } = pytorch::load(json, name).map_err(|e| JsError::new(&e.to_string()))?;
         let hidden = model.lstm.hidden_size();
         if hidden > MAX_PAGE_HIDDEN {
             return Err(JsError::new(&format!(
@@ -110,7 +111,7 @@ impl GateLab {
             )));
         }
         self.lab.set_model(model);
-        Ok(())
+        Ok(pytorch::unused_note(&unused_keys))
     }
 
     /// Computes one more slice of a large model's run; true once all of it is computed.
