@@ -41,6 +41,15 @@ export default defineConfig({
     __TEST_HOOKS__: JSON.stringify(testHooks),
   },
   build: {
+    // A lazy chunk that imports the entry would preload the entry again; Firefox fails that
+    // (already loaded) preload with an error event. The entry is always loaded by its own tag.
+    modulePreload: {
+      resolveDependencies: (filename, deps, { hostType }) =>
+        hostType === 'js' ? deps.filter((dep) => !/(^|\/)(main|embed-example)-[\w-]+\.js$/.test(dep)) : deps,
+    },
+    // The oldest browsers the page runs in (README, "Browsers"): syntax newer than theirs would be
+    // rewritten for them, or the build would fail.
+    target: ['chrome105', 'edge105', 'firefox121', 'safari16', 'ios16'],
     outDir: testHooks ? 'dist-test' : 'dist',
     emptyOutDir: true,
     // Two pages: Gate Lab, and an example blog post that embeds it three times.

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Compiles the crate to wasm four times and generates the JS glue: www/pkg for the page (and
+# Compiles the crate to wasm six times and generates the JS glue: www/pkg for the page (and
 # www/pkg-lite, the same without the cell-state and activation charts, for embeds without them),
 # www/pkg-train (the training handles, --features trainer) for the training worker, and
 # www/pkg-charts (the training view's two charts and the exports, --features charts), loaded on
-# first use; so the page's own module stays small.
+# first use; so the page's own module stays small. www/pkg-nosimd and www/pkg-train-nosimd are
+# the page's and the worker's modules without SIMD, for engines that lack it.
 # Usage: scripts/build-wasm.sh [--dev]   (--dev: unoptimised dev profile, faster to compile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,3 +47,7 @@ RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg target/page 
 RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg-lite target/page-lite
 RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" build www/pkg-train target/simd --features trainer
 build www/pkg-charts target/charts --features charts
+# For an engine without SIMD (www/wasm-support.js probes for it): the page's full module and the
+# training module, built without it. The lite page falls back to the full module.
+build www/pkg-nosimd target/page-nosimd --features page_charts
+build www/pkg-train-nosimd target/train-nosimd --features trainer

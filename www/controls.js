@@ -96,7 +96,14 @@ export function buildModelControls(onChange, onFile) {
   fillModelControls();
   const text = $('text');
   const box = parameter('text').type.written;
-  text.addEventListener('input', () => onChange({ text: text.value }));
+  text.addEventListener('input', () => {
+    // An insertion no cancelable beforeinput announced (Firefox's execCommand('insertText'), an
+    // IME's commit) that overfills the box: the state takes it all, and the box shows its start
+    // at once, before the browser lays the rest out.
+    const whole = text.value;
+    if (whole.length > box) setValue(text, textPrefix(whole, box));
+    onChange({ text: whole });
+  });
   // A long paste or drop goes to the state, not into the box: the browser would lay out all of
   // it (seconds for a megabyte of mixed scripts). The box then shows its first part.
   const insert = (e, pasted) => {
@@ -105,6 +112,13 @@ export function buildModelControls(onChange, onFile) {
     onChange({ text: text.value.slice(0, text.selectionStart) + pasted + text.value.slice(text.selectionEnd) });
   };
   text.addEventListener('paste', (e) => insert(e, e.clipboardData?.getData('text/plain') ?? ''));
+  // Text can also arrive with no paste event: a phone keyboard's clipboard chip, an IME's commit,
+  // execCommand('insertText'). Each is announced by a beforeinput, taken over the same way.
+  text.addEventListener('beforeinput', (e) => {
+    if (!e.cancelable || e.inputType === 'insertFromPaste' || e.inputType === 'insertFromDrop') return;
+    const inserted = e.data ?? e.dataTransfer?.getData('text/plain');
+    if (inserted) insert(e, inserted);
+  });
   text.addEventListener('drop', (e) => {
     if (![...(e.dataTransfer?.types ?? [])].includes('Files')) insert(e, e.dataTransfer?.getData('text/plain') ?? '');
   });

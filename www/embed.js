@@ -31,37 +31,32 @@ export function reportHeight() {
 }
 
 /**
- * The part of this page the reader can see, in its own coordinates ({top, bottom}), or null
- * when that is the whole window. In an iframe taller than the host's screen the window is the
- * whole frame; an IntersectionObserver with no root measures against the host's screen, so it
- * tells which stretch of the frame is on it.
- */
-let seen = null;
-
-/** Starts following the part of the page on the reader's screen (embeds call this once). */
-export function watchSeenPart() {
-  if (window.parent === window || !('IntersectionObserver' in window)) return;
-  const thresholds = Array.from({ length: 101 }, (_, k) => k / 100);
-  new IntersectionObserver(([entry]) => {
-    const box = entry.boundingClientRect;
-    const part = entry.intersectionRect;
-    seen = entry.isIntersecting ? { top: part.top - box.top, bottom: part.bottom - box.top } : null;
-  }, { threshold: thresholds }).observe(document.documentElement);
-}
-
-/**
  * Opens `dialog` as a modal where the reader is looking: in an embed taller than the host's
- * screen, over the stretch of the frame on that screen rather than in the frame's middle.
+ * screen, over the stretch of the frame on that screen rather than in the frame's middle. That
+ * stretch is measured as the dialog opens, by an IntersectionObserver with no root (which
+ * measures against the host's screen): its first report comes in the next frame. A watch kept
+ * from the start missed scrolls that leave the share of the frame in sight unchanged, since an
+ * observer reports only when that share crosses a threshold.
  */
 export function showDialogInSight(dialog) {
   dialog.style.removeProperty('margin-top');
   dialog.style.removeProperty('max-height');
-  if (seen && seen.bottom - seen.top < window.innerHeight - 1) {
-    const height = seen.bottom - seen.top;
-    dialog.style.marginTop = `${Math.max(0, seen.top - window.scrollY + 8)}px`;
-    dialog.style.maxHeight = `${Math.max(200, height - 16)}px`;
+  if (window.parent === window || !('IntersectionObserver' in window)) {
+    dialog.showModal();
+    return;
   }
-  dialog.showModal();
+  const observer = new IntersectionObserver(([entry]) => {
+    observer.disconnect();
+    const box = entry.boundingClientRect;
+    const part = entry.intersectionRect;
+    const height = part.bottom - part.top;
+    if (entry.isIntersecting && height < window.innerHeight - 1) {
+      dialog.style.marginTop = `${Math.max(0, part.top - box.top - window.scrollY + 8)}px`;
+      dialog.style.maxHeight = `${Math.max(200, height - 16)}px`;
+    }
+    if (!dialog.open) dialog.showModal();
+  });
+  observer.observe(document.documentElement);
 }
 
 /** A height message from either format, or null. */

@@ -19,8 +19,10 @@ import { setText, setValue } from './dom.js';
 import { decodeWeights, encodeWeights } from './weights-link.js';
 import { installTestHooks } from './test-hooks.js';
 import { controlTable, defaultControls } from './control-table.js';
-import { EMBED_VIEWS, fullPageLink, reportHeight, watchSeenPart } from './embed.js';
+import { EMBED_VIEWS, fullPageLink, reportHeight } from './embed.js';
 import { LESSON_COUNT } from './lesson-count.js';
+import { hasWasm } from './wasm-support.js';
+import { pendingResizes } from './views/canvas.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -378,6 +380,7 @@ async function loadFile(file) {
   notify(state.weights
     ? `Loaded ${file.name}. It is small enough to travel in copied links.`
     : `Loaded ${file.name}. It has more than ${linkWeights()} weights, so copied links leave it out: share the file instead.`);
+  if (r.value) notify(`In ${file.name}: ${r.value}.`);
   schedule();
 }
 
@@ -502,7 +505,9 @@ async function main() {
     await model.loadModule({ lite: showsNoCharts(location.search) });
     loadCatalog();
   } catch (e) {
-    $('loading').textContent = `Gate Lab could not start WebAssembly in this browser: ${e.message}`;
+    $('loading').textContent = hasWasm()
+      ? `Gate Lab could not load its model: ${e.message}. Reloading the page may help.`
+      : 'Gate Lab runs its model in WebAssembly, which this browser does not offer or has turned off. Every current browser has it: open the page in a recent Chrome, Edge, Firefox or Safari, or turn WebAssembly back on.';
     $('loading').classList.add('error');
     return;
   }
@@ -510,6 +515,7 @@ async function main() {
   state = parsed.state;
   for (const message of parsed.notices) notify(message, 'error');
   document.body.classList.toggle('embed', state.embed);
+  document.documentElement.classList.toggle('embed', state.embed);
   model.connect({ state: () => state, redraw: schedule });
   let file = null;
   if (state.weights !== null) {
@@ -627,7 +633,6 @@ async function main() {
     $('embed-foot').hidden = false;
     $('open-full').href = fullPageLink(state);
     reportHeight();
-    watchSeenPart();
   }
   document.addEventListener('keydown', onKey);
   if (state.present) presenter.enter({ fullscreen: false });
@@ -644,7 +649,7 @@ async function main() {
       state: () => state,
       change,
       render,
-      idle: () => frame === 0,
+      idle: () => frame === 0 && pendingResizes() === 0,
       view: viewInstance,
       timeWindow,
       timings: () => timings,

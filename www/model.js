@@ -9,6 +9,7 @@
 
 import { notify } from './notices.js';
 import { FILE_PRESET } from './state.js';
+import { hasSimd, hasWasm } from './wasm-support.js';
 
 /** The page's wasm module (www/pkg, or www/pkg-lite without the two line charts). */
 let wasm = null;
@@ -23,19 +24,36 @@ let fixedScales = false;
 /** Thrown by a call during which the model panicked; the panic is already reported. */
 export class ModelCrashed extends Error {}
 
+/** Whether the loaded module is the build without SIMD (www/pkg-nosimd). */
+let withoutSimd = false;
+/** The module's linear memory, which grows and never shrinks. */
+let memory = null;
+
 /**
  * Loads the page's wasm module: with `lite`, the build without the cell-state and activation
- * charts (www/pkg-lite), for pages that show neither.
+ * charts (www/pkg-lite), for pages that show neither; in an engine without wasm SIMD, the full
+ * module built without it (www/pkg-nosimd), whatever `lite` says.
  */
 export async function loadModule({ lite = false } = {}) {
-  const module = lite ? await import('./pkg-lite/gatelab.js') : await import('./pkg/gatelab.js');
-  await module.default();
+  if (!hasWasm()) throw new Error('this browser does not run WebAssembly');
+  withoutSimd = !hasSimd();
+  let module;
+  if (withoutSimd) module = await import('./pkg-nosimd/gatelab.js');
+  else if (lite) module = await import('./pkg-lite/gatelab.js');
+  else module = await import('./pkg/gatelab.js');
+  ({ memory } = await module.default());
   wasm = module;
   return module;
 }
 
-/** Which module the page runs on: 'lite' or 'full' (for tests). */
-export const moduleKind = () => (wasm && !wasm.GateLab.prototype.draw_cell_chart ? 'lite' : 'full');
+/** The size of the page module's memory now, in bytes: the most it has needed so far. */
+export const memoryBytes = () => memory?.buffer.byteLength ?? 0;
+
+/** Which module the page runs on: 'lite' or 'full', and 'full, no SIMD' (for tests). */
+export const moduleKind = () => {
+  const kind = wasm && !wasm.GateLab.prototype.draw_cell_chart ? 'lite' : 'full';
+  return withoutSimd ? `${kind}, no SIMD` : kind;
+};
 
 /** The catalog of tables (src/catalog.rs), from the loaded module. */
 export const readCatalog = () => wasm.catalog();
@@ -111,10 +129,14 @@ export function usePreset(name, hidden, seed) {
   call((m) => m.use_preset(name, hidden, seed));
 }
 
-/** Loads PyTorch JSON; on success it becomes the file the 'file' preset shows. */
+/**
+ * Loads PyTorch JSON; on success it becomes the file the 'file' preset shows. Returns a note
+ * naming the file's keys the cell does not use, or undefined.
+ */
 export function loadWeights(text, name) {
-  call((m) => m.load_weights(text, name));
+  const unused = call((m) => m.load_weights(text, name));
   file = { text, name };
+  return unused;
 }
 
 /** Shows the last loaded file again. */

@@ -114,8 +114,10 @@ export function installTestHooks(page) {
     timings: () => structuredClone(page.timings()),
     /** The views not updated because they are out of sight (updated when scrolled back). */
     waiting: page.waiting,
-    /** Which wasm module the page runs on: 'full', or 'lite' (without the two line charts). */
+    /** Which wasm module the page runs on: 'full', 'lite' (without the two line charts), or 'full, no SIMD'. */
     module: () => model.moduleKind(),
+    /** The page module's wasm memory in bytes (it never shrinks: the peak so far). */
+    wasmMemory: () => model.memoryBytes(),
     /** The link reader and writer themselves, for the round-trip property test. */
     readLink: (query) => {
       const { state, notices } = readState(query);
@@ -171,7 +173,7 @@ export function installTestHooks(page) {
       throw new WebAssembly.RuntimeError('unreachable (simulated by the test hook)');
     }),
     training: () => page.training().state(),
-    /** The training worker's own {step, playing, comparing}, after any work it had queued. */
+    /** The training worker's own {step, playing, comparing, build}, after any work it had queued. */
     trainingStatus: () => page.training().status(),
     benchTraining: benchmarkTraining,
     bench: () => benchmarkRedraw(page),

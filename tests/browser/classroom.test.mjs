@@ -100,7 +100,8 @@ test('the diagram follows ←/→, prints tiny values as 0.000 with the exact va
   assert.match(await page.textContent('#diagram .site[data-site=input] .num:has(.v[data-q=i]) title'), /^4\.5\d*e−5$/);
   assert.match(await page.textContent('#announce'), /Step 1, “x”, unit 0/);
   // Hovering the forget gate's box lights the heatmap's f row; hovering a row lights the box.
-  await page.hover('#diagram .site[data-site=forget] .box');
+  // The box's group: its number sits over the box's centre, and the group takes the pointer.
+  await page.hover('#diagram .site[data-site=forget]');
   const glow = await page.locator('#row-highlight').boundingBox();
   assert.ok(glow, 'the row highlight is shown');
   const layout = await timelineLayout(page);

@@ -6,6 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { FirefoxBrowser } from './drivers/firefox.mjs';
+import { WebKitBrowser } from './drivers/webkit.mjs';
+
+/** The engine the browser tests run in: chromium (Playwright), firefox or webkit (drivers/). */
+export const ENGINE = process.env.GATELAB_ENGINE ?? 'chromium';
+if (!['chromium', 'firefox', 'webkit'].includes(ENGINE)) throw new Error(`GATELAB_ENGINE=${ENGINE}: use chromium, firefox or webkit`);
+/**
+ * Whether the engine's driver can send touch input (and make the page a touch screen's):
+ * Chromium's and Firefox's can, WebKitGTK's WebDriver has none. Tests of taps run where it can.
+ */
+export const TOUCH_INPUT = ENGINE !== 'webkit';
+/** Engines driven through drivers/shim.mjs, which need drivers/page-probe.js in each page. */
+const SHIMMED = ENGINE !== 'chromium';
+const PROBE = path.join(path.dirname(new URL(import.meta.url).pathname), 'drivers', 'page-probe.js');
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -28,8 +42,11 @@ const MIME = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serve `dir` on 127.0.0.1 at a random port. Returns {url, close}. */
-export async function startStaticServer(dir = 'dist') {
+/**
+ * Serve `dir` on 127.0.0.1 at a random port. Returns {url, close}. For Firefox and WebKit, each
+ * HTML page gets page-probe.js first, and the init scripts its `__init` query names.
+ */
+export async function startStaticServer(dir = 'dist', { probe = SHIMMED } = {}) {
   const root = path.resolve(dir);
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     throw new Error(`${root}/index.html not found: build first (scripts/test.sh builds dist/ and dist-test/)`);
@@ -43,6 +60,12 @@ export async function startStaticServer(dir = 'dist') {
       res.writeHead(400).end();
       return;
     }
+    if (probe && (rel === '/__probe.js' || rel === '/__init.js')) {
+      const init = new URL(req.url, 'http://x').searchParams.get('src') ?? '';
+      const body = rel === '/__probe.js' ? fs.readFileSync(PROBE) : Buffer.from(init, 'base64url');
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+      return;
+    }
     let file = path.join(root, rel);
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
@@ -54,6 +77,7 @@ export async function startStaticServer(dir = 'dist') {
         return;
       }
       const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      if (probe && type.startsWith('text/html')) data = withProbe(data, new URL(req.url, 'http://x').searchParams.get('__init'));
       res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(data);
     });
   });
@@ -68,8 +92,20 @@ export async function startStaticServer(dir = 'dist') {
   };
 }
 
-/** Headless Debian Chromium (Playwright's own browser download can't work here). */
+/** `html` with page-probe.js, then the page's init scripts, as the first scripts of its head. */
+function withProbe(html, init) {
+  const scripts = '<script src="/__probe.js"></script>' + (init ? `<script src="/__init.js?src=${init}"></script>` : '');
+  return Buffer.from(html.toString('utf8').replace(/<head[^>]*>/i, (head) => head + scripts));
+}
+
+/**
+ * The browser of GATELAB_ENGINE: headless Debian Chromium through Playwright (its own browser
+ * download can't work here), or Firefox ESR or WebKitGTK through drivers/, which offer the part
+ * of Playwright's API the tests use.
+ */
 export async function launchBrowser() {
+  if (ENGINE === 'firefox') return new FirefoxBrowser();
+  if (ENGINE === 'webkit') return new WebKitBrowser();
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} missing: run scripts/setup.sh --browser`);
   }
@@ -81,9 +117,10 @@ export async function launchBrowser() {
  * Open `url` in a new page and wait until the app has started: until it sets
  * window.__gatelab.ready === true, or, with `hooks: false` (a production build, which has no
  * hooks), until it shows itself. Console errors and uncaught exceptions are collected in
- * `page.problems`.
+ * `page.problems`. `init` is a function run in the page before its own scripts (to take a
+ * feature away, say).
  */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 900 }, timeout = 20_000, hooks = true } = {}) {
+export async function openPage(browser, url, { viewport = { width: 1280, height: 900 }, timeout = 20_000, hooks = true, init = null } = {}) {
   const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   page.problems = [];
   page.on('console', (msg) => {
@@ -98,6 +135,7 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
     console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
   page.on('requestfailed', (req) =>
     page.problems.push(`requestfailed: ${req.url()} (${req.failure()?.errorText})`));
+  if (init) await page.addInitScript(init);
   await page.goto(url, { waitUntil: 'load', timeout });
   try {
     // The app is unhidden just before its first render, in the same task.

@@ -6,30 +6,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { useBrowser, openPage, seeView } from './harness.mjs';
+import { load, weightsJson } from './models.mjs';
 
 const env = useBrowser({ before, after });
-
-/** PyTorch-layout JSON for an H-unit cell over `vocab`, from a seeded generator. */
-function weightsJson(hidden, vocab, seed = 7) {
-  let s = seed;
-  const uniform = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return Number((((s / 4294967296) * 2 - 1) / Math.sqrt(hidden)).toFixed(5));
-  };
-  const matrix = (rows, cols) => Array.from({ length: rows }, () => Array.from({ length: cols }, uniform));
-  return JSON.stringify({
-    weight_ih_l0: matrix(4 * hidden, vocab.length),
-    weight_hh_l0: matrix(4 * hidden, hidden),
-    bias_ih_l0: Array.from({ length: 4 * hidden }, uniform),
-    bias_hh_l0: Array.from({ length: 4 * hidden }, uniform),
-    vocab,
-  });
-}
-
-/** Gives the page a weights file through its file input. */
-async function load(page, name, json) {
-  await page.setInputFiles('#weights-file', { name, mimeType: 'application/json', buffer: Buffer.from(json) });
-}
 
 const CLI = 'target/debug/gatelab';
 
@@ -86,10 +65,11 @@ test('the heatmaps show the block of 64 units that holds the selected unit (the 
   });
   assert.equal(hit[2], 236);
   // The inspector shows the group of eight holding the unit; the screen-reader table its block.
-  await page.waitForFunction(() => document.querySelectorAll('#step-table tbody tr').length === 64);
+  // (Its first row is waited for: it had 64 rows before, for block 0.)
+  await page.waitForFunction(() => document.querySelectorAll('#step-table tbody tr').length === 64
+    && document.querySelector('#step-table tbody tr th')?.textContent === '236');
   await seeView(page, 'inspector');
   assert.equal(await page.textContent('#inspector table tr:nth-child(2) td'), '280');
-  assert.equal(await page.textContent('#step-table tbody tr th'), '236');
   assert.match(await page.textContent('#inspector-all'), /Show the 64 units of this block/);
   assert.deepEqual(page.problems, []);
   await page.close();

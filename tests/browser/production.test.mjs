@@ -74,6 +74,7 @@ test('the built page carries a Content-Security-Policy that refuses inline scrip
     return window.inlineRan === true;
   });
   assert.equal(ran, false);
-  await new Promise((r) => setTimeout(r, 200));
+  // (waitForTimeout, not a timer: Firefox's and WebKit's drivers read the page's reports then.)
+  await page.waitForTimeout(200);
   assert.ok(page.problems.some((p) => /CSP violation: script-src/.test(p)), page.problems.join('\n'));
 });

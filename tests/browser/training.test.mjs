@@ -35,7 +35,7 @@ test('training runs in the background, the loss falls, and typing still works', 
   // Paused means paused: the worker has stopped, and it stays stopped.
   const worker = await workerStatus(page);
   const paused = (await training(page)).step;
-  assert.deepEqual(worker, { step: paused, playing: false, comparing: false });
+  assert.deepEqual(worker, { step: paused, playing: false, comparing: false, build: 'SIMD' });
   assert.deepEqual(await workerStatus(page), worker);
   assert.equal((await training(page)).step, paused);
   assert.match(await page.textContent('#train-status'), /held-out accuracy/);
@@ -114,6 +114,12 @@ test('bad training settings give a clear message, not a dead panel', async () =>
   await page.fill('#text', 'ab(');
   await page.click('#train-reset');
   await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('at least 40 characters') && n.includes('this text has 3')));
+  // The run is gone, and with it the layout that put the lab beside the views. Scrolled to, every
+  // panel is drawn again (WebKit had left a panel laid out only near the screen blank for good).
+  for (const id of ['training', 'activations-view', 'inspector-view', 'saturation-view', 'calculator-view', 'cell-view']) {
+    await page.evaluate((id) => document.getElementById(id).scrollIntoView({ block: 'start' }), id);
+    await page.waitForFunction((id) => (document.querySelector(`#${id} h2, #${id} h3, #${id} canvas`)?.getBoundingClientRect().height ?? 0) > 0, id);
+  }
   await page.fill('#text', 'the quick brown fox jumps over the lazy dog, twice: the quick brown fox');
   await page.click('#train-reset');
   await page.click('#train-step');

@@ -39,7 +39,7 @@ export function createTraining({ context, onWeights, onError, onResults = () => 
       compare.progress(data);
       onResults();
     },
-    status: ({ step, playing, comparing }) => statusWaiters.shift()?.({ step, playing, comparing }),
+    status: ({ step, playing, comparing, build }) => statusWaiters.shift()?.({ step, playing, comparing, build }),
     error(data) {
       if (data.job === 'compare') compare.failed();
       else run.failed();
@@ -53,7 +53,17 @@ export function createTraining({ context, onWeights, onError, onResults = () => 
         ? `Training crashed (${data.message}). Press Train or Compare to start again.`
         : `Training: ${data.message}`);
     },
-  }, onError);
+  }, (reason, { started }) => {
+    run.failed();
+    if (compare.state().comparing) compare.failed();
+    if (started) {
+      onError(`The training worker stopped: ${reason}. Press Train or Compare to start again.`);
+      return;
+    }
+    // The lab can't work at all here: it says so in its place, and the views above go on.
+    $('train-unavailable').textContent = `The training lab trains in a background Web Worker, and ${reason}. The views above work without it.`;
+    $('training').classList.add('unavailable');
+  });
   const send = (message) => client.send(message);
   const run = createRunPanel({ send, context, onWeights, paint, width, scale });
   let drawnScale = 1;

@@ -2,7 +2,6 @@
 // commands; this posts progress a few times a second. A panic here ends only this worker:
 // the page reports it and starts a new one.
 
-import init, { ComparisonRun, TrainingRun, catalog, take_panic_message } from '../pkg-train/gatelab.js';
 
 /** Longest stretch of training between looks at the message queue (ms). */
 const SLICE_MS = 30;
@@ -14,11 +13,24 @@ const REPORT_MS = 250;
  */
 let maxText = 0;
 
-const ready = init().then(() => {
-  maxText = catalog().limits.max_steps;
-});
-// A failure to load is reported when the first command awaits it.
-ready.catch(() => {});
+/**
+ * The training module: the SIMD build, or the build without SIMD when the page's probe found
+ * none (www/wasm-support.js). The page says which in its first message, 'load'.
+ */
+let wasm = null;
+let simd = true;
+let ready = null;
+
+function load(withSimd) {
+  simd = withSimd;
+  ready = (simd ? import('../pkg-train/gatelab.js') : import('../pkg-train-nosimd/gatelab.js')).then(async (module) => {
+    await module.default();
+    wasm = module;
+    maxText = module.catalog().limits.max_steps;
+  });
+  // A failure to load is reported when the first command awaits it.
+  ready.catch(() => {});
+}
 let run = null;
 let text = '';
 let playing = false;
@@ -30,7 +42,7 @@ let comparisonId = null;
 /** Reports a failure of one job ('train' or 'compare') and stops only that job. */
 function fail(error, job) {
   const crashed = error instanceof WebAssembly.RuntimeError;
-  const panic = crashed ? take_panic_message() : null;
+  const panic = crashed ? wasm?.take_panic_message() ?? null : null;
   if (job === 'compare') comparison = null;
   else playing = false;
   postMessage({ type: 'error', job, message: panic ?? error.message ?? String(error), crashed });
@@ -101,6 +113,10 @@ function current() {
 }
 
 onmessage = async ({ data }) => {
+  if (data.type === 'load') {
+    load(data.simd);
+    return;
+  }
   const job = data.type === 'compare' || data.type === 'stop-compare' ? 'compare' : 'train';
   try {
     await ready;
@@ -109,7 +125,7 @@ onmessage = async ({ data }) => {
         playing = false;
         run?.free();
         run = null;
-        run = new TrainingRun(data.setup);
+        run = new wasm.TrainingRun(data.setup);
         text = clip(data.text);
         report();
         break;
@@ -143,7 +159,7 @@ onmessage = async ({ data }) => {
         comparison?.free();
         comparison = null;
         comparisonId = data.id;
-        comparison = new ComparisonRun(data.setup);
+        comparison = new wasm.ComparisonRun(data.setup);
         compareLoop();
         break;
       case 'stop-compare':
@@ -157,6 +173,7 @@ onmessage = async ({ data }) => {
           step: run ? run.progress().step : 0,
           playing,
           comparing: comparison !== null,
+          build: simd ? 'SIMD' : 'no SIMD',
         }), 0);
         break;
       default:

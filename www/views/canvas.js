@@ -18,15 +18,30 @@ export function fitCanvas(canvas, cssWidth, cssHeight) {
 /** The narrowest a chart is drawn (CSS px); a narrower column scrolls it. */
 const MIN_WIDTH = 280;
 
-/** Calls `onResize(width)` with the element's content width now and whenever it changes. */
+/**
+ * Calls `onResize(width)` whenever the element's content width changes, and returns a function
+ * that gives the width now. `onResize` runs in the next animation frame, not inside the
+ * observer: a redraw there changes heights the observer watches, and Firefox and WebKit report
+ * that as an error ("ResizeObserver loop completed with undelivered notifications").
+ */
 export function watchWidth(element, onResize) {
   let width = Math.max(MIN_WIDTH, Math.floor(element.clientWidth));
+  let pending = 0;
   new ResizeObserver(([entry]) => {
     const w = Math.max(MIN_WIDTH, Math.floor(entry.contentRect.width));
-    if (w !== width) {
-      width = w;
-      onResize(w);
-    }
+    if (w === width) return;
+    width = w;
+    if (pending) return;
+    resizesPending += 1;
+    pending = requestAnimationFrame(() => {
+      pending = 0;
+      resizesPending -= 1;
+      onResize(width);
+    });
   }).observe(element);
   return () => width;
 }
+
+/** How many width changes are waiting for their frame (the page is not idle until none are). */
+let resizesPending = 0;
+export const pendingResizes = () => resizesPending;
