@@ -28,6 +28,7 @@ export async function benchLargeModel(browser, url) {
       const until = async (test) => {
         while (!test()) await new Promise((resolve) => setTimeout(resolve, 5));
       };
+      const memoryBefore = window.__gatelab.wasmMemory();
       const input = document.getElementById('weights-file');
       const data = new DataTransfer();
       data.items.add(file);
@@ -39,6 +40,8 @@ export async function benchLargeModel(browser, url) {
       const firstPaint = performance.now() - start;
       await until(() => { const s = window.__gatelab.summary(); return s.computed === s.steps; });
       const complete = performance.now() - start;
+      // wasm memory never shrinks, so its size now is the peak of loading and running.
+      const memoryAfterLoad = window.__gatelab.wasmMemory();
       // Keystrokes as a person types them: an input event on the box, then the next paint.
       const box = document.getElementById('text');
       const keystroke = async (value) => {
@@ -59,6 +62,7 @@ export async function benchLargeModel(browser, url) {
       const s = window.__gatelab.summary();
       return {
         hidden: s.hidden, symbols: s.input_size, steps: s.steps, megabytes: json.length / 2 ** 20,
+        memoryBefore, memoryAfterLoad, weightBytes: 4 * 4 * hidden * (symbols + hidden + 2), jsonBytes: json.length,
         firstPaint, complete, endP95: p95(atEnd), startP95: p95(atStart), notices: window.__gatelab.notices(),
         longest: Math.max(0, ...longTasks), longTasks: longTasks.length,
       };
@@ -77,6 +81,8 @@ export function printLargeModel(r) {
   const label = `H = ${r.hidden.toLocaleString('en')}, ${r.symbols} symbols, ${r.steps.toLocaleString('en')} characters, ${r.megabytes.toFixed(0)} MB of JSON`;
   console.log(`large model (${label}): load to first paint ${(r.firstPaint / 1000).toFixed(2)} s`);
   console.log(`large model: the whole run computed (in slices, after the first paint) ${(r.complete / 1000).toFixed(2)} s`);
+  const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  console.log(`large model: peak wasm memory of the page module ${mb(r.memoryAfterLoad)} (before loading ${mb(r.memoryBefore)}; the file ${mb(r.jsonBytes)}, its weights as f32 ${mb(r.weightBytes)})`);
   console.log(`large model: keystroke to paint, typing at the end, p95 ${r.endP95.toFixed(1)} ms`);
   console.log(`large model: keystroke to paint, an edit at the start (first slice shown), p95 ${r.startP95.toFixed(1)} ms`);
   console.log(`large model: the longest task while typing ${r.longest.toFixed(0)} ms (${r.longTasks} tasks over 50 ms)`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the build and tests need; a no-op (well under 2 s) when all is present.
-# Usage: scripts/setup.sh [--browser]   (--browser: also Debian's chromium for browser tests)
+# Usage: scripts/setup.sh [--browser]   (--browser: also the three browser engines the tests run
+# in, from Debian: chromium, firefox-esr, and WebKitGTK's webkit2gtk-driver with xvfb)
 set -euo pipefail
 
 # Must equal the `=` pin of wasm-bindgen in Cargo.toml: the CLI and the crate must match exactly.
@@ -42,10 +43,19 @@ if [ ! -f node_modules/.package-lock.json ] \
   touch node_modules/.package-lock.json  # npm may leave it untouched when nothing changed
 fi
 
-# Playwright's own browser download can't work here; use Debian's build.
-if [ "$browser" = 1 ] && [ ! -x /usr/lib/chromium/chromium ]; then
-  echo "setup: installing chromium (apt)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+# Test tools' own browser downloads can't work here; Debian's builds are used, each driven by a
+# library from npm: Chromium by playwright-core, Firefox ESR by puppeteer-core over WebDriver BiDi,
+# WebKitGTK (the engine of Safari) by selenium-webdriver through WebKitWebDriver under Xvfb.
+if [ "$browser" = 1 ]; then
+  missing=()
+  [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  [ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]} (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi

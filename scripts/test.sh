@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Every test, stopping at the first failure: native Rust, then the built page in Chromium.
+# Every test, stopping at the first failure: native Rust, then the wasm modules in Node, then the
+# built page in each browser engine: Chromium, Firefox ESR and WebKitGTK (the engine of Safari).
+# GATELAB_ENGINES=firefox (say) runs the browser tests in fewer engines.
 source "$(dirname "$0")/common.sh"
 
 stage "setup"
@@ -23,10 +25,13 @@ bash scripts/build-wasm.sh
 node_modules/.bin/vite build
 GATELAB_TEST_HOOKS=1 node_modules/.bin/vite build --outDir dist-test
 
-# One at a time: browser tests would otherwise fight over the 2 cores.
-stage "node tests: wasm + browser"
-dirs=()
-for d in tests/wasm tests/browser; do
-  if [ -d "$d" ]; then dirs+=("$d/"); fi
+stage "node tests: the wasm modules"
+node --test --test-concurrency=1 tests/wasm/
+
+# One file at a time, one engine at a time: browser tests would otherwise fight over the 2 cores.
+for engine in ${GATELAB_ENGINES:-chromium firefox webkit}; do
+  stage "browser tests: $engine"
+  started=$SECONDS
+  GATELAB_ENGINE=$engine node --test --test-concurrency=1 tests/browser/
+  echo "browser tests in $engine: $((SECONDS - started)) s"
 done
-node --test --test-concurrency=1 "${dirs[@]}"
