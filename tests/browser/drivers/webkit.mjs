@@ -74,6 +74,7 @@ class WebKitBackend {
   constructor(driver) {
     this.driver = driver;
     this.chain = [];
+    this.calls = 0;
   }
 
   async enter(chain) {
@@ -90,10 +91,27 @@ class WebKitBackend {
     this.chain = chain;
   }
 
+  /**
+   * Runs a script in the frame at `chain` and returns its reply. Now and then WebKitWebDriver
+   * loses a reply the script gave ("Could not parse script result"): the script keeps its last
+   * reply in the page, and that is read back instead of running the script twice.
+   */
   async run(chain, body) {
     await this.enter(chain);
-    return this.driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
-      (function () { ${body} })().then(done, (e) => done(JSON.stringify({ ok: false, error: String(e) })));`);
+    const id = ++this.calls;
+    try {
+      return await this.driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
+        const keep = (reply) => { window.__shimLastReply = { id: ${id}, reply }; done(reply); };
+        (function () { ${body} })().then(keep, (e) => keep(JSON.stringify({ ok: false, error: String(e) })));`);
+    } catch (error) {
+      if (!/Could not parse script result/.test(error.message)) throw error;
+      for (let wait = 0; wait < 50; wait++) {
+        const kept = await this.driver.executeScript(`const last = window.__shimLastReply; return last && last.id === ${id} ? last.reply : null;`);
+        if (kept !== null) return kept;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw error;
+    }
   }
 
   /** W3C actions, sent as they are: selenium's builder knows no touch pointer. */
