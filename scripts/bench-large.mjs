@@ -4,12 +4,16 @@
 // edit at the start. Run by scripts/bench-browser.mjs; the page is already open on `url`.
 import { openPage } from '../tests/browser/harness.mjs';
 
-/** Opens the page, loads the generated model through the file input, types; returns figures. */
-export async function benchLargeModel(browser, url) {
-  const text = Array.from({ length: 2000 }, (_, k) => 'the quick brown fox jumps over the lazy dog '[(k * 7) % 44]).join('');
+/**
+ * Opens the page, loads the generated model through the file input, types; returns figures.
+ * With `loadOnly`, the text is one character and nothing is typed: the peak memory is then the
+ * load's own.
+ */
+export async function benchLargeModel(browser, url, { loadOnly = false } = {}) {
+  const text = loadOnly ? 'a' : Array.from({ length: 2000 }, (_, k) => 'the quick brown fox jumps over the lazy dog '[(k * 7) % 44]).join('');
   const page = await openPage(browser, `${url}?text=${encodeURIComponent(text)}`, { viewport: { width: 1400, height: 1000 } });
   try {
-    return await page.evaluate(async ({ hidden, symbols }) => {
+    return await page.evaluate(async ({ hidden, symbols, loadOnly }) => {
       // PyTorch's initialisation, uniform in ±1/√H, from a seeded generator (not timed).
       let seed = 12345;
       const uniform = () => {
@@ -42,6 +46,7 @@ export async function benchLargeModel(browser, url) {
       const complete = performance.now() - start;
       // wasm memory never shrinks, so its size now is the peak of loading and running.
       const memoryAfterLoad = window.__gatelab.wasmMemory();
+      if (loadOnly) return { memoryAfterLoad };
       // Keystrokes as a person types them: an input event on the box, then the next paint.
       const box = document.getElementById('text');
       const keystroke = async (value) => {
@@ -66,7 +71,7 @@ export async function benchLargeModel(browser, url) {
         firstPaint, complete, endP95: p95(atEnd), startP95: p95(atStart), notices: window.__gatelab.notices(),
         longest: Math.max(0, ...longTasks), longTasks: longTasks.length,
       };
-    }, { hidden: 1024, symbols: 256 });
+    }, { hidden: 1024, symbols: 256, loadOnly });
   } finally {
     if (page.problems.length) {
       console.error(`page problems:\n  ${page.problems.join('\n  ')}`);
@@ -76,13 +81,13 @@ export async function benchLargeModel(browser, url) {
   }
 }
 
-/** Prints the figures of benchLargeModel. */
-export function printLargeModel(r) {
+/** Prints the figures of benchLargeModel; `loadOnly` is its figures with `loadOnly`. */
+export function printLargeModel(r, loadOnly) {
   const label = `H = ${r.hidden.toLocaleString('en')}, ${r.symbols} symbols, ${r.steps.toLocaleString('en')} characters, ${r.megabytes.toFixed(0)} MB of JSON`;
   console.log(`large model (${label}): load to first paint ${(r.firstPaint / 1000).toFixed(2)} s`);
   console.log(`large model: the whole run computed (in slices, after the first paint) ${(r.complete / 1000).toFixed(2)} s`);
   const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-  console.log(`large model: peak wasm memory of the page module ${mb(r.memoryAfterLoad)} (before loading ${mb(r.memoryBefore)}; the file ${mb(r.jsonBytes)}, its weights as f32 ${mb(r.weightBytes)})`);
+  console.log(`large model: peak wasm memory of the page module ${mb(r.memoryAfterLoad)}, ${mb(loadOnly.memoryAfterLoad)} with a one-character text (before loading ${mb(r.memoryBefore)}; the file ${mb(r.jsonBytes)}, its weights as f32 ${mb(r.weightBytes)})`);
   console.log(`large model: keystroke to paint, typing at the end, p95 ${r.endP95.toFixed(1)} ms`);
   console.log(`large model: keystroke to paint, an edit at the start (first slice shown), p95 ${r.startP95.toFixed(1)} ms`);
   console.log(`large model: the longest task while typing ${r.longest.toFixed(0)} ms (${r.longTasks} tasks over 50 ms)`);
