@@ -48,7 +48,8 @@ async function startDriver({ dark }) {
   if (!fs.existsSync(WEBKIT_DRIVER)) throw new Error(`${WEBKIT_DRIVER} missing: run scripts/setup.sh --browser`);
   const port = await freePort();
   const config = gtkConfig();
-  const env = { ...process.env, GTK_THEME: dark ? 'Adwaita:dark' : 'Adwaita', XDG_CONFIG_HOME: config };
+  // TMPDIR too: xvfb-run keeps its files there, and a driver stopped by a signal leaves them.
+  const env = { ...process.env, GTK_THEME: dark ? 'Adwaita:dark' : 'Adwaita', XDG_CONFIG_HOME: config, TMPDIR: config };
   const child = spawn('xvfb-run', ['-a', '-s', '-screen 0 2560x2000x24', WEBKIT_DRIVER, `--port=${port}`], {
     env, stdio: ['ignore', 'ignore', 'pipe'], detached: true,
   });
