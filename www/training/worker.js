@@ -2,7 +2,6 @@
 // commands; this posts progress a few times a second. A panic here ends only this worker:
 // the page reports it and starts a new one.
 
-
 /** Longest stretch of training between looks at the message queue (ms). */
 const SLICE_MS = 30;
 /** Time between progress reports (ms); trained weights go out at most this often too. */
