@@ -4,6 +4,7 @@
 //! out itself.
 
 use crate::activation::{Activation, NAMED};
+use crate::cells::{CellSpec, CELLS};
 use crate::limits::{Limits, LIMITS};
 use crate::presets::{PresetInfo, PRESETS};
 use crate::render::{theme, timeline};
@@ -45,6 +46,8 @@ pub struct TextSizes {
 /// The page's tables.
 #[derive(Clone, Debug, Serialize)]
 pub struct Catalog {
+    /// Every cell design: its blocks, states, sites, traced quantities and equations.
+    pub cells: &'static [&'static CellSpec],
     pub sites: &'static [SiteInfo],
     /// Every activation in the order the menus list them, the morph family (`morph:T`) last.
     pub activations: Vec<ActivationInfo>,
@@ -67,6 +70,7 @@ fn info(a: Activation, name: String, symbol: String) -> ActivationInfo {
 #[must_use]
 pub fn catalog() -> Catalog {
     Catalog {
+        cells: &CELLS,
         sites: &SITES,
         activations: NAMED
             .iter()
@@ -95,6 +99,13 @@ mod tests {
     fn the_page_gets_every_table_by_name() {
         let json = serde_json::to_value(catalog()).unwrap();
         assert_eq!(json["sites"][4]["name"], "cell_output");
+        assert_eq!(json["cells"][0]["name"], "lstm");
+        assert_eq!(json["cells"][0]["blocks"][1]["symbol"], "f");
+        assert_eq!(json["cells"][0]["blocks"][1]["site"], "forget");
+        assert_eq!(json["cells"][0]["blocks"][2]["pre"], "z_g");
+        assert_eq!(json["cells"][0]["states"][1], "c");
+        assert_eq!(json["cells"][0]["equations"][0]["text"], "c = f ⊙ c_prev + i ⊙ g");
+        assert_eq!(json["cells"][0]["equations"][0]["operands"][1], "c_prev");
         assert_eq!(json["sites"][0]["input"], "z_f");
         assert_eq!(json["sites"][3]["standard"], "tanh");
         assert_eq!(json["presets"][2]["name"], "random");

@@ -6,7 +6,7 @@
 //! Values that travel in fours travel as [`Gates`], named, so a swap of two cannot compile into
 //! wrong numbers.
 
-use crate::activation::Activations;
+use crate::site::Activations;
 use crate::site::Gate;
 use num_traits::Float;
 use std::fmt;

@@ -2,15 +2,18 @@
 //! trace, with the plain data each view needs computed from them. Captions, colours and layout
 //! are the renderers' business (`render/`); `web/` only wraps this.
 
-use crate::activation::{Activation, Activations};
+use crate::activation::Activation;
+use crate::site::Activations;
 use crate::cell::{one_step, CellStep, Gates};
 use crate::limits::{MAX_STEPS, TRACE_SLICE_WORK};
-use crate::lstm::{live_blocks, State};
+use crate::kernel::State;
+use crate::cells::CellSpec;
 use crate::model::Model;
 use crate::numbers::parse_numbers;
 use crate::presets::Preset;
 use crate::site::{Site, SITES};
-use crate::trace::{Quantity, Trace};
+use crate::quantity::Quantity;
+use crate::trace::Trace;
 use crate::vocab::Symbol;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -98,7 +101,13 @@ pub struct Summary {
     pub vocab: String,
     pub other_count: usize,
     pub parameters: usize,
+    /// The cell design's name (its entry in the catalog's `cells`).
+    pub cell: &'static str,
+    /// Its weight blocks, and how many are live (a gate set to "none" has none).
+    pub blocks: usize,
     pub live_blocks: usize,
+    /// Parameters per live block: H(I + H + 2).
+    pub per_block: usize,
     pub activations: Activations,
     pub nonfinite: BTreeMap<&'static str, usize>,
     pub nonfinite_total: usize,
@@ -287,9 +296,10 @@ impl Lab {
     pub fn summary(&self) -> Summary {
         let trace = &self.run.trace;
         let lstm = &self.model.lstm;
+        let spec = lstm.spec();
         let mut nonfinite = BTreeMap::new();
         let mut ranges = BTreeMap::new();
-        for q in Quantity::ALL {
+        for q in trace.quantities() {
             nonfinite.insert(q.name(), trace.nonfinite(q));
             if let Some(r) = trace.finite_range(q) {
                 ranges.insert(q.name(), r);
@@ -325,7 +335,10 @@ impl Lab {
             vocab: self.model.vocab.chars().iter().collect(),
             other_count: self.run.target.iter().filter(|s| s.is_none()).count(),
             parameters: self.model.parameter_count(&self.acts),
-            live_blocks: live_blocks(&self.acts),
+            cell: spec.name,
+            blocks: spec.blocks.len(),
+            live_blocks: spec.live_blocks(&self.acts),
+            per_block: CellSpec::parameters_per_block(lstm.input_size(), lstm.hidden_size()),
             activations: self.acts,
             nonfinite,
             nonfinite_total: trace.nonfinite_total(),
@@ -346,10 +359,16 @@ impl Lab {
             return None;
         }
         let symbol = trace.symbols()[t];
+        let quantities = trace.quantities();
+        let products = self.model.lstm.spec().products;
         let units = (0..trace.hidden())
             .map(|u| {
                 let mut values: BTreeMap<&'static str, f32> =
-                    Quantity::ALL.iter().map(|&q| (q.name(), trace.at(q, t)[u])).collect();
+                    quantities.iter().map(|&q| (q.name(), trace.at(q, t)[u])).collect();
+                // The products the diagram labels (f ⊙ c_prev, ...), in f32 as the cell computed them.
+                for product in products {
+                    values.insert(product.name, product.value(|q| trace.at(q, t)[u]));
+                }
                 // h_{t−1}, which fed this step (0 at the start), so a view needs no second call.
                 values.insert("h_prev", t.checked_sub(1).map_or(0.0, |p| trace.at(Quantity::Hidden, p)[u]));
                 UnitStep { unit: u, values }
@@ -597,6 +616,13 @@ mod tests {
         assert!(d.other && d.char == "é");
         assert_eq!(d.units[0].values["h_prev"], lab.trace().at(Quantity::Hidden, 0)[0]);
         assert_eq!(lab.step_detail(0).unwrap().units[0].values["h_prev"], 0.0);
+        // The diagram's products, as the cell computed them (c = kept + written, in f32).
+        for unit in &d.units {
+            let v = &unit.values;
+            assert_eq!(v["kept"], v["f"] * v["c_prev"]);
+            assert_eq!(v["written"], v["i"] * v["g"]);
+            assert_eq!(v["c"], v["kept"] + v["written"]);
+        }
         assert_eq!(d.units.len(), 1);
         assert!(lab.step_detail(2).is_none());
     }

@@ -4,13 +4,16 @@
 pub mod activation;
 pub mod catalog;
 pub mod cell;
+pub mod cells;
 pub mod json;
+pub mod kernel;
 pub mod lab;
 pub mod limits;
 pub mod lstm;
 pub mod model;
 pub mod numbers;
 pub mod presets;
+pub mod quantity;
 pub mod pytorch;
 pub mod render;
 pub mod report;
@@ -23,11 +26,12 @@ pub mod vocab;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
-pub use activation::{Activation, Activations};
+pub use activation::Activation;
 pub use cell::{one_step, CellStep, CellValues, Gates};
 pub use lstm::{parameter_count, Lstm, Weights};
 pub use model::Model;
 pub use presets::Preset;
-pub use site::{Gate, Site, SITES};
-pub use trace::{Quantity, Trace};
+pub use quantity::Quantity;
+pub use site::{Activations, Gate, Site, SITES};
+pub use trace::Trace;
 pub use vocab::{Symbol, Vocab};

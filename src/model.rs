@@ -1,6 +1,6 @@
 //! A model: a cell plus the vocabulary that turns typed text into its inputs.
 
-use crate::activation::Activations;
+use crate::site::Activations;
 use crate::lstm::{parameter_count, Lstm};
 use crate::trace::Trace;
 use crate::vocab::{Symbol, Vocab};

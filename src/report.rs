@@ -6,11 +6,12 @@
 //! written straight to text (`serde_json::to_string`) or handed to another serializer;
 //! `to_value` gives a `serde_json::Value` for code that wants to inspect it.
 
-use crate::activation::Activations;
+use crate::site::Activations;
 use crate::cell::CellStep;
 use crate::lstm::{live_blocks, parameter_count};
 use crate::model::Model;
-use crate::trace::{Quantity, Trace};
+use crate::quantity::Quantity;
+use crate::trace::Trace;
 use crate::vocab::Vocab;
 use num_traits::Float;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -136,12 +137,13 @@ struct Step<'a, T> {
 impl<T: Float + Serialize> Serialize for Step<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let symbol = self.trace.symbols()[self.t];
-        let mut map = serializer.serialize_map(Some(4 + Quantity::ALL.len()))?;
+        let quantities = self.trace.quantities();
+        let mut map = serializer.serialize_map(Some(4 + quantities.len()))?;
         map.serialize_entry("t", &self.t)?;
         map.serialize_entry("char", &self.ch.map(String::from))?;
         map.serialize_entry("symbol", &symbol)?;
         map.serialize_entry("other", &symbol.is_none())?;
-        for q in Quantity::ALL {
+        for q in quantities {
             map.serialize_entry(q.name(), &Nums(self.trace.at(q, self.t)))?;
         }
         map.end()
@@ -200,10 +202,10 @@ fn csv_number<T: Float + fmt::Debug>(out: &mut String, v: T) {
     }
 }
 
-/// The CSV header: `t,char,symbol,unit,z_i,...,h`.
+/// The CSV header: `t,char,symbol,unit,` and the traced quantities (`z_i,...,h` for the LSTM).
 #[must_use]
-pub fn csv_header() -> String {
-    let names: Vec<&str> = Quantity::ALL.iter().map(|q| q.name()).collect();
+pub fn csv_header(quantities: &[Quantity]) -> String {
+    let names: Vec<&str> = quantities.iter().map(|q| q.name()).collect();
     format!("t,char,symbol,unit,{}", names.join(","))
 }
 
@@ -212,7 +214,7 @@ pub fn csv_header() -> String {
 /// Lines end with `\n`.
 #[must_use]
 pub fn trace_csv<T: Float + fmt::Debug>(trace: &Trace<T>, text: &str) -> String {
-    let mut out = Vec::with_capacity(64 + trace.steps() * trace.hidden() * 16 * Quantity::ALL.len());
+    let mut out = Vec::with_capacity(64 + trace.steps() * trace.hidden() * 16 * trace.quantities().len());
     write_trace_csv(&mut out, trace, text).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("CSV is written as UTF-8")
 }
@@ -224,7 +226,8 @@ pub fn write_trace_csv<T: Float + fmt::Debug, W: std::io::Write>(
     trace: &Trace<T>,
     text: &str,
 ) -> std::io::Result<()> {
-    writeln!(out, "{}", csv_header())?;
+    let quantities = trace.quantities();
+    writeln!(out, "{}", csv_header(&quantities))?;
     let mut chars = text.chars();
     let mut buf = [0u8; 4];
     let mut line = String::new();
@@ -234,7 +237,7 @@ pub fn write_trace_csv<T: Float + fmt::Debug, W: std::io::Write>(
         line.clear();
         for u in 0..trace.hidden() {
             let _ = write!(line, "{t},{ch},{symbol},{u}");
-            for q in Quantity::ALL {
+            for &q in &quantities {
                 line.push(',');
                 csv_number(&mut line, trace.at(q, t)[u]);
             }

@@ -2,8 +2,8 @@
 //! symbol, PyTorch gate block and traced quantities. Everything that lists sites (the controls,
 //! the CLI flags, the trace report, the charts, the trainer's mask) reads this table.
 
-use crate::activation::{Activation, Activations};
-use crate::trace::Quantity;
+use crate::activation::{Activation, UnknownActivation};
+use crate::quantity::Quantity;
 use serde::Serialize;
 
 /// The four gate blocks of PyTorch's weight matrices, in PyTorch's order (`weight_ih_l0` rows
@@ -174,6 +174,91 @@ impl Site {
     }
 }
 
+/// One activation per site. A swap changes only this; the weights stay as they are.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Activations {
+    pub forget: Activation,
+    pub input: Activation,
+    pub output: Activation,
+    pub candidate: Activation,
+    pub cell_output: Activation,
+}
+
+impl Default for Activations {
+    /// The standard LSTM: each site's `standard` in the site table (sigmoid gates, tanh
+    /// candidate and cell output).
+    fn default() -> Self {
+        Activations::from_fn(|site| site.info().standard)
+    }
+}
+
+impl Activations {
+    /// Every gate (forget, input, output) set to `gate`; candidate and cell output stay tanh.
+    #[must_use]
+    pub fn with_gates(gate: Activation) -> Self {
+        Activations { forget: gate, input: gate, output: gate, ..Activations::default() }
+    }
+
+    /// One activation per site, from a function of the site.
+    pub fn from_fn(mut f: impl FnMut(Site) -> Activation) -> Self {
+        Activations {
+            forget: f(Site::Forget),
+            input: f(Site::Input),
+            output: f(Site::Output),
+            candidate: f(Site::Candidate),
+            cell_output: f(Site::CellOutput),
+        }
+    }
+
+    #[must_use]
+    pub fn get(&self, site: Site) -> Activation {
+        match site {
+            Site::Forget => self.forget,
+            Site::Input => self.input,
+            Site::Output => self.output,
+            Site::Candidate => self.candidate,
+            Site::CellOutput => self.cell_output,
+        }
+    }
+
+    pub fn set(&mut self, site: Site, activation: Activation) {
+        let slot = match site {
+            Site::Forget => &mut self.forget,
+            Site::Input => &mut self.input,
+            Site::Output => &mut self.output,
+            Site::Candidate => &mut self.candidate,
+            Site::CellOutput => &mut self.cell_output,
+        };
+        *slot = activation;
+    }
+
+    /// Each site with its activation, in the site table's order.
+    pub fn iter(&self) -> impl Iterator<Item = (Site, Activation)> + '_ {
+        Site::ALL.into_iter().map(|s| (s, self.get(s)))
+    }
+
+    /// Sets the sites named in `pairs` (site name, activation name), naming the first bad one.
+    pub fn with_names<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, String> {
+        for (site, name) in pairs {
+            let site = Site::from_name(site).ok_or_else(|| format!("unknown site {site:?}"))?;
+            self.set(site, name.parse().map_err(|e: UnknownActivation| e.to_string())?);
+        }
+        Ok(self)
+    }
+}
+
+/// Activations serialise as a map from site name to activation name, in the site table's order.
+impl serde::Serialize for Activations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(Site::ALL.len()))?;
+        for (site, act) in self.iter() {
+            map.serialize_entry(site.name(), &act.name())?;
+        }
+        map.end()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
@@ -196,5 +281,26 @@ mod tests {
         for gate in Gate::ALL {
             assert_eq!(SITES.iter().filter(|s| s.gate == Some(gate)).count(), 1);
         }
+    }
+
+    #[test]
+    fn standard_activations_and_names() {
+        let standard = Activations {
+            forget: Activation::Sigmoid,
+            input: Activation::Sigmoid,
+            output: Activation::Sigmoid,
+            candidate: Activation::Tanh,
+            cell_output: Activation::Tanh,
+        };
+        assert_eq!(Activations::default(), standard);
+        let relu = Activations::default().with_names([("candidate", "relu"), ("cell-output", "none")]).unwrap();
+        assert_eq!((relu.candidate, relu.cell_output), (Activation::Relu, Activation::Removed));
+        assert!(Activations::default().with_names([("gate", "relu")]).unwrap_err().contains("unknown site"));
+        assert!(Activations::default().with_names([("input", "swish")]).unwrap_err().contains("swish"));
+        let json = serde_json::to_string(&relu).unwrap();
+        assert_eq!(
+            json,
+            r#"{"forget":"sigmoid","input":"sigmoid","output":"sigmoid","candidate":"relu","cell_output":"none"}"#
+        );
     }
 }

@@ -4,84 +4,24 @@
 //! is at `t * hidden + u`. The buffers are kept between runs, so re-running after an activation
 //! swap allocates nothing new.
 
-use crate::lstm::{Recorder, StepBlock};
+use crate::kernel::{Recorder, StepBlock};
+use crate::cells::CellSpec;
+use crate::quantity::Quantity;
 use crate::vocab::Symbol;
 use num_traits::Float;
-
-/// The traced quantities, each a `steps × hidden` buffer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Quantity {
-    /// Pre-activations z_i, z_f, z_g, z_o (W_ih·x + b_ih + W_hh·h_prev + b_hh).
-    PreInput,
-    PreForget,
-    PreCandidate,
-    PreOutput,
-    Input,
-    Forget,
-    Candidate,
-    Output,
-    CellPrev,
-    Cell,
-    /// act_cell_output(c): the cell-output site's value (`cell_out` in traces).
-    CellOutput,
-    Hidden,
-}
-
-impl Quantity {
-    pub const ALL: [Quantity; 12] = [
-        Quantity::PreInput,
-        Quantity::PreForget,
-        Quantity::PreCandidate,
-        Quantity::PreOutput,
-        Quantity::Input,
-        Quantity::Forget,
-        Quantity::Candidate,
-        Quantity::Output,
-        Quantity::CellPrev,
-        Quantity::Cell,
-        Quantity::CellOutput,
-        Quantity::Hidden,
-    ];
-
-    /// Short name used in JSON, CSV and the page: `z_i`, `f`, `c_prev`, ...
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Quantity::PreInput => "z_i",
-            Quantity::PreForget => "z_f",
-            Quantity::PreCandidate => "z_g",
-            Quantity::PreOutput => "z_o",
-            Quantity::Input => "i",
-            Quantity::Forget => "f",
-            Quantity::Candidate => "g",
-            Quantity::Output => "o",
-            Quantity::CellPrev => "c_prev",
-            Quantity::Cell => "c",
-            Quantity::CellOutput => "cell_out",
-            Quantity::Hidden => "h",
-        }
-    }
-
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Quantity> {
-        Quantity::ALL.iter().copied().find(|q| q.name() == name)
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// The per-timestep record of one run.
 #[derive(Clone, Debug, Default)]
 pub struct Trace<T> {
+    /// The cell design that made it: which quantities it holds.
+    spec: Option<&'static CellSpec>,
     steps: usize,
     hidden: usize,
     symbols: Vec<Symbol>,
-    buffers: [Vec<T>; 12],
-    nonfinite: [usize; 12],
+    buffers: [Vec<T>; Quantity::COUNT],
+    nonfinite: [usize; Quantity::COUNT],
     /// Smallest and largest finite value of each buffer, found in the same pass as `nonfinite`.
-    ranges: [Option<(f64, f64)>; 12],
+    ranges: [Option<(f64, f64)>; Quantity::COUNT],
     /// How many steps `nonfinite` and `ranges` cover: a run that grows counts only its new steps.
     counted: usize,
 }
@@ -152,23 +92,9 @@ impl<T: Float> Recorder<T> for Trace<T> {
 
     fn step(&mut self, t: usize, _: usize, block: &StepBlock<T>) {
         let h = self.hidden;
-        // In Quantity::ALL's order: z_i, z_f, z_g, z_o, i, f, g, o, c_prev, c, cell_out, h.
-        let parts: [&[T]; 12] = [
-            &block.z[..h],
-            &block.z[h..2 * h],
-            &block.z[2 * h..3 * h],
-            &block.z[3 * h..],
-            &block.gates[..h],
-            &block.gates[h..2 * h],
-            &block.gates[2 * h..3 * h],
-            &block.gates[3 * h..4 * h],
-            block.c_prev,
-            block.c,
-            block.cell_out,
-            block.h,
-        ];
-        for (buffer, part) in self.buffers.iter_mut().zip(parts) {
-            buffer[t * h..(t + 1) * h].copy_from_slice(&part[..h]);
+        let parts = block.z.chunks_exact(h).chain(block.values.chunks_exact(h));
+        for (q, part) in block.spec.traced().zip(parts) {
+            self.buffers[q.index()][t * h..(t + 1) * h].copy_from_slice(part);
         }
     }
 }
@@ -177,18 +103,20 @@ impl<T: Float> Trace<T> {
     #[must_use]
     pub fn new() -> Self {
         Trace {
+            spec: None,
             steps: 0,
             hidden: 0,
             symbols: Vec::new(),
             buffers: Default::default(),
-            nonfinite: [0; 12],
-            ranges: [None; 12],
+            nonfinite: [0; Quantity::COUNT],
+            ranges: [None; Quantity::COUNT],
             counted: 0,
         }
     }
 
     /// Sizes the buffers for a new run, keeping their allocations.
-    pub(crate) fn reset(&mut self, symbols: &[Symbol], hidden: usize) {
+    pub(crate) fn reset(&mut self, spec: &'static CellSpec, symbols: &[Symbol], hidden: usize) {
+        self.spec = Some(spec);
         self.steps = symbols.len();
         self.hidden = hidden;
         self.symbols.clear();
@@ -196,10 +124,12 @@ impl<T: Float> Trace<T> {
         let len = self.steps * hidden;
         for buffer in &mut self.buffers {
             buffer.clear();
-            buffer.resize(len, T::zero());
         }
-        self.nonfinite = [0; 12];
-        self.ranges = [None; 12];
+        for q in spec.traced() {
+            self.buffers[q.index()].resize(len, T::zero());
+        }
+        self.nonfinite = [0; Quantity::COUNT];
+        self.ranges = [None; Quantity::COUNT];
         self.counted = 0;
     }
 
@@ -214,8 +144,8 @@ impl<T: Float> Trace<T> {
             buffer.truncate(steps * self.hidden);
         }
         // The counts covered steps that are gone: count the kept ones again.
-        self.nonfinite = [0; 12];
-        self.ranges = [None; 12];
+        self.nonfinite = [0; Quantity::COUNT];
+        self.ranges = [None; Quantity::COUNT];
         self.counted = 0;
         self.count_nonfinite();
     }
@@ -227,8 +157,8 @@ impl<T: Float> Trace<T> {
         debug_assert!(symbols.starts_with(&self.symbols));
         self.steps = symbols.len();
         self.symbols.extend_from_slice(&symbols[self.symbols.len()..]);
-        for buffer in &mut self.buffers {
-            buffer.resize(self.steps * hidden, T::zero());
+        for q in self.quantities() {
+            self.buffers[q.index()].resize(self.steps * hidden, T::zero());
         }
     }
 
@@ -248,6 +178,18 @@ impl<T: Float> Trace<T> {
             (lo, hi) = (smaller(lo, l), larger(hi, h));
             *range = (lo <= hi).then(|| (lo.to_f64().unwrap_or(f64::NAN), hi.to_f64().unwrap_or(f64::NAN)));
         }
+    }
+
+    /// The quantities it holds, in the order its cell design lists them (none before a run).
+    #[must_use]
+    pub fn quantities(&self) -> Vec<Quantity> {
+        self.spec.map(|s| s.traced().collect()).unwrap_or_default()
+    }
+
+    /// The cell design that made it (None before a run).
+    #[must_use]
+    pub fn spec(&self) -> Option<&'static CellSpec> {
+        self.spec
     }
 
     #[must_use]

@@ -1,5 +1,5 @@
 // Every table the page lists, read once from the wasm module at start (src/catalog.rs): the
-// activation sites, the activations, the presets, the training tasks and variants, the limits,
+// cell designs, the activation sites, the activations, the presets, the training tasks and variants, the limits,
 // the timeline's rows and the chart margins. No name, label or limit is written out in the
 // page's own JS, HTML or CSS; they all come through here.
 
@@ -20,6 +20,15 @@ function get() {
 
 /** The whole catalog, as the wasm module gave it. */
 export const catalog = () => get();
+
+/**
+ * The cell designs: [{name, label, blocks: [{symbol, site, pre}], states, sites, values,
+ * equations: [{result, text, operands}], products: [{name, text, factors}]}].
+ */
+export const cells = () => get().cells;
+
+/** One cell design by name (the summary's `cell`); the LSTM when the name is unknown. */
+export const cellSpec = (name) => cells().find((c) => c.name === name) ?? cells()[0];
 
 /** The activation sites in control order: [{name, label, caption, symbol, input, output, standard}]. */
 export const sites = () => get().sites;

@@ -127,11 +127,10 @@ export const LESSONS = [
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
     variants: [standard, inputRemoved],
     answer(ctx) {
-      const { parameters, live_blocks: blocks, hidden: h, input_size: i } = ctx.summary;
-      const block = h * (i + h + 2);
+      const { parameters, blocks: all, live_blocks: blocks, per_block: block, hidden: h, input_size: i } = ctx.summary;
       return `Yes. Each gate has its own block of weights, H(I + H + 2) = ${h} × (${i} + ${h} + 2) = ${block} here. ` +
         `Now there ${blocks === 1 ? 'is' : 'are'} ${blocks} block${blocks === 1 ? '' : 's'}: ${parameters} parameters. ` +
-        (blocks < 4 ? 'The removed gate is a constant 1, so its block is gone.' : `Remove the input gate and it becomes ${parameters - block}.`) +
+        (blocks < all ? 'The removed gate is a constant 1, so its block is gone.' : `Remove the input gate and it becomes ${parameters - block}.`) +
         ' Swapping an activation (say sigmoid for tanh) keeps the count; removing the gate does not.';
     },
   },

@@ -2,9 +2,12 @@
 // the hidden size and the vocabulary. Bigger ones (more numbers than the catalog's
 // max_link_weights, about 11 KB of URL at the limit) are left out of links: download them instead.
 
-import { limits } from './catalog.js';
+import { cellSpec, limits } from './catalog.js';
 
 const TENSORS = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'];
+
+/** Rows of the LSTM's matrices: H per weight block. */
+const rowsFor = (hidden) => cellSpec('lstm').blocks.length * hidden;
 
 function toBase64Url(bytes) {
   let binary = '';
@@ -25,7 +28,7 @@ function fromBase64Url(text) {
 export function encodeWeights(json, size) {
   // Counted from the model's size first: parsing a 55 MB file again only to learn that it is
   // too big for a link took half a second.
-  if (4 * size.hidden * (size.inputs + size.hidden + 2) > limits().max_link_weights) return null;
+  if (rowsFor(size.hidden) * (size.inputs + size.hidden + 2) > limits().max_link_weights) return null;
   const model = JSON.parse(json);
   const numbers = TENSORS.flatMap((name) => model[name].flat());
   if (numbers.length > limits().max_link_weights) return null;
@@ -48,7 +51,7 @@ export function decodeWeights(text) {
   const most = limits().max_link_weights;
   if (bytes.length / 4 > most) throw new Error(`${(bytes.length / 4).toLocaleString('en')} numbers; links carry models of at most ${most.toLocaleString('en')}`);
   const numbers = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
-  const rows = 4 * hidden;
+  const rows = rowsFor(hidden);
   const sizes = [rows * vocab.length, rows * hidden, rows, rows];
   if (numbers.length !== sizes.reduce((a, b) => a + b, 0)) {
     throw new Error(`expected ${sizes.reduce((a, b) => a + b, 0)} numbers for H = ${hidden} and ${vocab.length} symbols, found ${numbers.length}`);

@@ -2,9 +2,11 @@
 //! site's function and exact derivative, with this timestep's inputs marked on the curve).
 
 use super::theme::*;
-use crate::activation::{Activation, Activations};
+use crate::activation::Activation;
+use crate::site::Activations;
 use crate::site::SITES;
-use crate::trace::{Quantity, Trace};
+use crate::quantity::Quantity;
+use crate::trace::Trace;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;

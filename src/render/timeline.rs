@@ -10,7 +10,7 @@ use super::{px_i32, px_u32, to_count, to_i32, to_usize};
 use crate::lab::Lab;
 pub use crate::limits::MAX_SHOWN_UNITS;
 use crate::site::Site;
-use crate::trace::Quantity;
+use crate::quantity::Quantity;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::collections::hash_map::DefaultHasher;

@@ -6,7 +6,7 @@ use super::curve::{CurvePoint, CurveRecorder, EVAL_EVERY};
 use super::network::Sequence;
 use super::tasks::{Task, TaskKind};
 use super::trainer::{ComparisonConfig, TrainConfig, Trainer};
-use crate::activation::Activations;
+use crate::site::Activations;
 use crate::json::Json;
 use crate::limits::{MAX_BATCH, MAX_COMPARE_SEEDS, MAX_COMPARE_STEPS, MAX_HIDDEN, MIN_TRAINING_TEXT_CHARS};
 use crate::pytorch;

@@ -29,8 +29,11 @@
 //! after the time loop. All three are [`add_rows_batch`], register-tiled.
 //! [`Network::lstm_weights`] gives the weights back in PyTorch's layout.
 
-use crate::activation::{exp, Activations};
-use crate::lstm::{add_rows_batch, transpose_into, Columns, Lstm, Recorder, State, StepBlock, Weights, WeightsError};
+use crate::activation::exp;
+use crate::site::Activations;
+use crate::cells::{lstm, Backward, Cell, LstmCell};
+use crate::kernel::{add_rows_batch, transpose_into, Columns, Recorder, State, StepBlock};
+use crate::lstm::{Lstm, Weights, WeightsError};
 use crate::model::Model;
 use crate::numbers::to_f32;
 use crate::rng::Rng;
@@ -69,7 +72,21 @@ pub struct Shape {
 
 impl Shape {
     fn rows(&self) -> usize {
-        4 * self.hidden_size
+        lstm::SPEC.rows(self.hidden_size)
+    }
+
+    /// What the cell's forward writes per step, and the slopes it keeps (H each).
+    fn values(&self) -> usize {
+        lstm::SPEC.values.len() * self.hidden_size
+    }
+
+    fn slopes(&self) -> usize {
+        lstm::SPEC.slopes.len() * self.hidden_size
+    }
+
+    /// The states carried besides h (H each).
+    fn carried(&self) -> usize {
+        (lstm::SPEC.states.len() - 1) * self.hidden_size
     }
 
     /// W_ih transposed, I × 4H: parameter `input_columns().start + s * 4H + r` is `W_ih[r][s]`.
@@ -300,15 +317,11 @@ impl<T> Default for Workspace<T> {
 /// What the forward pass keeps of every step of every sequence for backpropagation.
 #[derive(Clone, Debug)]
 struct Kept<T> {
-    /// Activated gate values i, f, g, o.
-    gates: Vec<T>,
-    /// Each gate activation's derivative at its pre-activation (0 for a removed gate).
+    /// Everything the cell's forward wrote (its spec's `values`).
+    values: Vec<T>,
+    /// Each site's derivative at its input (0 for a removed gate).
     slopes: Vec<T>,
-    cell: Vec<T>,
-    /// act_cell_output'(c_t).
-    cell_slope: Vec<T>,
-    /// act_cell_output(c_t).
-    cell_out: Vec<T>,
+    /// h_t again, every row contiguous, for the read-out and W_hh's gradient.
     hidden: Vec<T>,
     /// ∂loss_t/∂h_t through the read-out (valid only where `scored`).
     dh_readout: Vec<T>,
@@ -318,11 +331,8 @@ struct Kept<T> {
 impl<T> Default for Kept<T> {
     fn default() -> Self {
         Kept {
-            gates: Vec::new(),
+            values: Vec::new(),
             slopes: Vec::new(),
-            cell: Vec::new(),
-            cell_slope: Vec::new(),
-            cell_out: Vec::new(),
             hidden: Vec::new(),
             dh_readout: Vec::new(),
             scored: Vec::new(),
@@ -348,11 +358,8 @@ impl<T: Float> Workspace<T> {
         let n = steps * batch;
         let zero = T::zero();
         for (buffer, len) in [
-            (&mut self.kept.gates, n * rows),
-            (&mut self.kept.slopes, n * rows),
-            (&mut self.kept.cell, n * h),
-            (&mut self.kept.cell_slope, n * h),
-            (&mut self.kept.cell_out, n * h),
+            (&mut self.kept.values, n * shape.values()),
+            (&mut self.kept.slopes, n * shape.slopes()),
             (&mut self.kept.hidden, n * h),
             (&mut self.kept.dh_readout, n * h),
             (&mut self.readout_t, h * shape.classes),
@@ -365,7 +372,7 @@ impl<T: Float> Workspace<T> {
             (&mut self.hidden_t, n * h),
             (&mut self.dh, batch * h),
             (&mut self.dh_next, batch * h),
-            (&mut self.dc, batch * h),
+            (&mut self.dc, batch * shape.carried()),
         ] {
             grow(buffer, len, zero);
         }
@@ -433,7 +440,7 @@ fn from_f64<T: Float>(v: f64) -> T {
     T::from(v).unwrap_or_else(T::nan)
 }
 
-/// Keeps what backpropagation needs of each step: gate values, slopes, c, act(c), h.
+/// Keeps what backpropagation needs of each step: everything the cell computed, its slopes, h.
 struct TrainingRecorder<'a, T> {
     shape: Shape,
     batch: usize,
@@ -445,66 +452,19 @@ impl<T: Float> Recorder<T> for TrainingRecorder<'_, T> {
     const FAST: bool = true;
 
     fn step(&mut self, t: usize, b: usize, block: &StepBlock<T>) {
-        let (hs, rows) = (self.shape.hidden_size, self.shape.rows());
+        let (hs, values, slopes) = (self.shape.hidden_size, self.shape.values(), self.shape.slopes());
         let row = t * self.batch + b;
         let kept = &mut *self.kept;
-        let zero = T::zero();
-        kept.gates[row * rows..(row + 1) * rows].copy_from_slice(block.gates);
-        kept.slopes[row * rows..(row + 1) * rows].copy_from_slice(block.slopes.unwrap_or(&[zero; 0]));
-        for (buffer, part) in [
-            (&mut kept.cell, block.c),
-            (&mut kept.cell_out, block.cell_out),
-            (&mut kept.cell_slope, block.cell_slope.unwrap_or(&[zero; 0])),
-            (&mut kept.hidden, block.h),
-        ] {
-            buffer[row * hs..(row + 1) * hs].copy_from_slice(part);
-        }
+        kept.values[row * values..(row + 1) * values].copy_from_slice(block.values);
+        kept.slopes[row * slopes..(row + 1) * slopes].copy_from_slice(block.slopes.unwrap_or(&[]));
+        let h = block.spec.value_slot(crate::quantity::Quantity::Hidden).expect("every cell computes h");
+        kept.hidden[row * hs..(row + 1) * hs].copy_from_slice(&block.values[h * hs..(h + 1) * hs]);
     }
 }
 
-/// The `k`-th block of `hs` values.
-fn block<T>(values: &[T], hs: usize, k: usize) -> &[T] {
-    &values[k * hs..(k + 1) * hs]
-}
-
-/// What the forward pass kept of one sequence's step, for its backward step: gates and slopes
-/// (4H, blocks i, f, g, o), and c_{t−1}, act(c_t) and act'(c_t) (H each).
-struct StepKept<'a, T> {
-    gates: &'a [T],
-    slopes: &'a [T],
-    c_prev: &'a [T],
-    cell_out: &'a [T],
-    cell_slope: &'a [T],
-}
-
-/// One sequence's δz at one step (4H, into `dz`) from ∂L/∂h_t (`dh`) and the ∂L/∂c_t arriving
-/// from step t + 1 (`dc`, which becomes what flows on to c_{t−1}). Every slice is cut to its
-/// block first, so the loop has no bounds checks and vectorises. With TRACK, also returns
-/// ‖∂L/∂c_t‖² and ‖∂L/∂h_t‖².
-#[inline(always)]
-fn gate_deltas<T: Float, const TRACK: bool>(step: &StepKept<T>, dh: &[T], dc: &mut [T], dz: &mut [T]) -> (f64, f64) {
-    let hs = dh.len();
-    let [i, f, cand, o] = [0, 1, 2, 3].map(|k| block(step.gates, hs, k));
-    let slopes = [0, 1, 2, 3].map(|k| block(step.slopes, hs, k));
-    let (c_prev, cell_out, cell_slope, dc) = (&step.c_prev[..hs], &step.cell_out[..hs], &step.cell_slope[..hs], &mut dc[..hs]);
-    let (dz_i, rest) = dz[..4 * hs].split_at_mut(hs);
-    let (dz_f, rest) = rest.split_at_mut(hs);
-    let (dz_g, dz_o) = rest.split_at_mut(hs);
-    let mut norms = (0.0, 0.0);
-    for u in 0..hs {
-        // h = o·act(c): ∂L/∂c_t gains ∂L/∂h_t · o · act'(c_t).
-        let dc_total = dc[u] + dh[u] * o[u] * cell_slope[u];
-        dz_i[u] = dc_total * cand[u] * slopes[0][u];
-        dz_f[u] = dc_total * c_prev[u] * slopes[1][u];
-        dz_g[u] = dc_total * i[u] * slopes[2][u];
-        dz_o[u] = dh[u] * cell_out[u] * slopes[3][u];
-        dc[u] = dc_total * f[u];
-        if TRACK {
-            norms.0 += to_f64(dc_total) * to_f64(dc_total);
-            norms.1 += to_f64(dh[u]) * to_f64(dh[u]);
-        }
-    }
-    norms
+/// The `k`-th block of `len` values.
+fn block<T>(values: &[T], len: usize, k: usize) -> &[T] {
+    &values[k * len..(k + 1) * len]
 }
 
 impl<T: Float> Network<T> {
@@ -684,7 +644,7 @@ impl<T: Float> Network<T> {
         };
         let inputs: Vec<&[Symbol]> = sequences.iter().map(|s| s.inputs.as_slice()).collect();
         let mut recorder = TrainingRecorder { shape, batch, kept: &mut ws.kept };
-        columns.run_batch(acts, &inputs, &mut ws.state, &mut recorder);
+        columns.run_batch(&LstmCell, acts, &inputs, &mut ws.state, &mut recorder);
         self.readout_pass(sequences, steps, ws, grads);
         let mut total = SequenceStats::default();
         for s in &ws.stats {
@@ -787,13 +747,13 @@ impl<T: Float> Network<T> {
         let weight_hh = &*weight_hh;
         let dh = &mut ws.dh[..batch * hs];
         let dh_next = &mut ws.dh_next[..batch * hs];
-        // ∂L/∂c_t arriving from step t + 1 (through c_{t+1} = f·c_t + ...).
-        let dc = &mut ws.dc[..batch * hs];
+        // ∂L/∂(the carried states at t) arriving from step t + 1 (through c_{t+1} = f·c_t + ...).
+        let carried = shape.carried();
+        let dc = &mut ws.dc[..batch * carried];
         dh_next.fill(zero);
         dc.fill(zero);
         let kept = &ws.kept;
         let tracking = flow.is_some();
-        let zeros = vec![zero; hs];
 
         for t in (0..steps).rev() {
             let dz_t = &mut ws.dz[t * batch * rows..(t + 1) * batch * rows];
@@ -816,20 +776,16 @@ impl<T: Float> Network<T> {
                 } else {
                     dh_b.copy_from_slice(next);
                 }
-                let step = StepKept {
-                    gates: block(&kept.gates, rows, row),
-                    slopes: block(&kept.slopes, rows, row),
-                    c_prev: if t > 0 { block(&kept.cell, hs, row - batch) } else { &zeros },
-                    cell_out: block(&kept.cell_out, hs, row),
-                    cell_slope: block(&kept.cell_slope, hs, row),
+                let step = Backward {
+                    values: block(&kept.values, shape.values(), row),
+                    slopes: block(&kept.slopes, shape.slopes(), row),
+                    dh: dh_b,
+                    dcarried: &mut dc[b * carried..(b + 1) * carried],
+                    dz,
                 };
-                let dc_b = &mut dc[b * hs..(b + 1) * hs];
                 // Only when asked: the running sums would keep the loop from vectorising.
-                let (cell, hidden) = if tracking {
-                    gate_deltas::<T, true>(&step, dh_b, dc_b, dz)
-                } else {
-                    gate_deltas::<T, false>(&step, dh_b, dc_b, dz)
-                };
+                let (cell, hidden) =
+                    if tracking { LstmCell.backward::<true>(acts, step) } else { LstmCell.backward::<false>(acts, step) };
                 cell_norm += cell;
                 hidden_norm += hidden;
                 // A removed gate's slope is 0 already; writing exact zeros as well means an
@@ -877,7 +833,8 @@ impl<T: Float> Network<T> {
 mod tests {
     use super::*;
     use crate::activation::Activation;
-    use crate::trace::{Quantity, Trace};
+    use crate::quantity::Quantity;
+use crate::trace::Trace;
 
     #[test]
     fn layout_round_trips_pytorch_weights() {

@@ -5,7 +5,7 @@ use super::adam::Adam;
 use super::curve::{CurvePoint, CurveRecorder};
 use super::network::{GradientFlow, Network, Readout, Sequence, SequenceStats, Shape, Workspace};
 use super::tasks::{Task, TaskKind, TaskSummary};
-use crate::activation::Activations;
+use crate::site::Activations;
 use crate::lstm::{parameter_count, WeightsError};
 use crate::model::Model;
 use crate::rng::Rng;

@@ -14,7 +14,7 @@ use crate::presets::Preset;
 use crate::pytorch;
 use crate::render::{charts, timeline};
 use crate::site::Site;
-use crate::trace::Quantity;
+use crate::quantity::Quantity;
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;

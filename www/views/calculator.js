@@ -1,6 +1,7 @@
 // The one-step calculator: type c_prev and the four pre-activations, read f, i, g, o, c, h.
 
-import { activationSymbol, cellOutputSite, gateSites } from '../catalog.js';
+import { activationSymbol, cellSpec, gateSites } from '../catalog.js';
+import { equationRows } from '../equations.js';
 import * as model from '../model.js';
 import { exact, num } from '../format.js';
 
@@ -32,14 +33,10 @@ const EXAMPLES = {
  */
 const rows = (acts) => {
   const applied = (site, input) => (acts[site.name] === 'none' ? `1 (${site.caption} removed)` : `${activationSymbol(acts[site.name])}(${input})`);
-  const out = cellOutputSite();
+  // The calculator works the LSTM's step (the model's calculate()).
   return [
     ...gateSites().map((s) => [s.output, `${s.output} = ${applied(s, s.input)}`]),
-    ['kept', 'f ⊙ c_prev'],
-    ['written', 'i ⊙ g'],
-    ['c', 'c = f ⊙ c_prev + i ⊙ g'],
-    [out.output, `${out.output} = ${applied(out, 'c')}`],
-    ['h', `h = o ⊙ ${out.output}`],
+    ...equationRows(cellSpec('lstm'), applied),
   ];
 };
 

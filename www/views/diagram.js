@@ -344,14 +344,13 @@ export function createDiagram(page) {
       const k = boxes.indexOf(box);
       if (k >= 0) feeders[k].classList.toggle('cut', removed);
     }
-    const { parameters, live_blocks: blocks, hidden: h, input_size: i } = summary;
-    setText(params, `${parameters.toLocaleString('en')} parameters in the cell: ${blocks} block${blocks === 1 ? '' : 's'} × ${h * (i + h + 2)}`);
+    const { parameters, live_blocks: blocks, per_block: block } = summary;
+    setText(params, `${parameters.toLocaleString('en')} parameters in the cell: ${blocks} block${blocks === 1 ? '' : 's'} × ${block}`);
   }
 
-  /** The selected unit's values, with the products the diagram draws. */
+  /** The selected unit's values (with the products the diagram draws, which the model adds). */
   function valuesOf(detail, unit) {
-    const v = detail.units[unit]?.values ?? detail.units[0].values;
-    return { ...v, kept: Math.fround(v.f * v.c_prev), written: Math.fround(v.i * v.g) };
+    return detail.units[unit]?.values ?? detail.units[0].values;
   }
 
   let highlighted = null;

@@ -2,7 +2,8 @@
 // group of eight units that holds the selected one, or on request all the heatmaps show.
 
 import { SIZES } from '../config.js';
-import { activationSymbol, cellOutputSite, gateSites } from '../catalog.js';
+import { activationSymbol, cellSpec, gateSites } from '../catalog.js';
+import { equationHeading, equationWorked } from '../equations.js';
 import { unitBlock } from './window.js';
 import { exact, num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
@@ -17,14 +18,13 @@ function cell(text, className) {
 /** The table as last built: rebuilt only when its shape changes; text is updated in place. */
 let built = { key: '', rows: [], heads: [] };
 
-/** The column headings: one per gate (f = σ(z_f), ...), then the cell and hidden state. */
-function header(acts) {
-  const out = cellOutputSite();
+/** The column headings: one per gate (f = σ(z_f), ...), then one per equation of the cell. */
+function header(spec, acts) {
   return ['unit', ...gateSites().map((s) => `${s.output} = ${activationSymbol(acts[s.name])}(${s.input})`),
-    'c = f × c_prev + i × g', `h = o × ${activationSymbol(acts[out.name])}(${out.input})`];
+    ...spec.equations.map((e) => equationHeading(spec, e, acts))];
 }
 
-function build(host, headings, count, total) {
+function build(host, spec, headings, count, total) {
   host.replaceChildren();
   const table = document.createElement('table');
   table.className = 'inspector';
@@ -35,7 +35,7 @@ function build(host, headings, count, total) {
   const rows = [];
   for (let k = 0; k < count; k++) {
     const row = document.createElement('tr');
-    const cells = ['', ...gateSites().map(() => 'mono'), 'mono formula-c', 'mono'].map((c) => cell('', c));
+    const cells = ['', ...gateSites().map(() => 'mono'), ...spec.equations.map((e) => `mono formula-${e.result}`)].map((c) => cell('', c));
     row.append(...cells);
     table.append(row);
     rows.push(cells);
@@ -53,7 +53,7 @@ function build(host, headings, count, total) {
 }
 
 /** Renders timestep `detail` (from the model) under activations `acts`, around unit `unit`. */
-function renderInspector(detail, acts, unit, showAll) {
+function renderInspector(detail, spec, acts, unit, showAll) {
   const host = document.getElementById('inspector');
   const title = document.getElementById('inspector-title');
   if (!detail) {
@@ -63,25 +63,23 @@ function renderInspector(detail, acts, unit, showAll) {
     return;
   }
   setText(title, `step ${detail.t}, input “${visibleChar(detail.char)}”${detail.other ? ' — not in the vocabulary: “other”, an all-zero input' : ''}`);
-  const headings = header(acts);
+  const headings = header(spec, acts);
   const total = detail.units.length;
   // The group of eight holding the selected unit, or the heatmaps' whole block of it.
   const { first, count } = showAll ? unitBlock(total, unit) : unitBlock(total, unit, SIZES.inspectorUnits);
-  const key = `${count} of ${total}`;
-  if (key !== built.key) built = { key, ...build(host, headings, count, detail.units.length) };
+  const key = `${spec.name} ${count} of ${total}`;
+  if (key !== built.key) built = { key, ...build(host, spec, headings, count, detail.units.length) };
   built.heads.forEach((th, k) => setText(th, headings[k]));
   const arrow = (z, out) => `${num(z)} → ${num(out)}`;
-  const out = cellOutputSite().output;
   built.rows.forEach((cells, k) => {
     const { unit: shown, values: v } = detail.units[first + k];
     const texts = [
       String(shown),
       ...gateSites().map((s) => arrow(v[s.input], v[s.output])),
-      `${num(v.f)} × ${num(v.c_prev)} + ${num(v.i)} × ${num(v.g)} = ${num(v.c)}`,
-      `${num(v.o)} × ${num(v[out])} = ${num(v.h)}`,
+      ...spec.equations.map((e) => equationWorked(e, (q) => num(v[q]))),
     ];
     // Values that print as 0.000 keep their exact value in the cell's title.
-    const keys = [[], ...gateSites().map((s) => [s.input, s.output]), ['f', 'c_prev', 'i', 'g', 'c'], ['o', out, 'h']];
+    const keys = [[], ...gateSites().map((s) => [s.input, s.output]), ...spec.equations.map((e) => [...e.operands, e.result])];
     cells.forEach((td, j) => {
       setText(td, texts[j]);
       const tiny = keys[j].flatMap((q) => (exact(v[q]) ? [`${q} = ${exact(v[q])}`] : [])).join(', ');
@@ -100,6 +98,6 @@ export function createInspector(page) {
     }
   });
   return {
-    update: (frame) => renderInspector(frame.detail, frame.state.acts, frame.unit, showAll),
+    update: (frame) => renderInspector(frame.detail, cellSpec(frame.summary.cell), frame.state.acts, frame.unit, showAll),
   };
 }

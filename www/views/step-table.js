@@ -1,16 +1,19 @@
 // For screen readers: a visually hidden table of every quantity of every unit the heatmaps show
 // at the selected step, kept current, and a polite announcement when the step or unit changes.
 
-import { cellOutputSite, gateSites } from '../catalog.js';
+import { cellSpec, gateSites } from '../catalog.js';
 import { unitBlock } from './window.js';
 import { num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 
-/** The columns: each gate's pre-activation and value, then c_prev, c, the cell output and h. */
-const columns = () => [
-  ...gateSites().flatMap((s) => [s.input, s.output]),
-  'c_prev', 'c', cellOutputSite().output, 'h',
-];
+/**
+ * The columns: each gate's pre-activation and value, then the rest of what the cell computes
+ * (the LSTM's c_prev, c, cell output and h).
+ */
+function columns(spec) {
+  const gates = gateSites().flatMap((s) => [s.input, s.output]);
+  return [...gates, ...spec.values.filter((q) => !gates.includes(q))];
+}
 
 export function createStepTable() {
   const table = document.getElementById('step-table');
@@ -20,11 +23,20 @@ export function createStepTable() {
   unitHead.scope = 'col';
   unitHead.textContent = 'unit';
   head.append(unitHead);
-  for (const q of columns()) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = q;
-    head.append(th);
+  /** The header row, rebuilt when the cell design changes. */
+  let keys = [];
+  function writeHeader(spec) {
+    const wanted = columns(spec);
+    if (wanted.join() === keys.join()) return;
+    keys = wanted;
+    head.replaceChildren(unitHead);
+    for (const q of keys) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = q;
+      head.append(th);
+    }
+    body.replaceChildren();
   }
   const body = document.createElement('tbody');
   table.append(caption, head, body);
@@ -48,7 +60,6 @@ export function createStepTable() {
     const all = pending.units.length;
     const which = detail.units.length < all ? ` (units ${detail.units[0].unit} to ${detail.units.at(-1).unit} of ${all}, the block of the selected unit)` : '';
     setText(caption, `Every value at step ${detail.t}, input “${visibleChar(detail.char)}”${which}`);
-    const keys = columns();
     while (body.rows.length > detail.units.length) body.lastChild.remove();
     while (body.rows.length < detail.units.length) {
       const tr = document.createElement('tr');
@@ -74,6 +85,7 @@ export function createStepTable() {
       }
       // A slider drag redraws every frame; the table, which no one sees, is written at most
       // five times a second, and always after the last change.
+      writeHeader(cellSpec(frame.summary.cell));
       pending = detail;
       unit = frame.unit;
       if (!timer) timer = setTimeout(write, 200);

@@ -7,11 +7,11 @@ import { setText } from '../dom.js';
 
 /** Parameter count with its formula. */
 function renderParameters(summary) {
-  const { parameters, live_blocks: blocks, hidden: h, input_size: i } = summary;
+  const { parameters, blocks: all, live_blocks: blocks, hidden: h, input_size: i } = summary;
   setText(document.getElementById('param-count'), parameters.toLocaleString('en'));
   setText(document.getElementById('param-formula'),
     `${blocks} gate block${blocks === 1 ? '' : 's'} × H(I + H + 2) = ${blocks} × ${h} × (${i} + ${h} + 2). ` +
-    (blocks < 4 ? `A gate set to “none” is a constant: its ${4 - blocks === 1 ? 'block has' : 'blocks have'} no weights.` :
+    (blocks < all ? `A gate set to “none” is a constant: its ${all - blocks === 1 ? 'block has' : 'blocks have'} no weights.` :
       'Set a gate to “none” and its block of weights disappears.'));
 }
 

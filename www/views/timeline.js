@@ -3,7 +3,7 @@
 // turns mouse positions into timesteps, shows tooltips and lights a row when another view asks.
 
 import * as model from '../model.js';
-import { gateSites, margins } from '../catalog.js';
+import { cellSpec, gateSites, margins } from '../catalog.js';
 import { num, visibleChar } from '../format.js';
 import { fitCanvas, watchWidth } from './canvas.js';
 import { unitBlock } from './window.js';
@@ -18,7 +18,7 @@ const MIN_TAP_COLUMN = 24;
 const TAP_TOOLTIP_MS = 4000;
 
 /** The tooltip's text for one cell. */
-function describe(detail, unit, name) {
+function describe(detail, spec, unit, name) {
   const values = detail.units[unit].values;
   const gates = gateSites();
   const list = (keys) => keys.map((k) => `${k} ${num(values[k])}`).join('  ');
@@ -27,7 +27,7 @@ function describe(detail, unit, name) {
     `${name} = ${num(values[name])}`,
     list(gates.map((s) => s.input)),
     list(gates.map((s) => s.output)),
-    `c ${num(values.c_prev)} → ${num(values.c)}   h ${num(values.h)}`,
+    list(spec.values.filter((q) => !gates.some((s) => s.output === q))),
   ].join('\n');
 }
 
@@ -41,6 +41,8 @@ export function createTimeline(page) {
   // The scroll bar under the timeline starts where the charts' plot area does (style.css).
   document.documentElement.style.setProperty('--chart-left', `${margins().left}px`);
   let view = null;
+  /** The cell design on screen: what a tooltip lists. */
+  let spec = null;
   let dpr = 1;
   let scale = 1;
   let drawn = '';
@@ -93,7 +95,7 @@ export function createTimeline(page) {
       if (!hit) return null;
       const [row, t, unit] = hit;
       const name = view.rowName(row);
-      return { text: describe(model.step(t), unit, name), name };
+      return { text: describe(model.step(t), spec, unit, name), name };
     });
     if (!r?.ok || !r.value) {
       tooltip.hidden = true;
@@ -184,6 +186,7 @@ export function createTimeline(page) {
   return {
     /** Draws the heatmaps for the frame's summary with its step selected. */
     update(frame) {
+      spec = cellSpec(frame.summary.cell);
       scale = frame.scale;
       const width = cssWidth();
       dpr = fitCanvas(canvas, width, model.timelineHeight() * scale);

@@ -1,0 +1,155 @@
+//! The LSTM, as PyTorch's `nn.LSTM` computes it, with one activation per site:
+//! ```text
+//! z = W_ih·x + b_ih + W_hh·h_prev + b_hh          (4H values, gate blocks in the order i, f, g, o)
+//! i = act_input(z_i)   f = act_forget(z_f)   g = act_candidate(z_g)   o = act_output(z_o)
+//! c = f ⊙ c_prev + i ⊙ g
+//! h = o ⊙ act_cell_output(c)
+//! ```
+
+use super::{Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Product};
+use crate::cell::{CellValues, Gates};
+use crate::quantity::Quantity;
+use crate::site::{Activations, Site};
+use num_traits::Float;
+
+/// The LSTM's table entry.
+pub const SPEC: CellSpec = CellSpec {
+    name: "lstm",
+    label: "LSTM",
+    blocks: &[
+        BlockInfo { symbol: "i", site: Site::Input, pre: Quantity::PreInput },
+        BlockInfo { symbol: "f", site: Site::Forget, pre: Quantity::PreForget },
+        BlockInfo { symbol: "g", site: Site::Candidate, pre: Quantity::PreCandidate },
+        BlockInfo { symbol: "o", site: Site::Output, pre: Quantity::PreOutput },
+    ],
+    states: &[Quantity::Hidden, Quantity::Cell],
+    sites: &[Site::Forget, Site::Input, Site::Output, Site::Candidate, Site::CellOutput],
+    values: &[
+        Quantity::Input,
+        Quantity::Forget,
+        Quantity::Candidate,
+        Quantity::Output,
+        Quantity::CellPrev,
+        Quantity::Cell,
+        Quantity::CellOutput,
+        Quantity::Hidden,
+    ],
+    slopes: &[Site::Input, Site::Forget, Site::Candidate, Site::Output, Site::CellOutput],
+    equations: &[
+        Equation {
+            result: Quantity::Cell,
+            text: "c = f ⊙ c_prev + i ⊙ g",
+            operands: &[Quantity::Forget, Quantity::CellPrev, Quantity::Input, Quantity::Candidate],
+        },
+        Equation { result: Quantity::Hidden, text: "h = o ⊙ cell_out", operands: &[Quantity::Output, Quantity::CellOutput] },
+    ],
+    products: &[
+        Product { name: "kept", text: "f ⊙ c_prev", factors: &[Quantity::Forget, Quantity::CellPrev] },
+        Product { name: "written", text: "i ⊙ g", factors: &[Quantity::Input, Quantity::Candidate] },
+    ],
+};
+
+/// Where each of [`SPEC`]'s values sits, in blocks of H.
+const GATES: usize = 0;
+const C_PREV: usize = 4;
+const CELL_OUT: usize = 6;
+
+/// The LSTM cell (its weights are the kernel's).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LstmCell;
+
+/// The `k`-th block of `hs` values.
+fn block<T>(values: &[T], hs: usize, k: usize) -> &[T] {
+    &values[k * hs..(k + 1) * hs]
+}
+
+impl<T: Float> Cell<T> for LstmCell {
+    fn spec(&self) -> &'static CellSpec {
+        &SPEC
+    }
+
+    /// Each activation over its whole block (one loop per function, so it vectorises), then c,
+    /// act(c) over the block, and h.
+    fn forward(&self, acts: &Activations, step: Forward<'_, T>, fast: bool) {
+        let Forward { z, h, carried, values, slopes } = step;
+        let hs = h.len();
+        let want_slopes = !slopes.is_empty();
+        let (gates, rest) = values.split_at_mut(C_PREV * hs);
+        for (k, info) in SPEC.blocks.iter().enumerate() {
+            let act = acts.get(info.site);
+            let range = k * hs..(k + 1) * hs;
+            if want_slopes {
+                act.values_and_slopes(&z[range.clone()], &mut gates[range.clone()], Some(&mut slopes[range]), fast);
+            } else {
+                act.values(&z[range.clone()], &mut gates[range]);
+            }
+        }
+        let (c_prev, rest) = rest.split_at_mut(hs);
+        let (c, rest) = rest.split_at_mut(hs);
+        let (cell_out, h_out) = rest.split_at_mut(hs);
+        c_prev.copy_from_slice(carried);
+        let keep = |_| (T::zero(), T::zero());
+        for (u, cell) in c.iter_mut().enumerate() {
+            *cell = CellValues::combine(c_prev[u], Gates::from_blocks(gates, hs, u), keep).0.c;
+        }
+        if want_slopes {
+            acts.cell_output.values_and_slopes(c, cell_out, Some(&mut slopes[4 * hs..5 * hs]), fast);
+        } else {
+            acts.cell_output.values(c, cell_out);
+        }
+        for ((h, out), o) in h_out.iter_mut().zip(cell_out.iter()).zip(&gates[3 * hs..4 * hs]) {
+            *h = *o * *out;
+        }
+        h.copy_from_slice(h_out);
+        carried.copy_from_slice(c);
+    }
+
+    /// δz from ∂L/∂h_t and the ∂L/∂c_t arriving from step t + 1 (which becomes what flows on
+    /// to c_{t−1}). Every slice is cut to its block first, so the loop has no bounds checks and
+    /// vectorises.
+    #[inline(always)]
+    fn backward<const TRACK: bool>(&self, _acts: &Activations, step: Backward<'_, T>) -> (f64, f64) {
+        let Backward { values, slopes, dh, dcarried, dz } = step;
+        let hs = dh.len();
+        let [i, f, cand, o] = [0, 1, 2, 3].map(|k| block(values, hs, GATES + k));
+        let gate_slopes = [0, 1, 2, 3].map(|k| block(slopes, hs, k));
+        let (c_prev, cell_out, cell_slope) = (block(values, hs, C_PREV), block(values, hs, CELL_OUT), block(slopes, hs, 4));
+        let dc = &mut dcarried[..hs];
+        let (dz_i, rest) = dz[..4 * hs].split_at_mut(hs);
+        let (dz_f, rest) = rest.split_at_mut(hs);
+        let (dz_g, dz_o) = rest.split_at_mut(hs);
+        let to_f64 = |v: T| v.to_f64().unwrap_or(f64::NAN);
+        let mut norms = (0.0, 0.0);
+        for u in 0..hs {
+            // h = o·act(c): ∂L/∂c_t gains ∂L/∂h_t · o · act'(c_t).
+            let dc_total = dc[u] + dh[u] * o[u] * cell_slope[u];
+            dz_i[u] = dc_total * cand[u] * gate_slopes[0][u];
+            dz_f[u] = dc_total * c_prev[u] * gate_slopes[1][u];
+            dz_g[u] = dc_total * i[u] * gate_slopes[2][u];
+            dz_o[u] = dh[u] * cell_out[u] * gate_slopes[3][u];
+            dc[u] = dc_total * f[u];
+            if TRACK {
+                norms.0 += to_f64(dc_total) * to_f64(dc_total);
+                norms.1 += to_f64(dh[u]) * to_f64(dh[u]);
+            }
+        }
+        norms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_slots_match_the_spec() {
+        for (slot, q) in [(C_PREV, Quantity::CellPrev), (CELL_OUT, Quantity::CellOutput)] {
+            assert_eq!(SPEC.value_slot(q), Some(slot), "{}", q.name());
+        }
+        for (k, b) in SPEC.blocks.iter().enumerate() {
+            assert_eq!(SPEC.values[GATES + k].name(), b.symbol);
+            assert_eq!(SPEC.slopes[k], b.site);
+        }
+        assert_eq!(SPEC.slopes[4], Site::CellOutput);
+    }
+}

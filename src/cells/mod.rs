@@ -1,0 +1,200 @@
+//! Cell designs as table entries. Each design is a [`CellSpec`] (its weight blocks, states,
+//! activation sites, traced quantities and equations: everything the kernel, the trace, the
+//! controls, the parameter count and the page read about it) plus an implementation of [`Cell`]
+//! (one step forward, and the same step backward for training). The kernel
+//! ([`crate::kernel::Columns`]) does the work every design shares: the input lookup, the tiled
+//! W_hh product, the batch loop and the recorder.
+//!
+//! A new design costs a spec entry, its `forward` and `backward`, its diagram layout and its tests.
+
+pub mod lstm;
+
+use crate::quantity::Quantity;
+use crate::site::{Activations, Site};
+use num_traits::Float;
+use serde::Serialize;
+
+pub use lstm::LstmCell;
+
+/// One block of H rows of `weight_ih_l0`, `weight_hh_l0` and the biases, in the file's row order.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BlockInfo {
+    /// The symbol of the value it gates: `i`, `f`, `g`, `o`.
+    pub symbol: &'static str,
+    /// The site whose activation its pre-activation goes through.
+    #[serde(serialize_with = "site_name")]
+    pub site: Site,
+    /// Its traced pre-activation.
+    #[serde(serialize_with = "quantity_name")]
+    pub pre: Quantity,
+}
+
+/// One equation of a step, as the page shows it: `c = f ⊙ c_prev + i ⊙ g`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Equation {
+    /// What it computes.
+    #[serde(serialize_with = "quantity_name")]
+    pub result: Quantity,
+    /// The whole equation, in the page's notation.
+    pub text: &'static str,
+    /// The traced quantities it reads, in the order they appear.
+    #[serde(serialize_with = "quantity_names")]
+    pub operands: &'static [Quantity],
+}
+
+/// A product the diagram and the calculator show on its own: `kept = f ⊙ c_prev`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Product {
+    /// Its name in a step's values: `kept`.
+    pub name: &'static str,
+    /// How it is written: `f ⊙ c_prev`.
+    pub text: &'static str,
+    /// The two factors.
+    #[serde(serialize_with = "quantity_names")]
+    pub factors: &'static [Quantity],
+}
+
+impl Product {
+    /// Its value from its factors' values.
+    #[must_use]
+    pub fn value<T: Float>(&self, value_of: impl Fn(Quantity) -> T) -> T {
+        self.factors.iter().fold(T::one(), |product, &q| product * value_of(q))
+    }
+}
+
+/// Everything the rest of Gate Lab knows about one cell design.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CellSpec {
+    /// The name in URLs, on the command line and in weights files: `lstm`.
+    pub name: &'static str,
+    /// The control's label.
+    pub label: &'static str,
+    /// The weight blocks in file row order.
+    pub blocks: &'static [BlockInfo],
+    /// The states carried from step to step, h first (the kernel multiplies it by W_hh).
+    #[serde(serialize_with = "quantity_names")]
+    pub states: &'static [Quantity],
+    /// The activation sites, in the order the controls list them.
+    #[serde(serialize_with = "site_names")]
+    pub sites: &'static [Site],
+    /// What `forward` writes besides the pre-activations, H values each, in this order.
+    #[serde(serialize_with = "quantity_names")]
+    pub values: &'static [Quantity],
+    /// The sites whose slopes `forward` writes when asked, H values each, in this order.
+    #[serde(skip)]
+    pub slopes: &'static [Site],
+    /// The step's equations after the gates', in the order they are computed.
+    pub equations: &'static [Equation],
+    /// The products inside those equations that the diagram labels.
+    pub products: &'static [Product],
+}
+
+impl CellSpec {
+    /// Rows of the weight matrices: H per block.
+    #[must_use]
+    pub fn rows(&self, hidden: usize) -> usize {
+        self.blocks.len() * hidden
+    }
+
+    /// Every traced quantity: the blocks' pre-activations, then the values `forward` writes.
+    pub fn traced(&self) -> impl Iterator<Item = Quantity> + '_ {
+        self.blocks.iter().map(|b| b.pre).chain(self.values.iter().copied())
+    }
+
+    /// Whether block `k` has weights that matter under `acts`: a gate set to "none" is the
+    /// constant 1, so its rows of W_ih, W_hh and both biases change nothing.
+    #[must_use]
+    pub fn block_live(&self, k: usize, acts: &Activations) -> bool {
+        !acts.get(self.blocks[k].site).is_removed()
+    }
+
+    /// How many weight blocks are live under `acts`.
+    #[must_use]
+    pub fn live_blocks(&self, acts: &Activations) -> usize {
+        (0..self.blocks.len()).filter(|&k| self.block_live(k, acts)).count()
+    }
+
+    /// Trainable parameters per live block: H rows of W_ih (I columns) and W_hh (H columns),
+    /// and of both biases.
+    #[must_use]
+    pub fn parameters_per_block(input_size: usize, hidden_size: usize) -> usize {
+        hidden_size * (input_size + hidden_size + 2)
+    }
+
+    /// The number of trainable parameters under `acts`.
+    #[must_use]
+    pub fn parameter_count(&self, input_size: usize, hidden_size: usize, acts: &Activations) -> usize {
+        self.live_blocks(acts) * Self::parameters_per_block(input_size, hidden_size)
+    }
+
+    /// The slot of `q` among `values` (what `forward` writes), if it writes it.
+    #[must_use]
+    pub fn value_slot(&self, q: Quantity) -> Option<usize> {
+        self.values.iter().position(|&v| v == q)
+    }
+}
+
+/// One sequence's step going forward: the cell reads `z` and the states, and writes `values`
+/// (and `slopes`, when not empty) and the new states.
+pub struct Forward<'a, T> {
+    /// Pre-activations, one block of H per [`CellSpec::blocks`] entry.
+    pub z: &'a [T],
+    /// h_{t−1} in, h_t out (H).
+    pub h: &'a mut [T],
+    /// The other states ([`CellSpec::states`] after h), H each: in at t − 1, out at t.
+    pub carried: &'a mut [T],
+    /// [`CellSpec::values`], H each.
+    pub values: &'a mut [T],
+    /// [`CellSpec::slopes`], H each, or empty when the recorder wants none.
+    pub slopes: &'a mut [T],
+}
+
+/// One sequence's step going backward.
+pub struct Backward<'a, T> {
+    /// What `forward` wrote at this step: [`CellSpec::values`] and [`CellSpec::slopes`].
+    pub values: &'a [T],
+    pub slopes: &'a [T],
+    /// ∂L/∂h_t, all of it (through the read-out and through step t + 1).
+    pub dh: &'a [T],
+    /// ∂L/∂(each carried state at t) from step t + 1 in; ∂L/∂(its value at t − 1) out.
+    pub dcarried: &'a mut [T],
+    /// ∂L/∂z_t, out.
+    pub dz: &'a mut [T],
+}
+
+/// One cell design's arithmetic for one sequence and one step, over all H units at once.
+pub trait Cell<T: Float> {
+    /// Its table entry.
+    fn spec(&self) -> &'static CellSpec;
+
+    /// One step forward. `fast` lets f32 sigmoid and tanh use the fast vectorised exp
+    /// (training) rather than the exact one (the page, whose traced values are checked to the
+    /// last bit).
+    fn forward(&self, acts: &Activations, step: Forward<'_, T>, fast: bool);
+
+    /// The same step backward. With TRACK, returns ‖∂L/∂c_t‖² (of the memory state) and
+    /// ‖∂L/∂h_t‖²; (0, 0) otherwise.
+    fn backward<const TRACK: bool>(&self, acts: &Activations, step: Backward<'_, T>) -> (f64, f64);
+}
+
+// serde's `serialize_with` hands fields by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn quantity_name<S: serde::Serializer>(q: &Quantity, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(q.name())
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn site_name<S: serde::Serializer>(site: &Site, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(site.name())
+}
+
+fn quantity_names<S: serde::Serializer>(qs: &&[Quantity], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(qs.iter().map(|q| q.name()))
+}
+
+fn site_names<S: serde::Serializer>(sites: &&[Site], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(sites.iter().map(|site| site.name()))
+}
+
+/// Every cell design, the default first.
+pub const CELLS: [&CellSpec; 1] = [&lstm::SPEC];

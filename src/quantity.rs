@@ -1,0 +1,72 @@
+//! The quantities a cell's step can compute, each traced as a `steps × hidden` buffer. Every
+//! cell design traces some of them (its [`crate::cells::CellSpec`] says which); their names are
+//! what JSON, CSV, URLs and the page use.
+
+/// The traced quantities, each a `steps × hidden` buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quantity {
+    /// Pre-activations z_i, z_f, z_g, z_o (W_ih·x + b_ih + W_hh·h_prev + b_hh).
+    PreInput,
+    PreForget,
+    PreCandidate,
+    PreOutput,
+    Input,
+    Forget,
+    Candidate,
+    Output,
+    CellPrev,
+    Cell,
+    /// act_cell_output(c): the cell-output site's value (`cell_out` in traces).
+    CellOutput,
+    Hidden,
+}
+
+impl Quantity {
+    pub const ALL: [Quantity; 12] = [
+        Quantity::PreInput,
+        Quantity::PreForget,
+        Quantity::PreCandidate,
+        Quantity::PreOutput,
+        Quantity::Input,
+        Quantity::Forget,
+        Quantity::Candidate,
+        Quantity::Output,
+        Quantity::CellPrev,
+        Quantity::Cell,
+        Quantity::CellOutput,
+        Quantity::Hidden,
+    ];
+
+    /// How many there are: the length of per-quantity tables.
+    pub const COUNT: usize = Quantity::ALL.len();
+
+    /// Short name used in JSON, CSV and the page: `z_i`, `f`, `c_prev`, ...
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Quantity::PreInput => "z_i",
+            Quantity::PreForget => "z_f",
+            Quantity::PreCandidate => "z_g",
+            Quantity::PreOutput => "z_o",
+            Quantity::Input => "i",
+            Quantity::Forget => "f",
+            Quantity::Candidate => "g",
+            Quantity::Output => "o",
+            Quantity::CellPrev => "c_prev",
+            Quantity::Cell => "c",
+            Quantity::CellOutput => "cell_out",
+            Quantity::Hidden => "h",
+        }
+    }
+
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Quantity> {
+        Quantity::ALL.iter().copied().find(|q| q.name() == name)
+    }
+
+    /// This quantity's slot in per-quantity tables.
+    #[must_use]
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
