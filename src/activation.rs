@@ -31,11 +31,15 @@ pub enum Activation {
     /// (1 + t)·σ((1 + t)·x) − t for t in [0, 1]: exactly sigmoid at t = 0 and tanh at t = 1
     /// (since tanh(x) = 2σ(2x) − 1), so a slider can slide a site from one to the other.
     Morph(f32),
+    /// The coupled input-forget gate (CIFG, Greff et al. 2017): 1 − x applied to the input
+    /// gate's value, not to a pre-activation, so f = 1 − i. Like "none", its own weights no
+    /// longer count. Only the forget site takes it (see `SiteInfo::coupled_to`).
+    Coupled,
 }
 
 /// The named activations, in the order the controls list them (the morph is separate: it has a
 /// parameter).
-pub const NAMED: [Activation; 9] = [
+pub const NAMED: [Activation; 10] = [
     Activation::Sigmoid,
     Activation::HardSigmoid,
     Activation::Tanh,
@@ -45,6 +49,7 @@ pub const NAMED: [Activation; 9] = [
     Activation::Softsign,
     Activation::Identity,
     Activation::Removed,
+    Activation::Coupled,
 ];
 
 /// e^x to within about an ulp, with no table and no branch, so that a loop of it (the page's
@@ -209,6 +214,7 @@ impl Activation {
                 let k = one + lit(f64::from(t));
                 k * sigmoid(k * x) - lit(f64::from(t))
             }
+            Activation::Coupled => one - x,
         }
     }
 
@@ -263,6 +269,7 @@ impl Activation {
             }
             Activation::Identity => one,
             Activation::Removed => zero,
+            Activation::Coupled => -one,
             Activation::Morph(t) => {
                 let k = one + lit(f64::from(t));
                 let s = sigmoid(k * x);
@@ -372,7 +379,7 @@ impl Activation {
             Activation::Sigmoid | Activation::HardSigmoid => (0.0, 1.0),
             Activation::Tanh | Activation::HardTanh | Activation::Softsign => (-1.0, 1.0),
             Activation::Relu => (0.0, f64::INFINITY),
-            Activation::LeakyRelu | Activation::Identity => (f64::NEG_INFINITY, f64::INFINITY),
+            Activation::LeakyRelu | Activation::Identity | Activation::Coupled => (f64::NEG_INFINITY, f64::INFINITY),
             Activation::Removed => (1.0, 1.0),
             Activation::Morph(t) => (-f64::from(t), 1.0),
         }
@@ -382,6 +389,13 @@ impl Activation {
     #[must_use]
     pub fn is_removed(self) -> bool {
         self == Activation::Removed
+    }
+
+    /// Whether a gate under this activation uses its own block of weights: not when removed
+    /// (the constant 1) or coupled (1 − i).
+    #[must_use]
+    pub fn uses_own_weights(self) -> bool {
+        !matches!(self, Activation::Removed | Activation::Coupled)
     }
 
     /// The label menus show: "sigmoid σ", "none (removed: 1)", "morph σ → tanh".
@@ -398,6 +412,7 @@ impl Activation {
             Activation::Identity => "identity",
             Activation::Removed => "none (removed: 1)",
             Activation::Morph(_) => "morph σ → tanh",
+            Activation::Coupled => "1 − i (coupled, CIFG)",
         }
     }
 
@@ -431,6 +446,7 @@ impl Activation {
             Activation::Softsign => ("softsign(z) = z/(1 + |z|)", "softsign′(z) = 1/(1 + |z|)²"),
             Activation::Identity => ("id(z) = z", "id′(z) = 1"),
             Activation::Removed => ("none(z) = 1 (the gate is removed)", "none′(z) = 0"),
+            Activation::Coupled => ("coupled(i) = 1 − i (f follows the input gate)", "coupled′(i) = −1"),
             Activation::Morph(t) => {
                 return (
                     format!("morph{t}(z) = {k}·σ({k}·z) − {t}", k = 1.0 + t),
@@ -471,6 +487,7 @@ impl fmt::Display for Activation {
             Activation::Softsign => "softsign",
             Activation::Identity => "identity",
             Activation::Removed => "none",
+            Activation::Coupled => "coupled",
             Activation::Morph(t) => return write!(f, "morph:{}", t),
         };
         f.write_str(name)

@@ -33,6 +33,12 @@ pub struct ActivationInfo {
     /// The function and its derivative as formulas (for the morph family, at t = 0.5).
     pub formula: String,
     pub derivative: String,
+    /// The one site that takes it, for a function only one site can have ("coupled": forget).
+    pub only_at: Option<&'static str>,
+    /// For a site that follows another gate instead of its own pre-activation: the quantity it
+    /// reads (i) and the value it takes, written out ("1 − i").
+    pub reads: Option<&'static str>,
+    pub written: Option<String>,
 }
 
 /// The canvas text sizes (CSS px at scale 1): presenter mode scales the canvases so the small
@@ -63,7 +69,19 @@ pub struct Catalog {
 
 fn info(a: Activation, name: String, symbol: String) -> ActivationInfo {
     let (formula, derivative) = a.formulas();
-    ActivationInfo { name, label: a.label(), symbol, morph_position: a.morph_position(), formula, derivative }
+    let follower = (a == Activation::Coupled).then(|| SITES.iter().find(|s| s.coupled_to.is_some())).flatten();
+    let reads = follower.and_then(|s| s.coupled_to).map(|q| q.name());
+    ActivationInfo {
+        name,
+        label: a.label(),
+        symbol,
+        morph_position: a.morph_position(),
+        formula,
+        derivative,
+        only_at: follower.map(|s| s.name),
+        reads,
+        written: reads.map(|q| format!("1 − {q}")),
+    }
 }
 
 /// The catalog.
@@ -117,7 +135,15 @@ mod tests {
         let none = json["activations"].as_array().unwrap().iter().find(|a| a["name"] == "none").unwrap();
         assert_eq!(none["label"], "none (removed: 1)");
         assert_eq!(json["activations"][0]["symbol"], "σ");
-        assert_eq!(json["activations"][9]["name"], "morph");
+        assert_eq!(json["activations"][10]["name"], "morph");
+        let coupled = &json["activations"][9];
+        assert_eq!((&coupled["name"], &coupled["only_at"], &coupled["reads"]), (&"coupled".into(), &"forget".into(), &"i".into()));
+        assert_eq!(coupled["written"], "1 − i");
+        assert_eq!(json["activations"][0]["only_at"], serde_json::Value::Null);
+        assert_eq!(json["cells"][0]["peepholes"][2]["key"], "weight_co_l0");
+        assert_eq!(json["cells"][0]["peepholes"][2]["reads"], "c");
+        assert_eq!(json["variants"][6]["peepholes"], true);
+        assert_eq!(json["variants"][7]["activations"]["forget"], "coupled");
         assert_eq!(json["activations"][2]["morph_position"], 1.0);
         assert_eq!(json["activations"][0]["derivative"], "σ′(z) = σ(z)(1 − σ(z))");
         assert_eq!(json["text_sizes"]["small"], 10.5);

@@ -6,8 +6,8 @@
 //! Values that travel in fours travel as [`Gates`], named, so a swap of two cannot compile into
 //! wrong numbers.
 
-use crate::site::Activations;
-use crate::site::Gate;
+use crate::activation::Activation;
+use crate::site::{Activations, Gate};
 use num_traits::Float;
 use std::fmt;
 
@@ -68,7 +68,11 @@ impl<T: Float> CellValues<T> {
     /// One unit's step from its previous cell state and its four pre-activations.
     #[must_use]
     pub fn compute(acts: &Activations, c_prev: T, z: Gates<T>) -> Self {
-        let gates = z.map(|gate, x| gate.activation(acts).apply(x));
+        let mut gates = z.map(|gate, x| gate.activation(acts).apply(x));
+        if acts.forget == Activation::Coupled {
+            // The coupled forget gate follows the input gate: f = 1 − i.
+            gates.f = Activation::Coupled.apply(gates.i);
+        }
         Self::combine(c_prev, gates, |c| (acts.cell_output.apply(c), T::zero())).0
     }
 

@@ -230,7 +230,7 @@ impl<T: Float> Columns<'_, T> {
                     continue;
                 }
                 let State { z, h, carried: carried_states, values, slopes, .. } = state;
-                let z = &z[b * rows..(b + 1) * rows];
+                let z = &mut z[b * rows..(b + 1) * rows];
                 // A recorder that wants no slopes (the page's trace) gets none computed, so the
                 // page's module does not carry the slope loops.
                 cell.forward(
@@ -244,7 +244,7 @@ impl<T: Float> Columns<'_, T> {
                     },
                     R::FAST,
                 );
-                let block = StepBlock { spec: cell.spec(), z, values, slopes: R::SLOPES.then_some(&slopes[..]) };
+                let block = StepBlock { spec: cell.spec(), z: &*z, values, slopes: R::SLOPES.then_some(&slopes[..]) };
                 recorder.step(t, b, &block);
             }
         }

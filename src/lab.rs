@@ -108,6 +108,10 @@ pub struct Summary {
     pub live_blocks: usize,
     /// Parameters per live block: H(I + H + 2).
     pub per_block: usize,
+    /// Whether the cell has peepholes (H diagonal weights each, for the gates that keep their
+    /// own weights: `live_peepholes` of them).
+    pub peepholes: bool,
+    pub live_peepholes: usize,
     pub activations: Activations,
     pub nonfinite: BTreeMap<&'static str, usize>,
     pub nonfinite_total: usize,
@@ -283,6 +287,11 @@ impl Lab {
     /// output range, o·act(c) for h, and unbounded for the rest.
     #[must_use]
     pub fn possible_range(&self, q: Quantity) -> (f64, f64) {
+        if q == Quantity::Forget && self.acts.forget == Activation::Coupled {
+            // f = 1 − i.
+            let (low, high) = self.acts.input.range();
+            return (1.0 - high, 1.0 - low);
+        }
         if let Some(site) = Site::producing(q) {
             return self.acts.get(site).range();
         }
@@ -339,6 +348,8 @@ impl Lab {
             blocks: spec.blocks.len(),
             live_blocks: spec.live_blocks(&self.acts),
             per_block: CellSpec::parameters_per_block(lstm.input_size(), lstm.hidden_size()),
+            peepholes: lstm.has_peepholes(),
+            live_peepholes: if lstm.has_peepholes() { spec.live_peepholes(&self.acts) } else { 0 },
             activations: self.acts,
             nonfinite,
             nonfinite_total: trace.nonfinite_total(),

@@ -1,7 +1,7 @@
 //! A cell ready to run: weights in PyTorch's layout (see [`crate::cells::lstm`] for the
 //! equations), run over a sequence into a [`Trace`], or from where an earlier run stopped.
 
-use crate::cells::{lstm, Cell, LstmCell};
+use crate::cells::{lstm, LstmCell};
 use crate::kernel::{transpose_into, Columns, State};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Gate};
@@ -20,6 +20,9 @@ pub struct Weights<T> {
     pub weight_hh: Vec<T>,
     pub bias_ih: Vec<T>,
     pub bias_hh: Vec<T>,
+    /// The peepholes w_ci, w_cf, w_co (H each, in that order: `weight_ci_l0`, ...), or empty
+    /// for a cell without them.
+    pub peepholes: Vec<T>,
 }
 
 /// Weights that cannot make a cell: the wrong shape or a non-finite number.
@@ -56,7 +59,20 @@ impl<T: Float> Weights<T> {
             weight_hh: vec![T::zero(); rows * hidden_size],
             bias_ih: vec![T::zero(); rows],
             bias_hh: vec![T::zero(); rows],
+            peepholes: Vec::new(),
         }
+    }
+
+    /// Whether the cell has peepholes.
+    #[must_use]
+    pub fn has_peepholes(&self) -> bool {
+        !self.peepholes.is_empty()
+    }
+
+    /// One peephole's H weights (`k` in the spec's order: w_ci, w_cf, w_co).
+    #[must_use]
+    pub fn peephole(&self, k: usize) -> &[T] {
+        &self.peepholes[k * self.hidden_size..(k + 1) * self.hidden_size]
     }
 
     /// The row of gate `gate`, unit `unit` in the 4H-row matrices and biases.
@@ -65,15 +81,20 @@ impl<T: Float> Weights<T> {
         gate as usize * self.hidden_size + unit
     }
 
-    /// Every number, named, in PyTorch's order (for validation and serialisation).
+    /// Every number, named, in PyTorch's order (for validation and serialisation), then the
+    /// peepholes if there are any.
     #[must_use]
-    pub fn tensors(&self) -> [(&'static str, &[T]); 4] {
-        [
+    pub fn tensors(&self) -> Vec<(&'static str, &[T])> {
+        let mut tensors: Vec<(&'static str, &[T])> = vec![
             ("weight_ih_l0", &self.weight_ih),
             ("weight_hh_l0", &self.weight_hh),
             ("bias_ih_l0", &self.bias_ih),
             ("bias_hh_l0", &self.bias_hh),
-        ]
+        ];
+        if self.has_peepholes() {
+            tensors.extend(lstm::SPEC.peepholes.iter().enumerate().map(|(k, p)| (p.key, self.peephole(k))));
+        }
+        tensors
     }
 
     /// Checks shapes and finiteness.
@@ -81,8 +102,13 @@ impl<T: Float> Weights<T> {
         if self.input_size == 0 || self.hidden_size == 0 {
             return Err(WeightsError::Empty);
         }
-        let rows = 4 * self.hidden_size;
-        let expected = [rows * self.input_size, rows * self.hidden_size, rows, rows];
+        let (rows, hidden) = (lstm::SPEC.rows(self.hidden_size), self.hidden_size);
+        let peepholes = lstm::SPEC.peepholes.len() * hidden;
+        if self.has_peepholes() && self.peepholes.len() != peepholes {
+            let name = lstm::SPEC.peepholes[0].key;
+            return Err(WeightsError::Shape { name, expected: hidden, found: self.peepholes.len().min(hidden) });
+        }
+        let expected = [rows * self.input_size, rows * hidden, rows, rows, hidden, hidden, hidden];
         for ((name, values), expected) in self.tensors().into_iter().zip(expected) {
             if values.len() != expected {
                 return Err(WeightsError::Shape { name, expected, found: values.len() });
@@ -105,7 +131,25 @@ impl<T: Float> Weights<T> {
             weight_hh: convert(&self.weight_hh),
             bias_ih: convert(&self.bias_ih),
             bias_hh: convert(&self.bias_hh),
+            peepholes: convert(&self.peepholes),
         }
+    }
+
+    /// The same weights with peepholes drawn uniform(−1/√H, 1/√H) from `rng` (w_ci, w_cf, w_co).
+    #[must_use]
+    pub fn with_random_peepholes(mut self, rng: &mut crate::rng::Rng) -> Self {
+        #[allow(clippy::cast_precision_loss)] // hidden sizes are far below 2^52
+        let bound = 1.0 / (self.hidden_size.max(1) as f64).sqrt();
+        let count = lstm::SPEC.peepholes.len() * self.hidden_size;
+        self.peepholes = (0..count).map(|_| T::from(rng.uniform(-bound, bound)).unwrap_or_else(T::nan)).collect();
+        self
+    }
+
+    /// The same weights with every peephole 0: peepholes that change nothing until trained.
+    #[must_use]
+    pub fn with_zero_peepholes(mut self) -> Self {
+        self.peepholes = vec![T::zero(); lstm::SPEC.peepholes.len() * self.hidden_size];
+        self
     }
 
     /// PyTorch's initialisation: every weight and bias uniform(−1/√H, 1/√H), drawn from `rng`
@@ -131,9 +175,10 @@ pub fn live_blocks(acts: &Activations) -> usize {
 
 /// The number of trainable parameters under a configuration. A gate set to "none" is a
 /// constant, so its block of W_ih, W_hh and both biases no longer counts: 4 blocks become 3.
+/// Peepholes add H each (for the gates that use their own weights).
 #[must_use]
-pub fn parameter_count(input_size: usize, hidden_size: usize, acts: &Activations) -> usize {
-    lstm::SPEC.parameter_count(input_size, hidden_size, acts)
+pub fn parameter_count(input_size: usize, hidden_size: usize, acts: &Activations, peepholes: bool) -> usize {
+    lstm::SPEC.parameter_count(input_size, hidden_size, acts, peepholes)
 }
 
 /// A cell ready to run: the weights plus the transposed copies it steps with.
@@ -160,7 +205,19 @@ impl<T: Float> Lstm<T> {
     /// The cell design's table entry.
     #[must_use]
     pub fn spec(&self) -> &'static crate::cells::CellSpec {
-        Cell::<T>::spec(&LstmCell)
+        &lstm::SPEC
+    }
+
+    /// The cell's step, with its peepholes if it has them.
+    #[must_use]
+    pub fn cell(&self) -> LstmCell<'_, T> {
+        LstmCell { peepholes: self.weights.has_peepholes().then_some(&self.weights.peepholes[..]) }
+    }
+
+    /// Whether the cell has peepholes.
+    #[must_use]
+    pub fn has_peepholes(&self) -> bool {
+        self.weights.has_peepholes()
     }
 
     #[must_use]
@@ -203,7 +260,7 @@ impl<T: Float> Lstm<T> {
     /// [`Lstm::run`], leaving the final h and c in `state` so that [`Lstm::extend`] can go on.
     pub fn run_keeping(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         trace.reset(self.spec(), symbols, self.hidden_size());
-        self.columns().run(&LstmCell, acts, symbols, state, trace);
+        self.columns().run(&self.cell(), acts, symbols, state, trace);
         trace.count_nonfinite();
     }
 
@@ -240,7 +297,7 @@ impl<T: Float> Lstm<T> {
     pub fn extend(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         let from = trace.steps();
         trace.grow(symbols, self.hidden_size());
-        self.columns().resume(&LstmCell, acts, symbols, from, state, trace);
+        self.columns().resume(&self.cell(), acts, symbols, from, state, trace);
         trace.count_nonfinite();
     }
 }

@@ -25,6 +25,6 @@ impl Model {
 
     #[must_use]
     pub fn parameter_count(&self, acts: &Activations) -> usize {
-        parameter_count(self.lstm.input_size(), self.lstm.hidden_size(), acts)
+        parameter_count(self.lstm.input_size(), self.lstm.hidden_size(), acts, self.lstm.has_peepholes())
     }
 }

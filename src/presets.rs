@@ -27,8 +27,9 @@ pub struct PresetInfo {
     pub text: &'static str,
     /// Whether it takes a hidden size and a seed.
     pub sized: bool,
+    /// Builds the weights from a hidden size, a seed and whether the cell has peepholes.
     #[serde(skip)]
-    build: fn(usize, u64) -> (Weights<f32>, Vocab),
+    build: fn(usize, u64, bool) -> (Weights<f32>, Vocab),
 }
 
 pub const PRESETS: [PresetInfo; 3] = [
@@ -37,16 +38,16 @@ pub const PRESETS: [PresetInfo; 3] = [
         label: "counter (bracket depth)",
         text: "((x)(y(z)))",
         sized: false,
-        build: |_, _| counter(),
+        build: |_, _, peepholes| with_zero_peepholes(counter(), peepholes),
     },
     PresetInfo {
         name: "latch",
         label: "latch (remembers S/R)",
         text: "..S....R...x..S..",
         sized: false,
-        build: |_, _| latch(),
+        build: |_, _, peepholes| with_zero_peepholes(latch(), peepholes),
     },
-    PresetInfo { name: "random", label: "random (PyTorch init)", text: "hello, gates", sized: true, build: random },
+    PresetInfo { name: "random", label: "random (PyTorch init)", text: "hello, gates", sized: true, build: random_cell },
 ];
 
 /// The models that ship with the page and the command line.
@@ -94,13 +95,21 @@ impl Preset {
 
     #[must_use]
     pub fn build(self) -> Model {
+        self.build_with(false)
+    }
+
+    /// The model, with peepholes when `peepholes`: the hand-set ones get peepholes of 0 (the
+    /// same behaviour, until trained), the random one draws them after every other weight.
+    #[must_use]
+    pub fn build_with(self, peepholes: bool) -> Model {
         let (hidden, seed) = match self {
             Preset::Random { hidden, seed } => (hidden, seed),
             _ => (0, 0),
         };
-        let (weights, vocab) = (self.info().build)(hidden, seed);
+        let (weights, vocab) = (self.info().build)(hidden, seed, peepholes);
+        let suffix = if peepholes { " with peepholes" } else { "" };
         Model {
-            name: self.to_string(),
+            name: format!("{self}{suffix}"),
             lstm: Lstm::new(weights).expect("preset weights are finite and well shaped"),
             vocab,
         }
@@ -161,13 +170,25 @@ pub fn latch() -> (Weights<f32>, Vocab) {
     (w, vocab)
 }
 
+fn with_zero_peepholes((w, vocab): (Weights<f32>, Vocab), peepholes: bool) -> (Weights<f32>, Vocab) {
+    (if peepholes { w.with_zero_peepholes() } else { w }, vocab)
+}
+
 /// **Random**: PyTorch's initialisation, every weight and bias uniform(−1/√H, 1/√H), from a
 /// seed; vocabulary printable ASCII (other characters are "other").
 #[must_use]
 pub fn random(hidden: usize, seed: u64) -> (Weights<f32>, Vocab) {
+    random_cell(hidden, seed, false)
+}
+
+/// [`random`], with peepholes drawn the same way after every other weight when `peepholes`.
+#[must_use]
+pub fn random_cell(hidden: usize, seed: u64, peepholes: bool) -> (Weights<f32>, Vocab) {
     let vocab = Vocab::printable_ascii();
     // Drawn in f64 and rounded once, so the trainer's f64 initialisation from the same seed is
     // this one before rounding.
-    let w = Weights::<f64>::pytorch_init(vocab.len(), hidden.clamp(1, MAX_HIDDEN), &mut Rng::new(seed));
+    let mut rng = Rng::new(seed);
+    let w = Weights::<f64>::pytorch_init(vocab.len(), hidden.clamp(1, MAX_HIDDEN), &mut rng);
+    let w = if peepholes { w.with_random_peepholes(&mut rng) } else { w };
     (w.cast(), vocab)
 }

@@ -7,6 +7,7 @@
 //! json.dump({**state, "vocab": vocab}, open("weights.json", "w"))
 //! ```
 
+use crate::cells::lstm;
 use crate::json::{Json, Next, Reader};
 use crate::lstm::{Lstm, Weights};
 use crate::model::Model;
@@ -39,7 +40,13 @@ pub struct Loaded {
 }
 
 /// The keys a single-layer LSTM's file is read from.
-const CELL_KEYS: [&str; 5] = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "vocab"];
+const CELL_KEYS: [&str; 6] = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "vocab", "cell"];
+
+/// Whether `key` is one the loader reads: the cell's tensors, its peepholes, the vocabulary and
+/// the cell's name.
+fn known_key(key: &str) -> bool {
+    CELL_KEYS.contains(&key) || lstm::SPEC.peepholes.iter().any(|p| p.key == key)
+}
 
 /// A matrix read straight from the file, row-major.
 struct Matrix {
@@ -59,7 +66,10 @@ struct Parts {
     weight_hh: Part<Matrix>,
     bias_ih: Part<Vec<f32>>,
     bias_hh: Part<Vec<f32>>,
+    /// The peepholes' vectors, by their place in the spec (w_ci, w_cf, w_co).
+    peepholes: [Part<Vec<f32>>; 3],
     vocab: Option<Json>,
+    cell: Option<Json>,
     keys: Vec<String>,
 }
 
@@ -174,7 +184,11 @@ fn read_parts(text: &str) -> Result<Result<Parts, LoadError>, String> {
             "bias_ih_l0" => parts.bias_ih = Some(vector(r, &key)?),
             "bias_hh_l0" => parts.bias_hh = Some(vector(r, &key)?),
             "vocab" => parts.vocab = Some(r.value()?),
-            _ => r.skip()?,
+            "cell" => parts.cell = Some(r.value()?),
+            other => match lstm::SPEC.peepholes.iter().position(|p| p.key == other) {
+                Some(k) => parts.peepholes[k] = Some(vector(r, &key)?),
+                None => r.skip()?,
+            },
         }
         parts.keys.push(key);
         Ok(())
@@ -185,6 +199,37 @@ fn read_parts(text: &str) -> Result<Result<Parts, LoadError>, String> {
 
 fn present<T>(part: Part<T>, name: &str) -> Result<T, LoadError> {
     part.unwrap_or_else(|| err(format!("{name} is missing")))
+}
+
+/// The `"cell"` key, when there is one, must name a cell design this loader reads.
+fn check_cell(cell: Option<&Json>) -> Result<(), LoadError> {
+    let Some(cell) = cell else { return Ok(()) };
+    let readable = [lstm::SPEC.name];
+    match cell.as_str() {
+        Some(name) if readable.contains(&name) => Ok(()),
+        _ => err(format!("cell is {}: expected one of {}", short(cell), readable.map(|n| format!("{n:?}")).join(", "))),
+    }
+}
+
+/// The peepholes: all three keys (H numbers each) or none.
+fn read_peepholes(parts: [Part<Vec<f32>>; 3], hidden: usize) -> Result<Vec<f32>, LoadError> {
+    let specs = lstm::SPEC.peepholes;
+    if parts.iter().all(Option::is_none) {
+        return Ok(Vec::new());
+    }
+    let mut all = Vec::with_capacity(3 * hidden);
+    for (part, peephole) in parts.into_iter().zip(specs) {
+        let Some(part) = part else {
+            let given: Vec<&str> = specs.iter().map(|p| p.key).collect();
+            return err(format!("{} is missing: peepholes need all of {}", peephole.key, given.join(", ")));
+        };
+        let values = part?;
+        if values.len() != hidden {
+            return err(format!("{} has {} numbers, expected {hidden} (one per unit)", peephole.key, values.len()));
+        }
+        all.extend(values);
+    }
+    Ok(all)
 }
 
 /// Reads a weights file. `name` labels the model (say, the file name).
@@ -199,6 +244,7 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
     if parts.keys.iter().any(|k| k.ends_with("_reverse")) {
         return err("a bidirectional LSTM is not supported (found *_reverse weights)");
     }
+    check_cell(parts.cell.as_ref())?;
     let Matrix { values: weight_ih, rows: rows_ih, columns: input_size } = present(parts.weight_ih, "weight_ih_l0")?;
     let Matrix { values: weight_hh, rows: rows_hh, columns: hidden_size } = present(parts.weight_hh, "weight_hh_l0")?;
     if rows_ih % 4 != 0 || rows_ih == 0 {
@@ -232,11 +278,12 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
     if vocab.len() != input_size {
         return err(format!("vocab has {} entries but weight_ih_l0 has {input_size} input columns", vocab.len()));
     }
-    let weights = Weights { input_size, hidden_size: hidden, weight_ih, weight_hh, bias_ih, bias_hh };
+    let peepholes = read_peepholes(parts.peepholes, hidden)?;
+    let weights = Weights { input_size, hidden_size: hidden, weight_ih, weight_hh, bias_ih, bias_hh, peepholes };
     let lstm = Lstm::new(weights).map_err(|e| LoadError(e.to_string()))?;
     let mut unused_keys: Vec<String> = Vec::new();
     for key in parts.keys {
-        if !CELL_KEYS.contains(&key.as_str()) && !unused_keys.contains(&key) {
+        if !known_key(&key) && !unused_keys.contains(&key) {
             unused_keys.push(key);
         }
     }
@@ -265,11 +312,17 @@ pub fn export(model: &Model) -> Json {
     let w = model.lstm.weights();
     let rows = |values: &[f32], columns: usize| Json::Array(values.chunks(columns).map(Json::floats).collect());
     let vocab: Vec<String> = model.vocab.chars().iter().map(char::to_string).collect();
-    Json::Object(vec![
+    let mut object = vec![
         ("weight_ih_l0".into(), rows(&w.weight_ih, w.input_size)),
         ("weight_hh_l0".into(), rows(&w.weight_hh, w.hidden_size)),
         ("bias_ih_l0".into(), Json::floats(&w.bias_ih)),
         ("bias_hh_l0".into(), Json::floats(&w.bias_hh)),
-        ("vocab".into(), Json::strings(&vocab)),
-    ])
+    ];
+    if w.has_peepholes() {
+        for (k, peephole) in lstm::SPEC.peepholes.iter().enumerate() {
+            object.push((peephole.key.into(), Json::floats(w.peephole(k))));
+        }
+    }
+    object.push(("vocab".into(), Json::strings(&vocab)));
+    Json::Object(object)
 }

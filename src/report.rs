@@ -6,11 +6,12 @@
 //! written straight to text (`serde_json::to_string`) or handed to another serializer;
 //! `to_value` gives a `serde_json::Value` for code that wants to inspect it.
 
-use crate::site::Activations;
 use crate::cell::CellStep;
+use crate::cells::lstm;
 use crate::lstm::{live_blocks, parameter_count};
 use crate::model::Model;
 use crate::quantity::Quantity;
+use crate::site::Activations;
 use crate::trace::Trace;
 use crate::vocab::Vocab;
 use num_traits::Float;
@@ -67,6 +68,8 @@ pub struct TraceReport<'a, T> {
     pub vocab: &'a Vocab,
     pub acts: &'a Activations,
     pub parameters: usize,
+    /// Whether the cell has peepholes (the report says so only when it has).
+    pub peepholes: bool,
     /// The text that was run: step `t` shows its `t`-th character (`null` past its end).
     pub text: &'a str,
     pub trace: &'a Trace<T>,
@@ -81,6 +84,7 @@ impl<'a> TraceReport<'a, f32> {
             vocab: &model.vocab,
             acts,
             parameters: model.parameter_count(acts),
+            peepholes: model.lstm.has_peepholes(),
             text,
             trace,
         }
@@ -98,9 +102,12 @@ impl<T: Float + Serialize> TraceReport<'_, T> {
 impl<T: Float + Serialize> Serialize for TraceReport<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let vocab: Vec<String> = self.vocab.chars().iter().map(|c| c.to_string()).collect();
-        let mut map = serializer.serialize_map(Some(8))?;
+        let mut map = serializer.serialize_map(Some(8 + usize::from(self.peepholes)))?;
         map.serialize_entry("model", self.model)?;
         map.serialize_entry("activations", self.acts)?;
+        if self.peepholes {
+            map.serialize_entry("peepholes", &true)?;
+        }
         map.serialize_entry("parameters", &self.parameters)?;
         map.serialize_entry("hidden_size", &self.trace.hidden())?;
         map.serialize_entry("input_size", &self.vocab.len())?;
@@ -250,13 +257,19 @@ pub fn write_trace_csv<T: Float + fmt::Debug, W: std::io::Write>(
 
 /// The parameter count with its working: `"15 = 3 blocks × 1 × (2 + 1 + 2)"`, that is
 /// live gate blocks × H × (I + H + 2). A gate set to "none" is a constant, so its block (its
-/// rows of W_ih and W_hh and of both biases) no longer counts.
+/// rows of W_ih and W_hh and of both biases) no longer counts, and neither does a coupled one.
+/// Peepholes add `+ 3 peepholes × H` (those of gates that keep their own weights).
 #[must_use]
-pub fn parameter_formula(input_size: usize, hidden_size: usize, acts: &Activations) -> String {
+pub fn parameter_formula(input_size: usize, hidden_size: usize, acts: &Activations, peepholes: bool) -> String {
     let blocks = live_blocks(acts);
-    let count = parameter_count(input_size, hidden_size, acts);
+    let count = parameter_count(input_size, hidden_size, acts, peepholes);
     let plural = if blocks == 1 { "block" } else { "blocks" };
-    format!("{count} = {blocks} {plural} × {hidden_size} × ({input_size} + {hidden_size} + 2)")
+    let mut formula = format!("{count} = {blocks} {plural} × {hidden_size} × ({input_size} + {hidden_size} + 2)");
+    if peepholes {
+        let live = lstm::SPEC.live_peepholes(acts);
+        formula.push_str(&format!(" + {live} peephole{} × {hidden_size}", if live == 1 { "" } else { "s" }));
+    }
+    formula
 }
 
 #[cfg(test)]
@@ -286,14 +299,19 @@ mod tests {
     #[test]
     fn formula_matches_the_count() {
         let mut acts = Activations::default();
-        assert_eq!(parameter_formula(2, 1, &acts), "20 = 4 blocks × 1 × (2 + 1 + 2)");
+        assert_eq!(parameter_formula(2, 1, &acts, false), "20 = 4 blocks × 1 × (2 + 1 + 2)");
+        // 4 blocks of H(I + H + 2) = 8 × (3 + 8 + 2) = 104, plus 3 peepholes of 8: 416 + 24.
+        assert_eq!(parameter_formula(3, 8, &acts, true), "440 = 4 blocks × 8 × (3 + 8 + 2) + 3 peepholes × 8");
         acts.input = Activation::Removed;
-        assert_eq!(parameter_formula(2, 1, &acts), "15 = 3 blocks × 1 × (2 + 1 + 2)");
+        assert_eq!(parameter_formula(2, 1, &acts, false), "15 = 3 blocks × 1 × (2 + 1 + 2)");
+        // CIFG: the forget block goes, and with it w_cf; the removed input gate's w_ci too.
+        acts.forget = Activation::Coupled;
+        assert_eq!(parameter_formula(3, 8, &acts, true), "216 = 2 blocks × 8 × (3 + 8 + 2) + 1 peephole × 8");
         for gate in [Activation::Removed, Activation::Sigmoid] {
             let acts = Activations::with_gates(gate);
-            let formula = parameter_formula(95, 8, &acts);
+            let formula = parameter_formula(95, 8, &acts, false);
             let count: usize = formula.split(' ').next().unwrap().parse().unwrap();
-            assert_eq!(count, parameter_count(95, 8, &acts));
+            assert_eq!(count, parameter_count(95, 8, &acts, false));
         }
     }
 }

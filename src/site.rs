@@ -72,12 +72,24 @@ pub struct SiteInfo {
     /// The standard LSTM's activation here.
     #[serde(serialize_with = "activation_name")]
     pub standard: Activation,
+    /// The gate value this site can follow instead ("coupled": 1 − that value), if any: the
+    /// forget gate can be 1 − i (CIFG).
+    #[serde(serialize_with = "optional_quantity_name")]
+    pub coupled_to: Option<Quantity>,
 }
 
 // serde's `serialize_with` hands the field by reference.
 #[allow(clippy::trivially_copy_pass_by_ref)]
 fn quantity_name<S: serde::Serializer>(q: &Quantity, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(q.name())
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref, clippy::ref_option)]
+fn optional_quantity_name<S: serde::Serializer>(q: &Option<Quantity>, s: S) -> Result<S::Ok, S::Error> {
+    match q {
+        Some(q) => s.serialize_str(q.name()),
+        None => s.serialize_none(),
+    }
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)]
@@ -98,6 +110,7 @@ pub const SITES: [SiteInfo; 5] = [
         input: Quantity::PreForget,
         output: Quantity::Forget,
         standard: Activation::Sigmoid,
+        coupled_to: Some(Quantity::Input),
     },
     SiteInfo {
         site: Site::Input,
@@ -109,6 +122,7 @@ pub const SITES: [SiteInfo; 5] = [
         input: Quantity::PreInput,
         output: Quantity::Input,
         standard: Activation::Sigmoid,
+        coupled_to: None,
     },
     SiteInfo {
         site: Site::Output,
@@ -120,6 +134,7 @@ pub const SITES: [SiteInfo; 5] = [
         input: Quantity::PreOutput,
         output: Quantity::Output,
         standard: Activation::Sigmoid,
+        coupled_to: None,
     },
     SiteInfo {
         site: Site::Candidate,
@@ -131,6 +146,7 @@ pub const SITES: [SiteInfo; 5] = [
         input: Quantity::PreCandidate,
         output: Quantity::Candidate,
         standard: Activation::Tanh,
+        coupled_to: None,
     },
     SiteInfo {
         site: Site::CellOutput,
@@ -142,6 +158,7 @@ pub const SITES: [SiteInfo; 5] = [
         input: Quantity::Cell,
         output: Quantity::CellOutput,
         standard: Activation::Tanh,
+        coupled_to: None,
     },
 ];
 
@@ -165,6 +182,22 @@ impl Site {
     pub fn from_name(name: &str) -> Option<Site> {
         let name = name.replace('-', "_");
         SITES.iter().find(|s| s.name == name).map(|s| s.site)
+    }
+
+    /// Whether this site can take `activation`: every site takes every function; only a site
+    /// with a gate to follow takes "coupled".
+    #[must_use]
+    pub fn allows(self, activation: Activation) -> bool {
+        activation != Activation::Coupled || self.info().coupled_to.is_some()
+    }
+
+    /// [`Site::allows`], as a message naming what is wrong.
+    pub fn check(self, activation: Activation) -> Result<(), String> {
+        if self.allows(activation) {
+            return Ok(());
+        }
+        let takers: Vec<&str> = SITES.iter().filter(|s| s.coupled_to.is_some()).map(|s| s.name).collect();
+        Err(format!("{activation} is only for the {} site, not {}", takers.join(" and "), self.name()))
     }
 
     /// The site whose activation produces quantity `q` (None for c, c_prev and h).
@@ -241,7 +274,9 @@ impl Activations {
     pub fn with_names<'a>(mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, String> {
         for (site, name) in pairs {
             let site = Site::from_name(site).ok_or_else(|| format!("unknown site {site:?}"))?;
-            self.set(site, name.parse().map_err(|e: UnknownActivation| e.to_string())?);
+            let activation = name.parse().map_err(|e: UnknownActivation| e.to_string())?;
+            site.check(activation)?;
+            self.set(site, activation);
         }
         Ok(self)
     }
@@ -297,6 +332,10 @@ mod tests {
         assert_eq!((relu.candidate, relu.cell_output), (Activation::Relu, Activation::Removed));
         assert!(Activations::default().with_names([("gate", "relu")]).unwrap_err().contains("unknown site"));
         assert!(Activations::default().with_names([("input", "swish")]).unwrap_err().contains("swish"));
+        let cifg = Activations::default().with_names([("forget", "coupled")]).unwrap();
+        assert_eq!(cifg.forget, Activation::Coupled);
+        let wrong = Activations::default().with_names([("input", "coupled")]).unwrap_err();
+        assert_eq!(wrong, "coupled is only for the forget site, not input");
         let json = serde_json::to_string(&relu).unwrap();
         assert_eq!(
             json,

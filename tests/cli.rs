@@ -201,20 +201,48 @@ fn keys_a_weights_file_holds_beyond_the_cell_are_named_on_stderr() {
     let weights = TempFile::new(
         "extra.json",
         r#"{"weight_ih_l0": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]],
-            "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]], "weight_co_l0": [0.5],
-            "bias_ih_l0": [0, 0, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"], "cell": "peephole"}"#,
+            "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]], "weight_hr_l0": [[0.5]],
+            "bias_ih_l0": [0, 0, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"], "optimizer": {}}"#,
     );
     let output = gatelab(&["trace", "--weights", weights.path(), "--text", "ab"]);
     assert!(output.status.success());
     let note = stderr(&output);
     assert!(
         note.starts_with("note: --weights ")
-            && note.contains("the file's keys weight_co_l0, cell are not part of a single-layer LSTM cell, and are not used"),
+            && note.contains("the file's keys weight_hr_l0, optimizer are not part of a single-layer LSTM cell, and are not used"),
         "{note}"
     );
     // The trace itself is still the cell's, on stdout alone.
     let v: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(v["steps"].as_array().unwrap().len(), 2);
+}
+
+/// Peepholes and the coupled forget gate from the command line: `--peepholes` on a preset, the
+/// counts with their working, and "coupled" refused anywhere but the forget site.
+#[test]
+fn peepholes_and_the_coupled_gate() {
+    // random, H = 8, 95 symbols: 4 blocks × 8 × (95 + 8 + 2) = 3360, plus 3 peepholes × 8.
+    let out = ok(&["params", "--preset", "random", "--hidden", "8", "--peepholes"]);
+    assert!(out.starts_with("3384 = 4 blocks × 8 × (95 + 8 + 2) + 3 peepholes × 8\n"), "{out}");
+    // CIFG: the forget block and w_cf go.
+    let out = ok(&["params", "--preset", "random", "--hidden", "8", "--peepholes", "--forget", "coupled"]);
+    assert!(out.starts_with("2536 = 3 blocks × 8 × (95 + 8 + 2) + 2 peepholes × 8\n"), "{out}");
+    let err = fails(&["params", "--input", "coupled"]);
+    assert!(err.contains("--input: coupled is only for the forget site, not input"), "{err}");
+    // The trace says the cell has peepholes, and a hand-set preset's are 0: the same run.
+    let with: Value = serde_json::from_str(&ok(&["trace", "--peepholes", "--text", "(()"])).unwrap();
+    let without: Value = serde_json::from_str(&ok(&["trace", "--text", "(()"])).unwrap();
+    assert_eq!(with["peepholes"], true);
+    assert_eq!(without.get("peepholes"), None);
+    assert_eq!(with["steps"], without["steps"]);
+    assert_eq!(with["parameters"], 20 + 3);
+    // Coupled: f = 1 − i at every step.
+    let cifg: Value = serde_json::from_str(&ok(&["trace", "--forget", "coupled", "--text", "(x)"])).unwrap();
+    for step in cifg["steps"].as_array().unwrap() {
+        let (f, i) = (step["f"][0].as_f64().unwrap(), step["i"][0].as_f64().unwrap());
+        assert!((f - (1.0 - i)).abs() < 1e-7, "f = {f}, i = {i}");
+    }
+    assert!(fails(&["trace", "--peepholes", "--weights", "x.json", "--text", "a"]).contains("--peepholes"));
 }
 
 #[test]

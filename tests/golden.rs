@@ -68,6 +68,7 @@ fn golden_weights() -> Weights<f64> {
         weight_hh: (0..rows * H).map(|k| (k as f64 * 0.1).sin() * 0.5).collect(),
         bias_ih: (0..rows).map(|k| (k as f64 * 0.2).sin() * 0.3).collect(),
         bias_hh: (0..rows).map(|k| (k as f64 * 0.3).cos() * 0.2).collect(),
+        peepholes: Vec::new(),
     }
 }
 

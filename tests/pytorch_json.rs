@@ -177,14 +177,50 @@ fn keys_the_cell_does_not_use_are_named() {
     assert_eq!(gatelab::pytorch::unused_note(&loaded.unused_keys), None);
     let mut v = valid();
     v["readout.weight"] = json!([[1.0]]);
-    v["weight_co_l0"] = json!([0.5]);
+    v["weight_hr_l0"] = json!([[0.5]]);
     let loaded = load(&v.to_string(), "extra.json").unwrap();
     // serde_json writes keys sorted.
-    assert_eq!(loaded.unused_keys, ["readout.weight", "weight_co_l0"]);
+    assert_eq!(loaded.unused_keys, ["readout.weight", "weight_hr_l0"]);
     let note = gatelab::pytorch::unused_note(&loaded.unused_keys).unwrap();
-    assert_eq!(note, "the file's keys readout.weight, weight_co_l0 are not part of a single-layer LSTM cell, and are not used");
-    let one = gatelab::pytorch::unused_note(&["cell".to_string()]).unwrap();
-    assert!(one.starts_with("the file's key cell is not part"), "{one}");
+    assert_eq!(note, "the file's keys readout.weight, weight_hr_l0 are not part of a single-layer LSTM cell, and are not used");
+    let one = gatelab::pytorch::unused_note(&["optimizer".to_string()]).unwrap();
+    assert!(one.starts_with("the file's key optimizer is not part"), "{one}");
+}
+
+/// A file with all three peepholes (H numbers each) loads as an LSTM with peepholes, and writes
+/// them back; one or two of them, the wrong length, or a cell this loader does not read, is an
+/// error that names the key and what was expected.
+#[test]
+fn peepholes_and_the_cell_key() {
+    let mut v = valid();
+    let hidden = v["weight_hh_l0"][0].as_array().unwrap().len();
+    let eye = |x: f64| json!(vec![x; hidden]);
+    v["weight_ci_l0"] = eye(0.25);
+    v["weight_cf_l0"] = eye(-0.5);
+    v["weight_co_l0"] = eye(1.5);
+    v["cell"] = json!("lstm");
+    let loaded = load(&v.to_string(), "eyes.json").unwrap();
+    assert!(loaded.unused_keys.is_empty(), "{:?}", loaded.unused_keys);
+    let w = loaded.model.lstm.weights();
+    assert_eq!(w.peephole(0), vec![0.25; hidden]);
+    assert_eq!(w.peephole(2), vec![1.5; hidden]);
+    let again = load(&gatelab::pytorch::export(&loaded.model).to_string(), "again.json").unwrap();
+    assert_eq!(again.model.lstm.weights(), w);
+    // 4 blocks of H(I + H + 2) and 3 peepholes of H.
+    let input = v["weight_ih_l0"][0].as_array().unwrap().len();
+    assert_eq!(loaded.model.parameter_count(&Activations::default()), 4 * hidden * (input + hidden + 2) + 3 * hidden);
+
+    let mut partial = v.clone();
+    partial.as_object_mut().unwrap().remove("weight_cf_l0");
+    assert_mentions(&load_error(&partial), &["weight_cf_l0 is missing", "weight_ci_l0, weight_cf_l0, weight_co_l0"]);
+    let mut short = v.clone();
+    short["weight_co_l0"] = json!([]);
+    assert_mentions(&load_error(&short), &["weight_co_l0 has 0 numbers", &format!("expected {hidden}")]);
+    let mut other = v.clone();
+    other["cell"] = json!("peephole");
+    assert_mentions(&load_error(&other), &["cell is \"peephole\"", "\"lstm\""]);
+    other["cell"] = json!(3);
+    assert_mentions(&load_error(&other), &["cell is 3"]);
 }
 
 #[test]

@@ -16,7 +16,8 @@ use std::time::Instant;
 // Gradient check
 // ---------------------------------------------------------------------------------------------
 
-const SHAPE: Shape = Shape { input_size: 3, hidden_size: 3, classes: 3 };
+const SHAPE: Shape = Shape { input_size: 3, hidden_size: 3, classes: 3, peepholes: false };
+const PEEPHOLES: Shape = Shape { peepholes: true, ..SHAPE };
 
 /// Six steps with an "other" input (all-zero x) and two unscored steps.
 fn check_sequence() -> Sequence {
@@ -80,12 +81,12 @@ fn covers_every_piece(sites: &[(Activation, Vec<f64>)]) -> bool {
 /// hard tanh see their slopes and both flat parts: the first seed whose values all stay clear of
 /// kinks, with every value at most 20 in size, and covering every linear piece, or failing that (some configurations cannot reach every
 /// piece: with relu everywhere c is never negative) the first one clear of kinks.
-fn network_for_check(acts: &Activations, seq: &Sequence) -> Network<f64> {
+fn network_for_check(acts: &Activations, shape: Shape, seq: &Sequence) -> Network<f64> {
     let mut fallback = None;
     for seed in 0..2000 {
-        let mut net = Network::<f64>::init(SHAPE, seed);
+        let mut net = Network::<f64>::init(shape, seed);
         let scale = 1.5 + (seed % 8) as f64 * 0.5;
-        let lstm_end = SHAPE.bias_hh().end;
+        let lstm_end = shape.peepholes().end;
         for p in &mut net.params_mut()[..lstm_end] {
             *p *= scale;
         }
@@ -93,7 +94,7 @@ fn network_for_check(acts: &Activations, seq: &Sequence) -> Network<f64> {
         // Unbounded cells (relu or identity everywhere) can grow geometrically: keep the values
         // moderate so that the loss is a sensible function to differentiate.
         let moderate = sites.iter().all(|(_, values)| values.iter().all(|x| x.abs() <= 20.0));
-        if moderate && distance_to_kinks(&sites) > KINK_MARGIN {
+        if moderate && distance_to_kinks(&sites) > KINK_MARGIN && lively(&net, acts, seq) {
             if covers_every_piece(&sites) {
                 return net;
             }
@@ -102,6 +103,17 @@ fn network_for_check(acts: &Activations, seq: &Sequence) -> Network<f64> {
     }
     fallback.unwrap_or_else(|| panic!("no seed keeps {acts:?} moderate and clear of its kinks"))
 }
+
+/// Whether enough of the gradient is far from zero for a check to mean something (a ReLU output
+/// gate shut at most steps leaves little of it).
+fn lively(net: &Network<f64>, acts: &Activations, seq: &Sequence) -> bool {
+    let mut grads = vec![0.0; net.shape().len()];
+    net.forward_backward(acts, seq, &mut Workspace::new(), &mut grads);
+    grads.iter().filter(|g| g.abs() > 1e-3).count() >= LIVELY
+}
+
+/// How many gradients above 1e-3 a check needs.
+const LIVELY: usize = 12;
 
 fn loss(net: &Network<f64>, acts: &Activations, seq: &Sequence, ws: &mut Workspace<f64>) -> f64 {
     net.evaluate(acts, seq, ws).loss_sum
@@ -119,14 +131,18 @@ fn loss(net: &Network<f64>, acts: &Activations, seq: &Sequence, ws: &mut Workspa
 /// missing term, a wrong slope or branch) gives errors of the order of the gradient itself,
 /// 1e-3 to 1, far above both.
 fn check_gradients(acts: &Activations, label: &str) -> f64 {
+    check_gradients_of(acts, SHAPE, label)
+}
+
+fn check_gradients_of(acts: &Activations, shape: Shape, label: &str) -> f64 {
     let seq = check_sequence();
-    let mut net = network_for_check(acts, &seq);
+    let mut net = network_for_check(acts, shape, &seq);
     let mut ws = Workspace::new();
-    let mut analytic = vec![0.0; SHAPE.len()];
+    let mut analytic = vec![0.0; shape.len()];
     net.forward_backward(acts, &seq, &mut ws, &mut analytic);
-    let mask = SHAPE.trainable(acts);
+    let mask = shape.trainable(acts);
     let mut worst: f64 = 0.0;
-    for k in 0..SHAPE.len() {
+    for k in 0..shape.len() {
         let original = net.params()[k];
         net.params_mut()[k] = original + H;
         let up = loss(&net, acts, &seq, &mut ws);
@@ -138,7 +154,7 @@ fn check_gradients(acts: &Activations, label: &str) -> f64 {
         assert!(
             error <= 1e-7 + 1e-5 * analytic[k].abs(),
             "{label}: parameter {k} ({:?}): analytic {}, numeric {numeric}",
-            SHAPE.gate_of(k),
+            shape.gate_of(k),
             analytic[k]
         );
         if !mask[k] {
@@ -151,7 +167,7 @@ fn check_gradients(acts: &Activations, label: &str) -> f64 {
     }
     // The check is not vacuous: plenty of the gradient is far from zero.
     let large = analytic.iter().filter(|g| g.abs() > 1e-3).count();
-    assert!(large >= 12, "{label}: only {large} gradients above 1e-3");
+    assert!(large >= LIVELY, "{label}: only {large} gradients above 1e-3");
     println!("{label}: {large} gradients above 1e-3, largest error {worst:e}");
     worst
 }
@@ -167,7 +183,7 @@ fn gradients_match_finite_differences_for_every_activation_at_every_site() {
     let mut worst: f64 = 0.0;
     let mut checked = 0;
     for site in Site::ALL {
-        for act in every_activation() {
+        for act in every_activation().into_iter().filter(|&a| site.allows(a)) {
             let mut acts = Activations::default();
             acts.set(site, act);
             worst = worst.max(check_gradients(&acts, &format!("{} = {act}", site.name())));
@@ -175,7 +191,7 @@ fn gradients_match_finite_differences_for_every_activation_at_every_site() {
         }
     }
     // And every site swapped at once, to the same function.
-    for act in every_activation() {
+    for act in every_activation().into_iter().filter(|&a| a != Activation::Coupled) {
         let mut acts = Activations::default();
         for site in Site::ALL {
             acts.set(site, act);
@@ -190,6 +206,30 @@ fn gradients_match_finite_differences_for_every_activation_at_every_site() {
     println!("{checked} configurations, largest |analytic − numeric| = {worst:e}");
 }
 
+/// The same with peepholes (their own gradient included: w_ci, w_cf, w_co), and for the coupled
+/// forget gate (f = 1 − i, so the forget block's weights get none and i gets −δf) under every
+/// input-gate function, with and without peepholes.
+#[test]
+fn gradients_match_finite_differences_with_peepholes_and_the_coupled_gate() {
+    let mut checked = 0;
+    for site in Site::ALL {
+        for act in every_activation().into_iter().filter(|&a| site.allows(a)) {
+            let mut acts = Activations::default();
+            acts.set(site, act);
+            check_gradients_of(&acts, PEEPHOLES, &format!("peepholes, {} = {act}", site.name()));
+            checked += 1;
+        }
+    }
+    for input in every_activation().into_iter().filter(|&a| a != Activation::Coupled) {
+        let acts = Activations { forget: Activation::Coupled, input, ..Activations::default() };
+        for shape in [SHAPE, PEEPHOLES] {
+            check_gradients_of(&acts, shape, &format!("coupled, input = {input}, peepholes {}", shape.peepholes));
+            checked += 1;
+        }
+    }
+    println!("{checked} configurations");
+}
+
 /// Every piecewise-linear activation, at every site, is checked on each of its linear pieces
 /// (so the zero-derivative branches are exercised too, not only the slopes).
 #[test]
@@ -199,7 +239,7 @@ fn the_check_covers_every_piece_of_each_piecewise_activation() {
         for site in Site::ALL {
             let mut acts = Activations::default();
             acts.set(site, act);
-            let net = network_for_check(&acts, &seq);
+            let net = network_for_check(&acts, SHAPE, &seq);
             assert!(covers_every_piece(&site_values(&net, &acts, &seq)), "{} = {act}", site.name());
         }
     }
@@ -259,7 +299,7 @@ fn standard_lstm_learns_bracket_depth() {
         eval_every: 50,
         stop_at_target: true,
     };
-    let result = compare(&[("standard".to_string(), Activations::default())], &config);
+    let result = compare(&[("standard".to_string(), Activations::default().into())], &config);
     let reached: Vec<Option<usize>> = result.runs.iter().map(|r| r.steps_to_target).collect();
     let summary = &result.variants[0];
     println!("steps to 99% per seed {reached:?}, median {:?}, {:?}", summary.median_steps_to_target, start.elapsed());
@@ -278,7 +318,7 @@ fn standard_lstm_learns_bracket_depth() {
 #[test]
 fn f32_training_learns_as_well_as_f64() {
     for seed in [1, 2, 3] {
-        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0) };
+        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0), peepholes: false };
         let task = std::sync::Arc::new(Task::generate(TaskKind::Brackets, seed));
         let mut single = TrainerOf::<f32>::new(task.clone(), Activations::default(), config);
         let mut double = TrainerOf::<f64>::new(task.clone(), Activations::default(), config);
@@ -304,7 +344,7 @@ fn a_diverging_variant_is_reported_and_the_others_carry_on() {
         cell_output: Activation::Identity,
         ..Activations::default()
     };
-    let variants = vec![("standard".to_string(), Activations::default()), ("exploding".to_string(), exploding)];
+    let variants = vec![("standard".to_string(), Activations::default().into()), ("exploding".to_string(), exploding.into())];
     let config = ComparisonConfig {
         task: TaskKind::Brackets,
         seeds: vec![1, 2],
@@ -349,8 +389,8 @@ fn same_seed_gives_bit_identical_losses() {
 
     // The same for a whole comparison, split into different budgets.
     let variants = vec![
-        ("standard".to_string(), Activations::default()),
-        ("hard".to_string(), Activations::with_gates(Activation::HardSigmoid)),
+        ("standard".to_string(), Activations::default().into()),
+        ("hard".to_string(), Activations::with_gates(Activation::HardSigmoid).into()),
     ];
     let config = ComparisonConfig {
         task: TaskKind::Anbn,
@@ -394,7 +434,7 @@ fn trained_network_exports_to_the_page_model() {
 /// not before.
 #[test]
 fn gradient_through_time_is_zero_after_the_last_scored_step() {
-    let net = Network::<f64>::init(Shape { input_size: 3, hidden_size: 4, classes: 3 }, 1);
+    let net = Network::<f64>::init(Shape { input_size: 3, hidden_size: 4, classes: 3, peepholes: false }, 1);
     let seq = Sequence {
         inputs: vec![Some(0), Some(1), Some(2), Some(0), Some(1), Some(2)],
         targets: vec![None, Some(1), None, Some(2), None, None],
@@ -412,7 +452,7 @@ fn gradient_through_time_is_zero_after_the_last_scored_step() {
 /// vocabulary, no sequences), no seeds, zero steps, hidden size 0, eval_every 0.
 #[test]
 fn degenerate_comparisons_finish() {
-    let variants = vec![("standard".to_string(), Activations::default())];
+    let variants = vec![("standard".to_string(), Activations::default().into())];
     for (task, seeds, max_steps) in [
         (TaskKind::Text { text: String::new() }, vec![1], 10),
         (TaskKind::Text { text: "abc".into() }, vec![1], 10),

@@ -31,7 +31,7 @@ export function buildActivationControls(onChange) {
     const select = document.createElement('select');
     select.id = `act-${site.name}`;
     select.dataset.site = site.name;
-    for (const activation of activations()) {
+    for (const activation of activations().filter((a) => !a.only_at || a.only_at === site.name)) {
       const option = document.createElement('option');
       option.value = activation.name;
       option.textContent = activation.label;
@@ -127,6 +127,8 @@ export function buildModelControls(onChange, onFile) {
   for (const key of ['hidden', 'seed']) {
     $(key).addEventListener('change', () => onChange({ [key]: $(key).value }));
   }
+  const peepholes = $('peepholes');
+  peepholes.addEventListener('change', () => onChange({ peepholes: peepholes.checked }));
   $('weights-file').addEventListener('change', (e) => {
     const [file] = e.target.files;
     if (file) onFile(file);
@@ -144,8 +146,15 @@ export function buildModelControls(onChange, onFile) {
     const [file] = e.dataTransfer.files;
     if (file) onFile(file);
   });
-  return (state) => {
+  return (state, summary) => {
     setValue(text, textPrefix(state.text, box));
+    // A loaded file has peepholes or not: the box shows which, and cannot change it.
+    const file = state.preset === FILE_PRESET;
+    const checked = file ? Boolean(summary?.peepholes) : state.peepholes;
+    if (peepholes.checked !== checked) peepholes.checked = checked;
+    if (peepholes.disabled !== file) peepholes.disabled = file;
+    const tip = file ? 'The loaded weights decide: they have peepholes if the file has weight_ci_l0, weight_cf_l0 and weight_co_l0.' : '';
+    if (peepholes.title !== tip) peepholes.title = tip;
     setValue(menu, state.preset);
     setValue($('hidden'), String(state.hidden));
     setValue($('seed'), String(state.seed));

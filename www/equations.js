@@ -1,7 +1,25 @@
 // A cell's equations as the views write them, from its catalog entry (src/cells/): the
 // inspector's headings and worked numbers, the calculator's rows. No view writes an equation out.
 
-import { activationSymbol, sites } from './catalog.js';
+import { activations, activationSymbol, sites } from './catalog.js';
+
+/** The catalog's entry for activation `name` (undefined for the morph family's members). */
+const info = (name) => activations().find((a) => a.name === name);
+
+/**
+ * What a site reads under activation `name`: its pre-activation (z_f), or for a gate that
+ * follows another (the coupled forget gate, 1 − i) that gate's value (i).
+ */
+export const siteInput = (site, name) => info(name)?.reads ?? site.input;
+
+/**
+ * A site's value written out under activation `name`: σ(z_f), 1 − i for the coupled forget
+ * gate, or 1 (input gate removed) for a removed one when `removed` says how.
+ */
+export function siteFormula(site, name, input = site.input, removed = null) {
+  if (name === 'none' && removed) return removed;
+  return info(name)?.written ?? `${activationSymbol(name)}(${input})`;
+}
 
 /** The sites of `spec` that apply to a state rather than gate a block (the LSTM's cell output). */
 const stateSites = (spec) => {

@@ -127,10 +127,19 @@ export const LESSONS = [
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
     variants: [standard, inputRemoved],
     answer(ctx) {
-      const { parameters, blocks: all, live_blocks: blocks, per_block: block, hidden: h, input_size: i } = ctx.summary;
-      return `Yes. Each gate has its own block of weights, H(I + H + 2) = ${h} × (${i} + ${h} + 2) = ${block} here. ` +
-        `Now there ${blocks === 1 ? 'is' : 'are'} ${blocks} block${blocks === 1 ? '' : 's'}: ${parameters} parameters. ` +
-        (blocks < all ? 'The removed gate is a constant 1, so its block is gone.' : `Remove the input gate and it becomes ${parameters - block}.`) +
+      const { parameters, blocks: all, live_blocks: blocks, per_block: block, hidden: h, input_size: i, peepholes, live_peepholes: eyes } = ctx.summary;
+      const acts = ctx.state.acts;
+      // The gates without weights of their own, and why.
+      const gone = Object.entries(acts).flatMap(([site, name]) => (name === 'none' ? [`the ${site} gate is removed (the constant 1)`] :
+        name === 'coupled' ? [`the ${site} gate is coupled (1 − i)`] : []));
+      const sum = peepholes ? ` = ${blocks} × ${block} + ${eyes} peephole${eyes === 1 ? '' : 's'} × ${h}` : '';
+      // Removing the input gate takes its block, and its peephole if it has one.
+      const withoutInput = parameters - block - (peepholes ? h : 0);
+      return `Yes. Each gate has its own block of weights, H(I + H + 2) = ${h} × (${i} + ${h} + 2) = ${block} here` +
+        (peepholes ? `, and with peepholes H = ${h} more` : '') + '. ' +
+        `Now there ${blocks === 1 ? 'is' : 'are'} ${blocks} block${blocks === 1 ? '' : 's'}: ${parameters} parameters${sum}. ` +
+        (blocks < all ? `${gone.join(' and ')}, so ${gone.length === 1 ? 'its block is' : 'their blocks are'} gone.`.replace(/^t/, 'T') :
+          `Remove the input gate and it becomes ${withoutInput}.`) +
         ' Swapping an activation (say sigmoid for tanh) keeps the count; removing the gate does not.';
     },
   },
@@ -319,7 +328,11 @@ export const LESSONS = [
         return `At the R (step ${k}) the forget gate is f = ${num(f[k])}: a tanh door can be negative, a revolving door. ` +
           `It multiplies the memory c_prev = ${num(prev[k])} into ${num(f[k] * prev[k])}, and c = ${num(c[k])}.${betweenText} A sigmoid can only open (1) or shut (0).`;
       }
-      return `At the R (step ${k}) the sigmoid forget gate is f = ${num(f[k])}: it shuts, clears c_prev = ${num(prev[k])}, and the input writes ${num(i[k] * g[k])}, so c = ${num(c[k])}.${betweenText} Flip to tanh gates.`;
+      // What the forget gate on screen is, and what it did at the R.
+      const name = ctx.state.acts.forget === 'coupled' ? 'coupled (1 − i)' : ctx.symbol(ctx.state.acts.forget);
+      const did = f[k] < 0.05 ? `it shuts, clears c_prev = ${num(prev[k])}` : f[k] > 0.95 ? `it stays open, keeps c_prev = ${num(prev[k])}` :
+        `it keeps ${num(f[k] * prev[k])} of c_prev = ${num(prev[k])}`;
+      return `At the R (step ${k}) the ${name} forget gate is f = ${num(f[k])}: ${did}, and the input writes ${num(i[k] * g[k])}, so c = ${num(c[k])}.${betweenText} Flip to tanh gates.`;
     },
   },
 ];

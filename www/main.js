@@ -189,7 +189,7 @@ function render() {
   lastRenderError = failed;
   const panels = performance.now();
   showActivations(state.acts);
-  showModel(state);
+  showModel(state, summary);
   showToolbar(result.value);
   walk.update();
   const notes = [];
@@ -305,7 +305,7 @@ function change(patch) {
     const typedOwn = state.text !== preset(state.preset)?.text;
     const r = model.guard(() => (patch.preset === FILE_PRESET
       ? model.useFile()
-      : model.usePreset(patch.preset, state.hidden, state.seed)));
+      : model.usePreset(patch.preset, state.hidden, state.seed, state.peepholes)));
     if (r.ok) {
       state.preset = patch.preset;
       state.weights = patch.preset === FILE_PRESET ? encodeWeights(model.fileWeights(), model.size()) : null;
@@ -322,7 +322,13 @@ function change(patch) {
       continue;
     }
     state[key] = v;
-    if (preset(state.preset)?.sized) model.guard(() => model.usePreset(state.preset, state.hidden, state.seed));
+    if (preset(state.preset)?.sized) model.guard(() => model.usePreset(state.preset, state.hidden, state.seed, state.peepholes));
+  }
+  // Peepholes are an option of a preset's cell; a loaded file has them or not.
+  if (patch.peepholes !== undefined && patch.peepholes !== state.peepholes && state.preset !== FILE_PRESET) {
+    const r = model.guard(() => model.usePreset(state.preset, state.hidden, state.seed, patch.peepholes));
+    if (r.ok) state.peepholes = patch.peepholes;
+    else report(r);
   }
   if (patch.acts) {
     for (const [site, name] of Object.entries(patch.acts)) {
@@ -639,7 +645,7 @@ async function main() {
   if (state.lesson) {
     // A link that names only a lesson gets the lesson's whole state; one that also carries the
     // model's settings (a copied link) keeps them.
-    const own = ['preset', 'weights', 'text', 't', 'unit', 'hidden', 'seed', ...Object.keys(state.acts)];
+    const own = ['preset', 'weights', 'text', 't', 'unit', 'hidden', 'seed', 'peepholes', ...Object.keys(state.acts)];
     walk.enter(state.lesson, { apply: !own.some((name) => parsed.given.has(name)), focus: false });
   }
   render();

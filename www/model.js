@@ -73,7 +73,7 @@ function rebuild(state) {
   if (state.preset === FILE_PRESET) {
     if (!file) throw new Error('there is no model to load');
     lab.load_weights(file.text, file.name);
-  } else lab.use_preset(state.preset, state.hidden, state.seed);
+  } else lab.use_preset(state.preset, state.hidden, state.seed, state.peepholes);
   for (const [site, name] of Object.entries(state.acts)) lab.set_activation(site, name);
   lab.set_text(state.text);
   lab.set_fixed_scales(fixedScales);
@@ -125,8 +125,8 @@ export function build(state, weights = file) {
   call(() => rebuild(state));
 }
 
-export function usePreset(name, hidden, seed) {
-  call((m) => m.use_preset(name, hidden, seed));
+export function usePreset(name, hidden, seed, peepholes) {
+  call((m) => m.use_preset(name, hidden, seed, peepholes));
 }
 
 /**
@@ -196,6 +196,7 @@ export async function exporter(state) {
     acts: state.acts,
     text: state.text,
     fixed: fixedScales,
+    peepholes: Boolean(state.peepholes),
   };
   return call(() => new charts.Exporter(setup));
 }

@@ -20,7 +20,7 @@
 // value. So reading the link the page writes gives back the same state, and writing that state
 // gives the same link.
 
-import { activationNames, limits, morphFamily, preset, presets, sites } from './catalog.js';
+import { activationNames, activations, limits, morphFamily, preset, presets, sites } from './catalog.js';
 import { LESSON_COUNT } from './lesson-count.js';
 import { controlNames } from './control-table.js';
 import { viewNames } from './views/table.js';
@@ -54,9 +54,15 @@ const oneOf = (names) => ({
   write: String,
 });
 
-/** An activation name: a fixed one, or the morph family with T from 0 to 1 (`morph:0.25`). */
-const activation = () => {
-  const names = activationNames();
+/**
+ * An activation name for `site`: a fixed one the site takes, or the morph family with T from 0
+ * to 1 (`morph:0.25`).
+ */
+const activation = (site) => {
+  const names = activationNames().filter((name) => {
+    const only = activations().find((a) => a.name === name)?.only_at;
+    return !only || only === site.name;
+  });
   const morph = new RegExp(`^${morphFamily().name}:(0(\\.\\d+)?|1(\\.0+)?)$`);
   return {
     values: names,
@@ -166,13 +172,20 @@ function buildParameters() {
     // Written always for a preset built to a size, and otherwise only when not the default (a
     // size set on the random preset is kept while another is shown, so the link keeps it too).
     { name: 'hidden', type: hidden, default: 8, always: sized, refused: wholeNumber('hidden', hidden.range) },
+    // Peepholes on a preset's cell (a loaded file has them or not).
+    { name: 'peepholes', type: flag(), default: false, when: (state) => state.preset !== FILE_PRESET },
     { name: 'seed', type: seed, default: 1, always: sized, refused: wholeNumber('seed', seed.range) },
     ...sites().map((site) => ({
       name: site.name,
       key: ['acts', site.name],
-      type: activation(),
+      type: activation(site),
       default: site.standard,
-      refused: (raw, kept) => `Unknown activation ${quote(raw)} for ${site.name} in the link; using ${kept}.`,
+      refused: (raw, kept) => {
+        const only = activations().find((a) => a.name === raw)?.only_at;
+        return only
+          ? `${quote(raw)} in the link is only for the ${only} gate, not ${site.name}; using ${kept}.`
+          : `Unknown activation ${quote(raw)} for ${site.name} in the link; using ${kept}.`;
+      },
     })),
     { name: 'text', type: text(limit.max_text_chars, limit.max_text_box_chars), default: first.text, always: true, empty: true },
     {

@@ -128,6 +128,9 @@ export function installTestHooks(page) {
     linkVocabulary: () => ({
       presets: presets().map((p) => ({ name: p.name, sized: p.sized })),
       activations: catalog().activations.slice(0, -1).map((a) => a.name),
+      // Site → the fixed activations it takes (the coupled forget gate is the forget site's).
+      siteActivations: Object.fromEntries(sites().map((s) => [s.name,
+        catalog().activations.slice(0, -1).filter((a) => !a.only_at || a.only_at === s.name).map((a) => a.name)])),
       morph: morphFamily().name,
       sites: sites().map((s) => s.name),
       limits: catalog().limits,
@@ -150,6 +153,8 @@ export function installTestHooks(page) {
       return { small: small * scale, normal: normal * scale };
     },
     diagramFontSize: () => page.view('diagram').fontSize(),
+    /** The one-step calculator's last result ({f, i, g, o, kept, written, c, cell_out, h} as lists). */
+    calculator: () => page.view('calculator')?.result() ?? null,
     presenter: () => page.presenter().active(),
     enterPresenter: () => page.presenter().enter({ fullscreen: false }),
     leavePresenter: () => page.presenter().leave(),

@@ -88,6 +88,10 @@ struct ModelArgs {
     /// PyTorch weights as JSON (a state_dict of nested lists plus a "vocab" list), at most 128 MB.
     #[arg(long, value_name = "FILE.json")]
     weights: Option<PathBuf>,
+    /// Give the preset's cell peepholes (Gers et al. 2002): 0 for the hand-set presets, drawn
+    /// like the other weights for random. A weights file has them if it has weight_ci_l0, ...
+    #[arg(long, conflicts_with = "weights")]
+    peepholes: bool,
 }
 
 /// One `--SITE NAME` flag per row of the site table (`--forget`, ..., `--cell-output`).
@@ -158,7 +162,9 @@ impl ActivationArgs {
     fn resolve(&self) -> Result<Activations> {
         let mut acts = Activations::default();
         for (site, name) in &self.0 {
-            acts.set(*site, name.parse().map_err(|e| Failure(format!("--{}: {e}", site_flag(*site))))?);
+            let activation = name.parse().map_err(|e| Failure(format!("--{}: {e}", site_flag(*site))))?;
+            site.check(activation).map_err(|e| Failure(format!("--{}: {e}", site_flag(*site))))?;
+            acts.set(*site, activation);
         }
         Ok(acts)
     }
@@ -185,7 +191,7 @@ impl ModelArgs {
                 self.hidden
             ));
         }
-        Ok(preset.build())
+        Ok(preset.build_with(self.peepholes))
     }
 }
 
@@ -263,8 +269,9 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
             let acts = acts.resolve()?;
             let (input, hidden) = (model.lstm.input_size(), model.lstm.hidden_size());
             format!(
-                "{}\n(live gate blocks × H × (I + H + 2): each block has H rows of W_ih, W_hh, b_ih and b_hh; a gate set to none has no block)\n",
-                report::parameter_formula(input, hidden, &acts)
+                "{}\n(live gate blocks × H × (I + H + 2): each block has H rows of W_ih, W_hh, b_ih and b_hh; a gate set to none or coupled has no block{})\n",
+                report::parameter_formula(input, hidden, &acts, model.lstm.has_peepholes()),
+                if model.lstm.has_peepholes() { "; each peephole is H diagonal weights" } else { "" }
             )
         }
     };

@@ -62,6 +62,22 @@ impl Product {
     }
 }
 
+/// A peephole (Gers, Schraudolph & Schmidhuber 2002): a diagonal weight per unit that lets a
+/// gate see the cell state, z += w ⊙ c. An option of the cells that have them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Peephole {
+    /// Its key in a weights file, after PyTorch's `weight_hr_l0`: `weight_ci_l0`.
+    pub key: &'static str,
+    /// How equations write it: `w_ci`.
+    pub symbol: &'static str,
+    /// The gate whose pre-activation it adds to.
+    #[serde(serialize_with = "site_name")]
+    pub site: Site,
+    /// The state it reads: c_prev for the input and forget gates, the new c for the output gate.
+    #[serde(serialize_with = "quantity_name")]
+    pub reads: Quantity,
+}
+
 /// Everything the rest of Gate Lab knows about one cell design.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct CellSpec {
@@ -87,6 +103,8 @@ pub struct CellSpec {
     pub equations: &'static [Equation],
     /// The products inside those equations that the diagram labels.
     pub products: &'static [Product],
+    /// The peepholes it can have (none for most designs), in file order; each is H numbers.
+    pub peepholes: &'static [Peephole],
 }
 
 impl CellSpec {
@@ -102,10 +120,17 @@ impl CellSpec {
     }
 
     /// Whether block `k` has weights that matter under `acts`: a gate set to "none" is the
-    /// constant 1, so its rows of W_ih, W_hh and both biases change nothing.
+    /// constant 1 and a coupled one is 1 − i, so its rows of W_ih, W_hh and both biases change
+    /// nothing.
     #[must_use]
     pub fn block_live(&self, k: usize, acts: &Activations) -> bool {
-        !acts.get(self.blocks[k].site).is_removed()
+        acts.get(self.blocks[k].site).uses_own_weights()
+    }
+
+    /// How many peepholes count under `acts`: those of gates that use their own weights.
+    #[must_use]
+    pub fn live_peepholes(&self, acts: &Activations) -> usize {
+        self.peepholes.iter().filter(|p| acts.get(p.site).uses_own_weights()).count()
     }
 
     /// How many weight blocks are live under `acts`.
@@ -121,10 +146,12 @@ impl CellSpec {
         hidden_size * (input_size + hidden_size + 2)
     }
 
-    /// The number of trainable parameters under `acts`.
+    /// The number of trainable parameters under `acts`, with or without the peepholes (H
+    /// each, for the gates that use their own weights).
     #[must_use]
-    pub fn parameter_count(&self, input_size: usize, hidden_size: usize, acts: &Activations) -> usize {
-        self.live_blocks(acts) * Self::parameters_per_block(input_size, hidden_size)
+    pub fn parameter_count(&self, input_size: usize, hidden_size: usize, acts: &Activations, peepholes: bool) -> usize {
+        let peepholes = if peepholes { self.live_peepholes(acts) * hidden_size } else { 0 };
+        self.live_blocks(acts) * Self::parameters_per_block(input_size, hidden_size) + peepholes
     }
 
     /// The slot of `q` among `values` (what `forward` writes), if it writes it.
@@ -137,8 +164,9 @@ impl CellSpec {
 /// One sequence's step going forward: the cell reads `z` and the states, and writes `values`
 /// (and `slopes`, when not empty) and the new states.
 pub struct Forward<'a, T> {
-    /// Pre-activations, one block of H per [`CellSpec::blocks`] entry.
-    pub z: &'a [T],
+    /// Pre-activations, one block of H per [`CellSpec::blocks`] entry. A cell may add to them
+    /// before its gates read them (a peephole does), and the trace records what the gates read.
+    pub z: &'a mut [T],
     /// h_{t−1} in, h_t out (H).
     pub h: &'a mut [T],
     /// The other states ([`CellSpec::states`] after h), H each: in at t − 1, out at t.
@@ -160,6 +188,8 @@ pub struct Backward<'a, T> {
     pub dcarried: &'a mut [T],
     /// ∂L/∂z_t, out.
     pub dz: &'a mut [T],
+    /// The gradient of the cell's own parameters (its peepholes), added to; empty when it has none.
+    pub dparams: &'a mut [T],
 }
 
 /// One cell design's arithmetic for one sequence and one step, over all H units at once.

@@ -5,7 +5,7 @@
 use super::curve::{CurvePoint, CurveRecorder, EVAL_EVERY};
 use super::network::Sequence;
 use super::tasks::{Task, TaskKind};
-use super::trainer::{ComparisonConfig, TrainConfig, Trainer};
+use super::trainer::{ComparisonConfig, Design, TrainConfig, Trainer};
 use crate::site::Activations;
 use crate::json::Json;
 use crate::limits::{MAX_BATCH, MAX_COMPARE_SEEDS, MAX_COMPARE_STEPS, MAX_HIDDEN, MIN_TRAINING_TEXT_CHARS};
@@ -20,6 +20,8 @@ pub struct VariantInfo {
     /// Site name → activation name, for the sites that differ from the standard.
     #[serde(serialize_with = "pairs_as_map")]
     pub activations: &'static [(&'static str, &'static str)],
+    /// Whether the cell has peepholes.
+    pub peepholes: bool,
     /// Ticked when the page opens.
     pub checked: bool,
 }
@@ -30,17 +32,20 @@ fn pairs_as_map<S: serde::Serializer>(pairs: &&[(&str, &str)], s: S) -> Result<S
 
 /// The variants the training lab offers, the first two ticked (the question of the learners'
 /// thread: does removing the input gate slow learning down?).
-pub const VARIANTS: [VariantInfo; 6] = [
-    VariantInfo { label: "standard", activations: &[], checked: true },
-    VariantInfo { label: "input gate removed", activations: &[("input", "none")], checked: true },
-    VariantInfo { label: "candidate sigmoid", activations: &[("candidate", "sigmoid")], checked: false },
-    VariantInfo { label: "candidate ReLU", activations: &[("candidate", "relu")], checked: false },
+pub const VARIANTS: [VariantInfo; 8] = [
+    VariantInfo { label: "standard", activations: &[], peepholes: false, checked: true },
+    VariantInfo { label: "input gate removed", activations: &[("input", "none")], peepholes: false, checked: true },
+    VariantInfo { label: "candidate sigmoid", activations: &[("candidate", "sigmoid")], peepholes: false, checked: false },
+    VariantInfo { label: "candidate ReLU", activations: &[("candidate", "relu")], peepholes: false, checked: false },
     VariantInfo {
         label: "hard-sigmoid gates",
         activations: &[("forget", "hard_sigmoid"), ("input", "hard_sigmoid"), ("output", "hard_sigmoid")],
+        peepholes: false,
         checked: false,
     },
-    VariantInfo { label: "cell output identity", activations: &[("cell_output", "identity")], checked: false },
+    VariantInfo { label: "cell output identity", activations: &[("cell_output", "identity")], peepholes: false, checked: false },
+    VariantInfo { label: "LSTM + peepholes", activations: &[], peepholes: true, checked: false },
+    VariantInfo { label: "CIFG (f = 1 − i)", activations: &[("forget", "coupled")], peepholes: false, checked: false },
 ];
 
 /// Training settings as the page sends them.
@@ -58,6 +63,9 @@ pub struct RunSetup {
     /// Site name → activation name; missing sites are standard.
     #[serde(default)]
     pub activations: BTreeMap<String, String>,
+    /// Whether the cell has peepholes.
+    #[serde(default)]
+    pub peepholes: bool,
 }
 
 /// Turns site → name pairs into activations (missing sites are standard), naming the first bad one.
@@ -98,6 +106,7 @@ impl RunSetup {
             learning_rate: self.learning_rate,
             batch_size: self.batch_size,
             seed: self.seed,
+            peepholes: self.peepholes,
             ..TrainConfig::default()
         }
     }
@@ -263,17 +272,33 @@ impl LiveRun {
 pub struct ComparisonSetup {
     #[serde(flatten)]
     pub run: RunSetup,
-    /// (label, site → activation name).
-    pub variants: Vec<(String, BTreeMap<String, String>)>,
+    /// (label, site → activation name), or (label, site → activation name, options).
+    pub variants: Vec<VariantSetup>,
     pub seeds: Vec<u64>,
     pub max_steps: usize,
     pub target: f64,
     pub eval_every: usize,
 }
 
+/// One variant as the page sends it: `[label, activations]` or `[label, activations, options]`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum VariantSetup {
+    Plain(String, BTreeMap<String, String>),
+    WithOptions(String, BTreeMap<String, String>, DesignOptions),
+}
+
+/// A variant's options besides its activations.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DesignOptions {
+    #[serde(default)]
+    pub peepholes: bool,
+}
+
 impl ComparisonSetup {
     /// The variants and the comparison's configuration, or what is wrong.
-    pub fn build(&self) -> Result<(Vec<(String, Activations)>, ComparisonConfig), String> {
+    pub fn build(&self) -> Result<(Vec<(String, Design)>, ComparisonConfig), String> {
         let (task, _) = self.run.validate()?;
         if !(2..=6).contains(&self.variants.len()) {
             return Err(format!("pick 2 to 6 variants to compare (got {})", self.variants.len()));
@@ -287,7 +312,14 @@ impl ComparisonSetup {
         let variants = self
             .variants
             .iter()
-            .map(|(label, names)| Ok((label.clone(), parse_activations(names).map_err(|e| format!("{label}: {e}"))?)))
+            .map(|variant| {
+                let (label, names, options) = match variant {
+                    VariantSetup::Plain(label, names) => (label, names, DesignOptions::default()),
+                    VariantSetup::WithOptions(label, names, options) => (label, names, *options),
+                };
+                let acts = parse_activations(names).map_err(|e| format!("{label}: {e}"))?;
+                Ok((label.clone(), Design { acts, peepholes: options.peepholes }))
+            })
             .collect::<Result<Vec<_>, String>>()?;
         let config = ComparisonConfig {
             task,
@@ -318,6 +350,7 @@ mod tests {
             batch_size: 8,
             seed: 1,
             activations: BTreeMap::new(),
+            peepholes: false,
         }
     }
 
@@ -415,13 +448,13 @@ mod tests {
     fn offered_variants_parse() {
         for v in VARIANTS {
             let acts = Activations::default().with_names(v.activations.iter().copied()).unwrap();
-            assert_eq!(acts == Activations::default(), v.activations.is_empty(), "{}", v.label);
+            assert_eq!(acts == Activations::default() && !v.peepholes, v.label == "standard", "{}", v.label);
         }
     }
 
     #[test]
     fn comparison_setup_checks_its_variants() {
-        let variants = vec![("standard".to_string(), BTreeMap::new())];
+        let variants = vec![VariantSetup::Plain("standard".to_string(), BTreeMap::new())];
         let mut c = ComparisonSetup {
             run: setup("brackets"),
             variants,
@@ -431,9 +464,19 @@ mod tests {
             eval_every: 25,
         };
         assert!(c.build().err().unwrap().contains("2 to 6"));
-        c.variants.push(("no input gate".into(), BTreeMap::from([("input".to_string(), "none".to_string())])));
+        c.variants.push(VariantSetup::Plain("no input gate".into(), BTreeMap::from([("input".to_string(), "none".to_string())])));
         let (variants, config) = c.build().unwrap();
-        assert_eq!(variants[1].1.input, crate::Activation::Removed);
+        assert_eq!(variants[1].1.acts.input, crate::Activation::Removed);
         assert_eq!((config.seeds.len(), config.max_steps), (3, 100));
+        // As the page sends them: [label, activations] or [label, activations, options].
+        let sent = r#"[["standard", {}], ["peepholes", {}, {"peepholes": true}], ["CIFG", {"forget": "coupled"}]]"#;
+        c.variants = serde_json::from_str(sent).unwrap();
+        let (variants, _) = c.build().unwrap();
+        assert_eq!(variants.iter().map(|v| v.1.peepholes).collect::<Vec<_>>(), [false, true, false]);
+        assert_eq!(variants[2].1.acts.forget, crate::Activation::Coupled);
+        // A coupled input gate is refused, by name; so is an option the page does not know.
+        c.variants = serde_json::from_str(r#"[["a", {}], ["b", {"input": "coupled"}]]"#).unwrap();
+        assert!(c.build().unwrap_err().contains("coupled is only for the forget site"));
+        assert!(serde_json::from_str::<Vec<VariantSetup>>(r#"[["a", {}, {"peephole": true}]]"#).is_err());
     }
 }

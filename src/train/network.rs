@@ -62,12 +62,14 @@ impl Sequence {
     }
 }
 
-/// Sizes of the network: I inputs (one-hot symbols), H hidden units, C output classes.
+/// Sizes of the network: I inputs (one-hot symbols), H hidden units, C output classes, and
+/// whether the cell has peepholes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Shape {
     pub input_size: usize,
     pub hidden_size: usize,
     pub classes: usize,
+    pub peepholes: bool,
 }
 
 impl Shape {
@@ -114,10 +116,18 @@ impl Shape {
         start..start + self.rows()
     }
 
+    /// The peepholes w_ci, w_cf, w_co (H each; empty without peepholes).
+    #[must_use]
+    pub fn peepholes(&self) -> Range<usize> {
+        let start = self.bias_hh().end;
+        let len = if self.peepholes { lstm::SPEC.peepholes.len() * self.hidden_size } else { 0 };
+        start..start + len
+    }
+
     /// C × H, row-major.
     #[must_use]
     pub fn readout_weight(&self) -> Range<usize> {
-        let start = self.bias_hh().end;
+        let start = self.peepholes().end;
         start..start + self.classes * self.hidden_size
     }
 
@@ -154,6 +164,10 @@ impl Shape {
     #[must_use]
     pub fn gate_of(&self, index: usize) -> Option<Gate> {
         let rows = self.rows();
+        if self.peepholes().contains(&index) {
+            let site = lstm::SPEC.peepholes[(index - self.peepholes().start) / self.hidden_size].site;
+            return Gate::ALL.into_iter().find(|g| g.site() == site);
+        }
         let row = if index < self.bias_ih().start {
             index % rows
         } else if index < self.readout_weight().start {
@@ -169,7 +183,7 @@ impl Shape {
     /// their gradient is exactly zero and the optimiser leaves them as they are).
     #[must_use]
     pub fn trainable(&self, acts: &Activations) -> Vec<bool> {
-        (0..self.len()).map(|k| self.gate_of(k).is_none_or(|g| !g.activation(acts).is_removed())).collect()
+        (0..self.len()).map(|k| self.gate_of(k).is_none_or(|g| g.activation(acts).uses_own_weights())).collect()
     }
 }
 
@@ -404,6 +418,7 @@ struct Parts<S> {
     recurrent_columns: S,
     bias_ih: S,
     bias_hh: S,
+    peepholes: S,
     readout_weight: S,
     readout_bias: S,
 }
@@ -416,6 +431,7 @@ impl Shape {
             recurrent_columns: &p[self.recurrent_columns()],
             bias_ih: &p[self.bias_ih()],
             bias_hh: &p[self.bias_hh()],
+            peepholes: &p[self.peepholes()],
             readout_weight: &p[self.readout_weight()],
             readout_bias: &p[self.readout_bias()],
         }
@@ -427,8 +443,9 @@ impl Shape {
         let (recurrent_columns, rest) = rest.split_at_mut(self.recurrent_columns().len());
         let (bias_ih, rest) = rest.split_at_mut(self.rows());
         let (bias_hh, rest) = rest.split_at_mut(self.rows());
+        let (peepholes, rest) = rest.split_at_mut(self.peepholes().len());
         let (readout_weight, readout_bias) = rest.split_at_mut(self.readout_weight().len());
-        Parts { input_columns, recurrent_columns, bias_ih, bias_hh, readout_weight, readout_bias }
+        Parts { input_columns, recurrent_columns, bias_ih, bias_hh, peepholes, readout_weight, readout_bias }
     }
 }
 
@@ -481,14 +498,20 @@ impl<T: Float> Network<T> {
         let readout_weight: Vec<T> =
             (0..shape.classes * shape.hidden_size).map(|_| from_f64(rng.uniform(-bound, bound))).collect();
         let readout_bias: Vec<T> = (0..shape.classes).map(|_| from_f64(rng.uniform(-bound, bound))).collect();
+        // Peepholes last, so a cell without them draws exactly what it always drew.
+        let w = if shape.peepholes { w.with_random_peepholes(&mut rng) } else { w };
         Network::from_parts(&w.cast(), &readout_weight, &readout_bias).expect("shapes agree by construction")
     }
 
     /// A network from PyTorch-layout LSTM weights and a C × H read-out (C = `readout_bias.len()`).
     pub fn from_parts(weights: &Weights<T>, readout_weight: &[T], readout_bias: &[T]) -> Result<Self, WeightsError> {
         weights.validate()?;
-        let shape =
-            Shape { input_size: weights.input_size, hidden_size: weights.hidden_size, classes: readout_bias.len() };
+        let shape = Shape {
+            input_size: weights.input_size,
+            hidden_size: weights.hidden_size,
+            classes: readout_bias.len(),
+            peepholes: weights.has_peepholes(),
+        };
         if readout_weight.len() != shape.classes * shape.hidden_size {
             return Err(WeightsError::Shape {
                 name: "readout_weight",
@@ -502,6 +525,7 @@ impl<T: Float> Network<T> {
         transpose_into(&weights.weight_hh, rows, shape.hidden_size, &mut params[shape.recurrent_columns()]);
         params[shape.bias_ih()].copy_from_slice(&weights.bias_ih);
         params[shape.bias_hh()].copy_from_slice(&weights.bias_hh);
+        params[shape.peepholes()].copy_from_slice(&weights.peepholes);
         params[shape.readout_weight()].copy_from_slice(readout_weight);
         params[shape.readout_bias()].copy_from_slice(readout_bias);
         Ok(Network { shape, params })
@@ -538,6 +562,7 @@ impl<T: Float> Network<T> {
         transpose_into(&self.params[s.recurrent_columns()], s.hidden_size, s.rows(), &mut w.weight_hh);
         w.bias_ih.copy_from_slice(&self.params[s.bias_ih()]);
         w.bias_hh.copy_from_slice(&self.params[s.bias_hh()]);
+        w.peepholes = self.params[s.peepholes()].to_vec();
         w
     }
 
@@ -644,7 +669,8 @@ impl<T: Float> Network<T> {
         };
         let inputs: Vec<&[Symbol]> = sequences.iter().map(|s| s.inputs.as_slice()).collect();
         let mut recorder = TrainingRecorder { shape, batch, kept: &mut ws.kept };
-        columns.run_batch(&LstmCell, acts, &inputs, &mut ws.state, &mut recorder);
+        let cell = LstmCell { peepholes: shape.peepholes.then_some(p.peepholes) };
+        columns.run_batch(&cell, acts, &inputs, &mut ws.state, &mut recorder);
         self.readout_pass(sequences, steps, ws, grads);
         let mut total = SequenceStats::default();
         for s in &ws.stats {
@@ -740,7 +766,8 @@ impl<T: Float> Network<T> {
         let steps = sequences.iter().map(|s| s.inputs.len()).max().unwrap_or(0);
         let p = shape.parts(&self.params);
         let g = shape.parts_mut(grads);
-        let removed = Gate::ALL.map(|gate| gate.activation(acts).is_removed());
+        let removed = Gate::ALL.map(|gate| !gate.activation(acts).uses_own_weights());
+        let lstm = LstmCell { peepholes: shape.peepholes.then_some(p.peepholes) };
         let zero = T::zero();
         let weight_hh = &mut ws.weight_hh[..rows * hs];
         transpose_into(p.recurrent_columns, hs, rows, weight_hh);
@@ -782,10 +809,10 @@ impl<T: Float> Network<T> {
                     dh: dh_b,
                     dcarried: &mut dc[b * carried..(b + 1) * carried],
                     dz,
+                    dparams: &mut *g.peepholes,
                 };
                 // Only when asked: the running sums would keep the loop from vectorising.
-                let (cell, hidden) =
-                    if tracking { LstmCell.backward::<true>(acts, step) } else { LstmCell.backward::<false>(acts, step) };
+                let (cell, hidden) = if tracking { lstm.backward::<true>(acts, step) } else { lstm.backward::<false>(acts, step) };
                 cell_norm += cell;
                 hidden_norm += hidden;
                 // A removed gate's slope is 0 already; writing exact zeros as well means an
@@ -838,7 +865,7 @@ use crate::trace::Trace;
 
     #[test]
     fn layout_round_trips_pytorch_weights() {
-        let shape = Shape { input_size: 3, hidden_size: 2, classes: 4 };
+        let shape = Shape { input_size: 3, hidden_size: 2, classes: 4, peepholes: false };
         let net = Network::<f64>::init(shape, 9);
         let w = net.lstm_weights();
         let again = Network::from_parts(&w, &net.params[shape.readout_weight()], &net.params[shape.readout_bias()]);
@@ -851,7 +878,7 @@ use crate::trace::Trace;
         let first: Vec<f32> =
             (0..preset.weight_ih.len()).map(|_| crate::numbers::to_f32(rng.uniform(-bound, bound))).collect();
         assert_eq!(first, preset.weight_ih);
-        let mut big = Network::<f64>::init(Shape { input_size: 95, hidden_size: 2, classes: 1 }, 9).lstm_weights();
+        let mut big = Network::<f64>::init(Shape { input_size: 95, hidden_size: 2, classes: 1, peepholes: false }, 9).lstm_weights();
         assert_eq!(big.cast::<f32>().weight_ih, preset.weight_ih);
         big.weight_ih.clear();
         assert!(Network::from_parts(&big, &[0.0; 2], &[0.0]).is_err());
@@ -859,7 +886,7 @@ use crate::trace::Trace;
 
     #[test]
     fn trainable_masks_exactly_the_removed_gate() {
-        let shape = Shape { input_size: 3, hidden_size: 2, classes: 2 };
+        let shape = Shape { input_size: 3, hidden_size: 2, classes: 2, peepholes: false };
         let acts = Activations { output: Activation::Removed, ..Activations::default() };
         let mask = shape.trainable(&acts);
         let frozen = mask.iter().filter(|m| !**m).count();
@@ -877,23 +904,46 @@ use crate::trace::Trace;
     /// bit in f64: same additions in the same order.
     #[test]
     fn forward_matches_the_lstm_module() {
-        let shape = Shape { input_size: 4, hidden_size: 5, classes: 3 };
-        let net = Network::<f64>::init(shape, 3);
-        let inputs = vec![Some(0), Some(3), None, Some(1), Some(2), Some(2), Some(9)];
-        let seq = Sequence { targets: vec![Some(1); inputs.len()], length: inputs.len(), inputs };
-        let lstm = Lstm::new(net.lstm_weights()).unwrap();
-        for acts in [Activations::default(), Activations::with_gates(Activation::HardSigmoid)] {
-            let mut ws = Workspace::new();
-            net.evaluate(&acts, &seq, &mut ws);
-            let mut trace = Trace::new();
-            lstm.run(&seq.inputs, &acts, &mut trace);
-            assert_eq!(ws.hidden_states(seq.inputs.len(), 5), trace.values(Quantity::Hidden));
+        let coupled = Activations { forget: Activation::Coupled, ..Activations::default() };
+        for peepholes in [false, true] {
+            let shape = Shape { input_size: 4, hidden_size: 5, classes: 3, peepholes };
+            let net = Network::<f64>::init(shape, 3);
+            let inputs = vec![Some(0), Some(3), None, Some(1), Some(2), Some(2), Some(9)];
+            let seq = Sequence { targets: vec![Some(1); inputs.len()], length: inputs.len(), inputs };
+            let lstm = Lstm::new(net.lstm_weights()).unwrap();
+            assert_eq!(lstm.has_peepholes(), peepholes);
+            for acts in [Activations::default(), Activations::with_gates(Activation::HardSigmoid), coupled] {
+                let mut ws = Workspace::new();
+                net.evaluate(&acts, &seq, &mut ws);
+                let mut trace = Trace::new();
+                lstm.run(&seq.inputs, &acts, &mut trace);
+                assert_eq!(ws.hidden_states(seq.inputs.len(), 5), trace.values(Quantity::Hidden));
+            }
         }
     }
 
     #[test]
+    fn the_coupled_gate_and_peepholes_train_exactly_their_parameters() {
+        let shape = Shape { input_size: 3, hidden_size: 2, classes: 2, peepholes: true };
+        assert_eq!(shape.peepholes().len(), 3 * 2);
+        // CIFG: the forget block (H rows of W_ih, W_hh and both biases) and w_cf are frozen.
+        let acts = Activations { forget: Activation::Coupled, ..Activations::default() };
+        let mask = shape.trainable(&acts);
+        assert_eq!(mask.iter().filter(|m| !**m).count(), 2 * (3 + 2 + 2) + 2);
+        let w_cf = shape.peepholes().start + 2;
+        assert_eq!(shape.gate_of(w_cf), Some(Gate::Forget));
+        assert!(!mask[w_cf] && mask[w_cf - 1] && mask[w_cf + 2]);
+        assert_eq!(shape.gate_of(shape.peepholes().end - 1), Some(Gate::Output));
+        // The peepholes go back into the page's weights.
+        let net = Network::<f64>::init(shape, 4);
+        let w = net.lstm_weights();
+        assert_eq!(w.peepholes, net.params()[shape.peepholes()]);
+        assert_eq!(Network::from_parts(&w, &net.params()[shape.readout_weight()], &net.params()[shape.readout_bias()]).unwrap(), net);
+    }
+
+    #[test]
     fn readout_probabilities_sum_to_one() {
-        let net = Network::<f64>::init(Shape { input_size: 2, hidden_size: 3, classes: 4 }, 1);
+        let net = Network::<f64>::init(Shape { input_size: 2, hidden_size: 3, classes: 4, peepholes: false }, 1);
         let p = net.readout().probabilities(&[0.5, -0.2, 0.9]);
         assert_eq!(p.len(), 4);
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);

@@ -29,11 +29,27 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Global gradient-norm clipping (None: off).
     pub max_grad_norm: Option<f64>,
+    /// Whether the cell has peepholes (drawn after every other weight, so the rest is the same).
+    #[serde(default)]
+    pub peepholes: bool,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig { hidden: 16, learning_rate: 0.01, batch_size: 16, seed: 1, max_grad_norm: Some(1.0) }
+        TrainConfig { hidden: 16, learning_rate: 0.01, batch_size: 16, seed: 1, max_grad_norm: Some(1.0), peepholes: false }
+    }
+}
+
+/// A cell design to train: its activations and whether it has peepholes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Design {
+    pub acts: Activations,
+    pub peepholes: bool,
+}
+
+impl From<Activations> for Design {
+    fn from(acts: Activations) -> Self {
+        Design { acts, peepholes: false }
     }
 }
 
@@ -107,8 +123,12 @@ impl<T: Float> TrainerOf<T> {
         let task = task.into();
         // At least one input column, so that a task with an empty vocabulary (an empty text)
         // still makes a valid, if useless, cell instead of a panic.
-        let shape =
-            Shape { input_size: task.vocab.len().max(1), hidden_size: config.hidden.max(1), classes: task.classes };
+        let shape = Shape {
+            input_size: task.vocab.len().max(1),
+            hidden_size: config.hidden.max(1),
+            classes: task.classes,
+            peepholes: config.peepholes,
+        };
         let network = Network::init(shape, config.seed);
         let adam = Adam::new(shape.len(), config.learning_rate)
             .with_mask(shape.trainable(&acts))
@@ -139,6 +159,7 @@ impl<T: Float> TrainerOf<T> {
             batch_size: batch.max(1),
             seed: 1,
             max_grad_norm: Some(1.0),
+            peepholes: false,
         };
         TrainerOf::new(task, acts, config)
     }
@@ -181,7 +202,7 @@ impl<T: Float> TrainerOf<T> {
     #[must_use]
     pub fn parameter_count(&self) -> usize {
         let s = self.network.shape();
-        parameter_count(s.input_size, s.hidden_size, &self.acts) + self.readout_parameter_count()
+        parameter_count(s.input_size, s.hidden_size, &self.acts, s.peepholes) + self.readout_parameter_count()
     }
 
     /// The read-out's share of [`Self::parameter_count`]: a weight per hidden unit and a bias, per
@@ -385,6 +406,7 @@ pub struct RunResult {
 pub struct VariantSummary {
     pub variant: String,
     pub activations: Activations,
+    pub peepholes: bool,
     /// Trainable parameters (a removed gate's do not count), the read-out's included.
     pub parameters: usize,
     /// Of which the read-out's.
@@ -487,7 +509,7 @@ impl Run {
 /// use gatelab::train::{Comparison, ComparisonConfig};
 /// use gatelab::Activations;
 /// let config = ComparisonConfig { max_steps: 4, eval_every: 2, seeds: vec![1], ..Default::default() };
-/// let mut comparison = Comparison::new(vec![("standard".into(), Activations::default())], config);
+/// let mut comparison = Comparison::new(vec![("standard".into(), Activations::default().into())], config);
 /// while !comparison.advance(3) {
 ///     let progress = comparison.snapshot(); // post this to the page
 ///     assert!(progress.steps_done <= progress.steps_total);
@@ -500,7 +522,7 @@ impl Run {
 #[derive(Clone, Debug)]
 pub struct Comparison {
     config: ComparisonConfig,
-    variants: Vec<(String, Activations)>,
+    variants: Vec<(String, Design)>,
     runs: Vec<Run>,
     cursor: usize,
 }
@@ -508,11 +530,11 @@ pub struct Comparison {
 impl Comparison {
     /// Generates the task once per seed and sets up every run (no training yet).
     #[must_use]
-    pub fn new(variants: Vec<(String, Activations)>, config: ComparisonConfig) -> Comparison {
+    pub fn new(variants: Vec<(String, Design)>, config: ComparisonConfig) -> Comparison {
         let tasks: Vec<Arc<Task>> =
             config.seeds.iter().map(|&seed| Arc::new(Task::generate(config.task.clone(), seed))).collect();
         let mut runs = Vec::with_capacity(variants.len() * tasks.len());
-        for (name, acts) in &variants {
+        for (name, design) in &variants {
             for (task, &seed) in tasks.iter().zip(&config.seeds) {
                 let train = TrainConfig {
                     hidden: config.hidden,
@@ -520,9 +542,10 @@ impl Comparison {
                     batch_size: config.batch_size,
                     seed,
                     max_grad_norm: config.max_grad_norm,
+                    peepholes: design.peepholes,
                 };
                 runs.push(Run {
-                    trainer: Trainer::new(Arc::clone(task), *acts, train),
+                    trainer: Trainer::new(Arc::clone(task), design.acts, train),
                     curve: CurveRecorder::default(),
                     result: RunResult {
                         variant: name.clone(),
@@ -585,7 +608,7 @@ impl Comparison {
             .variants
             .iter()
             .enumerate()
-            .map(|(v, (name, acts))| {
+            .map(|(v, (name, design))| {
                 let runs: Vec<&RunResult> = self.runs[v * seeds..(v + 1) * seeds].iter().map(|r| &r.result).collect();
                 let finished: Vec<&&RunResult> = runs.iter().filter(|r| r.finished).collect();
                 let mut to_target: Vec<f64> = runs.iter().filter_map(|r| r.steps_to_target).map(|s| s as f64).collect();
@@ -594,7 +617,8 @@ impl Comparison {
                     |values: Vec<f64>| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
                 VariantSummary {
                     variant: name.clone(),
-                    activations: *acts,
+                    activations: design.acts,
+                    peepholes: design.peepholes,
                     parameters: self.runs.get(v * seeds).map_or(0, |r| r.trainer.parameter_count()),
                     readout_parameters: self.runs.get(v * seeds).map_or(0, |r| r.trainer.readout_parameter_count()),
                     runs: runs.len(),
@@ -640,7 +664,7 @@ fn median(sorted: &[f64]) -> Option<f64> {
 
 /// Runs a whole comparison to the end.
 #[must_use]
-pub fn compare(variants: &[(String, Activations)], config: &ComparisonConfig) -> ComparisonResult {
+pub fn compare(variants: &[(String, Design)], config: &ComparisonConfig) -> ComparisonResult {
     let mut comparison = Comparison::new(variants.to_vec(), config.clone());
     while !comparison.advance(usize::MAX) {}
     comparison.snapshot()
@@ -661,7 +685,7 @@ mod tests {
 
     #[test]
     fn results_do_not_depend_on_how_the_budget_is_split() {
-        let variants = vec![("standard".to_string(), Activations::default())];
+        let variants = vec![("standard".to_string(), Design::from(Activations::default()))];
         let config = ComparisonConfig {
             task: TaskKind::Recall { delay: 2 },
             seeds: vec![4, 5],

@@ -30,6 +30,9 @@ struct ExportSetup {
     acts: BTreeMap<String, String>,
     text: String,
     fixed: bool,
+    /// Whether the preset's cell has peepholes.
+    #[serde(default)]
+    peepholes: bool,
 }
 
 /// The page's model, rebuilt here, ready to be saved.
@@ -70,12 +73,13 @@ impl Exporter {
                 .model,
             None => Preset::from_name(&setup.preset, setup.hidden, setup.seed)
                 .ok_or_else(|| js_error(format!("unknown preset {:?}", setup.preset)))?
-                .build(),
+                .build_with(setup.peepholes),
         };
         let mut lab = Lab::new(model);
         for (site, name) in &setup.acts {
             let site = Site::from_name(site).ok_or_else(|| js_error(format!("unknown site {site:?}")))?;
             let activation: Activation = name.parse().map_err(|e: UnknownActivation| js_error(e))?;
+            site.check(activation).map_err(js_error)?;
             lab.set_activation(site, activation);
         }
         lab.set_text(&setup.text);

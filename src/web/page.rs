@@ -89,14 +89,15 @@ impl GateLab {
         GateLab::default()
     }
 
-    /// Switches to a preset by name (a sized one takes the hidden size and seed).
-    pub fn use_preset(&mut self, name: &str, hidden: usize, seed: f64) -> Result<(), JsError> {
+    /// Switches to a preset by name (a sized one takes the hidden size and seed), with or
+    /// without peepholes.
+    pub fn use_preset(&mut self, name: &str, hidden: usize, seed: f64, peepholes: bool) -> Result<(), JsError> {
         // Seeds come from JS as numbers: whole, non-negative and below 2^53 by the page's checks.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let seed = if seed.is_finite() && seed >= 0.0 { seed as u64 } else { 0 };
         let preset = Preset::from_name(name, hidden, seed)
             .ok_or_else(|| JsError::new(&format!("unknown preset {name:?}: expected {}", Preset::names())))?;
-        self.lab.set_model(preset.build());
+        self.lab.set_model(preset.build_with(peepholes));
         Ok(())
     }
 
@@ -143,6 +144,7 @@ impl GateLab {
     pub fn set_activation(&mut self, site: &str, name: &str) -> Result<(), JsError> {
         let site = Site::from_name(site).ok_or_else(|| JsError::new(&format!("unknown site {site:?}")))?;
         let activation: Activation = name.parse().map_err(|e: UnknownActivation| JsError::new(&e.to_string()))?;
+        site.check(activation).map_err(|e| JsError::new(&e))?;
         self.lab.set_activation(site, activation);
         Ok(())
     }

@@ -17,10 +17,10 @@ const oneAtLeast = (list, one) => (list.length ? list : [one()]);
 /** A random state the page can reach, from the names its URL table accepts. */
 function randomState(r, v) {
   const presetRow = r.next() < 0.1 ? null : r.pick(v.presets);
-  const act = () => {
+  const act = (site) => {
     const roll = r.next();
     if (roll < 0.2) return `${v.morph}:${r.pick(['0', '1', String(r.int(1, 99) / 100)])}`;
-    return r.pick(v.activations);
+    return r.pick(v.siteActivations[site]);
   };
   const length = r.next() < 0.05 ? r.int(1000, v.limits.max_text_box_chars / 2) : r.int(0, 40);
   const text = Array.from({ length }, () => r.pick(PIECES)).join('');
@@ -31,7 +31,9 @@ function randomState(r, v) {
     weights: presetRow ? null : Array.from({ length: r.int(1, 60) }, () => r.pick([...'abcXYZ019-_'])).join(''),
     hidden: r.next() < 0.5 ? 8 : hidden,
     seed: r.next() < 0.5 ? 1 : r.int(0, v.limits.max_seed),
-    acts: Object.fromEntries(v.sites.map((s) => [s, act()])),
+    acts: Object.fromEntries(v.sites.map((s) => [s, act(s)])),
+    // A loaded file has peepholes or not: links carry the option for presets only.
+    peepholes: presetRow ? r.next() < 0.3 : false,
     text,
     t: r.int(0, Math.max(0, [...text].length - 1)),
     unit: r.int(0, hidden - 1),
@@ -67,6 +69,7 @@ test('1,200 random states: reading the link a state writes gives it back, and wr
   // Not vacuous: the states cover what the table offers.
   assert.ok(states.some((s) => s.preset === 'file') && states.some((s) => s.views) && states.some((s) => s.controls?.length === 0));
   assert.ok(states.some((s) => s.text.includes('🧪')) && states.some((s) => s.text === ''));
+  assert.ok(states.some((s) => s.peepholes) && states.some((s) => s.acts.forget === 'coupled'));
   await page.close();
 });
 

@@ -175,7 +175,7 @@ export async function urlFamily(browser, url, count, seed) {
   const { page, context } = await watchedPage(browser, url, stats);
   const names = await page.evaluate(() => {
     const v = window.__gatelab.linkVocabulary();
-    return ['preset', 'weights', 'hidden', 'seed', ...v.sites, 'text', 't', 'unit', 'lesson', 'fixed', 'theme', 'present', 'embed', 'views', 'controls'];
+    return ['preset', 'weights', 'hidden', 'seed', 'peepholes', ...v.sites, 'text', 't', 'unit', 'lesson', 'fixed', 'theme', 'present', 'embed', 'views', 'controls'];
   });
   const query = () => {
     const parts = Array.from({ length: r.int(1, 8) }, () => {

@@ -86,7 +86,7 @@ test('nothing in the shipped module can be asked to panic; no panic is pending',
 
 test('the catalog names every table, and layout helpers', () => {
   const c = catalog();
-  assert.deepEqual(c.activations.map((a) => a.name), ['sigmoid', 'hard_sigmoid', 'tanh', 'hard_tanh', 'relu', 'leaky_relu', 'softsign', 'identity', 'none', 'morph']);
+  assert.deepEqual(c.activations.map((a) => a.name), ['sigmoid', 'hard_sigmoid', 'tanh', 'hard_tanh', 'relu', 'leaky_relu', 'softsign', 'identity', 'none', 'coupled', 'morph']);
   assert.equal(c.activations[0].label, 'sigmoid σ');
   assert.deepEqual(c.sites.map((s) => s.name), ['forget', 'input', 'output', 'candidate', 'cell_output']);
   assert.deepEqual(c.presets.map((p) => p.name), ['counter', 'latch', 'random']);

@@ -52,3 +52,17 @@ test('a comparison advances in slices to the same end', () => {
   assert.equal(s.runs.length, 4);
   assert.ok(s.variants[1].parameters < s.variants[0].parameters);
 });
+
+test('a run with peepholes trains them, and its weights carry them out', () => {
+  const run = new TrainingRun({ ...setup, peepholes: true, activations: { forget: 'coupled' } });
+  run.train(30);
+  const json = JSON.parse(run.export_weights());
+  for (const key of ['weight_ci_l0', 'weight_cf_l0', 'weight_co_l0']) assert.equal(json[key].length, 8, key);
+  // Trained: w_ci and w_co moved from their drawn values; w_cf, unused by a coupled forget gate, did not.
+  const start = JSON.parse(new TrainingRun({ ...setup, peepholes: true, activations: { forget: 'coupled' } }).export_weights());
+  assert.notDeepEqual(json.weight_ci_l0, start.weight_ci_l0);
+  assert.notDeepEqual(json.weight_co_l0, start.weight_co_l0);
+  assert.deepEqual(json.weight_cf_l0, start.weight_cf_l0);
+  assert.throws(() => new TrainingRun({ ...setup, activations: { output: 'coupled' } }), /only for the forget site/);
+  run.free();
+});

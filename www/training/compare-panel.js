@@ -12,7 +12,7 @@ import { renderComparisonTable } from './compare-table.js';
 const $ = (id) => document.getElementById(id);
 
 /**
- * `send(command)` posts to the worker; `context()` gives the page's {text, acts};
+ * `send(command)` posts to the worker; `context()` gives the page's {text, acts, peepholes};
  * `chosen(acts)` the ticked variants; `onError(text)` reports a problem; `paint(draw)` draws
  * guarded; `width()` is the panel's CSS width; `scale()` the canvases' text scale (presenter mode).
  */
@@ -51,7 +51,7 @@ export function createComparePanel({ send, context, chosen, onError, paint, widt
     }
     id += 1;
     const page = context();
-    send({ type: 'compare', id, setup: { ...runSettings(page), variants: chosen(page.acts), ...extra } });
+    send({ type: 'compare', id, setup: { ...runSettings(page), variants: chosen(page.acts, page.peepholes), ...extra } });
     show(true, 'starting…');
   }
 

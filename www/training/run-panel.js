@@ -70,7 +70,7 @@ export function parameterText({ parameters, readout_parameters: readout }) {
 }
 
 /**
- * `send(command)` posts to the worker; `context()` gives the page's {text, acts};
+ * `send(command)` posts to the worker; `context()` gives the page's {text, acts, peepholes};
  * `onWeights(json, name)` shows trained weights in the views; `paint(draw)` draws guarded;
  * `width()` is the panel's CSS width; `scale()` the canvases' text scale (presenter mode).
  */

@@ -27,7 +27,7 @@ export function fillTrainingForm() {
 }
 
 /** The settings of one run: the form's values, with the page's text and activations. */
-export function runSettings({ text, acts }) {
+export function runSettings({ text, acts, peepholes = false }) {
   return {
     task: $('train-task').value,
     text,
@@ -36,6 +36,7 @@ export function runSettings({ text, acts }) {
     batch_size: Number($('train-batch').value),
     seed: Number($('train-seed').value),
     activations: { ...acts },
+    peepholes,
   };
 }
 

@@ -13,7 +13,7 @@ import { createVariantPicker } from './variants.js';
 const $ = (id) => document.getElementById(id);
 
 /**
- * Builds the lab. `context()` returns {text, acts} from the page; `onWeights(json, name)`
+ * Builds the lab. `context()` returns {text, acts, peepholes} from the page; `onWeights(json, name)`
  * shows trained weights in the views above; `onError(message)` reports a problem.
  */
 export function createTraining({ context, onWeights, onError, onResults = () => {}, scale = () => 1 }) {

@@ -1,11 +1,12 @@
 // The comparison's variant checkboxes: the catalog's variants, plus "your settings" (the
-// activations chosen on the left).
+// activations chosen on the left, and the peepholes if the cell has them).
 
 import { standardActivations, variants } from '../catalog.js';
 
 /**
- * Builds the checkboxes in `host`; returns {chosen(acts) → [[label, activations]] for the
- * worker, select(labels): ticks exactly those}.
+ * Builds the checkboxes in `host`; returns {chosen(acts, peepholes) → [[label, activations]]
+ * (with a third entry, {peepholes: true}, for a cell with peepholes) for the worker,
+ * select(labels): ticks exactly those}.
  */
 export function createVariantPicker(host) {
   const boxes = [];
@@ -19,10 +20,11 @@ export function createVariantPicker(host) {
     boxes.push({ box, variant });
   }
   return {
-    chosen: (acts) => boxes.filter(({ box }) => box.checked).map(({ variant }) => [
-      variant.label,
-      { ...standardActivations(), ...(variant.activations ?? acts) },
-    ]),
+    chosen: (acts, peepholes) => boxes.filter(({ box }) => box.checked).map(({ variant }) => {
+      const mine = variant.activations === null;
+      const chosen = [variant.label, { ...standardActivations(), ...(mine ? acts : variant.activations) }];
+      return (mine ? peepholes : variant.peepholes) ? [...chosen, { peepholes: true }] : chosen;
+    }),
     select(labels) {
       for (const { box, variant } of boxes) box.checked = labels.includes(variant.label);
     },

@@ -1,7 +1,7 @@
 // The one-step calculator: type c_prev and the four pre-activations, read f, i, g, o, c, h.
 
-import { activationSymbol, cellSpec, gateSites } from '../catalog.js';
-import { equationRows } from '../equations.js';
+import { cellSpec, gateSites } from '../catalog.js';
+import { equationRows, siteFormula } from '../equations.js';
 import * as model from '../model.js';
 import { exact, num } from '../format.js';
 
@@ -32,7 +32,7 @@ const EXAMPLES = {
  * it applies now (`acts` by site): f = σ(z_f), or f = 1 for a removed gate.
  */
 const rows = (acts) => {
-  const applied = (site, input) => (acts[site.name] === 'none' ? `1 (${site.caption} removed)` : `${activationSymbol(acts[site.name])}(${input})`);
+  const applied = (site, input) => siteFormula(site, acts[site.name], input, `1 (${site.caption} removed)`);
   // The calculator works the LSTM's step (the model's calculate()).
   return [
     ...gateSites().map((s) => [s.output, `${s.output} = ${applied(s, s.input)}`]),

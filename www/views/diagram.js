@@ -8,6 +8,7 @@
 import * as model from '../model.js';
 import { activations, activationSymbol, cellOutputSite, gateSites, morphFamily, morphPosition } from '../catalog.js';
 import { exact, num, visibleChar } from '../format.js';
+import { siteInput } from '../equations.js';
 import { setText } from '../dom.js';
 import { watchWidth } from './canvas.js';
 
@@ -105,6 +106,8 @@ function activationNames(name) {
   }
   const a = activations().find((x) => x.name === name);
   const long = a?.label ?? name;
+  // A gate that follows another is written as what it takes: 1 − i.
+  if (a?.written) return { long, wide: a.written, short: a.written };
   return { long, wide: long, short: a?.symbol ?? name };
 }
 
@@ -154,8 +157,9 @@ export function createDiagram(page) {
     const value = el('tspan', { class: 'v' }, t);
     value.dataset.q = q;
     const title = el('title', {}, t);
-    if (prefix) placers.push((L) => rich(before, L.name === 'wide' ? prefix : ''));
-    numbers.push({ q, node: value, title, element: t });
+    const entry = { q, node: value, title, element: t, before, prefix };
+    if (prefix) placers.push((L) => rich(before, L.name === 'wide' ? entry.prefix : ''));
+    numbers.push(entry);
     return t;
   };
 
@@ -245,6 +249,21 @@ export function createDiagram(page) {
 
   // The parameter count, which drops when a gate is removed.
   const params = text(svg, 'params', (L) => [L.width - 0.3, 0.85], 'end');
+
+  // Peepholes (shown when the cell has them): i and f see c_{t−1}, o sees c_t, each through a
+  // diagonal weight, down from the cell-state line into the gate's box.
+  const peepholes = part('c', 'peepholes');
+  const peepholeWires = [[iSite, 'w_ci'], [fSite, 'w_cf'], [oSite, 'w_co']].map(([site, symbol]) => {
+    const k = column(site);
+    const x = (L) => L.cx[k] + L.box / 2 - 0.7;
+    const w = wire((L) => [[x(L), L.yC + 0.1], [x(L), L.yBox]], { className: 'peephole' });
+    // Named beside the wire where there is room (the wide layout); the part's label says it all.
+    const label = text(peepholes, 'label small', (L) => [x(L) - 0.3, L.yMul + 0.6], 'end');
+    rich(label, symbol);
+    placers.push((L) => label.classList.toggle('off', L.name !== 'wide'));
+    return { wire: w, label, site };
+  });
+  peepholes.setAttribute('aria-label', 'peepholes: the input and forget gates also see c_{t−1}, and the output gate sees c_t, each through one weight per unit (w_ci, w_cf, w_co)');
 
   /** A box for one site: name, activation, glyph, output and input. */
   function siteBox(site, row, boxAt, compactTitle) {
@@ -342,10 +361,30 @@ export function createDiagram(page) {
       box.removed = removed;
       drawGlyph(box, name, layout);
       const k = boxes.indexOf(box);
-      if (k >= 0) feeders[k].classList.toggle('cut', removed);
+      // A gate that follows another (f = 1 − i) reads that gate's value, and its own weights
+      // are unused, as a removed gate's are.
+      const input = siteInput(box.site, name);
+      if (k >= 0) feeders[k].classList.toggle('cut', removed || input !== box.site.input);
+      const shown = numbers.find((n) => n.element === box.input);
+      if (shown && shown.q !== input) {
+        shown.q = input;
+        shown.node.dataset.q = input;
+        shown.prefix = `${input} = `;
+        rich(shown.before, layout.name === 'wide' ? shown.prefix : '');
+      }
     }
-    const { parameters, live_blocks: blocks, per_block: block } = summary;
-    setText(params, `${parameters.toLocaleString('en')} parameters in the cell: ${blocks} block${blocks === 1 ? '' : 's'} × ${block}`);
+    const { parameters, live_blocks: blocks, per_block: block, peepholes: seeing, live_peepholes: eyes, hidden } = summary;
+    const extra = seeing ? ` + ${eyes} peephole${eyes === 1 ? '' : 's'} × ${hidden}` : '';
+    // The working only where there is room for it (the side panel writes it out too).
+    const count = `${parameters.toLocaleString('en')} parameters`;
+    setText(params, layout.name === 'wide' ? `${count} in the cell: ${blocks} block${blocks === 1 ? '' : 's'} × ${block}${extra}` : `${count} in the cell`);
+    // A gate without weights of its own (removed, or coupled) has no peephole either.
+    for (const p of peepholeWires) {
+      const shown = seeing && siteInput(p.site, acts[p.site.name]) === p.site.input && acts[p.site.name] !== 'none';
+      if (p.wire.classList.contains('off') === shown) p.wire.classList.toggle('off', !shown);
+      if (p.wire.dataset.gone !== String(!shown)) p.wire.dataset.gone = String(!shown);
+    }
+    if (peepholes.classList.contains('off') === seeing) peepholes.classList.toggle('off', !seeing);
   }
 
   /** The selected unit's values (with the products the diagram draws, which the model adds). */
@@ -382,13 +421,14 @@ export function createDiagram(page) {
         if (n.title.textContent !== full) n.title.textContent = full;
       }
       for (const box of allBoxes) {
-        const z = box === outBox ? v.c : v[box.site.input];
+        const input = box === outBox ? 'c' : siteInput(box.site, state.acts[box.site.name]);
+        const z = v[input];
         const y = v[box.site.output];
         if (box.toX && Number.isFinite(z) && Number.isFinite(y)) {
           at(box.dot, { cx: box.toX(Math.max(GLYPH_Z[0], Math.min(GLYPH_Z.at(-1), z))), cy: box.toY(y) });
         }
         const label = `${box.site.caption}: ${activationNames(state.acts[box.site.name]).long}; ` +
-          (box === outBox ? `${num(v.c)} in, ${num(y)} out` : `${box.site.input} = ${num(z)}, ${box.site.output} = ${num(y)}`) +
+          (box === outBox ? `${num(v.c)} in, ${num(y)} out` : `${input} = ${num(z)}, ${box.site.output} = ${num(y)}`) +
           (box.removed ? ' (removed: the constant 1, no weights)' : '');
         if (box.g.getAttribute('aria-label') !== label) box.g.setAttribute('aria-label', label);
       }

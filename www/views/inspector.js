@@ -2,8 +2,8 @@
 // group of eight units that holds the selected one, or on request all the heatmaps show.
 
 import { SIZES } from '../config.js';
-import { activationSymbol, cellSpec, gateSites } from '../catalog.js';
-import { equationHeading, equationWorked } from '../equations.js';
+import { cellSpec, gateSites } from '../catalog.js';
+import { equationHeading, equationWorked, siteFormula, siteInput } from '../equations.js';
 import { unitBlock } from './window.js';
 import { exact, num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
@@ -20,7 +20,7 @@ let built = { key: '', rows: [], heads: [] };
 
 /** The column headings: one per gate (f = σ(z_f), ...), then one per equation of the cell. */
 function header(spec, acts) {
-  return ['unit', ...gateSites().map((s) => `${s.output} = ${activationSymbol(acts[s.name])}(${s.input})`),
+  return ['unit', ...gateSites().map((s) => `${s.output} = ${siteFormula(s, acts[s.name])}`),
     ...spec.equations.map((e) => equationHeading(spec, e, acts))];
 }
 
@@ -75,11 +75,11 @@ function renderInspector(detail, spec, acts, unit, showAll) {
     const { unit: shown, values: v } = detail.units[first + k];
     const texts = [
       String(shown),
-      ...gateSites().map((s) => arrow(v[s.input], v[s.output])),
+      ...gateSites().map((s) => arrow(v[siteInput(s, acts[s.name])], v[s.output])),
       ...spec.equations.map((e) => equationWorked(e, (q) => num(v[q]))),
     ];
     // Values that print as 0.000 keep their exact value in the cell's title.
-    const keys = [[], ...gateSites().map((s) => [s.input, s.output]), ...spec.equations.map((e) => [...e.operands, e.result])];
+    const keys = [[], ...gateSites().map((s) => [siteInput(s, acts[s.name]), s.output]), ...spec.equations.map((e) => [...e.operands, e.result])];
     cells.forEach((td, j) => {
       setText(td, texts[j]);
       const tiny = keys[j].flatMap((q) => (exact(v[q]) ? [`${q} = ${exact(v[q])}`] : [])).join(', ');

@@ -7,11 +7,12 @@ import { setText } from '../dom.js';
 
 /** Parameter count with its formula. */
 function renderParameters(summary) {
-  const { parameters, blocks: all, live_blocks: blocks, hidden: h, input_size: i } = summary;
+  const { parameters, blocks: all, live_blocks: blocks, hidden: h, input_size: i, peepholes, live_peepholes: eyes } = summary;
   setText(document.getElementById('param-count'), parameters.toLocaleString('en'));
+  const seeing = peepholes ? ` + ${eyes} peephole${eyes === 1 ? '' : 's'} × H = ${eyes} × ${h}` : '';
   setText(document.getElementById('param-formula'),
-    `${blocks} gate block${blocks === 1 ? '' : 's'} × H(I + H + 2) = ${blocks} × ${h} × (${i} + ${h} + 2). ` +
-    (blocks < all ? `A gate set to “none” is a constant: its ${all - blocks === 1 ? 'block has' : 'blocks have'} no weights.` :
+    `${blocks} gate block${blocks === 1 ? '' : 's'} × H(I + H + 2) = ${blocks} × ${h} × (${i} + ${h} + 2)${seeing}. ` +
+    (blocks < all ? `A gate set to “none” (the constant 1) or coupled (1 − i) has no weights of its own: ${all - blocks === 1 ? 'its block is' : 'their blocks are'} gone.` :
       'Set a gate to “none” and its block of weights disappears.'));
 }
 

@@ -64,7 +64,7 @@ export const VIEWS = [
     section: 'training',
     label: 'training lab',
     load: () => import('../training/training.js').then(({ createTraining }) => (page) => createTraining({
-      context: () => ({ text: page.state().text, acts: page.state().acts }),
+      context: () => ({ text: page.state().text, acts: page.state().acts, peepholes: page.state().peepholes }),
       onWeights: page.showTrainedWeights,
       onError: (message) => page.notify(message, 'error'),
       // A lesson's answer may read the comparison's results: it follows them as they come.

@@ -1,0 +1,186 @@
+// Cell designs on the page: peepholes (a checkbox, `peepholes=1`) and the coupled input-forget
+// gate (“1 − i” in the forget gate's menu, `forget=coupled`), in every view that shows the
+// cell's arithmetic, in links, in lessons and in the training lab's Compare.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { axe, openPage, seeView, useBrowser } from './harness.mjs';
+
+const env = useBrowser({ before, after });
+const VIEWPORT = { width: 1280, height: 720 };
+
+const settle = (page) => page.waitForFunction(() => window.__gatelab.idle());
+const hook = (page, name, ...args) => page.evaluate(([name, args]) => window.__gatelab[name](...args), [name, args]);
+const number = (text) => Number(text.replaceAll('−', '-'));
+const sigmoid = (z) => 1 / (1 + Math.exp(-z));
+
+/** The diagram's number for quantity `q` (the first element showing it). */
+const diagramValue = (page, q) => page.textContent(`#diagram .v[data-q="${q}"]`);
+
+test('peepholes: the checkbox, the count, the diagram and the link; a hand-set preset\'s are 0', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=8&seed=3&text=${encodeURIComponent('peep (holes)')}&t=5`, { viewport: VIEWPORT });
+  const plain = await hook(page, 'summary');
+  const h = await hook(page, 'values', 'h');
+  assert.equal(plain.peepholes, false);
+  assert.ok(await page.locator('#diagram .peepholes').evaluate((g) => g.classList.contains('off')));
+  await page.check('#peepholes');
+  await settle(page);
+  const s = await hook(page, 'summary');
+  // Three diagonal weights per unit: 3H more parameters.
+  assert.equal(s.peepholes, true);
+  assert.equal(s.parameters, plain.parameters + 3 * s.hidden);
+  assert.match(await page.textContent('#param-formula'), new RegExp(`\\+ 3 peepholes × H = 3 × ${s.hidden}`));
+  assert.equal(await page.textContent('#diagram .params'), `${s.parameters.toLocaleString('en')} parameters in the cell: 4 blocks × ${s.per_block} + 3 peepholes × ${s.hidden}`);
+  assert.equal(await page.locator('#diagram .wire.peephole:not(.off)').count(), 3);
+  assert.ok(!(await page.locator('#diagram .peepholes').evaluate((g) => g.classList.contains('off'))));
+  assert.match(await hook(page, 'url'), /[?&]peepholes=1(&|$)/);
+  // The gates read their pre-activations with the peephole term in: the values follow from them.
+  const step = await hook(page, 'step', 5);
+  for (const { values: v } of step.units) {
+    for (const [z, gate] of [['z_i', 'i'], ['z_f', 'f'], ['z_o', 'o']]) assert.ok(Math.abs(sigmoid(v[z]) - v[gate]) < 1e-6, `${gate} = σ(${z})`);
+  }
+  const seeing = await hook(page, 'values', 'h');
+  assert.ok(seeing.some((v, k) => Math.abs(v - h[k]) > 1e-3), 'the random peepholes change h');
+  // A link opens in the same state.
+  const link = await hook(page, 'url');
+  const opened = await openPage(env.browser, `${env.server.url}${link}`, { viewport: VIEWPORT });
+  assert.deepEqual(await hook(opened, 'values', 'h'), seeing);
+  await opened.close();
+  // Off again: back to the very same run.
+  await page.uncheck('#peepholes');
+  await settle(page);
+  assert.deepEqual(await hook(page, 'values', 'h'), h);
+  // The counter's hand-set weights get peepholes of 0: the same counting.
+  await hook(page, 'change', { preset: 'counter' });
+  await settle(page);
+  const counting = await hook(page, 'values', 'c');
+  await page.check('#peepholes');
+  await settle(page);
+  assert.deepEqual(await hook(page, 'values', 'c'), counting);
+  assert.equal((await hook(page, 'summary')).model, 'counter with peepholes');
+  await seeView(page, 'diagram');
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the coupled forget gate: f = 1 − i in the trace, the diagram, the inspector and the calculator', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=4&seed=5&text=${encodeURIComponent('gates (and) more')}&t=6`, { viewport: VIEWPORT });
+  const plain = await hook(page, 'summary');
+  // Only the forget gate's menu offers it.
+  assert.equal(await page.locator('#act-forget option[value=coupled]').count(), 1);
+  for (const site of ['input', 'output', 'candidate', 'cell_output']) {
+    assert.equal(await page.locator(`#act-${site} option[value=coupled]`).count(), 0, site);
+  }
+  await page.selectOption('#act-forget', 'coupled');
+  await settle(page);
+  const [f, i] = [await hook(page, 'values', 'f'), await hook(page, 'values', 'i')];
+  f.forEach((v, k) => assert.ok(Math.abs(v - (1 - i[k])) < 1e-7, `f = 1 − i at ${k}`));
+  // The forget block's own weights are gone.
+  const s = await hook(page, 'summary');
+  assert.equal(s.live_blocks, 3);
+  assert.equal(s.parameters, plain.parameters - s.per_block);
+  assert.match(await page.textContent('#param-formula'), /coupled \(1 − i\) has no weights of its own/);
+  // The diagram: the box says 1 − i, reads i, and its feeder from the input bus is cut.
+  await seeView(page, 'diagram');
+  const box = page.locator('#diagram .site[data-site=forget]');
+  assert.equal(await box.locator('.act').textContent(), '1 − i');
+  assert.match(await box.getAttribute('aria-label'), /^forget gate: 1 − i \(coupled, CIFG\); i = \S+, f = \S+$/);
+  assert.equal(await box.locator('.v').nth(1).getAttribute('data-q'), 'i');
+  const v = (await hook(page, 'step', 6)).units[0].values;
+  assert.equal(number(await box.locator('.v').nth(1).textContent()), Number(v.i.toFixed(3)));
+  assert.ok(Math.abs(number(await diagramValue(page, 'f')) - (1 - v.i)) < 1.5e-3);
+  // The inspector: the forget column is f = 1 − i, and each cell reads i → f.
+  await seeView(page, 'inspector');
+  const heads = await page.$$eval('#inspector table th', (ths) => ths.map((th) => th.textContent));
+  assert.ok(heads.includes('f = 1 − i'), heads.join(' | '));
+  const column = heads.indexOf('f = 1 − i');
+  const cell = await page.textContent(`#inspector table tr:nth-child(2) td:nth-child(${column + 1})`);
+  const [from, to] = cell.split(' → ').map(number);
+  assert.ok(Math.abs(from - v.i) < 1e-3 && Math.abs(to - v.f) < 1e-3, cell);
+  // The calculator: f = 1 − i from the typed i (the thread example: i = σ(−20) ≈ 0, so f ≈ 1).
+  await seeView(page, 'calculator');
+  assert.equal(await page.textContent('.calc-result tr[data-row=f] th'), 'f = 1 − i');
+  const result = await hook(page, 'calculator');
+  result.f.forEach((value, k) => assert.ok(Math.abs(value - (1 - result.i[k])) < 1e-12));
+  // Back to sigmoid: the block and the feeder return.
+  await page.selectOption('#act-forget', 'sigmoid');
+  await settle(page);
+  assert.equal((await hook(page, 'summary')).parameters, plain.parameters);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('links: forget=coupled opens so; coupled anywhere else is refused with a notice, and the rest kept', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&forget=coupled&peepholes=1&input=coupled`, { viewport: VIEWPORT });
+  const s = await hook(page, 'state');
+  assert.equal(s.acts.forget, 'coupled');
+  assert.equal(s.acts.input, 'sigmoid');
+  assert.equal(s.peepholes, true);
+  const notices = await hook(page, 'notices');
+  assert.ok(notices.some((n) => n === '"coupled" in the link is only for the forget gate, not input; using sigmoid.'), notices.join('\n'));
+  // CIFG with peepholes: w_cf goes with the forget block.
+  const summary = await hook(page, 'summary');
+  assert.equal(summary.live_peepholes, 2);
+  assert.equal(summary.parameters, 3 * summary.per_block + 2 * summary.hidden);
+  // The diagram draws the two peepholes that count: not the coupled forget gate's.
+  assert.equal(await page.locator('#diagram .wire.peephole:not(.off)').count(), 2);
+  assert.equal(await page.locator('#diagram .site[data-site=forget] .act').textContent(), '1 − i');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('lessons say what the state shows with peepholes and a coupled forget gate', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?lesson=1`, { viewport: VIEWPORT });
+  const q3 = (await hook(page, 'lessons')).findIndex((l) => l.question === 'Q3') + 1;
+  await hook(page, 'lesson', q3);
+  await settle(page);
+  await page.click('#lesson-answer-toggle');
+  await hook(page, 'change', { peepholes: true, acts: { forget: 'coupled' } });
+  await settle(page);
+  const s = await hook(page, 'summary');
+  const text = await page.textContent('#lesson-answer');
+  for (const fact of [`${s.parameters} parameters = 3 × ${s.per_block} + 2 peepholes × ${s.hidden}`,
+    'The forget gate is coupled (1 − i), so its block is gone.']) {
+    assert.ok(text.includes(fact), `“${fact}” in: ${text}`);
+  }
+  // Entering a lesson sets its own model: no peepholes.
+  const lessons = await hook(page, 'lessons');
+  await hook(page, 'lesson', lessons.findIndex((l) => l.question === 'Q11') + 1);
+  await settle(page);
+  assert.equal((await hook(page, 'state')).peepholes, false);
+  await hook(page, 'change', { acts: { forget: 'coupled' } });
+  await settle(page);
+  if (!(await page.isVisible('#lesson-answer'))) await page.click('#lesson-answer-toggle');
+  await settle(page);
+  const answer = await page.textContent('#lesson-answer');
+  assert.match(answer, /the coupled \(1 − i\) forget gate is f = /);
+  assert.doesNotMatch(answer, /sigmoid forget gate/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('Compare offers the LSTM with peepholes and CIFG, and counts their parameters', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?views=training`, { viewport: VIEWPORT });
+  await seeView(page, 'training');
+  const labels = await page.$$eval('#compare-variants label', (ls) => ls.map((l) => l.textContent.trim()));
+  assert.ok(labels.includes('LSTM + peepholes') && labels.includes('CIFG (f = 1 − i)'), labels.join(', '));
+  await page.$$eval('#compare-variants input', (boxes) => boxes.forEach((b) => { b.checked = false; }));
+  for (const label of ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)']) {
+    await page.locator('#compare-variants label', { hasText: label }).locator('input').check();
+  }
+  await page.fill('#compare-seeds', '1');
+  await page.fill('#compare-steps', '20');
+  await page.click('#compare-run');
+  await page.waitForFunction(() => window.__gatelab.training().snapshot?.finished, null, { timeout: 120_000 });
+  const s = (await hook(page, 'training')).snapshot;
+  const [standard, peep, cifg] = ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)'].map((name) => s.variants.find((v) => v.variant === name));
+  const hidden = Number(await page.inputValue('#train-hidden'));
+  assert.equal(peep.peepholes, true);
+  assert.equal(peep.parameters, standard.parameters + 3 * hidden);
+  assert.equal(cifg.activations.forget, 'coupled');
+  // One block fewer: H rows of W_ih (I columns) and W_hh (H columns) and both biases.
+  const block = (standard.parameters - standard.readout_parameters) / 4;
+  assert.equal(cifg.parameters, standard.parameters - block);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

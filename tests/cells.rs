@@ -1,0 +1,147 @@
+//! Each cell design's trace against a float64 reference of its equations, written here from
+//! the papers' definitions and sharing no code with the crate (no activation, kernel or cell
+//! code: `f64::exp` and `f64::tanh` from the standard library).
+//!
+//! - LSTM with peepholes (Gers, Schraudolph & Schmidhuber 2002; Greff et al. 2017's "vanilla"):
+//!   i = σ(z_i + w_ci ⊙ c_{t−1}), f = σ(z_f + w_cf ⊙ c_{t−1}), c_t = f ⊙ c_{t−1} + i ⊙ g,
+//!   o = σ(z_o + w_co ⊙ c_t), h = o ⊙ tanh(c_t).
+//! - The coupled input-forget gate (CIFG, Greff et al.): f = 1 − i.
+
+use gatelab::lstm::Weights;
+use gatelab::rng::Rng;
+use gatelab::{Activation, Activations, Lstm, Quantity, Trace};
+
+const INPUT: usize = 5;
+const HIDDEN: usize = 4;
+
+/// Inputs with an "other" (all-zero) step and a symbol out of range (also all-zero).
+const SEQUENCE: [Option<usize>; 9] = [Some(0), Some(3), None, Some(4), Some(1), Some(1), Some(9), Some(2), Some(0)];
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Weights drawn from a seed, scaled so that the gates move over their range, with peepholes.
+fn weights(seed: u64) -> Weights<f64> {
+    let mut rng = Rng::new(seed);
+    let mut w = Weights::<f64>::pytorch_init(INPUT, HIDDEN, &mut rng).with_random_peepholes(&mut rng);
+    for tensor in [&mut w.weight_ih, &mut w.weight_hh, &mut w.bias_ih, &mut w.bias_hh, &mut w.peepholes] {
+        for v in tensor.iter_mut() {
+            *v *= 3.0;
+        }
+    }
+    w
+}
+
+/// Every quantity of every step, by the equations, in f64: (z_i, z_f, z_g, z_o, i, f, g, o,
+/// c_prev, c, cell_out, h) per step, H each.
+fn reference(w: &Weights<f64>, peepholes: bool, coupled: bool) -> Vec<[Vec<f64>; 12]> {
+    let rows = 4 * HIDDEN;
+    let (mut h, mut c) = (vec![0.0; HIDDEN], vec![0.0; HIDDEN]);
+    let peephole = |k: usize, u: usize| if peepholes { w.peepholes[k * HIDDEN + u] } else { 0.0 };
+    let mut steps = Vec::new();
+    for symbol in SEQUENCE {
+        let x: Vec<f64> = (0..INPUT).map(|k| if Some(k) == symbol { 1.0 } else { 0.0 }).collect();
+        let z: Vec<f64> = (0..rows)
+            .map(|r| {
+                let wx: f64 = (0..INPUT).map(|k| w.weight_ih[r * INPUT + k] * x[k]).sum();
+                let wh: f64 = (0..HIDDEN).map(|j| w.weight_hh[r * HIDDEN + j] * h[j]).sum();
+                wx + w.bias_ih[r] + wh + w.bias_hh[r]
+            })
+            .collect();
+        let mut out: [Vec<f64>; 12] = Default::default();
+        for u in 0..HIDDEN {
+            let c_prev = c[u];
+            let z_i = z[u] + peephole(0, u) * c_prev;
+            let z_f = if coupled { z[HIDDEN + u] } else { z[HIDDEN + u] + peephole(1, u) * c_prev };
+            let z_g = z[2 * HIDDEN + u];
+            let i = sigmoid(z_i);
+            let f = if coupled { 1.0 - i } else { sigmoid(z_f) };
+            let g = z_g.tanh();
+            let c_new = f * c_prev + i * g;
+            let z_o = z[3 * HIDDEN + u] + peephole(2, u) * c_new;
+            let o = sigmoid(z_o);
+            let cell_out = c_new.tanh();
+            let h_new = o * cell_out;
+            for (slot, v) in out.iter_mut().zip([z_i, z_f, z_g, z_o, i, f, g, o, c_prev, c_new, cell_out, h_new]) {
+                slot.push(v);
+            }
+            c[u] = c_new;
+            h[u] = h_new;
+        }
+        steps.push(out);
+    }
+    steps
+}
+
+const ORDER: [Quantity; 12] = [
+    Quantity::PreInput,
+    Quantity::PreForget,
+    Quantity::PreCandidate,
+    Quantity::PreOutput,
+    Quantity::Input,
+    Quantity::Forget,
+    Quantity::Candidate,
+    Quantity::Output,
+    Quantity::CellPrev,
+    Quantity::Cell,
+    Quantity::CellOutput,
+    Quantity::Hidden,
+];
+
+/// The largest |traced − reference| / max(1, |reference|) over every quantity of every step.
+fn worst_error<T: num_traits::Float>(trace: &Trace<T>, expected: &[[Vec<f64>; 12]]) -> f64 {
+    let mut worst: f64 = 0.0;
+    for (t, step) in expected.iter().enumerate() {
+        for (q, values) in ORDER.iter().zip(step) {
+            for (u, want) in values.iter().enumerate() {
+                let got = trace.at(*q, t)[u].to_f64().unwrap();
+                worst = worst.max((got - want).abs() / want.abs().max(1.0));
+            }
+        }
+    }
+    worst
+}
+
+#[test]
+fn peepholes_and_the_coupled_gate_follow_their_equations() {
+    for seed in [1, 2, 3] {
+        let with = weights(seed);
+        let without = Weights { peepholes: Vec::new(), ..with.clone() };
+        for (w, peepholes) in [(&with, true), (&without, false)] {
+            for coupled in [false, true] {
+                let acts = if coupled {
+                    Activations { forget: Activation::Coupled, ..Activations::default() }
+                } else {
+                    Activations::default()
+                };
+                let expected = reference(w, peepholes, coupled);
+                let mut trace = Trace::new();
+                Lstm::new(w.clone()).unwrap().run(&SEQUENCE, &acts, &mut trace);
+                let error = worst_error(&trace, &expected);
+                assert!(error < 1e-12, "seed {seed}, peepholes {peepholes}, coupled {coupled}: f64 off by {error:e}");
+                let mut trace = Trace::new();
+                Lstm::new(w.cast::<f32>()).unwrap().run(&SEQUENCE, &acts, &mut trace);
+                let error = worst_error(&trace, &expected);
+                assert!(error < 1e-5, "seed {seed}, peepholes {peepholes}, coupled {coupled}: f32 off by {error:e}");
+            }
+        }
+    }
+}
+
+/// The peepholes change the run (the test above would pass for a cell that ignored them if the
+/// weights were small), and zero peepholes change nothing at all.
+#[test]
+fn peepholes_matter_and_zero_peepholes_are_the_plain_cell() {
+    let w = weights(4);
+    let plain = Weights { peepholes: Vec::new(), ..w.clone() };
+    let run = |w: &Weights<f64>| {
+        let mut trace = Trace::new();
+        Lstm::new(w.clone()).unwrap().run(&SEQUENCE, &Activations::default(), &mut trace);
+        trace.values(Quantity::Hidden).to_vec()
+    };
+    let (with, without) = (run(&w), run(&plain));
+    let moved = with.iter().zip(&without).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    assert!(moved > 0.05, "peepholes moved h by only {moved}");
+    assert_eq!(run(&plain.clone().with_zero_peepholes()), without);
+}
