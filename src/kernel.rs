@@ -130,8 +130,10 @@ pub struct Columns<'a, T> {
     pub input: &'a [T],
     /// W_hh transposed (H × rows).
     pub recurrent: &'a [T],
-    /// b_ih + b_hh (rows).
+    /// b_ih + b_hh (rows), or b_ih alone for a cell that splits the recurrent part off.
     pub bias: &'a [T],
+    /// b_hh for such a cell (rows); empty otherwise.
+    pub bias_recurrent: &'a [T],
 }
 
 impl<T: Float> Columns<'_, T> {
@@ -224,19 +226,30 @@ impl<T: Float> Columns<'_, T> {
             }
             // Only up to the last sequence still running (all of them, sorted longest first).
             let active = sequences.iter().rposition(|s| t < s.len()).map_or(0, |b| b + 1);
-            add_rows_batch(&mut state.z[..active * rows], &state.h[..active * hidden], self.recurrent, rows, hidden);
+            let split = !self.bias_recurrent.is_empty();
+            if split {
+                // W_hh·h + b_hh apart, for the cell to combine (the GRU's reset gate needs it).
+                for zh in state.zh[..active * rows].chunks_exact_mut(rows) {
+                    zh.copy_from_slice(self.bias_recurrent);
+                }
+                add_rows_batch(&mut state.zh[..active * rows], &state.h[..active * hidden], self.recurrent, rows, hidden);
+            } else {
+                add_rows_batch(&mut state.z[..active * rows], &state.h[..active * hidden], self.recurrent, rows, hidden);
+            }
             for (b, sequence) in sequences.iter().enumerate() {
                 if t >= sequence.len() {
                     continue;
                 }
-                let State { z, h, carried: carried_states, values, slopes, .. } = state;
+                let State { z, zh, h, carried: carried_states, values, slopes, .. } = state;
                 let z = &mut z[b * rows..(b + 1) * rows];
+                let recurrent = if split { &zh[b * rows..(b + 1) * rows] } else { &[][..] };
                 // A recorder that wants no slopes (the page's trace) gets none computed, so the
                 // page's module does not carry the slope loops.
                 cell.forward(
                     acts,
                     Forward {
                         z,
+                        recurrent,
                         h: &mut h[b * hidden..(b + 1) * hidden],
                         carried: &mut carried_states[b * carried..(b + 1) * carried],
                         values,
@@ -281,6 +294,8 @@ pub struct State<T> {
     spec: Option<&'static CellSpec>,
     hidden: usize,
     z: Vec<T>,
+    /// W_hh·h + b_hh of every sequence, for a cell that keeps it apart (else empty).
+    zh: Vec<T>,
     /// h of every sequence (B × H, so the batch's W_hh product reads it as it is).
     h: Vec<T>,
     /// The other states of every sequence (B × (states − 1)·H).
@@ -297,6 +312,7 @@ impl<T> Default for State<T> {
             spec: None,
             hidden: 0,
             z: Vec::new(),
+            zh: Vec::new(),
             h: Vec::new(),
             carried: Vec::new(),
             carried_per_sequence: 0,
@@ -314,6 +330,7 @@ impl<T: Float> State<T> {
         self.carried_per_sequence = (spec.states.len() - 1) * hidden;
         for (buffer, len) in [
             (&mut self.z, spec.rows(hidden) * batch),
+            (&mut self.zh, if spec.split_recurrent { spec.rows(hidden) * batch } else { 0 }),
             (&mut self.h, hidden * batch),
             (&mut self.carried, self.carried_per_sequence * batch),
             (&mut self.values, spec.values.len() * hidden),

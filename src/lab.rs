@@ -11,7 +11,7 @@ use crate::cells::CellSpec;
 use crate::model::Model;
 use crate::numbers::parse_numbers;
 use crate::presets::Preset;
-use crate::site::{Site, SITES};
+use crate::site::Site;
 use crate::quantity::Quantity;
 use crate::trace::Trace;
 use crate::vocab::Symbol;
@@ -50,9 +50,9 @@ impl Run {
     /// Nothing is computed until [`Run::advance`].
     fn aim(&mut self, model: &Model, symbols: &[Symbol], keep: bool) {
         if keep {
-            model.lstm.rewind(symbols, &mut self.trace, &mut self.state);
+            model.cell.rewind(symbols, &mut self.trace, &mut self.state);
         } else {
-            model.lstm.restart(&mut self.trace, &mut self.state);
+            model.cell.restart(&mut self.trace, &mut self.state);
         }
         self.target.clear();
         self.target.extend_from_slice(symbols);
@@ -60,10 +60,10 @@ impl Run {
 
     /// Runs one slice more toward the target (see [`slice_steps`]); true once it is reached.
     fn advance(&mut self, model: &Model, acts: &Activations) -> bool {
-        let steps = slice_steps(model.lstm.hidden_size(), self.target.len() - self.trace.steps());
+        let steps = slice_steps(model.cell.hidden_size(), self.target.len() - self.trace.steps());
         let end = self.trace.steps().saturating_add(steps).min(self.target.len());
         if end > self.trace.steps() {
-            model.lstm.extend(&self.target[..end], acts, &mut self.trace, &mut self.state);
+            model.cell.extend(&self.target[..end], acts, &mut self.trace, &mut self.state);
         }
         self.complete()
     }
@@ -112,6 +112,7 @@ pub struct Summary {
     /// own weights: `live_peepholes` of them).
     pub peepholes: bool,
     pub live_peepholes: usize,
+    #[serde(serialize_with = "crate::site::lstm_sites")]
     pub activations: Activations,
     pub nonfinite: BTreeMap<&'static str, usize>,
     pub nonfinite_total: usize,
@@ -304,7 +305,7 @@ impl Lab {
     #[must_use]
     pub fn summary(&self) -> Summary {
         let trace = &self.run.trace;
-        let lstm = &self.model.lstm;
+        let lstm = &self.model.cell;
         let spec = lstm.spec();
         let mut nonfinite = BTreeMap::new();
         let mut ranges = BTreeMap::new();
@@ -314,9 +315,11 @@ impl Lab {
                 ranges.insert(q.name(), r);
             }
         }
-        let saturation = SITES
+        let saturation = spec
+            .sites
             .iter()
-            .map(|info| {
+            .map(|site| {
+                let info = site.info();
                 // Gates that can go negative are asked the tanh question: how much sits near ±1.
                 let act = self.acts.get(info.site);
                 let (lo, hi) = if act.range().0 < 0.0 { (-HIGH, HIGH) } else { (LOW, HIGH) };
@@ -371,7 +374,7 @@ impl Lab {
         }
         let symbol = trace.symbols()[t];
         let quantities = trace.quantities();
-        let products = self.model.lstm.spec().products;
+        let products = self.model.cell.spec().products;
         let units = (0..trace.hidden())
             .map(|u| {
                 let mut values: BTreeMap<&'static str, f32> =
@@ -445,10 +448,10 @@ mod tests {
     /// A 256-unit cell over a few symbols, PyTorch-initialised: 147 steps are a whole run at
     /// once, and a slice of a longer one is 36.
     fn large_model() -> Model {
-        let weights = crate::lstm::Weights::<f32>::pytorch_init(4, 256, &mut crate::rng::Rng::new(3));
+        let weights = crate::recurrent::Weights::<f32>::pytorch_init(4, 256, &mut crate::rng::Rng::new(3));
         Model {
             name: "large".into(),
-            lstm: crate::lstm::Lstm::new(weights).unwrap(),
+            cell: crate::recurrent::Recurrent::new(weights).unwrap(),
             vocab: crate::vocab::Vocab::from_chars("abc(".chars()).unwrap(),
         }
     }

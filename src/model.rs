@@ -1,7 +1,7 @@
 //! A model: a cell plus the vocabulary that turns typed text into its inputs.
 
 use crate::site::Activations;
-use crate::lstm::{parameter_count, Lstm};
+use crate::recurrent::Recurrent;
 use crate::trace::Trace;
 use crate::vocab::{Symbol, Vocab};
 
@@ -9,7 +9,7 @@ use crate::vocab::{Symbol, Vocab};
 pub struct Model {
     /// What the model is: "counter", "random (H = 8, seed 1)", a file name, ...
     pub name: String,
-    pub lstm: Lstm<f32>,
+    pub cell: Recurrent<f32>,
     pub vocab: Vocab,
 }
 
@@ -20,11 +20,11 @@ impl Model {
     }
 
     pub fn run_symbols(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<f32>) {
-        self.lstm.run(symbols, acts, trace);
+        self.cell.run(symbols, acts, trace);
     }
 
     #[must_use]
     pub fn parameter_count(&self, acts: &Activations) -> usize {
-        parameter_count(self.lstm.input_size(), self.lstm.hidden_size(), acts, self.lstm.has_peepholes())
+        self.cell.spec().parameter_count(self.cell.input_size(), self.cell.hidden_size(), acts, self.cell.has_peepholes())
     }
 }

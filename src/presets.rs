@@ -2,7 +2,8 @@
 //! activation shows what that activation was for.
 
 use crate::limits::MAX_HIDDEN;
-use crate::lstm::{Lstm, Weights};
+use crate::recurrent::{Recurrent, Weights};
+use crate::cells::CellKind;
 use crate::model::Model;
 use crate::rng::Rng;
 use crate::site::Gate;
@@ -98,6 +99,24 @@ impl Preset {
         self.build_with(false)
     }
 
+    /// The model as a cell design: the random preset is any design PyTorch initialises the
+    /// same way (an LSTM or a GRU); the hand-set ones are LSTMs, and asking for another design
+    /// is an error naming what they are.
+    pub fn build_cell(self, cell: CellKind, peepholes: bool) -> Result<Model, String> {
+        match (self, cell) {
+            (_, CellKind::Lstm) => Ok(self.build_with(peepholes)),
+            (Preset::Random { hidden, seed }, _) if !peepholes => {
+                let vocab = Vocab::printable_ascii();
+                let mut rng = Rng::new(seed);
+                let weights = Weights::<f64>::pytorch_init_for(cell, vocab.len(), hidden.clamp(1, MAX_HIDDEN), &mut rng);
+                let cell = Recurrent::new(weights.cast()).expect("drawn weights are finite and well shaped");
+                Ok(Model { name: format!("{self} {}", cell.spec().label), cell, vocab })
+            }
+            (Preset::Random { .. }, _) => Err(format!("{} has no peepholes", cell.spec().a_label())),
+            _ => Err(format!("the {} preset is a hand-set LSTM; the random preset is any design", self.info().name)),
+        }
+    }
+
     /// The model, with peepholes when `peepholes`: the hand-set ones get peepholes of 0 (the
     /// same behaviour, until trained), the random one draws them after every other weight.
     #[must_use]
@@ -110,7 +129,7 @@ impl Preset {
         let suffix = if peepholes { " with peepholes" } else { "" };
         Model {
             name: format!("{self}{suffix}"),
-            lstm: Lstm::new(weights).expect("preset weights are finite and well shaped"),
+            cell: Recurrent::new(weights).expect("preset weights are finite and well shaped"),
             vocab,
         }
     }

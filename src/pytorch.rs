@@ -7,9 +7,9 @@
 //! json.dump({**state, "vocab": vocab}, open("weights.json", "w"))
 //! ```
 
-use crate::cells::lstm;
+use crate::cells::{lstm, CellKind};
 use crate::json::{Json, Next, Reader};
-use crate::lstm::{Lstm, Weights};
+use crate::recurrent::{Recurrent, Weights};
 use crate::model::Model;
 use crate::numbers::to_f32;
 use crate::vocab::Vocab;
@@ -202,12 +202,14 @@ fn present<T>(part: Part<T>, name: &str) -> Result<T, LoadError> {
 }
 
 /// The `"cell"` key, when there is one, must name a cell design this loader reads.
-fn check_cell(cell: Option<&Json>) -> Result<(), LoadError> {
-    let Some(cell) = cell else { return Ok(()) };
-    let readable = [lstm::SPEC.name];
-    match cell.as_str() {
-        Some(name) if readable.contains(&name) => Ok(()),
-        _ => err(format!("cell is {}: expected one of {}", short(cell), readable.map(|n| format!("{n:?}")).join(", "))),
+fn named_cell(cell: Option<&Json>) -> Result<Option<CellKind>, LoadError> {
+    let Some(cell) = cell else { return Ok(None) };
+    match cell.as_str().and_then(CellKind::from_name) {
+        Some(kind) => Ok(Some(kind)),
+        None => {
+            let names: Vec<String> = CellKind::ALL.iter().map(|k| format!("{:?}", k.spec().name)).collect();
+            err(format!("cell is {}: expected one of {}", short(cell), names.join(", ")))
+        }
     }
 }
 
@@ -244,13 +246,20 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
     if parts.keys.iter().any(|k| k.ends_with("_reverse")) {
         return err("a bidirectional LSTM is not supported (found *_reverse weights)");
     }
-    check_cell(parts.cell.as_ref())?;
+    let named = named_cell(parts.cell.as_ref())?;
     let Matrix { values: weight_ih, rows: rows_ih, columns: input_size } = present(parts.weight_ih, "weight_ih_l0")?;
     let Matrix { values: weight_hh, rows: rows_hh, columns: hidden_size } = present(parts.weight_hh, "weight_hh_l0")?;
-    if rows_ih % 4 != 0 || rows_ih == 0 {
-        return err(format!("weight_ih_l0 has {rows_ih} rows: expected 4 × hidden size"));
+    // The design: the one the file names, or else what the shapes say: a GRU has 3H rows for H
+    // columns, an LSTM 4H.
+    let is_gru = hidden_size > 0 && rows_hh == 3 * hidden_size && rows_ih == rows_hh;
+    let cell = named.unwrap_or(if is_gru { CellKind::Gru } else { CellKind::Lstm });
+    let blocks = cell.spec().blocks.len();
+    if rows_ih % blocks != 0 || rows_ih == 0 {
+        let other = if cell == CellKind::Lstm { " (a GRU's has 3 × hidden size)" } else { "" };
+        let named = cell.spec().a_label();
+        return err(format!("weight_ih_l0 has {rows_ih} rows: expected {blocks} × hidden size for {named}{other}"));
     }
-    let hidden = rows_ih / 4;
+    let hidden = rows_ih / blocks;
     if hidden_size != hidden || rows_hh != rows_ih {
         return err(format!(
             "weight_hh_l0 is {rows_hh} × {hidden_size}: expected {rows_ih} × {hidden} to match weight_ih_l0"
@@ -278,21 +287,27 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
     if vocab.len() != input_size {
         return err(format!("vocab has {} entries but weight_ih_l0 has {input_size} input columns", vocab.len()));
     }
+    if cell != CellKind::Lstm {
+        if let Some(peephole) = lstm::SPEC.peepholes.iter().zip(&parts.peepholes).find(|(_, p)| p.is_some()) {
+            return err(format!("{} is a peephole, and {} has none", peephole.0.key, cell.spec().a_label()));
+        }
+    }
     let peepholes = read_peepholes(parts.peepholes, hidden)?;
-    let weights = Weights { input_size, hidden_size: hidden, weight_ih, weight_hh, bias_ih, bias_hh, peepholes };
-    let lstm = Lstm::new(weights).map_err(|e| LoadError(e.to_string()))?;
+    let weights = Weights { cell, input_size, hidden_size: hidden, weight_ih, weight_hh, bias_ih, bias_hh, peepholes };
+    let cell = Recurrent::new(weights).map_err(|e| LoadError(e.to_string()))?;
     let mut unused_keys: Vec<String> = Vec::new();
     for key in parts.keys {
         if !known_key(&key) && !unused_keys.contains(&key) {
             unused_keys.push(key);
         }
     }
-    Ok(Loaded { model: Model { name: name.to_string(), lstm, vocab }, unused_keys })
+    Ok(Loaded { model: Model { name: name.to_string(), cell, vocab }, unused_keys })
 }
 
-/// A one-line note naming the keys a file holds that the cell does not use, or None.
+/// A one-line note naming the keys a file holds that its cell (an `LSTM`, a `GRU`: the
+/// design's label) does not use, or None.
 #[must_use]
-pub fn unused_note(keys: &[String]) -> Option<String> {
+pub fn unused_note(keys: &[String], cell: &str) -> Option<String> {
     const SHOWN: usize = 8;
     if keys.is_empty() {
         return None;
@@ -302,14 +317,14 @@ pub fn unused_note(keys: &[String]) -> Option<String> {
         listed.push_str(&format!(" and {} more", keys.len() - SHOWN));
     }
     let (noun, verb) = if keys.len() == 1 { ("key", "is") } else { ("keys", "are") };
-    Some(format!("the file's {noun} {listed} {verb} not part of a single-layer LSTM cell, and {verb} not used"))
+    Some(format!("the file's {noun} {listed} {verb} not part of a single-layer {cell} cell, and {verb} not used"))
 }
 
 /// Writes a model in the same format `load` reads (and PyTorch's `load_state_dict` accepts,
 /// after `torch.tensor` on each list).
 #[must_use]
 pub fn export(model: &Model) -> Json {
-    let w = model.lstm.weights();
+    let w = model.cell.weights();
     let rows = |values: &[f32], columns: usize| Json::Array(values.chunks(columns).map(Json::floats).collect());
     let vocab: Vec<String> = model.vocab.chars().iter().map(char::to_string).collect();
     let mut object = vec![
@@ -324,5 +339,9 @@ pub fn export(model: &Model) -> Json {
         }
     }
     object.push(("vocab".into(), Json::strings(&vocab)));
+    // An LSTM's file is PyTorch's state_dict as it is; another design says which it is.
+    if w.cell != CellKind::Lstm {
+        object.push(("cell".into(), Json::String(w.cell.spec().name.into())));
+    }
     Json::Object(object)
 }

@@ -19,10 +19,20 @@ pub enum Quantity {
     /// act_cell_output(c): the cell-output site's value (`cell_out` in traces).
     CellOutput,
     Hidden,
+    /// The GRU's: what its reset, update and new gates read (z_n = W_in·x + b_in + r ⊙ hn),
+    /// their values, hn = W_hn·h_prev + b_hn (what r gates), and h_prev.
+    PreReset,
+    PreUpdate,
+    PreNew,
+    Reset,
+    Update,
+    New,
+    RecurrentNew,
+    HiddenPrev,
 }
 
 impl Quantity {
-    pub const ALL: [Quantity; 12] = [
+    pub const ALL: [Quantity; 20] = [
         Quantity::PreInput,
         Quantity::PreForget,
         Quantity::PreCandidate,
@@ -35,6 +45,14 @@ impl Quantity {
         Quantity::Cell,
         Quantity::CellOutput,
         Quantity::Hidden,
+        Quantity::PreReset,
+        Quantity::PreUpdate,
+        Quantity::PreNew,
+        Quantity::Reset,
+        Quantity::Update,
+        Quantity::New,
+        Quantity::RecurrentNew,
+        Quantity::HiddenPrev,
     ];
 
     /// How many there are: the length of per-quantity tables.
@@ -56,6 +74,14 @@ impl Quantity {
             Quantity::Cell => "c",
             Quantity::CellOutput => "cell_out",
             Quantity::Hidden => "h",
+            Quantity::PreReset => "z_r",
+            Quantity::PreUpdate => "z_z",
+            Quantity::PreNew => "z_n",
+            Quantity::Reset => "r",
+            Quantity::Update => "z",
+            Quantity::New => "n",
+            Quantity::RecurrentNew => "hn",
+            Quantity::HiddenPrev => "h_prev",
         }
     }
 

@@ -7,11 +7,10 @@
 //! `to_value` gives a `serde_json::Value` for code that wants to inspect it.
 
 use crate::cell::CellStep;
-use crate::cells::lstm;
-use crate::lstm::{live_blocks, parameter_count};
+use crate::cells::{lstm, CellSpec};
 use crate::model::Model;
 use crate::quantity::Quantity;
-use crate::site::Activations;
+use crate::site::{Activations, SitesOf};
 use crate::trace::Trace;
 use crate::vocab::Vocab;
 use num_traits::Float;
@@ -84,7 +83,7 @@ impl<'a> TraceReport<'a, f32> {
             vocab: &model.vocab,
             acts,
             parameters: model.parameter_count(acts),
-            peepholes: model.lstm.has_peepholes(),
+            peepholes: model.cell.has_peepholes(),
             text,
             trace,
         }
@@ -102,9 +101,15 @@ impl<T: Float + Serialize> TraceReport<'_, T> {
 impl<T: Float + Serialize> Serialize for TraceReport<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let vocab: Vec<String> = self.vocab.chars().iter().map(|c| c.to_string()).collect();
-        let mut map = serializer.serialize_map(Some(8 + usize::from(self.peepholes)))?;
+        // The LSTM's report is as it always was; another design's says which it is.
+        let spec = self.trace.spec().unwrap_or(&lstm::SPEC);
+        let named = spec.name != lstm::SPEC.name;
+        let mut map = serializer.serialize_map(Some(8 + usize::from(self.peepholes) + usize::from(named)))?;
         map.serialize_entry("model", self.model)?;
-        map.serialize_entry("activations", self.acts)?;
+        if named {
+            map.serialize_entry("cell", spec.name)?;
+        }
+        map.serialize_entry("activations", &SitesOf { acts: self.acts, sites: spec.sites })?;
         if self.peepholes {
             map.serialize_entry("peepholes", &true)?;
         }
@@ -176,7 +181,8 @@ impl Serialize for CellReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let s = self.step;
         let mut map = serializer.serialize_map(Some(10))?;
-        map.serialize_entry("activations", self.acts)?;
+        // The calculator works the LSTM's step.
+        map.serialize_entry("activations", &SitesOf { acts: self.acts, sites: lstm::SPEC.sites })?;
         for (name, values) in s.fields() {
             map.serialize_entry(name, &Nums(values))?;
         }
@@ -261,12 +267,24 @@ pub fn write_trace_csv<T: Float + fmt::Debug, W: std::io::Write>(
 /// Peepholes add `+ 3 peepholes × H` (those of gates that keep their own weights).
 #[must_use]
 pub fn parameter_formula(input_size: usize, hidden_size: usize, acts: &Activations, peepholes: bool) -> String {
-    let blocks = live_blocks(acts);
-    let count = parameter_count(input_size, hidden_size, acts, peepholes);
+    cell_parameter_formula(&lstm::SPEC, input_size, hidden_size, acts, peepholes)
+}
+
+/// [`parameter_formula`] for any cell design: `"2520 = 3 blocks × 8 × (95 + 8 + 2)"` for a GRU.
+#[must_use]
+pub fn cell_parameter_formula(
+    spec: &CellSpec,
+    input_size: usize,
+    hidden_size: usize,
+    acts: &Activations,
+    peepholes: bool,
+) -> String {
+    let blocks = spec.live_blocks(acts);
+    let count = spec.parameter_count(input_size, hidden_size, acts, peepholes);
     let plural = if blocks == 1 { "block" } else { "blocks" };
     let mut formula = format!("{count} = {blocks} {plural} × {hidden_size} × ({input_size} + {hidden_size} + 2)");
     if peepholes {
-        let live = lstm::SPEC.live_peepholes(acts);
+        let live = spec.live_peepholes(acts);
         formula.push_str(&format!(" + {live} peephole{} × {hidden_size}", if live == 1 { "" } else { "s" }));
     }
     formula
@@ -311,7 +329,7 @@ mod tests {
             let acts = Activations::with_gates(gate);
             let formula = parameter_formula(95, 8, &acts, false);
             let count: usize = formula.split(' ').next().unwrap().parse().unwrap();
-            assert_eq!(count, parameter_count(95, 8, &acts, false));
+            assert_eq!(count, crate::recurrent::parameter_count(95, 8, &acts, false));
         }
     }
 }

@@ -45,6 +45,10 @@ pub enum Site {
     Output,
     Candidate,
     CellOutput,
+    /// The GRU's (PyTorch's names: reset, update, new).
+    Reset,
+    Update,
+    New,
 }
 
 /// What the table knows about a site.
@@ -99,7 +103,7 @@ fn activation_name<S: serde::Serializer>(a: &Activation, s: S) -> Result<S::Ok, 
 
 /// Every site, in the order the controls, the CLI and the trace report list them: the three
 /// gates, then the candidate and the cell output.
-pub const SITES: [SiteInfo; 5] = [
+pub const SITES: [SiteInfo; 8] = [
     SiteInfo {
         site: Site::Forget,
         name: "forget",
@@ -160,10 +164,59 @@ pub const SITES: [SiteInfo; 5] = [
         standard: Activation::Tanh,
         coupled_to: None,
     },
+    SiteInfo {
+        site: Site::Reset,
+        name: "reset",
+        label: "Reset gate r",
+        caption: "reset gate",
+        symbol: "r",
+        gate: None,
+        input: Quantity::PreReset,
+        output: Quantity::Reset,
+        standard: Activation::Sigmoid,
+        coupled_to: None,
+    },
+    SiteInfo {
+        site: Site::Update,
+        name: "update",
+        label: "Update gate z",
+        caption: "update gate",
+        symbol: "z",
+        gate: None,
+        input: Quantity::PreUpdate,
+        output: Quantity::Update,
+        standard: Activation::Sigmoid,
+        coupled_to: None,
+    },
+    SiteInfo {
+        site: Site::New,
+        name: "new",
+        label: "New gate n",
+        caption: "new gate",
+        symbol: "n",
+        gate: None,
+        input: Quantity::PreNew,
+        output: Quantity::New,
+        standard: Activation::Tanh,
+        coupled_to: None,
+    },
 ];
 
+/// The LSTM's sites and the GRU's, in the order their controls list them.
+pub const LSTM_SITES: [Site; 5] = [Site::Forget, Site::Input, Site::Output, Site::Candidate, Site::CellOutput];
+pub const GRU_SITES: [Site; 3] = [Site::Reset, Site::Update, Site::New];
+
 impl Site {
-    pub const ALL: [Site; 5] = [Site::Forget, Site::Input, Site::Output, Site::Candidate, Site::CellOutput];
+    pub const ALL: [Site; 8] = [
+        Site::Forget,
+        Site::Input,
+        Site::Output,
+        Site::Candidate,
+        Site::CellOutput,
+        Site::Reset,
+        Site::Update,
+        Site::New,
+    ];
 
     /// This site's row of [`SITES`].
     #[must_use]
@@ -215,6 +268,9 @@ pub struct Activations {
     pub output: Activation,
     pub candidate: Activation,
     pub cell_output: Activation,
+    pub reset: Activation,
+    pub update: Activation,
+    pub new: Activation,
 }
 
 impl Default for Activations {
@@ -240,6 +296,9 @@ impl Activations {
             output: f(Site::Output),
             candidate: f(Site::Candidate),
             cell_output: f(Site::CellOutput),
+            reset: f(Site::Reset),
+            update: f(Site::Update),
+            new: f(Site::New),
         }
     }
 
@@ -251,6 +310,9 @@ impl Activations {
             Site::Output => self.output,
             Site::Candidate => self.candidate,
             Site::CellOutput => self.cell_output,
+            Site::Reset => self.reset,
+            Site::Update => self.update,
+            Site::New => self.new,
         }
     }
 
@@ -261,6 +323,9 @@ impl Activations {
             Site::Output => &mut self.output,
             Site::Candidate => &mut self.candidate,
             Site::CellOutput => &mut self.cell_output,
+            Site::Reset => &mut self.reset,
+            Site::Update => &mut self.update,
+            Site::New => &mut self.new,
         };
         *slot = activation;
     }
@@ -280,6 +345,33 @@ impl Activations {
         }
         Ok(self)
     }
+}
+
+/// The activations of some sites only (a cell design's), serialised as [`Activations`] is.
+#[derive(Clone, Copy, Debug)]
+pub struct SitesOf<'a> {
+    pub acts: &'a Activations,
+    pub sites: &'a [Site],
+}
+
+impl serde::Serialize for SitesOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.sites.len()))?;
+        for &site in self.sites {
+            map.serialize_entry(site.name(), &self.acts.get(site).name())?;
+        }
+        map.end()
+    }
+}
+
+/// For `#[serde(serialize_with)]`: the LSTM's five sites only (what the page and the training
+/// lab show).
+// serde's `serialize_with` hands the field by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+pub fn lstm_sites<S: serde::Serializer>(acts: &Activations, s: S) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    SitesOf { acts, sites: &LSTM_SITES }.serialize(s)
 }
 
 /// Activations serialise as a map from site name to activation name, in the site table's order.
@@ -326,9 +418,13 @@ mod tests {
             output: Activation::Sigmoid,
             candidate: Activation::Tanh,
             cell_output: Activation::Tanh,
+            reset: Activation::Sigmoid,
+            update: Activation::Sigmoid,
+            new: Activation::Tanh,
         };
         assert_eq!(Activations::default(), standard);
         let relu = Activations::default().with_names([("candidate", "relu"), ("cell-output", "none")]).unwrap();
+        assert_eq!((relu.reset, relu.update, relu.new), (Activation::Sigmoid, Activation::Sigmoid, Activation::Tanh));
         assert_eq!((relu.candidate, relu.cell_output), (Activation::Relu, Activation::Removed));
         assert!(Activations::default().with_names([("gate", "relu")]).unwrap_err().contains("unknown site"));
         assert!(Activations::default().with_names([("input", "swish")]).unwrap_err().contains("swish"));
@@ -336,10 +432,12 @@ mod tests {
         assert_eq!(cifg.forget, Activation::Coupled);
         let wrong = Activations::default().with_names([("input", "coupled")]).unwrap_err();
         assert_eq!(wrong, "coupled is only for the forget site, not input");
-        let json = serde_json::to_string(&relu).unwrap();
+        let json = serde_json::to_string(&SitesOf { acts: &relu, sites: &LSTM_SITES }).unwrap();
         assert_eq!(
             json,
             r#"{"forget":"sigmoid","input":"sigmoid","output":"sigmoid","candidate":"relu","cell_output":"none"}"#
         );
+        let all = serde_json::to_value(relu).unwrap();
+        assert_eq!((all.as_object().unwrap().len(), &all["new"]), (8, &serde_json::json!("tanh")));
     }
 }

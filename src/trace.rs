@@ -173,7 +173,8 @@ impl<T: Float> Trace<T> {
                 lo = T::from(l).unwrap_or(lo);
                 hi = T::from(h).unwrap_or(hi);
             }
-            let (bad, (l, h)) = finite_range(&buffer[from..]);
+            // A quantity this cell does not trace has an empty buffer.
+            let (bad, (l, h)) = finite_range(buffer.get(from..).unwrap_or(&[]));
             *count += bad;
             (lo, hi) = (smaller(lo, l), larger(hi, h));
             *range = (lo <= hi).then(|| (lo.to_f64().unwrap_or(f64::NAN), hi.to_f64().unwrap_or(f64::NAN)));

@@ -7,9 +7,9 @@
 //!   o = σ(z_o + w_co ⊙ c_t), h = o ⊙ tanh(c_t).
 //! - The coupled input-forget gate (CIFG, Greff et al.): f = 1 − i.
 
-use gatelab::lstm::Weights;
+use gatelab::recurrent::Weights;
 use gatelab::rng::Rng;
-use gatelab::{Activation, Activations, Lstm, Quantity, Trace};
+use gatelab::{Activation, Activations, Quantity, Recurrent, Trace};
 
 const INPUT: usize = 5;
 const HIDDEN: usize = 4;
@@ -117,11 +117,11 @@ fn peepholes_and_the_coupled_gate_follow_their_equations() {
                 };
                 let expected = reference(w, peepholes, coupled);
                 let mut trace = Trace::new();
-                Lstm::new(w.clone()).unwrap().run(&SEQUENCE, &acts, &mut trace);
+                Recurrent::new(w.clone()).unwrap().run(&SEQUENCE, &acts, &mut trace);
                 let error = worst_error(&trace, &expected);
                 assert!(error < 1e-12, "seed {seed}, peepholes {peepholes}, coupled {coupled}: f64 off by {error:e}");
                 let mut trace = Trace::new();
-                Lstm::new(w.cast::<f32>()).unwrap().run(&SEQUENCE, &acts, &mut trace);
+                Recurrent::new(w.cast::<f32>()).unwrap().run(&SEQUENCE, &acts, &mut trace);
                 let error = worst_error(&trace, &expected);
                 assert!(error < 1e-5, "seed {seed}, peepholes {peepholes}, coupled {coupled}: f32 off by {error:e}");
             }
@@ -137,11 +137,132 @@ fn peepholes_matter_and_zero_peepholes_are_the_plain_cell() {
     let plain = Weights { peepholes: Vec::new(), ..w.clone() };
     let run = |w: &Weights<f64>| {
         let mut trace = Trace::new();
-        Lstm::new(w.clone()).unwrap().run(&SEQUENCE, &Activations::default(), &mut trace);
+        Recurrent::new(w.clone()).unwrap().run(&SEQUENCE, &Activations::default(), &mut trace);
         trace.values(Quantity::Hidden).to_vec()
     };
     let (with, without) = (run(&w), run(&plain));
     let moved = with.iter().zip(&without).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
     assert!(moved > 0.05, "peepholes moved h by only {moved}");
     assert_eq!(run(&plain.clone().with_zero_peepholes()), without);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GRU (Cho et al. 2014), as PyTorch's nn.GRU computes it:
+// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
+// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h′ = (1 − z) ⊙ n + z ⊙ h.
+// ---------------------------------------------------------------------------------------------
+
+use gatelab::cells::CellKind;
+
+/// The golden file's weights, inputs and h at every step (recorded from PyTorch by
+/// scripts/fixtures/gru_golden.py).
+type Golden = (Weights<f64>, Vec<Option<usize>>, Vec<Vec<f64>>);
+
+fn golden_gru() -> Golden {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gru_golden.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let flat = |key: &str| -> Vec<f64> {
+        let value = &v[key];
+        let rows: Vec<&serde_json::Value> = match value.as_array().unwrap().first() {
+            Some(serde_json::Value::Array(_)) => value.as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap()).collect(),
+            _ => value.as_array().unwrap().iter().collect(),
+        };
+        rows.iter().map(|x| x.as_f64().unwrap()).collect()
+    };
+    let size = |key: &str| usize::try_from(v[key].as_u64().unwrap()).unwrap();
+    let (input_size, hidden_size) = (size("input_size"), size("hidden_size"));
+    let weights = Weights {
+        cell: CellKind::Gru,
+        input_size,
+        hidden_size,
+        weight_ih: flat("weight_ih_l0"),
+        weight_hh: flat("weight_hh_l0"),
+        bias_ih: flat("bias_ih_l0"),
+        bias_hh: flat("bias_hh_l0"),
+        peepholes: Vec::new(),
+    };
+    let sequence = v["sequence"].as_array().unwrap().iter().map(|s| s.as_u64().map(|s| usize::try_from(s).unwrap())).collect();
+    let h = v["h"].as_array().unwrap().iter().map(|row| row.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()).collect();
+    (weights, sequence, h)
+}
+
+#[test]
+fn the_gru_matches_pytorch() {
+    let (weights, sequence, expected) = golden_gru();
+    assert_eq!(weights.weight_hh.len(), 3 * 3 * 3, "3H rows of H");
+    let mut trace = Trace::new();
+    Recurrent::new(weights.clone()).unwrap().run(&sequence, &Activations::default(), &mut trace);
+    for (t, want) in expected.iter().enumerate() {
+        for (got, want) in trace.at(Quantity::Hidden, t).iter().zip(want) {
+            assert!((got - want).abs() < 1e-12, "h at step {t}: {got} against PyTorch's {want}");
+        }
+    }
+    // In f32, as the page runs it.
+    let mut trace = Trace::new();
+    Recurrent::new(weights.cast::<f32>()).unwrap().run(&sequence, &Activations::default(), &mut trace);
+    for (t, want) in expected.iter().enumerate() {
+        for (got, want) in trace.at(Quantity::Hidden, t).iter().zip(want) {
+            assert!((f64::from(*got) - want).abs() < 1e-6, "f32 h at step {t}: {got} against {want}");
+        }
+    }
+}
+
+/// Every traced quantity of the GRU against the equations in f64, under the standard
+/// activations and under swapped ones.
+#[test]
+fn the_gru_follows_its_equations_under_any_activations() {
+    let mut rng = Rng::new(11);
+    let mut w = Weights::<f64>::pytorch_init_for(CellKind::Gru, INPUT, HIDDEN, &mut rng);
+    for tensor in [&mut w.weight_ih, &mut w.weight_hh, &mut w.bias_ih, &mut w.bias_hh] {
+        for v in tensor.iter_mut() {
+            *v *= 3.0;
+        }
+    }
+    let relu = |x: f64| x.max(0.0);
+    type Functions = [fn(f64) -> f64; 3];
+    let cases: [(Activations, Functions); 2] = [
+        (Activations::default(), [sigmoid, sigmoid, f64::tanh]),
+        (
+            Activations { reset: Activation::Tanh, update: Activation::HardSigmoid, new: Activation::Relu, ..Activations::default() },
+            [f64::tanh, |x| (x / 6.0 + 0.5).clamp(0.0, 1.0), relu],
+        ),
+    ];
+    for (acts, [act_r, act_z, act_n]) in cases {
+        let mut trace = Trace::new();
+        Recurrent::new(w.clone()).unwrap().run(&SEQUENCE, &acts, &mut trace);
+        let mut h = vec![0.0; HIDDEN];
+        for (t, symbol) in SEQUENCE.iter().enumerate() {
+            let x: Vec<f64> = (0..INPUT).map(|k| if Some(k) == *symbol { 1.0 } else { 0.0 }).collect();
+            let part = |matrix: &[f64], cols: usize, v: &[f64], bias: &[f64], r: usize| {
+                (0..cols).map(|k| matrix[r * cols + k] * v[k]).sum::<f64>() + bias[r]
+            };
+            let mut next = vec![0.0; HIDDEN];
+            for u in 0..HIDDEN {
+                let gi = |block: usize| part(&w.weight_ih, INPUT, &x, &w.bias_ih, block * HIDDEN + u);
+                let gh = |block: usize| part(&w.weight_hh, HIDDEN, &h, &w.bias_hh, block * HIDDEN + u);
+                let (z_r, z_z) = (gi(0) + gh(0), gi(1) + gh(1));
+                let (r, z) = (act_r(z_r), act_z(z_z));
+                let hn = gh(2);
+                let z_n = gi(2) + r * hn;
+                let n = act_n(z_n);
+                next[u] = (1.0 - z) * n + z * h[u];
+                let expected = [
+                    (Quantity::PreReset, z_r),
+                    (Quantity::PreUpdate, z_z),
+                    (Quantity::PreNew, z_n),
+                    (Quantity::Reset, r),
+                    (Quantity::Update, z),
+                    (Quantity::New, n),
+                    (Quantity::RecurrentNew, hn),
+                    (Quantity::HiddenPrev, h[u]),
+                    (Quantity::Hidden, next[u]),
+                ];
+                for (q, want) in expected {
+                    let got = trace.at(q, t)[u];
+                    assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{acts:?}: {} at step {t}, unit {u}: {got} against {want}", q.name());
+                }
+            }
+            h = next;
+        }
+    }
 }

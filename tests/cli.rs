@@ -245,6 +245,42 @@ fn peepholes_and_the_coupled_gate() {
     assert!(fails(&["trace", "--peepholes", "--weights", "x.json", "--text", "a"]).contains("--peepholes"));
 }
 
+/// The GRU from the command line: `--cell gru` on the random preset, a GRU weights file, its
+/// sites' flags, and the others refused by name.
+#[test]
+fn the_gru() {
+    // 3 blocks of H(I + H + 2): 3 × 8 × (95 + 8 + 2) = 2520, as nn.GRU(95, 8) has.
+    let out = ok(&["params", "--preset", "random", "--hidden", "8", "--cell", "gru"]);
+    assert!(out.starts_with("2520 = 3 blocks × 8 × (95 + 8 + 2)\n"), "{out}");
+    let trace: Value = serde_json::from_str(&ok(&["trace", "--cell", "gru", "--preset", "random", "--hidden", "3", "--new", "relu", "--text", "gru"])).unwrap();
+    assert_eq!(trace["cell"], "gru");
+    assert_eq!(trace["activations"], serde_json::json!({"reset": "sigmoid", "update": "sigmoid", "new": "relu"}));
+    let step = &trace["steps"][2];
+    for q in ["z_r", "z_z", "z_n", "r", "z", "n", "hn", "h_prev", "h"] {
+        assert_eq!(step[q].as_array().map(Vec::len), Some(3), "{q}");
+    }
+    assert!(step.get("c").is_none() && step.get("f").is_none());
+    // n = relu(z_n), and h = (1 − z)·n + z·h_prev, in the report's numbers.
+    for u in 0..3 {
+        let at = |q: &str| step[q][u].as_f64().unwrap();
+        assert!((at("n") - at("z_n").max(0.0)).abs() < 1e-7);
+        assert!((at("h") - ((1.0 - at("z")) * at("n") + at("z") * at("h_prev"))).abs() < 1e-6);
+    }
+    let csv = ok(&["trace", "--cell", "gru", "--preset", "random", "--text", "ab", "--format", "csv"]);
+    assert!(csv.starts_with("t,char,symbol,unit,z_r,z_z,z_n,r,z,n,hn,h_prev,h\n"), "{csv}");
+    let err = fails(&["trace", "--cell", "gru", "--preset", "random", "--text", "a", "--forget", "tanh"]);
+    assert!(err.contains("--forget: a GRU has no forget gate; its sites are --reset, --update, --new"), "{err}");
+    let err = fails(&["trace", "--cell", "gru", "--text", "a"]);
+    assert!(err.contains("the counter preset is a hand-set LSTM"), "{err}");
+    let err = fails(&["params", "--cell", "gru", "--preset", "random", "--peepholes"]);
+    assert!(err.contains("a GRU has no peepholes"), "{err}");
+    let err = fails(&["params", "--cell", "janet"]);
+    assert!(err.contains("janet") && err.contains("lstm") && err.contains("gru"), "{err}");
+    // An LSTM has no reset gate.
+    let err = fails(&["params", "--reset", "tanh"]);
+    assert!(err.contains("--reset: an LSTM has no reset gate; its sites are --forget, --input, --output, --candidate, --cell-output"), "{err}");
+}
+
 #[test]
 fn cell_worked_example() {
     let out = ok(&[

@@ -31,7 +31,7 @@
 
 #![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
 
-use gatelab::{one_step, Activations, Gates, Lstm, Quantity, Symbol, Trace, Weights};
+use gatelab::{one_step, Activations, Gates, Recurrent, Quantity, Symbol, Trace, Weights};
 
 const H: usize = 3;
 const I: usize = 4;
@@ -62,6 +62,7 @@ const EXPECTED_C: [[f64; H]; 6] = [
 fn golden_weights() -> Weights<f64> {
     let rows = 4 * H;
     Weights {
+        cell: gatelab::cells::CellKind::Lstm,
         input_size: I,
         hidden_size: H,
         weight_ih: (0..rows * I).map(|k| (k as f64 * 0.1).cos() * 0.5).collect(),
@@ -93,7 +94,7 @@ fn check<T: num_traits::Float + std::fmt::Debug>(trace: &Trace<T>, tolerance: f6
 /// The page's f32 cell agrees with the float64 reference to 4 decimals.
 #[test]
 fn sequence_matches_reference_in_f32() {
-    let lstm = Lstm::new(golden_weights().cast::<f32>()).unwrap();
+    let lstm = Recurrent::new(golden_weights().cast::<f32>()).unwrap();
     let mut trace = Trace::new();
     lstm.run(&SEQUENCE, &Activations::default(), &mut trace);
     check(&trace, 1e-4, "f32");
@@ -102,7 +103,7 @@ fn sequence_matches_reference_in_f32() {
 /// The same code in f64 agrees to the 6 decimals printed.
 #[test]
 fn sequence_matches_reference_in_f64() {
-    let lstm = Lstm::new(golden_weights()).unwrap();
+    let lstm = Recurrent::new(golden_weights()).unwrap();
     let mut trace = Trace::new();
     lstm.run(&SEQUENCE, &Activations::default(), &mut trace);
     check(&trace, 1e-6, "f64");
@@ -153,7 +154,7 @@ fn one_step_agrees_with_the_sequence_code() {
     let mut w = Weights::<f64>::zeros(1, 1);
     // Rows i, f, g, o.
     w.bias_ih = vec![1.0, 0.5, 0.5, 2.0];
-    let lstm = Lstm::new(w).unwrap();
+    let lstm = Recurrent::new(w).unwrap();
     let mut trace = Trace::new();
     lstm.run(&[None, None], &Activations::default(), &mut trace);
     // W_hh = 0, so both steps see the same pre-activations; step 2 starts from step 1's c.

@@ -20,7 +20,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("cells", 5),
     ("kernel", 6),
     ("trace", 7),
-    ("lstm", 8),
+    ("recurrent", 8),
     ("model", 9),
     ("presets", 10),
     ("pytorch", 10),

@@ -1,11 +1,11 @@
-//! `Lstm::preactivations` computes z = W_ih·x + b_ih + W_hh·h_prev + b_hh exactly as written
+//! `Recurrent::preactivations` computes z = W_ih·x + b_ih + W_hh·h_prev + b_hh exactly as written
 //! out naively from PyTorch's row-major weights, to the bit, whatever the hidden size (the fast
 //! path works on blocks of rows, with a separate path for a last, partial block).
 
 #![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
 
 use gatelab::rng::Rng;
-use gatelab::{Lstm, Preset, Symbol, Weights};
+use gatelab::{Recurrent, Preset, Symbol, Weights};
 
 /// The definition, one row at a time, adding terms in the same order the cell does:
 /// (b_ih + b_hh), then the input column, then h_0·W_hh[r][0], h_1·W_hh[r][1], ...
@@ -33,8 +33,8 @@ fn preactivations_match_the_definition_bit_for_bit() {
     for hidden in 1..=70 {
         let model = Preset::Random { hidden: hidden.min(64), seed: hidden as u64 }.build();
         // Sizes over 64 are built by hand (the preset stops at 64).
-        let lstm: Lstm<f32> = if hidden <= 64 {
-            model.lstm.clone()
+        let lstm: Recurrent<f32> = if hidden <= 64 {
+            model.cell.clone()
         } else {
             let mut w = Weights::zeros(5, hidden);
             for tensor in [&mut w.weight_ih, &mut w.weight_hh, &mut w.bias_ih, &mut w.bias_hh] {
@@ -42,7 +42,7 @@ fn preactivations_match_the_definition_bit_for_bit() {
                     *v = gatelab::numbers::to_f32(rng.uniform(-1.0, 1.0));
                 }
             }
-            Lstm::new(w).unwrap()
+            Recurrent::new(w).unwrap()
         };
         let weights = lstm.weights().clone();
         let mut z = vec![0.0f32; 4 * hidden];

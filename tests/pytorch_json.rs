@@ -39,9 +39,9 @@ fn round_trip_keeps_every_weight() {
         let model = preset.build();
         let text = export(&model).to_string();
         let loaded = load(&text, "exported.json").unwrap().model;
-        assert_eq!(loaded.lstm.weights(), model.lstm.weights(), "{preset}");
+        assert_eq!(loaded.cell.weights(), model.cell.weights(), "{preset}");
         // Bit for bit, not just ==.
-        for ((name, a), (_, b)) in model.lstm.weights().tensors().into_iter().zip(loaded.lstm.weights().tensors()) {
+        for ((name, a), (_, b)) in model.cell.weights().tensors().into_iter().zip(loaded.cell.weights().tensors()) {
             assert!(a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()), "{preset}: {name}");
         }
         assert_eq!(loaded.vocab, model.vocab);
@@ -57,11 +57,11 @@ fn round_trip_keeps_every_weight() {
 #[test]
 fn the_valid_example_loads() {
     let model = load(&valid().to_string(), "ok.json").unwrap().model;
-    assert_eq!(model.lstm.hidden_size(), 1);
-    assert_eq!(model.lstm.input_size(), 2);
+    assert_eq!(model.cell.hidden_size(), 1);
+    assert_eq!(model.cell.input_size(), 2);
     // PyTorch's layout: weight_ih_l0 row 1 is the forget gate's, column 1 is "b".
     let (row, column, input_size) = (1, 1, 2);
-    assert_eq!(model.lstm.weights().weight_ih[row * input_size + column], 0.4);
+    assert_eq!(model.cell.weights().weight_ih[row * input_size + column], 0.4);
 }
 
 #[test]
@@ -174,16 +174,17 @@ fn empty_sizes_are_refused() {
 fn keys_the_cell_does_not_use_are_named() {
     let loaded = load(&valid().to_string(), "ok.json").unwrap();
     assert!(loaded.unused_keys.is_empty());
-    assert_eq!(gatelab::pytorch::unused_note(&loaded.unused_keys), None);
+    assert_eq!(gatelab::pytorch::unused_note(&loaded.unused_keys, "LSTM"), None);
     let mut v = valid();
     v["readout.weight"] = json!([[1.0]]);
     v["weight_hr_l0"] = json!([[0.5]]);
     let loaded = load(&v.to_string(), "extra.json").unwrap();
     // serde_json writes keys sorted.
     assert_eq!(loaded.unused_keys, ["readout.weight", "weight_hr_l0"]);
-    let note = gatelab::pytorch::unused_note(&loaded.unused_keys).unwrap();
+    let note = gatelab::pytorch::unused_note(&loaded.unused_keys, "LSTM").unwrap();
     assert_eq!(note, "the file's keys readout.weight, weight_hr_l0 are not part of a single-layer LSTM cell, and are not used");
-    let one = gatelab::pytorch::unused_note(&["optimizer".to_string()]).unwrap();
+    let one = gatelab::pytorch::unused_note(&["optimizer".to_string()], "GRU").unwrap();
+    assert!(one.ends_with("not part of a single-layer GRU cell, and is not used"), "{one}");
     assert!(one.starts_with("the file's key optimizer is not part"), "{one}");
 }
 
@@ -201,11 +202,11 @@ fn peepholes_and_the_cell_key() {
     v["cell"] = json!("lstm");
     let loaded = load(&v.to_string(), "eyes.json").unwrap();
     assert!(loaded.unused_keys.is_empty(), "{:?}", loaded.unused_keys);
-    let w = loaded.model.lstm.weights();
+    let w = loaded.model.cell.weights();
     assert_eq!(w.peephole(0), vec![0.25; hidden]);
     assert_eq!(w.peephole(2), vec![1.5; hidden]);
     let again = load(&gatelab::pytorch::export(&loaded.model).to_string(), "again.json").unwrap();
-    assert_eq!(again.model.lstm.weights(), w);
+    assert_eq!(again.model.cell.weights(), w);
     // 4 blocks of H(I + H + 2) and 3 peepholes of H.
     let input = v["weight_ih_l0"][0].as_array().unwrap().len();
     assert_eq!(loaded.model.parameter_count(&Activations::default()), 4 * hidden * (input + hidden + 2) + 3 * hidden);
@@ -278,7 +279,7 @@ fn every_weight_is_the_f32_nearest_the_number_written() {
         #[allow(clippy::cast_possible_truncation)] // rounding to the nearest f32 is what is checked
         numbers.iter().map(|v| v.as_f64().unwrap() as f32).collect()
     };
-    let w = model.lstm.weights();
+    let w = model.cell.weights();
     for (key, loaded) in
         [("weight_ih_l0", &w.weight_ih), ("weight_hh_l0", &w.weight_hh), ("bias_ih_l0", &w.bias_ih), ("bias_hh_l0", &w.bias_hh)]
     {
@@ -288,4 +289,38 @@ fn every_weight_is_the_f32_nearest_the_number_written() {
             assert_eq!(a.to_bits(), b.to_bits(), "{key}[{k}]: {a} against {b}");
         }
     }
+}
+
+/// A GRU's state_dict (3H rows for H columns) loads as a GRU, as PyTorch's `nn.GRU` writes it,
+/// and is written back with `"cell": "gru"`; keys that fit no cell are one message naming them.
+#[test]
+fn a_gru_file_is_a_gru() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gru_golden.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let object = v.as_object_mut().unwrap();
+    for key in ["source", "input_size", "hidden_size", "sequence", "h"] {
+        object.remove(key);
+    }
+    v["vocab"] = json!(["a", "b", "c", "d"]);
+    let loaded = load(&v.to_string(), "gru.json").unwrap();
+    assert!(loaded.unused_keys.is_empty(), "{:?}", loaded.unused_keys);
+    assert_eq!(loaded.model.cell.kind(), gatelab::cells::CellKind::Gru);
+    assert_eq!(loaded.model.cell.hidden_size(), 3);
+    // 3 blocks of H(I + H + 2) = 3 × (4 + 3 + 2).
+    assert_eq!(loaded.model.parameter_count(&Activations::default()), 3 * 3 * (4 + 3 + 2));
+    let written = export(&loaded.model);
+    assert_eq!(written.get("cell").and_then(|c| c.as_str()), Some("gru"));
+    let again = load(&written.to_string(), "again.json").unwrap();
+    assert_eq!(again.model.cell.weights(), loaded.model.cell.weights());
+    // Saying so changes nothing; saying otherwise is checked against the shapes.
+    v["cell"] = json!("gru");
+    assert!(load(&v.to_string(), "gru.json").is_ok());
+    v["cell"] = json!("lstm");
+    assert_mentions(&load_error(&v), &["weight_ih_l0 has 9 rows", "4 × hidden size for an LSTM", "3 × hidden size"]);
+    v["cell"] = json!("gru");
+    v["weight_co_l0"] = json!([0.0, 0.0, 0.0]);
+    assert_mentions(&load_error(&v), &["weight_co_l0 is a peephole, and a GRU has none"]);
+    let mut lstm = valid();
+    lstm["cell"] = json!("gru");
+    assert_mentions(&load_error(&lstm), &["weight_ih_l0 has 4 rows", "3 × hidden size for a GRU"]);
 }

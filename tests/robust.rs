@@ -7,7 +7,8 @@ mod common;
 use common::parse_csv;
 use gatelab::activation::NAMED;
 use gatelab::report::{trace_csv, TraceReport};
-use gatelab::{Activation, Activations, Preset, Quantity, Trace};
+use gatelab::cells::CellKind;
+use gatelab::{Activation, Activations, Model, Preset, Quantity, Trace};
 use proptest::prelude::*;
 
 fn activation() -> impl Strategy<Value = Activation> {
@@ -20,16 +21,35 @@ fn activation() -> impl Strategy<Value = Activation> {
 }
 
 fn activations() -> impl Strategy<Value = Activations> {
-    (activation(), activation(), activation(), activation(), activation()).prop_map(
-        |(forget, input, output, candidate, cell_output)| Activations { forget, input, output, candidate, cell_output },
+    let lstm = (activation(), activation(), activation(), activation(), activation());
+    (lstm, activation(), activation(), activation()).prop_map(
+        |((forget, input, output, candidate, cell_output), reset, update, new)| Activations {
+            forget,
+            input,
+            output,
+            candidate,
+            cell_output,
+            reset,
+            update,
+            new,
+        },
     )
 }
 
-fn preset() -> impl Strategy<Value = Preset> {
+/// A preset's model: the hand-set LSTMs, or the random one as an LSTM (with or without
+/// peepholes) or a GRU.
+fn preset() -> impl Strategy<Value = Model> {
     prop_oneof![
-        Just(Preset::Counter),
-        Just(Preset::Latch),
-        (1usize..=16, any::<u64>()).prop_map(|(hidden, seed)| Preset::Random { hidden, seed }),
+        Just(Preset::Counter.build()),
+        Just(Preset::Latch.build()),
+        (1usize..=16, any::<u64>(), 0..3).prop_map(|(hidden, seed, design)| {
+            let random = Preset::Random { hidden, seed };
+            match design {
+                0 => random.build(),
+                1 => random.build_with(true),
+                _ => random.build_cell(CellKind::Gru, false).unwrap(),
+            }
+        }),
     ]
 }
 
@@ -78,13 +98,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn any_text_and_any_activations_run(preset in preset(), acts in activations(), text in text()) {
-        let model = preset.build();
+    fn any_text_and_any_activations_run(model in preset(), acts in activations(), text in text()) {
         let mut trace = Trace::new();
         model.run(&text, &acts, &mut trace);
         prop_assert_eq!(trace.steps(), text.chars().count());
-        prop_assert_eq!(trace.hidden(), model.lstm.hidden_size());
-        for q in Quantity::ALL {
+        prop_assert_eq!(trace.hidden(), model.cell.hidden_size());
+        for q in trace.quantities() {
             prop_assert_eq!(trace.values(q).len(), trace.steps() * trace.hidden());
         }
         check_counts(&trace);
@@ -98,8 +117,7 @@ proptest! {
     /// Whatever the numbers (NaN, ±inf), the JSON report parses and the CSV has one record per
     /// step and unit, with the characters coming back intact.
     #[test]
-    fn reports_stay_well_formed(preset in preset(), acts in activations(), text in text()) {
-        let model = preset.build();
+    fn reports_stay_well_formed(model in preset(), acts in activations(), text in text()) {
         let mut trace = Trace::new();
         model.run(&text, &acts, &mut trace);
 
@@ -114,7 +132,7 @@ proptest! {
         let records = parse_csv(&trace_csv(&trace, &text));
         prop_assert_eq!(records.len(), trace.steps() * trace.hidden() + 1);
         for record in &records {
-            prop_assert_eq!(record.len(), 4 + Quantity::ALL.len());
+            prop_assert_eq!(record.len(), 4 + trace.quantities().len());
         }
         for (t, c) in text.chars().enumerate() {
             let record = &records[1 + t * trace.hidden()];
@@ -149,6 +167,7 @@ fn explosions_are_counted() {
         output: Activation::Identity,
         candidate: Activation::Identity,
         cell_output: Activation::Identity,
+        ..Activations::default()
     };
     model.run(&"~".repeat(500), &all_identity, &mut trace);
     check_counts(&trace);

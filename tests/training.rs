@@ -9,7 +9,7 @@ use gatelab::train::{
     Workspace,
 };
 use gatelab::Gate;
-use gatelab::{Activation, Activations, Lstm, Quantity, Site, Trace};
+use gatelab::{Activation, Activations, Recurrent, Quantity, Site, Trace};
 use std::time::Instant;
 
 // ---------------------------------------------------------------------------------------------
@@ -34,11 +34,11 @@ fn check_sequence() -> Sequence {
 const KINK_MARGIN: f64 = 1e-3;
 const H: f64 = 1e-6;
 
-/// The values that go through each site, read from the page's own forward (`Lstm::run`), so
+/// The values that go through each site, read from the page's own forward (`Recurrent::run`), so
 /// the check does not rely on the code under test: pre-activations for the gates and the
 /// candidate, c for the cell output.
 fn site_values(net: &Network<f64>, acts: &Activations, seq: &Sequence) -> Vec<(Activation, Vec<f64>)> {
-    let lstm = Lstm::new(net.lstm_weights()).unwrap();
+    let lstm = Recurrent::new(net.lstm_weights()).unwrap();
     let mut trace = Trace::new();
     lstm.run(&seq.inputs, acts, &mut trace);
     [
@@ -417,7 +417,7 @@ fn trained_network_exports_to_the_page_model() {
     }
     let model = trainer.model("trained").unwrap();
     assert_eq!(model.vocab.chars(), &['(', ')', 'x']);
-    assert_eq!(model.lstm.hidden_size(), 5);
+    assert_eq!(model.cell.hidden_size(), 5);
     let readout = trainer.readout();
     assert_eq!((readout.classes, readout.hidden_size), (9, 5));
     let mut trace = Trace::new();

@@ -30,8 +30,11 @@ export const cells = () => get().cells;
 /** One cell design by name (the summary's `cell`); the LSTM when the name is unknown. */
 export const cellSpec = (name) => cells().find((c) => c.name === name) ?? cells()[0];
 
-/** The activation sites in control order: [{name, label, caption, symbol, input, output, standard}]. */
-export const sites = () => get().sites;
+/**
+ * The activation sites of the cell the page shows (the LSTM), in control order: [{name, label,
+ * caption, symbol, input, output, standard, coupled_to}]. The catalog lists every design's.
+ */
+export const sites = () => get().sites.filter((s) => cellSpec('lstm').sites.includes(s.name));
 
 /** The standard LSTM: site name → activation name. */
 export const standardActivations = () => Object.fromEntries(sites().map((s) => [s.name, s.standard]));

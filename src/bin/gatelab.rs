@@ -8,6 +8,7 @@ use gatelab::limits::{MAX_HIDDEN, MAX_TEXT_FILE_BYTES, MAX_TRACE_VALUES, MAX_WEI
 use gatelab::numbers::parse_numbers;
 use gatelab::presets::PRESETS;
 use gatelab::report::{self, CellReport, TraceReport};
+use gatelab::cells::{CellKind, CellSpec};
 use gatelab::{one_step, Activations, Gates, Model, Preset, Site, Trace, SITES};
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -92,6 +93,10 @@ struct ModelArgs {
     /// like the other weights for random. A weights file has them if it has weight_ci_l0, ...
     #[arg(long, conflicts_with = "weights")]
     peepholes: bool,
+    /// The cell design of the random preset: lstm (the default) or gru. A weights file says
+    /// what it holds.
+    #[arg(long, value_name = "CELL", conflicts_with = "weights", value_parser = PossibleValuesParser::new(CellKind::ALL.map(|k| k.spec().name)))]
+    cell: Option<String>,
 }
 
 /// One `--SITE NAME` flag per row of the site table (`--forget`, ..., `--cell-output`).
@@ -159,6 +164,21 @@ fn fail<T>(message: impl Into<String>) -> Result<T> {
 }
 
 impl ActivationArgs {
+    /// The activations, every flag naming a site of `spec`'s cell.
+    fn resolve_for(&self, spec: &CellSpec) -> Result<Activations> {
+        if let Some((site, _)) = self.0.iter().find(|(site, _)| !spec.sites.contains(site)) {
+            let flags: Vec<String> = spec.sites.iter().map(|s| format!("--{}", site_flag(*s))).collect();
+            return fail(format!(
+                "--{}: {} has no {}; its sites are {}",
+                site_flag(*site),
+                spec.a_label(),
+                site.info().caption,
+                flags.join(", ")
+            ));
+        }
+        self.resolve()
+    }
+
     fn resolve(&self) -> Result<Activations> {
         let mut acts = Activations::default();
         for (site, name) in &self.0 {
@@ -177,7 +197,7 @@ impl ModelArgs {
             let text = read_capped(open(path, &place)?, MAX_WEIGHTS_FILE_BYTES, &place)?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let loaded = gatelab::pytorch::load(&text, &name).map_err(|e| Failure(format!("{place}: {e}")))?;
-            if let Some(note) = gatelab::pytorch::unused_note(&loaded.unused_keys) {
+            if let Some(note) = gatelab::pytorch::unused_note(&loaded.unused_keys, loaded.model.cell.spec().label) {
                 eprintln!("note: {place}: {note}");
             }
             return Ok(loaded.model);
@@ -191,7 +211,8 @@ impl ModelArgs {
                 self.hidden
             ));
         }
-        Ok(preset.build_with(self.peepholes))
+        let cell = self.cell.as_deref().and_then(CellKind::from_name).unwrap_or_default();
+        preset.build_cell(cell, self.peepholes).map_err(|e| Failure(format!("--cell {}: {e}", cell.spec().name)))
     }
 }
 
@@ -235,9 +256,9 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
     let text = match command {
         Command::Trace { model, acts, text, text_file, format } => {
             let model = model.resolve()?;
-            let acts = acts.resolve()?;
+            let acts = acts.resolve_for(model.cell.spec())?;
             let text = read_text(&text, &text_file)?;
-            let (steps, hidden) = (text.chars().count(), model.lstm.hidden_size());
+            let (steps, hidden) = (text.chars().count(), model.cell.hidden_size());
             if steps.saturating_mul(hidden) > MAX_TRACE_VALUES {
                 return fail(format!(
                     "trace: {steps} steps × {hidden} units is over the {MAX_TRACE_VALUES} values a trace may have; shorten the text to at most {} characters",
@@ -266,12 +287,12 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
         }
         Command::Params { model, acts } => {
             let model = model.resolve()?;
-            let acts = acts.resolve()?;
-            let (input, hidden) = (model.lstm.input_size(), model.lstm.hidden_size());
+            let acts = acts.resolve_for(model.cell.spec())?;
+            let (input, hidden) = (model.cell.input_size(), model.cell.hidden_size());
             format!(
                 "{}\n(live gate blocks × H × (I + H + 2): each block has H rows of W_ih, W_hh, b_ih and b_hh; a gate set to none or coupled has no block{})\n",
-                report::parameter_formula(input, hidden, &acts, model.lstm.has_peepholes()),
-                if model.lstm.has_peepholes() { "; each peephole is H diagonal weights" } else { "" }
+                report::cell_parameter_formula(model.cell.spec(), input, hidden, &acts, model.cell.has_peepholes()),
+                if model.cell.has_peepholes() { "; each peephole is H diagonal weights" } else { "" }
             )
         }
     };

@@ -10,11 +10,11 @@
 //!   z_o += w_co ⊙ c (the new c), so the output gate is computed after c;
 //! - the coupled input-forget gate (CIFG): f = 1 − i, chosen at the forget site ("coupled").
 
-use super::{Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Peephole, Product};
+use super::{Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Peephole, Product, Trainable};
 use crate::activation::Activation;
 use crate::cell::{CellValues, Gates};
 use crate::quantity::Quantity;
-use crate::site::{Activations, Site};
+use crate::site::{Activations, Site, LSTM_SITES};
 use num_traits::Float;
 
 /// The LSTM's table entry.
@@ -28,7 +28,7 @@ pub const SPEC: CellSpec = CellSpec {
         BlockInfo { symbol: "o", site: Site::Output, pre: Quantity::PreOutput },
     ],
     states: &[Quantity::Hidden, Quantity::Cell],
-    sites: &[Site::Forget, Site::Input, Site::Output, Site::Candidate, Site::CellOutput],
+    sites: &LSTM_SITES,
     values: &[
         Quantity::Input,
         Quantity::Forget,
@@ -57,6 +57,7 @@ pub const SPEC: CellSpec = CellSpec {
         Peephole { key: "weight_cf_l0", symbol: "w_cf", site: Site::Forget, reads: Quantity::CellPrev },
         Peephole { key: "weight_co_l0", symbol: "w_co", site: Site::Output, reads: Quantity::Cell },
     ],
+    split_recurrent: false,
 };
 
 /// Where each of [`SPEC`]'s values sits, in blocks of H.
@@ -97,7 +98,7 @@ impl<T: Float> Cell<T> for LstmCell<'_, T> {
     /// act(c) over the block, and h. With peepholes, z_i and z_f first gain w ⊙ c_prev, and the
     /// output gate waits for c (z_o gains w_co ⊙ c). A coupled forget gate is 1 − i.
     fn forward(&self, acts: &Activations, step: Forward<'_, T>, fast: bool) {
-        let Forward { z, h, carried, values, slopes } = step;
+        let Forward { z, h, carried, values, slopes, .. } = step;
         let hs = h.len();
         let (gates, rest) = values.split_at_mut(C_PREV * hs);
         let (c_prev, rest) = rest.split_at_mut(hs);
@@ -139,6 +140,9 @@ impl<T: Float> Cell<T> for LstmCell<'_, T> {
         carried.copy_from_slice(c);
     }
 
+}
+
+impl<T: Float> Trainable<T> for LstmCell<'_, T> {
     /// δz from ∂L/∂h_t and the ∂L/∂c_t arriving from step t + 1 (which becomes what flows on
     /// to c_{t−1}). Every slice is cut to its block first, so the loops have no bounds checks
     /// and vectorise; the plain LSTM keeps a loop of its own.

@@ -7,6 +7,7 @@
 //!
 //! A new design costs a spec entry, its `forward` and `backward`, its diagram layout and its tests.
 
+pub mod gru;
 pub mod lstm;
 
 use crate::quantity::Quantity;
@@ -14,6 +15,7 @@ use crate::site::{Activations, Site};
 use num_traits::Float;
 use serde::Serialize;
 
+pub use gru::GruCell;
 pub use lstm::LstmCell;
 
 /// One block of H rows of `weight_ih_l0`, `weight_hh_l0` and the biases, in the file's row order.
@@ -105,9 +107,20 @@ pub struct CellSpec {
     pub products: &'static [Product],
     /// The peepholes it can have (none for most designs), in file order; each is H numbers.
     pub peepholes: &'static [Peephole],
+    /// Whether its step needs W_hh·h + b_hh apart from W_ih·x + b_ih (the GRU's reset gate
+    /// multiplies the recurrent part of n alone); otherwise the kernel adds them as it goes.
+    pub split_recurrent: bool,
 }
 
 impl CellSpec {
+    /// Its label with its article, for messages: "an LSTM", "a GRU".
+    #[must_use]
+    pub fn a_label(&self) -> String {
+        // Initials read as a vowel sound take "an".
+        let an = self.label.starts_with(['A', 'E', 'F', 'H', 'I', 'L', 'M', 'N', 'O', 'R', 'S', 'X']);
+        format!("{} {}", if an { "an" } else { "a" }, self.label)
+    }
+
     /// Rows of the weight matrices: H per block.
     #[must_use]
     pub fn rows(&self, hidden: usize) -> usize {
@@ -164,9 +177,13 @@ impl CellSpec {
 /// One sequence's step going forward: the cell reads `z` and the states, and writes `values`
 /// (and `slopes`, when not empty) and the new states.
 pub struct Forward<'a, T> {
-    /// Pre-activations, one block of H per [`CellSpec::blocks`] entry. A cell may add to them
-    /// before its gates read them (a peephole does), and the trace records what the gates read.
+    /// Pre-activations, one block of H per [`CellSpec::blocks`] entry: W_ih·x + b_ih + W_hh·h +
+    /// b_hh, or only W_ih·x + b_ih for a cell that splits them. A cell may add to them before
+    /// its gates read them (a peephole does, the GRU adds its recurrent part), and the trace
+    /// records what the gates read.
     pub z: &'a mut [T],
+    /// W_hh·h + b_hh, for a cell that splits it off ([`CellSpec::split_recurrent`]); else empty.
+    pub recurrent: &'a [T],
     /// h_{t−1} in, h_t out (H).
     pub h: &'a mut [T],
     /// The other states ([`CellSpec::states`] after h), H each: in at t − 1, out at t.
@@ -201,7 +218,10 @@ pub trait Cell<T: Float> {
     /// (training) rather than the exact one (the page, whose traced values are checked to the
     /// last bit).
     fn forward(&self, acts: &Activations, step: Forward<'_, T>, fast: bool);
+}
 
+/// A cell the trainer can train: the same step backward.
+pub trait Trainable<T: Float>: Cell<T> {
     /// The same step backward. With TRACK, returns ‖∂L/∂c_t‖² (of the memory state) and
     /// ‖∂L/∂h_t‖²; (0, 0) otherwise.
     fn backward<const TRACK: bool>(&self, acts: &Activations, step: Backward<'_, T>) -> (f64, f64);
@@ -227,4 +247,39 @@ fn site_names<S: serde::Serializer>(sites: &&[Site], s: S) -> Result<S::Ok, S::E
 }
 
 /// Every cell design, the default first.
-pub const CELLS: [&CellSpec; 1] = [&lstm::SPEC];
+pub const CELLS: [&CellSpec; 2] = [&lstm::SPEC, &gru::SPEC];
+
+/// Which cell design a model runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CellKind {
+    #[default]
+    Lstm,
+    Gru,
+}
+
+impl CellKind {
+    pub const ALL: [CellKind; 2] = [CellKind::Lstm, CellKind::Gru];
+
+    /// Its table entry.
+    #[must_use]
+    pub fn spec(self) -> &'static CellSpec {
+        match self {
+            CellKind::Lstm => &lstm::SPEC,
+            CellKind::Gru => &gru::SPEC,
+        }
+    }
+
+    /// The design named `name` (`lstm`, `gru`).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<CellKind> {
+        CellKind::ALL.into_iter().find(|k| k.spec().name == name)
+    }
+
+    /// The names, for messages: `lstm or gru`.
+    #[must_use]
+    pub fn names() -> String {
+        let names: Vec<&str> = CellKind::ALL.iter().map(|k| k.spec().name).collect();
+        let (last, rest) = names.split_last().expect("there are cells");
+        format!("{} or {last}", rest.join(", "))
+    }
+}

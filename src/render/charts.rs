@@ -4,7 +4,8 @@
 use super::theme::*;
 use crate::activation::Activation;
 use crate::site::Activations;
-use crate::site::SITES;
+use crate::cells::lstm;
+use crate::site::SiteInfo;
 use crate::quantity::Quantity;
 use crate::trace::Trace;
 use plotters::coord::types::RangedCoordf64;
@@ -264,15 +265,15 @@ fn sample(act: Activation, (x0, x1): (f64, f64)) -> (Curve, Curve, (f64, f64)) {
 /// columns). All in one row when each gets about 170 px; three or two per row on narrower
 /// screens, so that titles, keys and ticks never overlap.
 #[must_use]
-pub fn activation_panel_grid(css_width: f64) -> (usize, usize) {
+pub fn activation_panel_grid(css_width: f64, sites: usize) -> (usize, usize) {
     let columns = if css_width >= 860.0 {
-        SITES.len()
+        sites
     } else if css_width >= 540.0 {
         3
     } else {
         2
     };
-    (SITES.len().div_ceil(columns), columns)
+    (sites.div_ceil(columns), columns)
 }
 
 /// Small charts, one per site: the activation (solid), its derivative (thin), and the selected
@@ -287,8 +288,10 @@ pub fn draw_activation_panel<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
     let (d, p) = (|v| look.size(v), |v| look.at(v));
-    let panels = area.split_evenly(activation_panel_grid(f64::from(area.dim_in_pixel().0) / look.px));
-    for (panel, site) in panels.iter().zip(&SITES) {
+    // The sites of the cell that made the trace (the LSTM's before any run).
+    let sites: Vec<&SiteInfo> = trace.spec().unwrap_or(&lstm::SPEC).sites.iter().map(|s| s.info()).collect();
+    let panels = area.split_evenly(activation_panel_grid(f64::from(area.dim_in_pixel().0) / look.px, sites.len()));
+    for (panel, site) in panels.iter().zip(sites) {
         let act = acts.get(site.site);
         let inputs: &[f32] = match selected.filter(|&t| t < trace.steps()) {
             Some(t) => trace.at(site.input, t),

@@ -833,10 +833,10 @@ mod tests {
         assert_eq!(shown_units(1024, 0), 0..64);
         assert_eq!(shown_units(1024, 130), 128..192);
         assert_eq!(shown_units(100, 99), 36..100, "the last block is full, ending at the last unit");
-        let weights = crate::lstm::Weights::<f32>::pytorch_init(2, 100, &mut crate::rng::Rng::new(5));
+        let weights = crate::recurrent::Weights::<f32>::pytorch_init(2, 100, &mut crate::rng::Rng::new(5));
         let model = crate::model::Model {
             name: "wide".into(),
-            lstm: crate::lstm::Lstm::new(weights).unwrap(),
+            cell: crate::recurrent::Recurrent::new(weights).unwrap(),
             vocab: crate::vocab::Vocab::from_chars("ab".chars()).unwrap(),
         };
         let mut lab = Lab::new(model);

@@ -436,12 +436,12 @@ mod tests {
         // The read-out and the notes are named as unused, not dropped without a word.
         assert_eq!(loaded.unused_keys, ["readout.weight", "readout.bias", "activations", "task", "classes", "steps"]);
         let model = loaded.model;
-        assert_eq!(model.lstm.hidden_size(), 8);
+        assert_eq!(model.cell.hidden_size(), 8);
         assert_eq!(model.vocab.chars(), &['(', ')', 'x']);
         assert_eq!(json.get("readout.weight").and_then(Json::as_array).unwrap().len(), 9);
         assert_eq!(json.get("activations").and_then(|a| a.get("candidate")).and_then(Json::as_str), Some("tanh"));
         // The exported LSTM is the trained one: the same weights as the trainer's f32 model.
-        assert_eq!(model.lstm.weights(), run.trainer().model("m").unwrap().lstm.weights());
+        assert_eq!(model.cell.weights(), run.trainer().model("m").unwrap().cell.weights());
     }
 
     #[test]

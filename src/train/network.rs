@@ -21,7 +21,7 @@
 //! | `readout_weight`    | C × H   | row-major                                               |
 //! | `readout_bias`      | C       |                                                         |
 //!
-//! The LSTM matrices are stored transposed (the same layout as [`crate::lstm::Lstm`]), and a
+//! The LSTM matrices are stored transposed (the same layout as [`crate::recurrent::Recurrent`]), and a
 //! whole minibatch goes through together: the forward is the page's own kernel
 //! ([`Columns::run_batch`]), whose step is one product of the batch's h by W_hhᵀ; the backward's
 //! W_hhᵀ·δz for the batch is one product with W_hh (copied into PyTorch's layout once per
@@ -31,9 +31,9 @@
 
 use crate::activation::exp;
 use crate::site::Activations;
-use crate::cells::{lstm, Backward, Cell, LstmCell};
+use crate::cells::{lstm, Backward, LstmCell, Trainable};
 use crate::kernel::{add_rows_batch, transpose_into, Columns, Recorder, State, StepBlock};
-use crate::lstm::{Lstm, Weights, WeightsError};
+use crate::recurrent::{Recurrent, Weights, WeightsError};
 use crate::model::Model;
 use crate::numbers::to_f32;
 use crate::rng::Rng;
@@ -569,8 +569,8 @@ impl<T: Float> Network<T> {
     /// The LSTM part as the page's f32 model, with the task's vocabulary. Fails if a weight is
     /// not finite in f32 (a diverged run).
     pub fn to_model(&self, name: impl Into<String>, vocab: Vocab) -> Result<Model, WeightsError> {
-        let lstm = Lstm::new(self.lstm_weights().cast::<f32>())?;
-        Ok(Model { name: name.into(), lstm, vocab })
+        let cell = Recurrent::new(self.lstm_weights().cast::<f32>())?;
+        Ok(Model { name: name.into(), cell, vocab })
     }
 
     /// The read-out layer in f32.
@@ -666,6 +666,7 @@ impl<T: Float> Network<T> {
             input: p.input_columns,
             recurrent: p.recurrent_columns,
             bias: &ws.bias[..rows],
+            bias_recurrent: &[],
         };
         let inputs: Vec<&[Symbol]> = sequences.iter().map(|s| s.inputs.as_slice()).collect();
         let mut recorder = TrainingRecorder { shape, batch, kept: &mut ws.kept };
@@ -900,7 +901,7 @@ use crate::trace::Trace;
         assert_eq!(shape.gate_of(shape.bias_hh().start + 5), Some(Gate::Candidate));
     }
 
-    /// The training forward computes the same cell as `Lstm::run` (the page's forward), bit for
+    /// The training forward computes the same cell as `Recurrent::run` (the page's forward), bit for
     /// bit in f64: same additions in the same order.
     #[test]
     fn forward_matches_the_lstm_module() {
@@ -910,7 +911,7 @@ use crate::trace::Trace;
             let net = Network::<f64>::init(shape, 3);
             let inputs = vec![Some(0), Some(3), None, Some(1), Some(2), Some(2), Some(9)];
             let seq = Sequence { targets: vec![Some(1); inputs.len()], length: inputs.len(), inputs };
-            let lstm = Lstm::new(net.lstm_weights()).unwrap();
+            let lstm = Recurrent::new(net.lstm_weights()).unwrap();
             assert_eq!(lstm.has_peepholes(), peepholes);
             for acts in [Activations::default(), Activations::with_gates(Activation::HardSigmoid), coupled] {
                 let mut ws = Workspace::new();

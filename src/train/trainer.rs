@@ -6,7 +6,7 @@ use super::curve::{CurvePoint, CurveRecorder};
 use super::network::{GradientFlow, Network, Readout, Sequence, SequenceStats, Shape, Workspace};
 use super::tasks::{Task, TaskKind, TaskSummary};
 use crate::site::Activations;
-use crate::lstm::{parameter_count, WeightsError};
+use crate::recurrent::{parameter_count, WeightsError};
 use crate::model::Model;
 use crate::rng::Rng;
 use num_traits::Float;
@@ -405,6 +405,7 @@ pub struct RunResult {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VariantSummary {
     pub variant: String,
+    #[serde(serialize_with = "crate::site::lstm_sites")]
     pub activations: Activations,
     pub peepholes: bool,
     /// Trainable parameters (a removed gate's do not count), the read-out's included.

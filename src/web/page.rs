@@ -8,13 +8,14 @@ use super::{look, to_js};
 use crate::activation::{Activation, UnknownActivation};
 use crate::catalog::catalog;
 use crate::cell::Gates;
+use crate::cells::CellKind;
 use crate::lab::Lab;
 use crate::limits::MAX_PAGE_HIDDEN;
 use crate::presets::Preset;
 use crate::pytorch;
+use crate::quantity::Quantity;
 use crate::render::{charts, timeline};
 use crate::site::Site;
-use crate::quantity::Quantity;
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -42,7 +43,8 @@ pub fn visible_steps(css_width: f64) -> usize {
 /// How many rows of charts the activation panel has at `css_width` (it wraps on narrow screens).
 #[wasm_bindgen]
 pub fn activation_panel_rows(css_width: f64) -> usize {
-    charts::activation_panel_grid(css_width).0
+    // The page shows LSTMs.
+    charts::activation_panel_grid(css_width, crate::cells::lstm::SPEC.sites.len()).0
 }
 
 /// Maps a pixel of the last drawn timeline back to (row, timestep, unit).
@@ -105,14 +107,21 @@ impl GateLab {
     /// Returns a note naming the file's keys the cell does not use, or undefined.
     pub fn load_weights(&mut self, json: &str, name: &str) -> Result<Option<String>, JsError> {
         let pytorch::Loaded { model, unused_keys } = pytorch::load(json, name).map_err(|e| JsError::new(&e.to_string()))?;
-        let hidden = model.lstm.hidden_size();
+        let label = model.cell.spec().label;
+        if model.cell.kind() != CellKind::Lstm {
+            return Err(JsError::new(&format!(
+                "it holds {}, and this page shows LSTMs so far (the gatelab command line traces it: gatelab trace --weights FILE)",
+                model.cell.spec().a_label()
+            )));
+        }
+        let hidden = model.cell.hidden_size();
         if hidden > MAX_PAGE_HIDDEN {
             return Err(JsError::new(&format!(
                 "its hidden size is {hidden}, and the page holds models of up to {MAX_PAGE_HIDDEN} units (the gatelab command line takes any size)"
             )));
         }
         self.lab.set_model(model);
-        Ok(pytorch::unused_note(&unused_keys))
+        Ok(pytorch::unused_note(&unused_keys, label))
     }
 
     /// Computes one more slice of a large model's run; true once all of it is computed.
@@ -122,12 +131,12 @@ impl GateLab {
 
     /// The model's hidden units.
     pub fn hidden_size(&self) -> usize {
-        self.lab.model().lstm.hidden_size()
+        self.lab.model().cell.hidden_size()
     }
 
     /// The model's input symbols.
     pub fn input_size(&self) -> usize {
-        self.lab.model().lstm.input_size()
+        self.lab.model().cell.input_size()
     }
 
     /// How many steps of the run are computed so far.

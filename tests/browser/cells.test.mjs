@@ -184,3 +184,20 @@ test('Compare offers the LSTM with peepholes and CIFG, and counts their paramete
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('a GRU weights file is refused by the page with a message that says why and where it can go, and the model stays', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=counter`, { viewport: VIEWPORT });
+  const before = await hook(page, 'values', 'c');
+  // nn.GRU(2, 1)'s state_dict: 3H rows (r, z, n) for H = 1.
+  const gru = { weight_ih_l0: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], weight_hh_l0: [[0.1], [0.2], [0.3]], bias_ih_l0: [0, 0, 0], bias_hh_l0: [0, 0, 0], vocab: ['a', 'b'] };
+  await page.setInputFiles('#weights-file', { name: 'gru.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(gru)) });
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('gru.json')));
+  const notice = (await hook(page, 'notices')).find((n) => n.includes('gru.json'));
+  assert.match(notice, /it holds a GRU, and this page shows LSTMs so far \(the gatelab command line traces it: gatelab trace --weights FILE\)/);
+  assert.equal((await hook(page, 'summary')).model, 'counter');
+  assert.deepEqual(await hook(page, 'values', 'c'), before);
+  // The activation controls are the LSTM's five.
+  assert.equal(await page.locator('#activations select').count(), 5);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -88,7 +88,8 @@ test('the catalog names every table, and layout helpers', () => {
   const c = catalog();
   assert.deepEqual(c.activations.map((a) => a.name), ['sigmoid', 'hard_sigmoid', 'tanh', 'hard_tanh', 'relu', 'leaky_relu', 'softsign', 'identity', 'none', 'coupled', 'morph']);
   assert.equal(c.activations[0].label, 'sigmoid σ');
-  assert.deepEqual(c.sites.map((s) => s.name), ['forget', 'input', 'output', 'candidate', 'cell_output']);
+  assert.deepEqual(c.sites.map((s) => s.name), ['forget', 'input', 'output', 'candidate', 'cell_output', 'reset', 'update', 'new']);
+  assert.deepEqual(c.cells.map((cell) => [cell.name, cell.sites.length, cell.blocks.map((b) => b.symbol).join('')]), [['lstm', 5, 'ifgo'], ['gru', 3, 'rzn']]);
   assert.deepEqual(c.presets.map((p) => p.name), ['counter', 'latch', 'random']);
   assert.equal(c.limits.max_hidden, 64);
   assert.equal(c.margins.left, 132);

@@ -1,7 +1,8 @@
-//! A cell ready to run: weights in PyTorch's layout (see [`crate::cells::lstm`] for the
-//! equations), run over a sequence into a [`Trace`], or from where an earlier run stopped.
+//! A cell ready to run: weights in PyTorch's layout for one of the cell designs (see
+//! [`crate::cells`] for their equations), run over a sequence into a [`Trace`], or from where an
+//! earlier run stopped.
 
-use crate::cells::{lstm, LstmCell};
+use crate::cells::{lstm, CellKind, CellSpec, GruCell, LstmCell};
 use crate::kernel::{transpose_into, Columns, State};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Gate};
@@ -10,10 +11,13 @@ use crate::vocab::Symbol;
 use num_traits::Float;
 use std::fmt;
 
-/// Weights with PyTorch's names and layout: `weight_ih_l0` is 4H × I row-major, `weight_hh_l0`
-/// is 4H × H, the biases 4H each; gate blocks i, f, g, o.
+/// Weights with PyTorch's names and layout: `weight_ih_l0` is rows × I row-major, `weight_hh_l0`
+/// is rows × H, the biases rows each, with H rows per weight block in the cell's file order (the
+/// LSTM's i, f, g, o: 4H rows; the GRU's r, z, n: 3H).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Weights<T> {
+    /// The cell design the weights are for.
+    pub cell: CellKind,
     pub input_size: usize,
     pub hidden_size: usize,
     pub weight_ih: Vec<T>,
@@ -31,6 +35,7 @@ pub enum WeightsError {
     Shape { name: &'static str, expected: usize, found: usize },
     NotFinite { name: &'static str, index: usize },
     Empty,
+    NoPeepholes { cell: &'static str },
 }
 
 impl fmt::Display for WeightsError {
@@ -41,6 +46,7 @@ impl fmt::Display for WeightsError {
             }
             WeightsError::NotFinite { name, index } => write!(f, "{name}[{index}] is not a finite number"),
             WeightsError::Empty => write!(f, "the hidden size and the input size must be at least 1"),
+            WeightsError::NoPeepholes { cell } => write!(f, "this cell ({cell}) has no peepholes"),
         }
     }
 }
@@ -48,11 +54,18 @@ impl fmt::Display for WeightsError {
 impl std::error::Error for WeightsError {}
 
 impl<T: Float> Weights<T> {
-    /// All-zero weights of the given size, to be filled in by a preset.
+    /// All-zero LSTM weights of the given size, to be filled in by a preset.
     #[must_use]
     pub fn zeros(input_size: usize, hidden_size: usize) -> Self {
-        let rows = 4 * hidden_size;
+        Weights::zeros_for(CellKind::Lstm, input_size, hidden_size)
+    }
+
+    /// All-zero weights of a cell design.
+    #[must_use]
+    pub fn zeros_for(cell: CellKind, input_size: usize, hidden_size: usize) -> Self {
+        let rows = cell.spec().rows(hidden_size);
         Weights {
+            cell,
             input_size,
             hidden_size,
             weight_ih: vec![T::zero(); rows * input_size],
@@ -102,8 +115,12 @@ impl<T: Float> Weights<T> {
         if self.input_size == 0 || self.hidden_size == 0 {
             return Err(WeightsError::Empty);
         }
-        let (rows, hidden) = (lstm::SPEC.rows(self.hidden_size), self.hidden_size);
-        let peepholes = lstm::SPEC.peepholes.len() * hidden;
+        let spec = self.cell.spec();
+        let (rows, hidden) = (spec.rows(self.hidden_size), self.hidden_size);
+        let peepholes = spec.peepholes.len() * hidden;
+        if self.has_peepholes() && spec.peepholes.is_empty() {
+            return Err(WeightsError::NoPeepholes { cell: spec.label });
+        }
         if self.has_peepholes() && self.peepholes.len() != peepholes {
             let name = lstm::SPEC.peepholes[0].key;
             return Err(WeightsError::Shape { name, expected: hidden, found: self.peepholes.len().min(hidden) });
@@ -125,6 +142,7 @@ impl<T: Float> Weights<T> {
     pub fn cast<U: Float>(&self) -> Weights<U> {
         let convert = |v: &Vec<T>| v.iter().map(|x| U::from(*x).unwrap_or_else(U::nan)).collect();
         Weights {
+            cell: self.cell,
             input_size: self.input_size,
             hidden_size: self.hidden_size,
             weight_ih: convert(&self.weight_ih),
@@ -155,9 +173,14 @@ impl<T: Float> Weights<T> {
     /// PyTorch's initialisation: every weight and bias uniform(−1/√H, 1/√H), drawn from `rng`
     /// in PyTorch's order (W_ih, W_hh, b_ih, b_hh, each row-major).
     pub fn pytorch_init(input_size: usize, hidden_size: usize, rng: &mut crate::rng::Rng) -> Self {
+        Weights::pytorch_init_for(CellKind::Lstm, input_size, hidden_size, rng)
+    }
+
+    /// [`Weights::pytorch_init`] for any cell design (PyTorch initialises `nn.GRU` the same way).
+    pub fn pytorch_init_for(cell: CellKind, input_size: usize, hidden_size: usize, rng: &mut crate::rng::Rng) -> Self {
         #[allow(clippy::cast_precision_loss)] // hidden sizes are far below 2^52
         let bound = 1.0 / (hidden_size.max(1) as f64).sqrt();
-        let mut w = Weights::zeros(input_size, hidden_size);
+        let mut w = Weights::zeros_for(cell, input_size, hidden_size);
         for tensor in [&mut w.weight_ih, &mut w.weight_hh, &mut w.bias_ih, &mut w.bias_hh] {
             for v in tensor.iter_mut() {
                 *v = T::from(rng.uniform(-bound, bound)).unwrap_or_else(T::nan);
@@ -183,34 +206,47 @@ pub fn parameter_count(input_size: usize, hidden_size: usize, acts: &Activations
 
 /// A cell ready to run: the weights plus the transposed copies it steps with.
 #[derive(Clone, Debug)]
-pub struct Lstm<T> {
+pub struct Recurrent<T> {
     weights: Weights<T>,
     input_columns: Vec<T>,
     recurrent_columns: Vec<T>,
+    /// b_ih + b_hh, or b_ih alone for a cell that keeps the recurrent part apart (then
+    /// `bias_recurrent` is b_hh).
     bias: Vec<T>,
+    bias_recurrent: Vec<T>,
 }
 
-impl<T: Float> Lstm<T> {
+impl<T: Float> Recurrent<T> {
     pub fn new(weights: Weights<T>) -> Result<Self, WeightsError> {
         weights.validate()?;
-        let (rows, input, hidden) = (4 * weights.hidden_size, weights.input_size, weights.hidden_size);
+        let spec = weights.cell.spec();
+        let (rows, input, hidden) = (spec.rows(weights.hidden_size), weights.input_size, weights.hidden_size);
         let mut input_columns = vec![T::zero(); rows * input];
         transpose_into(&weights.weight_ih, rows, input, &mut input_columns);
         let mut recurrent_columns = vec![T::zero(); rows * hidden];
         transpose_into(&weights.weight_hh, rows, hidden, &mut recurrent_columns);
-        let bias = weights.bias_ih.iter().zip(&weights.bias_hh).map(|(a, b)| *a + *b).collect();
-        Ok(Lstm { weights, input_columns, recurrent_columns, bias })
+        let (bias, bias_recurrent) = if spec.split_recurrent {
+            (weights.bias_ih.clone(), weights.bias_hh.clone())
+        } else {
+            (weights.bias_ih.iter().zip(&weights.bias_hh).map(|(a, b)| *a + *b).collect(), Vec::new())
+        };
+        Ok(Recurrent { weights, input_columns, recurrent_columns, bias, bias_recurrent })
     }
 
     /// The cell design's table entry.
     #[must_use]
-    pub fn spec(&self) -> &'static crate::cells::CellSpec {
-        &lstm::SPEC
+    pub fn spec(&self) -> &'static CellSpec {
+        self.weights.cell.spec()
     }
 
-    /// The cell's step, with its peepholes if it has them.
+    /// Which cell design it is.
     #[must_use]
-    pub fn cell(&self) -> LstmCell<'_, T> {
+    pub fn kind(&self) -> CellKind {
+        self.weights.cell
+    }
+
+    /// The LSTM's step, with its peepholes if it has them.
+    fn lstm_cell(&self) -> LstmCell<'_, T> {
         LstmCell { peepholes: self.weights.has_peepholes().then_some(&self.weights.peepholes[..]) }
     }
 
@@ -244,6 +280,7 @@ impl<T: Float> Lstm<T> {
             input: &self.input_columns,
             recurrent: &self.recurrent_columns,
             bias: &self.bias,
+            bias_recurrent: &self.bias_recurrent,
         }
     }
 
@@ -257,10 +294,13 @@ impl<T: Float> Lstm<T> {
         self.run_keeping(symbols, acts, trace, &mut State::default());
     }
 
-    /// [`Lstm::run`], leaving the final h and c in `state` so that [`Lstm::extend`] can go on.
+    /// [`Recurrent::run`], leaving the final h and c in `state` so that [`Recurrent::extend`] can go on.
     pub fn run_keeping(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         trace.reset(self.spec(), symbols, self.hidden_size());
-        self.columns().run(&self.cell(), acts, symbols, state, trace);
+        match self.kind() {
+            CellKind::Lstm => self.columns().run(&self.lstm_cell(), acts, symbols, state, trace),
+            CellKind::Gru => self.columns().run(&GruCell, acts, symbols, state, trace),
+        }
         trace.count_nonfinite();
     }
 
@@ -272,7 +312,7 @@ impl<T: Float> Lstm<T> {
 
     /// Keeps the longest prefix of `trace` (a run of this cell, under the activations it will
     /// go on with) that `symbols` starts with, and sets `state` to h and c after it, so that
-    /// [`Lstm::extend`] reruns only from the first step that changed: an LSTM's prefix does not
+    /// [`Recurrent::extend`] reruns only from the first step that changed: an LSTM's prefix does not
     /// depend on what follows, and the trace holds h and c of every step.
     pub fn rewind(&self, symbols: &[Symbol], trace: &mut Trace<T>, state: &mut State<T>) {
         let hidden = self.hidden_size();
@@ -297,7 +337,10 @@ impl<T: Float> Lstm<T> {
     pub fn extend(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         let from = trace.steps();
         trace.grow(symbols, self.hidden_size());
-        self.columns().resume(&self.cell(), acts, symbols, from, state, trace);
+        match self.kind() {
+            CellKind::Lstm => self.columns().resume(&self.lstm_cell(), acts, symbols, from, state, trace),
+            CellKind::Gru => self.columns().resume(&GruCell, acts, symbols, from, state, trace),
+        }
         trace.count_nonfinite();
     }
 }
