@@ -354,6 +354,32 @@ pub struct SitesOf<'a> {
     pub sites: &'a [Site],
 }
 
+impl SitesOf<'_> {
+    /// The same as owned (site name, activation name) pairs, in the sites' order.
+    #[must_use]
+    pub fn named(&self) -> NamedActivations {
+        NamedActivations(self.sites.iter().map(|&s| (s.name(), self.acts.get(s).name())).collect())
+    }
+}
+
+/// (site name, activation name) pairs, serialised as a map in their order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedActivations(pub Vec<(&'static str, String)>);
+
+impl NamedActivations {
+    /// The activation named for `site`, if it is listed.
+    #[must_use]
+    pub fn get(&self, site: &str) -> Option<&str> {
+        self.0.iter().find(|(s, _)| *s == site).map(|(_, a)| a.as_str())
+    }
+}
+
+impl serde::Serialize for NamedActivations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
 impl serde::Serialize for SitesOf<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

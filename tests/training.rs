@@ -8,6 +8,7 @@ use gatelab::train::{
     compare, Comparison, ComparisonConfig, Network, Sequence, Shape, Task, TaskKind, TrainConfig, Trainer, TrainerOf,
     Workspace,
 };
+use gatelab::cells::CellKind;
 use gatelab::Gate;
 use gatelab::{Activation, Activations, Recurrent, Quantity, Site, Trace};
 use std::time::Instant;
@@ -16,8 +17,9 @@ use std::time::Instant;
 // Gradient check
 // ---------------------------------------------------------------------------------------------
 
-const SHAPE: Shape = Shape { input_size: 3, hidden_size: 3, classes: 3, peepholes: false };
+const SHAPE: Shape = Shape { input_size: 3, hidden_size: 3, classes: 3, peepholes: false, cell: CellKind::Lstm };
 const PEEPHOLES: Shape = Shape { peepholes: true, ..SHAPE };
+const GRU: Shape = Shape { cell: CellKind::Gru, ..SHAPE };
 
 /// Six steps with an "other" input (all-zero x) and two unscored steps.
 fn check_sequence() -> Sequence {
@@ -38,19 +40,10 @@ const H: f64 = 1e-6;
 /// the check does not rely on the code under test: pre-activations for the gates and the
 /// candidate, c for the cell output.
 fn site_values(net: &Network<f64>, acts: &Activations, seq: &Sequence) -> Vec<(Activation, Vec<f64>)> {
-    let lstm = Recurrent::new(net.lstm_weights()).unwrap();
+    let cell = Recurrent::new(net.cell_weights()).unwrap();
     let mut trace = Trace::new();
-    lstm.run(&seq.inputs, acts, &mut trace);
-    [
-        (Quantity::PreInput, acts.input),
-        (Quantity::PreForget, acts.forget),
-        (Quantity::PreCandidate, acts.candidate),
-        (Quantity::PreOutput, acts.output),
-        (Quantity::Cell, acts.cell_output),
-    ]
-    .into_iter()
-    .map(|(q, act)| (act, trace.values(q).to_vec()))
-    .collect()
+    cell.run(&seq.inputs, acts, &mut trace);
+    cell.spec().sites.iter().map(|&site| (acts.get(site), trace.values(site.info().input).to_vec())).collect()
 }
 
 /// The smallest distance from a kink of any value that goes through a piecewise-linear site.
@@ -230,6 +223,39 @@ fn gradients_match_finite_differences_with_peepholes_and_the_coupled_gate() {
     println!("{checked} configurations");
 }
 
+/// The GRU, as PyTorch's nn.GRU: every activation at each of its three sites, and at all three.
+#[test]
+fn gru_gradients_match_finite_differences() {
+    let mut checked = 0;
+    for site in GRU.cell.spec().sites {
+        for act in every_activation().into_iter().filter(|&a| site.allows(a)) {
+            if *site == Site::Update && act == Activation::Removed {
+                // z = 1: h′ = h, so h stays 0 and nothing reaches the cell (checked below).
+                continue;
+            }
+            let mut acts = Activations::default();
+            acts.set(*site, act);
+            check_gradients_of(&acts, GRU, &format!("GRU, {} = {act}", site.name()));
+            checked += 1;
+        }
+    }
+    for act in [Activation::Tanh, Activation::HardSigmoid, Activation::Softsign] {
+        let acts = Activations { reset: act, update: act, new: act, ..Activations::default() };
+        check_gradients_of(&acts, GRU, &format!("GRU, all = {act}"));
+        checked += 1;
+    }
+    // With the update gate removed (z = 1) the GRU keeps h_0 = 0 for ever, and its weights get
+    // exactly no gradient.
+    let acts = Activations { update: Activation::Removed, ..Activations::default() };
+    let net = Network::<f64>::init(GRU, 3);
+    let mut ws = Workspace::new();
+    let mut grads = vec![0.0; GRU.len()];
+    net.forward_backward(&acts, &check_sequence(), &mut ws, &mut grads);
+    assert!(ws.hidden_states(6, 3).iter().all(|&h| h == 0.0));
+    assert!(grads[..GRU.readout_weight().start].iter().all(|&g| g == 0.0));
+    println!("{checked} configurations");
+}
+
 /// Every piecewise-linear activation, at every site, is checked on each of its linear pieces
 /// (so the zero-derivative branches are exercised too, not only the slopes).
 #[test]
@@ -318,7 +344,7 @@ fn standard_lstm_learns_bracket_depth() {
 #[test]
 fn f32_training_learns_as_well_as_f64() {
     for seed in [1, 2, 3] {
-        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0), peepholes: false };
+        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0), peepholes: false, cell: CellKind::Lstm };
         let task = std::sync::Arc::new(Task::generate(TaskKind::Brackets, seed));
         let mut single = TrainerOf::<f32>::new(task.clone(), Activations::default(), config);
         let mut double = TrainerOf::<f64>::new(task.clone(), Activations::default(), config);
@@ -434,7 +460,7 @@ fn trained_network_exports_to_the_page_model() {
 /// not before.
 #[test]
 fn gradient_through_time_is_zero_after_the_last_scored_step() {
-    let net = Network::<f64>::init(Shape { input_size: 3, hidden_size: 4, classes: 3, peepholes: false }, 1);
+    let net = Network::<f64>::init(Shape { input_size: 3, hidden_size: 4, classes: 3, peepholes: false, cell: CellKind::Lstm }, 1);
     let seq = Sequence {
         inputs: vec![Some(0), Some(1), Some(2), Some(0), Some(1), Some(2)],
         targets: vec![None, Some(1), None, Some(2), None, None],

@@ -9,7 +9,7 @@
 //! Weight blocks r, z, n (3H rows of `weight_ih_l0` and `weight_hh_l0`). The reset gate
 //! multiplies the recurrent part of n alone, so the kernel keeps W_hh·h + b_hh apart.
 
-use super::{BlockInfo, Cell, CellSpec, Equation, Forward, Product};
+use super::{Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Product, Trainable};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Site, GRU_SITES};
 use num_traits::Float;
@@ -47,6 +47,7 @@ pub const SPEC: CellSpec = CellSpec {
     ],
     peepholes: &[],
     split_recurrent: true,
+    direct_hidden: true,
 };
 
 /// Where each of [`SPEC`]'s values sits, in blocks of H.
@@ -97,6 +98,42 @@ impl<T: Float> Cell<T> for GruCell {
             *out = (one - update) * new + update * h_prev[u];
         }
         h.copy_from_slice(h_out);
+    }
+}
+
+impl<T: Float> Trainable<T> for GruCell {
+    /// From ∂L/∂h′: h′ = (1 − z)·n + z·h gives ∂L/∂n, ∂L/∂z and the direct ∂L/∂h; n = act(a)
+    /// with a = W_in·x + b_in + r ⊙ hn gives ∂L/∂a, which reaches W_in and b_in whole, W_hn and
+    /// b_hn times r, and r times hn. r and z reach both halves of their blocks alike.
+    #[inline(always)]
+    fn backward<const TRACK: bool>(&self, _acts: &Activations, step: Backward<'_, T>) -> (f64, f64) {
+        let Backward { values, slopes, dh, dz, dz_recurrent, dh_prev, .. } = step;
+        let hs = dh.len();
+        let block = |k: usize| &values[k * hs..(k + 1) * hs];
+        let slope = |k: usize| &slopes[k * hs..(k + 1) * hs];
+        let (r, z, n, hn, h_prev) = (block(RESET), block(UPDATE), block(NEW), block(HN), block(HN + 1));
+        let (r_slope, z_slope, n_slope) = (slope(RESET), slope(UPDATE), slope(NEW));
+        let one = T::one();
+        let to_f64 = |v: T| v.to_f64().unwrap_or(f64::NAN);
+        let mut norm = 0.0;
+        for u in 0..hs {
+            let d = dh[u];
+            let da_n = d * (one - z[u]) * n_slope[u];
+            let da_z = d * (h_prev[u] - n[u]) * z_slope[u];
+            let da_r = da_n * hn[u] * r_slope[u];
+            dz[u] = da_r;
+            dz[hs + u] = da_z;
+            dz[NEW * hs + u] = da_n;
+            dz_recurrent[u] = da_r;
+            dz_recurrent[hs + u] = da_z;
+            dz_recurrent[NEW * hs + u] = da_n * r[u];
+            dh_prev[u] = dh_prev[u] + d * z[u];
+            if TRACK {
+                norm += to_f64(d) * to_f64(d);
+            }
+        }
+        // A GRU's memory is h itself.
+        (norm, norm)
     }
 }
 

@@ -58,6 +58,7 @@ pub const SPEC: CellSpec = CellSpec {
         Peephole { key: "weight_co_l0", symbol: "w_co", site: Site::Output, reads: Quantity::Cell },
     ],
     split_recurrent: false,
+    direct_hidden: false,
 };
 
 /// Where each of [`SPEC`]'s values sits, in blocks of H.
@@ -148,7 +149,7 @@ impl<T: Float> Trainable<T> for LstmCell<'_, T> {
     /// and vectorise; the plain LSTM keeps a loop of its own.
     #[inline(always)]
     fn backward<const TRACK: bool>(&self, acts: &Activations, step: Backward<'_, T>) -> (f64, f64) {
-        let Backward { values, slopes, dh, dcarried, dz, dparams } = step;
+        let Backward { values, slopes, dh, dcarried, dz, dparams, .. } = step;
         let hs = dh.len();
         let [i, f, cand, o] = [0, 1, 2, 3].map(|k| block(values, hs, GATES + k));
         let gate_slopes = [0, 1, 2, 3].map(|k| block(slopes, hs, k));

@@ -110,6 +110,9 @@ pub struct CellSpec {
     /// Whether its step needs W_hh·h + b_hh apart from W_ih·x + b_ih (the GRU's reset gate
     /// multiplies the recurrent part of n alone); otherwise the kernel adds them as it goes.
     pub split_recurrent: bool,
+    /// Whether h_{t−1} reaches h_t other than through W_hh (the GRU's z ⊙ h_{t−1}), so its
+    /// backward adds to `Backward::dh_prev`.
+    pub direct_hidden: bool,
 }
 
 impl CellSpec {
@@ -203,8 +206,13 @@ pub struct Backward<'a, T> {
     pub dh: &'a [T],
     /// ∂L/∂(each carried state at t) from step t + 1 in; ∂L/∂(its value at t − 1) out.
     pub dcarried: &'a mut [T],
-    /// ∂L/∂z_t, out.
+    /// ∂L/∂z_t, out: of W_ih·x + b_ih, and (for a cell that does not split them) of the
+    /// recurrent part too.
     pub dz: &'a mut [T],
+    /// ∂L/∂(W_hh·h + b_hh), out, for a cell that splits it off; empty otherwise.
+    pub dz_recurrent: &'a mut [T],
+    /// ∂L/∂h_{t−1} along any path that does not go through W_hh (the GRU's z ⊙ h), added to.
+    pub dh_prev: &'a mut [T],
     /// The gradient of the cell's own parameters (its peepholes), added to; empty when it has none.
     pub dparams: &'a mut [T],
 }
@@ -255,6 +263,21 @@ pub enum CellKind {
     #[default]
     Lstm,
     Gru,
+}
+
+/// A cell design serialises as its name.
+impl Serialize for CellKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.spec().name)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CellKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        CellKind::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown cell {name:?}: expected {}", CellKind::names())))
+    }
 }
 
 impl CellKind {

@@ -6,6 +6,7 @@ use super::curve::{CurvePoint, CurveRecorder, EVAL_EVERY};
 use super::network::Sequence;
 use super::tasks::{Task, TaskKind};
 use super::trainer::{ComparisonConfig, Design, TrainConfig, Trainer};
+use crate::cells::CellKind;
 use crate::site::Activations;
 use crate::json::Json;
 use crate::limits::{MAX_BATCH, MAX_COMPARE_SEEDS, MAX_COMPARE_STEPS, MAX_HIDDEN, MIN_TRAINING_TEXT_CHARS};
@@ -22,6 +23,8 @@ pub struct VariantInfo {
     pub activations: &'static [(&'static str, &'static str)],
     /// Whether the cell has peepholes.
     pub peepholes: bool,
+    /// The cell design, by name.
+    pub cell: &'static str,
     /// Ticked when the page opens.
     pub checked: bool,
 }
@@ -32,20 +35,22 @@ fn pairs_as_map<S: serde::Serializer>(pairs: &&[(&str, &str)], s: S) -> Result<S
 
 /// The variants the training lab offers, the first two ticked (the question of the learners'
 /// thread: does removing the input gate slow learning down?).
-pub const VARIANTS: [VariantInfo; 8] = [
-    VariantInfo { label: "standard", activations: &[], peepholes: false, checked: true },
-    VariantInfo { label: "input gate removed", activations: &[("input", "none")], peepholes: false, checked: true },
-    VariantInfo { label: "candidate sigmoid", activations: &[("candidate", "sigmoid")], peepholes: false, checked: false },
-    VariantInfo { label: "candidate ReLU", activations: &[("candidate", "relu")], peepholes: false, checked: false },
+pub const VARIANTS: [VariantInfo; 9] = [
+    VariantInfo { label: "standard", activations: &[], peepholes: false, cell: "lstm", checked: true },
+    VariantInfo { label: "input gate removed", activations: &[("input", "none")], peepholes: false, cell: "lstm", checked: true },
+    VariantInfo { label: "candidate sigmoid", activations: &[("candidate", "sigmoid")], peepholes: false, cell: "lstm", checked: false },
+    VariantInfo { label: "candidate ReLU", activations: &[("candidate", "relu")], peepholes: false, cell: "lstm", checked: false },
     VariantInfo {
         label: "hard-sigmoid gates",
         activations: &[("forget", "hard_sigmoid"), ("input", "hard_sigmoid"), ("output", "hard_sigmoid")],
         peepholes: false,
+        cell: "lstm",
         checked: false,
     },
-    VariantInfo { label: "cell output identity", activations: &[("cell_output", "identity")], peepholes: false, checked: false },
-    VariantInfo { label: "LSTM + peepholes", activations: &[], peepholes: true, checked: false },
-    VariantInfo { label: "CIFG (f = 1 − i)", activations: &[("forget", "coupled")], peepholes: false, checked: false },
+    VariantInfo { label: "cell output identity", activations: &[("cell_output", "identity")], peepholes: false, cell: "lstm", checked: false },
+    VariantInfo { label: "LSTM + peepholes", activations: &[], peepholes: true, cell: "lstm", checked: false },
+    VariantInfo { label: "CIFG (f = 1 − i)", activations: &[("forget", "coupled")], peepholes: false, cell: "lstm", checked: false },
+    VariantInfo { label: "GRU", activations: &[], peepholes: false, cell: "gru", checked: false },
 ];
 
 /// Training settings as the page sends them.
@@ -66,6 +71,9 @@ pub struct RunSetup {
     /// Whether the cell has peepholes.
     #[serde(default)]
     pub peepholes: bool,
+    /// The cell design (the LSTM unless named).
+    #[serde(default)]
+    pub cell: CellKind,
 }
 
 /// Turns site → name pairs into activations (missing sites are standard), naming the first bad one.
@@ -107,6 +115,7 @@ impl RunSetup {
             batch_size: self.batch_size,
             seed: self.seed,
             peepholes: self.peepholes,
+            cell: self.cell,
             ..TrainConfig::default()
         }
     }
@@ -250,7 +259,8 @@ impl LiveRun {
         let mut value = pytorch::export(&model);
         let readout = self.trainer.readout();
         let rows = readout.weight.chunks(readout.hidden_size.max(1)).map(Json::floats).collect();
-        let acts = self.trainer.activations().iter().map(|(s, a)| (s.name().to_string(), Json::String(a.name())));
+        // The activations of the cell's own sites.
+        let acts = model.cell.spec().sites.iter().map(|&s| (s.name().to_string(), Json::String(self.trainer.activations().get(s).name())));
         #[allow(clippy::cast_precision_loss)] // step counts are far below 2^52
         let steps = self.trainer.steps() as f64;
         if let Json::Object(members) = &mut value {
@@ -294,6 +304,8 @@ pub enum VariantSetup {
 pub struct DesignOptions {
     #[serde(default)]
     pub peepholes: bool,
+    #[serde(default)]
+    pub cell: CellKind,
 }
 
 impl ComparisonSetup {
@@ -318,7 +330,7 @@ impl ComparisonSetup {
                     VariantSetup::WithOptions(label, names, options) => (label, names, *options),
                 };
                 let acts = parse_activations(names).map_err(|e| format!("{label}: {e}"))?;
-                Ok((label.clone(), Design { acts, peepholes: options.peepholes }))
+                Ok((label.clone(), Design { cell: options.cell, acts, peepholes: options.peepholes }))
             })
             .collect::<Result<Vec<_>, String>>()?;
         let config = ComparisonConfig {
@@ -351,6 +363,7 @@ mod tests {
             seed: 1,
             activations: BTreeMap::new(),
             peepholes: false,
+            cell: CellKind::Lstm,
         }
     }
 
@@ -440,6 +453,7 @@ mod tests {
         assert_eq!(model.vocab.chars(), &['(', ')', 'x']);
         assert_eq!(json.get("readout.weight").and_then(Json::as_array).unwrap().len(), 9);
         assert_eq!(json.get("activations").and_then(|a| a.get("candidate")).and_then(Json::as_str), Some("tanh"));
+        assert_eq!(json.get("activations").and_then(Json::as_object).map(<[_]>::len), Some(5));
         // The exported LSTM is the trained one: the same weights as the trainer's f32 model.
         assert_eq!(model.cell.weights(), run.trainer().model("m").unwrap().cell.weights());
     }
@@ -448,7 +462,8 @@ mod tests {
     fn offered_variants_parse() {
         for v in VARIANTS {
             let acts = Activations::default().with_names(v.activations.iter().copied()).unwrap();
-            assert_eq!(acts == Activations::default() && !v.peepholes, v.label == "standard", "{}", v.label);
+            assert_eq!(acts == Activations::default() && !v.peepholes && v.cell == "lstm", v.label == "standard", "{}", v.label);
+            assert!(CellKind::from_name(v.cell).is_some(), "{}", v.label);
         }
     }
 

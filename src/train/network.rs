@@ -30,14 +30,13 @@
 //! [`Network::lstm_weights`] gives the weights back in PyTorch's layout.
 
 use crate::activation::exp;
-use crate::site::Activations;
-use crate::cells::{lstm, Backward, LstmCell, Trainable};
+use crate::cells::{Backward, CellKind, CellSpec, GruCell, LstmCell, Trainable};
 use crate::kernel::{add_rows_batch, transpose_into, Columns, Recorder, State, StepBlock};
 use crate::recurrent::{Recurrent, Weights, WeightsError};
 use crate::model::Model;
 use crate::numbers::to_f32;
 use crate::rng::Rng;
-use crate::site::Gate;
+use crate::site::{Activations, Gate, Site};
 use crate::vocab::{Symbol, Vocab};
 use num_traits::Float;
 use serde::Serialize;
@@ -62,33 +61,43 @@ impl Sequence {
     }
 }
 
-/// Sizes of the network: I inputs (one-hot symbols), H hidden units, C output classes, and
-/// whether the cell has peepholes.
+/// Sizes of the network: I inputs (one-hot symbols), H hidden units, C output classes, whether
+/// the cell has peepholes, and which cell design it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Shape {
     pub input_size: usize,
     pub hidden_size: usize,
     pub classes: usize,
     pub peepholes: bool,
+    pub cell: CellKind,
 }
 
 impl Shape {
+    fn spec(&self) -> &'static CellSpec {
+        self.cell.spec()
+    }
+
     fn rows(&self) -> usize {
-        lstm::SPEC.rows(self.hidden_size)
+        self.spec().rows(self.hidden_size)
     }
 
     /// What the cell's forward writes per step, and the slopes it keeps (H each).
     fn values(&self) -> usize {
-        lstm::SPEC.values.len() * self.hidden_size
+        self.spec().values.len() * self.hidden_size
     }
 
     fn slopes(&self) -> usize {
-        lstm::SPEC.slopes.len() * self.hidden_size
+        self.spec().slopes.len() * self.hidden_size
     }
 
     /// The states carried besides h (H each).
     fn carried(&self) -> usize {
-        (lstm::SPEC.states.len() - 1) * self.hidden_size
+        (self.spec().states.len() - 1) * self.hidden_size
+    }
+
+    /// Whether the cell keeps W_hh·h + b_hh apart (and so has a δ of its own for it).
+    fn split(&self) -> bool {
+        self.spec().split_recurrent
     }
 
     /// W_ih transposed, I × 4H: parameter `input_columns().start + s * 4H + r` is `W_ih[r][s]`.
@@ -120,7 +129,7 @@ impl Shape {
     #[must_use]
     pub fn peepholes(&self) -> Range<usize> {
         let start = self.bias_hh().end;
-        let len = if self.peepholes { lstm::SPEC.peepholes.len() * self.hidden_size } else { 0 };
+        let len = if self.peepholes { self.spec().peepholes.len() * self.hidden_size } else { 0 };
         start..start + len
     }
 
@@ -160,13 +169,12 @@ impl Shape {
         self.recurrent_columns().start + column * self.rows() + row
     }
 
-    /// The LSTM gate a parameter feeds (None for the read-out).
+    /// The site whose weight block (or peephole) a parameter belongs to (None for the read-out).
     #[must_use]
-    pub fn gate_of(&self, index: usize) -> Option<Gate> {
+    pub fn site_of(&self, index: usize) -> Option<Site> {
         let rows = self.rows();
         if self.peepholes().contains(&index) {
-            let site = lstm::SPEC.peepholes[(index - self.peepholes().start) / self.hidden_size].site;
-            return Gate::ALL.into_iter().find(|g| g.site() == site);
+            return Some(self.spec().peepholes[(index - self.peepholes().start) / self.hidden_size].site);
         }
         let row = if index < self.bias_ih().start {
             index % rows
@@ -175,7 +183,14 @@ impl Shape {
         } else {
             return None;
         };
-        Some(Gate::ALL[row / self.hidden_size])
+        Some(self.spec().blocks[row / self.hidden_size].site)
+    }
+
+    /// The LSTM gate a parameter feeds (None for the read-out, or another design's parameter).
+    #[must_use]
+    pub fn gate_of(&self, index: usize) -> Option<Gate> {
+        let site = self.site_of(index)?;
+        Gate::ALL.into_iter().find(|g| g.site() == site)
     }
 
     /// Which parameters train under `acts`: false for every weight and bias of a removed gate
@@ -183,7 +198,7 @@ impl Shape {
     /// their gradient is exactly zero and the optimiser leaves them as they are).
     #[must_use]
     pub fn trainable(&self, acts: &Activations) -> Vec<bool> {
-        (0..self.len()).map(|k| self.gate_of(k).is_none_or(|g| g.activation(acts).uses_own_weights())).collect()
+        (0..self.len()).map(|k| self.site_of(k).is_none_or(|s| acts.get(s).uses_own_weights())).collect()
     }
 }
 
@@ -292,6 +307,11 @@ pub struct Workspace<T> {
     state: State<T>,
     /// δz for every step and sequence, kept so W_hh's gradient is one product after the loop.
     dz: Vec<T>,
+    /// δ of W_hh·h + b_hh for every step and sequence, for a cell that keeps it apart (the
+    /// GRU's); the other cells' is δz itself.
+    dz_recurrent: Vec<T>,
+    /// ∂L/∂h_{t−1} along the paths that skip W_hh (the GRU's z ⊙ h).
+    dh_direct: Vec<T>,
     /// h_{t−1} of every step t ≥ 1 and sequence, transposed (H × (T − 1)·B), for that product.
     hidden_t: Vec<T>,
     dh: Vec<T>,
@@ -315,6 +335,8 @@ impl<T> Default for Workspace<T> {
             weight_hh: Vec::new(),
             state: State::default(),
             dz: Vec::new(),
+            dz_recurrent: Vec::new(),
+            dh_direct: Vec::new(),
             hidden_t: Vec::new(),
             dh: Vec::new(),
             dh_next: Vec::new(),
@@ -383,6 +405,8 @@ impl<T: Float> Workspace<T> {
             (&mut self.bias, rows),
             (&mut self.weight_hh, rows * h),
             (&mut self.dz, n * rows),
+            (&mut self.dz_recurrent, if shape.split() { n * rows } else { 0 }),
+            (&mut self.dh_direct, batch * h),
             (&mut self.hidden_t, n * h),
             (&mut self.dh, batch * h),
             (&mut self.dh_next, batch * h),
@@ -492,7 +516,7 @@ impl<T: Float> Network<T> {
     #[must_use]
     pub fn init(shape: Shape, seed: u64) -> Network<T> {
         let mut rng = Rng::new(seed);
-        let w = Weights::<f64>::pytorch_init(shape.input_size, shape.hidden_size, &mut rng);
+        let w = Weights::<f64>::pytorch_init_for(shape.cell, shape.input_size, shape.hidden_size, &mut rng);
         #[allow(clippy::cast_precision_loss)] // hidden sizes are far below 2^52
         let bound = 1.0 / (shape.hidden_size.max(1) as f64).sqrt();
         let readout_weight: Vec<T> =
@@ -511,6 +535,7 @@ impl<T: Float> Network<T> {
             hidden_size: weights.hidden_size,
             classes: readout_bias.len(),
             peepholes: weights.has_peepholes(),
+            cell: weights.cell,
         };
         if readout_weight.len() != shape.classes * shape.hidden_size {
             return Err(WeightsError::Shape {
@@ -552,11 +577,11 @@ impl<T: Float> Network<T> {
         &mut self.params
     }
 
-    /// The LSTM part in PyTorch's layout.
+    /// The cell's part in PyTorch's layout.
     #[must_use]
-    pub fn lstm_weights(&self) -> Weights<T> {
+    pub fn cell_weights(&self) -> Weights<T> {
         let s = self.shape;
-        let mut w = Weights::<T>::zeros(s.input_size, s.hidden_size);
+        let mut w = Weights::<T>::zeros_for(s.cell, s.input_size, s.hidden_size);
         // The stored columns are the transposes: transposing back gives PyTorch's layout.
         transpose_into(&self.params[s.input_columns()], s.input_size, s.rows(), &mut w.weight_ih);
         transpose_into(&self.params[s.recurrent_columns()], s.hidden_size, s.rows(), &mut w.weight_hh);
@@ -569,7 +594,7 @@ impl<T: Float> Network<T> {
     /// The LSTM part as the page's f32 model, with the task's vocabulary. Fails if a weight is
     /// not finite in f32 (a diverged run).
     pub fn to_model(&self, name: impl Into<String>, vocab: Vocab) -> Result<Model, WeightsError> {
-        let cell = Recurrent::new(self.lstm_weights().cast::<f32>())?;
+        let cell = Recurrent::new(self.cell_weights().cast::<f32>())?;
         Ok(Model { name: name.into(), cell, vocab })
     }
 
@@ -657,8 +682,12 @@ impl<T: Float> Network<T> {
         ws.prepare(&shape, steps, batch);
         let p = shape.parts(&self.params);
         let bias = &mut ws.bias[..rows];
-        for ((b, x), y) in bias.iter_mut().zip(p.bias_ih).zip(p.bias_hh) {
-            *b = *x + *y;
+        if shape.split() {
+            bias.copy_from_slice(p.bias_ih);
+        } else {
+            for ((b, x), y) in bias.iter_mut().zip(p.bias_ih).zip(p.bias_hh) {
+                *b = *x + *y;
+            }
         }
         let columns = Columns {
             input_size: shape.input_size,
@@ -666,12 +695,17 @@ impl<T: Float> Network<T> {
             input: p.input_columns,
             recurrent: p.recurrent_columns,
             bias: &ws.bias[..rows],
-            bias_recurrent: &[],
+            bias_recurrent: if shape.split() { p.bias_hh } else { &[] },
         };
         let inputs: Vec<&[Symbol]> = sequences.iter().map(|s| s.inputs.as_slice()).collect();
         let mut recorder = TrainingRecorder { shape, batch, kept: &mut ws.kept };
-        let cell = LstmCell { peepholes: shape.peepholes.then_some(p.peepholes) };
-        columns.run_batch(&cell, acts, &inputs, &mut ws.state, &mut recorder);
+        match shape.cell {
+            CellKind::Lstm => {
+                let cell = LstmCell { peepholes: shape.peepholes.then_some(p.peepholes) };
+                columns.run_batch(&cell, acts, &inputs, &mut ws.state, &mut recorder);
+            }
+            CellKind::Gru => columns.run_batch(&GruCell, acts, &inputs, &mut ws.state, &mut recorder),
+        }
         self.readout_pass(sequences, steps, ws, grads);
         let mut total = SequenceStats::default();
         for s in &ws.stats {
@@ -767,14 +801,17 @@ impl<T: Float> Network<T> {
         let steps = sequences.iter().map(|s| s.inputs.len()).max().unwrap_or(0);
         let p = shape.parts(&self.params);
         let g = shape.parts_mut(grads);
-        let removed = Gate::ALL.map(|gate| !gate.activation(acts).uses_own_weights());
+        // The blocks whose gate has no weights of its own (removed, or coupled).
+        let dead: Vec<bool> = (0..shape.spec().blocks.len()).map(|k| !shape.spec().block_live(k, acts)).collect();
         let lstm = LstmCell { peepholes: shape.peepholes.then_some(p.peepholes) };
+        let (split, direct) = (shape.split(), shape.spec().direct_hidden);
         let zero = T::zero();
         let weight_hh = &mut ws.weight_hh[..rows * hs];
         transpose_into(p.recurrent_columns, hs, rows, weight_hh);
         let weight_hh = &*weight_hh;
         let dh = &mut ws.dh[..batch * hs];
         let dh_next = &mut ws.dh_next[..batch * hs];
+        let dh_direct = &mut ws.dh_direct[..batch * hs];
         // ∂L/∂(the carried states at t) arriving from step t + 1 (through c_{t+1} = f·c_t + ...).
         let carried = shape.carried();
         let dc = &mut ws.dc[..batch * carried];
@@ -785,16 +822,20 @@ impl<T: Float> Network<T> {
 
         for t in (0..steps).rev() {
             let dz_t = &mut ws.dz[t * batch * rows..(t + 1) * batch * rows];
+            let dzh_t = if split { &mut ws.dz_recurrent[t * batch * rows..(t + 1) * batch * rows] } else { &mut [][..] };
+            dh_direct.fill(zero);
             let (mut cell_norm, mut hidden_norm) = (0.0, 0.0);
             for (b, sequence) in sequences.iter().enumerate() {
                 let dz = &mut dz_t[b * rows..(b + 1) * rows];
+                let dzh = if split { &mut dzh_t[b * rows..(b + 1) * rows] } else { &mut [][..] };
                 if t >= sequence.inputs.len() {
                     // Past this sequence's end: nothing flows back from here.
                     dz.fill(zero);
+                    dzh.fill(zero);
                     continue;
                 }
                 let row = t * batch + b;
-                // ∂L/∂h_t: from the read-out at t and from z_{t+1} (W_hhᵀ·δz_{t+1}).
+                // ∂L/∂h_t: from the read-out at t and from step t + 1.
                 let dh_b = &mut dh[b * hs..(b + 1) * hs];
                 let next = &dh_next[b * hs..(b + 1) * hs];
                 if kept.scored[row] {
@@ -809,23 +850,38 @@ impl<T: Float> Network<T> {
                     slopes: block(&kept.slopes, shape.slopes(), row),
                     dh: dh_b,
                     dcarried: &mut dc[b * carried..(b + 1) * carried],
-                    dz,
+                    dz: &mut *dz,
+                    dz_recurrent: &mut *dzh,
+                    dh_prev: &mut dh_direct[b * hs..(b + 1) * hs],
                     dparams: &mut *g.peepholes,
                 };
                 // Only when asked: the running sums would keep the loop from vectorising.
-                let (cell, hidden) = if tracking { lstm.backward::<true>(acts, step) } else { lstm.backward::<false>(acts, step) };
+                let (cell, hidden) = match (shape.cell, tracking) {
+                    (CellKind::Lstm, true) => lstm.backward::<true>(acts, step),
+                    (CellKind::Lstm, false) => lstm.backward::<false>(acts, step),
+                    (CellKind::Gru, true) => GruCell.backward::<true>(acts, step),
+                    (CellKind::Gru, false) => GruCell.backward::<false>(acts, step),
+                };
                 cell_norm += cell;
                 hidden_norm += hidden;
                 // A removed gate's slope is 0 already; writing exact zeros as well means an
                 // infinite δc (0·∞ = NaN) cannot put a NaN into that gate's gradient. (The
                 // optimiser's mask keeps those weights fixed regardless.)
-                for (block, &gone) in removed.iter().enumerate() {
+                for (block, &gone) in dead.iter().enumerate() {
                     if gone {
                         dz[block * hs..(block + 1) * hs].fill(zero);
+                        if split {
+                            dzh[block * hs..(block + 1) * hs].fill(zero);
+                        }
                     }
                 }
-                for ((a, c), d) in g.bias_ih.iter_mut().zip(g.bias_hh.iter_mut()).zip(dz.iter()) {
+                // b_ih takes δ of the input part, b_hh of the recurrent part (the same δz for
+                // a cell that adds them as it goes).
+                let recurrent: &[T] = if split { dzh } else { dz };
+                for (a, d) in g.bias_ih.iter_mut().zip(dz.iter()) {
                     *a = *a + *d;
+                }
+                for (c, d) in g.bias_hh.iter_mut().zip(recurrent) {
                     *c = *c + *d;
                 }
                 // ∂/∂W_ih: a one-hot input touches one column of W_ih, a contiguous row here.
@@ -839,19 +895,27 @@ impl<T: Float> Network<T> {
                 flow.cell[t] = cell_norm.sqrt();
                 flow.hidden[t] = hidden_norm.sqrt();
             }
-            // ∂L/∂h_{t−1} = W_hhᵀ·δz for the whole batch: one product with W_hh's rows.
+            // ∂L/∂h_{t−1} = W_hhᵀ·δ(recurrent part) for the whole batch: one product with
+            // W_hh's rows, plus any direct path.
             dh_next.fill(zero);
             if t > 0 {
-                add_rows_batch(dh_next, dz_t, weight_hh, hs, rows);
+                add_rows_batch(dh_next, if split { &*dzh_t } else { &*dz_t }, weight_hh, hs, rows);
+                if direct {
+                    for (n, d) in dh_next.iter_mut().zip(dh_direct.iter()) {
+                        *n = *n + *d;
+                    }
+                }
             }
         }
-        // ∂L/∂W_hh[r][j] = Σ_{t ≥ 1, b} δz_{t,b}[r]·h_{t−1,b}[j]: one product of the transposed
-        // h's (H × N) with the δz's (N × 4H), N = (T − 1)·B, into W_hhᵀ's gradient (H × 4H).
+        // ∂L/∂W_hh[r][j] = Σ_{t ≥ 1, b} δ_{t,b}[r]·h_{t−1,b}[j]: one product of the transposed
+        // h's (H × N) with the δ's of the recurrent part (N × rows), N = (T − 1)·B, into W_hhᵀ's
+        // gradient (H × rows).
         let n = steps.saturating_sub(1) * batch;
         if n > 0 {
             let hidden_t = &mut ws.hidden_t[..hs * n];
             transpose_into(&kept.hidden[..n * hs], n, hs, hidden_t);
-            add_rows_batch(g.recurrent_columns, hidden_t, &ws.dz[batch * rows..(batch + n) * rows], rows, n);
+            let deltas = if split { &ws.dz_recurrent } else { &ws.dz };
+            add_rows_batch(g.recurrent_columns, hidden_t, &deltas[batch * rows..(batch + n) * rows], rows, n);
         }
     }
 }
@@ -866,9 +930,9 @@ use crate::trace::Trace;
 
     #[test]
     fn layout_round_trips_pytorch_weights() {
-        let shape = Shape { input_size: 3, hidden_size: 2, classes: 4, peepholes: false };
+        let shape = Shape { input_size: 3, hidden_size: 2, classes: 4, peepholes: false, cell: CellKind::Lstm };
         let net = Network::<f64>::init(shape, 9);
-        let w = net.lstm_weights();
+        let w = net.cell_weights();
         let again = Network::from_parts(&w, &net.params[shape.readout_weight()], &net.params[shape.readout_bias()]);
         assert_eq!(again.unwrap(), net);
         assert_eq!(shape.len(), 4 * 2 * (3 + 2 + 2) + 4 * 2 + 4);
@@ -879,7 +943,7 @@ use crate::trace::Trace;
         let first: Vec<f32> =
             (0..preset.weight_ih.len()).map(|_| crate::numbers::to_f32(rng.uniform(-bound, bound))).collect();
         assert_eq!(first, preset.weight_ih);
-        let mut big = Network::<f64>::init(Shape { input_size: 95, hidden_size: 2, classes: 1, peepholes: false }, 9).lstm_weights();
+        let mut big = Network::<f64>::init(Shape { input_size: 95, hidden_size: 2, classes: 1, peepholes: false, cell: CellKind::Lstm }, 9).cell_weights();
         assert_eq!(big.cast::<f32>().weight_ih, preset.weight_ih);
         big.weight_ih.clear();
         assert!(Network::from_parts(&big, &[0.0; 2], &[0.0]).is_err());
@@ -887,7 +951,7 @@ use crate::trace::Trace;
 
     #[test]
     fn trainable_masks_exactly_the_removed_gate() {
-        let shape = Shape { input_size: 3, hidden_size: 2, classes: 2, peepholes: false };
+        let shape = Shape { input_size: 3, hidden_size: 2, classes: 2, peepholes: false, cell: CellKind::Lstm };
         let acts = Activations { output: Activation::Removed, ..Activations::default() };
         let mask = shape.trainable(&acts);
         let frozen = mask.iter().filter(|m| !**m).count();
@@ -906,12 +970,12 @@ use crate::trace::Trace;
     #[test]
     fn forward_matches_the_lstm_module() {
         let coupled = Activations { forget: Activation::Coupled, ..Activations::default() };
-        for peepholes in [false, true] {
-            let shape = Shape { input_size: 4, hidden_size: 5, classes: 3, peepholes };
+        for (peepholes, cell) in [(false, CellKind::Lstm), (true, CellKind::Lstm), (false, CellKind::Gru)] {
+            let shape = Shape { input_size: 4, hidden_size: 5, classes: 3, peepholes, cell };
             let net = Network::<f64>::init(shape, 3);
             let inputs = vec![Some(0), Some(3), None, Some(1), Some(2), Some(2), Some(9)];
             let seq = Sequence { targets: vec![Some(1); inputs.len()], length: inputs.len(), inputs };
-            let lstm = Recurrent::new(net.lstm_weights()).unwrap();
+            let lstm = Recurrent::new(net.cell_weights()).unwrap();
             assert_eq!(lstm.has_peepholes(), peepholes);
             for acts in [Activations::default(), Activations::with_gates(Activation::HardSigmoid), coupled] {
                 let mut ws = Workspace::new();
@@ -925,7 +989,7 @@ use crate::trace::Trace;
 
     #[test]
     fn the_coupled_gate_and_peepholes_train_exactly_their_parameters() {
-        let shape = Shape { input_size: 3, hidden_size: 2, classes: 2, peepholes: true };
+        let shape = Shape { input_size: 3, hidden_size: 2, classes: 2, peepholes: true, cell: CellKind::Lstm };
         assert_eq!(shape.peepholes().len(), 3 * 2);
         // CIFG: the forget block (H rows of W_ih, W_hh and both biases) and w_cf are frozen.
         let acts = Activations { forget: Activation::Coupled, ..Activations::default() };
@@ -937,14 +1001,14 @@ use crate::trace::Trace;
         assert_eq!(shape.gate_of(shape.peepholes().end - 1), Some(Gate::Output));
         // The peepholes go back into the page's weights.
         let net = Network::<f64>::init(shape, 4);
-        let w = net.lstm_weights();
+        let w = net.cell_weights();
         assert_eq!(w.peepholes, net.params()[shape.peepholes()]);
         assert_eq!(Network::from_parts(&w, &net.params()[shape.readout_weight()], &net.params()[shape.readout_bias()]).unwrap(), net);
     }
 
     #[test]
     fn readout_probabilities_sum_to_one() {
-        let net = Network::<f64>::init(Shape { input_size: 2, hidden_size: 3, classes: 4, peepholes: false }, 1);
+        let net = Network::<f64>::init(Shape { input_size: 2, hidden_size: 3, classes: 4, peepholes: false, cell: CellKind::Lstm }, 1);
         let p = net.readout().probabilities(&[0.5, -0.2, 0.9]);
         assert_eq!(p.len(), 4);
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);

@@ -5,9 +5,10 @@ use super::adam::Adam;
 use super::curve::{CurvePoint, CurveRecorder};
 use super::network::{GradientFlow, Network, Readout, Sequence, SequenceStats, Shape, Workspace};
 use super::tasks::{Task, TaskKind, TaskSummary};
-use crate::site::Activations;
-use crate::recurrent::{parameter_count, WeightsError};
+use crate::cells::CellKind;
 use crate::model::Model;
+use crate::recurrent::WeightsError;
+use crate::site::{Activations, NamedActivations, SitesOf};
 use crate::rng::Rng;
 use num_traits::Float;
 use serde::{Deserialize, Serialize};
@@ -32,24 +33,36 @@ pub struct TrainConfig {
     /// Whether the cell has peepholes (drawn after every other weight, so the rest is the same).
     #[serde(default)]
     pub peepholes: bool,
+    /// The cell design.
+    #[serde(default)]
+    pub cell: CellKind,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig { hidden: 16, learning_rate: 0.01, batch_size: 16, seed: 1, max_grad_norm: Some(1.0), peepholes: false }
+        TrainConfig {
+            hidden: 16,
+            learning_rate: 0.01,
+            batch_size: 16,
+            seed: 1,
+            max_grad_norm: Some(1.0),
+            peepholes: false,
+            cell: CellKind::Lstm,
+        }
     }
 }
 
-/// A cell design to train: its activations and whether it has peepholes.
+/// A cell design to train: which cell, its activations and whether it has peepholes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Design {
+    pub cell: CellKind,
     pub acts: Activations,
     pub peepholes: bool,
 }
 
 impl From<Activations> for Design {
     fn from(acts: Activations) -> Self {
-        Design { acts, peepholes: false }
+        Design { cell: CellKind::Lstm, acts, peepholes: false }
     }
 }
 
@@ -128,6 +141,7 @@ impl<T: Float> TrainerOf<T> {
             hidden_size: config.hidden.max(1),
             classes: task.classes,
             peepholes: config.peepholes,
+            cell: config.cell,
         };
         let network = Network::init(shape, config.seed);
         let adam = Adam::new(shape.len(), config.learning_rate)
@@ -160,6 +174,7 @@ impl<T: Float> TrainerOf<T> {
             seed: 1,
             max_grad_norm: Some(1.0),
             peepholes: false,
+            cell: CellKind::Lstm,
         };
         TrainerOf::new(task, acts, config)
     }
@@ -202,7 +217,7 @@ impl<T: Float> TrainerOf<T> {
     #[must_use]
     pub fn parameter_count(&self) -> usize {
         let s = self.network.shape();
-        parameter_count(s.input_size, s.hidden_size, &self.acts, s.peepholes) + self.readout_parameter_count()
+        s.cell.spec().parameter_count(s.input_size, s.hidden_size, &self.acts, s.peepholes) + self.readout_parameter_count()
     }
 
     /// The read-out's share of [`Self::parameter_count`]: a weight per hidden unit and a bias, per
@@ -405,8 +420,9 @@ pub struct RunResult {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VariantSummary {
     pub variant: String,
-    #[serde(serialize_with = "crate::site::lstm_sites")]
-    pub activations: Activations,
+    pub cell: CellKind,
+    /// Site name → activation name, for the cell's sites.
+    pub activations: NamedActivations,
     pub peepholes: bool,
     /// Trainable parameters (a removed gate's do not count), the read-out's included.
     pub parameters: usize,
@@ -544,6 +560,7 @@ impl Comparison {
                     seed,
                     max_grad_norm: config.max_grad_norm,
                     peepholes: design.peepholes,
+                    cell: design.cell,
                 };
                 runs.push(Run {
                     trainer: Trainer::new(Arc::clone(task), design.acts, train),
@@ -618,7 +635,8 @@ impl Comparison {
                     |values: Vec<f64>| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
                 VariantSummary {
                     variant: name.clone(),
-                    activations: design.acts,
+                    cell: design.cell,
+                    activations: SitesOf { acts: &design.acts, sites: design.cell.spec().sites }.named(),
                     peepholes: design.peepholes,
                     parameters: self.runs.get(v * seeds).map_or(0, |r| r.trainer.parameter_count()),
                     readout_parameters: self.runs.get(v * seeds).map_or(0, |r| r.trainer.readout_parameter_count()),

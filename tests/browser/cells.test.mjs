@@ -159,13 +159,13 @@ test('lessons say what the state shows with peepholes and a coupled forget gate'
   await page.close();
 });
 
-test('Compare offers the LSTM with peepholes and CIFG, and counts their parameters', async () => {
+test('Compare offers the LSTM with peepholes, CIFG and the GRU, and counts their parameters', async () => {
   const page = await openPage(env.browser, `${env.server.url}?views=training`, { viewport: VIEWPORT });
   await seeView(page, 'training');
   const labels = await page.$$eval('#compare-variants label', (ls) => ls.map((l) => l.textContent.trim()));
-  assert.ok(labels.includes('LSTM + peepholes') && labels.includes('CIFG (f = 1 − i)'), labels.join(', '));
+  assert.ok(labels.includes('LSTM + peepholes') && labels.includes('CIFG (f = 1 − i)') && labels.includes('GRU'), labels.join(', '));
   await page.$$eval('#compare-variants input', (boxes) => boxes.forEach((b) => { b.checked = false; }));
-  for (const label of ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)']) {
+  for (const label of ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU']) {
     await page.locator('#compare-variants label', { hasText: label }).locator('input').check();
   }
   await page.fill('#compare-seeds', '1');
@@ -173,7 +173,7 @@ test('Compare offers the LSTM with peepholes and CIFG, and counts their paramete
   await page.click('#compare-run');
   await page.waitForFunction(() => window.__gatelab.training().snapshot?.finished, null, { timeout: 120_000 });
   const s = (await hook(page, 'training')).snapshot;
-  const [standard, peep, cifg] = ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)'].map((name) => s.variants.find((v) => v.variant === name));
+  const [standard, peep, cifg, gru] = ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU'].map((name) => s.variants.find((v) => v.variant === name));
   const hidden = Number(await page.inputValue('#train-hidden'));
   assert.equal(peep.peepholes, true);
   assert.equal(peep.parameters, standard.parameters + 3 * hidden);
@@ -181,6 +181,12 @@ test('Compare offers the LSTM with peepholes and CIFG, and counts their paramete
   // One block fewer: H rows of W_ih (I columns) and W_hh (H columns) and both biases.
   const block = (standard.parameters - standard.readout_parameters) / 4;
   assert.equal(cifg.parameters, standard.parameters - block);
+  // The GRU: three blocks of the same size (r, z, n), its own three sites.
+  assert.equal(gru.cell, 'gru');
+  assert.deepEqual(gru.activations, { reset: 'sigmoid', update: 'sigmoid', new: 'tanh' });
+  assert.equal(gru.parameters, standard.parameters - block);
+  assert.equal(gru.finished, 1);
+  assert.ok(s.runs.filter((r) => r.variant === 'GRU').every((r) => r.steps === 20 && r.curve.every((p) => Number.isFinite(p.heldout_loss))));
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -66,3 +66,16 @@ test('a run with peepholes trains them, and its weights carry them out', () => {
   assert.throws(() => new TrainingRun({ ...setup, activations: { output: 'coupled' } }), /only for the forget site/);
   run.free();
 });
+
+test('a GRU run trains, and its weights say it is a GRU', () => {
+  const run = new TrainingRun({ ...setup, cell: 'gru', activations: { new: 'softsign' } });
+  const start = run.curve()[0];
+  run.train(100);
+  const json = JSON.parse(run.export_weights());
+  assert.equal(json.cell, 'gru');
+  assert.equal(json.weight_hh_l0.length, 3 * 8);
+  assert.deepEqual(json.activations, { reset: 'sigmoid', update: 'sigmoid', new: 'softsign' });
+  assert.ok(run.curve().at(-1).heldout_loss < start.heldout_loss);
+  assert.throws(() => new TrainingRun({ ...setup, cell: 'janet' }), /unknown cell "janet": expected lstm or gru/);
+  run.free();
+});

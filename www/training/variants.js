@@ -5,7 +5,7 @@ import { standardActivations, variants } from '../catalog.js';
 
 /**
  * Builds the checkboxes in `host`; returns {chosen(acts, peepholes) → [[label, activations]]
- * (with a third entry, {peepholes: true}, for a cell with peepholes) for the worker,
+ * (with a third entry of options, {peepholes: true} or {cell: 'gru'}, for the worker),
  * select(labels): ticks exactly those}.
  */
 export function createVariantPicker(host) {
@@ -23,7 +23,12 @@ export function createVariantPicker(host) {
     chosen: (acts, peepholes) => boxes.filter(({ box }) => box.checked).map(({ variant }) => {
       const mine = variant.activations === null;
       const chosen = [variant.label, { ...standardActivations(), ...(mine ? acts : variant.activations) }];
-      return (mine ? peepholes : variant.peepholes) ? [...chosen, { peepholes: true }] : chosen;
+      // Options besides the activations: peepholes, and a design other than the LSTM.
+      const options = {
+        ...((mine ? peepholes : variant.peepholes) ? { peepholes: true } : {}),
+        ...(!mine && variant.cell !== 'lstm' ? { cell: variant.cell } : {}),
+      };
+      return Object.keys(options).length ? [...chosen, options] : chosen;
     }),
     select(labels) {
       for (const { box, variant } of boxes) box.checked = labels.includes(variant.label);
