@@ -7,11 +7,11 @@ use crate::site::Activations;
 use crate::cell::{one_step, CellStep, Gates};
 use crate::limits::{MAX_STEPS, TRACE_SLICE_WORK};
 use crate::kernel::State;
-use crate::cells::CellSpec;
+use crate::cells::{CellKind, CellSpec};
 use crate::model::Model;
 use crate::numbers::parse_numbers;
 use crate::presets::Preset;
-use crate::site::Site;
+use crate::site::{NamedActivations, Site, SitesOf};
 use crate::quantity::Quantity;
 use crate::trace::Trace;
 use crate::vocab::Symbol;
@@ -112,8 +112,8 @@ pub struct Summary {
     /// own weights: `live_peepholes` of them).
     pub peepholes: bool,
     pub live_peepholes: usize,
-    #[serde(serialize_with = "crate::site::lstm_sites")]
-    pub activations: Activations,
+    /// The cell's sites' activations.
+    pub activations: NamedActivations,
     pub nonfinite: BTreeMap<&'static str, usize>,
     pub nonfinite_total: usize,
     pub saturation: Vec<Saturation>,
@@ -296,6 +296,12 @@ impl Lab {
         if let Some(site) = Site::producing(q) {
             return self.acts.get(site).range();
         }
+        if q == Quantity::Hidden && self.model.cell.kind() == CellKind::Gru {
+            // h′ = (1 − z)·n + z·h, from h = 0: within n's range and 0 while z stays in [0, 1].
+            let (z_lo, z_hi) = self.acts.update.range();
+            let (n_lo, n_hi) = self.acts.new.range();
+            return if z_lo >= 0.0 && z_hi <= 1.0 { (n_lo.min(0.0), n_hi.max(0.0)) } else { (f64::NEG_INFINITY, f64::INFINITY) };
+        }
         if q == Quantity::Hidden {
             return product_range(self.acts.output.range(), self.acts.cell_output.range());
         }
@@ -353,7 +359,7 @@ impl Lab {
             per_block: CellSpec::parameters_per_block(lstm.input_size(), lstm.hidden_size()),
             peepholes: lstm.has_peepholes(),
             live_peepholes: if lstm.has_peepholes() { spec.live_peepholes(&self.acts) } else { 0 },
-            activations: self.acts,
+            activations: SitesOf { acts: &self.acts, sites: spec.sites }.named(),
             nonfinite,
             nonfinite_total: trace.nonfinite_total(),
             saturation,

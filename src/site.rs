@@ -391,15 +391,6 @@ impl serde::Serialize for SitesOf<'_> {
     }
 }
 
-/// For `#[serde(serialize_with)]`: the LSTM's five sites only (what the page and the training
-/// lab show).
-// serde's `serialize_with` hands the field by reference.
-#[allow(clippy::trivially_copy_pass_by_ref)]
-pub fn lstm_sites<S: serde::Serializer>(acts: &Activations, s: S) -> Result<S::Ok, S::Error> {
-    use serde::Serialize;
-    SitesOf { acts, sites: &LSTM_SITES }.serialize(s)
-}
-
 /// Activations serialise as a map from site name to activation name, in the site table's order.
 impl serde::Serialize for Activations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

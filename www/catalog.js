@@ -31,23 +31,26 @@ export const cells = () => get().cells;
 export const cellSpec = (name) => cells().find((c) => c.name === name) ?? cells()[0];
 
 /**
- * The activation sites of the cell the page shows (the LSTM), in control order: [{name, label,
- * caption, symbol, input, output, standard, coupled_to}]. The catalog lists every design's.
+ * Every design's activation sites, in control order: [{name, label, caption, symbol, input,
+ * output, standard, coupled_to}]. Links and control groups name them all.
  */
-export const sites = () => get().sites.filter((s) => cellSpec('lstm').sites.includes(s.name));
+export const sites = () => get().sites;
+
+/** The sites of cell design `name` (the summary's `cell`), in control order. */
+export const cellSites = (name) => sites().filter((s) => cellSpec(name).sites.includes(s.name));
 
 /** The standard LSTM: site name → activation name. */
 export const standardActivations = () => Object.fromEntries(sites().map((s) => [s.name, s.standard]));
 
 /**
- * The sites whose values the timeline shows as rows (the four gates), in the timeline's order,
- * which is the order a step computes them.
+ * The sites whose values the timeline shows as rows (the gates), in the timeline's order, which
+ * is the order a step computes them: of cell design `name` (the LSTM's by default).
  */
-export const gateSites = () =>
-  get().timeline_rows.map((q) => sites().find((s) => s.output === q)).filter(Boolean);
+export const gateSites = (name = 'lstm') =>
+  cellSpec(name).rows.map((q) => sites().find((s) => s.output === q)).filter(Boolean);
 
-/** The site applied to the cell state on the way out (the one whose input is c). */
-export const cellOutputSite = () => sites().find((s) => !gateSites().includes(s));
+/** The LSTM's site applied to the cell state on the way out (the one whose input is c). */
+export const cellOutputSite = () => cellSites('lstm').find((s) => !gateSites('lstm').includes(s));
 
 /** Every activation in menu order: [{name, label, symbol}], the morph family last. */
 export const activations = () => get().activations;

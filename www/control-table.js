@@ -7,15 +7,20 @@
 //   elements  () → the elements it shows or hides
 //   embed     true when an embed shows it unless the link says otherwise
 
-import { sites } from './catalog.js';
+import { cellSites, sites } from './catalog.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function controlTable() {
+/**
+ * The control groups; with `cell`, only that design's activation sites among them (what the
+ * Embed dialog offers for the cell on screen).
+ */
+export function controlTable(cell = null) {
   return [
     { name: 'text', label: 'text box', elements: () => [$('text-section')], embed: true },
     { name: 'model', label: 'weights and hidden size', elements: () => [$('model-section')], embed: false },
-    ...sites().map((site) => ({
+    { name: 'cell', label: 'cell design and peepholes', elements: () => [$('cell-section')], embed: false },
+    ...(cell ? cellSites(cell) : sites()).map((site) => ({
       name: site.name,
       label: `${site.label} activation`,
       elements: () => [$(`act-${site.name}`)?.closest('.act-row')].filter(Boolean),

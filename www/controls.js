@@ -1,7 +1,7 @@
 // The controls on the left: text, preset, activations (with morph sliders). Each control calls
 // `onChange(patch)`; main.js owns the state. Menus, labels and ranges come from the catalog.
 
-import { activations, morphFamily, morphPosition, preset, presets, sites, standardActivations } from './catalog.js';
+import { activations, cells, cellSpec, morphFamily, morphPosition, preset, presets, sites, standardActivations } from './catalog.js';
 import { FILE_PRESET, parameter, textPrefix } from './state.js';
 import { setText, setValue } from './dom.js';
 
@@ -57,8 +57,11 @@ export function buildActivationControls(onChange) {
     rows[site.name] = { select, slider, value, row };
   }
   $('reset-activations').addEventListener('click', () => onChange({ acts: standardActivations() }));
-  return (acts) => {
+  return (acts, cell = 'lstm') => {
+    const shown = cellSpec(cell).sites;
     for (const [site, { select, slider, value, row }] of Object.entries(rows)) {
+      // Only the sites of the cell on screen (a class: `hidden` is the control groups' own).
+      if (row.classList.contains('other-cell') === shown.includes(site)) row.classList.toggle('other-cell', !shown.includes(site));
       const name = acts[site];
       const t = morphPosition(name);
       setValue(select, t !== null ? family.name : name);
@@ -76,6 +79,12 @@ export function buildActivationControls(onChange) {
 
 /** Fills the preset menu (before its "loaded or trained weights" entry) and the number ranges. */
 function fillModelControls() {
+  for (const cell of cells()) {
+    const option = document.createElement('option');
+    option.value = cell.name;
+    option.textContent = cell.label;
+    $('cell').append(option);
+  }
   const menu = $('preset');
   const file = menu.querySelector(`option[value=${FILE_PRESET}]`);
   for (const p of presets()) {
@@ -129,6 +138,8 @@ export function buildModelControls(onChange, onFile) {
   }
   const peepholes = $('peepholes');
   peepholes.addEventListener('change', () => onChange({ peepholes: peepholes.checked }));
+  const cell = $('cell');
+  cell.addEventListener('change', () => onChange({ cell: cell.value }));
   $('weights-file').addEventListener('change', (e) => {
     const [file] = e.target.files;
     if (file) onFile(file);
@@ -148,12 +159,21 @@ export function buildModelControls(onChange, onFile) {
   });
   return (state, summary) => {
     setValue(text, textPrefix(state.text, box));
-    // A loaded file has peepholes or not: the box shows which, and cannot change it.
+    // A loaded file has peepholes or not, and is the design it is: the controls show which, and
+    // cannot change it. Only the random preset is any design, and only the LSTM has peepholes.
     const file = state.preset === FILE_PRESET;
+    const shownCell = file ? summary?.cell ?? 'lstm' : state.cell;
+    setValue(cell, shownCell);
+    const fixedCell = file || !preset(state.preset)?.sized;
+    if (cell.disabled !== fixedCell) cell.disabled = fixedCell;
+    const cellTip = file ? 'The loaded weights decide which cell they are.' : fixedCell ? `The ${state.preset} preset is a hand-set LSTM; the random preset is any design.` : '';
+    if (cell.title !== cellTip) cell.title = cellTip;
     const checked = file ? Boolean(summary?.peepholes) : state.peepholes;
     if (peepholes.checked !== checked) peepholes.checked = checked;
-    if (peepholes.disabled !== file) peepholes.disabled = file;
-    const tip = file ? 'The loaded weights decide: they have peepholes if the file has weight_ci_l0, weight_cf_l0 and weight_co_l0.' : '';
+    const noPeepholes = file || shownCell !== 'lstm';
+    if (peepholes.disabled !== noPeepholes) peepholes.disabled = noPeepholes;
+    const tip = file ? 'The loaded weights decide: they have peepholes if the file has weight_ci_l0, weight_cf_l0 and weight_co_l0.' :
+      shownCell !== 'lstm' ? 'Only the LSTM has peepholes.' : '';
     if (peepholes.title !== tip) peepholes.title = tip;
     setValue(menu, state.preset);
     setValue($('hidden'), String(state.hidden));

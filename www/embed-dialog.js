@@ -3,6 +3,7 @@
 
 import { controlTable, defaultControls } from './control-table.js';
 import { viewNames, viewRow } from './views/table.js';
+import * as model from './model.js';
 import { EMBED_VIEWS, FALLBACK_HEIGHT, embedLink, embedSnippet, heightFrom } from './embed.js';
 
 const $ = (id) => document.getElementById(id);
@@ -66,7 +67,8 @@ export function createEmbedDialog({ state, notify }) {
     const viewRows = viewNames().map((name) => ({ name, label: viewRow(name).label }));
     views = checkboxes($('embed-views'), viewRows, s.views ?? EMBED_VIEWS, () => refresh({ reload: true }));
     const ticked = s.controls ?? defaultControls(true);
-    controls = checkboxes($('embed-controls'), controlTable(), ticked, () => refresh({ reload: true }));
+    // The activation controls of the cell on screen.
+    controls = checkboxes($('embed-controls'), controlTable(model.summary().cell), ticked, () => refresh({ reload: true }));
   }
 
   $('embed-copy').addEventListener('click', async () => {

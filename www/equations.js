@@ -27,10 +27,16 @@ const stateSites = (spec) => {
   return sites().filter((s) => spec.sites.includes(s.name) && !gated.has(s.name));
 };
 
-/** The right-hand side of `equation` with each token mapped by `token(text)`. */
+/**
+ * The right-hand side of `equation` with each token mapped by `token(text)`; brackets around a
+ * token stay where they are: "(1 − z) ⊙ n" maps "1", "−", "z", "⊙" and "n".
+ */
 function mapRight(equation, token) {
   const [, right] = equation.text.split(' = ');
-  return right.split(' ').map(token).join(' ');
+  return right.split(' ').map((word) => {
+    const [, open, core, close] = word.match(/^(\(*)(.*?)(\)*)$/);
+    return `${open}${token(core)}${close}`;
+  }).join(' ');
 }
 
 /**

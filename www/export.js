@@ -6,7 +6,7 @@
 
 import { showDialogInSight } from './embed.js';
 import * as model from './model.js';
-import { preset, sites, standardActivations } from './catalog.js';
+import { cellSites, preset, standardActivations } from './catalog.js';
 import { FILE_PRESET } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -23,7 +23,7 @@ export function fileName(state, what, extension, file = null) {
     ? slug((file ?? 'weights').replace(/\.json$/i, '')) || 'weights'
     : preset(state.preset)?.sized ? `${state.preset}-h${state.hidden}-seed${state.seed}` : state.preset;
   const standard = standardActivations();
-  const changed = sites()
+  const changed = cellSites(state.cell ?? 'lstm')
     .filter((s) => state.acts[s.name] !== standard[s.name])
     .map((s) => `${slug(s.name)}-${slug(state.acts[s.name].replace(':', ''))}`);
   return ['gatelab', modelPart, ...changed, what].filter(Boolean).join('-') + `.${extension}`;

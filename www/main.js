@@ -188,7 +188,7 @@ function render() {
   if (failed && failed !== lastRenderError) notify(`Drawing failed: ${failed}`, 'error');
   lastRenderError = failed;
   const panels = performance.now();
-  showActivations(state.acts);
+  showActivations(state.acts, summary.cell);
   showModel(state, summary);
   showToolbar(result.value);
   walk.update();
@@ -303,9 +303,11 @@ function change(patch) {
     viewInstance('training')?.stopShowing();
     // A preset's own example text follows it, unless the user has typed their own.
     const typedOwn = state.text !== preset(state.preset)?.text;
+    // Only the random preset is any design; the hand-set ones are LSTMs.
+    if (patch.preset !== FILE_PRESET && !preset(patch.preset)?.sized) state.cell = 'lstm';
     const r = model.guard(() => (patch.preset === FILE_PRESET
       ? model.useFile()
-      : model.usePreset(patch.preset, state.hidden, state.seed, state.peepholes)));
+      : model.usePreset(patch.preset, state.hidden, state.seed, state.peepholes && state.cell === 'lstm', state.cell)));
     if (r.ok) {
       state.preset = patch.preset;
       state.weights = patch.preset === FILE_PRESET ? encodeWeights(model.fileWeights(), model.size()) : null;
@@ -322,13 +324,18 @@ function change(patch) {
       continue;
     }
     state[key] = v;
-    if (preset(state.preset)?.sized) model.guard(() => model.usePreset(state.preset, state.hidden, state.seed, state.peepholes));
+    if (preset(state.preset)?.sized) model.guard(() => model.usePreset(state.preset, state.hidden, state.seed, state.peepholes, state.cell));
   }
-  // Peepholes are an option of a preset's cell; a loaded file has them or not.
-  if (patch.peepholes !== undefined && patch.peepholes !== state.peepholes && state.preset !== FILE_PRESET) {
-    const r = model.guard(() => model.usePreset(state.preset, state.hidden, state.seed, patch.peepholes));
-    if (r.ok) state.peepholes = patch.peepholes;
-    else report(r);
+  // The design and its peepholes are options of a preset's cell; a loaded file is what it is.
+  // Only the LSTM has peepholes, and only the random preset is any design.
+  if (state.preset !== FILE_PRESET && (patch.cell !== undefined || patch.peepholes !== undefined)) {
+    const cell = patch.cell ?? state.cell;
+    const peepholes = cell === 'lstm' && (patch.peepholes ?? state.peepholes);
+    if (cell !== state.cell || peepholes !== state.peepholes) {
+      const r = model.guard(() => model.usePreset(state.preset, state.hidden, state.seed, peepholes, cell));
+      if (r.ok) Object.assign(state, { cell, peepholes });
+      else report(r);
+    }
   }
   if (patch.acts) {
     for (const [site, name] of Object.entries(patch.acts)) {
@@ -645,7 +652,7 @@ async function main() {
   if (state.lesson) {
     // A link that names only a lesson gets the lesson's whole state; one that also carries the
     // model's settings (a copied link) keeps them.
-    const own = ['preset', 'weights', 'text', 't', 'unit', 'hidden', 'seed', 'peepholes', ...Object.keys(state.acts)];
+    const own = ['preset', 'weights', 'text', 't', 'unit', 'hidden', 'seed', 'cell', 'peepholes', ...Object.keys(state.acts)];
     walk.enter(state.lesson, { apply: !own.some((name) => parsed.given.has(name)), focus: false });
   }
   render();

@@ -73,7 +73,7 @@ function rebuild(state) {
   if (state.preset === FILE_PRESET) {
     if (!file) throw new Error('there is no model to load');
     lab.load_weights(file.text, file.name);
-  } else lab.use_preset(state.preset, state.hidden, state.seed, state.peepholes);
+  } else lab.use_preset(state.preset, state.hidden, state.seed, state.peepholes, state.cell);
   for (const [site, name] of Object.entries(state.acts)) lab.set_activation(site, name);
   lab.set_text(state.text);
   lab.set_fixed_scales(fixedScales);
@@ -125,8 +125,8 @@ export function build(state, weights = file) {
   call(() => rebuild(state));
 }
 
-export function usePreset(name, hidden, seed, peepholes) {
-  call((m) => m.use_preset(name, hidden, seed, peepholes));
+export function usePreset(name, hidden, seed, peepholes, cell) {
+  call((m) => m.use_preset(name, hidden, seed, peepholes, cell));
 }
 
 /**
@@ -197,6 +197,7 @@ export async function exporter(state) {
     text: state.text,
     fixed: fixedScales,
     peepholes: Boolean(state.peepholes),
+    cell: state.cell,
   };
   return call(() => new charts.Exporter(setup));
 }
@@ -243,7 +244,7 @@ export const advance = () => call((m) => m.advance());
 export const computed = () => call((m) => m.computed());
 export const drawActivations = (canvas, selected, px) => call((m) => m.draw_activations(canvas, selected, px));
 /** How many rows of charts the activation panel has at `cssWidth` (it wraps on narrow screens). */
-export const activationPanelRows = (cssWidth) => call(() => wasm.activation_panel_rows(cssWidth));
+export const activationPanelRows = (cssWidth, sites) => call(() => wasm.activation_panel_rows(cssWidth, sites));
 
 /** How many timesteps fit across a timeline `cssWidth` wide. */
 export const visibleSteps = (cssWidth) => call(() => wasm.visible_steps(cssWidth));

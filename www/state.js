@@ -20,7 +20,7 @@
 // value. So reading the link the page writes gives back the same state, and writing that state
 // gives the same link.
 
-import { activationNames, activations, limits, morphFamily, preset, presets, sites } from './catalog.js';
+import { activationNames, activations, cells, limits, morphFamily, preset, presets, sites } from './catalog.js';
 import { LESSON_COUNT } from './lesson-count.js';
 import { controlNames } from './control-table.js';
 import { viewNames } from './views/table.js';
@@ -172,7 +172,14 @@ function buildParameters() {
     // Written always for a preset built to a size, and otherwise only when not the default (a
     // size set on the random preset is kept while another is shown, so the link keeps it too).
     { name: 'hidden', type: hidden, default: 8, always: sized, refused: wholeNumber('hidden', hidden.range) },
-    // Peepholes on a preset's cell (a loaded file has them or not).
+    // A preset's cell design (a loaded file is what it is), and the LSTM's peepholes.
+    {
+      name: 'cell',
+      type: oneOf(cells().map((c) => c.name)),
+      default: cells()[0].name,
+      when: (state) => state.preset !== FILE_PRESET,
+      refused: (raw, kept) => `Unknown cell ${quote(raw)} in the link (${cells().map((c) => c.name).join(', ')}); using ${kept}.`,
+    },
     { name: 'peepholes', type: flag(), default: false, when: (state) => state.preset !== FILE_PRESET },
     { name: 'seed', type: seed, default: 1, always: sized, refused: wholeNumber('seed', seed.range) },
     ...sites().map((site) => ({
@@ -310,6 +317,16 @@ export function readState(search) {
     set(state, p, read.value);
     if (read.note) notices.push(read.note);
     p.onRead?.(state);
+  }
+  // Only the random preset is any design: the hand-set ones are LSTMs.
+  const cell = parameter('cell');
+  if (state.preset !== FILE_PRESET && !sized(state) && state.cell !== cell.default) {
+    notices.push(`The ${state.preset} preset is a hand-set ${cell.default.toUpperCase()}; cell=${state.cell} works with the random preset.`);
+    state.cell = cell.default;
+  }
+  if (state.cell !== 'lstm' && state.peepholes) {
+    notices.push(`Only the LSTM has peepholes; peepholes=1 is ignored for cell=${state.cell}.`);
+    state.peepholes = false;
   }
   return { state, notices, given };
 }

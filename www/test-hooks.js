@@ -133,6 +133,7 @@ export function installTestHooks(page) {
         catalog().activations.slice(0, -1).filter((a) => !a.only_at || a.only_at === s.name).map((a) => a.name)])),
       morph: morphFamily().name,
       sites: sites().map((s) => s.name),
+      cells: catalog().cells.map((c) => c.name),
       limits: catalog().limits,
       lessons: parameter('lesson').type.range[1],
       views: viewNames(),

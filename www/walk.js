@@ -93,6 +93,7 @@ export function createWalk(page) {
         preset: setup.preset,
         text: setup.text,
         acts: { ...standardActivations(), ...(lesson.variants?.[0].acts ?? {}), ...(setup.acts ?? {}) },
+        cell: setup.cell ?? 'lstm',
         peepholes: setup.peepholes ?? false,
         t: setup.t ?? 0,
         unit: setup.unit ?? 0,

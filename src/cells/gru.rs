@@ -47,6 +47,8 @@ pub const SPEC: CellSpec = CellSpec {
     ],
     peepholes: &[],
     split_recurrent: true,
+    rows: &[Quantity::Reset, Quantity::Update, Quantity::New, Quantity::Hidden],
+    memory: Quantity::Hidden,
     direct_hidden: true,
 };
 

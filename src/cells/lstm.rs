@@ -58,6 +58,8 @@ pub const SPEC: CellSpec = CellSpec {
         Peephole { key: "weight_co_l0", symbol: "w_co", site: Site::Output, reads: Quantity::Cell },
     ],
     split_recurrent: false,
+    rows: &[Quantity::Forget, Quantity::Input, Quantity::Candidate, Quantity::Output, Quantity::Cell, Quantity::Hidden],
+    memory: Quantity::Cell,
     direct_hidden: false,
 };
 

@@ -110,6 +110,14 @@ pub struct CellSpec {
     /// Whether its step needs W_hh·h + b_hh apart from W_ih·x + b_ih (the GRU's reset gate
     /// multiplies the recurrent part of n alone); otherwise the kernel adds them as it goes.
     pub split_recurrent: bool,
+    /// The timeline's rows, top to bottom: the gates in the order a step computes them, then the
+    /// states.
+    #[serde(serialize_with = "quantity_names")]
+    pub rows: &'static [Quantity],
+    /// The state that is the cell's memory, which the memory chart plots: c for the LSTM, h
+    /// for the GRU.
+    #[serde(serialize_with = "quantity_name")]
+    pub memory: Quantity,
     /// Whether h_{t−1} reaches h_t other than through W_hh (the GRU's z ⊙ h_{t−1}), so its
     /// backward adds to `Backward::dh_prev`.
     pub direct_hidden: bool,

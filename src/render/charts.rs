@@ -88,12 +88,14 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     look: Look,
 ) -> DrawResult<DB> {
     area.fill(&look.theme.background)?;
+    // The cell's memory: c for the LSTM, h for the GRU.
+    let memory = trace.spec().map_or(Quantity::Cell, |s| s.memory);
     let units = units.start.min(trace.hidden())..units.end.min(trace.hidden());
     let end = (start + len).min(trace.steps());
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
     for t in start..end {
-        for &v in &trace.at(Quantity::Cell, t)[units.clone()] {
+        for &v in &trace.at(memory, t)[units.clone()] {
             if v.is_finite() {
                 lo = lo.min(f64::from(v));
                 hi = hi.max(f64::from(v));
@@ -133,7 +135,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
     }
     for u in units.clone() {
         let color = UNIT_COLORS[u % UNIT_COLORS.len()];
-        let points = (start..end).map(|t| (t as f64 + 0.5, f64::from(trace.at(Quantity::Cell, t)[u])));
+        let points = (start..end).map(|t| (t as f64 + 0.5, f64::from(trace.at(memory, t)[u])));
         for run in finite_runs(points) {
             chart.draw_series(LineSeries::new(run, color.stroke_width(d(1.5).max(1))))?;
         }
@@ -142,7 +144,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         let x = t as f64 + 0.5;
         chart.draw_series(LineSeries::new([(x, y0), (x, y1)], look.theme.selection.stroke_width(d(1.5).max(1))))?;
         for u in units.clone() {
-            let v = f64::from(trace.at(Quantity::Cell, t)[u]);
+            let v = f64::from(trace.at(memory, t)[u]);
             if v.is_finite() {
                 let color = UNIT_COLORS[u % UNIT_COLORS.len()];
                 chart.draw_series(std::iter::once(Circle::new((x, v), d(3.5), color.filled())))?;
@@ -150,7 +152,7 @@ pub fn draw_cell_chart<DB: DrawingBackend>(
         }
     }
     let title = look.font(FONT_SIZE + 1.0).pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw_text(CELL_CHART_TITLE, &title, (p(8.0), p(6.0)))?;
+    area.draw_text(memory_title(memory), &title, (p(8.0), p(6.0)))?;
     let font = look.font(SMALL_FONT_SIZE).color(&look.theme.muted).pos(Pos::new(HPos::Left, VPos::Top));
     let stroke = look.theme.text.stroke_width(d(1.5).max(1));
     for (item, &(x, row)) in key.items.iter().zip(&key.places) {
@@ -218,7 +220,7 @@ impl CellKey {
             .iter()
             .map(|i| text_width(&i.label, SMALL_FONT_SIZE) + if i.swatch == Swatch::None { 0.0 } else { SWATCH })
             .collect();
-        let x0 = 8.0 + text_width(CELL_CHART_TITLE, FONT_SIZE + 1.0) + 20.0;
+        let x0 = 8.0 + text_width(memory_title(Quantity::Hidden), FONT_SIZE + 1.0) + 20.0;
         let places = key_layout(&widths, 14.0, (x0.max(LEFT), LEFT), width - 8.0);
         CellKey { items, places }
     }
@@ -229,8 +231,14 @@ impl CellKey {
     }
 }
 
-/// The cell chart's title.
-const CELL_CHART_TITLE: &str = "cell state c over time";
+/// The memory chart's title: the LSTM's cell state, the GRU's hidden state.
+fn memory_title(memory: Quantity) -> &'static str {
+    if memory == Quantity::Cell {
+        "cell state c over time"
+    } else {
+        "hidden state h over time"
+    }
+}
 
 /// The x span an activation plot covers: at least −6..6, widened to show every marked input.
 fn x_span(inputs: &[f32]) -> (f64, f64) {

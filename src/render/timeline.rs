@@ -11,15 +11,21 @@ use crate::lab::Lab;
 pub use crate::limits::MAX_SHOWN_UNITS;
 use crate::site::Site;
 use crate::quantity::Quantity;
+use crate::trace::Trace;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-/// The timeline's rows, top to bottom: the four gate blocks in the order a step computes them,
-/// then c and h.
-pub const ROWS: [Quantity; 6] =
-    [Quantity::Forget, Quantity::Input, Quantity::Candidate, Quantity::Output, Quantity::Cell, Quantity::Hidden];
+/// The LSTM's timeline rows, top to bottom: the four gate blocks in the order a step computes
+/// them, then c and h. (Each design lists its own: [`crate::cells::CellSpec::rows`].)
+pub const ROWS: &[Quantity] = crate::cells::lstm::SPEC.rows;
+
+/// The rows of the cell that made `trace` (the LSTM's before any run).
+#[must_use]
+pub fn rows_of<T: num_traits::Float>(trace: &Trace<T>) -> &'static [Quantity] {
+    trace.spec().map_or(ROWS, |s| s.rows)
+}
 
 /// Where everything goes, in device pixels. Pure arithmetic, so hit-testing is testable.
 #[derive(Clone, Debug, PartialEq)]
@@ -450,6 +456,34 @@ pub fn scale(lab: &Lab, q: Quantity) -> Scale {
     Scale::for_quantity(lab.possible_range(q), reached)
 }
 
+/// A state row's caption: its name and its equation, with × for ⊙ and a state site's output
+/// written as its activation of its input: "hidden state · o × tanh(c)".
+fn state_caption(spec: &crate::cells::CellSpec, acts: &crate::site::Activations, q: Quantity) -> String {
+    let name = if q == Quantity::Cell { "cell state" } else { "hidden state" };
+    let Some(equation) = spec.equations.iter().find(|e| e.result == q) else { return name.to_string() };
+    let right = equation.text.split(" = ").nth(1).unwrap_or_default();
+    let words: Vec<String> = right
+        .split(' ')
+        .map(|word| match word {
+            "⊙" => "×".to_string(),
+            _ => spec
+                .sites
+                .iter()
+                .map(|s| s.info())
+                .find(|info| info.gate.is_none() && info.output.name() == word && info.input.name() != word)
+                .filter(|info| !spec.blocks.iter().any(|b| b.site == info.site))
+                .map_or_else(|| word.to_string(), |info| format!("{}({})", acts.get(info.site), info.input.name())),
+        })
+        .collect();
+    let equation = words.join(" ");
+    // Tighter where it would not fit the margin: "(1−z)×n + z×h_prev".
+    if equation.chars().count() > 20 {
+        format!("{name} · {}", equation.replace(" × ", "×").replace(" − ", "−"))
+    } else {
+        format!("{name} · {equation}")
+    }
+}
+
 /// A number in at most 4 significant figures, for notes.
 fn short_number(v: f64) -> String {
     if v.abs() >= 1e4 || (v != 0.0 && v.abs() < 1e-3) {
@@ -464,12 +498,13 @@ fn short_number(v: f64) -> String {
 pub fn row_infos(lab: &Lab) -> Vec<RowInfo> {
     let acts = lab.activations();
     let trace = lab.trace();
-    ROWS.iter()
+    let spec = trace.spec().unwrap_or(&crate::cells::lstm::SPEC);
+    rows_of(trace)
+        .iter()
         .map(|&q| {
             let caption = match (q, Site::producing(q)) {
                 (_, Some(site)) => format!("{} · {}", site.info().caption, acts.get(site)),
-                (Quantity::Cell, None) => "cell state · f × c_prev + i × g".to_string(),
-                _ => format!("hidden state · o × {}(c)", acts.cell_output),
+                _ => state_caption(spec, acts, q),
             };
             let scale = scale(lab, q);
             let mut notes = Vec::new();
@@ -600,7 +635,7 @@ impl TimelinePainter {
         let start = start.min(trace.steps());
         let len = len.min(trace.steps() - start);
         let units = shown_units(trace.hidden().max(1), unit);
-        let mut layout = TimelineLayout::new(width, look, &ROWS, units.len(), start, len.max(1));
+        let mut layout = TimelineLayout::new(width, look, rows_of(trace), units.len(), start, len.max(1));
         layout.unit_start = units.start;
         let rows = row_infos(lab);
         let chars = &lab.chars()[start..start + len];

@@ -33,6 +33,9 @@ struct ExportSetup {
     /// Whether the preset's cell has peepholes.
     #[serde(default)]
     peepholes: bool,
+    /// The preset's cell design.
+    #[serde(default)]
+    cell: crate::cells::CellKind,
 }
 
 /// The page's model, rebuilt here, ready to be saved.
@@ -73,7 +76,8 @@ impl Exporter {
                 .model,
             None => Preset::from_name(&setup.preset, setup.hidden, setup.seed)
                 .ok_or_else(|| js_error(format!("unknown preset {:?}", setup.preset)))?
-                .build_with(setup.peepholes),
+                .build_cell(setup.cell, setup.peepholes)
+                .map_err(js_error)?,
         };
         let mut lab = Lab::new(model);
         for (site, name) in &setup.acts {
@@ -105,7 +109,7 @@ impl Exporter {
     /// units holding `unit`, as SVG `css_width` wide (its height follows, as on the page).
     pub fn timeline_svg(&mut self, css_width: u32, start: usize, len: usize, selected: usize, unit: usize) -> Result<String, JsError> {
         let shown = timeline::shown_units(self.lab.trace().hidden().max(1), unit).len();
-        let height = render::px_u32(timeline::timeline_height(timeline::ROWS.len(), shown).ceil());
+        let height = render::px_u32(timeline::timeline_height(timeline::rows_of(self.lab.trace()).len(), shown).ceil());
         let (lab, painter) = (&self.lab, &mut self.painter);
         svg((css_width, height), |area| {
             let mut raster = timeline::AreaRaster { area };

@@ -40,11 +40,11 @@ pub fn visible_steps(css_width: f64) -> usize {
     timeline::visible_steps(css_width)
 }
 
-/// How many rows of charts the activation panel has at `css_width` (it wraps on narrow screens).
+/// How many rows of charts the activation panel has at `css_width` for a cell with `sites`
+/// activation sites (it wraps on narrow screens).
 #[wasm_bindgen]
-pub fn activation_panel_rows(css_width: f64) -> usize {
-    // The page shows LSTMs.
-    charts::activation_panel_grid(css_width, crate::cells::lstm::SPEC.sites.len()).0
+pub fn activation_panel_rows(css_width: f64, sites: usize) -> usize {
+    charts::activation_panel_grid(css_width, sites).0
 }
 
 /// Maps a pixel of the last drawn timeline back to (row, timestep, unit).
@@ -91,15 +91,25 @@ impl GateLab {
         GateLab::default()
     }
 
-    /// Switches to a preset by name (a sized one takes the hidden size and seed), with or
-    /// without peepholes.
-    pub fn use_preset(&mut self, name: &str, hidden: usize, seed: f64, peepholes: bool) -> Result<(), JsError> {
+    /// Switches to a preset by name (a sized one takes the hidden size and seed) as a cell
+    /// design (`lstm`, the default, or `gru`), with or without peepholes.
+    pub fn use_preset(
+        &mut self,
+        name: &str,
+        hidden: usize,
+        seed: f64,
+        peepholes: Option<bool>,
+        cell: Option<String>,
+    ) -> Result<(), JsError> {
+        let (peepholes, cell) = (peepholes.unwrap_or(false), cell.as_deref().unwrap_or("lstm"));
         // Seeds come from JS as numbers: whole, non-negative and below 2^53 by the page's checks.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let seed = if seed.is_finite() && seed >= 0.0 { seed as u64 } else { 0 };
         let preset = Preset::from_name(name, hidden, seed)
             .ok_or_else(|| JsError::new(&format!("unknown preset {name:?}: expected {}", Preset::names())))?;
-        self.lab.set_model(preset.build_with(peepholes));
+        let cell = CellKind::from_name(cell)
+            .ok_or_else(|| JsError::new(&format!("unknown cell {cell:?}: expected {}", CellKind::names())))?;
+        self.lab.set_model(preset.build_cell(cell, peepholes).map_err(|e| JsError::new(&e))?);
         Ok(())
     }
 
@@ -108,12 +118,6 @@ impl GateLab {
     pub fn load_weights(&mut self, json: &str, name: &str) -> Result<Option<String>, JsError> {
         let pytorch::Loaded { model, unused_keys } = pytorch::load(json, name).map_err(|e| JsError::new(&e.to_string()))?;
         let label = model.cell.spec().label;
-        if model.cell.kind() != CellKind::Lstm {
-            return Err(JsError::new(&format!(
-                "it holds {}, and this page shows LSTMs so far (the gatelab command line traces it: gatelab trace --weights FILE)",
-                model.cell.spec().a_label()
-            )));
-        }
         let hidden = model.cell.hidden_size();
         if hidden > MAX_PAGE_HIDDEN {
             return Err(JsError::new(&format!(
@@ -194,7 +198,7 @@ impl GateLab {
     /// The CSS height the timeline wants for the current hidden size.
     pub fn timeline_height(&self) -> f64 {
         let shown = timeline::shown_units(self.lab.trace().hidden().max(1), 0).len();
-        timeline::timeline_height(timeline::ROWS.len(), shown)
+        timeline::timeline_height(timeline::rows_of(self.lab.trace()).len(), shown)
     }
 
     /// Draws the six heatmaps for steps `start .. start + len` with `selected` outlined, showing

@@ -28,6 +28,7 @@ test('peepholes: the checkbox, the count, the diagram and the link; a hand-set p
   // Three diagonal weights per unit: 3H more parameters.
   assert.equal(s.peepholes, true);
   assert.equal(s.parameters, plain.parameters + 3 * s.hidden);
+  await seeView(page, 'parameters');
   assert.match(await page.textContent('#param-formula'), new RegExp(`\\+ 3 peepholes × H = 3 × ${s.hidden}`));
   assert.equal(await page.textContent('#diagram .params'), `${s.parameters.toLocaleString('en')} parameters in the cell: 4 blocks × ${s.per_block} + 3 peepholes × ${s.hidden}`);
   assert.equal(await page.locator('#diagram .wire.peephole:not(.off)').count(), 3);
@@ -79,6 +80,7 @@ test('the coupled forget gate: f = 1 − i in the trace, the diagram, the inspec
   const s = await hook(page, 'summary');
   assert.equal(s.live_blocks, 3);
   assert.equal(s.parameters, plain.parameters - s.per_block);
+  await seeView(page, 'parameters');
   assert.match(await page.textContent('#param-formula'), /coupled \(1 − i\) has no weights of its own/);
   // The diagram: the box says 1 − i, reads i, and its feeder from the input bus is cut.
   await seeView(page, 'diagram');
@@ -191,19 +193,79 @@ test('Compare offers the LSTM with peepholes, CIFG and the GRU, and counts their
   await page.close();
 });
 
-test('a GRU weights file is refused by the page with a message that says why and where it can go, and the model stays', async () => {
-  const page = await openPage(env.browser, `${env.server.url}?preset=counter`, { viewport: VIEWPORT });
-  const before = await hook(page, 'values', 'c');
-  // nn.GRU(2, 1)'s state_dict: 3H rows (r, z, n) for H = 1.
+test('the GRU on the page: its sites, heatmaps, inspector, step table, count and link; the LSTM-only views say so', async () => {
+  const text = encodeURIComponent('gru (cell)');
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=4&seed=2&text=${text}&t=3`, { viewport: VIEWPORT });
+  await page.selectOption('#cell', 'gru');
+  await settle(page);
+  const s = await hook(page, 'summary');
+  assert.equal(s.cell, 'gru');
+  // Three blocks of H(I + H + 2), as nn.GRU(95, 4) has.
+  assert.equal(s.parameters, 3 * 4 * (95 + 4 + 2));
+  assert.deepEqual(Object.keys(s.activations), ['reset', 'update', 'new']);
+  assert.match(await hook(page, 'url'), /[?&]cell=gru(&|$)/);
+  // Only the GRU's three activation controls, and no peepholes.
+  const shown = await page.$$eval('#activations .act-row', (rows) => rows.filter((r) => r.checkVisibility()).map((r) => r.querySelector('select').id));
+  assert.deepEqual(shown, ['act-reset', 'act-update', 'act-new']);
+  assert.ok(await page.evaluate(() => document.getElementById('peepholes').disabled));
+  // h = (1 − z)·n + z·h_prev at every step and unit, in the traced numbers.
+  const [z, n, hPrev, h] = await Promise.all(['z', 'n', 'h_prev', 'h'].map((q) => hook(page, 'values', q)));
+  h.forEach((v, k) => assert.ok(Math.abs(v - ((1 - z[k]) * n[k] + z[k] * hPrev[k])) < 1e-6, `h at ${k}`));
+  // The inspector writes the GRU's step, with this step's numbers.
+  await seeView(page, 'inspector');
+  const heads = await page.$$eval('#inspector table th', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual(heads, ['unit', 'r = σ(z_r)', 'z = σ(z_z)', 'n = tanh(z_n)', 'h = (1 − z) × n + z × h_prev']);
+  const v = (await hook(page, 'step', 3)).units[0].values;
+  const cells = await page.$$eval('#inspector table tr:nth-child(2) td', (tds) => tds.map((td) => td.textContent));
+  const worked = cells[4].match(/^\(1 − (\S+)\) × (\S+) \+ (\S+) × (\S+) = (\S+)$/);
+  assert.ok(worked, cells[4]);
+  const number = (t) => Number(t.replaceAll('−', '-'));
+  assert.ok(Math.abs(number(worked[1]) - v.z) < 1e-3 && Math.abs(number(worked[2]) - v.n) < 1e-3 && Math.abs(number(worked[5]) - v.h) < 1e-3, cells[4]);
+  // Swapping a site changes the run: n = ReLU(z_n).
+  await page.selectOption('#act-new', 'relu');
+  await settle(page);
+  const [zn, relu] = [await hook(page, 'values', 'z_n'), await hook(page, 'values', 'n')];
+  relu.forEach((value, k) => assert.equal(value, Math.max(0, zn[k])));
+  // The step table lists the GRU's quantities; the diagram and the calculator say what they draw.
+  const columns = await page.$$eval('#step-table th[scope=col]', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual(columns, ['unit', 'z_r', 'r', 'z_z', 'z', 'z_n', 'n', 'hn', 'h_prev', 'h']);
+  await seeView(page, 'diagram');
+  assert.match(await page.textContent('#diagram .diagram-other'), /This diagram draws the LSTM\. The GRU on screen computes h = \(1 − z\) ⊙ n \+ z ⊙ h_prev, with r = σ\(z_r\), z = σ\(z_z\), n = ReLU\(z_n\)/);
+  await seeView(page, 'calculator');
+  assert.match(await page.textContent('.calc-other'), /works an LSTM's step/);
+  assert.deepEqual(await axe(page), []);
+  // The link opens the same GRU.
+  const link = await hook(page, 'url');
+  const opened = await openPage(env.browser, `${env.server.url}${link}`, { viewport: VIEWPORT });
+  assert.deepEqual(await hook(opened, 'values', 'h'), await hook(page, 'values', 'h'));
+  await opened.close();
+  // Back to the LSTM: its five controls and its diagram.
+  await page.selectOption('#cell', 'lstm');
+  await settle(page);
+  assert.equal((await hook(page, 'summary')).cell, 'lstm');
+  assert.equal(await page.$$eval('#activations .act-row', (rows) => rows.filter((r) => r.checkVisibility()).length), 5);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a GRU weights file loads as a GRU; a hand-set preset stays an LSTM, with a notice for a link that asks otherwise', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=counter&cell=gru`, { viewport: VIEWPORT });
+  assert.equal((await hook(page, 'summary')).cell, 'lstm');
+  assert.ok((await hook(page, 'notices')).includes('The counter preset is a hand-set LSTM; cell=gru works with the random preset.'));
+  assert.ok(await page.evaluate(() => document.getElementById('cell').disabled));
+  // nn.GRU(2, 1)'s state_dict: 3H rows (r, z, n) for H = 1. Step 0 by hand: x = "a", h = 0, so
+  // r = σ(0.1), z = σ(0.3), n = tanh(0.5 + r·0) = 0.462117, h = (1 − z)·n = (1 − 0.574443)·0.462117 = 0.196657.
   const gru = { weight_ih_l0: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], weight_hh_l0: [[0.1], [0.2], [0.3]], bias_ih_l0: [0, 0, 0], bias_hh_l0: [0, 0, 0], vocab: ['a', 'b'] };
   await page.setInputFiles('#weights-file', { name: 'gru.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(gru)) });
-  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('gru.json')));
-  const notice = (await hook(page, 'notices')).find((n) => n.includes('gru.json'));
-  assert.match(notice, /it holds a GRU, and this page shows LSTMs so far \(the gatelab command line traces it: gatelab trace --weights FILE\)/);
-  assert.equal((await hook(page, 'summary')).model, 'counter');
-  assert.deepEqual(await hook(page, 'values', 'c'), before);
-  // The activation controls are the LSTM's five.
-  assert.equal(await page.locator('#activations select').count(), 5);
+  await page.waitForFunction(() => window.__gatelab.summary().model === 'gru.json');
+  await hook(page, 'change', { text: 'ab' });
+  await settle(page);
+  const s = await hook(page, 'summary');
+  assert.equal(s.cell, 'gru');
+  assert.equal(s.parameters, 3 * 1 * (2 + 1 + 2));
+  assert.ok(Math.abs((await hook(page, 'values', 'h'))[0] - 0.196657) < 1e-5);
+  assert.equal(await page.inputValue('#cell'), 'gru');
+  assert.ok(await page.evaluate(() => document.getElementById('cell').disabled));
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -67,6 +67,16 @@ test('bad input is an error with a message, and the model stays', () => {
 test('export and load round-trip the weights', () => {
   const lab = new GateLab();
   lab.use_preset('random', 3, 7);
+  // The same preset as a GRU: three blocks, its own sites.
+  const gru = new GateLab();
+  gru.use_preset('random', 3, 7, false, 'gru');
+  gru.set_text('abc');
+  assert.equal(gru.summary().cell, 'gru');
+  assert.equal(gru.values('h').length, 9);
+  assert.equal(gru.values('c').length, 0);
+  assert.throws(() => gru.use_preset('random', 3, 7, false, 'janet'), /unknown cell "janet": expected lstm or gru/);
+  assert.throws(() => gru.use_preset('counter', 1, 0, false, 'gru'), /hand-set LSTM/);
+  gru.free();
   lab.set_text('abc');
   const h = lab.values('h');
   const json = lab.export_weights();

@@ -3,7 +3,7 @@
 
 import * as model from '../model.js';
 import { SIZES } from '../config.js';
-import { sites } from '../catalog.js';
+import { cellSites, sites } from '../catalog.js';
 import { formulas } from '../formulas.js';
 import { setText } from '../dom.js';
 import { fitCanvas, watchWidth } from './canvas.js';
@@ -36,7 +36,8 @@ export function createActivationPanel(page) {
     update(frame) {
       const width = cssWidth();
       // The charts wrap into two or three columns on narrow screens: a row of height each.
-      const chartRows = model.activationPanelRows(width / frame.scale);
+      const shownSites = cellSites(frame.summary.cell);
+      const chartRows = model.activationPanelRows(width / frame.scale, shownSites.length);
       let height = SIZES.activationHeight * chartRows * frame.scale;
       if (frame.scale > 1) {
         // Presenter mode: the panel and its formulas share one screen's height, so the rows
@@ -47,16 +48,22 @@ export function createActivationPanel(page) {
       }
       const dpr = fitCanvas(canvas, width, height);
       model.drawActivations(canvas, frame.t, dpr * frame.scale);
-      const key = JSON.stringify(frame.state.acts);
+      const key = JSON.stringify([frame.summary.cell, frame.state.acts]);
       if (key === shown) return;
       shown = key;
+      // The formulas of the cell on screen's sites.
       for (const site of sites()) {
+        const here = shownSites.includes(site);
+        for (const node of [rows[site.name].f.parentElement, rows[site.name].f.parentElement.previousElementSibling]) {
+          if (node.classList.contains('other-cell') === here) node.classList.toggle('other-cell', !here);
+        }
+        if (!here) continue;
         const { formula, derivative } = formulas(frame.state.acts[site.name]);
         setText(rows[site.name].f, formula);
         setText(rows[site.name].d, derivative);
       }
       canvas.setAttribute('aria-label', `Each site's activation and its derivative, with the selected step's inputs marked: ` +
-        sites().map((s) => `${s.caption} ${formulas(frame.state.acts[s.name]).formula}`).join('; '));
+        shownSites.map((s) => `${s.caption} ${formulas(frame.state.acts[s.name]).formula}`).join('; '));
     },
   };
 }

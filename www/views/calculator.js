@@ -4,6 +4,7 @@ import { cellSpec, gateSites } from '../catalog.js';
 import { equationRows, siteFormula } from '../equations.js';
 import * as model from '../model.js';
 import { exact, num } from '../format.js';
+import { setText } from '../dom.js';
 
 /**
  * The form's fields: c_prev, then each gate's pre-activation, keyed by the gate's symbol
@@ -85,7 +86,11 @@ export function createCalculator(page) {
   error.setAttribute('role', 'alert');
   const result = document.createElement('table');
   result.className = 'calc-result';
-  host.append(form, buttons, error, result);
+  // The calculator works the LSTM's step; another design's arithmetic is in the inspector.
+  const other = document.createElement('p');
+  other.className = 'hint calc-other';
+  other.hidden = true;
+  host.append(form, buttons, error, result, other);
 
   let last = null;
   let actsKey = '';
@@ -165,6 +170,16 @@ export function createCalculator(page) {
   return {
     /** The calculator depends only on its own fields and the activations. */
     update(frame) {
+      const lstm = frame.summary.cell === 'lstm';
+      for (const part of [form, buttons, error, result]) {
+        if (part.hidden !== !lstm) part.hidden = !lstm;
+      }
+      other.hidden = lstm;
+      if (!lstm) {
+        const label = cellSpec(frame.summary.cell).label;
+        setText(other, `The calculator works an LSTM's step (c_prev and four pre-activations). The ${label}'s arithmetic, with the numbers of every step, is in the inspector.`);
+        return;
+      }
       const key = JSON.stringify(frame.state.acts);
       if (key === actsKey) return;
       actsKey = key;

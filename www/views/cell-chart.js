@@ -5,6 +5,7 @@ import * as model from '../model.js';
 import { SIZES } from '../config.js';
 import { fitCanvas, watchWidth } from './canvas.js';
 import { sci } from '../format.js';
+import { cellSpec } from '../catalog.js';
 
 export function createCellChart(page) {
   const canvas = document.getElementById('cell-chart');
@@ -16,7 +17,10 @@ export function createCellChart(page) {
       const { start, len } = frame.window(width / frame.scale);
       model.drawCellChart(canvas, start, len, frame.t, frame.unit, dpr * frame.scale);
       const drift = frame.summary.depth_drift;
-      const label = `The cell state c of each unit over steps ${start} to ${start + len - 1}` +
+      // The cell's memory: c for the LSTM, h for the GRU.
+      const memory = cellSpec(frame.summary.cell).memory;
+      const what = memory === 'c' ? 'cell state c' : `hidden state ${memory} (the ${cellSpec(frame.summary.cell).label}'s memory)`;
+      const label = `The ${what} of each unit over steps ${start} to ${start + len - 1}` +
         (drift === null || drift === undefined ? '.' : `, with the bracket depth as a dashed line; the largest drift from it is ${sci(drift)}.`);
       if (canvas.getAttribute('aria-label') !== label) canvas.setAttribute('aria-label', label);
     },

@@ -6,7 +6,7 @@
 // their text and attributes in place, and a resize only moves them.
 
 import * as model from '../model.js';
-import { activations, activationSymbol, cellOutputSite, gateSites, morphFamily, morphPosition } from '../catalog.js';
+import { activations, activationSymbol, cellOutputSite, cellSpec, gateSites, morphFamily, morphPosition } from '../catalog.js';
 import { exact, num, visibleChar } from '../format.js';
 import { siteInput } from '../equations.js';
 import { setText } from '../dom.js';
@@ -118,12 +118,16 @@ function activationNames(name) {
 export function createDiagram(page) {
   const host = document.getElementById('diagram');
   const svg = el('svg', { role: 'group', 'aria-labelledby': 'diagram-title', class: 'diagram-svg', 'font-size': String(U) });
+  // The diagram draws the LSTM; for another design it says where its arithmetic is.
+  const other = document.createElement('p');
+  other.className = 'hint diagram-other';
+  other.hidden = true;
   const defs = el('defs', {}, svg);
   const marker = el('marker', { id: 'diagram-arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' }, defs);
   el('path', { d: 'M0 0 L10 5 L0 10 z', class: 'arrow-head' }, marker);
   const wiresLayer = el('g', { class: 'wires' }, svg);
   const partsLayer = el('g', { class: 'parts' }, svg);
-  host.append(svg);
+  host.append(svg, other);
 
   /** Functions that move elements for a layout (positions in em). */
   const placers = [];
@@ -398,6 +402,16 @@ export function createDiagram(page) {
     /** Redraws the numbers for the selected step and unit. */
     update(frame) {
       const { detail, state, summary } = frame;
+      const lstm = summary.cell === 'lstm';
+      if (svg.style.display !== (lstm ? '' : 'none')) svg.style.display = lstm ? '' : 'none';
+      other.hidden = lstm;
+      if (!lstm) {
+        const spec = cellSpec(summary.cell);
+        setText(other, `This diagram draws the LSTM. The ${spec.label} on screen computes ${spec.equations.map((e) => e.text).join('; ')}, ` +
+          `with ${gateSites(spec.name).map((s) => `${s.output} = ${activationSymbol(state.acts[s.name])}(${s.input})`).join(', ')}: ` +
+          'the inspector below writes out each step with its numbers, and the heatmaps show every gate.');
+        return;
+      }
       svg.classList.toggle('empty', !detail);
       showActivations(state.acts, summary);
       if (!detail) {

@@ -20,7 +20,7 @@ let built = { key: '', rows: [], heads: [] };
 
 /** The column headings: one per gate (f = σ(z_f), ...), then one per equation of the cell. */
 function header(spec, acts) {
-  return ['unit', ...gateSites().map((s) => `${s.output} = ${siteFormula(s, acts[s.name])}`),
+  return ['unit', ...gateSites(spec.name).map((s) => `${s.output} = ${siteFormula(s, acts[s.name])}`),
     ...spec.equations.map((e) => equationHeading(spec, e, acts))];
 }
 
@@ -35,7 +35,7 @@ function build(host, spec, headings, count, total) {
   const rows = [];
   for (let k = 0; k < count; k++) {
     const row = document.createElement('tr');
-    const cells = ['', ...gateSites().map(() => 'mono'), ...spec.equations.map((e) => `mono formula-${e.result}`)].map((c) => cell('', c));
+    const cells = ['', ...gateSites(spec.name).map(() => 'mono'), ...spec.equations.map((e) => `mono formula-${e.result}`)].map((c) => cell('', c));
     row.append(...cells);
     table.append(row);
     rows.push(cells);
@@ -75,11 +75,11 @@ function renderInspector(detail, spec, acts, unit, showAll) {
     const { unit: shown, values: v } = detail.units[first + k];
     const texts = [
       String(shown),
-      ...gateSites().map((s) => arrow(v[siteInput(s, acts[s.name])], v[s.output])),
+      ...gateSites(spec.name).map((s) => arrow(v[siteInput(s, acts[s.name])], v[s.output])),
       ...spec.equations.map((e) => equationWorked(e, (q) => num(v[q]))),
     ];
     // Values that print as 0.000 keep their exact value in the cell's title.
-    const keys = [[], ...gateSites().map((s) => [siteInput(s, acts[s.name]), s.output]), ...spec.equations.map((e) => [...e.operands, e.result])];
+    const keys = [[], ...gateSites(spec.name).map((s) => [siteInput(s, acts[s.name]), s.output]), ...spec.equations.map((e) => [...e.operands, e.result])];
     cells.forEach((td, j) => {
       setText(td, texts[j]);
       const tiny = keys[j].flatMap((q) => (exact(v[q]) ? [`${q} = ${exact(v[q])}`] : [])).join(', ');

@@ -11,7 +11,7 @@ import { setText } from '../dom.js';
  * (the LSTM's c_prev, c, cell output and h).
  */
 function columns(spec) {
-  const gates = gateSites().flatMap((s) => [s.input, s.output]);
+  const gates = gateSites(spec.name).flatMap((s) => [s.input, s.output]);
   return [...gates, ...spec.values.filter((q) => !gates.includes(q))];
 }
 

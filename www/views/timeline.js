@@ -20,7 +20,7 @@ const TAP_TOOLTIP_MS = 4000;
 /** The tooltip's text for one cell. */
 function describe(detail, spec, unit, name) {
   const values = detail.units[unit].values;
-  const gates = gateSites();
+  const gates = gateSites(spec.name);
   const list = (keys) => keys.map((k) => `${k} ${num(values[k])}`).join('  ');
   return [
     `step ${detail.t}  “${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}  unit ${unit}`,
