@@ -242,6 +242,7 @@ test('a Rust panic is shown and the model comes back with the same settings', as
 
 test('the calculator reproduces the thread\'s worked example', async () => {
   const page = await openPage(env.browser, env.server.url);
+  await seeView(page, 'calculator');
   const row = (key) => page.textContent(`.calc-result tr[data-row=${key}] td`);
   // Values below 5e−4 print as 0.000, as a student expects; the exact value is in a title and
   // can be focused.
@@ -257,6 +258,8 @@ test('the calculator reproduces the thread\'s worked example', async () => {
   (await numbers('h')).forEach((v, k) => assert.ok(Math.abs(v - [0, -1, 0, 1][k]) < 1e-8, `h = ${v}`));
   await page.selectOption('#act-cell_output', 'sigmoid');
   await settle(page);
+  // (A view far out of sight waits until it is scrolled back.)
+  await seeView(page, 'calculator');
   // With a sigmoid on the cell output: σ(-48) ≈ 1.4e-21, σ(12) ≈ 0.99999, so H₃ ≈ [0, 0, 0, 1].
   (await numbers('h')).forEach((v, k) => assert.ok(Math.abs(v - [0, 0, 0, 1][k]) < 1e-4, `h = ${v}`));
   await page.fill('#calc-f', '1, two, 3, 4');
