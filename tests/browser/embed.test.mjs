@@ -372,7 +372,14 @@ test('in an embed taller than the reader\'s screen, the Save dialog opens on the
   try {
     // The frame takes its content's height (over 1,000 px); the reader scrolls to its foot.
     await page.waitForFunction(() => document.querySelector('iframe').getBoundingClientRect().height > 1000);
-    const frameHeight = await page.evaluate(() => document.querySelector('iframe').getBoundingClientRect().height);
+    // Until the height has settled: the views below the first screen report theirs as they draw.
+    let frameHeight = 0;
+    for (let same = 0; same < 3;) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const height = await page.evaluate(() => document.querySelector('iframe').getBoundingClientRect().height);
+      same = height === frameHeight ? same + 1 : 0;
+      frameHeight = height;
+    }
     const scrolled = frameHeight - 800;
     await page.evaluate((y) => window.scrollTo(0, y), scrolled);
     await frame.locator('#embed-save').click();
