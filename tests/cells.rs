@@ -74,20 +74,8 @@ fn reference(w: &Weights<f64>, peepholes: bool, coupled: bool) -> Vec<[Vec<f64>;
     steps
 }
 
-const ORDER: [Quantity; 12] = [
-    Quantity::PreInput,
-    Quantity::PreForget,
-    Quantity::PreCandidate,
-    Quantity::PreOutput,
-    Quantity::Input,
-    Quantity::Forget,
-    Quantity::Candidate,
-    Quantity::Output,
-    Quantity::CellPrev,
-    Quantity::Cell,
-    Quantity::CellOutput,
-    Quantity::Hidden,
-];
+/// The reference's quantities, in its order: the LSTM's twelve, as the quantity table lists them.
+const ORDER: &[Quantity] = Quantity::ALL.split_at(12).0;
 
 /// The largest |traced − reference| / max(1, |reference|) over every quantity of every step.
 fn worst_error<T: num_traits::Float>(trace: &Trace<T>, expected: &[[Vec<f64>; 12]]) -> f64 {
