@@ -28,7 +28,7 @@ mod web;
 
 pub use activation::Activation;
 pub use cell::{one_step, CellStep, CellValues, Gates};
-pub use recurrent::{parameter_count, Recurrent, Weights};
+pub use recurrent::{Recurrent, Weights};
 pub use model::Model;
 pub use presets::Preset;
 pub use quantity::Quantity;

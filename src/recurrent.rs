@@ -190,20 +190,6 @@ impl<T: Float> Weights<T> {
     }
 }
 
-/// How many of the four gate blocks are live (a removed gate's block is not).
-#[must_use]
-pub fn live_blocks(acts: &Activations) -> usize {
-    lstm::SPEC.live_blocks(acts)
-}
-
-/// The number of trainable parameters under a configuration. A gate set to "none" is a
-/// constant, so its block of W_ih, W_hh and both biases no longer counts: 4 blocks become 3.
-/// Peepholes add H each (for the gates that use their own weights).
-#[must_use]
-pub fn parameter_count(input_size: usize, hidden_size: usize, acts: &Activations, peepholes: bool) -> usize {
-    lstm::SPEC.parameter_count(input_size, hidden_size, acts, peepholes)
-}
-
 /// A cell ready to run: the weights plus the transposed copies it steps with.
 #[derive(Clone, Debug)]
 pub struct Recurrent<T> {

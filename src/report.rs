@@ -329,7 +329,7 @@ mod tests {
             let acts = Activations::with_gates(gate);
             let formula = parameter_formula(95, 8, &acts, false);
             let count: usize = formula.split(' ').next().unwrap().parse().unwrap();
-            assert_eq!(count, crate::recurrent::parameter_count(95, 8, &acts, false));
+            assert_eq!(count, lstm::SPEC.parameter_count(95, 8, &acts, false));
         }
     }
 }

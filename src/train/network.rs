@@ -485,6 +485,8 @@ fn from_f64<T: Float>(v: f64) -> T {
 struct TrainingRecorder<'a, T> {
     shape: Shape,
     batch: usize,
+    /// Where h sits among the cell's values (in blocks of H).
+    hidden_slot: usize,
     kept: &'a mut Kept<T>,
 }
 
@@ -498,7 +500,7 @@ impl<T: Float> Recorder<T> for TrainingRecorder<'_, T> {
         let kept = &mut *self.kept;
         kept.values[row * values..(row + 1) * values].copy_from_slice(block.values);
         kept.slopes[row * slopes..(row + 1) * slopes].copy_from_slice(block.slopes.unwrap_or(&[]));
-        let h = block.spec.value_slot(crate::quantity::Quantity::Hidden).expect("every cell computes h");
+        let h = self.hidden_slot;
         kept.hidden[row * hs..(row + 1) * hs].copy_from_slice(&block.values[h * hs..(h + 1) * hs]);
     }
 }
@@ -698,7 +700,8 @@ impl<T: Float> Network<T> {
             bias_recurrent: if shape.split() { p.bias_hh } else { &[] },
         };
         let inputs: Vec<&[Symbol]> = sequences.iter().map(|s| s.inputs.as_slice()).collect();
-        let mut recorder = TrainingRecorder { shape, batch, kept: &mut ws.kept };
+        let hidden_slot = shape.spec().value_slot(crate::quantity::Quantity::Hidden).expect("every cell computes h");
+        let mut recorder = TrainingRecorder { shape, batch, hidden_slot, kept: &mut ws.kept };
         match shape.cell {
             CellKind::Lstm => {
                 let cell = LstmCell { peepholes: shape.peepholes.then_some(p.peepholes) };
