@@ -65,6 +65,8 @@ test('while a run trains at 1400×1000, the diagram and the heatmaps are on scre
   await page.click('#train-play');
   await page.waitForFunction(() => window.__gatelab.training().step >= 30, null, { timeout: 60000 });
   await page.waitForFunction(() => window.__gatelab.idle());
+  // The curves are drawn once the charts module has loaded (a canvas never drawn is hidden).
+  await page.waitForFunction(() => document.getElementById('train-curves').hasAttribute('style'), null, { timeout: 30000 });
   const onScreen = () => page.evaluate(() => ['#diagram-view', '#timeline', '#train-curves'].map((s) => {
     const r = document.querySelector(s).getBoundingClientRect();
     return { s, ok: r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth, r: [r.left, r.top, r.right, r.bottom].map(Math.round) };
