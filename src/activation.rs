@@ -25,6 +25,9 @@ pub enum Activation {
     /// x / (1 + |x|).
     Softsign,
     Identity,
+    /// e^x: the xLSTM's input gate without its normaliser. At a gate it is unbounded above, so
+    /// c can grow without limit (which the sLSTM's normaliser and stabiliser are for).
+    Exp,
     /// The gate is removed: constant 1, derivative 0, and its weights no longer count. Named
     /// `none` in URLs and on the command line.
     Removed,
@@ -39,7 +42,7 @@ pub enum Activation {
 
 /// The named activations, in the order the controls list them (the morph is separate: it has a
 /// parameter).
-pub const NAMED: [Activation; 10] = [
+pub const NAMED: [Activation; 11] = [
     Activation::Sigmoid,
     Activation::HardSigmoid,
     Activation::Tanh,
@@ -48,6 +51,7 @@ pub const NAMED: [Activation; 10] = [
     Activation::LeakyRelu,
     Activation::Softsign,
     Activation::Identity,
+    Activation::Exp,
     Activation::Removed,
     Activation::Coupled,
 ];
@@ -209,6 +213,7 @@ impl Activation {
             }
             Activation::Softsign => x / (one + x.abs()),
             Activation::Identity => x,
+            Activation::Exp => from_f64(exp(to_f64(x))),
             Activation::Removed => one,
             Activation::Morph(t) => {
                 let k = one + lit(f64::from(t));
@@ -268,6 +273,7 @@ impl Activation {
                 one / (d * d)
             }
             Activation::Identity => one,
+            Activation::Exp => from_f64(exp(to_f64(x))),
             Activation::Removed => zero,
             Activation::Coupled => -one,
             Activation::Morph(t) => {
@@ -378,7 +384,7 @@ impl Activation {
         match self {
             Activation::Sigmoid | Activation::HardSigmoid => (0.0, 1.0),
             Activation::Tanh | Activation::HardTanh | Activation::Softsign => (-1.0, 1.0),
-            Activation::Relu => (0.0, f64::INFINITY),
+            Activation::Relu | Activation::Exp => (0.0, f64::INFINITY),
             Activation::LeakyRelu | Activation::Identity | Activation::Coupled => (f64::NEG_INFINITY, f64::INFINITY),
             Activation::Removed => (1.0, 1.0),
             Activation::Morph(t) => (-f64::from(t), 1.0),
@@ -410,6 +416,7 @@ impl Activation {
             Activation::LeakyRelu => "leaky ReLU",
             Activation::Softsign => "softsign",
             Activation::Identity => "identity",
+            Activation::Exp => "exp (unbounded)",
             Activation::Removed => "none (removed: 1)",
             Activation::Morph(_) => "morph σ → tanh",
             Activation::Coupled => "1 − i (coupled, CIFG)",
@@ -445,6 +452,7 @@ impl Activation {
             Activation::LeakyRelu => ("leaky(z) = z for z ≥ 0, else 0.01·z", "leaky′(z) = 1 for z > 0, else 0.01"),
             Activation::Softsign => ("softsign(z) = z/(1 + |z|)", "softsign′(z) = 1/(1 + |z|)²"),
             Activation::Identity => ("id(z) = z", "id′(z) = 1"),
+            Activation::Exp => ("exp(z) = e^z", "exp′(z) = e^z"),
             Activation::Removed => ("none(z) = 1 (the gate is removed)", "none′(z) = 0"),
             Activation::Coupled => ("coupled(i) = 1 − i (f follows the input gate)", "coupled′(i) = −1"),
             Activation::Morph(t) => {
@@ -486,6 +494,7 @@ impl fmt::Display for Activation {
             Activation::LeakyRelu => "leaky_relu",
             Activation::Softsign => "softsign",
             Activation::Identity => "identity",
+            Activation::Exp => "exp",
             Activation::Removed => "none",
             Activation::Coupled => "coupled",
             Activation::Morph(t) => return write!(f, "morph:{}", t),
@@ -625,6 +634,9 @@ mod tests {
             (Activation::Softsign, 3.0, 0.75),
             (Activation::Softsign, -1.0, -0.5),
             (Activation::Identity, -4.25, -4.25),
+            // e¹ = 2.718281828459045; e^−2 = 0.1353352832366127
+            (Activation::Exp, 1.0, std::f64::consts::E),
+            (Activation::Exp, -2.0, 0.135_335_283_236_612_7),
             (Activation::Removed, -123.0, 1.0),
             // morph t = 0.5 at x = 0: 1.5 · σ(0) − 0.5 = 0.25
             (Activation::Morph(0.5), 0.0, 0.25),
@@ -661,7 +673,8 @@ mod tests {
                 }
                 let numeric = (act.apply(x + h) - act.apply(x - h)) / (2.0 * h);
                 let exact = act.derivative(x);
-                assert!((numeric - exact).abs() < 1e-6, "{act}'({x}): exact {exact}, numeric {numeric}");
+                // Relative beyond 1, for exp's steep slopes.
+                assert!((numeric - exact).abs() < 1e-6 * exact.abs().max(1.0), "{act}'({x}): exact {exact}, numeric {numeric}");
             }
         }
     }
@@ -786,8 +799,10 @@ mod tests {
             act.values_and_slopes(&z, &mut v, Some(&mut d), true);
             act.values_and_slopes(&z, &mut ev, Some(&mut ed), false);
             for k in 0..z.len() {
-                assert!((v[k] - ev[k]).abs() <= 3e-7, "{act}({}) = {} vs {}", z[k], v[k], ev[k]);
-                assert!((d[k] - ed[k]).abs() <= 3e-7, "{act}'({}) = {} vs {}", z[k], d[k], ed[k]);
+                // (Both paths are the exact one for exp, whose values overflow to ∞.)
+                let close = |a: f32, b: f32| a == b || (a - b).abs() <= 3e-7;
+                assert!(close(v[k], ev[k]), "{act}({}) = {} vs {}", z[k], v[k], ev[k]);
+                assert!(close(d[k], ed[k]), "{act}'({}) = {} vs {}", z[k], d[k], ed[k]);
                 assert_eq!((ev[k], ed[k]), act.value_and_slope(z[k]));
             }
         }

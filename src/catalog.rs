@@ -135,8 +135,9 @@ mod tests {
         let none = json["activations"].as_array().unwrap().iter().find(|a| a["name"] == "none").unwrap();
         assert_eq!(none["label"], "none (removed: 1)");
         assert_eq!(json["activations"][0]["symbol"], "σ");
-        assert_eq!(json["activations"][10]["name"], "morph");
-        let coupled = &json["activations"][9];
+        assert_eq!(json["activations"][8]["name"], "exp");
+        assert_eq!(json["activations"][11]["name"], "morph");
+        let coupled = &json["activations"][10];
         assert_eq!((&coupled["name"], &coupled["only_at"], &coupled["reads"]), (&"coupled".into(), &"forget".into(), &"i".into()));
         assert_eq!(coupled["written"], "1 − i");
         assert_eq!(json["activations"][0]["only_at"], serde_json::Value::Null);

@@ -7,7 +7,7 @@ use crate::site::Activations;
 use crate::cell::{one_step, CellStep, Gates};
 use crate::limits::{MAX_STEPS, TRACE_SLICE_WORK};
 use crate::kernel::State;
-use crate::cells::{CellKind, CellSpec};
+use crate::cells::{slstm, CellKind, CellSpec};
 use crate::model::Model;
 use crate::numbers::parse_numbers;
 use crate::presets::Preset;
@@ -288,12 +288,22 @@ impl Lab {
     /// output range, o·act(c) for h, and unbounded for the rest.
     #[must_use]
     pub fn possible_range(&self, q: Quantity) -> (f64, f64) {
-        if q == Quantity::Forget && self.acts.forget == Activation::Coupled {
+        let spec = self.model.cell.spec();
+        if spec.name == slstm::SPEC.name {
+            return match q {
+                // Stabilised, both gates are e to a power ≤ 0.
+                Quantity::Input | Quantity::Forget => (0.0, 1.0),
+                // c / norm is an average of the candidates written, weighted by i and f.
+                Quantity::Hidden => product_range(self.acts.output.range(), self.acts.candidate.range()),
+                _ => (f64::NEG_INFINITY, f64::INFINITY),
+            };
+        }
+        if q == Quantity::Forget && spec.has_site(Site::Forget) && self.acts.forget == Activation::Coupled {
             // f = 1 − i.
             let (low, high) = self.acts.input.range();
             return (1.0 - high, 1.0 - low);
         }
-        if let Some(site) = Site::producing(q) {
+        if let Some(site) = spec.site_producing(q) {
             return self.acts.get(site).range();
         }
         if q == Quantity::Hidden && self.model.cell.kind() == CellKind::Gru {

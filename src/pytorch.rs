@@ -287,7 +287,7 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
     if vocab.len() != input_size {
         return err(format!("vocab has {} entries but weight_ih_l0 has {input_size} input columns", vocab.len()));
     }
-    if cell != CellKind::Lstm {
+    if cell.spec().peepholes.is_empty() {
         if let Some(peephole) = lstm::SPEC.peepholes.iter().zip(&parts.peepholes).find(|(_, p)| p.is_some()) {
             return err(format!("{} is a peephole, and {} has none", peephole.0.key, cell.spec().a_label()));
         }

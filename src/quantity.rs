@@ -29,10 +29,16 @@ pub enum Quantity {
     New,
     RecurrentNew,
     HiddenPrev,
+    /// The sLSTM's (Beck et al. 2024): its normaliser state n (`norm`, since the GRU's new gate
+    /// is `n`) and stabiliser m, each with its value at t − 1.
+    Normalizer,
+    NormalizerPrev,
+    Stabilizer,
+    StabilizerPrev,
 }
 
 impl Quantity {
-    pub const ALL: [Quantity; 20] = [
+    pub const ALL: [Quantity; 24] = [
         Quantity::PreInput,
         Quantity::PreForget,
         Quantity::PreCandidate,
@@ -53,6 +59,10 @@ impl Quantity {
         Quantity::New,
         Quantity::RecurrentNew,
         Quantity::HiddenPrev,
+        Quantity::Normalizer,
+        Quantity::NormalizerPrev,
+        Quantity::Stabilizer,
+        Quantity::StabilizerPrev,
     ];
 
     /// How many there are: the length of per-quantity tables.
@@ -82,6 +92,10 @@ impl Quantity {
             Quantity::New => "n",
             Quantity::RecurrentNew => "hn",
             Quantity::HiddenPrev => "h_prev",
+            Quantity::Normalizer => "norm",
+            Quantity::NormalizerPrev => "norm_prev",
+            Quantity::Stabilizer => "m",
+            Quantity::StabilizerPrev => "m_prev",
         }
     }
 

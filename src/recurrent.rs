@@ -2,7 +2,7 @@
 //! [`crate::cells`] for their equations), run over a sequence into a [`Trace`], or from where an
 //! earlier run stopped.
 
-use crate::cells::{lstm, CellKind, CellSpec, GruCell, LstmCell};
+use crate::cells::{lstm, CellKind, CellSpec, GruCell, LstmCell, SlstmCell};
 use crate::kernel::{transpose_into, Columns, State};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Gate};
@@ -286,6 +286,7 @@ impl<T: Float> Recurrent<T> {
         match self.kind() {
             CellKind::Lstm => self.columns().run(&self.lstm_cell(), acts, symbols, state, trace),
             CellKind::Gru => self.columns().run(&GruCell, acts, symbols, state, trace),
+            CellKind::Slstm => self.columns().run(&SlstmCell, acts, symbols, state, trace),
         }
         trace.count_nonfinite();
     }
@@ -326,6 +327,7 @@ impl<T: Float> Recurrent<T> {
         match self.kind() {
             CellKind::Lstm => self.columns().resume(&self.lstm_cell(), acts, symbols, from, state, trace),
             CellKind::Gru => self.columns().resume(&GruCell, acts, symbols, from, state, trace),
+            CellKind::Slstm => self.columns().resume(&SlstmCell, acts, symbols, from, state, trace),
         }
         trace.count_nonfinite();
     }

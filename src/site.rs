@@ -205,6 +205,9 @@ pub const SITES: [SiteInfo; 8] = [
 /// The LSTM's sites and the GRU's, in the order their controls list them.
 pub const LSTM_SITES: [Site; 5] = [Site::Forget, Site::Input, Site::Output, Site::Candidate, Site::CellOutput];
 pub const GRU_SITES: [Site; 3] = [Site::Reset, Site::Update, Site::New];
+/// The sLSTM's: its candidate and output gate, shared with the LSTM (its input and forget gates
+/// have fixed functions, which its normaliser depends on).
+pub const SLSTM_SITES: [Site; 2] = [Site::Output, Site::Candidate];
 
 impl Site {
     pub const ALL: [Site; 8] = [
@@ -251,12 +254,6 @@ impl Site {
         }
         let takers: Vec<&str> = SITES.iter().filter(|s| s.coupled_to.is_some()).map(|s| s.name).collect();
         Err(format!("{activation} is only for the {} site, not {}", takers.join(" and "), self.name()))
-    }
-
-    /// The site whose activation produces quantity `q` (None for c, c_prev and h).
-    #[must_use]
-    pub fn producing(q: Quantity) -> Option<Site> {
-        SITES.iter().find(|s| s.output == q).map(|s| s.site)
     }
 }
 

@@ -6,6 +6,8 @@
 //!   i = σ(z_i + w_ci ⊙ c_{t−1}), f = σ(z_f + w_cf ⊙ c_{t−1}), c_t = f ⊙ c_{t−1} + i ⊙ g,
 //!   o = σ(z_o + w_co ⊙ c_t), h = o ⊙ tanh(c_t).
 //! - The coupled input-forget gate (CIFG, Greff et al.): f = 1 − i.
+//! - The GRU (Cho et al. 2014, as PyTorch's `nn.GRU`), also against values recorded from PyTorch.
+//! - The sLSTM (Beck et al. 2024), stabilised and not.
 
 use gatelab::recurrent::Weights;
 use gatelab::rng::Rng;
@@ -253,4 +255,138 @@ fn the_gru_follows_its_equations_under_any_activations() {
             h = next;
         }
     }
+}
+
+/// The sLSTM (Beck et al. 2024) by its equations in f64, from h = c = norm = m = 0:
+/// m = max(log σ(z_f) + m_prev, z_i), i = exp(z_i − m), f = exp(log σ(z_f) + m_prev − m),
+/// c = f·c_prev + i·g, norm = f·norm_prev + i, h = o·c/norm; with `stabilised` false, the
+/// same cell without m: i = e^{z_i}, f = σ(z_f). Returns each step's (quantity, H values).
+fn slstm_reference(w: &Weights<f64>, act_g: fn(f64) -> f64, act_o: fn(f64) -> f64, stabilised: bool) -> Vec<Vec<(Quantity, Vec<f64>)>> {
+    let mut h = vec![0.0; HIDDEN];
+    let (mut c, mut norm, mut m) = (vec![0.0; HIDDEN], vec![0.0; HIDDEN], vec![0.0; HIDDEN]);
+    let mut steps = Vec::new();
+    for symbol in SEQUENCE {
+        let x: Vec<f64> = (0..INPUT).map(|k| if Some(k) == symbol { 1.0 } else { 0.0 }).collect();
+        let z = |r: usize| {
+            let wx: f64 = (0..INPUT).map(|k| w.weight_ih[r * INPUT + k] * x[k]).sum();
+            let wh: f64 = (0..HIDDEN).map(|j| w.weight_hh[r * HIDDEN + j] * h[j]).sum();
+            wx + w.bias_ih[r] + wh + w.bias_hh[r]
+        };
+        let mut out: Vec<(Quantity, Vec<f64>)> = Vec::new();
+        let mut push = |q: Quantity, v: f64| match out.iter_mut().find(|(k, _)| *k == q) {
+            Some((_, values)) => values.push(v),
+            None => out.push((q, vec![v])),
+        };
+        let mut next = vec![0.0; HIDDEN];
+        for u in 0..HIDDEN {
+            let (z_i, z_f, z_g, z_o) = (z(u), z(HIDDEN + u), z(2 * HIDDEN + u), z(3 * HIDDEN + u));
+            let log_f = sigmoid(z_f).ln();
+            let m_new = if stabilised { (log_f + m[u]).max(z_i) } else { 0.0 };
+            let (i, f) = if stabilised { ((z_i - m_new).exp(), (log_f + m[u] - m_new).exp()) } else { (z_i.exp(), sigmoid(z_f)) };
+            let (g, o) = (act_g(z_g), act_o(z_o));
+            let c_new = f * c[u] + i * g;
+            let norm_new = f * norm[u] + i;
+            next[u] = o * c_new / norm_new;
+            for (q, v) in [
+                (Quantity::PreInput, z_i),
+                (Quantity::PreForget, z_f),
+                (Quantity::PreCandidate, z_g),
+                (Quantity::PreOutput, z_o),
+                (Quantity::Input, i),
+                (Quantity::Forget, f),
+                (Quantity::Candidate, g),
+                (Quantity::Output, o),
+                (Quantity::StabilizerPrev, m[u]),
+                (Quantity::Stabilizer, m_new),
+                (Quantity::CellPrev, c[u]),
+                (Quantity::Cell, c_new),
+                (Quantity::NormalizerPrev, norm[u]),
+                (Quantity::Normalizer, norm_new),
+                (Quantity::Hidden, next[u]),
+            ] {
+                push(q, v);
+            }
+            (c[u], norm[u], m[u]) = (c_new, norm_new, m_new);
+        }
+        h = next;
+        steps.push(out);
+    }
+    steps
+}
+
+fn slstm_weights() -> Weights<f64> {
+    let mut rng = Rng::new(17);
+    let mut w = Weights::<f64>::pytorch_init_for(CellKind::Slstm, INPUT, HIDDEN, &mut rng);
+    for tensor in [&mut w.weight_ih, &mut w.weight_hh, &mut w.bias_ih, &mut w.bias_hh] {
+        for v in tensor.iter_mut() {
+            *v *= 3.0;
+        }
+    }
+    w
+}
+
+/// Every traced quantity of the sLSTM against its equations, in f64 (1e-12) and f32 (1e-5,
+/// relative beyond 1), under the standard functions and a ReLU candidate with a tanh output.
+#[test]
+fn the_slstm_follows_its_equations() {
+    let w = slstm_weights();
+    let relu = |x: f64| x.max(0.0);
+    type Functions = [fn(f64) -> f64; 2];
+    let cases: [(Activations, Functions); 2] = [
+        (Activations::default(), [f64::tanh, sigmoid]),
+        (Activations { candidate: Activation::Relu, output: Activation::Tanh, ..Activations::default() }, [relu, f64::tanh]),
+    ];
+    for (acts, [act_g, act_o]) in cases {
+        let expected = slstm_reference(&w, act_g, act_o, true);
+        let mut trace64 = Trace::new();
+        Recurrent::new(w.clone()).unwrap().run(&SEQUENCE, &acts, &mut trace64);
+        let mut trace32 = Trace::new();
+        Recurrent::new(w.cast::<f32>()).unwrap().run(&SEQUENCE, &acts, &mut trace32);
+        let mut checked = 0;
+        for (t, step) in expected.iter().enumerate() {
+            for (q, values) in step {
+                for (u, want) in values.iter().enumerate() {
+                    let scale = want.abs().max(1.0);
+                    let got = trace64.at(*q, t)[u];
+                    assert!((got - want).abs() <= 1e-12 * scale, "f64 {} at step {t}, unit {u}: {got} against {want}", q.name());
+                    let got = f64::from(trace32.at(*q, t)[u]);
+                    assert!((got - want).abs() <= 1e-5 * scale, "f32 {} at step {t}, unit {u}: {got} against {want}", q.name());
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 15 * HIDDEN * SEQUENCE.len());
+        // Stabilised, both gates stay in (0, 1].
+        for q in [Quantity::Input, Quantity::Forget] {
+            assert!(trace64.values(q).iter().all(|&v| v > 0.0 && v <= 1.0), "{}", q.name());
+        }
+    }
+}
+
+/// The stabiliser does not change h: the same weights without m (i = e^{z_i}, f = σ(z_f)),
+/// where every number stays finite, give the same h to 1e-12, though c and norm differ by e^m.
+#[test]
+fn the_slstm_stabiliser_leaves_h_unchanged() {
+    let w = slstm_weights();
+    let stabilised = slstm_reference(&w, f64::tanh, sigmoid, true);
+    let plain = slstm_reference(&w, f64::tanh, sigmoid, false);
+    let mut trace = Trace::new();
+    Recurrent::new(w.clone()).unwrap().run(&SEQUENCE, &Activations::default(), &mut trace);
+    let value = |step: &[(Quantity, Vec<f64>)], q: Quantity| step.iter().find(|(k, _)| *k == q).unwrap().1.clone();
+    let mut c_differs = false;
+    for (t, (with, without)) in stabilised.iter().zip(&plain).enumerate() {
+        let h_plain = value(without, Quantity::Hidden);
+        assert!(h_plain.iter().all(|v| v.is_finite()));
+        for (u, want) in h_plain.iter().enumerate() {
+            let got = trace.at(Quantity::Hidden, t)[u];
+            assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "h at step {t}, unit {u}: {got} against unstabilised {want}");
+        }
+        let (c_with, c_without, m) = (value(with, Quantity::Cell), value(without, Quantity::Cell), value(with, Quantity::Stabilizer));
+        for u in 0..HIDDEN {
+            // c_stabilised = c_plain · e^{−m}.
+            assert!((c_with[u] - c_without[u] * (-m[u]).exp()).abs() <= 1e-12 * c_with[u].abs().max(1.0));
+            c_differs |= (c_with[u] - c_without[u]).abs() > 1e-3;
+        }
+    }
+    assert!(c_differs, "the stabiliser rescaled c somewhere (else this test shows nothing)");
 }

@@ -20,6 +20,7 @@ use std::time::Instant;
 const SHAPE: Shape = Shape { input_size: 3, hidden_size: 3, classes: 3, peepholes: false, cell: CellKind::Lstm };
 const PEEPHOLES: Shape = Shape { peepholes: true, ..SHAPE };
 const GRU: Shape = Shape { cell: CellKind::Gru, ..SHAPE };
+const SLSTM: Shape = Shape { cell: CellKind::Slstm, ..SHAPE };
 
 /// Six steps with an "other" input (all-zero x) and two unscored steps.
 fn check_sequence() -> Sequence {
@@ -254,6 +255,36 @@ fn gru_gradients_match_finite_differences() {
     assert!(ws.hidden_states(6, 3).iter().all(|&h| h == 0.0));
     assert!(grads[..GRU.readout_weight().start].iter().all(|&g| g == 0.0));
     println!("{checked} configurations");
+}
+
+/// The sLSTM (Beck et al. 2024): every activation at its candidate and output sites, and at
+/// both. Its input and forget gates have fixed functions: the LSTM's settings there (a removed
+/// input gate, a coupled forget gate) change nothing, and every weight trains.
+#[test]
+fn slstm_gradients_match_finite_differences() {
+    let mut checked = 0;
+    for site in SLSTM.cell.spec().sites {
+        for act in every_activation().into_iter().filter(|&a| site.allows(a)) {
+            let mut acts = Activations::default();
+            acts.set(*site, act);
+            check_gradients_of(&acts, SLSTM, &format!("sLSTM, {} = {act}", site.name()));
+            checked += 1;
+        }
+    }
+    for act in [Activation::Relu, Activation::Softsign] {
+        let acts = Activations { candidate: act, output: act, ..Activations::default() };
+        check_gradients_of(&acts, SLSTM, &format!("sLSTM, both = {act}"));
+        checked += 1;
+    }
+    let lstm_only = Activations { input: Activation::Removed, forget: Activation::Coupled, ..Activations::default() };
+    assert!(SLSTM.trainable(&lstm_only).iter().all(|&t| t));
+    let net = Network::<f64>::init(SLSTM, 5);
+    let (mut plain, mut other) = (vec![0.0; SLSTM.len()], vec![0.0; SLSTM.len()]);
+    net.forward_backward(&Activations::default(), &check_sequence(), &mut Workspace::new(), &mut plain);
+    net.forward_backward(&lstm_only, &check_sequence(), &mut Workspace::new(), &mut other);
+    assert_eq!(plain, other);
+    check_gradients_of(&lstm_only, SLSTM, "sLSTM under the LSTM's other settings");
+    println!("{} configurations", checked + 1);
 }
 
 /// Every piecewise-linear activation, at every site, is checked on each of its linear pieces

@@ -47,7 +47,7 @@ export const standardActivations = () => Object.fromEntries(sites().map((s) => [
  * is the order a step computes them: of cell design `name` (the LSTM's by default).
  */
 export const gateSites = (name = 'lstm') =>
-  cellSpec(name).rows.map((q) => sites().find((s) => s.output === q)).filter(Boolean);
+  cellSpec(name).rows.map((q) => cellSites(name).find((s) => s.output === q)).filter(Boolean);
 
 /** The LSTM's site applied to the cell state on the way out (the one whose input is c). */
 export const cellOutputSite = () => cellSites('lstm').find((s) => !gateSites('lstm').includes(s));

@@ -28,15 +28,13 @@ const stateSites = (spec) => {
 };
 
 /**
- * The right-hand side of `equation` with each token mapped by `token(text)`; brackets around a
- * token stay where they are: "(1 − z) ⊙ n" maps "1", "−", "z", "⊙" and "n".
+ * The right-hand side of `equation` with each name and each ⊙ mapped by `token(text)`; the
+ * rest (brackets, commas, signs, numbers) stays: "(1 − z) ⊙ n" maps "z", "⊙" and "n", and
+ * "max(log σ(z_f) + m_prev, z_i)" maps "max", "log", "z_f", "m_prev" and "z_i".
  */
 function mapRight(equation, token) {
   const [, right] = equation.text.split(' = ');
-  return right.split(' ').map((word) => {
-    const [, open, core, close] = word.match(/^(\(*)(.*?)(\)*)$/);
-    return `${open}${token(core)}${close}`;
-  }).join(' ');
+  return right.replace(/[A-Za-z_]\w*|⊙/g, token);
 }
 
 /**

@@ -93,8 +93,8 @@ struct ModelArgs {
     /// like the other weights for random. A weights file has them if it has weight_ci_l0, ...
     #[arg(long, conflicts_with = "weights")]
     peepholes: bool,
-    /// The cell design of the random preset: lstm (the default) or gru. A weights file says
-    /// what it holds.
+    /// The cell design of the random preset: lstm (the default), gru (PyTorch's nn.GRU) or
+    /// slstm (xLSTM's, with an exponential input gate). A weights file says what it holds.
     #[arg(long, value_name = "CELL", conflicts_with = "weights", value_parser = PossibleValuesParser::new(CellKind::ALL.map(|k| k.spec().name)))]
     cell: Option<String>,
 }

@@ -9,6 +9,7 @@
 
 pub mod gru;
 pub mod lstm;
+pub mod slstm;
 
 use crate::quantity::Quantity;
 use crate::site::{Activations, Site};
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 pub use gru::GruCell;
 pub use lstm::LstmCell;
+pub use slstm::SlstmCell;
 
 /// One block of H rows of `weight_ih_l0`, `weight_hh_l0` and the biases, in the file's row order.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -128,7 +130,7 @@ impl CellSpec {
     #[must_use]
     pub fn a_label(&self) -> String {
         // Initials read as a vowel sound take "an".
-        let an = self.label.starts_with(['A', 'E', 'F', 'H', 'I', 'L', 'M', 'N', 'O', 'R', 'S', 'X']);
+        let an = self.label.starts_with(['A', 'E', 'F', 'H', 'I', 'L', 'M', 'N', 'O', 'R', 'S', 'X', 's']);
         format!("{} {}", if an { "an" } else { "a" }, self.label)
     }
 
@@ -145,10 +147,24 @@ impl CellSpec {
 
     /// Whether block `k` has weights that matter under `acts`: a gate set to "none" is the
     /// constant 1 and a coupled one is 1 − i, so its rows of W_ih, W_hh and both biases change
-    /// nothing.
+    /// nothing. (A block whose function is fixed, not one of this design's sites, is live.)
     #[must_use]
     pub fn block_live(&self, k: usize, acts: &Activations) -> bool {
-        acts.get(self.blocks[k].site).uses_own_weights()
+        let site = self.blocks[k].site;
+        !self.sites.contains(&site) || acts.get(site).uses_own_weights()
+    }
+
+    /// Whether this design's activation at `site` is the one in `acts` (not a fixed function).
+    #[must_use]
+    pub fn has_site(&self, site: Site) -> bool {
+        self.sites.contains(&site)
+    }
+
+    /// The site of this design whose activation produces `q`, if one does (the sLSTM's i and f
+    /// are computed by fixed functions, so none produces them).
+    #[must_use]
+    pub fn site_producing(&self, q: Quantity) -> Option<Site> {
+        self.sites.iter().copied().find(|s| s.info().output == q)
     }
 
     /// How many peepholes count under `acts`: those of gates that use their own weights.
@@ -263,7 +279,7 @@ fn site_names<S: serde::Serializer>(sites: &&[Site], s: S) -> Result<S::Ok, S::E
 }
 
 /// Every cell design, the default first.
-pub const CELLS: [&CellSpec; 2] = [&lstm::SPEC, &gru::SPEC];
+pub const CELLS: [&CellSpec; 3] = [&lstm::SPEC, &gru::SPEC, &slstm::SPEC];
 
 /// Which cell design a model runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -271,6 +287,7 @@ pub enum CellKind {
     #[default]
     Lstm,
     Gru,
+    Slstm,
 }
 
 /// A cell design serialises as its name.
@@ -289,7 +306,7 @@ impl<'de> serde::Deserialize<'de> for CellKind {
 }
 
 impl CellKind {
-    pub const ALL: [CellKind; 2] = [CellKind::Lstm, CellKind::Gru];
+    pub const ALL: [CellKind; 3] = [CellKind::Lstm, CellKind::Gru, CellKind::Slstm];
 
     /// Its table entry.
     #[must_use]
@@ -297,6 +314,7 @@ impl CellKind {
         match self {
             CellKind::Lstm => &lstm::SPEC,
             CellKind::Gru => &gru::SPEC,
+            CellKind::Slstm => &slstm::SPEC,
         }
     }
 

@@ -9,7 +9,6 @@ use super::theme::*;
 use super::{px_i32, px_u32, to_count, to_i32, to_usize};
 use crate::lab::Lab;
 pub use crate::limits::MAX_SHOWN_UNITS;
-use crate::site::Site;
 use crate::quantity::Quantity;
 use crate::trace::Trace;
 use plotters::prelude::*;
@@ -459,7 +458,14 @@ pub fn scale(lab: &Lab, q: Quantity) -> Scale {
 /// A state row's caption: its name and its equation, with × for ⊙ and a state site's output
 /// written as its activation of its input: "hidden state · o × tanh(c)".
 fn state_caption(spec: &crate::cells::CellSpec, acts: &crate::site::Activations, q: Quantity) -> String {
-    let name = if q == Quantity::Cell { "cell state" } else { "hidden state" };
+    let name = match q {
+        Quantity::Cell => "cell state",
+        Quantity::Input => "input gate",
+        Quantity::Forget => "forget gate",
+        Quantity::Normalizer => "normaliser",
+        Quantity::Stabilizer => "stabiliser",
+        _ => "hidden state",
+    };
     let Some(equation) = spec.equations.iter().find(|e| e.result == q) else { return name.to_string() };
     let right = equation.text.split(" = ").nth(1).unwrap_or_default();
     let words: Vec<String> = right
@@ -476,11 +482,13 @@ fn state_caption(spec: &crate::cells::CellSpec, acts: &crate::site::Activations,
         })
         .collect();
     let equation = words.join(" ");
-    // Tighter where it would not fit the margin: "(1−z)×n + z×h_prev".
-    if equation.chars().count() > 20 {
-        format!("{name} · {}", equation.replace(" × ", "×").replace(" − ", "−"))
-    } else {
-        format!("{name} · {equation}")
+    // Tighter where it would not fit the margin: "(1−z)×n + z×h_prev"; the name alone where
+    // even that would not (the sLSTM's stabiliser: the inspector writes it out).
+    let tight = equation.replace(" × ", "×").replace(" − ", "−");
+    match (equation.chars().count(), tight.chars().count()) {
+        (0..=20, _) => format!("{name} · {equation}"),
+        (_, 0..=22) => format!("{name} · {tight}"),
+        _ => name.to_string(),
     }
 }
 
@@ -502,7 +510,7 @@ pub fn row_infos(lab: &Lab) -> Vec<RowInfo> {
     rows_of(trace)
         .iter()
         .map(|&q| {
-            let caption = match (q, Site::producing(q)) {
+            let caption = match (q, spec.site_producing(q)) {
                 (_, Some(site)) => format!("{} · {}", site.info().caption, acts.get(site)),
                 _ => state_caption(spec, acts, q),
             };

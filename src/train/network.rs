@@ -30,7 +30,7 @@
 //! [`Network::lstm_weights`] gives the weights back in PyTorch's layout.
 
 use crate::activation::exp;
-use crate::cells::{Backward, CellKind, CellSpec, GruCell, LstmCell, Trainable};
+use crate::cells::{Backward, CellKind, CellSpec, GruCell, LstmCell, SlstmCell, Trainable};
 use crate::kernel::{add_rows_batch, transpose_into, Columns, Recorder, State, StepBlock};
 use crate::recurrent::{Recurrent, Weights, WeightsError};
 use crate::model::Model;
@@ -198,7 +198,8 @@ impl Shape {
     /// their gradient is exactly zero and the optimiser leaves them as they are).
     #[must_use]
     pub fn trainable(&self, acts: &Activations) -> Vec<bool> {
-        (0..self.len()).map(|k| self.site_of(k).is_none_or(|s| acts.get(s).uses_own_weights())).collect()
+        let spec = self.spec();
+        (0..self.len()).map(|k| self.site_of(k).is_none_or(|s| !spec.has_site(s) || acts.get(s).uses_own_weights())).collect()
     }
 }
 
@@ -708,6 +709,7 @@ impl<T: Float> Network<T> {
                 columns.run_batch(&cell, acts, &inputs, &mut ws.state, &mut recorder);
             }
             CellKind::Gru => columns.run_batch(&GruCell, acts, &inputs, &mut ws.state, &mut recorder),
+            CellKind::Slstm => columns.run_batch(&SlstmCell, acts, &inputs, &mut ws.state, &mut recorder),
         }
         self.readout_pass(sequences, steps, ws, grads);
         let mut total = SequenceStats::default();
@@ -864,6 +866,8 @@ impl<T: Float> Network<T> {
                     (CellKind::Lstm, false) => lstm.backward::<false>(acts, step),
                     (CellKind::Gru, true) => GruCell.backward::<true>(acts, step),
                     (CellKind::Gru, false) => GruCell.backward::<false>(acts, step),
+                    (CellKind::Slstm, true) => SlstmCell.backward::<true>(acts, step),
+                    (CellKind::Slstm, false) => SlstmCell.backward::<false>(acts, step),
                 };
                 cell_norm += cell;
                 hidden_norm += hidden;

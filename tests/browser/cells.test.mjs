@@ -161,13 +161,13 @@ test('lessons say what the state shows with peepholes and a coupled forget gate'
   await page.close();
 });
 
-test('Compare offers the LSTM with peepholes, CIFG and the GRU, and counts their parameters', async () => {
+test('Compare offers the LSTM with peepholes, CIFG, the GRU and the sLSTM, and counts their parameters', async () => {
   const page = await openPage(env.browser, `${env.server.url}?views=training`, { viewport: VIEWPORT });
   await seeView(page, 'training');
   const labels = await page.$$eval('#compare-variants label', (ls) => ls.map((l) => l.textContent.trim()));
-  assert.ok(labels.includes('LSTM + peepholes') && labels.includes('CIFG (f = 1 − i)') && labels.includes('GRU'), labels.join(', '));
+  assert.ok(['LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU', 'sLSTM'].every((l) => labels.includes(l)), labels.join(', '));
   await page.$$eval('#compare-variants input', (boxes) => boxes.forEach((b) => { b.checked = false; }));
-  for (const label of ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU']) {
+  for (const label of ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU', 'sLSTM']) {
     await page.locator('#compare-variants label', { hasText: label }).locator('input').check();
   }
   await page.fill('#compare-seeds', '1');
@@ -175,7 +175,7 @@ test('Compare offers the LSTM with peepholes, CIFG and the GRU, and counts their
   await page.click('#compare-run');
   await page.waitForFunction(() => window.__gatelab.training().snapshot?.finished, null, { timeout: 120_000 });
   const s = (await hook(page, 'training')).snapshot;
-  const [standard, peep, cifg, gru] = ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU'].map((name) => s.variants.find((v) => v.variant === name));
+  const [standard, peep, cifg, gru, slstm] = ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU', 'sLSTM'].map((name) => s.variants.find((v) => v.variant === name));
   const hidden = Number(await page.inputValue('#train-hidden'));
   assert.equal(peep.peepholes, true);
   assert.equal(peep.parameters, standard.parameters + 3 * hidden);
@@ -188,7 +188,13 @@ test('Compare offers the LSTM with peepholes, CIFG and the GRU, and counts their
   assert.deepEqual(gru.activations, { reset: 'sigmoid', update: 'sigmoid', new: 'tanh' });
   assert.equal(gru.parameters, standard.parameters - block);
   assert.equal(gru.finished, 1);
-  assert.ok(s.runs.filter((r) => r.variant === 'GRU').every((r) => r.steps === 20 && r.curve.every((p) => Number.isFinite(p.heldout_loss))));
+  // The sLSTM: the LSTM's four blocks, and its two sites.
+  assert.equal(slstm.cell, 'slstm');
+  assert.deepEqual(slstm.activations, { output: 'sigmoid', candidate: 'tanh' });
+  assert.equal(slstm.parameters, standard.parameters);
+  for (const name of ['GRU', 'sLSTM']) {
+    assert.ok(s.runs.filter((r) => r.variant === name).every((r) => r.steps === 20 && r.curve.every((p) => Number.isFinite(p.heldout_loss))), name);
+  }
   assert.deepEqual(page.problems, []);
   await page.close();
 });
@@ -266,6 +272,92 @@ test('a GRU weights file loads as a GRU; a hand-set preset stays an LSTM, with a
   assert.ok(Math.abs((await hook(page, 'values', 'h'))[0] - 0.196657) < 1e-5);
   assert.equal(await page.inputValue('#cell'), 'gru');
   assert.ok(await page.evaluate(() => document.getElementById('cell').disabled));
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the sLSTM on the page: its two sites, its stabilised gates, normaliser and h = o·c/norm, inspector, link and count', async () => {
+  const text = encodeURIComponent('slstm (cell) and more');
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=4&seed=2&text=${text}&t=3`, { viewport: VIEWPORT });
+  await page.selectOption('#cell', 'slstm');
+  await settle(page);
+  const s = await hook(page, 'summary');
+  assert.equal(s.cell, 'slstm');
+  // Four blocks (i, f, g, o) of H(I + H + 2), as the LSTM's.
+  assert.equal(s.parameters, 4 * 4 * (95 + 4 + 2));
+  assert.deepEqual(Object.keys(s.activations), ['output', 'candidate']);
+  assert.match(await hook(page, 'url'), /[?&]cell=slstm(&|$)/);
+  const shown = await page.$$eval('#activations .act-row', (rows) => rows.filter((r) => r.checkVisibility()).map((r) => r.querySelector('select').id));
+  assert.deepEqual(shown, ['act-output', 'act-candidate']);
+  // Every step and unit, in the traced (f32) numbers: the stabiliser, the gates, c, norm and h.
+  const q = Object.fromEntries(await Promise.all(['z_i', 'z_f', 'z_g', 'i', 'f', 'g', 'o', 'm', 'm_prev', 'c', 'c_prev', 'norm', 'norm_prev', 'h'].map(async (k) => [k, await hook(page, 'values', k)])));
+  const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)), `${what}: ${a} against ${b}`);
+  q.h.forEach((_, k) => {
+    const logF = Math.log(sigmoid(q.z_f[k]));
+    close(q.m[k], Math.max(logF + q.m_prev[k], q.z_i[k]), `m at ${k}`);
+    close(q.i[k], Math.exp(q.z_i[k] - q.m[k]), `i at ${k}`);
+    close(q.f[k], Math.exp(logF + q.m_prev[k] - q.m[k]), `f at ${k}`);
+    assert.ok(q.i[k] > 0 && q.i[k] <= 1 && q.f[k] > 0 && q.f[k] <= 1, `gates in (0, 1] at ${k}`);
+    close(q.c[k], q.f[k] * q.c_prev[k] + q.i[k] * q.g[k], `c at ${k}`);
+    close(q.norm[k], q.f[k] * q.norm_prev[k] + q.i[k], `norm at ${k}`);
+    close(q.h[k], q.o[k] * q.c[k] / q.norm[k], `h at ${k}`);
+  });
+  // The inspector writes the sLSTM's step, with this step's numbers.
+  await seeView(page, 'inspector');
+  const heads = await page.$$eval('#inspector table th', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual(heads, ['unit', 'g = tanh(z_g)', 'o = σ(z_o)', 'm = max(log σ(z_f) + m_prev, z_i)', 'i = exp(z_i − m)',
+    'f = exp(log σ(z_f) + m_prev − m)', 'c = f × c_prev + i × g', 'norm = f × norm_prev + i', 'h = o × c / norm']);
+  const v = (await hook(page, 'step', 3)).units[0].values;
+  const cells = await page.$$eval('#inspector table tr:nth-child(2) td', (tds) => tds.map((td) => td.textContent));
+  const worked = cells.at(-1).match(/^(\S+) × (\S+) \/ (\S+) = (\S+)$/);
+  assert.ok(worked, cells.at(-1));
+  [v.o, v.c, v.norm, v.h].forEach((want, k) => assert.ok(Math.abs(number(worked[k + 1]) - want) < 1e-3, cells.at(-1)));
+  // The candidate is a site: ReLU there makes g = max(0, z_g).
+  await page.selectOption('#act-candidate', 'relu');
+  await settle(page);
+  const [zg, g] = [await hook(page, 'values', 'z_g'), await hook(page, 'values', 'g')];
+  g.forEach((value, k) => assert.equal(value, Math.max(0, zg[k])));
+  await seeView(page, 'diagram');
+  assert.match(await page.textContent('#diagram .diagram-other'), /The sLSTM on screen computes m = max\(log σ\(z_f\) \+ m_prev, z_i\); i = exp\(z_i − m\)/);
+  assert.deepEqual(await axe(page), []);
+  // The link opens the same sLSTM.
+  const link = await hook(page, 'url');
+  const opened = await openPage(env.browser, `${env.server.url}${link}`, { viewport: VIEWPORT });
+  assert.deepEqual(await hook(opened, 'values', 'h'), await hook(page, 'values', 'h'));
+  await opened.close();
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('an sLSTM weights file ("cell": "slstm") loads and runs as worked by hand; exp is a choice at the LSTM\'s gates', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=2`, { viewport: VIEWPORT });
+  // H = 1, I = 2, step 0 (x = "a", all states 0): z = (0.1, 0.3, 0.5, 0.7) for i, f, g, o.
+  // log σ(0.3) = −ln(1 + e^−0.3) = −0.554355; m = max(−0.554355 + 0, 0.1) = 0.1; i = e^0 = 1;
+  // f = e^(−0.554355 − 0.1) = 0.519777; c = 1·tanh(0.5) = 0.462117; norm = 1;
+  // h = σ(0.7)·c/norm = 0.668188 × 0.462117 = 0.308781.
+  // Step 1 (x = "b"): z = (0.2, 0.4, 0.6, 0.8) + (0.1, 0.2, 0.3, 0.4)·0.308781, which gives
+  // m = z_i = 0.230878, i = 1, f = 0.538178, c = 0.848373, norm = 1.538178, h = 0.394772.
+  const slstm = {
+    weight_ih_l0: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]], weight_hh_l0: [[0.1], [0.2], [0.3], [0.4]],
+    bias_ih_l0: [0, 0, 0, 0], bias_hh_l0: [0, 0, 0, 0], vocab: ['a', 'b'], cell: 'slstm',
+  };
+  await page.setInputFiles('#weights-file', { name: 'slstm.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(slstm)) });
+  await page.waitForFunction(() => window.__gatelab.summary().model === 'slstm.json');
+  await hook(page, 'change', { text: 'ab' });
+  await settle(page);
+  assert.equal((await hook(page, 'summary')).cell, 'slstm');
+  const h = await hook(page, 'values', 'h');
+  assert.ok(Math.abs(h[0] - 0.308781) < 1e-5 && Math.abs(h[1] - 0.394772) < 1e-5, String(h));
+  assert.ok(Math.abs((await hook(page, 'values', 'f'))[0] - 0.519777) < 1e-5);
+  assert.ok(Math.abs((await hook(page, 'values', 'norm'))[1] - 1.538178) < 1e-5);
+  // exp at the ordinary LSTM's input gate: i = e^{z_i}, above 1 where z_i > 0.
+  await page.selectOption('#preset', 'random');
+  await page.waitForFunction(() => window.__gatelab.summary().cell === 'lstm');
+  await page.selectOption('#act-input', 'exp');
+  await settle(page);
+  const [zi, i] = [await hook(page, 'values', 'z_i'), await hook(page, 'values', 'i')];
+  i.forEach((value, k) => assert.ok(Math.abs(value - Math.exp(zi[k])) <= 1e-6 * Math.max(1, Math.exp(zi[k])), `i at ${k}`));
+  assert.match(await hook(page, 'url'), /[?&]input=exp(&|$)/);
   assert.deepEqual(page.problems, []);
   await page.close();
 });
