@@ -3,11 +3,14 @@
 //! activations. The task is delayed recall over the 16 symbols (target: the input 3 steps back),
 //! so all but 3 steps of each sequence are scored, through a 16-class read-out.
 //!
+//! The same for the GRU (`gru`).
+//!
 //! Run with `cargo bench --bench train`. Steps per second = 1 / (time per iteration).
 
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use gatelab::cells::CellKind;
 use gatelab::train::Trainer;
 use gatelab::{Activation, Activations};
 use std::hint::black_box;
@@ -27,6 +30,9 @@ fn train(c: &mut Criterion) {
         let mut trainer = Trainer::benchmark(acts, HIDDEN, SYMBOLS, STEPS, BATCH);
         group.bench_function(name, |b| b.iter(|| black_box(trainer.step().loss)));
     }
+    // The GRU's step, timed beside PyTorch's nn.GRU (scripts/bench-native.mjs).
+    let mut trainer = Trainer::benchmark_cell(CellKind::Gru, Activations::default(), HIDDEN, SYMBOLS, STEPS, BATCH);
+    group.bench_function("gru", |b| b.iter(|| black_box(trainer.step().loss)));
     group.finish();
 }
 

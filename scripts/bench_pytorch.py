@@ -6,6 +6,7 @@ H = 32 and an nn.Linear read-out scored by cross-entropy at every step from the 
 (lr 0.01) with gradient-norm clipping at 1. Prints one line of JSON:
 {"torch": version, "ms_per_step": median over 5 timed rounds, "rounds": [...]}.
 Exits with status 3 and prints "skipped: PyTorch not installed" when torch is missing.
+With the argument `gru`, the same with an nn.GRU.
 """
 import json
 import sys
@@ -27,7 +28,8 @@ inputs = torch.nn.functional.one_hot(letters, SYMBOLS).float()
 targets = letters.roll(DELAY, dims=1)
 targets[:, :DELAY] = -100  # not scored, like the Rust task
 
-lstm = torch.nn.LSTM(SYMBOLS, HIDDEN, batch_first=True)
+CELL = sys.argv[1] if len(sys.argv) > 1 else "lstm"
+lstm = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[CELL](SYMBOLS, HIDDEN, batch_first=True)
 readout = torch.nn.Linear(HIDDEN, SYMBOLS)
 params = list(lstm.parameters()) + list(readout.parameters())
 optimiser = torch.optim.Adam(params, lr=0.01)
@@ -55,4 +57,4 @@ for _ in range(5):
         step(k)
     rounds.append((time.perf_counter() - start) * 1000 / 100)
 rounds.sort()
-print(json.dumps({"torch": torch.__version__, "ms_per_step": rounds[2], "rounds": [round(r, 3) for r in rounds]}))
+print(json.dumps({"torch": torch.__version__, "cell": CELL, "ms_per_step": rounds[2], "rounds": [round(r, 3) for r in rounds]}))

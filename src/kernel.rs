@@ -128,7 +128,7 @@ pub struct Columns<'a, T> {
     pub hidden_size: usize,
     /// W_ih transposed (I × rows).
     pub input: &'a [T],
-    /// W_hh transposed (H × rows).
+    /// W_hh transposed (H × rows); empty for a design whose gates see x only.
     pub recurrent: &'a [T],
     /// b_ih + b_hh (rows), or b_ih alone for a cell that splits the recurrent part off.
     pub bias: &'a [T],
@@ -151,7 +151,9 @@ impl<T: Float> Columns<'_, T> {
                 *zk = *zk + *w;
             }
         }
-        add_rows(z, self.recurrent, h_prev);
+        if !self.recurrent.is_empty() {
+            add_rows(z, self.recurrent, h_prev);
+        }
     }
 
     /// Runs `cell` over `symbols` from a zero state: the one forward pass (a batch of one).
@@ -233,7 +235,7 @@ impl<T: Float> Columns<'_, T> {
                     zh.copy_from_slice(self.bias_recurrent);
                 }
                 add_rows_batch(&mut state.zh[..active * rows], &state.h[..active * hidden], self.recurrent, rows, hidden);
-            } else {
+            } else if !self.recurrent.is_empty() {
                 add_rows_batch(&mut state.z[..active * rows], &state.h[..active * hidden], self.recurrent, rows, hidden);
             }
             for (b, sequence) in sequences.iter().enumerate() {

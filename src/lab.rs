@@ -7,7 +7,7 @@ use crate::site::Activations;
 use crate::cell::{one_step, CellStep, Gates};
 use crate::limits::{MAX_STEPS, TRACE_SLICE_WORK};
 use crate::kernel::State;
-use crate::cells::{slstm, CellKind, CellSpec};
+use crate::cells::{slstm, CellKind};
 use crate::model::Model;
 use crate::numbers::parse_numbers;
 use crate::presets::Preset;
@@ -306,6 +306,18 @@ impl Lab {
         if let Some(site) = spec.site_producing(q) {
             return self.acts.get(site).range();
         }
+        if matches!(self.model.cell.kind(), CellKind::MinGru | CellKind::MinLstm) {
+            // h mixes h_prev and h̃ with weights in [0, 1] while the gates are never negative
+            // (minGRU: 1 − z and z, z ≤ 1; minLSTM: f/(f + i) and i/(f + i)): within h̃'s range and 0.
+            let gates = if self.model.cell.kind() == CellKind::MinGru { vec![self.acts.update] } else { vec![self.acts.forget, self.acts.input] };
+            let mixing = gates.iter().all(|a| a.range().0 >= 0.0 && (a.range().1 <= 1.0 || self.model.cell.kind() == CellKind::MinLstm));
+            let (lo, hi) = self.acts.hidden_candidate.range();
+            return match q {
+                Quantity::ForgetShare | Quantity::InputShare if mixing => (0.0, 1.0),
+                Quantity::Hidden if mixing => (lo.min(0.0), hi.max(0.0)),
+                _ => (f64::NEG_INFINITY, f64::INFINITY),
+            };
+        }
         if q == Quantity::Hidden && self.model.cell.kind() == CellKind::Gru {
             // h′ = (1 − z)·n + z·h, from h = 0: within n's range and 0 while z stays in [0, 1].
             let (z_lo, z_hi) = self.acts.update.range();
@@ -366,7 +378,7 @@ impl Lab {
             cell: spec.name,
             blocks: spec.blocks.len(),
             live_blocks: spec.live_blocks(&self.acts),
-            per_block: CellSpec::parameters_per_block(lstm.input_size(), lstm.hidden_size()),
+            per_block: spec.parameters_per_block(lstm.input_size(), lstm.hidden_size()),
             peepholes: lstm.has_peepholes(),
             live_peepholes: if lstm.has_peepholes() { spec.live_peepholes(&self.acts) } else { 0 },
             activations: SitesOf { acts: &self.acts, sites: spec.sites }.named(),

@@ -248,7 +248,21 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
     }
     let named = named_cell(parts.cell.as_ref())?;
     let Matrix { values: weight_ih, rows: rows_ih, columns: input_size } = present(parts.weight_ih, "weight_ih_l0")?;
-    let Matrix { values: weight_hh, rows: rows_hh, columns: hidden_size } = present(parts.weight_hh, "weight_hh_l0")?;
+    if let Some(cell) = named.filter(|k| !k.spec().recurrent) {
+        // The minimal cells' gates see x only: W_ih and b_ih, nothing recurrent.
+        for (key, given) in [("weight_hh_l0", parts.weight_hh.is_some()), ("bias_hh_l0", parts.bias_hh.is_some())] {
+            if given {
+                return err(format!("{key} is given, but {} has no recurrent weights (its gates see x only)", cell.spec().a_label()));
+            }
+        }
+    }
+    let cell_is_recurrent = named.is_none_or(|k| k.spec().recurrent);
+    let (weight_hh, rows_hh, hidden_size) = if cell_is_recurrent {
+        let Matrix { values, rows, columns } = present(parts.weight_hh, "weight_hh_l0")?;
+        (values, rows, columns)
+    } else {
+        (Vec::new(), 0, 0)
+    };
     // The design: the one the file names, or else what the shapes say: a GRU has 3H rows for H
     // columns, an LSTM 4H.
     let is_gru = hidden_size > 0 && rows_hh == 3 * hidden_size && rows_ih == rows_hh;
@@ -260,14 +274,14 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
         return err(format!("weight_ih_l0 has {rows_ih} rows: expected {blocks} × hidden size for {named}{other}"));
     }
     let hidden = rows_ih / blocks;
-    if hidden_size != hidden || rows_hh != rows_ih {
+    if cell_is_recurrent && (hidden_size != hidden || rows_hh != rows_ih) {
         return err(format!(
             "weight_hh_l0 is {rows_hh} × {hidden_size}: expected {rows_ih} × {hidden} to match weight_ih_l0"
         ));
     }
     let bias_ih = present(parts.bias_ih, "bias_ih_l0")?;
-    let bias_hh = present(parts.bias_hh, "bias_hh_l0")?;
-    for (bias_name, bias) in [("bias_ih_l0", &bias_ih), ("bias_hh_l0", &bias_hh)] {
+    let bias_hh = if cell_is_recurrent { present(parts.bias_hh, "bias_hh_l0")? } else { Vec::new() };
+    for (bias_name, bias) in [("bias_ih_l0", &bias_ih), ("bias_hh_l0", &bias_hh)].into_iter().take(if cell_is_recurrent { 2 } else { 1 }) {
         if bias.len() != rows_ih {
             return err(format!("{bias_name} has {} numbers, expected {rows_ih}", bias.len()));
         }
@@ -327,17 +341,20 @@ pub fn export(model: &Model) -> Json {
     let w = model.cell.weights();
     let rows = |values: &[f32], columns: usize| Json::Array(values.chunks(columns).map(Json::floats).collect());
     let vocab: Vec<String> = model.vocab.chars().iter().map(char::to_string).collect();
-    let mut object = vec![
-        ("weight_ih_l0".into(), rows(&w.weight_ih, w.input_size)),
-        ("weight_hh_l0".into(), rows(&w.weight_hh, w.hidden_size)),
-        ("bias_ih_l0".into(), Json::floats(&w.bias_ih)),
-        ("bias_hh_l0".into(), Json::floats(&w.bias_hh)),
-    ];
-    if w.has_peepholes() {
-        for (k, peephole) in lstm::SPEC.peepholes.iter().enumerate() {
-            object.push((peephole.key.into(), Json::floats(w.peephole(k))));
-        }
-    }
+    // PyTorch's order: W_ih, W_hh, b_ih, b_hh (the recurrent two only for a design with them),
+    // then any peepholes.
+    let mut object: Vec<(String, Json)> = w
+        .tensors()
+        .into_iter()
+        .map(|(key, values)| {
+            let json = match key {
+                "weight_ih_l0" => rows(values, w.input_size),
+                "weight_hh_l0" => rows(values, w.hidden_size),
+                _ => Json::floats(values),
+            };
+            (key.into(), json)
+        })
+        .collect();
     object.push(("vocab".into(), Json::strings(&vocab)));
     // An LSTM's file is PyTorch's state_dict as it is; another design says which it is.
     if w.cell != CellKind::Lstm {

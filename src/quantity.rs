@@ -35,10 +35,16 @@ pub enum Quantity {
     NormalizerPrev,
     Stabilizer,
     StabilizerPrev,
+    /// The minimal cells' (Feng et al. 2024): the candidate h̃ = Lin_h(x) and its
+    /// pre-activation, and minLSTM's gates scaled to sum to 1, f / (f + i) and i / (f + i).
+    PreHiddenCandidate,
+    HiddenCandidate,
+    ForgetShare,
+    InputShare,
 }
 
 impl Quantity {
-    pub const ALL: [Quantity; 24] = [
+    pub const ALL: [Quantity; 28] = [
         Quantity::PreInput,
         Quantity::PreForget,
         Quantity::PreCandidate,
@@ -63,6 +69,10 @@ impl Quantity {
         Quantity::NormalizerPrev,
         Quantity::Stabilizer,
         Quantity::StabilizerPrev,
+        Quantity::PreHiddenCandidate,
+        Quantity::HiddenCandidate,
+        Quantity::ForgetShare,
+        Quantity::InputShare,
     ];
 
     /// How many there are: the length of per-quantity tables.
@@ -96,6 +106,10 @@ impl Quantity {
             Quantity::NormalizerPrev => "norm_prev",
             Quantity::Stabilizer => "m",
             Quantity::StabilizerPrev => "m_prev",
+            Quantity::PreHiddenCandidate => "z_h",
+            Quantity::HiddenCandidate => "h_tilde",
+            Quantity::ForgetShare => "f_share",
+            Quantity::InputShare => "i_share",
         }
     }
 

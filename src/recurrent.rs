@@ -2,7 +2,7 @@
 //! [`crate::cells`] for their equations), run over a sequence into a [`Trace`], or from where an
 //! earlier run stopped.
 
-use crate::cells::{lstm, CellKind, CellSpec, GruCell, LstmCell, SlstmCell};
+use crate::cells::{lstm, CellKind, CellSpec, GruCell, LstmCell, MinGruCell, MinLstmCell, SlstmCell};
 use crate::kernel::{transpose_into, Columns, State};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Gate};
@@ -64,14 +64,16 @@ impl<T: Float> Weights<T> {
     #[must_use]
     pub fn zeros_for(cell: CellKind, input_size: usize, hidden_size: usize) -> Self {
         let rows = cell.spec().rows(hidden_size);
+        // A design whose gates see x only has no W_hh and no b_hh.
+        let recurrent_rows = if cell.spec().recurrent { rows } else { 0 };
         Weights {
             cell,
             input_size,
             hidden_size,
             weight_ih: vec![T::zero(); rows * input_size],
-            weight_hh: vec![T::zero(); rows * hidden_size],
+            weight_hh: vec![T::zero(); recurrent_rows * hidden_size],
             bias_ih: vec![T::zero(); rows],
-            bias_hh: vec![T::zero(); rows],
+            bias_hh: vec![T::zero(); recurrent_rows],
             peepholes: Vec::new(),
         }
     }
@@ -95,15 +97,18 @@ impl<T: Float> Weights<T> {
     }
 
     /// Every number, named, in PyTorch's order (for validation and serialisation), then the
-    /// peepholes if there are any.
+    /// peepholes if there are any. A design without recurrent weights has no `weight_hh_l0`
+    /// and `bias_hh_l0`.
     #[must_use]
     pub fn tensors(&self) -> Vec<(&'static str, &[T])> {
-        let mut tensors: Vec<(&'static str, &[T])> = vec![
-            ("weight_ih_l0", &self.weight_ih),
-            ("weight_hh_l0", &self.weight_hh),
-            ("bias_ih_l0", &self.bias_ih),
-            ("bias_hh_l0", &self.bias_hh),
-        ];
+        let mut tensors: Vec<(&'static str, &[T])> = vec![("weight_ih_l0", &self.weight_ih)];
+        if self.cell.spec().recurrent {
+            tensors.push(("weight_hh_l0", &self.weight_hh));
+        }
+        tensors.push(("bias_ih_l0", &self.bias_ih));
+        if self.cell.spec().recurrent {
+            tensors.push(("bias_hh_l0", &self.bias_hh));
+        }
         if self.has_peepholes() {
             tensors.extend(lstm::SPEC.peepholes.iter().enumerate().map(|(k, p)| (p.key, self.peephole(k))));
         }
@@ -125,8 +130,22 @@ impl<T: Float> Weights<T> {
             let name = lstm::SPEC.peepholes[0].key;
             return Err(WeightsError::Shape { name, expected: hidden, found: self.peepholes.len().min(hidden) });
         }
-        let expected = [rows * self.input_size, rows * hidden, rows, rows, hidden, hidden, hidden];
-        for ((name, values), expected) in self.tensors().into_iter().zip(expected) {
+        let expected = |name: &str| match name {
+            "weight_ih_l0" => rows * self.input_size,
+            "weight_hh_l0" => rows * hidden,
+            "bias_ih_l0" | "bias_hh_l0" => rows,
+            _ => hidden,
+        };
+        if !spec.recurrent {
+            // Gates that see x only: no recurrent weights may be given.
+            for (name, values) in [("weight_hh_l0", &self.weight_hh), ("bias_hh_l0", &self.bias_hh)] {
+                if !values.is_empty() {
+                    return Err(WeightsError::Shape { name, expected: 0, found: values.len() });
+                }
+            }
+        }
+        for (name, values) in self.tensors() {
+            let expected = expected(name);
             if values.len() != expected {
                 return Err(WeightsError::Shape { name, expected, found: values.len() });
             }
@@ -209,12 +228,14 @@ impl<T: Float> Recurrent<T> {
         let (rows, input, hidden) = (spec.rows(weights.hidden_size), weights.input_size, weights.hidden_size);
         let mut input_columns = vec![T::zero(); rows * input];
         transpose_into(&weights.weight_ih, rows, input, &mut input_columns);
-        let mut recurrent_columns = vec![T::zero(); rows * hidden];
+        let mut recurrent_columns = vec![T::zero(); weights.weight_hh.len()];
         transpose_into(&weights.weight_hh, rows, hidden, &mut recurrent_columns);
         let (bias, bias_recurrent) = if spec.split_recurrent {
             (weights.bias_ih.clone(), weights.bias_hh.clone())
-        } else {
+        } else if spec.recurrent {
             (weights.bias_ih.iter().zip(&weights.bias_hh).map(|(a, b)| *a + *b).collect(), Vec::new())
+        } else {
+            (weights.bias_ih.clone(), Vec::new())
         };
         Ok(Recurrent { weights, input_columns, recurrent_columns, bias, bias_recurrent })
     }
@@ -287,6 +308,8 @@ impl<T: Float> Recurrent<T> {
             CellKind::Lstm => self.columns().run(&self.lstm_cell(), acts, symbols, state, trace),
             CellKind::Gru => self.columns().run(&GruCell, acts, symbols, state, trace),
             CellKind::Slstm => self.columns().run(&SlstmCell, acts, symbols, state, trace),
+            CellKind::MinGru => self.columns().run(&MinGruCell, acts, symbols, state, trace),
+            CellKind::MinLstm => self.columns().run(&MinLstmCell, acts, symbols, state, trace),
         }
         trace.count_nonfinite();
     }
@@ -328,6 +351,8 @@ impl<T: Float> Recurrent<T> {
             CellKind::Lstm => self.columns().resume(&self.lstm_cell(), acts, symbols, from, state, trace),
             CellKind::Gru => self.columns().resume(&GruCell, acts, symbols, from, state, trace),
             CellKind::Slstm => self.columns().resume(&SlstmCell, acts, symbols, from, state, trace),
+            CellKind::MinGru => self.columns().resume(&MinGruCell, acts, symbols, from, state, trace),
+            CellKind::MinLstm => self.columns().resume(&MinLstmCell, acts, symbols, from, state, trace),
         }
         trace.count_nonfinite();
     }

@@ -282,7 +282,8 @@ pub fn cell_parameter_formula(
     let blocks = spec.live_blocks(acts);
     let count = spec.parameter_count(input_size, hidden_size, acts, peepholes);
     let plural = if blocks == 1 { "block" } else { "blocks" };
-    let mut formula = format!("{count} = {blocks} {plural} × {hidden_size} × ({input_size} + {hidden_size} + 2)");
+    let per_block = if spec.recurrent { format!("({input_size} + {hidden_size} + 2)") } else { format!("({input_size} + 1)") };
+    let mut formula = format!("{count} = {blocks} {plural} × {hidden_size} × {per_block}");
     if peepholes {
         let live = spec.live_peepholes(acts);
         formula.push_str(&format!(" + {live} peephole{} × {hidden_size}", if live == 1 { "" } else { "s" }));

@@ -49,6 +49,8 @@ pub enum Site {
     Reset,
     Update,
     New,
+    /// The minimal cells' candidate h̃ = Lin_h(x) (Feng et al. 2024: no activation, identity).
+    HiddenCandidate,
 }
 
 /// What the table knows about a site.
@@ -103,7 +105,7 @@ fn activation_name<S: serde::Serializer>(a: &Activation, s: S) -> Result<S::Ok, 
 
 /// Every site, in the order the controls, the CLI and the trace report list them: the three
 /// gates, then the candidate and the cell output.
-pub const SITES: [SiteInfo; 8] = [
+pub const SITES: [SiteInfo; 9] = [
     SiteInfo {
         site: Site::Forget,
         name: "forget",
@@ -200,6 +202,18 @@ pub const SITES: [SiteInfo; 8] = [
         standard: Activation::Tanh,
         coupled_to: None,
     },
+    SiteInfo {
+        site: Site::HiddenCandidate,
+        name: "hidden_candidate",
+        label: "Candidate h̃",
+        caption: "candidate h̃",
+        symbol: "h_tilde",
+        gate: None,
+        input: Quantity::PreHiddenCandidate,
+        output: Quantity::HiddenCandidate,
+        standard: Activation::Identity,
+        coupled_to: None,
+    },
 ];
 
 /// The LSTM's sites and the GRU's, in the order their controls list them.
@@ -208,9 +222,13 @@ pub const GRU_SITES: [Site; 3] = [Site::Reset, Site::Update, Site::New];
 /// The sLSTM's: its candidate and output gate, shared with the LSTM (its input and forget gates
 /// have fixed functions, which its normaliser depends on).
 pub const SLSTM_SITES: [Site; 2] = [Site::Output, Site::Candidate];
+/// The minimal cells': minGRU's update gate z and minLSTM's forget and input gates (shared with
+/// the GRU and the LSTM), and their candidate h̃.
+pub const MINGRU_SITES: [Site; 2] = [Site::Update, Site::HiddenCandidate];
+pub const MINLSTM_SITES: [Site; 3] = [Site::Forget, Site::Input, Site::HiddenCandidate];
 
 impl Site {
-    pub const ALL: [Site; 8] = [
+    pub const ALL: [Site; 9] = [
         Site::Forget,
         Site::Input,
         Site::Output,
@@ -219,6 +237,7 @@ impl Site {
         Site::Reset,
         Site::Update,
         Site::New,
+        Site::HiddenCandidate,
     ];
 
     /// This site's row of [`SITES`].
@@ -268,6 +287,7 @@ pub struct Activations {
     pub reset: Activation,
     pub update: Activation,
     pub new: Activation,
+    pub hidden_candidate: Activation,
 }
 
 impl Default for Activations {
@@ -296,6 +316,7 @@ impl Activations {
             reset: f(Site::Reset),
             update: f(Site::Update),
             new: f(Site::New),
+            hidden_candidate: f(Site::HiddenCandidate),
         }
     }
 
@@ -310,6 +331,7 @@ impl Activations {
             Site::Reset => self.reset,
             Site::Update => self.update,
             Site::New => self.new,
+            Site::HiddenCandidate => self.hidden_candidate,
         }
     }
 
@@ -323,6 +345,7 @@ impl Activations {
             Site::Reset => &mut self.reset,
             Site::Update => &mut self.update,
             Site::New => &mut self.new,
+            Site::HiddenCandidate => &mut self.hidden_candidate,
         };
         *slot = activation;
     }
@@ -435,6 +458,7 @@ mod tests {
             reset: Activation::Sigmoid,
             update: Activation::Sigmoid,
             new: Activation::Tanh,
+            hidden_candidate: Activation::Identity,
         };
         assert_eq!(Activations::default(), standard);
         let relu = Activations::default().with_names([("candidate", "relu"), ("cell-output", "none")]).unwrap();
@@ -452,6 +476,6 @@ mod tests {
             r#"{"forget":"sigmoid","input":"sigmoid","output":"sigmoid","candidate":"relu","cell_output":"none"}"#
         );
         let all = serde_json::to_value(relu).unwrap();
-        assert_eq!((all.as_object().unwrap().len(), &all["new"]), (8, &serde_json::json!("tanh")));
+        assert_eq!((all.as_object().unwrap().len(), &all["new"]), (9, &serde_json::json!("tanh")));
     }
 }

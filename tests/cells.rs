@@ -390,3 +390,98 @@ fn the_slstm_stabiliser_leaves_h_unchanged() {
     }
     assert!(c_differs, "the stabiliser rescaled c somewhere (else this test shows nothing)");
 }
+
+/// The minimal cells (Feng et al. 2024) by their equations in f64: their gates and candidate
+/// read x only (W_ih·x + b_ih; there is no W_hh). minGRU: h = (1 − z)·h_prev + z·h̃;
+/// minLSTM: h = f/(f + i)·h_prev + i/(f + i)·h̃. Checked under the standard functions (σ gates,
+/// identity candidate) and swapped ones, in f64 (1e-12) and f32 (1e-5, relative beyond 1).
+#[test]
+fn the_minimal_cells_follow_their_equations() {
+    type Functions = [fn(f64) -> f64; 3];
+    let identity = |x: f64| x;
+    let hard_sigmoid = |x: f64| (x / 6.0 + 0.5).clamp(0.0, 1.0);
+    let cases: [(Activations, Functions); 2] = [
+        (Activations::default(), [sigmoid, sigmoid, identity]),
+        (
+            Activations { update: Activation::HardSigmoid, forget: Activation::HardSigmoid, hidden_candidate: Activation::Tanh, ..Activations::default() },
+            [hard_sigmoid, sigmoid, f64::tanh],
+        ),
+    ];
+    for cell in [CellKind::MinGru, CellKind::MinLstm] {
+        let mut rng = Rng::new(23);
+        let mut w = Weights::<f64>::pytorch_init_for(cell, INPUT, HIDDEN, &mut rng);
+        assert!(w.weight_hh.is_empty() && w.bias_hh.is_empty());
+        for tensor in [&mut w.weight_ih, &mut w.bias_ih] {
+            for v in tensor.iter_mut() {
+                *v *= 3.0;
+            }
+        }
+        for (acts, [act_first, act_input, act_candidate]) in cases {
+            let mut trace64 = Trace::new();
+            Recurrent::new(w.clone()).unwrap().run(&SEQUENCE, &acts, &mut trace64);
+            let mut trace32 = Trace::new();
+            Recurrent::new(w.cast::<f32>()).unwrap().run(&SEQUENCE, &acts, &mut trace32);
+            let mut h = vec![0.0; HIDDEN];
+            for (t, symbol) in SEQUENCE.iter().enumerate() {
+                let lin = |r: usize| {
+                    let wx: f64 = (0..INPUT).map(|k| if Some(k) == *symbol { w.weight_ih[r * INPUT + k] } else { 0.0 }).sum();
+                    wx + w.bias_ih[r]
+                };
+                let mut next = vec![0.0; HIDDEN];
+                for u in 0..HIDDEN {
+                    let expected: Vec<(Quantity, f64)> = if cell == CellKind::MinGru {
+                        // Blocks z, h̃; act_first is the update gate's function.
+                        let (a_z, a_h) = (lin(u), lin(HIDDEN + u));
+                        let (z, candidate) = (act_first(a_z), act_candidate(a_h));
+                        next[u] = (1.0 - z) * h[u] + z * candidate;
+                        vec![
+                            (Quantity::PreUpdate, a_z),
+                            (Quantity::PreHiddenCandidate, a_h),
+                            (Quantity::Update, z),
+                            (Quantity::HiddenCandidate, candidate),
+                            (Quantity::HiddenPrev, h[u]),
+                            (Quantity::Hidden, next[u]),
+                        ]
+                    } else {
+                        // Blocks i, f, h̃; act_first is the forget gate's function.
+                        let (a_i, a_f, a_h) = (lin(u), lin(HIDDEN + u), lin(2 * HIDDEN + u));
+                        let (i, f, candidate) = (act_input(a_i), act_first(a_f), act_candidate(a_h));
+                        let (f_share, i_share) = (f / (f + i), i / (f + i));
+                        next[u] = f_share * h[u] + i_share * candidate;
+                        vec![
+                            (Quantity::PreInput, a_i),
+                            (Quantity::PreForget, a_f),
+                            (Quantity::PreHiddenCandidate, a_h),
+                            (Quantity::Input, i),
+                            (Quantity::Forget, f),
+                            (Quantity::HiddenCandidate, candidate),
+                            (Quantity::ForgetShare, f_share),
+                            (Quantity::InputShare, i_share),
+                            (Quantity::HiddenPrev, h[u]),
+                            (Quantity::Hidden, next[u]),
+                        ]
+                    };
+                    for (q, want) in expected {
+                        let scale = want.abs().max(1.0);
+                        let got = trace64.at(q, t)[u];
+                        assert!((got - want).abs() <= 1e-12 * scale, "{cell:?} f64 {} at step {t}, unit {u}: {got} against {want}", q.name());
+                        let got = f64::from(trace32.at(q, t)[u]);
+                        assert!((got - want).abs() <= 1e-5 * scale, "{cell:?} f32 {} at step {t}, unit {u}: {got} against {want}", q.name());
+                    }
+                }
+                h = next;
+            }
+        }
+    }
+}
+
+/// Their parameter counts follow the paper: H(I + 1) per block, 2 blocks for the minGRU
+/// (O(2·d_h·d_x)) and 3 for the minLSTM (O(3·d_h·d_x)).
+#[test]
+fn the_minimal_cells_count_only_input_weights() {
+    let acts = Activations::default();
+    assert_eq!(CellKind::MinGru.spec().parameter_count(95, 8, &acts, false), 2 * 8 * (95 + 1));
+    assert_eq!(CellKind::MinLstm.spec().parameter_count(95, 8, &acts, false), 3 * 8 * (95 + 1));
+    let coupled = Activations { forget: Activation::Coupled, ..acts };
+    assert_eq!(CellKind::MinLstm.spec().parameter_count(95, 8, &coupled, false), 2 * 8 * (95 + 1));
+}

@@ -324,3 +324,31 @@ fn a_gru_file_is_a_gru() {
     lstm["cell"] = json!("gru");
     assert_mentions(&load_error(&lstm), &["weight_ih_l0 has 4 rows", "3 × hidden size for a GRU"]);
 }
+
+/// A minimal cell's file (Feng et al. 2024) has W_ih and b_ih only, and says `"cell"`; it loads,
+/// is written back the same, and a recurrent key in it is an error naming the key.
+#[test]
+fn a_minimal_cell_file_has_no_recurrent_weights() {
+    // minGRU, H = 1, I = 2: blocks z and h̃. Step 0 on "a": z = σ(0.5) = 0.622459,
+    // h̃ = −0.8 (identity), h = (1 − z)·0 + z·h̃ = −0.497967.
+    let mut v = json!({
+        "weight_ih_l0": [[0.5, 0.1], [-0.8, 0.3]],
+        "bias_ih_l0": [0.0, 0.0],
+        "vocab": ["a", "b"],
+        "cell": "mingru",
+    });
+    let loaded = load(&v.to_string(), "min.json").unwrap();
+    assert_eq!(loaded.model.cell.kind(), gatelab::cells::CellKind::MinGru);
+    assert_eq!(loaded.model.parameter_count(&Activations::default()), 2 * (2 + 1));
+    let mut trace = gatelab::Trace::new();
+    loaded.model.cell.run(&[Some(0)], &Activations::default(), &mut trace);
+    assert!((f64::from(trace.at(gatelab::Quantity::Hidden, 0)[0]) + 0.497_967).abs() < 1e-6);
+    let written = export(&loaded.model);
+    assert!(written.get("weight_hh_l0").is_none() && written.get("bias_hh_l0").is_none());
+    assert_eq!(load(&written.to_string(), "again.json").unwrap().model.cell.weights(), loaded.model.cell.weights());
+    v["weight_hh_l0"] = json!([[0.0], [0.0]]);
+    assert_mentions(&load_error(&v), &["weight_hh_l0 is given, but a minGRU has no recurrent weights"]);
+    v.as_object_mut().unwrap().remove("weight_hh_l0");
+    v["cell"] = json!("minlstm");
+    assert_mentions(&load_error(&v), &["weight_ih_l0 has 2 rows", "3 × hidden size for a minLSTM"]);
+}

@@ -22,8 +22,8 @@ fn activation() -> impl Strategy<Value = Activation> {
 
 fn activations() -> impl Strategy<Value = Activations> {
     let lstm = (activation(), activation(), activation(), activation(), activation());
-    (lstm, activation(), activation(), activation()).prop_map(
-        |((forget, input, output, candidate, cell_output), reset, update, new)| Activations {
+    (lstm, activation(), activation(), activation(), activation()).prop_map(
+        |((forget, input, output, candidate, cell_output), reset, update, new, hidden_candidate)| Activations {
             forget,
             input,
             output,
@@ -32,22 +32,23 @@ fn activations() -> impl Strategy<Value = Activations> {
             reset,
             update,
             new,
+            hidden_candidate,
         },
     )
 }
 
 /// A preset's model: the hand-set LSTMs, or the random one as an LSTM (with or without
-/// peepholes) or a GRU.
+/// peepholes) or any other design.
 fn preset() -> impl Strategy<Value = Model> {
     prop_oneof![
         Just(Preset::Counter.build()),
         Just(Preset::Latch.build()),
-        (1usize..=16, any::<u64>(), 0..3).prop_map(|(hidden, seed, design)| {
+        (1usize..=16, any::<u64>(), 0usize..6).prop_map(|(hidden, seed, design)| {
             let random = Preset::Random { hidden, seed };
             match design {
                 0 => random.build(),
                 1 => random.build_with(true),
-                _ => random.build_cell(CellKind::Gru, false).unwrap(),
+                k => random.build_cell(CellKind::ALL[k - 1], false).unwrap(),
             }
         }),
     ]

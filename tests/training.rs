@@ -21,6 +21,8 @@ const SHAPE: Shape = Shape { input_size: 3, hidden_size: 3, classes: 3, peephole
 const PEEPHOLES: Shape = Shape { peepholes: true, ..SHAPE };
 const GRU: Shape = Shape { cell: CellKind::Gru, ..SHAPE };
 const SLSTM: Shape = Shape { cell: CellKind::Slstm, ..SHAPE };
+const MINGRU: Shape = Shape { cell: CellKind::MinGru, ..SHAPE };
+const MINLSTM: Shape = Shape { cell: CellKind::MinLstm, ..SHAPE };
 
 /// Six steps with an "other" input (all-zero x) and two unscored steps.
 fn check_sequence() -> Sequence {
@@ -285,6 +287,31 @@ fn slstm_gradients_match_finite_differences() {
     assert_eq!(plain, other);
     check_gradients_of(&lstm_only, SLSTM, "sLSTM under the LSTM's other settings");
     println!("{} configurations", checked + 1);
+}
+
+/// The minimal cells (Feng et al. 2024): every activation at each of their sites (h_{t−1}
+/// reaches h_t directly, not through W_hh, which they lack), and the minLSTM with a coupled
+/// forget gate (f = 1 − i, so f + i = 1).
+#[test]
+fn minimal_cell_gradients_match_finite_differences() {
+    let mut checked = 0;
+    for shape in [MINGRU, MINLSTM] {
+        assert_eq!(shape.recurrent_columns().len() + shape.bias_hh().len(), 0);
+        for site in shape.cell.spec().sites {
+            for act in every_activation().into_iter().filter(|&a| site.allows(a)) {
+                let mut acts = Activations::default();
+                acts.set(*site, act);
+                check_gradients_of(&acts, shape, &format!("{:?}, {} = {act}", shape.cell, site.name()));
+                checked += 1;
+            }
+        }
+    }
+    for input in [Activation::Sigmoid, Activation::HardSigmoid, Activation::Tanh] {
+        let acts = Activations { forget: Activation::Coupled, input, ..Activations::default() };
+        check_gradients_of(&acts, MINLSTM, &format!("minLSTM, coupled, input = {input}"));
+        checked += 1;
+    }
+    println!("{checked} configurations");
 }
 
 /// Every piecewise-linear activation, at every site, is checked on each of its linear pieces

@@ -12,6 +12,7 @@
 // browser test (classroom.test.mjs) recomputes each from the model for every side of every
 // switch and after every action the lesson names.
 
+import { cellSpec } from './catalog.js';
 import { num, percent, sci } from './format.js';
 
 const isBracket = (ch) => ch === '(' || ch === ')';
@@ -135,7 +136,8 @@ export const LESSONS = [
       const sum = peepholes ? ` = ${blocks} × ${block} + ${eyes} peephole${eyes === 1 ? '' : 's'} × ${h}` : '';
       // Removing the input gate takes its block, and its peephole if it has one.
       const withoutInput = parameters - block - (peepholes ? h : 0);
-      return `Yes. Each gate has its own block of weights, H(I + H + 2) = ${h} × (${i} + ${h} + 2) = ${block} here` +
+      const formula = cellSpec(ctx.summary.cell).recurrent ? `H(I + H + 2) = ${h} × (${i} + ${h} + 2)` : `H(I + 1) = ${h} × (${i} + 1)`;
+      return `Yes. Each gate has its own block of weights, ${formula} = ${block} here` +
         (peepholes ? `, and with peepholes H = ${h} more` : '') + '. ' +
         `Now there ${blocks === 1 ? 'is' : 'are'} ${blocks} block${blocks === 1 ? '' : 's'}: ${parameters} parameters${sum}. ` +
         (blocks < all ? `${gone.join(' and ')}, so ${gone.length === 1 ? 'its block is' : 'their blocks are'} gone.`.replace(/^t/, 'T') :

@@ -147,8 +147,8 @@ export function useFile() {
 
 /** The last loaded file as PyTorch JSON, or null. */
 export const fileWeights = () => file?.text ?? null;
-/** The model's size: {hidden, inputs} (hidden units and input symbols). */
-export const size = () => call((m) => ({ hidden: m.hidden_size(), inputs: m.input_size() }));
+/** The model's size and design: {hidden, inputs, cell} (hidden units, input symbols, `lstm`, ...). */
+export const size = () => call((m) => ({ hidden: m.hidden_size(), inputs: m.input_size(), cell: m.cell_name() }));
 /** The last loaded file's name, or null. */
 export const fileName = () => file?.name ?? null;
 

@@ -1,13 +1,26 @@
-// Small models travel in the link: the LSTM's weights as base64url little-endian float32, with
-// the hidden size and the vocabulary. Bigger ones (more numbers than the catalog's
+// Small models travel in the link: the cell's weights as base64url little-endian float32, with
+// the hidden size, the vocabulary and (for any design but the plain LSTM) the design. Bigger ones (more numbers than the catalog's
 // max_link_weights, about 11 KB of URL at the limit) are left out of links: download them instead.
 
-import { cellSpec, limits } from './catalog.js';
+import { cells, cellSpec, limits } from './catalog.js';
 
-const TENSORS = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'];
+/**
+ * The tensors a design's file holds, in the order a link carries them: [key, rows, columns]
+ * (columns 0 for a vector). W_hh and b_hh only for a design with recurrent weights, the
+ * peepholes only when there are any.
+ */
+function tensorsOf(spec, hidden, inputs, peepholes) {
+  const rows = spec.blocks.length * hidden;
+  return [
+    ['weight_ih_l0', rows, inputs],
+    ...(spec.recurrent ? [['weight_hh_l0', rows, hidden]] : []),
+    ['bias_ih_l0', rows, 0],
+    ...(spec.recurrent ? [['bias_hh_l0', rows, 0]] : []),
+    ...(peepholes ? spec.peepholes.map((p) => [p.key, hidden, 0]) : []),
+  ];
+}
 
-/** Rows of the LSTM's matrices: H per weight block. */
-const rowsFor = (hidden) => cellSpec('lstm').blocks.length * hidden;
+const numberCount = (tensors) => tensors.reduce((sum, [, rows, columns]) => sum + rows * Math.max(columns, 1), 0);
 
 function toBase64Url(bytes) {
   let binary = '';
@@ -23,27 +36,39 @@ function fromBase64Url(text) {
 
 /**
  * Encodes a model given as PyTorch JSON (as the wasm module exports it), whose size the loaded
- * model gives as {hidden, inputs}. Returns null when it has more numbers than a link may carry.
+ * model gives as {hidden, inputs, cell}: `hidden.vocab.weights`, and for any design but the plain
+ * LSTM a fourth part naming it (`gru`, `lstm+peepholes`). Returns null when it has more numbers
+ * than a link may carry.
  */
 export function encodeWeights(json, size) {
-  // Counted from the model's size first: parsing a 55 MB file again only to learn that it is
-  // too big for a link took half a second.
-  if (rowsFor(size.hidden) * (size.inputs + size.hidden + 2) > limits().max_link_weights) return null;
+  // The smallest design's count first: parsing a 55 MB file again only to learn that it is too
+  // big for a link took half a second.
+  if (2 * size.hidden * (size.inputs + 1) > limits().max_link_weights) return null;
   const model = JSON.parse(json);
-  const numbers = TENSORS.flatMap((name) => model[name].flat());
-  if (numbers.length > limits().max_link_weights) return null;
-  const hidden = model.weight_hh_l0[0].length;
+  // The design as loaded (a GRU's file need not say it is one).
+  const cell = size.cell ?? model.cell ?? 'lstm';
+  const spec = cellSpec(cell);
+  const peepholes = spec.peepholes.some((p) => p.key in model);
+  const tensors = tensorsOf(spec, size.hidden, size.inputs, peepholes);
+  if (numberCount(tensors) > limits().max_link_weights) return null;
+  const numbers = tensors.flatMap(([key]) => model[key].flat());
   const vocab = toBase64Url(new TextEncoder().encode(model.vocab.join('')));
   const bytes = new Uint8Array(new Float32Array(numbers).buffer);
-  return `${hidden}.${vocab}.${toBase64Url(bytes)}`;
+  const design = cell === 'lstm' && !peepholes ? '' : `.${cell}${peepholes ? '+peepholes' : ''}`;
+  return `${size.hidden}.${vocab}.${toBase64Url(bytes)}${design}`;
 }
 
 /** Decodes a link's weights back to PyTorch JSON for the loader; throws a readable Error. */
 export function decodeWeights(text) {
   const parts = text.split('.');
-  if (parts.length !== 3) throw new Error('expected hidden.vocab.weights');
+  if (parts.length !== 3 && parts.length !== 4) throw new Error('expected hidden.vocab.weights, and a design after another dot');
   const hidden = Number(parts[0]);
   if (!Number.isInteger(hidden) || hidden < 1 || hidden > limits().max_hidden) throw new Error('bad hidden size');
+  const [cell, option] = (parts[3] ?? 'lstm').split('+');
+  const spec = cells().find((c) => c.name === cell);
+  if (!spec) throw new Error(`unknown cell design ${JSON.stringify(cell)}`);
+  const peepholes = option === 'peepholes' && spec.peepholes.length > 0;
+  if (option !== undefined && !peepholes) throw new Error('unknown design option');
   const vocab = [...new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(parts[1]))];
   const bytes = fromBase64Url(parts[2]);
   if (bytes.length % 4 !== 0) throw new Error('weights are not whole float32 numbers');
@@ -51,19 +76,14 @@ export function decodeWeights(text) {
   const most = limits().max_link_weights;
   if (bytes.length / 4 > most) throw new Error(`${(bytes.length / 4).toLocaleString('en')} numbers; links carry models of at most ${most.toLocaleString('en')}`);
   const numbers = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
-  const rows = rowsFor(hidden);
-  const sizes = [rows * vocab.length, rows * hidden, rows, rows];
-  if (numbers.length !== sizes.reduce((a, b) => a + b, 0)) {
-    throw new Error(`expected ${sizes.reduce((a, b) => a + b, 0)} numbers for H = ${hidden} and ${vocab.length} symbols, found ${numbers.length}`);
+  const tensors = tensorsOf(spec, hidden, vocab.length, peepholes);
+  const expected = numberCount(tensors);
+  if (numbers.length !== expected) {
+    throw new Error(`expected ${expected} numbers for ${spec.label}, H = ${hidden} and ${vocab.length} symbols, found ${numbers.length}`);
   }
   let at = 0;
   const take = (n) => numbers.slice(at, (at += n));
-  const matrix = (cols) => Array.from({ length: rows }, () => take(cols));
-  return JSON.stringify({
-    weight_ih_l0: matrix(vocab.length),
-    weight_hh_l0: matrix(hidden),
-    bias_ih_l0: take(rows),
-    bias_hh_l0: take(rows),
-    vocab,
-  });
+  const file = Object.fromEntries(tensors.map(([key, rows, columns]) =>
+    [key, columns ? Array.from({ length: rows }, () => take(columns)) : take(rows)]));
+  return JSON.stringify({ ...file, vocab, ...(cell === 'lstm' ? {} : { cell }) });
 }

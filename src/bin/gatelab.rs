@@ -289,9 +289,15 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
             let model = model.resolve()?;
             let acts = acts.resolve_for(model.cell.spec())?;
             let (input, hidden) = (model.cell.input_size(), model.cell.hidden_size());
+            let spec = model.cell.spec();
+            let blocks = if spec.recurrent {
+                "live gate blocks × H × (I + H + 2): each block has H rows of W_ih, W_hh, b_ih and b_hh"
+            } else {
+                "live blocks × H × (I + 1): each block has H rows of W_ih and b_ih (its gates see x only, so there is no W_hh)"
+            };
             format!(
-                "{}\n(live gate blocks × H × (I + H + 2): each block has H rows of W_ih, W_hh, b_ih and b_hh; a gate set to none or coupled has no block{})\n",
-                report::cell_parameter_formula(model.cell.spec(), input, hidden, &acts, model.cell.has_peepholes()),
+                "{}\n({blocks}; a gate set to none or coupled has no block{})\n",
+                report::cell_parameter_formula(spec, input, hidden, &acts, model.cell.has_peepholes()),
                 if model.cell.has_peepholes() { "; each peephole is H diagonal weights" } else { "" }
             )
         }

@@ -46,6 +46,7 @@ pub const SPEC: CellSpec = CellSpec {
         Product { name: "kept", text: "z ⊙ h_prev", factors: &[Quantity::Update, Quantity::HiddenPrev] },
     ],
     peepholes: &[],
+    recurrent: true,
     split_recurrent: true,
     rows: &[Quantity::Reset, Quantity::Update, Quantity::New, Quantity::Hidden],
     memory: Quantity::Hidden,

@@ -57,6 +57,7 @@ pub const SPEC: CellSpec = CellSpec {
         Peephole { key: "weight_cf_l0", symbol: "w_cf", site: Site::Forget, reads: Quantity::CellPrev },
         Peephole { key: "weight_co_l0", symbol: "w_co", site: Site::Output, reads: Quantity::Cell },
     ],
+    recurrent: true,
     split_recurrent: false,
     rows: &[Quantity::Forget, Quantity::Input, Quantity::Candidate, Quantity::Output, Quantity::Cell, Quantity::Hidden],
     memory: Quantity::Cell,

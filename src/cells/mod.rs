@@ -9,6 +9,7 @@
 
 pub mod gru;
 pub mod lstm;
+pub mod minimal;
 pub mod slstm;
 
 use crate::quantity::Quantity;
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 pub use gru::GruCell;
 pub use lstm::LstmCell;
+pub use minimal::{MinGruCell, MinLstmCell};
 pub use slstm::SlstmCell;
 
 /// One block of H rows of `weight_ih_l0`, `weight_hh_l0` and the biases, in the file's row order.
@@ -112,6 +114,9 @@ pub struct CellSpec {
     /// Whether its step needs W_hh·h + b_hh apart from W_ih·x + b_ih (the GRU's reset gate
     /// multiplies the recurrent part of n alone); otherwise the kernel adds them as it goes.
     pub split_recurrent: bool,
+    /// Whether its blocks see h_{t−1} through W_hh and b_hh. The minimal cells' gates see x
+    /// only (Feng et al. 2024), so they have neither, and h_{t−1} reaches h_t directly.
+    pub recurrent: bool,
     /// The timeline's rows, top to bottom: the gates in the order a step computes them, then the
     /// states.
     #[serde(serialize_with = "quantity_names")]
@@ -179,11 +184,22 @@ impl CellSpec {
         (0..self.blocks.len()).filter(|&k| self.block_live(k, acts)).count()
     }
 
-    /// Trainable parameters per live block: H rows of W_ih (I columns) and W_hh (H columns),
-    /// and of both biases.
+    /// Trainable parameters per live block: H rows of W_ih (I columns) and b_ih, and of W_hh
+    /// (H columns) and b_hh for a recurrent design: H(I + H + 2), or H(I + 1).
     #[must_use]
-    pub fn parameters_per_block(input_size: usize, hidden_size: usize) -> usize {
-        hidden_size * (input_size + hidden_size + 2)
+    pub fn parameters_per_block(&self, input_size: usize, hidden_size: usize) -> usize {
+        let recurrent = if self.recurrent { hidden_size + 1 } else { 0 };
+        hidden_size * (input_size + 1 + recurrent)
+    }
+
+    /// The per-block count as a formula in H and I: "H(I + H + 2)" or "H(I + 1)".
+    #[must_use]
+    pub fn block_formula(&self) -> &'static str {
+        if self.recurrent {
+            "H(I + H + 2)"
+        } else {
+            "H(I + 1)"
+        }
     }
 
     /// The number of trainable parameters under `acts`, with or without the peepholes (H
@@ -191,7 +207,7 @@ impl CellSpec {
     #[must_use]
     pub fn parameter_count(&self, input_size: usize, hidden_size: usize, acts: &Activations, peepholes: bool) -> usize {
         let peepholes = if peepholes { self.live_peepholes(acts) * hidden_size } else { 0 };
-        self.live_blocks(acts) * Self::parameters_per_block(input_size, hidden_size) + peepholes
+        self.live_blocks(acts) * self.parameters_per_block(input_size, hidden_size) + peepholes
     }
 
     /// The slot of `q` among `values` (what `forward` writes), if it writes it.
@@ -279,7 +295,7 @@ fn site_names<S: serde::Serializer>(sites: &&[Site], s: S) -> Result<S::Ok, S::E
 }
 
 /// Every cell design, the default first.
-pub const CELLS: [&CellSpec; 3] = [&lstm::SPEC, &gru::SPEC, &slstm::SPEC];
+pub const CELLS: [&CellSpec; 5] = [&lstm::SPEC, &gru::SPEC, &slstm::SPEC, &minimal::MINGRU, &minimal::MINLSTM];
 
 /// Which cell design a model runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -288,6 +304,8 @@ pub enum CellKind {
     Lstm,
     Gru,
     Slstm,
+    MinGru,
+    MinLstm,
 }
 
 /// A cell design serialises as its name.
@@ -306,7 +324,7 @@ impl<'de> serde::Deserialize<'de> for CellKind {
 }
 
 impl CellKind {
-    pub const ALL: [CellKind; 3] = [CellKind::Lstm, CellKind::Gru, CellKind::Slstm];
+    pub const ALL: [CellKind; 5] = [CellKind::Lstm, CellKind::Gru, CellKind::Slstm, CellKind::MinGru, CellKind::MinLstm];
 
     /// Its table entry.
     #[must_use]
@@ -315,6 +333,8 @@ impl CellKind {
             CellKind::Lstm => &lstm::SPEC,
             CellKind::Gru => &gru::SPEC,
             CellKind::Slstm => &slstm::SPEC,
+            CellKind::MinGru => &minimal::MINGRU,
+            CellKind::MinLstm => &minimal::MINLSTM,
         }
     }
 

@@ -83,6 +83,7 @@ pub const SPEC: CellSpec = CellSpec {
         Product { name: "written", text: "i ⊙ g", factors: &[Quantity::Input, Quantity::Candidate] },
     ],
     peepholes: &[],
+    recurrent: true,
     split_recurrent: false,
     rows: &[
         Quantity::Forget,

@@ -35,7 +35,7 @@ fn pairs_as_map<S: serde::Serializer>(pairs: &&[(&str, &str)], s: S) -> Result<S
 
 /// The variants the training lab offers, the first two ticked (the question of the learners'
 /// thread: does removing the input gate slow learning down?).
-pub const VARIANTS: [VariantInfo; 10] = [
+pub const VARIANTS: [VariantInfo; 12] = [
     VariantInfo { label: "standard", activations: &[], peepholes: false, cell: "lstm", checked: true },
     VariantInfo { label: "input gate removed", activations: &[("input", "none")], peepholes: false, cell: "lstm", checked: true },
     VariantInfo { label: "candidate sigmoid", activations: &[("candidate", "sigmoid")], peepholes: false, cell: "lstm", checked: false },
@@ -52,6 +52,8 @@ pub const VARIANTS: [VariantInfo; 10] = [
     VariantInfo { label: "CIFG (f = 1 − i)", activations: &[("forget", "coupled")], peepholes: false, cell: "lstm", checked: false },
     VariantInfo { label: "GRU", activations: &[], peepholes: false, cell: "gru", checked: false },
     VariantInfo { label: "sLSTM", activations: &[], peepholes: false, cell: "slstm", checked: false },
+    VariantInfo { label: "minGRU", activations: &[], peepholes: false, cell: "mingru", checked: false },
+    VariantInfo { label: "minLSTM", activations: &[], peepholes: false, cell: "minlstm", checked: false },
 ];
 
 /// Training settings as the page sends them.

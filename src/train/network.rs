@@ -30,7 +30,7 @@
 //! [`Network::lstm_weights`] gives the weights back in PyTorch's layout.
 
 use crate::activation::exp;
-use crate::cells::{Backward, CellKind, CellSpec, GruCell, LstmCell, SlstmCell, Trainable};
+use crate::cells::{Backward, CellKind, CellSpec, GruCell, LstmCell, MinGruCell, MinLstmCell, SlstmCell, Trainable};
 use crate::kernel::{add_rows_batch, transpose_into, Columns, Recorder, State, StepBlock};
 use crate::recurrent::{Recurrent, Weights, WeightsError};
 use crate::model::Model;
@@ -81,6 +81,15 @@ impl Shape {
         self.spec().rows(self.hidden_size)
     }
 
+    /// Rows of W_hh and b_hh: none for a design whose gates see x only.
+    fn recurrent_rows(&self) -> usize {
+        if self.spec().recurrent {
+            self.rows()
+        } else {
+            0
+        }
+    }
+
     /// What the cell's forward writes per step, and the slopes it keeps (H each).
     fn values(&self) -> usize {
         self.spec().values.len() * self.hidden_size
@@ -110,7 +119,7 @@ impl Shape {
     #[must_use]
     pub fn recurrent_columns(&self) -> Range<usize> {
         let start = self.input_columns().end;
-        start..start + self.hidden_size * self.rows()
+        start..start + self.hidden_size * self.recurrent_rows()
     }
 
     #[must_use]
@@ -122,7 +131,7 @@ impl Shape {
     #[must_use]
     pub fn bias_hh(&self) -> Range<usize> {
         let start = self.bias_ih().end;
-        start..start + self.rows()
+        start..start + self.recurrent_rows()
     }
 
     /// The peepholes w_ci, w_cf, w_co (H each; empty without peepholes).
@@ -467,7 +476,7 @@ impl Shape {
         let (input_columns, rest) = p.split_at_mut(self.input_columns().len());
         let (recurrent_columns, rest) = rest.split_at_mut(self.recurrent_columns().len());
         let (bias_ih, rest) = rest.split_at_mut(self.rows());
-        let (bias_hh, rest) = rest.split_at_mut(self.rows());
+        let (bias_hh, rest) = rest.split_at_mut(self.bias_hh().len());
         let (peepholes, rest) = rest.split_at_mut(self.peepholes().len());
         let (readout_weight, readout_bias) = rest.split_at_mut(self.readout_weight().len());
         Parts { input_columns, recurrent_columns, bias_ih, bias_hh, peepholes, readout_weight, readout_bias }
@@ -685,7 +694,7 @@ impl<T: Float> Network<T> {
         ws.prepare(&shape, steps, batch);
         let p = shape.parts(&self.params);
         let bias = &mut ws.bias[..rows];
-        if shape.split() {
+        if shape.split() || !shape.spec().recurrent {
             bias.copy_from_slice(p.bias_ih);
         } else {
             for ((b, x), y) in bias.iter_mut().zip(p.bias_ih).zip(p.bias_hh) {
@@ -710,6 +719,8 @@ impl<T: Float> Network<T> {
             }
             CellKind::Gru => columns.run_batch(&GruCell, acts, &inputs, &mut ws.state, &mut recorder),
             CellKind::Slstm => columns.run_batch(&SlstmCell, acts, &inputs, &mut ws.state, &mut recorder),
+            CellKind::MinGru => columns.run_batch(&MinGruCell, acts, &inputs, &mut ws.state, &mut recorder),
+            CellKind::MinLstm => columns.run_batch(&MinLstmCell, acts, &inputs, &mut ws.state, &mut recorder),
         }
         self.readout_pass(sequences, steps, ws, grads);
         let mut total = SequenceStats::default();
@@ -811,8 +822,11 @@ impl<T: Float> Network<T> {
         let lstm = LstmCell { peepholes: shape.peepholes.then_some(p.peepholes) };
         let (split, direct) = (shape.split(), shape.spec().direct_hidden);
         let zero = T::zero();
+        let recurrent = shape.spec().recurrent;
         let weight_hh = &mut ws.weight_hh[..rows * hs];
-        transpose_into(p.recurrent_columns, hs, rows, weight_hh);
+        if recurrent {
+            transpose_into(p.recurrent_columns, hs, rows, weight_hh);
+        }
         let weight_hh = &*weight_hh;
         let dh = &mut ws.dh[..batch * hs];
         let dh_next = &mut ws.dh_next[..batch * hs];
@@ -868,6 +882,10 @@ impl<T: Float> Network<T> {
                     (CellKind::Gru, false) => GruCell.backward::<false>(acts, step),
                     (CellKind::Slstm, true) => SlstmCell.backward::<true>(acts, step),
                     (CellKind::Slstm, false) => SlstmCell.backward::<false>(acts, step),
+                    (CellKind::MinGru, true) => MinGruCell.backward::<true>(acts, step),
+                    (CellKind::MinGru, false) => MinGruCell.backward::<false>(acts, step),
+                    (CellKind::MinLstm, true) => MinLstmCell.backward::<true>(acts, step),
+                    (CellKind::MinLstm, false) => MinLstmCell.backward::<false>(acts, step),
                 };
                 cell_norm += cell;
                 hidden_norm += hidden;
@@ -906,7 +924,9 @@ impl<T: Float> Network<T> {
             // W_hh's rows, plus any direct path.
             dh_next.fill(zero);
             if t > 0 {
-                add_rows_batch(dh_next, if split { &*dzh_t } else { &*dz_t }, weight_hh, hs, rows);
+                if recurrent {
+                    add_rows_batch(dh_next, if split { &*dzh_t } else { &*dz_t }, weight_hh, hs, rows);
+                }
                 if direct {
                     for (n, d) in dh_next.iter_mut().zip(dh_direct.iter()) {
                         *n = *n + *d;
@@ -918,7 +938,7 @@ impl<T: Float> Network<T> {
         // h's (H × N) with the δ's of the recurrent part (N × rows), N = (T − 1)·B, into W_hhᵀ's
         // gradient (H × rows).
         let n = steps.saturating_sub(1) * batch;
-        if n > 0 {
+        if n > 0 && recurrent {
             let hidden_t = &mut ws.hidden_t[..hs * n];
             transpose_into(&kept.hidden[..n * hs], n, hs, hidden_t);
             let deltas = if split { &ws.dz_recurrent } else { &ws.dz };

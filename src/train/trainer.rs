@@ -166,6 +166,12 @@ impl<T: Float> TrainerOf<T> {
     /// step, Adam with clipping at 1, from seed 1.
     #[must_use]
     pub fn benchmark(acts: Activations, hidden: usize, symbols: usize, length: usize, batch: usize) -> Self {
+        Self::benchmark_cell(CellKind::Lstm, acts, hidden, symbols, length, batch)
+    }
+
+    /// [`Trainer::benchmark`] for any cell design (the GRU's step is timed beside nn.GRU's).
+    #[must_use]
+    pub fn benchmark_cell(cell: CellKind, acts: Activations, hidden: usize, symbols: usize, length: usize, batch: usize) -> Self {
         let task = Task::recall_benchmark(symbols.max(1), length.max(1), 256, 3, 42);
         let config = TrainConfig {
             hidden: hidden.max(1),
@@ -174,7 +180,7 @@ impl<T: Float> TrainerOf<T> {
             seed: 1,
             max_grad_norm: Some(1.0),
             peepholes: false,
-            cell: CellKind::Lstm,
+            cell,
         };
         TrainerOf::new(task, acts, config)
     }

@@ -138,6 +138,11 @@ impl GateLab {
         self.lab.model().cell.hidden_size()
     }
 
+    /// The model's cell design: `lstm`, `gru`, ...
+    pub fn cell_name(&self) -> String {
+        self.lab.model().cell.spec().name.to_string()
+    }
+
     /// The model's input symbols.
     pub fn input_size(&self) -> usize {
         self.lab.model().cell.input_size()

@@ -167,9 +167,9 @@ test('Compare offers the LSTM with peepholes, CIFG, the GRU and the sLSTM, and c
   const labels = await page.$$eval('#compare-variants label', (ls) => ls.map((l) => l.textContent.trim()));
   assert.ok(['LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU', 'sLSTM'].every((l) => labels.includes(l)), labels.join(', '));
   await page.$$eval('#compare-variants input', (boxes) => boxes.forEach((b) => { b.checked = false; }));
-  for (const label of ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU', 'sLSTM']) {
-    await page.locator('#compare-variants label', { hasText: label }).locator('input').check();
-  }
+  // (By whole label: "GRU" is inside "minGRU".)
+  await page.$$eval('#compare-variants label', (ls, names) => ls.filter((l) => names.includes(l.textContent.trim())).forEach((l) => l.querySelector('input').click()),
+    ['standard', 'LSTM + peepholes', 'CIFG (f = 1 − i)', 'GRU', 'sLSTM']);
   await page.fill('#compare-seeds', '1');
   await page.fill('#compare-steps', '20');
   await page.click('#compare-run');
@@ -360,4 +360,72 @@ test('an sLSTM weights file ("cell": "slstm") loads and runs as worked by hand; 
   assert.match(await hook(page, 'url'), /[?&]input=exp(&|$)/);
   assert.deepEqual(page.problems, []);
   await page.close();
+});
+
+test('the minimal cells on the page: gates that see x only, their count, equations, inspector and link', async () => {
+  const text = encodeURIComponent('abcab (a)');
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=4&seed=3&text=${text}&t=3`, { viewport: VIEWPORT });
+  await page.selectOption('#cell', 'mingru');
+  await settle(page);
+  let s = await hook(page, 'summary');
+  // Two blocks of H(I + 1): W_ih and b_ih only.
+  assert.equal(s.parameters, 2 * 4 * (95 + 1));
+  assert.deepEqual(Object.keys(s.activations), ['update', 'hidden_candidate']);
+  assert.match(await page.textContent('#param-formula'), /^2 gate blocks × H\(I \+ 1\) = 2 × 4 × \(95 \+ 1\)\./);
+  const [z, candidate, hPrev, h] = await Promise.all(['z', 'h_tilde', 'h_prev', 'h'].map((q) => hook(page, 'values', q)));
+  h.forEach((v, k) => assert.ok(Math.abs(v - ((1 - z[k]) * hPrev[k] + z[k] * candidate[k])) < 1e-6, `h at ${k}`));
+  // The gate sees x only: "a" at steps 0 and 3 gives the same z, whatever h was.
+  assert.deepEqual(z.slice(0, 4), z.slice(12, 16));
+  assert.notDeepEqual(hPrev.slice(0, 4), hPrev.slice(12, 16));
+  await page.selectOption('#cell', 'minlstm');
+  await settle(page);
+  s = await hook(page, 'summary');
+  assert.equal(s.parameters, 3 * 4 * (95 + 1));
+  assert.deepEqual(Object.keys(s.activations), ['forget', 'input', 'hidden_candidate']);
+  const q = Object.fromEntries(await Promise.all(['f', 'i', 'f_share', 'i_share', 'h_tilde', 'h_prev', 'h'].map(async (k) => [k, await hook(page, 'values', k)])));
+  q.h.forEach((v, k) => {
+    assert.ok(Math.abs(q.f_share[k] - q.f[k] / (q.f[k] + q.i[k])) < 1e-6 && Math.abs(q.f_share[k] + q.i_share[k] - 1) < 1e-6, `shares at ${k}`);
+    assert.ok(Math.abs(v - (q.f_share[k] * q.h_prev[k] + q.i_share[k] * q.h_tilde[k])) < 1e-6, `h at ${k}`);
+  });
+  await seeView(page, 'inspector');
+  const heads = await page.$$eval('#inspector table th', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual(heads, ['unit', 'f = σ(z_f)', 'i = σ(z_i)', 'h_tilde = id(z_h)', 'f_share = f / (f + i)', 'i_share = i / (f + i)', 'h = f_share × h_prev + i_share × h_tilde']);
+  assert.deepEqual(await axe(page), []);
+  const link = await hook(page, 'url');
+  assert.match(link, /[?&]cell=minlstm(&|$)/);
+  const opened = await openPage(env.browser, `${env.server.url}${link}`, { viewport: VIEWPORT });
+  assert.deepEqual(await hook(opened, 'values', 'h'), await hook(page, 'values', 'h'));
+  await opened.close();
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a loaded file of any design travels in the link: a minGRU worked by hand, a GRU and an LSTM with peepholes', async () => {
+  // minGRU, H = 1, I = 2 (blocks z, h̃). Step 0 on "a": z = σ(0.5) = 0.622459, h̃ = −0.8 (identity),
+  // h = (1 − z)·0 + z·h̃ = −0.497967. Step 1 on "b": z = σ(0.1) = 0.524979, h̃ = 0.3,
+  // h = (1 − 0.524979)·(−0.497967) + 0.524979 × 0.3 = −0.236545 + 0.157494 = −0.079051.
+  const files = [
+    ['mingru', { weight_ih_l0: [[0.5, 0.1], [-0.8, 0.3]], bias_ih_l0: [0, 0], vocab: ['a', 'b'], cell: 'mingru' }, [-0.497967, -0.079051]],
+    ['gru', { weight_ih_l0: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], weight_hh_l0: [[0.1], [0.2], [0.3]], bias_ih_l0: [0, 0, 0], bias_hh_l0: [0, 0, 0], vocab: ['a', 'b'] }, null],
+    ['lstm', { weight_ih_l0: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]], weight_hh_l0: [[0.1], [0.2], [0.3], [0.4]], bias_ih_l0: [0, 0, 0, 0], bias_hh_l0: [0, 0, 0, 0], weight_ci_l0: [0.5], weight_cf_l0: [-0.5], weight_co_l0: [0.25], vocab: ['a', 'b'] }, null],
+  ];
+  for (const [cell, file, byHand] of files) {
+    const page = await openPage(env.browser, `${env.server.url}?text=ab`, { viewport: VIEWPORT });
+    await page.setInputFiles('#weights-file', { name: `${cell}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await page.waitForFunction((name) => window.__gatelab.summary().model === name, `${cell}.json`);
+    await settle(page);
+    const s = await hook(page, 'summary');
+    assert.equal(s.cell, cell);
+    const h = await hook(page, 'values', 'h');
+    if (byHand) byHand.forEach((want, k) => assert.ok(Math.abs(h[k] - want) < 1e-5, `${cell} h[${k}] = ${h[k]}, by hand ${want}`));
+    const link = await hook(page, 'url');
+    assert.match(link, /[?&]weights=/, cell);
+    const opened = await openPage(env.browser, `${env.server.url}${link}`, { viewport: VIEWPORT });
+    const again = await hook(opened, 'summary');
+    assert.deepEqual([again.cell, again.peepholes, again.parameters], [s.cell, s.peepholes, s.parameters], cell);
+    assert.deepEqual(await hook(opened, 'values', 'h'), h, cell);
+    assert.deepEqual(opened.problems, [], cell);
+    await opened.close();
+    await page.close();
+  }
 });

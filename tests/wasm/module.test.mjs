@@ -74,7 +74,7 @@ test('export and load round-trip the weights', () => {
   assert.equal(gru.summary().cell, 'gru');
   assert.equal(gru.values('h').length, 9);
   assert.equal(gru.values('c').length, 0);
-  assert.throws(() => gru.use_preset('random', 3, 7, false, 'janet'), /unknown cell "janet": expected lstm, gru or slstm/);
+  assert.throws(() => gru.use_preset('random', 3, 7, false, 'janet'), /unknown cell "janet": expected lstm, gru, slstm, mingru or minlstm/);
   assert.throws(() => gru.use_preset('counter', 1, 0, false, 'gru'), /hand-set LSTM/);
   gru.free();
   lab.set_text('abc');
@@ -98,8 +98,8 @@ test('the catalog names every table, and layout helpers', () => {
   const c = catalog();
   assert.deepEqual(c.activations.map((a) => a.name), ['sigmoid', 'hard_sigmoid', 'tanh', 'hard_tanh', 'relu', 'leaky_relu', 'softsign', 'identity', 'exp', 'none', 'coupled', 'morph']);
   assert.equal(c.activations[0].label, 'sigmoid σ');
-  assert.deepEqual(c.sites.map((s) => s.name), ['forget', 'input', 'output', 'candidate', 'cell_output', 'reset', 'update', 'new']);
-  assert.deepEqual(c.cells.map((cell) => [cell.name, cell.sites.length, cell.blocks.map((b) => b.symbol).join('')]), [['lstm', 5, 'ifgo'], ['gru', 3, 'rzn'], ['slstm', 2, 'ifgo']]);
+  assert.deepEqual(c.sites.map((s) => s.name), ['forget', 'input', 'output', 'candidate', 'cell_output', 'reset', 'update', 'new', 'hidden_candidate']);
+  assert.deepEqual(c.cells.map((cell) => [cell.name, cell.sites.length, cell.blocks.map((b) => b.symbol).join('')]), [['lstm', 5, 'ifgo'], ['gru', 3, 'rzn'], ['slstm', 2, 'ifgo'], ['mingru', 2, 'zh_tilde'], ['minlstm', 3, 'ifh_tilde']]);
   assert.deepEqual(c.presets.map((p) => p.name), ['counter', 'latch', 'random']);
   assert.equal(c.limits.max_hidden, 64);
   assert.equal(c.margins.left, 132);

@@ -76,6 +76,6 @@ test('a GRU run trains, and its weights say it is a GRU', () => {
   assert.equal(json.weight_hh_l0.length, 3 * 8);
   assert.deepEqual(json.activations, { reset: 'sigmoid', update: 'sigmoid', new: 'softsign' });
   assert.ok(run.curve().at(-1).heldout_loss < start.heldout_loss);
-  assert.throws(() => new TrainingRun({ ...setup, cell: 'janet' }), /unknown cell "janet": expected lstm, gru or slstm/);
+  assert.throws(() => new TrainingRun({ ...setup, cell: 'janet' }), /unknown cell "janet": expected lstm, gru, slstm, mingru or minlstm/);
   run.free();
 });
