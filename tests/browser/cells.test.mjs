@@ -236,7 +236,7 @@ test('the GRU on the page: its sites, heatmaps, inspector, step table, count and
   const columns = await page.$$eval('#step-table th[scope=col]', (ths) => ths.map((th) => th.textContent));
   assert.deepEqual(columns, ['unit', 'z_r', 'r', 'z_z', 'z', 'z_n', 'n', 'hn', 'h_prev', 'h']);
   await seeView(page, 'diagram');
-  assert.match(await page.textContent('#diagram .diagram-other'), /This diagram draws the LSTM\. The GRU on screen computes h = \(1 − z\) ⊙ n \+ z ⊙ h_prev, with r = σ\(z_r\), z = σ\(z_z\), n = ReLU\(z_n\)/);
+  assert.match(await page.textContent('#diagram .diagram-other'), /^The GRU on screen computes h = \(1 − z\) ⊙ n \+ z ⊙ h_prev, with r = σ\(z_r\), z = σ\(z_z\), n = ReLU\(z_n\)\. Its 3 blocks \(r, z, n\) are each fed hₜ₋₁ and xₜ\./);
   await seeView(page, 'calculator');
   assert.match(await page.textContent('.calc-other'), /works an LSTM's step/);
   assert.deepEqual(await axe(page), []);
@@ -428,4 +428,45 @@ test('a loaded file of any design travels in the link: a minGRU worked by hand, 
     await opened.close();
     await page.close();
   }
+});
+
+test('every design but the LSTM has its own figure: a box per block, fed [h, x] or x only, and its equations worked with the step\'s numbers', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=3&seed=4&text=${encodeURIComponent('figure (it)')}&t=4&unit=1`, { viewport: VIEWPORT });
+  const designs = [['gru', true, ['r', 'z', 'n']], ['slstm', true, ['i', 'f', 'g', 'o']], ['mingru', false, ['z', 'h_tilde']], ['minlstm', false, ['i', 'f', 'h_tilde']]];
+  for (const [cell, recurrent, blocks] of designs) {
+    await page.selectOption('#cell', cell);
+    await settle(page);
+    await seeView(page, 'diagram');
+    const figure = await page.evaluate(() => {
+      const svg = document.querySelector('#diagram svg.cell-figure');
+      const lstm = document.querySelector('#diagram svg.diagram-svg:not(.cell-figure)');
+      const visible = (e) => e && getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().width > 0;
+      return {
+        shown: visible(svg), lstmShown: visible(lstm),
+        boxes: [...svg.querySelectorAll('.part .box')].map((b) => b.closest('.part').dataset.row),
+        bus: [...svg.querySelectorAll('text.small')].map((t) => t.textContent),
+        worked: Object.fromEntries([...svg.querySelectorAll('.part')].filter((g) => g.querySelector('.eq')).map((g) => [g.dataset.row, g.querySelector('.eq-worked').textContent])),
+        labels: [...svg.querySelectorAll('.part .box')].map((b) => b.closest('.part').getAttribute('aria-label')),
+      };
+    });
+    assert.ok(figure.shown && !figure.lstmShown, cell);
+    assert.deepEqual(figure.boxes, blocks, cell);
+    assert.ok(figure.bus.includes(recurrent ? '[h, x]' : 'x only'), `${cell}: ${figure.bus}`);
+    // The worked h is this step's h, for the selected unit.
+    const v = (await hook(page, 'step', 4)).units[1].values;
+    const result = figure.worked.h.match(/ = (\S+)$/);
+    assert.ok(result && Math.abs(number(result[1]) - v.h) < 1e-3, `${cell}: ${figure.worked.h} against ${v.h}`);
+    // Each box names its value with this step's number.
+    figure.labels.forEach((label, k) => {
+      const shown = label.match(new RegExp(`, ${blocks[k]} = (\\S+)$`));
+      assert.ok(shown && Math.abs(number(shown[1]) - v[blocks[k]]) < 1e-3, `${cell}: ${label} against ${v[blocks[k]]}`);
+    });
+    assert.deepEqual(await axe(page), [], cell);
+  }
+  // Back to the LSTM: its own diagram again.
+  await page.selectOption('#cell', 'lstm');
+  await settle(page);
+  assert.ok(await page.evaluate(() => getComputedStyle(document.querySelector('#diagram svg.cell-figure')).display === 'none'));
+  assert.deepEqual(page.problems, []);
+  await page.close();
 });

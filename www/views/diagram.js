@@ -5,22 +5,16 @@
 // the selected step's numbers for the selected unit. Elements are built once; a redraw changes
 // their text and attributes in place, and a resize only moves them.
 
-import * as model from '../model.js';
-import { activations, activationSymbol, cellOutputSite, cellSpec, gateSites, morphFamily, morphPosition } from '../catalog.js';
+import { activationSymbol, cellOutputSite, cellSpec, gateSites } from '../catalog.js';
+import { GLYPH_Z, U, activationNames, at, drawGlyph, el, pathData, rich } from './svg.js';
 import { exact, num, visibleChar } from '../format.js';
 import { siteInput } from '../equations.js';
 import { setText } from '../dom.js';
 import { watchWidth } from './canvas.js';
+import { createCellFigure } from './cell-figure.js';
 
 /** The size of a subscript (c_{t−1}) relative to its text in presenter mode, as style.css sets it. */
 const PRESENTER_SUBSCRIPT = 0.8;
-
-const SVG = 'http://www.w3.org/2000/svg';
-/** SVG units per em: text is 10 units, and 1 em is one font size of CSS pixels on screen. */
-const U = 10;
-/** Where the glyphs sample each activation (z), and the glyph's vertical range. */
-const GLYPH_Z = Array.from({ length: 41 }, (_, k) => -4 + k * 0.2);
-const GLYPH_Y = 1.25;
 
 /**
  * The two layouts, in em: roomy ("wide", labels written out) and narrow ("compact", symbols).
@@ -56,61 +50,6 @@ function place(layout) {
   };
 }
 
-function el(tag, attrs = {}, parent = null) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  parent?.append(node);
-  return node;
-}
-
-/** Sets attributes given in em (multiplied to SVG units), only those that changed. */
-function at(node, attrs) {
-  for (const [k, v] of Object.entries(attrs)) {
-    const value = typeof v === 'number' ? String(Math.round(v * U * 100) / 100) : v;
-    if (node.getAttribute(k) !== value) node.setAttribute(k, value);
-  }
-}
-
-/**
- * Writes `spec` into a text element, with `_x` or `_{…}` as a subscript (as in c_{t−1}), built
- * from tspans.
- */
-function rich(node, spec) {
-  node.replaceChildren();
-  const re = /_(\{([^}]*)\}|(.))/g;
-  let last = 0;
-  for (let m = re.exec(spec); m; m = re.exec(spec)) {
-    if (m.index > last) node.append(spec.slice(last, m.index));
-    el('tspan', { 'baseline-shift': 'sub', 'font-size': '75%' }, node).textContent = m[2] ?? m[3];
-    last = m.index + m[0].length;
-  }
-  if (last < spec.length) node.append(spec.slice(last));
-  // A following tspan would inherit the shift otherwise.
-  return node;
-}
-
-/** An orthogonal wire through points (em). */
-function pathData(points) {
-  return points.map(([x, y], k) => `${k ? 'L' : 'M'}${(x * U).toFixed(1)} ${(y * U).toFixed(1)}`).join(' ');
-}
-
-/**
- * Names of an activation: long (for screen readers), wide (a wide layout's box, which holds
- * about fourteen characters: the morph's "morph σ → tanh, t = 0.40" overflowed it) and short.
- */
-function activationNames(name) {
-  const t = morphPosition(name);
-  if (t !== null) {
-    const at = Number(t).toFixed(2);
-    return { long: `${morphFamily().label}, t = ${at}`, wide: `σ → tanh ${at}`, short: activationSymbol(name) };
-  }
-  const a = activations().find((x) => x.name === name);
-  const long = a?.label ?? name;
-  // A gate that follows another is written as what it takes: 1 − i.
-  if (a?.written) return { long, wide: a.written, short: a.written };
-  return { long, wide: long, short: a?.symbol ?? name };
-}
-
 /**
  * Creates the view in #diagram. `page.highlight(row, from)` is called when a part is hovered or
  * focused; `highlight(row)` lights the parts showing that timeline row.
@@ -118,7 +57,8 @@ function activationNames(name) {
 export function createDiagram(page) {
   const host = document.getElementById('diagram');
   const svg = el('svg', { role: 'group', 'aria-labelledby': 'diagram-title', class: 'diagram-svg', 'font-size': String(U) });
-  // The diagram draws the LSTM; for another design it says where its arithmetic is.
+  // This draws the LSTM; every other design has its own figure from its table entry, with a
+  // sentence saying what it computes.
   const other = document.createElement('p');
   other.className = 'hint diagram-other';
   other.hidden = true;
@@ -128,6 +68,7 @@ export function createDiagram(page) {
   const wiresLayer = el('g', { class: 'wires' }, svg);
   const partsLayer = el('g', { class: 'parts' }, svg);
   host.append(svg, other);
+  const figure = createCellFigure(host, page);
 
   /** Functions that move elements for a layout (positions in em). */
   const placers = [];
@@ -310,18 +251,6 @@ export function createDiagram(page) {
   let lastAct = {};
   let lastLabels = '';
 
-  /** Draws a glyph of activation `name` into box `b` (positions in em). */
-  function drawGlyph(box, name, L) {
-    const r = box.glyph(L);
-    const ys = model.curve(name, GLYPH_Z);
-    const toX = (z) => r.x + ((z - GLYPH_Z[0]) / (GLYPH_Z.at(-1) - GLYPH_Z[0])) * r.w;
-    const toY = (v) => r.y + r.h / 2 - (Math.max(-GLYPH_Y, Math.min(GLYPH_Y, v)) / GLYPH_Y) * (r.h / 2);
-    at(box.curve, { d: pathData(GLYPH_Z.map((z, k) => [toX(z), toY(ys[k])])) });
-    at(box.axes, { d: `${pathData([[r.x, toY(0)], [r.x + r.w, toY(0)]])} ${pathData([[toX(0), r.y], [toX(0), r.y + r.h]])}` });
-    box.toX = toX;
-    box.toY = toY;
-  }
-
   /** Chooses the layout and font size for a width; returns true if anything moved. */
   function relayout(width) {
     const present = document.body.classList.contains('presenter');
@@ -405,11 +334,13 @@ export function createDiagram(page) {
       const lstm = summary.cell === 'lstm';
       if (svg.style.display !== (lstm ? '' : 'none')) svg.style.display = lstm ? '' : 'none';
       other.hidden = lstm;
+      figure.update(lstm ? null : frame, width());
       if (!lstm) {
         const spec = cellSpec(summary.cell);
-        setText(other, `This diagram draws the LSTM. The ${spec.label} on screen computes ${spec.equations.map((e) => e.text).join('; ')}, ` +
-          `with ${gateSites(spec.name).map((s) => `${s.output} = ${activationSymbol(state.acts[s.name])}(${s.input})`).join(', ')}: ` +
-          'the inspector below writes out each step with its numbers, and the heatmaps show every gate.');
+        const fed = spec.recurrent ? 'each fed hₜ₋₁ and xₜ' : 'each fed xₜ only: its gates do not see hₜ₋₁';
+        setText(other, `The ${spec.label} on screen computes ${spec.equations.map((e) => e.text).join('; ')}, ` +
+          `with ${gateSites(spec.name).map((s) => `${s.output} = ${activationSymbol(state.acts[s.name])}(${s.input})`).join(', ')}. ` +
+          `Its ${spec.blocks.length} blocks (${spec.blocks.map((b) => b.symbol).join(', ')}) are ${fed}.`);
         return;
       }
       svg.classList.toggle('empty', !detail);
@@ -464,9 +395,13 @@ export function createDiagram(page) {
       if (row === highlighted) return;
       highlighted = row;
       for (const g of parts) g.classList.toggle('lit', row !== null && g.dataset.row === row);
+      figure.highlight(row);
     },
     /** Presenter mode changes the font sizes. */
-    relayout: () => relayout(width()),
+    relayout: () => {
+      relayout(width());
+      figure.relayout(width());
+    },
     /** The font size the diagram's text is drawn at (CSS px), for tests. */
     fontSize: () => layout.font,
     layoutName: () => layout.name,
