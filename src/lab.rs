@@ -106,8 +106,10 @@ pub struct Summary {
     /// Its weight blocks, and how many are live (a gate set to "none" has none).
     pub blocks: usize,
     pub live_blocks: usize,
-    /// Parameters per live block: H(I + H + 2).
+    /// Parameters per live block: H(I + H + 2), or H(I + 1) for a design without W_hh.
     pub per_block: usize,
+    /// That count as a formula in H and I: "H(I + H + 2)".
+    pub block_formula: &'static str,
     /// Whether the cell has peepholes (H diagonal weights each, for the gates that keep their
     /// own weights: `live_peepholes` of them).
     pub peepholes: bool,
@@ -324,9 +326,10 @@ impl Lab {
             let (n_lo, n_hi) = self.acts.new.range();
             return if z_lo >= 0.0 && z_hi <= 1.0 { (n_lo.min(0.0), n_hi.max(0.0)) } else { (f64::NEG_INFINITY, f64::INFINITY) };
         }
-        if q == Quantity::Hidden {
+        if q == Quantity::Hidden && self.model.cell.kind() == CellKind::Lstm {
             return product_range(self.acts.output.range(), self.acts.cell_output.range());
         }
+        // A design without a rule here gets a scale from its values.
         (f64::NEG_INFINITY, f64::INFINITY)
     }
 
@@ -379,6 +382,7 @@ impl Lab {
             blocks: spec.blocks.len(),
             live_blocks: spec.live_blocks(&self.acts),
             per_block: spec.parameters_per_block(lstm.input_size(), lstm.hidden_size()),
+            block_formula: spec.block_formula(),
             peepholes: lstm.has_peepholes(),
             live_peepholes: if lstm.has_peepholes() { spec.live_peepholes(&self.acts) } else { 0 },
             activations: SitesOf { acts: &self.acts, sites: spec.sites }.named(),

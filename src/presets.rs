@@ -28,17 +28,20 @@ pub struct PresetInfo {
     pub text: &'static str,
     /// Whether it takes a hidden size and a seed.
     pub sized: bool,
+    /// Its cell design (a sized preset can be any: this is its default).
+    pub cell: CellKind,
     /// Builds the weights from a hidden size, a seed and whether the cell has peepholes.
     #[serde(skip)]
     build: fn(usize, u64, bool) -> (Weights<f32>, Vocab),
 }
 
-pub const PRESETS: [PresetInfo; 3] = [
+pub const PRESETS: [PresetInfo; 5] = [
     PresetInfo {
         name: "counter",
         label: "counter (bracket depth)",
         text: "((x)(y(z)))",
         sized: false,
+        cell: CellKind::Lstm,
         build: |_, _, peepholes| with_zero_peepholes(counter(), peepholes),
     },
     PresetInfo {
@@ -46,9 +49,33 @@ pub const PRESETS: [PresetInfo; 3] = [
         label: "latch (remembers S/R)",
         text: "..S....R...x..S..",
         sized: false,
+        cell: CellKind::Lstm,
         build: |_, _, peepholes| with_zero_peepholes(latch(), peepholes),
     },
-    PresetInfo { name: "random", label: "random (PyTorch init)", text: "hello, gates", sized: true, build: random_cell },
+    PresetInfo {
+        name: "random",
+        label: "random (PyTorch init)",
+        text: "hello, gates",
+        sized: true,
+        cell: CellKind::Lstm,
+        build: random_cell,
+    },
+    PresetInfo {
+        name: "gru-counter",
+        label: "GRU trying to count brackets",
+        text: "((((((((x))))))))",
+        sized: false,
+        cell: CellKind::Gru,
+        build: |_, _, _| gru_counter(),
+    },
+    PresetInfo {
+        name: "slstm-max",
+        label: "sLSTM: largest digit so far",
+        text: "3172941 08 5",
+        sized: false,
+        cell: CellKind::Slstm,
+        build: |_, _, _| slstm_max(),
+    },
 ];
 
 /// The models that ship with the page and the command line.
@@ -57,6 +84,8 @@ pub enum Preset {
     Counter,
     Latch,
     Random { hidden: usize, seed: u64 },
+    GruCounter,
+    SlstmMax,
 }
 
 impl fmt::Display for Preset {
@@ -73,7 +102,7 @@ impl Preset {
     #[must_use]
     pub fn from_name(name: &str, hidden: usize, seed: u64) -> Option<Preset> {
         let random = Preset::Random { hidden: hidden.clamp(1, MAX_HIDDEN), seed };
-        [Preset::Counter, Preset::Latch, random].into_iter().find(|p| p.info().name == name)
+        [Preset::Counter, Preset::Latch, random, Preset::GruCounter, Preset::SlstmMax].into_iter().find(|p| p.info().name == name)
     }
 
     /// This preset's row of [`PRESETS`].
@@ -83,6 +112,8 @@ impl Preset {
             Preset::Counter => &PRESETS[0],
             Preset::Latch => &PRESETS[1],
             Preset::Random { .. } => &PRESETS[2],
+            Preset::GruCounter => &PRESETS[3],
+            Preset::SlstmMax => &PRESETS[4],
         }
     }
 
@@ -99,21 +130,27 @@ impl Preset {
         self.build_with(false)
     }
 
-    /// The model as a cell design: the random preset is any design PyTorch initialises the
-    /// same way (an LSTM or a GRU); the hand-set ones are LSTMs, and asking for another design
-    /// is an error naming what they are.
+    /// The model as a cell design: the random preset is any design (PyTorch's initialisation,
+    /// drawn the same way for each); a hand-set one is its own design only, and asking for
+    /// another is an error naming what it is.
     pub fn build_cell(self, cell: CellKind, peepholes: bool) -> Result<Model, String> {
-        match (self, cell) {
-            (_, CellKind::Lstm) => Ok(self.build_with(peepholes)),
-            (Preset::Random { hidden, seed }, _) if !peepholes => {
+        let own = self.info().cell;
+        if peepholes && cell.spec().peepholes.is_empty() {
+            return Err(format!("{} has no peepholes", cell.spec().a_label()));
+        }
+        match self {
+            Preset::Random { hidden, seed } if cell != CellKind::Lstm => {
                 let vocab = Vocab::printable_ascii();
                 let mut rng = Rng::new(seed);
                 let weights = Weights::<f64>::pytorch_init_for(cell, vocab.len(), hidden.clamp(1, MAX_HIDDEN), &mut rng);
                 let cell = Recurrent::new(weights.cast()).expect("drawn weights are finite and well shaped");
                 Ok(Model { name: format!("{self} {}", cell.spec().label), cell, vocab })
             }
-            (Preset::Random { .. }, _) => Err(format!("{} has no peepholes", cell.spec().a_label())),
-            _ => Err(format!("the {} preset is a hand-set LSTM; the random preset is any design", self.info().name)),
+            Preset::Random { .. } => Ok(self.build_with(peepholes)),
+            _ if cell != own => {
+                Err(format!("the {} preset is a hand-set {}; the random preset is any design", self.info().name, own.spec().label))
+            }
+            _ => Ok(self.build_with(peepholes)),
         }
     }
 
@@ -186,6 +223,66 @@ pub fn latch() -> (Weights<f32>, Vocab) {
     set(&mut w, Gate::Input, -s, &[(0, 2.0 * s), (1, 2.0 * s)]);
     set(&mut w, Gate::Candidate, 0.0, &[(0, s), (1, -s)]);
     set(&mut w, Gate::Output, s, &[]);
+    (w, vocab)
+}
+
+/// **GRU trying to count**: one GRU unit given the LSTM counter's job, bracket depth, in the
+/// only way its update allows: on a bracket it takes n = tanh(h_{t−1} ± 0.2) whole.
+///
+/// Vocabulary `(` and `)`; every other character is "other".
+/// - Reset gate: z_r = +10, so r ≈ 1: n sees all of W_hn·h = h.
+/// - Update gate: z_z = +10 − 20 = −10 on a bracket (z ≈ 0: take n), +10 otherwise (z ≈ 1:
+///   keep h, so other symbols are ignored).
+/// - New gate: z_n = ±0.2 + r·h, so n = tanh(h ± 0.2).
+///
+/// The counter's c goes 1, 2, 3, ...; this h goes 0.197, 0.378, 0.521, 0.618, ... and settles
+/// near 0.73, where tanh(h + 0.2) = h: depths 7 and 8 differ by 0.007, and eight `)` after
+/// eight `(` leave it at −0.66, not at 0 (tanh shrinks every step: the update is not invertible).
+/// Weiss, Goldberg & Yahav 2018: the GRU's h stays in (−1, 1), so it cannot count.
+#[must_use]
+pub fn gru_counter() -> (Weights<f32>, Vocab) {
+    let vocab = Vocab::from_chars(['(', ')']).expect("distinct");
+    let mut w = Weights::zeros_for(CellKind::Gru, 2, 1);
+    let s = SATURATE;
+    // Rows r, z, n (H = 1): r open, z shut on brackets, n = tanh(±0.2 + h).
+    w.bias_ih[0] = s;
+    w.bias_ih[1] = s;
+    w.weight_ih[2] = -2.0 * s;
+    w.weight_ih[3] = -2.0 * s;
+    w.weight_ih[4] = 0.2;
+    w.weight_ih[5] = -0.2;
+    w.weight_hh[2] = 1.0;
+    (w, vocab)
+}
+
+/// **sLSTM, largest digit so far**: one sLSTM unit whose exponential input gate lets a larger
+/// digit overwrite what it holds, and a smaller one not.
+///
+/// Vocabulary `0`–`9`; every other character is "other".
+/// - Input gate: z_i = 3·d for digit d (−10 for anything else), so each digit is written with
+///   weight e^{3d}, 20 times the weight of the digit below it.
+/// - Forget gate: z_f = +10, so f ≈ 1: nothing fades.
+/// - Candidate: z_g = d/10, so g = tanh(d/10).
+/// - Output gate: z_o = +10, open.
+///
+/// h = o·c/norm is the average of the g's written, weighted by e^{3d}: on its text, within
+/// 0.003 of tanh(d/10) for the largest digit d so far. The stabiliser m is the running maximum
+/// of 3d (less 4.5e-5 a step: log σ(10)). An LSTM's σ input gate weighs every digit alike once
+/// it is open.
+#[must_use]
+pub fn slstm_max() -> (Weights<f32>, Vocab) {
+    let vocab = Vocab::from_chars("0123456789".chars()).expect("distinct");
+    let mut w = Weights::zeros_for(CellKind::Slstm, 10, 1);
+    let s = SATURATE;
+    // Rows i, f, g, o (H = 1), each 10 input columns.
+    w.bias_ih[0] = -s;
+    w.bias_ih[1] = s;
+    w.bias_ih[3] = s;
+    for d in 0..10u8 {
+        let k = usize::from(d);
+        w.weight_ih[k] = 3.0 * f32::from(d) + s;
+        w.weight_ih[20 + k] = f32::from(d) / 10.0;
+    }
     (w, vocab)
 }
 

@@ -3,6 +3,7 @@
 
 #![allow(clippy::float_cmp)] // exact comparisons are the point of these tests
 
+use gatelab::cells::CellKind;
 use gatelab::presets::SATURATE;
 use gatelab::rng::Rng;
 use gatelab::{Activation, Activations, Preset, Quantity, Trace};
@@ -253,4 +254,62 @@ fn parameter_counts() {
         Preset::Random { hidden: 8, seed: 1 }.build().parameter_count(&Activations::with_gates(Activation::Removed)),
         8 * (95 + 8 + 2)
     );
+}
+
+/// The GRU given the counter's job: h follows tanh(h ± 0.2) per bracket (worked in f64 here),
+/// settles where tanh(h + 0.2) = h, and does not come back to 0 when the brackets close, while
+/// the LSTM counter's c does.
+#[test]
+fn the_gru_counter_saturates_and_does_not_return() {
+    let model = Preset::GruCounter.build_cell(CellKind::Gru, false).unwrap();
+    let text = Preset::GruCounter.info().text;
+    let symbols = model.vocab.encode(text);
+    let mut trace = Trace::new();
+    model.cell.run(&symbols, &Activations::default(), &mut trace);
+    let mut expected = 0.0f64;
+    for (t, ch) in text.chars().enumerate() {
+        match ch {
+            '(' => expected = (expected + 0.2).tanh(),
+            ')' => expected = (expected - 0.2).tanh(),
+            _ => {}
+        }
+        let h = f64::from(trace.at(Quantity::Hidden, t)[0]);
+        // σ(±10) leaks 4.5e-5 of the other side each step.
+        assert!((h - expected).abs() < 1e-3, "step {t} ({ch}): h = {h}, tanh iteration {expected}");
+    }
+    let h = |t: usize| f64::from(trace.at(Quantity::Hidden, t)[0]);
+    assert!((h(7) - h(6)).abs() < 0.01, "depths 7 and 8 look alike: {} {}", h(6), h(7));
+    assert!(h(16) < -0.6, "eight ) after eight ( leave h at {}", h(16));
+    let lstm = Preset::Counter.build();
+    let mut counted = Trace::new();
+    lstm.cell.run(&lstm.vocab.encode(text), &Activations::default(), &mut counted);
+    assert!(f64::from(counted.at(Quantity::Cell, 16)[0]).abs() < 0.01);
+    assert!(Preset::GruCounter.build_cell(CellKind::Lstm, false).unwrap_err().contains("hand-set GRU"));
+}
+
+/// The sLSTM that keeps the largest digit: h within 0.003 of tanh(d/10) for the largest digit d
+/// so far (a later, larger digit overwrites it; a smaller one does not), and m the running
+/// maximum of 3d.
+#[test]
+fn the_slstm_keeps_the_largest_digit() {
+    let model = Preset::SlstmMax.build_cell(CellKind::Slstm, false).unwrap();
+    let text = Preset::SlstmMax.info().text;
+    let mut trace = Trace::new();
+    model.cell.run(&model.vocab.encode(text), &Activations::default(), &mut trace);
+    let mut largest: Option<u32> = None;
+    let mut overwritten = 0;
+    for (t, ch) in text.chars().enumerate() {
+        if let Some(d) = ch.to_digit(10) {
+            if largest.is_some_and(|m| d > m) {
+                overwritten += 1;
+            }
+            largest = Some(largest.map_or(d, |m| m.max(d)));
+        }
+        let d = f64::from(largest.unwrap());
+        let h = f64::from(trace.at(Quantity::Hidden, t)[0]);
+        assert!((h - (d / 10.0).tanh()).abs() < 3e-3, "step {t} ({ch}): h = {h}, tanh({d}/10) = {}", (d / 10.0).tanh());
+        let m = f64::from(trace.at(Quantity::Stabilizer, t)[0]);
+        assert!((m - 3.0 * d).abs() < 1e-3, "step {t}: m = {m}, 3 × {d}");
+    }
+    assert!(overwritten >= 2, "the text revises the stored value: {overwritten}");
 }

@@ -48,3 +48,7 @@ export function sci(v) {
   const power = String(Number(exponent)).split('').map((c) => SUPERSCRIPT[c]).join('');
   return `${mantissa.replace('-', '−')} × 10${power}`;
 }
+
+/** The block formula with the model's sizes: "H(I + H + 2)" → "4 × (95 + 4 + 2)". */
+export const blockWorked = ({ block_formula: formula, hidden, input_size: inputs }) =>
+  formula.replace(/^H\(/, `${hidden} × (`).replaceAll('I', inputs).replaceAll('H', hidden);

@@ -12,8 +12,7 @@
 // browser test (classroom.test.mjs) recomputes each from the model for every side of every
 // switch and after every action the lesson names.
 
-import { cellSpec } from './catalog.js';
-import { num, percent, sci } from './format.js';
+import { blockWorked, num, percent, sci } from './format.js';
 
 const isBracket = (ch) => ch === '(' || ch === ')';
 
@@ -128,7 +127,7 @@ export const LESSONS = [
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
     variants: [standard, inputRemoved],
     answer(ctx) {
-      const { parameters, blocks: all, live_blocks: blocks, per_block: block, hidden: h, input_size: i, peepholes, live_peepholes: eyes } = ctx.summary;
+      const { parameters, blocks: all, live_blocks: blocks, per_block: block, hidden: h, peepholes, live_peepholes: eyes } = ctx.summary;
       const acts = ctx.state.acts;
       // The gates without weights of their own, and why.
       const gone = Object.entries(acts).flatMap(([site, name]) => (name === 'none' ? [`the ${site} gate is removed (the constant 1)`] :
@@ -136,8 +135,7 @@ export const LESSONS = [
       const sum = peepholes ? ` = ${blocks} × ${block} + ${eyes} peephole${eyes === 1 ? '' : 's'} × ${h}` : '';
       // Removing the input gate takes its block, and its peephole if it has one.
       const withoutInput = parameters - block - (peepholes ? h : 0);
-      const formula = cellSpec(ctx.summary.cell).recurrent ? `H(I + H + 2) = ${h} × (${i} + ${h} + 2)` : `H(I + 1) = ${h} × (${i} + 1)`;
-      return `Yes. Each gate has its own block of weights, ${formula} = ${block} here` +
+      return `Yes. Each gate has its own block of weights, ${ctx.summary.block_formula} = ${blockWorked(ctx.summary)} = ${block} here` +
         (peepholes ? `, and with peepholes H = ${h} more` : '') + '. ' +
         `Now there ${blocks === 1 ? 'is' : 'are'} ${blocks} block${blocks === 1 ? '' : 's'}: ${parameters} parameters${sum}. ` +
         (blocks < all ? `${gone.join(' and ')}, so ${gone.length === 1 ? 'its block is' : 'their blocks are'} gone.`.replace(/^t/, 'T') :

@@ -303,8 +303,8 @@ function change(patch) {
     viewInstance('training')?.stopShowing();
     // A preset's own example text follows it, unless the user has typed their own.
     const typedOwn = state.text !== preset(state.preset)?.text;
-    // Only the random preset is any design; the hand-set ones are LSTMs.
-    if (patch.preset !== FILE_PRESET && !preset(patch.preset)?.sized) state.cell = 'lstm';
+    // Only the random preset is any design; a hand-set one is its own.
+    if (patch.preset !== FILE_PRESET && !preset(patch.preset)?.sized) state.cell = preset(patch.preset).cell;
     const r = model.guard(() => (patch.preset === FILE_PRESET
       ? model.useFile()
       : model.usePreset(patch.preset, state.hidden, state.seed, state.peepholes && state.cell === 'lstm', state.cell)));

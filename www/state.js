@@ -20,7 +20,7 @@
 // value. So reading the link the page writes gives back the same state, and writing that state
 // gives the same link.
 
-import { activationNames, activations, cells, limits, morphFamily, preset, presets, sites } from './catalog.js';
+import { activationNames, activations, cells, cellSpec, limits, morphFamily, preset, presets, sites } from './catalog.js';
 import { LESSON_COUNT } from './lesson-count.js';
 import { controlNames } from './control-table.js';
 import { viewNames } from './views/table.js';
@@ -318,11 +318,14 @@ export function readState(search) {
     if (read.note) notices.push(read.note);
     p.onRead?.(state);
   }
-  // Only the random preset is any design: the hand-set ones are LSTMs.
-  const cell = parameter('cell');
-  if (state.preset !== FILE_PRESET && !sized(state) && state.cell !== cell.default) {
-    notices.push(`The ${state.preset} preset is a hand-set ${cell.default.toUpperCase()}; cell=${state.cell} works with the random preset.`);
-    state.cell = cell.default;
+  // Only the random preset is any design: a hand-set one is its own (a link that names no cell
+  // gets it without a word).
+  const own = preset(state.preset)?.cell;
+  if (state.preset !== FILE_PRESET && !sized(state) && own && state.cell !== own) {
+    if (given.has('cell')) {
+      notices.push(`The ${state.preset} preset is a hand-set ${cellSpec(own).label}; cell=${state.cell} works with the random preset.`);
+    }
+    state.cell = own;
   }
   if (state.cell !== 'lstm' && state.peepholes) {
     notices.push(`Only the LSTM has peepholes; peepholes=1 is ignored for cell=${state.cell}.`);

@@ -126,7 +126,7 @@ export function installTestHooks(page) {
     writeLink: (state) => writeState(state),
     /** What a random state may hold: every name the URL table accepts. */
     linkVocabulary: () => ({
-      presets: presets().map((p) => ({ name: p.name, sized: p.sized })),
+      presets: presets().map((p) => ({ name: p.name, sized: p.sized, cell: p.cell })),
       activations: catalog().activations.slice(0, -1).map((a) => a.name),
       // Site → the fixed activations it takes (the coupled forget gate is the forget site's).
       siteActivations: Object.fromEntries(sites().map((s) => [s.name,

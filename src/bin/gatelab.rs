@@ -211,7 +211,7 @@ impl ModelArgs {
                 self.hidden
             ));
         }
-        let cell = self.cell.as_deref().and_then(CellKind::from_name).unwrap_or_default();
+        let cell = self.cell.as_deref().and_then(CellKind::from_name).unwrap_or(preset.info().cell);
         preset.build_cell(cell, self.peepholes).map_err(|e| Failure(format!("--cell {}: {e}", cell.spec().name)))
     }
 }

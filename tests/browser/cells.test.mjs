@@ -470,3 +470,53 @@ test('every design but the LSTM has its own figure: a box per block, fed [h, x] 
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('hand-set presets of other designs: a GRU trying to count, and an sLSTM keeping the largest digit', async () => {
+  let page = await openPage(env.browser, `${env.server.url}?preset=gru-counter`, { viewport: VIEWPORT });
+  let s = await hook(page, 'summary');
+  assert.equal(s.cell, 'gru');
+  assert.deepEqual(await hook(page, 'notices'), []);
+  assert.equal(await page.inputValue('#cell'), 'gru');
+  assert.ok(await page.evaluate(() => document.getElementById('cell').disabled));
+  // Its text, eight ( then x then eight ): h follows tanh(h ± 0.2), worked here.
+  const text = (await hook(page, 'state')).text;
+  assert.equal(text, '((((((((x))))))))');
+  let expected = 0;
+  const h = await hook(page, 'values', 'h');
+  [...text].forEach((ch, t) => {
+    if (ch !== 'x') expected = Math.tanh(expected + (ch === '(' ? 0.2 : -0.2));
+    assert.ok(Math.abs(h[t] - expected) < 1e-3, `step ${t}: ${h[t]} against ${expected}`);
+  });
+  assert.ok(h[16] < -0.6, `the closed brackets leave h at ${h[16]}, not 0`);
+  // The LSTM counter, picked from the menu, is an LSTM again, and its c comes back to 0.
+  await page.selectOption('#preset', 'counter');
+  await settle(page);
+  assert.equal((await hook(page, 'summary')).cell, 'lstm');
+  await hook(page, 'change', { text });
+  await settle(page);
+  assert.ok(Math.abs((await hook(page, 'values', 'c'))[16]) < 0.01);
+  // The sLSTM preset, picked from the menu on a fresh page (so its own text comes with it): m is
+  // 3 × the largest digit so far, and h ≈ tanh(largest / 10).
+  await page.close();
+  page = await openPage(env.browser, env.server.url, { viewport: VIEWPORT });
+  await page.selectOption('#preset', 'slstm-max');
+  await settle(page);
+  s = await hook(page, 'summary');
+  assert.equal(s.cell, 'slstm');
+  const digits = (await hook(page, 'state')).text;
+  const [m, hs] = [await hook(page, 'values', 'm'), await hook(page, 'values', 'h')];
+  let largest = -1;
+  [...digits].forEach((ch, t) => {
+    if (/\d/.test(ch)) largest = Math.max(largest, Number(ch));
+    assert.ok(Math.abs(m[t] - 3 * largest) < 1e-3, `m at ${t}`);
+    assert.ok(Math.abs(hs[t] - Math.tanh(largest / 10)) < 3e-3, `h at ${t}`);
+  });
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+  // A link that asks a hand-set preset for another design gets a notice and the preset's own.
+  const asked = await openPage(env.browser, `${env.server.url}?preset=gru-counter&cell=slstm`, { viewport: VIEWPORT });
+  assert.equal((await hook(asked, 'summary')).cell, 'gru');
+  assert.ok((await hook(asked, 'notices')).includes('The gru-counter preset is a hand-set GRU; cell=slstm works with the random preset.'));
+  await asked.close();
+});

@@ -47,7 +47,7 @@ function randomState(r, v) {
   };
   // Drawn last, so the rest of each state is what it was before designs were added. Only the
   // random preset is any design, and only the LSTM has peepholes; a loaded file is what it is.
-  const cell = presetRow?.sized ? r.pick(v.cells) : 'lstm';
+  const cell = presetRow?.sized ? r.pick(v.cells) : presetRow?.cell ?? 'lstm';
   return { ...state, cell, peepholes: presetRow && cell === 'lstm' ? r.next() < 0.3 : false };
 }
 

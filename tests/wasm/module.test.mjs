@@ -100,7 +100,7 @@ test('the catalog names every table, and layout helpers', () => {
   assert.equal(c.activations[0].label, 'sigmoid σ');
   assert.deepEqual(c.sites.map((s) => s.name), ['forget', 'input', 'output', 'candidate', 'cell_output', 'reset', 'update', 'new', 'hidden_candidate']);
   assert.deepEqual(c.cells.map((cell) => [cell.name, cell.sites.length, cell.blocks.map((b) => b.symbol).join('')]), [['lstm', 5, 'ifgo'], ['gru', 3, 'rzn'], ['slstm', 2, 'ifgo'], ['mingru', 2, 'zh_tilde'], ['minlstm', 3, 'ifh_tilde']]);
-  assert.deepEqual(c.presets.map((p) => p.name), ['counter', 'latch', 'random']);
+  assert.deepEqual(c.presets.map((p) => p.name), ['counter', 'latch', 'random', 'gru-counter', 'slstm-max']);
   assert.equal(c.limits.max_hidden, 64);
   assert.equal(c.margins.left, 132);
   // 132 + 96 px of margins, 6 px per column.

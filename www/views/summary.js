@@ -1,19 +1,17 @@
 // Parameter count and gate saturation: small numbers from the model's summary.
 
-import { cellSpec, preset } from '../catalog.js';
+import { preset } from '../catalog.js';
 import { FILE_PRESET } from '../state.js';
-import { percent } from '../format.js';
+import { blockWorked, percent } from '../format.js';
 import { setText } from '../dom.js';
 
 /** Parameter count with its formula. */
 function renderParameters(summary) {
-  const { parameters, blocks: all, live_blocks: blocks, hidden: h, input_size: i, peepholes, live_peepholes: eyes } = summary;
+  const { parameters, blocks: all, live_blocks: blocks, hidden: h, peepholes, live_peepholes: eyes } = summary;
   setText(document.getElementById('param-count'), parameters.toLocaleString('en'));
   const seeing = peepholes ? ` + ${eyes} peephole${eyes === 1 ? '' : 's'} × H = ${eyes} × ${h}` : '';
-  // A block is H rows of W_ih and b_ih, and of W_hh and b_hh where the gates see h_{t−1}.
-  const [formula, worked] = cellSpec(summary.cell).recurrent ? ['H(I + H + 2)', `(${i} + ${h} + 2)`] : ['H(I + 1)', `(${i} + 1)`];
   setText(document.getElementById('param-formula'),
-    `${blocks} gate block${blocks === 1 ? '' : 's'} × ${formula} = ${blocks} × ${h} × ${worked}${seeing}. ` +
+    `${blocks} gate block${blocks === 1 ? '' : 's'} × ${summary.block_formula} = ${blocks} × ${blockWorked(summary)}${seeing}. ` +
     (blocks < all ? `A gate set to “none” (the constant 1) or coupled (1 − i) has no weights of its own: ${all - blocks === 1 ? 'its block is' : 'their blocks are'} gone.` :
       'Set a gate to “none” and its block of weights disappears.'));
 }
