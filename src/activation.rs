@@ -107,11 +107,11 @@ const INVERSE_FACTORIALS: [f64; 14] = {
     inverse
 };
 
-fn to_f64<T: Float>(x: T) -> f64 {
+pub(crate) fn to_f64<T: Float>(x: T) -> f64 {
     x.to_f64().unwrap_or(f64::NAN)
 }
 
-fn from_f64<T: Float>(v: f64) -> T {
+pub(crate) fn from_f64<T: Float>(v: f64) -> T {
     T::from(v).unwrap_or_else(T::nan)
 }
 

@@ -9,7 +9,8 @@
 //! Weight blocks r, z, n (3H rows of `weight_ih_l0` and `weight_hh_l0`). The reset gate
 //! multiplies the recurrent part of n alone, so the kernel keeps W_hh·h + b_hh apart.
 
-use super::{Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Product, Trainable};
+use super::{block, slope_block, Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Product, Trainable};
+use crate::activation::to_f64;
 use crate::quantity::Quantity;
 use crate::site::{Activations, Site, GRU_SITES};
 use num_traits::Float;
@@ -63,11 +64,6 @@ const HN: usize = 3;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GruCell;
 
-/// The `k`-th block of `hs` slopes, if there are slopes.
-fn slope_block<T>(slopes: &mut [T], hs: usize, k: usize) -> Option<&mut [T]> {
-    (!slopes.is_empty()).then(|| &mut slopes[k * hs..(k + 1) * hs])
-}
-
 impl<T: Float> Cell<T> for GruCell {
     fn spec(&self) -> &'static CellSpec {
         &SPEC
@@ -112,12 +108,9 @@ impl<T: Float> Trainable<T> for GruCell {
     fn backward<const TRACK: bool>(&self, _acts: &Activations, step: Backward<'_, T>) -> (f64, f64) {
         let Backward { values, slopes, dh, dz, dz_recurrent, dh_prev, .. } = step;
         let hs = dh.len();
-        let block = |k: usize| &values[k * hs..(k + 1) * hs];
-        let slope = |k: usize| &slopes[k * hs..(k + 1) * hs];
-        let (r, z, n, hn, h_prev) = (block(RESET), block(UPDATE), block(NEW), block(HN), block(HN + 1));
-        let (r_slope, z_slope, n_slope) = (slope(RESET), slope(UPDATE), slope(NEW));
+        let [r, z, n, hn, h_prev] = [RESET, UPDATE, NEW, HN, HN + 1].map(|k| block(values, hs, k));
+        let [r_slope, z_slope, n_slope] = [RESET, UPDATE, NEW].map(|k| block(slopes, hs, k));
         let one = T::one();
-        let to_f64 = |v: T| v.to_f64().unwrap_or(f64::NAN);
         let mut norm = 0.0;
         for u in 0..hs {
             let d = dh[u];

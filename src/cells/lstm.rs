@@ -10,8 +10,8 @@
 //!   z_o += w_co ⊙ c (the new c), so the output gate is computed after c;
 //! - the coupled input-forget gate (CIFG): f = 1 − i, chosen at the forget site ("coupled").
 
-use super::{Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Peephole, Product, Trainable};
-use crate::activation::Activation;
+use super::{block, slope_block, Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Peephole, Product, Trainable};
+use crate::activation::{to_f64, Activation};
 use crate::cell::{CellValues, Gates};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Site, LSTM_SITES};
@@ -74,16 +74,6 @@ const CELL_OUT: usize = 6;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LstmCell<'a, T> {
     pub peepholes: Option<&'a [T]>,
-}
-
-/// The `k`-th block of `hs` values.
-fn block<T>(values: &[T], hs: usize, k: usize) -> &[T] {
-    &values[k * hs..(k + 1) * hs]
-}
-
-/// The `k`-th block of `hs` slopes, if there are slopes.
-fn slope_block<T>(slopes: &mut [T], hs: usize, k: usize) -> Option<&mut [T]> {
-    (!slopes.is_empty()).then(|| &mut slopes[k * hs..(k + 1) * hs])
 }
 
 /// z += w ⊙ state: a peephole's term.
@@ -161,7 +151,6 @@ impl<T: Float> Trainable<T> for LstmCell<'_, T> {
         let (dz_i, rest) = dz[..4 * hs].split_at_mut(hs);
         let (dz_f, rest) = rest.split_at_mut(hs);
         let (dz_g, dz_o) = rest.split_at_mut(hs);
-        let to_f64 = |v: T| v.to_f64().unwrap_or(f64::NAN);
         let mut norms = (0.0, 0.0);
         let coupled = acts.forget == Activation::Coupled;
         if self.peepholes.is_none() && !coupled {

@@ -13,8 +13,8 @@
 //! for the minGRU; i, f, h̃ for the minLSTM (the LSTM's order). Note the minGRU's z writes the
 //! new value, where the GRU's z keeps the old one.
 
-use super::{Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Product, Trainable};
-use crate::activation::Activation;
+use super::{block, slope_block, Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Product, Trainable};
+use crate::activation::{to_f64, Activation};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Site, MINGRU_SITES, MINLSTM_SITES};
 use num_traits::Float;
@@ -87,16 +87,6 @@ pub const MINLSTM: CellSpec = CellSpec {
     direct_hidden: true,
 };
 
-/// The `k`-th block of `hs` values.
-fn block<T>(values: &[T], hs: usize, k: usize) -> &[T] {
-    &values[k * hs..(k + 1) * hs]
-}
-
-/// The `k`-th block of `hs` slopes, if there are slopes.
-fn slope_block<T>(slopes: &mut [T], hs: usize, k: usize) -> Option<&mut [T]> {
-    (!slopes.is_empty()).then(|| &mut slopes[k * hs..(k + 1) * hs])
-}
-
 /// Each block's activation over its block, in block order.
 fn activate<T: Float>(spec: &CellSpec, acts: &Activations, z: &[T], values: &mut [T], slopes: &mut [T], fast: bool) {
     let hs = z.len() / spec.blocks.len();
@@ -157,7 +147,7 @@ impl<T: Float> Trainable<T> for MinGruCell {
             dz[hs + u] = d * gate[u] * candidate_slope[u];
             dh_prev[u] = dh_prev[u] + d * (one - gate[u]);
             if TRACK {
-                let d = d.to_f64().unwrap_or(f64::NAN);
+                let d = to_f64(d);
                 norm += d * d;
             }
         }
@@ -242,7 +232,7 @@ impl<T: Float> Trainable<T> for MinLstmCell {
             dz[2 * hs + u] = d * i_share[u] * candidate_slope[u];
             dh_prev[u] = dh_prev[u] + d * f_share[u];
             if TRACK {
-                let d = d.to_f64().unwrap_or(f64::NAN);
+                let d = to_f64(d);
                 norm += d * d;
             }
         }

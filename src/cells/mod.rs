@@ -217,6 +217,16 @@ impl CellSpec {
     }
 }
 
+/// The `k`-th block of `hs` values (a cell's values and slopes come in blocks of H).
+pub(crate) fn block<T>(values: &[T], hs: usize, k: usize) -> &[T] {
+    &values[k * hs..(k + 1) * hs]
+}
+
+/// The `k`-th block of `hs` slopes to write, if the recorder wants slopes (else `slopes` is empty).
+pub(crate) fn slope_block<T>(slopes: &mut [T], hs: usize, k: usize) -> Option<&mut [T]> {
+    (!slopes.is_empty()).then(|| &mut slopes[k * hs..(k + 1) * hs])
+}
+
 /// One sequence's step going forward: the cell reads `z` and the states, and writes `values`
 /// (and `slopes`, when not empty) and the new states.
 pub struct Forward<'a, T> {

@@ -17,8 +17,8 @@
 //! The gates i and f have fixed functions (the normaliser needs their logarithms); the
 //! candidate and output sites are swappable, and shared with the LSTM's.
 
-use super::{Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Product, Trainable};
-use crate::activation::{exp, Activation};
+use super::{block, slope_block, Backward, BlockInfo, Cell, CellSpec, Equation, Forward, Product, Trainable};
+use crate::activation::{exp, from_f64, to_f64, Activation};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Site, SLSTM_SITES};
 use num_traits::Float;
@@ -131,14 +131,6 @@ pub fn gates(z_i: f64, z_f: f64, m_prev: f64) -> (f64, f64, f64, f64) {
     (i, f, m, f * Activation::Sigmoid.apply(-z_f))
 }
 
-fn to_f64<T: Float>(v: T) -> f64 {
-    v.to_f64().unwrap_or(f64::NAN)
-}
-
-fn from_f64<T: Float>(v: f64) -> T {
-    T::from(v).unwrap_or_else(T::nan)
-}
-
 impl<T: Float> Cell<T> for SlstmCell {
     fn spec(&self) -> &'static CellSpec {
         &SPEC
@@ -150,8 +142,7 @@ impl<T: Float> Cell<T> for SlstmCell {
         let Forward { z, h, carried, values, slopes, .. } = step;
         let hs = h.len();
         for (k, site) in [(CANDIDATE, Site::Candidate), (OUTPUT, Site::Output)] {
-            let slopes = (!slopes.is_empty()).then(|| &mut slopes[k * hs..(k + 1) * hs]);
-            acts.get(site).values_and_slopes(&z[k * hs..(k + 1) * hs], &mut values[k * hs..(k + 1) * hs], slopes, fast);
+            acts.get(site).values_and_slopes(block(z, hs, k), &mut values[k * hs..(k + 1) * hs], slope_block(slopes, hs, k), fast);
         }
         for (k, state) in [C_PREV, NORM_PREV, M_PREV].into_iter().enumerate() {
             values[state * hs..(state + 1) * hs].copy_from_slice(&carried[k * hs..(k + 1) * hs]);
@@ -186,11 +177,8 @@ impl<T: Float> Trainable<T> for SlstmCell {
     fn backward<const TRACK: bool>(&self, _acts: &Activations, step: Backward<'_, T>) -> (f64, f64) {
         let Backward { values, slopes, dh, dcarried, dz, .. } = step;
         let hs = dh.len();
-        let block = |k: usize| &values[k * hs..(k + 1) * hs];
-        let slope = |k: usize| &slopes[k * hs..(k + 1) * hs];
-        let (i, f, g, o) = (block(INPUT), block(FORGET), block(CANDIDATE), block(OUTPUT));
-        let (c_prev, c, norm_prev, norm) = (block(C_PREV), block(C), block(NORM_PREV), block(NORM));
-        let (i_slope, f_slope, g_slope, o_slope) = (slope(INPUT), slope(FORGET), slope(CANDIDATE), slope(OUTPUT));
+        let [i, f, g, o, c_prev, c, norm_prev, norm] = [INPUT, FORGET, CANDIDATE, OUTPUT, C_PREV, C, NORM_PREV, NORM].map(|k| block(values, hs, k));
+        let [i_slope, f_slope, g_slope, o_slope] = [INPUT, FORGET, CANDIDATE, OUTPUT].map(|k| block(slopes, hs, k));
         let (dc, rest) = dcarried.split_at_mut(hs);
         let dnorm = &mut rest[..hs];
         let mut norms = (0.0, 0.0);
