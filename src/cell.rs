@@ -9,7 +9,6 @@
 use crate::activation::Activation;
 use crate::site::{Activations, Gate};
 use num_traits::Float;
-use std::fmt;
 
 /// One value per gate block: pre-activations, gate values or their slopes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -86,78 +85,4 @@ impl<T: Float> CellValues<T> {
         let (cell_out, cell_slope) = cell_output(c);
         (CellValues { gates, kept, written, c, cell_out, h: gates.o * cell_out }, cell_slope)
     }
-}
-
-/// The one-step calculator's result: one entry per unit.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CellStep {
-    pub i: Vec<f64>,
-    pub f: Vec<f64>,
-    pub g: Vec<f64>,
-    pub o: Vec<f64>,
-    pub kept: Vec<f64>,
-    pub written: Vec<f64>,
-    pub c: Vec<f64>,
-    pub cell_out: Vec<f64>,
-    pub h: Vec<f64>,
-}
-
-impl CellStep {
-    /// Every field with its name, in the order a step computes them.
-    #[must_use]
-    pub fn fields(&self) -> [(&'static str, &Vec<f64>); 9] {
-        [
-            ("f", &self.f),
-            ("i", &self.i),
-            ("g", &self.g),
-            ("o", &self.o),
-            ("kept", &self.kept),
-            ("written", &self.written),
-            ("c", &self.c),
-            ("cell_out", &self.cell_out),
-            ("h", &self.h),
-        ]
-    }
-
-    fn push(&mut self, v: &CellValues<f64>) {
-        self.i.push(v.gates.i);
-        self.f.push(v.gates.f);
-        self.g.push(v.gates.g);
-        self.o.push(v.gates.o);
-        self.kept.push(v.kept);
-        self.written.push(v.written);
-        self.c.push(v.c);
-        self.cell_out.push(v.cell_out);
-        self.h.push(v.h);
-    }
-}
-
-/// The calculator's vectors disagree in length (or are empty).
-#[derive(Clone, Debug, PartialEq)]
-pub struct LengthMismatch {
-    pub lengths: [(&'static str, usize); 5],
-}
-
-impl fmt::Display for LengthMismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.lengths.iter().map(|(n, l)| format!("{n} has {l}")).collect();
-        write!(f, "the vectors must all have the same, non-zero length: {}", parts.join(", "))
-    }
-}
-
-impl std::error::Error for LengthMismatch {}
-
-/// One step of the cell from numbers typed in directly: c_prev and the four pre-activation
-/// vectors (any common length), under `acts`. For checking a worked example line by line.
-pub fn one_step(acts: &Activations, c_prev: &[f64], z: Gates<&[f64]>) -> Result<CellStep, LengthMismatch> {
-    let lengths = [("c_prev", c_prev.len()), ("f", z.f.len()), ("i", z.i.len()), ("g", z.g.len()), ("o", z.o.len())];
-    let n = c_prev.len();
-    if n == 0 || lengths.iter().any(|(_, l)| *l != n) {
-        return Err(LengthMismatch { lengths });
-    }
-    let mut out = CellStep::default();
-    for (u, &c) in c_prev.iter().enumerate() {
-        out.push(&CellValues::compute(acts, c, z.map(|_, values| values[u])));
-    }
-    Ok(out)
 }

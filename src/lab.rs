@@ -4,12 +4,11 @@
 
 use crate::activation::Activation;
 use crate::site::Activations;
-use crate::cell::{one_step, CellStep, Gates};
+use crate::calculator;
 use crate::limits::{MAX_STEPS, TRACE_SLICE_WORK};
 use crate::kernel::State;
 use crate::cells::{slstm, CellKind};
 use crate::model::Model;
-use crate::numbers::parse_numbers;
 use crate::presets::Preset;
 use crate::site::{NamedActivations, Site, SitesOf};
 use crate::quantity::Quantity;
@@ -443,17 +442,15 @@ impl Lab {
         })
     }
 
-    /// The one-step calculator on typed lists, under the current activations.
-    pub fn calculate(&self, c_prev: &str, z: Gates<&str>) -> Result<CellStep, String> {
-        let c_prev = parse_numbers("c_prev", c_prev)?;
-        let z = Gates {
-            f: parse_numbers("forget pre-activation", z.f)?,
-            i: parse_numbers("input pre-activation", z.i)?,
-            g: parse_numbers("candidate pre-activation", z.g)?,
-            o: parse_numbers("output pre-activation", z.o)?,
-        };
-        let z = Gates { i: z.i.as_slice(), f: z.f.as_slice(), g: z.g.as_slice(), o: z.o.as_slice() };
-        one_step(&self.acts, &c_prev, z).map_err(|e| e.to_string())
+    /// The one-step calculator's fields for the model's design.
+    #[must_use]
+    pub fn calculator_fields(&self) -> Vec<calculator::Field> {
+        calculator::fields(self.model.cell.spec(), self.model.cell.has_peepholes())
+    }
+
+    /// The one-step calculator on typed lists (by field name), under the current activations.
+    pub fn calculate(&self, typed: &BTreeMap<String, String>) -> Result<calculator::Step, String> {
+        calculator::calculate(self.model.cell.kind(), &self.acts, typed)
     }
 }
 

@@ -2,6 +2,7 @@
 //! step. Everything here is pure Rust and tested natively; the browser boundary is `web/`.
 
 pub mod activation;
+pub mod calculator;
 pub mod catalog;
 pub mod cell;
 pub mod cells;
@@ -27,7 +28,8 @@ pub mod vocab;
 mod web;
 
 pub use activation::Activation;
-pub use cell::{one_step, CellStep, CellValues, Gates};
+pub use calculator::{one_step, CellStep};
+pub use cell::{CellValues, Gates};
 pub use recurrent::{Recurrent, Weights};
 pub use model::Model;
 pub use presets::Preset;

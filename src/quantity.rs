@@ -20,13 +20,15 @@ pub enum Quantity {
     CellOutput,
     Hidden,
     /// The GRU's: what its reset, update and new gates read (z_n = W_in·x + b_in + r ⊙ hn),
-    /// their values, hn = W_hn·h_prev + b_hn (what r gates), and h_prev.
+    /// their values, xn = W_in·x + b_in and hn = W_hn·h_prev + b_hn (the two parts of z_n, of
+    /// which r gates the second), and h_prev.
     PreReset,
     PreUpdate,
     PreNew,
     Reset,
     Update,
     New,
+    InputNew,
     RecurrentNew,
     HiddenPrev,
     /// The sLSTM's (Beck et al. 2024): its normaliser state n (`norm`, since the GRU's new gate
@@ -44,7 +46,7 @@ pub enum Quantity {
 }
 
 impl Quantity {
-    pub const ALL: [Quantity; 28] = [
+    pub const ALL: [Quantity; 29] = [
         Quantity::PreInput,
         Quantity::PreForget,
         Quantity::PreCandidate,
@@ -63,6 +65,7 @@ impl Quantity {
         Quantity::Reset,
         Quantity::Update,
         Quantity::New,
+        Quantity::InputNew,
         Quantity::RecurrentNew,
         Quantity::HiddenPrev,
         Quantity::Normalizer,
@@ -100,6 +103,7 @@ impl Quantity {
             Quantity::Reset => "r",
             Quantity::Update => "z",
             Quantity::New => "n",
+            Quantity::InputNew => "xn",
             Quantity::RecurrentNew => "hn",
             Quantity::HiddenPrev => "h_prev",
             Quantity::Normalizer => "norm",

@@ -2,7 +2,7 @@
 //! [`crate::cells`] for their equations), run over a sequence into a [`Trace`], or from where an
 //! earlier run stopped.
 
-use crate::cells::{lstm, CellKind, CellSpec, GruCell, LstmCell, MinGruCell, MinLstmCell, SlstmCell};
+use crate::cells::{lstm, Cell, CellKind, CellSpec, CellVisitor};
 use crate::kernel::{transpose_into, Columns, State};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Gate};
@@ -252,11 +252,6 @@ impl<T: Float> Recurrent<T> {
         self.weights.cell
     }
 
-    /// The LSTM's step, with its peepholes if it has them.
-    fn lstm_cell(&self) -> LstmCell<'_, T> {
-        LstmCell { peepholes: self.weights.has_peepholes().then_some(&self.weights.peepholes[..]) }
-    }
-
     /// Whether the cell has peepholes.
     #[must_use]
     pub fn has_peepholes(&self) -> bool {
@@ -304,13 +299,8 @@ impl<T: Float> Recurrent<T> {
     /// [`Recurrent::run`], leaving the final h and c in `state` so that [`Recurrent::extend`] can go on.
     pub fn run_keeping(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         trace.reset(self.spec(), symbols, self.hidden_size());
-        match self.kind() {
-            CellKind::Lstm => self.columns().run(&self.lstm_cell(), acts, symbols, state, trace),
-            CellKind::Gru => self.columns().run(&GruCell, acts, symbols, state, trace),
-            CellKind::Slstm => self.columns().run(&SlstmCell, acts, symbols, state, trace),
-            CellKind::MinGru => self.columns().run(&MinGruCell, acts, symbols, state, trace),
-            CellKind::MinLstm => self.columns().run(&MinLstmCell, acts, symbols, state, trace),
-        }
+        state.reset(self.spec(), self.hidden_size(), 1, false);
+        self.resume_from(symbols, acts, 0, trace, state);
         trace.count_nonfinite();
     }
 
@@ -347,13 +337,28 @@ impl<T: Float> Recurrent<T> {
     pub fn extend(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         let from = trace.steps();
         trace.grow(symbols, self.hidden_size());
-        match self.kind() {
-            CellKind::Lstm => self.columns().resume(&self.lstm_cell(), acts, symbols, from, state, trace),
-            CellKind::Gru => self.columns().resume(&GruCell, acts, symbols, from, state, trace),
-            CellKind::Slstm => self.columns().resume(&SlstmCell, acts, symbols, from, state, trace),
-            CellKind::MinGru => self.columns().resume(&MinGruCell, acts, symbols, from, state, trace),
-            CellKind::MinLstm => self.columns().resume(&MinLstmCell, acts, symbols, from, state, trace),
-        }
+        self.resume_from(symbols, acts, from, trace, state);
         trace.count_nonfinite();
+    }
+
+    /// Runs the cell over `symbols[from..]` from `state`, recording into `trace`.
+    fn resume_from(&self, symbols: &[Symbol], acts: &Activations, from: usize, trace: &mut Trace<T>, state: &mut State<T>) {
+        /// The kernel's run, for whichever cell the design has.
+        struct Resume<'a, T: Float> {
+            columns: Columns<'a, T>,
+            acts: &'a Activations,
+            symbols: &'a [Symbol],
+            from: usize,
+            state: &'a mut State<T>,
+            trace: &'a mut Trace<T>,
+        }
+        impl<T: Float> CellVisitor<T> for Resume<'_, T> {
+            type Output = ();
+            fn visit<C: Cell<T>>(self, cell: &C) {
+                self.columns.resume(cell, self.acts, self.symbols, self.from, self.state, self.trace);
+            }
+        }
+        let peepholes = self.weights.has_peepholes().then_some(&self.weights.peepholes[..]);
+        self.kind().visit(peepholes, Resume { columns: self.columns(), acts, symbols, from, state, trace });
     }
 }

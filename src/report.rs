@@ -6,7 +6,7 @@
 //! written straight to text (`serde_json::to_string`) or handed to another serializer;
 //! `to_value` gives a `serde_json::Value` for code that wants to inspect it.
 
-use crate::cell::CellStep;
+use crate::calculator::CellStep;
 use crate::cells::{lstm, CellSpec};
 use crate::model::Model;
 use crate::quantity::Quantity;

@@ -232,8 +232,8 @@ fn the_gru_follows_its_equations_under_any_activations() {
                 let gh = |block: usize| part(&w.weight_hh, HIDDEN, &h, &w.bias_hh, block * HIDDEN + u);
                 let (z_r, z_z) = (gi(0) + gh(0), gi(1) + gh(1));
                 let (r, z) = (act_r(z_r), act_z(z_z));
-                let hn = gh(2);
-                let z_n = gi(2) + r * hn;
+                let (xn, hn) = (gi(2), gh(2));
+                let z_n = xn + r * hn;
                 let n = act_n(z_n);
                 next[u] = (1.0 - z) * n + z * h[u];
                 let expected = [
@@ -243,6 +243,7 @@ fn the_gru_follows_its_equations_under_any_activations() {
                     (Quantity::Reset, r),
                     (Quantity::Update, z),
                     (Quantity::New, n),
+                    (Quantity::InputNew, xn),
                     (Quantity::RecurrentNew, hn),
                     (Quantity::HiddenPrev, h[u]),
                     (Quantity::Hidden, next[u]),

@@ -256,7 +256,7 @@ fn the_gru() {
     assert_eq!(trace["cell"], "gru");
     assert_eq!(trace["activations"], serde_json::json!({"reset": "sigmoid", "update": "sigmoid", "new": "relu"}));
     let step = &trace["steps"][2];
-    for q in ["z_r", "z_z", "z_n", "r", "z", "n", "hn", "h_prev", "h"] {
+    for q in ["z_r", "z_z", "z_n", "r", "z", "n", "xn", "hn", "h_prev", "h"] {
         assert_eq!(step[q].as_array().map(Vec::len), Some(3), "{q}");
     }
     assert!(step.get("c").is_none() && step.get("f").is_none());
@@ -267,7 +267,7 @@ fn the_gru() {
         assert!((at("h") - ((1.0 - at("z")) * at("n") + at("z") * at("h_prev"))).abs() < 1e-6);
     }
     let csv = ok(&["trace", "--cell", "gru", "--preset", "random", "--text", "ab", "--format", "csv"]);
-    assert!(csv.starts_with("t,char,symbol,unit,z_r,z_z,z_n,r,z,n,hn,h_prev,h\n"), "{csv}");
+    assert!(csv.starts_with("t,char,symbol,unit,z_r,z_z,z_n,r,z,n,xn,hn,h_prev,h\n"), "{csv}");
     let err = fails(&["trace", "--cell", "gru", "--preset", "random", "--text", "a", "--forget", "tanh"]);
     assert!(err.contains("--forget: a GRU has no forget gate; its sites are --reset, --update, --new"), "{err}");
     let err = fails(&["trace", "--cell", "gru", "--text", "a"]);

@@ -1,5 +1,5 @@
 //! The modules of `src/` form layers, each using only those below it, so there is no import
-//! cycle: maths → activation → cell description → kernel → weights and trace → model → lab,
+//! cycle: maths → activation → cell description → kernel, calculator → weights and trace → model → lab,
 //! report, presets, pytorch, train → render → catalog, web, bin. A `crate::` path in code (not
 //! in a comment) is a use.
 
@@ -19,6 +19,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("cell", 4),
     ("cells", 5),
     ("kernel", 6),
+    ("calculator", 6),
     ("trace", 7),
     ("recurrent", 8),
     ("model", 9),

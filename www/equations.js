@@ -1,7 +1,7 @@
 // A cell's equations as the views write them, from its catalog entry (src/cells/): the
 // inspector's headings and worked numbers, the calculator's rows. No view writes an equation out.
 
-import { activations, activationSymbol, sites } from './catalog.js';
+import { activations, activationSymbol, cellSites, gateSites, sites } from './catalog.js';
 
 /** The catalog's entry for activation `name` (undefined for the morph family's members). */
 const info = (name) => activations().find((a) => a.name === name);
@@ -52,20 +52,35 @@ export function equationWorked(equation, value) {
   return `${right} = ${value(equation.result)}`;
 }
 
+/** The sites of design `name`: its gates in the timeline's order, then the rest (cell output). */
+const designSites = (name) => {
+  const gates = gateSites(name);
+  return [...gates, ...cellSites(name).filter((s) => !gates.includes(s))];
+};
+
 /**
- * The calculator's rows after the gates, in the order a step computes them: the products
- * (kept = f ⊙ c_prev, ...), then each equation, each state site's row just before the first
- * equation that reads its output. `applied(site, input)` writes a site's function.
+ * A step's rows in an order it can compute them, from the fields it is given (`inputs`, by
+ * name): each site's value (written by `applied(site, input)`: f = σ(z_f), f = 1 − i), each
+ * product (kept = f ⊙ c_prev) and each equation, each as soon as what it reads is known, the
+ * table's order otherwise. Rows are [key in a step's values, formula].
  */
-export function equationRows(spec, applied) {
-  const rows = spec.products.map((p) => [p.name, p.text]);
-  const pending = stateSites(spec);
-  for (const equation of spec.equations) {
-    for (const site of pending.filter((s) => equation.operands.includes(s.output))) {
-      rows.push([site.output, `${site.output} = ${applied(site, site.input)}`]);
-      pending.splice(pending.indexOf(site), 1);
-    }
-    rows.push([equation.result, equation.text]);
+export function stepRows(spec, acts, inputs, applied) {
+  const pending = [
+    ...designSites(spec.name).map((s) => {
+      const input = siteInput(s, acts[s.name]);
+      return { key: s.output, text: `${s.output} = ${applied(s, input)}`, reads: [input] };
+    }),
+    ...spec.products.map((p) => ({ key: p.name, text: p.text, reads: p.factors })),
+    ...spec.equations.map((e) => ({ key: e.result, text: e.text, reads: e.operands })),
+  ];
+  const known = new Set(inputs);
+  const rows = [];
+  for (;;) {
+    const next = pending.findIndex((r) => r.reads.every((q) => known.has(q)));
+    if (next < 0) break;
+    const [row] = pending.splice(next, 1);
+    rows.push([row.key, row.text]);
+    known.add(row.key);
   }
   return rows;
 }

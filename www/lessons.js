@@ -153,6 +153,7 @@ export const LESSONS = [
     answer(ctx) {
       const calc = ctx.views.calculator;
       const out = calc?.result();
+      if (calc?.cell() !== 'lstm') return 'The calculator now works another design’s step: these are an LSTM’s numbers. Enter the lesson again to bring the LSTM back.';
       if (!out) return 'Fix the calculator’s fields first: the answer is read from its result.';
       const example = calc.example();
       const act = ctx.symbol(ctx.state.acts.cell_output);

@@ -214,8 +214,10 @@ export const step = (t) => call((m) => m.step(t));
 export const values = (quantity) => Array.from(call((m) => m.values(quantity)));
 export const exportWeights = () => call((m) => m.export_weights());
 
-/** The one-step calculator: {c_prev, f, i, g, o} as typed lists → every value of the step. */
-export const calculate = ({ c_prev, f, i, g, o }) => call((m) => m.calculate(c_prev, f, i, g, o));
+/** The one-step calculator's fields for the design on screen: [{quantity, meaning}]. */
+export const calculatorFields = () => call((m) => m.calculator_fields());
+/** The one-step calculator: typed lists by field name → every value of the step by name. */
+export const calculate = (typed) => call((m) => m.calculate(typed));
 
 export const timelineHeight = () => call((m) => m.timeline_height());
 

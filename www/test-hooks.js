@@ -154,7 +154,7 @@ export function installTestHooks(page) {
       return { small: small * scale, normal: normal * scale };
     },
     diagramFontSize: () => page.view('diagram').fontSize(),
-    /** The one-step calculator's last result ({f, i, g, o, kept, written, c, cell_out, h} as lists). */
+    /** The one-step calculator's last result (every value of the step by name, as lists). */
     calculator: () => page.view('calculator')?.result() ?? null,
     presenter: () => page.presenter().active(),
     enterPresenter: () => page.presenter().enter({ fullscreen: false }),

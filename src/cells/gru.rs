@@ -20,9 +20,9 @@ pub const SPEC: CellSpec = CellSpec {
     name: "gru",
     label: "GRU",
     blocks: &[
-        BlockInfo { symbol: "r", site: Site::Reset, pre: Quantity::PreReset },
-        BlockInfo { symbol: "z", site: Site::Update, pre: Quantity::PreUpdate },
-        BlockInfo { symbol: "n", site: Site::New, pre: Quantity::PreNew },
+        BlockInfo { symbol: "r", site: Site::Reset, pre: Quantity::PreReset, parts: None },
+        BlockInfo { symbol: "z", site: Site::Update, pre: Quantity::PreUpdate, parts: None },
+        BlockInfo { symbol: "n", site: Site::New, pre: Quantity::PreNew, parts: Some((Quantity::InputNew, Quantity::RecurrentNew)) },
     ],
     states: &[Quantity::Hidden],
     sites: &GRU_SITES,
@@ -30,12 +30,18 @@ pub const SPEC: CellSpec = CellSpec {
         Quantity::Reset,
         Quantity::Update,
         Quantity::New,
+        Quantity::InputNew,
         Quantity::RecurrentNew,
         Quantity::HiddenPrev,
         Quantity::Hidden,
     ],
     slopes: &[Site::Reset, Site::Update, Site::New],
     equations: &[
+        Equation {
+            result: Quantity::PreNew,
+            text: "z_n = xn + r ⊙ hn",
+            operands: &[Quantity::InputNew, Quantity::Reset, Quantity::RecurrentNew],
+        },
         Equation {
             result: Quantity::Hidden,
             text: "h = (1 − z) ⊙ n + z ⊙ h_prev",
@@ -58,7 +64,8 @@ pub const SPEC: CellSpec = CellSpec {
 const RESET: usize = 0;
 const UPDATE: usize = 1;
 const NEW: usize = 2;
-const HN: usize = 3;
+const XN: usize = 3;
+const HN: usize = 4;
 
 /// The GRU cell (its weights are the kernel's).
 #[derive(Clone, Copy, Debug, Default)]
@@ -78,13 +85,15 @@ impl<T: Float> Cell<T> for GruCell {
         for (pre, part) in z[..NEW * hs].iter_mut().zip(&recurrent[..NEW * hs]) {
             *pre = *pre + *part;
         }
-        let (gates, rest) = values.split_at_mut(HN * hs);
+        let (gates, rest) = values.split_at_mut(XN * hs);
         for k in [RESET, UPDATE] {
             let range = k * hs..(k + 1) * hs;
             acts.get(SPEC.blocks[k].site).values_and_slopes(&z[range.clone()], &mut gates[range], slope_block(slopes, hs, k), fast);
         }
+        let (xn, rest) = rest.split_at_mut(hs);
         let (hn, rest) = rest.split_at_mut(hs);
         let (h_prev, h_out) = rest.split_at_mut(hs);
+        xn.copy_from_slice(&z[NEW * hs..]);
         hn.copy_from_slice(&recurrent[NEW * hs..]);
         h_prev.copy_from_slice(h);
         for ((pre, r), part) in z[NEW * hs..].iter_mut().zip(&gates[..hs]).zip(hn.iter()) {
@@ -139,12 +148,13 @@ mod tests {
 
     #[test]
     fn value_slots_match_the_spec() {
-        const H_PREV: usize = 4;
-        const H: usize = 5;
+        const H_PREV: usize = 5;
+        const H: usize = 6;
         for (slot, q) in [
             (RESET, Quantity::Reset),
             (UPDATE, Quantity::Update),
             (NEW, Quantity::New),
+            (XN, Quantity::InputNew),
             (HN, Quantity::RecurrentNew),
             (H_PREV, Quantity::HiddenPrev),
             (H, Quantity::Hidden),

@@ -24,8 +24,8 @@ pub const MINGRU: CellSpec = CellSpec {
     name: "mingru",
     label: "minGRU",
     blocks: &[
-        BlockInfo { symbol: "z", site: Site::Update, pre: Quantity::PreUpdate },
-        BlockInfo { symbol: "h_tilde", site: Site::HiddenCandidate, pre: Quantity::PreHiddenCandidate },
+        BlockInfo { symbol: "z", site: Site::Update, pre: Quantity::PreUpdate, parts: None },
+        BlockInfo { symbol: "h_tilde", site: Site::HiddenCandidate, pre: Quantity::PreHiddenCandidate, parts: None },
     ],
     states: &[Quantity::Hidden],
     sites: &MINGRU_SITES,
@@ -50,9 +50,9 @@ pub const MINLSTM: CellSpec = CellSpec {
     name: "minlstm",
     label: "minLSTM",
     blocks: &[
-        BlockInfo { symbol: "i", site: Site::Input, pre: Quantity::PreInput },
-        BlockInfo { symbol: "f", site: Site::Forget, pre: Quantity::PreForget },
-        BlockInfo { symbol: "h_tilde", site: Site::HiddenCandidate, pre: Quantity::PreHiddenCandidate },
+        BlockInfo { symbol: "i", site: Site::Input, pre: Quantity::PreInput, parts: None },
+        BlockInfo { symbol: "f", site: Site::Forget, pre: Quantity::PreForget, parts: None },
+        BlockInfo { symbol: "h_tilde", site: Site::HiddenCandidate, pre: Quantity::PreHiddenCandidate, parts: None },
     ],
     states: &[Quantity::Hidden],
     sites: &MINLSTM_SITES,

@@ -33,6 +33,11 @@ pub struct BlockInfo {
     /// Its traced pre-activation.
     #[serde(serialize_with = "quantity_name")]
     pub pre: Quantity,
+    /// For a block whose pre-activation the step assembles from W_ih·x + b_ih and W_hh·h + b_hh
+    /// kept apart (the GRU's z_n = xn + r ⊙ hn), those two parts as traced; None when the
+    /// kernel adds them.
+    #[serde(serialize_with = "optional_pair")]
+    pub parts: Option<(Quantity, Quantity)>,
 }
 
 /// One equation of a step, as the page shows it: `c = f ⊙ c_prev + i ⊙ g`.
@@ -296,6 +301,14 @@ fn site_name<S: serde::Serializer>(site: &Site, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(site.name())
 }
 
+#[allow(clippy::ref_option)]
+fn optional_pair<S: serde::Serializer>(parts: &Option<(Quantity, Quantity)>, s: S) -> Result<S::Ok, S::Error> {
+    match parts {
+        Some((a, b)) => s.collect_seq([a.name(), b.name()]),
+        None => s.serialize_none(),
+    }
+}
+
 fn quantity_names<S: serde::Serializer>(qs: &&[Quantity], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(qs.iter().map(|q| q.name()))
 }
@@ -333,7 +346,26 @@ impl<'de> serde::Deserialize<'de> for CellKind {
     }
 }
 
+/// Work to do with a design's cell, whatever the design: [`CellKind::visit`] hands it the cell.
+/// (A closure cannot be generic over the cell's type; this can.)
+pub trait CellVisitor<T: Float> {
+    type Output;
+    fn visit<C: Cell<T>>(self, cell: &C) -> Self::Output;
+}
+
 impl CellKind {
+    /// Calls `visitor` with this design's cell: the LSTM's with `peepholes` (w_ci, w_cf and
+    /// w_co, H each) when given. The one place that maps a design to its step.
+    pub fn visit<T: Float, V: CellVisitor<T>>(self, peepholes: Option<&[T]>, visitor: V) -> V::Output {
+        match self {
+            CellKind::Lstm => visitor.visit(&LstmCell { peepholes }),
+            CellKind::Gru => visitor.visit(&GruCell),
+            CellKind::Slstm => visitor.visit(&SlstmCell),
+            CellKind::MinGru => visitor.visit(&MinGruCell),
+            CellKind::MinLstm => visitor.visit(&MinLstmCell),
+        }
+    }
+
     pub const ALL: [CellKind; 5] = [CellKind::Lstm, CellKind::Gru, CellKind::Slstm, CellKind::MinGru, CellKind::MinLstm];
 
     /// Its table entry.

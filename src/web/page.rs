@@ -7,7 +7,6 @@ use super::canvas::draw_chart;
 use super::{look, to_js};
 use crate::activation::{Activation, UnknownActivation};
 use crate::catalog::catalog;
-use crate::cell::Gates;
 use crate::cells::CellKind;
 use crate::lab::Lab;
 use crate::limits::MAX_PAGE_HIDDEN;
@@ -192,12 +191,17 @@ impl GateLab {
         Ok(self.lab.trace().values(q).to_vec())
     }
 
-    /// The one-step calculator under the current activations: c_prev and the pre-activations
-    /// of f, i, g and o as typed lists.
-    pub fn calculate(&self, c_prev: &str, f: &str, i: &str, g: &str, o: &str) -> Result<JsValue, JsError> {
-        let step = self.lab.calculate(c_prev, Gates { i, f, g, o }).map_err(|e| JsError::new(&e))?;
-        let map: std::collections::BTreeMap<&str, &Vec<f64>> = step.fields().into_iter().collect();
-        to_js(&map)
+    /// The one-step calculator's fields for the model's design: `[{quantity, meaning}]`.
+    pub fn calculator_fields(&self) -> Result<JsValue, JsError> {
+        to_js(&self.lab.calculator_fields())
+    }
+
+    /// The one-step calculator under the current activations, from an object of typed lists by
+    /// field name: every value of the step by name, or an error naming the field at fault.
+    pub fn calculate(&self, typed: JsValue) -> Result<JsValue, JsError> {
+        let typed: std::collections::BTreeMap<String, String> =
+            serde_wasm_bindgen::from_value(typed).map_err(|e| JsError::new(&format!("the calculator's fields: {e}")))?;
+        to_js(&self.lab.calculate(&typed).map_err(|e| JsError::new(&e))?)
     }
 
     /// The CSS height the timeline wants for the current hidden size.

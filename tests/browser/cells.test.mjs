@@ -220,13 +220,17 @@ test('the GRU on the page: its sites, heatmaps, inspector, step table, count and
   // The inspector writes the GRU's step, with this step's numbers.
   await seeView(page, 'inspector');
   const heads = await page.$$eval('#inspector table th', (ths) => ths.map((th) => th.textContent));
-  assert.deepEqual(heads, ['unit', 'r = σ(z_r)', 'z = σ(z_z)', 'n = tanh(z_n)', 'h = (1 − z) × n + z × h_prev']);
+  assert.deepEqual(heads, ['unit', 'r = σ(z_r)', 'z = σ(z_z)', 'n = tanh(z_n)', 'z_n = xn + r × hn', 'h = (1 − z) × n + z × h_prev']);
   const v = (await hook(page, 'step', 3)).units[0].values;
   const cells = await page.$$eval('#inspector table tr:nth-child(2) td', (tds) => tds.map((td) => td.textContent));
-  const worked = cells[4].match(/^\(1 − (\S+)\) × (\S+) \+ (\S+) × (\S+) = (\S+)$/);
-  assert.ok(worked, cells[4]);
-  const number = (t) => Number(t.replaceAll('−', '-'));
-  assert.ok(Math.abs(number(worked[1]) - v.z) < 1e-3 && Math.abs(number(worked[2]) - v.n) < 1e-3 && Math.abs(number(worked[5]) - v.h) < 1e-3, cells[4]);
+  // z_n's two parts: the reset gate scales the recurrent one alone.
+  const parts = cells[4].match(/^(\S+) \+ (\S+) × (\S+) = (\S+)$/);
+  assert.ok(parts, cells[4]);
+  assert.ok(Math.abs(number(parts[1]) + number(parts[2]) * number(parts[3]) - number(parts[4])) < 2e-3, cells[4]);
+  assert.ok(Math.abs(number(parts[2]) - v.r) < 1e-3 && Math.abs(number(parts[4]) - v.z_n) < 1e-3, cells[4]);
+  const worked = cells[5].match(/^\(1 − (\S+)\) × (\S+) \+ (\S+) × (\S+) = (\S+)$/);
+  assert.ok(worked, cells[5]);
+  assert.ok(Math.abs(number(worked[1]) - v.z) < 1e-3 && Math.abs(number(worked[2]) - v.n) < 1e-3 && Math.abs(number(worked[5]) - v.h) < 1e-3, cells[5]);
   // Swapping a site changes the run: n = ReLU(z_n).
   await page.selectOption('#act-new', 'relu');
   await settle(page);
@@ -234,11 +238,9 @@ test('the GRU on the page: its sites, heatmaps, inspector, step table, count and
   relu.forEach((value, k) => assert.equal(value, Math.max(0, zn[k])));
   // The step table lists the GRU's quantities; the diagram and the calculator say what they draw.
   const columns = await page.$$eval('#step-table th[scope=col]', (ths) => ths.map((th) => th.textContent));
-  assert.deepEqual(columns, ['unit', 'z_r', 'r', 'z_z', 'z', 'z_n', 'n', 'hn', 'h_prev', 'h']);
+  assert.deepEqual(columns, ['unit', 'z_r', 'r', 'z_z', 'z', 'z_n', 'n', 'xn', 'hn', 'h_prev', 'h']);
   await seeView(page, 'diagram');
-  assert.match(await page.textContent('#diagram .diagram-other'), /^The GRU on screen computes h = \(1 − z\) ⊙ n \+ z ⊙ h_prev, with r = σ\(z_r\), z = σ\(z_z\), n = ReLU\(z_n\)\. Its 3 blocks \(r, z, n\) are each fed hₜ₋₁ and xₜ\./);
-  await seeView(page, 'calculator');
-  assert.match(await page.textContent('.calc-other'), /works an LSTM's step/);
+  assert.match(await page.textContent('#diagram .diagram-other'), /^The GRU on screen computes z_n = xn \+ r ⊙ hn; h = \(1 − z\) ⊙ n \+ z ⊙ h_prev, with r = σ\(z_r\), z = σ\(z_z\), n = ReLU\(z_n\)\. Its 3 blocks \(r, z, n\) are each fed hₜ₋₁ and xₜ\. The n block keeps its two parts apart: xn = W·xₜ \+ b and hn = W·hₜ₋₁ \+ b\./);
   assert.deepEqual(await axe(page), []);
   // The link opens the same GRU.
   const link = await hook(page, 'url');
@@ -519,4 +521,78 @@ test('hand-set presets of other designs: a GRU trying to count, and an sLSTM kee
   assert.equal((await hook(asked, 'summary')).cell, 'gru');
   assert.ok((await hook(asked, 'notices')).includes('The gru-counter preset is a hand-set GRU; cell=slstm works with the random preset.'));
   await asked.close();
+});
+
+test('the one-step calculator works every design\'s step: the fields it reads, its rows in order, the step on screen worked again, a swapped site, bad input', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=4&seed=5&text=${encodeURIComponent('gates (and) more')}&t=6&unit=1`, { viewport: VIEWPORT });
+  // What each design's step reads: the states at t − 1 it needs (h_prev only where h_{t−1}
+  // reaches h_t other than through W_hh), then each block's pre-activation as its activation
+  // reads it, or the GRU's z_n in its two parts.
+  const designs = {
+    lstm: ['c_prev', 'z_i', 'z_f', 'z_g', 'z_o'],
+    gru: ['h_prev', 'z_r', 'z_z', 'xn', 'hn'],
+    slstm: ['c_prev', 'norm_prev', 'm_prev', 'z_i', 'z_f', 'z_g', 'z_o'],
+    mingru: ['h_prev', 'z_z', 'z_h'],
+    minlstm: ['h_prev', 'z_i', 'z_f', 'z_h'],
+  };
+  for (const [cell, fields] of Object.entries(designs)) {
+    await hook(page, 'change', { cell });
+    await settle(page);
+    await seeView(page, 'calculator');
+    const ids = await page.$$eval('.calc-form input', (inputs) => inputs.map((i) => i.id));
+    assert.deepEqual(ids, fields.map((f) => `calc-${f}`), cell);
+    await page.click('#calc-from-step');
+    assert.equal(await page.textContent('#calc-from-step'), 'Take step 6’s numbers');
+    // The step on screen worked again from its own numbers: every value the trace has for it
+    // (units 0 to 3), to f32 rounding.
+    const result = await hook(page, 'calculator');
+    const { units } = await hook(page, 'step', 6);
+    let compared = 0;
+    for (const [q, list] of Object.entries(result)) {
+      if (!(q in units[0].values)) continue;
+      list.forEach((got, u) => {
+        const want = units[u].values[q];
+        assert.ok(Math.abs(got - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${cell}: ${q} at unit ${u}: ${got} against the trace's ${want}`);
+      });
+      compared += 1;
+    }
+    assert.ok(compared >= 6 && 'h' in result, `${cell}: ${Object.keys(result)}`);
+    // Each row comes after the rows it reads: no row names a value that only a later row computes.
+    const rows = await page.$$eval('.calc-result tr', (trs) => trs.map((tr) => [tr.dataset.row, tr.cells[0].textContent]));
+    const computed = rows.map(([key]) => key);
+    rows.forEach(([key, formula], k) => {
+      const right = formula.includes(' = ') ? formula.slice(formula.indexOf(' = ') + 3) : formula;
+      for (const name of right.match(/[A-Za-z_]\w*/g) ?? []) {
+        const later = computed.indexOf(name);
+        assert.ok(later < 0 || later < k, `${cell}: row ${key} (${formula}) reads ${name}, computed after it`);
+      }
+    });
+    // A swapped site: its row says ReLU and its values are max(0, what it reads).
+    const site = { lstm: 'output', gru: 'new', slstm: 'candidate', mingru: 'update', minlstm: 'input' }[cell];
+    const { output, input, standard } = (await hook(page, 'catalog')).sites.find((s) => s.name === site);
+    await page.selectOption(`#act-${site}`, 'relu');
+    await settle(page);
+    await seeView(page, 'calculator');
+    assert.equal(await page.textContent(`.calc-result tr[data-row=${output}] th`), `${output} = ReLU(${input})`, cell);
+    const swapped = await hook(page, 'calculator');
+    swapped[output].forEach((v, u) => assert.equal(v, Math.max(0, swapped[input][u]), `${cell}: ${output} at ${u}`));
+    // Bad input names its field, marks it, and leaves no stale answer.
+    await page.fill(`#calc-${fields[1]}`, '0.5, oops');
+    assert.equal(await page.textContent('.calc-error'), `${fields[1]}: item 2 is "oops", not a number`);
+    assert.equal(await page.getAttribute(`#calc-${fields[1]}`, 'class'), 'invalid');
+    assert.equal(await page.locator('.calc-result tr').count(), 0);
+    assert.deepEqual(await axe(page), [], cell);
+    await page.selectOption(`#act-${site}`, standard);
+    await settle(page);
+  }
+  // A lesson entered from another design brings back the LSTM and the thread's example.
+  await hook(page, 'change', { cell: 'gru' });
+  await settle(page);
+  const lessons = await hook(page, 'lessons');
+  await hook(page, 'lesson', lessons.findIndex((l) => l.question === 'Q4') + 1);
+  await settle(page);
+  const thread = await hook(page, 'calculator');
+  assert.deepEqual(thread.f.map((v) => Math.round(v)), [0, 0, 1, 1]);
+  assert.deepEqual(page.problems, []);
+  await page.close();
 });

@@ -262,17 +262,17 @@ test('the calculator reproduces the thread\'s worked example', async () => {
   await seeView(page, 'calculator');
   // With a sigmoid on the cell output: σ(-48) ≈ 1.4e-21, σ(12) ≈ 0.99999, so H₃ ≈ [0, 0, 0, 1].
   (await numbers('h')).forEach((v, k) => assert.ok(Math.abs(v - [0, 0, 0, 1][k]) < 1e-4, `h = ${v}`));
-  await page.fill('#calc-f', '1, two, 3, 4');
-  assert.match(await page.textContent('.calc-error'), /forget pre-activation: item 2 is "two", not a number/);
-  assert.equal(await page.getAttribute('#calc-f', 'class'), 'invalid');
+  await page.fill('#calc-z_f', '1, two, 3, 4');
+  assert.match(await page.textContent('.calc-error'), /^z_f: item 2 is "two", not a number/);
+  assert.equal(await page.getAttribute('#calc-z_f', 'class'), 'invalid');
   // An empty item is an error that names its place, as on the command line, not skipped.
-  await page.fill('#calc-f', '1,,2');
-  assert.match(await page.textContent('.calc-error'), /forget pre-activation: item 2 is empty/);
-  await page.fill('#calc-f', '1, 2');
+  await page.fill('#calc-z_f', '1,,2');
+  assert.match(await page.textContent('.calc-error'), /^z_f: item 2 is empty/);
+  await page.fill('#calc-z_f', '1, 2');
   assert.match(await page.textContent('.calc-error'), /same, non-zero length/);
   // The short field is marked, the others are not, and no stale answer is left beside the error.
-  assert.equal(await page.getAttribute('#calc-f', 'class'), 'invalid');
-  assert.ok(!(await page.getAttribute('#calc-i', 'class') ?? '').includes('invalid'));
+  assert.equal(await page.getAttribute('#calc-z_f', 'class'), 'invalid');
+  assert.ok(!(await page.getAttribute('#calc-z_i', 'class') ?? '').includes('invalid'));
   assert.equal(await page.locator('.calc-result tr').count(), 0);
   assert.deepEqual(page.problems, []);
   await page.close();

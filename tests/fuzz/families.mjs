@@ -334,7 +334,7 @@ export async function controlsFamily(browser, url, count, seed) {
   return stats;
 }
 
-/** The one-step calculator's five fields, with number lists good and bad. */
+/** The one-step calculator's fields (the LSTM's five), with number lists good and bad. */
 export async function calculatorFamily(browser, url, count, seed) {
   const stats = empty();
   const r = random(seed);
@@ -342,7 +342,7 @@ export async function calculatorFamily(browser, url, count, seed) {
   const list = () => (r.next() < 0.5
     ? Array.from({ length: r.int(0, 6) }, () => r.pick(['1', '-20', '0.5', '1e3', '1e400', 'NaN', '', ' ', 'x', '--1', '1,', '٣'])).join(r.pick([',', ', ', ';', ' ', ',,']))
     : r.pick(HOSTILE));
-  const inputs = Array.from({ length: count }, () => ({ field: r.pick(['c_prev', 'f', 'i', 'g', 'o']), value: list() }));
+  const inputs = Array.from({ length: count }, () => ({ field: r.pick(['c_prev', 'z_f', 'z_i', 'z_g', 'z_o']), value: list() }));
   await page.evaluate(async (batch) => {
     for (const { field, value } of batch) {
       await window.__fuzzYield();

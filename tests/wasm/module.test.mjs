@@ -58,7 +58,11 @@ test('bad input is an error with a message, and the model stays', () => {
   assert.throws(() => lab.use_preset('evil', 1, 0), /unknown preset/);
   assert.throws(() => lab.load_weights('{"weight_ih_l0": 3}', 'x.json'), /weight_ih_l0 must be a list of rows/);
   assert.throws(() => lab.load_weights('not json', 'x.json'), /not valid JSON/);
-  assert.throws(() => lab.calculate('1', '1,2', '1', '1', '1'), /same, non-zero length/);
+  assert.throws(() => lab.calculate({ c_prev: '1', z_f: '1,2', z_i: '1', z_g: '1', z_o: '1' }), /same, non-zero length: c_prev has 1, z_i has 1, z_f has 2/);
+  assert.throws(() => lab.calculate({ c_prev: '1', z_f: '1', z_i: '1', z_g: '1', z_o: '1', h_prev: '0' }), /^Error: h_prev: not read by an LSTM step$/);
+  assert.throws(() => lab.calculate('c_prev=1'), /the calculator's fields/);
+  // The fields, from the LSTM's table entry.
+  assert.deepEqual(lab.calculator_fields().map((f) => f.quantity), ['c_prev', 'z_i', 'z_f', 'z_g', 'z_o']);
   assert.equal(lab.summary().model, 'counter');
   assert.equal(lab.summary().steps, 2);
   lab.free();

@@ -340,7 +340,8 @@ export function createDiagram(page) {
         const fed = spec.recurrent ? 'each fed hₜ₋₁ and xₜ' : 'each fed xₜ only: its gates do not see hₜ₋₁';
         setText(other, `The ${spec.label} on screen computes ${spec.equations.map((e) => e.text).join('; ')}, ` +
           `with ${gateSites(spec.name).map((s) => `${s.output} = ${activationSymbol(state.acts[s.name])}(${s.input})`).join(', ')}. ` +
-          `Its ${spec.blocks.length} blocks (${spec.blocks.map((b) => b.symbol).join(', ')}) are ${fed}.`);
+          `Its ${spec.blocks.length} blocks (${spec.blocks.map((b) => b.symbol).join(', ')}) are ${fed}.` +
+          spec.blocks.filter((b) => b.parts).map((b) => ` The ${b.symbol} block keeps its two parts apart: ${b.parts[0]} = W·xₜ + b and ${b.parts[1]} = W·hₜ₋₁ + b.`).join(''));
         return;
       }
       svg.classList.toggle('empty', !detail);
