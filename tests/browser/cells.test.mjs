@@ -434,7 +434,8 @@ test('a loaded file of any design travels in the link: a minGRU worked by hand, 
 
 test('every design but the LSTM has its own figure: a box per block, fed [h, x] or x only, and its equations worked with the step\'s numbers', async () => {
   const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=3&seed=4&text=${encodeURIComponent('figure (it)')}&t=4&unit=1`, { viewport: VIEWPORT });
-  const designs = [['gru', true, ['r', 'z', 'n']], ['slstm', true, ['i', 'f', 'g', 'o']], ['mingru', false, ['z', 'h_tilde']], ['minlstm', false, ['i', 'f', 'h_tilde']]];
+  // (The GRU's reset gate stands beside n, whose recurrent part it scales.)
+  const designs = [['gru', true, ['z', 'r', 'n']], ['slstm', true, ['i', 'f', 'g', 'o']], ['mingru', false, ['z', 'h_tilde']], ['minlstm', false, ['i', 'f', 'h_tilde']]];
   for (const [cell, recurrent, blocks] of designs) {
     await page.selectOption('#cell', cell);
     await settle(page);
@@ -463,6 +464,18 @@ test('every design but the LSTM has its own figure: a box per block, fed [h, x] 
       const shown = label.match(new RegExp(`, ${blocks[k]} = (\\S+)$`));
       assert.ok(shown && Math.abs(number(shown[1]) - v[blocks[k]]) < 1e-3, `${cell}: ${label} against ${v[blocks[k]]}`);
     });
+    if (cell === 'gru') {
+      // r scales the recurrent part of n alone: hn goes through the × node, xn straight up.
+      const said = await page.$$eval('#diagram svg.cell-figure .part', (gs) => Object.fromEntries(gs.map((g) => [g.dataset.row, g.getAttribute('aria-label')])));
+      const node = await page.getAttribute('#diagram svg.cell-figure .scaling-node', 'aria-label');
+      const [, product] = node.match(/^r ⊙ hn = (\S+): the r gate scales hn, the recurrent part of z_n$/) ?? [];
+      assert.ok(product && Math.abs(number(product) - v.r * v.hn) < 1e-3, node);
+      for (const [q, what] of [['hn', 'W_hn·h_{t−1} + b_hn'], ['xn', 'W_in·x_t + b_in']]) {
+        const [, value] = said[q].match(new RegExp(`^${q} = ${what.replace(/[+·{}]/g, '\\$&')} = (\\S+)$`)) ?? [];
+        assert.ok(value && Math.abs(number(value) - v[q]) < 1e-3, said[q]);
+      }
+      assert.ok(Math.abs(v.xn + v.r * v.hn - v.z_n) < 1e-5);
+    }
     assert.deepEqual(await axe(page), [], cell);
   }
   // Back to the LSTM: its own diagram again.

@@ -25,7 +25,7 @@ const previous = (state) => `${state}_prev`;
 const shown = (q) => (q === 'h_tilde' ? 'h̃' : q.replace(/_([a-z]{2,})/g, '_{$1}'));
 
 /** Every position of a layout for a design with `blocks` boxes, `rows` equation rows of at most `chars` characters. */
-function place(layout, blocks, rows, chars) {
+function place(layout, blocks, rows, chars, split) {
   const { col0, box, gap } = layout;
   const x0 = 0.3;
   const boxX = Array.from({ length: blocks }, (_, k) => x0 + col0 + 0.8 + k * (box + gap));
@@ -34,14 +34,18 @@ function place(layout, blocks, rows, chars) {
   const yRail = 2.0;
   const yBox = 3.4;
   const boxH = 7.6;
-  const yBus = 13.2;
+  // A block fed two parts apart needs room under the boxes for the node that scales one.
+  const yBus = split ? 16.6 : 13.2;
+  const yNode = yBox + boxH + 1.9;
   const eqWidth = chars * CHAR;
   const wide = layout.name === 'wide';
   const eqX = wide ? boxesEnd + 2.2 : x0;
   const yEq = wide ? yBox + 0.9 : yBus + 4.2;
   const rowH = 2.6;
   return {
-    ...layout, x0, boxX, cx, boxesEnd, yRail, yBox, boxH, yBus, eqX, yEq, rowH,
+    ...layout, x0, boxX, cx, boxesEnd, yRail, yBox, boxH, yBus, yNode, eqX, yEq, rowH,
+    // The two feeds of a split block, either side of its centre.
+    feed: box / 4,
     lineStart: x0 + col0 + 0.1,
     width: Math.max(boxesEnd, eqX + eqWidth) + 0.6,
     height: Math.max(yBus + 3.2, yEq + rows * rowH),
@@ -109,7 +113,14 @@ export function createCellFigure(host, page) {
       return g;
     };
 
-    const blocks = spec.blocks.map((block) => ({ block, site: sites().find((s) => s.name === block.site), swappable: spec.sites.includes(block.site) }));
+    // A block whose pre-activation the step assembles from its two parts (the GRU's
+    // z_n = xn + r ⊙ hn) is fed them apart, and the gate that scales the recurrent part
+    // (r) stands just before it, so that its wire reaches the node without crossing another.
+    const split = spec.blocks.find((b) => b.parts);
+    const scaled = split && spec.products.find((p) => p.factors.includes(split.parts[1]));
+    const scaler = scaled && spec.blocks.find((b) => b !== split && scaled.factors.includes(b.symbol));
+    const order = scaler ? spec.blocks.filter((b) => b !== scaler).flatMap((b) => (b === split ? [scaler, b] : [b])) : spec.blocks;
+    const blocks = order.map((block) => ({ block, site: sites().find((s) => s.name === block.site), swappable: spec.sites.includes(block.site) }));
     const rows = [
       ...spec.products.map((p) => ({ result: p.name, text: `${p.name} = ${p.text}`, product: p })),
       ...spec.equations.map((e) => ({ result: e.result, text: e.text, equation: e })),
@@ -131,8 +142,12 @@ export function createCellFigure(host, page) {
     placers.push((L) => (L.name === 'wide' ? rail.setAttribute('marker-end', 'url(#figure-arrow)') : rail.removeAttribute('marker-end')));
     blocks.forEach((_, k) => wire((L) => [[L.cx[k], L.yBox], [L.cx[k], L.yRail]], false));
     // The input bus into every block: [h_{t−1}, x_t], or x_t alone for gates that see x only.
-    wire((L) => [[L.lineStart, L.yBus], [L.cx.at(-1), L.yBus]], false);
-    blocks.forEach((_, k) => wire((L) => [[L.cx[k], L.yBus], [L.cx[k], L.yBox + L.boxH]]));
+    // (To the split block's right-hand feed, where it has one.)
+    const splitAt = blocks.findIndex((b) => b.block === split);
+    wire((L) => [[L.lineStart, L.yBus], [Math.max(L.cx.at(-1), splitAt < 0 ? 0 : L.cx[splitAt] + L.feed), L.yBus]], false);
+    blocks.forEach(({ block }, k) => {
+      if (block !== split) wire((L) => [[L.cx[k], L.yBus], [L.cx[k], L.yBox + L.boxH]]);
+    });
     if (spec.recurrent) wire((L) => [[L.lineStart + 0.4, L.yRail], [L.lineStart + 0.4, L.yBus]], false);
 
     // The states carried in, down the left.
@@ -187,6 +202,41 @@ export function createCellFigure(host, page) {
       return box;
     });
 
+    let scaling = null;
+    if (split) {
+      const k = blocks.findIndex((b) => b.block === split);
+      const r = blocks.findIndex((b) => b.block === scaler);
+      const [input, recurrent] = split.parts;
+      const left = (L) => L.cx[k] - L.feed;
+      const right = (L) => L.cx[k] + L.feed;
+      const radius = 0.6;
+      // The input part straight up; the recurrent part through the node where r scales it.
+      wire((L) => [[right(L), L.yBus], [right(L), L.yBox + L.boxH]]);
+      wire((L) => [[left(L), L.yBus], [left(L), L.yNode + radius]]);
+      wire((L) => [[left(L), L.yNode - radius], [left(L), L.yBox + L.boxH]]);
+      if (r >= 0) wire((L) => [[L.boxX[r] + L.box - 0.9, L.yBox + L.boxH], [L.boxX[r] + L.box - 0.9, L.yNode], [left(L) - radius, L.yNode]]);
+      const node = part(scaled.name);
+      node.classList.add('scaling-node');
+      const circle = el('circle', { class: 'op' }, node);
+      placers.push((L) => at(circle, { cx: left(L), cy: L.yNode, r: radius }));
+      text(node, 'op-sign', (L) => [left(L), L.yNode + 0.35], 'middle').textContent = '×';
+      const nodeTitle = el('title', {}, node);
+      const feedLabel = (q, position, anchor) => {
+        const g = part(q);
+        number(g, q, position, anchor, `${q} = `);
+        const name = text(g, 'label small', (L) => [position(L)[0], position(L)[1] + 1.3], anchor);
+        name.textContent = q;
+        placers.push((L) => { name.style.display = L.name === 'wide' ? 'none' : ''; });
+        return g;
+      };
+      const mid = (L) => (L.yNode + L.yBus) / 2 + 0.2;
+      const feeds = [
+        { q: recurrent, g: feedLabel(recurrent, (L) => [left(L) - 0.4, mid(L)], 'end'), what: `W_h${split.symbol}·h_{t−1} + b_h${split.symbol}` },
+        { q: input, g: feedLabel(input, (L) => [right(L) + 0.4, mid(L)], 'start'), what: `W_i${split.symbol}·x_t + b_i${split.symbol}` },
+      ];
+      scaling = { node, nodeTitle, product: scaled, feeds };
+    }
+
     // The products and equations, each with its worked numbers.
     const equationRows = rows.map((row, j) => {
       const g = part(row.result);
@@ -195,15 +245,15 @@ export function createCellFigure(host, page) {
       const worked = text(g, 'num eq-worked', (L) => [L.eqX + 0.8, L.yEq + j * L.rowH + 1.2]);
       return { ...row, g, worked };
     });
-    return { spec, placers, numbers, parts, boxes, states, equationRows, xPart, xLabel, params, blocks: blocks.length, rows: rows.length, chars };
+    return { spec, placers, numbers, parts, boxes, states, equationRows, xPart, xLabel, params, blocks: blocks.length, rows: rows.length, chars, split: Boolean(split), scaling };
   }
 
   /** Chooses the layout and font size for a width; returns true if anything moved. */
   function relayout(width) {
     const present = document.body.classList.contains('presenter');
     const [min, max] = present ? [22.5, 24] : [11, 15];
-    const wide = place(LAYOUTS.wide, built.blocks, built.rows, built.chars);
-    const compact = place(LAYOUTS.compact, built.blocks, built.rows, built.chars);
+    const wide = place(LAYOUTS.wide, built.blocks, built.rows, built.chars, built.split);
+    const compact = place(LAYOUTS.compact, built.blocks, built.rows, built.chars, built.split);
     const L = width / wide.width >= min ? wide : compact;
     let font = Math.min(max, width / L.width);
     if (font < min && L === compact) font = Math.max(present ? min : 10, font);
@@ -275,6 +325,13 @@ export function createCellFigure(host, page) {
         const worked = row.equation ? `= ${equationWorked(row.equation, (q) => num(v[q]))}` : `= ${num(v[row.result])}`;
         setText(row.worked, worked);
         row.g.setAttribute('aria-label', `${row.text} ${worked}`);
+      }
+      if (built.scaling) {
+        const { node, nodeTitle, product, feeds } = built.scaling;
+        for (const { q, g, what } of feeds) g.setAttribute('aria-label', `${q} = ${what} = ${num(v[q])}`);
+        const said = `${product.text} = ${num(v[product.name])}: the ${product.factors[0]} gate scales ${product.factors[1]}, the recurrent part of ${built.spec.blocks.find((b) => b.parts).pre}`;
+        node.setAttribute('aria-label', said);
+        setText(nodeTitle, said);
       }
       for (const { state: s, g } of built.states) g.setAttribute('aria-label', `${s} at t − 1 = ${num(v[previous(s)])}`);
       built.xPart.setAttribute('aria-label', `input x_t: “${visibleChar(detail.char)}”${built.spec.recurrent ? ', fed to every block with h_{t−1}' : ', fed to every block alone (the gates do not see h_{t−1})'}`);
