@@ -364,6 +364,22 @@ impl Lab {
                     high,
                 }
             })
+            // A gate whose function is fixed (the sLSTM's stabilised exponentials, in (0, 1])
+            // is counted too, named by its function.
+            .chain(spec.blocks.iter().filter(|b| !spec.has_site(b.site)).map(|block| {
+                let info = block.site.info();
+                let function = spec.equations.iter().find(|e| e.result == info.output).map_or(block.symbol, |e| e.text);
+                let (low, high) = trace.saturation(info.output, LOW, HIGH);
+                Saturation {
+                    quantity: info.output.name(),
+                    label: info.caption,
+                    activation: function.split_once(" = ").map_or(function, |(_, right)| right).to_string(),
+                    low_threshold: LOW,
+                    high_threshold: HIGH,
+                    low,
+                    high,
+                }
+            }))
             .collect();
         Summary {
             model: self.model.name.clone(),
@@ -567,6 +583,25 @@ mod tests {
         let s = lab.summary();
         assert!(s.truncated);
         assert_eq!((s.steps, s.total_chars), (MAX_STEPS, MAX_STEPS + 5));
+    }
+
+    #[test]
+    fn an_slstm_counts_its_fixed_exp_gates_too() {
+        let mut lab = Lab::new(Preset::SlstmMax.build());
+        lab.set_text(Preset::SlstmMax.info().text);
+        lab.finish();
+        let s = lab.summary();
+        let names: Vec<&str> = s.saturation.iter().map(|g| g.quantity).collect();
+        assert_eq!(names, ["o", "g", "i", "f"]);
+        for gate in &s.saturation[2..] {
+            assert_eq!((gate.low_threshold, gate.high_threshold), (LOW, HIGH));
+            // Counted here again from the trace: the share below 0.05 and above 0.95.
+            let values = lab.trace().values(Quantity::from_name(gate.quantity).unwrap());
+            let share = |f: &dyn Fn(f32) -> bool| values.iter().filter(|&&v| f(v)).count() as f64 / values.len() as f64;
+            assert_eq!((gate.low, gate.high), (share(&|v| v < 0.05), share(&|v| v > 0.95)), "{}", gate.quantity);
+        }
+        assert_eq!(s.saturation[2].activation, "exp(z_i − m)");
+        assert_eq!(s.saturation[3].activation, "exp(log σ(z_f) + m_prev − m)");
     }
 
     #[test]

@@ -609,3 +609,38 @@ test('the one-step calculator works every design\'s step: the fields it reads, i
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('the saturation view counts each design\'s gates, the sLSTM\'s fixed exponentials among them, and changes with the design', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=4&seed=5&text=${encodeURIComponent('gates (and) more')}`, { viewport: VIEWPORT });
+  const expected = { lstm: ['f', 'i', 'o', 'g', 'cell_out'], gru: ['r', 'z', 'n'], slstm: ['o', 'g', 'i', 'f'], minlstm: ['f', 'i', 'h_tilde'], lstm2: ['f', 'i', 'o', 'g', 'cell_out'] };
+  for (const [name, quantities] of Object.entries(expected)) {
+    const cell = name.replace(/\d$/, '');
+    await hook(page, 'change', { cell });
+    await settle(page);
+    await seeView(page, 'saturation');
+    const s = await hook(page, 'summary');
+    assert.deepEqual(s.saturation.map((g) => g.quantity), quantities, cell);
+    const shown = await page.$$eval('#saturation .saturation', (blocks) => blocks.map((b) => ({
+      quantity: b.dataset.quantity, title: b.querySelector('.saturation-title').textContent,
+      bars: [...b.querySelectorAll('.bar-value')].map((v) => v.textContent),
+    })));
+    assert.deepEqual(shown.map((b) => b.quantity), quantities, cell);
+    shown.forEach((b, k) => {
+      const g = s.saturation[k];
+      assert.equal(b.title, `${g.label} (${g.activation})`);
+      assert.equal(b.bars.length, 3);
+    });
+    // The shares, counted again here from the trace's values.
+    for (const g of s.saturation) {
+      const values = await hook(page, 'values', g.quantity);
+      // (The model compares in f32, against the thresholds rounded to f32.)
+      const low = values.filter((v) => v < Math.fround(g.low_threshold)).length / values.length;
+      const high = values.filter((v) => v > Math.fround(g.high_threshold)).length / values.length;
+      assert.ok(Math.abs(low - g.low) < 1e-9 && Math.abs(high - g.high) < 1e-9, `${cell} ${g.quantity}: ${low}, ${high} against ${g.low}, ${g.high}`);
+    }
+    if (cell === 'slstm') assert.equal(shown[2].title, 'input gate (exp(z_i − m))');
+  }
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

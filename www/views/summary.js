@@ -39,13 +39,16 @@ function bar(className) {
   };
 }
 
-/** The blocks of bars, built once and updated in place. */
+/** The blocks of bars, built once per design and updated in place. */
 let blocks = null;
+let blocksKey = '';
 
 /** Share of each gate's values near its ends, over the whole run. */
 function renderSaturation(summary) {
   const host = document.getElementById('saturation');
-  if (!blocks) {
+  const key = summary.saturation.map((s) => s.quantity).join(' ');
+  if (key !== blocksKey) {
+    blocksKey = key;
     host.replaceChildren();
     blocks = summary.saturation.map((s) => {
       const block = document.createElement('div');
