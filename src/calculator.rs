@@ -8,10 +8,12 @@
 //! the step assembles (the GRU's z_n = xn + r ⊙ hn), its two parts.
 
 use crate::cell::Gates;
-use crate::cells::{Cell, CellKind, CellSpec, CellVisitor, Forward};
+use crate::activation::{from_f64, to_f64};
+use crate::cells::{block as block_of, CellKind, CellSpec, Forward};
 use crate::numbers::parse_numbers;
 use crate::quantity::Quantity;
 use crate::site::Activations;
+use num_traits::Float;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -80,15 +82,21 @@ pub fn fields(spec: &CellSpec, peepholes: bool) -> Vec<Field> {
 pub type Step = BTreeMap<&'static str, Vec<f64>>;
 
 /// One step of `cell` under `acts` from `typed` text, one entry per field of [`fields`] by
-/// quantity name. Errors name the field at fault, or every field's length when they differ.
-pub fn calculate(cell: CellKind, acts: &Activations, typed: &BTreeMap<String, String>) -> Result<Step, String> {
+/// quantity name, computed in `T` (the page uses f32, as its trace does, so that a step taken
+/// from the trace is worked again to the last bit). Errors name the field at fault, or every
+/// field's length when they differ.
+pub fn calculate<T: Float>(cell: CellKind, acts: &Activations, typed: &BTreeMap<String, String>) -> Result<Step, String> {
     let spec = cell.spec();
     let fields = fields(spec, false);
     let mut values = HashMap::new();
     for field in &fields {
         let name = field.quantity.name();
         let text = typed.get(name).ok_or_else(|| format!("{name}: missing (this {} step reads it)", spec.label))?;
-        values.insert(field.quantity, parse_numbers(name, text)?);
+        let numbers = parse_numbers(name, text)?;
+        if let Some(k) = numbers.iter().position(|&v| from_f64::<T>(v).is_infinite()) {
+            return Err(format!("{name}: item {} is {:e}, beyond the largest number the step computes with ({:.1e})", k + 1, numbers[k], to_f64(T::max_value())));
+        }
+        values.insert(field.quantity, numbers);
     }
     let unknown: Vec<&str> = typed.keys().map(String::as_str).filter(|k| !fields.iter().any(|f| f.quantity.name() == *k)).collect();
     if !unknown.is_empty() {
@@ -99,14 +107,15 @@ pub fn calculate(cell: CellKind, acts: &Activations, typed: &BTreeMap<String, St
         let lengths: Vec<String> = fields.iter().map(|f| format!("{} has {}", f.quantity.name(), values[&f.quantity].len())).collect();
         return Err(format!("the vectors must all have the same, non-zero length: {}", lengths.join(", ")));
     }
-    Ok(step(cell, acts, &values, units))
+    Ok(step::<T>(cell, acts, &values, units))
 }
 
-/// The step itself, from parsed values of equal length `units`.
-fn step(cell: CellKind, acts: &Activations, typed: &HashMap<Quantity, Vec<f64>>, units: usize) -> Step {
+/// The step itself in `T`, from parsed values of equal length `units`.
+fn step<T: Float>(cell: CellKind, acts: &Activations, typed: &HashMap<Quantity, Vec<f64>>, units: usize) -> Step {
     let spec = cell.spec();
     let hs = units;
-    let zeros = vec![0.0; hs];
+    let typed: HashMap<Quantity, Vec<T>> = typed.iter().map(|(&q, v)| (q, v.iter().map(|&x| from_f64(x)).collect())).collect();
+    let zeros = vec![T::zero(); hs];
     let typed_or_zero = |q: Quantity| typed.get(&q).unwrap_or(&zeros);
     // Each block's pre-activation, or its input part with its recurrent part apart.
     let mut z = Vec::with_capacity(spec.rows(hs));
@@ -127,35 +136,26 @@ fn step(cell: CellKind, acts: &Activations, typed: &HashMap<Quantity, Vec<f64>>,
         recurrent.clear();
     }
     let mut h = typed_or_zero(Quantity::HiddenPrev).clone();
-    let mut carried: Vec<f64> = spec.states[1..].iter().flat_map(|&s| typed_or_zero(previous(s)).iter().copied()).collect();
-    let mut values = vec![0.0; spec.values.len() * hs];
+    let mut carried: Vec<T> = spec.states[1..].iter().flat_map(|&s| typed_or_zero(previous(s)).iter().copied()).collect();
+    let mut values = vec![T::zero(); spec.values.len() * hs];
 
-    /// The design's forward pass over the typed units.
-    struct Run<'a> {
-        acts: &'a Activations,
-        step: Forward<'a, f64>,
-    }
-    impl CellVisitor<f64> for Run<'_> {
-        type Output = ();
-        fn visit<C: Cell<f64>>(self, cell: &C) {
-            cell.forward(self.acts, self.step, false);
-        }
-    }
     let step = Forward { z: &mut z, recurrent: &recurrent, h: &mut h, carried: &mut carried, values: &mut values, slopes: &mut [] };
     // Peepholes are in the typed pre-activations already.
-    cell.visit(None, Run { acts, step });
+    cell.cell::<T>(None).forward(acts, step, false);
 
     let mut out = Step::new();
+    let wide = |values: &[T]| values.iter().map(|&v| to_f64(v)).collect::<Vec<f64>>();
     for (k, block) in spec.blocks.iter().enumerate() {
-        out.insert(block.pre.name(), z[k * hs..(k + 1) * hs].to_vec());
+        out.insert(block.pre.name(), wide(block_of(&z, hs, k)));
     }
     for (k, &q) in spec.values.iter().enumerate() {
-        out.insert(q.name(), values[k * hs..(k + 1) * hs].to_vec());
+        out.insert(q.name(), wide(block_of(&values, hs, k)));
     }
+    // Each product in T, as the trace's step detail computes it.
     for product in spec.products {
-        let factor = |q: Quantity| &out[q.name()];
-        let value = (0..hs).map(|u| product.value(|q| factor(q)[u])).collect();
-        out.insert(product.name, value);
+        let slot = |q: Quantity| spec.value_slot(q).expect("a product's factors are the step's values");
+        let value: Vec<T> = (0..hs).map(|u| product.value(|q| values[slot(q) * hs + u])).collect();
+        out.insert(product.name, wide(&value));
     }
     out
 }
@@ -239,7 +239,7 @@ pub fn one_step(acts: &Activations, c_prev: &[f64], z: Gates<&[f64]>) -> Result<
         (Quantity::PreCandidate, z.g.to_vec()),
         (Quantity::PreOutput, z.o.to_vec()),
     ]);
-    Ok(CellStep::from_step(step(CellKind::Lstm, acts, &typed, n)))
+    Ok(CellStep::from_step(step::<f64>(CellKind::Lstm, acts, &typed, n)))
 }
 
 #[cfg(test)]
@@ -273,7 +273,7 @@ mod tests {
     #[test]
     fn a_gru_step_worked_by_hand() {
         let fields = typed(&[("h_prev", "-0.4"), ("z_r", "0"), ("z_z", &3f64.ln().to_string()), ("xn", "0.2"), ("hn", "0.6")]);
-        let s = calculate(CellKind::Gru, &Activations::default(), &fields).unwrap();
+        let s = calculate::<f64>(CellKind::Gru, &Activations::default(), &fields).unwrap();
         for (q, want) in [("r", 0.5), ("z", 0.75), ("z_n", 0.5), ("n", 0.462_117_16), ("reset_recurrent", 0.3), ("h", -0.184_470_71)] {
             assert!((s[q][0] - want).abs() < 1e-8, "{q} = {} against {want}", s[q][0]);
         }
@@ -286,25 +286,43 @@ mod tests {
     #[test]
     fn an_slstm_step_worked_by_hand() {
         let fields = typed(&[("c_prev", "2"), ("norm_prev", "1"), ("m_prev", "0"), ("z_i", "1"), ("z_f", "0"), ("z_g", "0"), ("z_o", "0")]);
-        let s = calculate(CellKind::Slstm, &Activations::default(), &fields).unwrap();
+        let s = calculate::<f64>(CellKind::Slstm, &Activations::default(), &fields).unwrap();
         for (q, want) in [("m", 1.0), ("i", 1.0), ("f", 0.183_939_72), ("c", 0.367_879_44), ("norm", 1.183_939_72), ("h", 0.155_362_40)] {
             assert!((s[q][0] - want).abs() < 1e-8, "{q} = {} against {want}", s[q][0]);
         }
     }
 
     #[test]
+    fn every_design_steps_from_zeros_in_f32_and_f64() {
+        for kind in CellKind::ALL {
+            let spec = kind.spec();
+            let typed: BTreeMap<String, String> = fields(spec, false).iter().map(|f| (f.quantity.name().to_string(), "0, 0.5".to_string())).collect();
+            let narrow = calculate::<f32>(kind, &Activations::default(), &typed).unwrap();
+            let wide = calculate::<f64>(kind, &Activations::default(), &typed).unwrap();
+            assert!(narrow.contains_key("h") && spec.products.iter().all(|p| narrow.contains_key(p.name)), "{}", spec.name);
+            for (name, values) in &wide {
+                let close = values.iter().zip(&narrow[name]).all(|(a, b)| (a - b).abs() <= 1e-6 * a.abs().max(1.0));
+                assert!(close, "{} {name}: {values:?} in f64, {:?} in f32", spec.name, narrow[name]);
+            }
+        }
+        let typed: BTreeMap<String, String> = fields(&lstm::SPEC, false).iter().map(|f| (f.quantity.name().to_string(), "1e39".to_string())).collect();
+        let err = calculate::<f32>(CellKind::Lstm, &Activations::default(), &typed).unwrap_err();
+        assert_eq!(err, "c_prev: item 1 is 1e39, beyond the largest number the step computes with (3.4e38)");
+    }
+
+    #[test]
     fn bad_fields_are_named() {
         let acts = Activations::default();
         let mut fields = typed(&[("h_prev", "0, 1"), ("z_z", "1, 2"), ("z_h", "1, x")]);
-        assert_eq!(calculate(CellKind::MinGru, &acts, &fields).unwrap_err(), "z_h: item 2 is \"x\", not a number");
+        assert_eq!(calculate::<f64>(CellKind::MinGru, &acts, &fields).unwrap_err(), "z_h: item 2 is \"x\", not a number");
         fields.insert("z_h".into(), "1".into());
         assert_eq!(
-            calculate(CellKind::MinGru, &acts, &fields).unwrap_err(),
+            calculate::<f64>(CellKind::MinGru, &acts, &fields).unwrap_err(),
             "the vectors must all have the same, non-zero length: h_prev has 2, z_z has 2, z_h has 1"
         );
         fields.insert("c_prev".into(), "1".into());
-        assert_eq!(calculate(CellKind::MinGru, &acts, &fields).unwrap_err(), "c_prev: not read by a minGRU step");
+        assert_eq!(calculate::<f64>(CellKind::MinGru, &acts, &fields).unwrap_err(), "c_prev: not read by a minGRU step");
         fields.remove("h_prev");
-        assert!(calculate(CellKind::MinGru, &acts, &fields).unwrap_err().starts_with("h_prev: missing"));
+        assert!(calculate::<f64>(CellKind::MinGru, &acts, &fields).unwrap_err().starts_with("h_prev: missing"));
     }
 }

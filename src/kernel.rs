@@ -159,7 +159,7 @@ impl<T: Float> Columns<'_, T> {
     /// Runs `cell` over `symbols` from a zero state: the one forward pass (a batch of one).
     /// What is kept of each step is up to `recorder` (the page's trace keeps every value; the
     /// trainer also keeps the slopes and scores h through its read-out).
-    pub fn run<C: Cell<T>, R: Recorder<T>>(
+    pub fn run<C: Cell<T> + ?Sized, R: Recorder<T>>(
         &self,
         cell: &C,
         acts: &Activations,
@@ -173,7 +173,7 @@ impl<T: Float> Columns<'_, T> {
     /// Runs `cell` over several sequences at once, each from a zero state. Step t's
     /// pre-activations of the whole batch are one product (see [`add_rows_batch`]); a sequence
     /// that has ended keeps its last state and is not recorded.
-    pub fn run_batch<C: Cell<T>, R: Recorder<T>>(
+    pub fn run_batch<C: Cell<T> + ?Sized, R: Recorder<T>>(
         &self,
         cell: &C,
         acts: &Activations,
@@ -188,7 +188,7 @@ impl<T: Float> Columns<'_, T> {
     /// Continues a run of one sequence from step `from`, `state` holding the states after step
     /// `from − 1` (as the run that reached it left them): typing at the end of a text runs only
     /// the new steps, since a recurrent cell's prefix does not depend on what follows.
-    pub fn resume<C: Cell<T>, R: Recorder<T>>(
+    pub fn resume<C: Cell<T> + ?Sized, R: Recorder<T>>(
         &self,
         cell: &C,
         acts: &Activations,
@@ -205,7 +205,7 @@ impl<T: Float> Columns<'_, T> {
         }
     }
 
-    fn resume_batch<C: Cell<T>, R: Recorder<T>>(
+    fn resume_batch<C: Cell<T> + ?Sized, R: Recorder<T>>(
         &self,
         cell: &C,
         acts: &Activations,

@@ -464,9 +464,10 @@ impl Lab {
         calculator::fields(self.model.cell.spec(), self.model.cell.has_peepholes())
     }
 
-    /// The one-step calculator on typed lists (by field name), under the current activations.
+    /// The one-step calculator on typed lists (by field name), under the current activations,
+    /// in f32 as the trace is computed.
     pub fn calculate(&self, typed: &BTreeMap<String, String>) -> Result<calculator::Step, String> {
-        calculator::calculate(self.model.cell.kind(), &self.acts, typed)
+        calculator::calculate::<f32>(self.model.cell.kind(), &self.acts, typed)
     }
 }
 

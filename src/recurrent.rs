@@ -2,7 +2,7 @@
 //! [`crate::cells`] for their equations), run over a sequence into a [`Trace`], or from where an
 //! earlier run stopped.
 
-use crate::cells::{lstm, Cell, CellKind, CellSpec, CellVisitor};
+use crate::cells::{lstm, CellKind, CellSpec};
 use crate::kernel::{transpose_into, Columns, State};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Gate};
@@ -343,22 +343,7 @@ impl<T: Float> Recurrent<T> {
 
     /// Runs the cell over `symbols[from..]` from `state`, recording into `trace`.
     fn resume_from(&self, symbols: &[Symbol], acts: &Activations, from: usize, trace: &mut Trace<T>, state: &mut State<T>) {
-        /// The kernel's run, for whichever cell the design has.
-        struct Resume<'a, T: Float> {
-            columns: Columns<'a, T>,
-            acts: &'a Activations,
-            symbols: &'a [Symbol],
-            from: usize,
-            state: &'a mut State<T>,
-            trace: &'a mut Trace<T>,
-        }
-        impl<T: Float> CellVisitor<T> for Resume<'_, T> {
-            type Output = ();
-            fn visit<C: Cell<T>>(self, cell: &C) {
-                self.columns.resume(cell, self.acts, self.symbols, self.from, self.state, self.trace);
-            }
-        }
         let peepholes = self.weights.has_peepholes().then_some(&self.weights.peepholes[..]);
-        self.kind().visit(peepholes, Resume { columns: self.columns(), acts, symbols, from, state, trace });
+        self.columns().resume(&*self.kind().cell(peepholes), acts, symbols, from, state, trace);
     }
 }

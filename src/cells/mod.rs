@@ -346,23 +346,19 @@ impl<'de> serde::Deserialize<'de> for CellKind {
     }
 }
 
-/// Work to do with a design's cell, whatever the design: [`CellKind::visit`] hands it the cell.
-/// (A closure cannot be generic over the cell's type; this can.)
-pub trait CellVisitor<T: Float> {
-    type Output;
-    fn visit<C: Cell<T>>(self, cell: &C) -> Self::Output;
-}
-
 impl CellKind {
-    /// Calls `visitor` with this design's cell: the LSTM's with `peepholes` (w_ci, w_cf and
-    /// w_co, H each) when given. The one place that maps a design to its step.
-    pub fn visit<T: Float, V: CellVisitor<T>>(self, peepholes: Option<&[T]>, visitor: V) -> V::Output {
+    /// This design's cell: the LSTM's with `peepholes` (w_ci, w_cf and w_co, H each) when
+    /// given. The one place that maps a design to its step. Called through its vtable, one copy
+    /// of the kernel serves every design (a call per step is nothing beside the step's
+    /// product); the trainer instead keeps a copy per design, with the step inlined.
+    #[must_use]
+    pub fn cell<'a, T: Float + 'a>(self, peepholes: Option<&'a [T]>) -> Box<dyn Cell<T> + 'a> {
         match self {
-            CellKind::Lstm => visitor.visit(&LstmCell { peepholes }),
-            CellKind::Gru => visitor.visit(&GruCell),
-            CellKind::Slstm => visitor.visit(&SlstmCell),
-            CellKind::MinGru => visitor.visit(&MinGruCell),
-            CellKind::MinLstm => visitor.visit(&MinLstmCell),
+            CellKind::Lstm => Box::new(LstmCell { peepholes }),
+            CellKind::Gru => Box::new(GruCell),
+            CellKind::Slstm => Box::new(SlstmCell),
+            CellKind::MinGru => Box::new(MinGruCell),
+            CellKind::MinLstm => Box::new(MinLstmCell),
         }
     }
 
