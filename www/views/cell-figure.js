@@ -10,7 +10,7 @@ import { cellSpec, sites } from '../catalog.js';
 import { equationWorked } from '../equations.js';
 import { exact, num, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
-import { GLYPH_Z, U, activationNames, at, drawGlyph, el, pathData, rich } from './svg.js';
+import { GLYPH_Z, U, activationNames, at, drawGlyph, el, layoutBuilders, rich } from './svg.js';
 
 /** The two layouts, in em: equations beside the boxes (wide) or under them (compact). */
 const LAYOUTS = {
@@ -75,20 +75,7 @@ export function createCellFigure(host, page) {
     const placers = [];
     const numbers = [];
     const parts = [];
-    const wire = (points, arrow = true) => {
-      const p = el('path', { class: 'wire', fill: 'none' }, wiresLayer);
-      if (arrow) p.setAttribute('marker-end', 'url(#figure-arrow)');
-      placers.push((L) => at(p, { d: pathData(points(L)) }));
-      return p;
-    };
-    const text = (parent, className, position, anchor = 'start') => {
-      const t = el('text', { class: className, 'text-anchor': anchor }, parent);
-      placers.push((L) => {
-        const [x, y] = position(L);
-        at(t, { x, y });
-      });
-      return t;
-    };
+    const { wire, text } = layoutBuilders(placers, wiresLayer, 'figure-arrow');
     /** A number showing value `q` of the selected unit, after `prefix` in the wide layout. */
     const number = (parent, q, position, anchor = 'start', prefix = '') => {
       const t = text(parent, 'num', position, anchor);
@@ -140,15 +127,15 @@ export function createCellFigure(host, page) {
     const rail = wire((L) => (L.name === 'wide' ? [[L.lineStart, L.yRail], [L.eqX - 0.9, L.yRail], [L.eqX - 0.9, L.yEq - 0.9]] :
       [[L.lineStart, L.yRail], [L.cx.at(-1), L.yRail]]));
     placers.push((L) => (L.name === 'wide' ? rail.setAttribute('marker-end', 'url(#figure-arrow)') : rail.removeAttribute('marker-end')));
-    blocks.forEach((_, k) => wire((L) => [[L.cx[k], L.yBox], [L.cx[k], L.yRail]], false));
+    blocks.forEach((_, k) => wire((L) => [[L.cx[k], L.yBox], [L.cx[k], L.yRail]], { arrow: false }));
     // The input bus into every block: [h_{t−1}, x_t], or x_t alone for gates that see x only.
     // (To the split block's right-hand feed, where it has one.)
     const splitAt = blocks.findIndex((b) => b.block === split);
-    wire((L) => [[L.lineStart, L.yBus], [Math.max(L.cx.at(-1), splitAt < 0 ? 0 : L.cx[splitAt] + L.feed), L.yBus]], false);
+    wire((L) => [[L.lineStart, L.yBus], [Math.max(L.cx.at(-1), splitAt < 0 ? 0 : L.cx[splitAt] + L.feed), L.yBus]], { arrow: false });
     blocks.forEach(({ block }, k) => {
       if (block !== split) wire((L) => [[L.cx[k], L.yBus], [L.cx[k], L.yBox + L.boxH]]);
     });
-    if (spec.recurrent) wire((L) => [[L.lineStart + 0.4, L.yRail], [L.lineStart + 0.4, L.yBus]], false);
+    if (spec.recurrent) wire((L) => [[L.lineStart + 0.4, L.yRail], [L.lineStart + 0.4, L.yBus]], { arrow: false });
 
     // The states carried in, down the left.
     const states = spec.states.map((state, j) => {

@@ -6,7 +6,7 @@
 // their text and attributes in place, and a resize only moves them.
 
 import { activationSymbol, cellOutputSite, cellSpec, gateSites } from '../catalog.js';
-import { GLYPH_Z, U, activationNames, at, drawGlyph, el, pathData, rich } from './svg.js';
+import { GLYPH_Z, U, activationNames, at, drawGlyph, el, layoutBuilders, rich } from './svg.js';
 import { exact, num, visibleChar } from '../format.js';
 import { siteInput } from '../equations.js';
 import { setText } from '../dom.js';
@@ -76,21 +76,7 @@ export function createDiagram(page) {
   const numbers = [];
   const parts = [];
 
-  const wire = (points, options = {}) => {
-    const p = el('path', { class: `wire${options.className ? ` ${options.className}` : ''}`, fill: 'none' }, wiresLayer);
-    if (options.arrow !== false) p.setAttribute('marker-end', 'url(#diagram-arrow)');
-    placers.push((L) => at(p, { d: pathData(points(L)) }));
-    return p;
-  };
-
-  const text = (parent, className, position, anchor = 'start') => {
-    const t = el('text', { class: className, 'text-anchor': anchor }, parent);
-    placers.push((L) => {
-      const [x, y] = position(L);
-      at(t, { x, y });
-    });
-    return t;
-  };
+  const { wire, text } = layoutBuilders(placers, wiresLayer, 'diagram-arrow');
 
   /**
    * A number showing quantity `q` of the selected unit, with the exact value as a title when

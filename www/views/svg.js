@@ -44,6 +44,30 @@ export function rich(node, spec) {
   return node;
 }
 
+/**
+ * Builders for a figure whose elements follow its layout: each element adds a placer to
+ * `placers` that sets its position from a layout L (em). Wires go in `wiresLayer`, with the
+ * arrowhead `marker` (an id) unless `arrow` is false.
+ */
+export function layoutBuilders(placers, wiresLayer, marker) {
+  return {
+    wire(points, { arrow = true, className = '' } = {}) {
+      const p = el('path', { class: className ? `wire ${className}` : 'wire', fill: 'none' }, wiresLayer);
+      if (arrow) p.setAttribute('marker-end', `url(#${marker})`);
+      placers.push((L) => at(p, { d: pathData(points(L)) }));
+      return p;
+    },
+    text(parent, className, position, anchor = 'start') {
+      const t = el('text', { class: className, 'text-anchor': anchor }, parent);
+      placers.push((L) => {
+        const [x, y] = position(L);
+        at(t, { x, y });
+      });
+      return t;
+    },
+  };
+}
+
 /** An orthogonal wire through points (em). */
 export function pathData(points) {
   return points.map(([x, y], k) => `${k ? 'L' : 'M'}${(x * U).toFixed(1)} ${(y * U).toFixed(1)}`).join(' ');
