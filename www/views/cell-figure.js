@@ -75,30 +75,9 @@ export function createCellFigure(host, page) {
     const placers = [];
     const numbers = [];
     const parts = [];
-    const { wire, text } = layoutBuilders(placers, wiresLayer, 'figure-arrow');
-    /** A number showing value `q` of the selected unit, after `prefix` in the wide layout. */
-    const number = (parent, q, position, anchor = 'start', prefix = '') => {
-      const t = text(parent, 'num', position, anchor);
-      const before = el('tspan', { class: 'prefix' }, t);
-      const value = el('tspan', { class: 'v' }, t);
-      value.dataset.q = q;
-      const title = el('title', {}, t);
-      if (prefix) placers.push((L) => rich(before, L.name === 'wide' ? prefix : ''));
-      numbers.push({ q, node: value, title });
-      return t;
-    };
-    const part = (row) => {
-      const g = el('g', { class: 'part', tabindex: '0', role: 'img' }, partsLayer);
-      if (row) g.dataset.row = row;
-      const on = () => page.highlight(row ?? null, 'diagram');
-      const off = () => page.highlight(null, 'diagram');
-      g.addEventListener('pointerenter', on);
-      g.addEventListener('pointerleave', off);
-      g.addEventListener('focus', on);
-      g.addEventListener('blur', off);
-      parts.push(g);
-      return g;
-    };
+    const { wire, text, number, part } = layoutBuilders({
+      placers, wiresLayer, partsLayer, marker: 'figure-arrow', numbers, parts, highlight: (row) => page.highlight(row, 'diagram'),
+    });
 
     // A block whose pre-activation the step assembles from its two parts (the GRU's
     // z_n = xn + r ⊙ hn) is fed them apart, and the gate that scales the recurrent part

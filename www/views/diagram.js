@@ -76,37 +76,9 @@ export function createDiagram(page) {
   const numbers = [];
   const parts = [];
 
-  const { wire, text } = layoutBuilders(placers, wiresLayer, 'diagram-arrow');
-
-  /**
-   * A number showing quantity `q` of the selected unit, with the exact value as a title when
-   * tiny; `prefix` (like "z_f = ") is written in the wide layout only.
-   */
-  const number = (parent, q, position, anchor = 'start', prefix = null) => {
-    const t = text(parent, 'num', position, anchor);
-    const before = el('tspan', { class: 'prefix' }, t);
-    const value = el('tspan', { class: 'v' }, t);
-    value.dataset.q = q;
-    const title = el('title', {}, t);
-    const entry = { q, node: value, title, element: t, before, prefix };
-    if (prefix) placers.push((L) => rich(before, L.name === 'wide' ? entry.prefix : ''));
-    numbers.push(entry);
-    return t;
-  };
-
-  /** A focusable part that highlights timeline row `row` (or nothing). */
-  const part = (row, className) => {
-    const g = el('g', { class: `part ${className}`, tabindex: '0', role: 'img' }, partsLayer);
-    if (row) g.dataset.row = row;
-    const on = () => page.highlight(row ?? null, 'diagram');
-    const off = () => page.highlight(null, 'diagram');
-    g.addEventListener('pointerenter', on);
-    g.addEventListener('pointerleave', off);
-    g.addEventListener('focus', on);
-    g.addEventListener('blur', off);
-    parts.push(g);
-    return g;
-  };
+  const { wire, text, number, part } = layoutBuilders({
+    placers, wiresLayer, partsLayer, marker: 'diagram-arrow', numbers, parts, highlight: (row) => page.highlight(row, 'diagram'),
+  });
 
   const circle = (parent, symbol, position) => {
     const c = el('circle', { class: 'op', r: String(0.75 * U) }, parent);

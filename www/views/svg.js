@@ -46,10 +46,21 @@ export function rich(node, spec) {
 
 /**
  * Builders for a figure whose elements follow its layout: each element adds a placer to
- * `placers` that sets its position from a layout L (em). Wires go in `wiresLayer`, with the
- * arrowhead `marker` (an id) unless `arrow` is false.
+ * `figure.placers` that sets its position from a layout L (em). Wires go in
+ * `figure.wiresLayer` with the arrowhead `figure.marker` (an id) unless `arrow` is false;
+ * numbers are listed in `figure.numbers` for the redraw to fill in; parts, in
+ * `figure.partsLayer` and `figure.parts`, call `figure.highlight(row)` when hovered or focused.
  */
-export function layoutBuilders(placers, wiresLayer, marker) {
+export function layoutBuilders(figure) {
+  const { placers, wiresLayer, partsLayer, marker, numbers, parts, highlight } = figure;
+  const text = (parent, className, position, anchor = 'start') => {
+    const t = el('text', { class: className, 'text-anchor': anchor }, parent);
+    placers.push((L) => {
+      const [x, y] = position(L);
+      at(t, { x, y });
+    });
+    return t;
+  };
   return {
     wire(points, { arrow = true, className = '' } = {}) {
       const p = el('path', { class: className ? `wire ${className}` : 'wire', fill: 'none' }, wiresLayer);
@@ -57,13 +68,34 @@ export function layoutBuilders(placers, wiresLayer, marker) {
       placers.push((L) => at(p, { d: pathData(points(L)) }));
       return p;
     },
-    text(parent, className, position, anchor = 'start') {
-      const t = el('text', { class: className, 'text-anchor': anchor }, parent);
-      placers.push((L) => {
-        const [x, y] = position(L);
-        at(t, { x, y });
-      });
+    text,
+    /**
+     * A number showing value `q` of the selected unit, after `prefix` in the wide layout (a
+     * prefix the figure may change later, through the entry in `numbers`).
+     */
+    number(parent, q, position, anchor = 'start', prefix = null) {
+      const t = text(parent, 'num', position, anchor);
+      const before = el('tspan', { class: 'prefix' }, t);
+      const value = el('tspan', { class: 'v' }, t);
+      value.dataset.q = q;
+      const title = el('title', {}, t);
+      const entry = { q, node: value, title, element: t, before, prefix };
+      if (prefix) placers.push((L) => rich(before, L.name === 'wide' ? entry.prefix : ''));
+      numbers.push(entry);
       return t;
+    },
+    /** A focusable part that highlights timeline row `row` (or nothing). */
+    part(row, className = '') {
+      const g = el('g', { class: className ? `part ${className}` : 'part', tabindex: '0', role: 'img' }, partsLayer);
+      if (row) g.dataset.row = row;
+      const on = () => highlight(row ?? null);
+      const off = () => highlight(null);
+      g.addEventListener('pointerenter', on);
+      g.addEventListener('pointerleave', off);
+      g.addEventListener('focus', on);
+      g.addEventListener('blur', off);
+      parts.push(g);
+      return g;
     },
   };
 }
