@@ -157,11 +157,13 @@ impl CellSpec {
 
     /// Whether block `k` has weights that matter under `acts`: a gate set to "none" is the
     /// constant 1 and a coupled one is 1 − i, so its rows of W_ih, W_hh and both biases change
-    /// nothing. (A block whose function is fixed, not one of this design's sites, is live.)
+    /// nothing. A block whose function is fixed (not one of this design's sites), or whose
+    /// pre-activation an equation reads besides its site (the sLSTM's m reads z_i and z_f), is
+    /// live whatever its site's activation.
     #[must_use]
     pub fn block_live(&self, k: usize, acts: &Activations) -> bool {
-        let site = self.blocks[k].site;
-        !self.sites.contains(&site) || acts.get(site).uses_own_weights()
+        let BlockInfo { site, pre, .. } = self.blocks[k];
+        !self.sites.contains(&site) || acts.get(site).uses_own_weights() || self.equations.iter().any(|e| e.operands.contains(&pre))
     }
 
     /// Whether this design's activation at `site` is the one in `acts` (not a fixed function).
@@ -388,5 +390,34 @@ impl CellKind {
         let names: Vec<&str> = CellKind::ALL.iter().map(|k| k.spec().name).collect();
         let (last, rest) = names.split_last().expect("there are cells");
         format!("{} or {last}", rest.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activation::Activation;
+
+    /// A design whose forget block also feeds a fixed function, as JANET's i = 1 − σ(z_f − 1)
+    /// does: its weights still matter with the forget gate set to "none".
+    const FEEDS_A_FIXED_FUNCTION: CellSpec = CellSpec {
+        name: "janet-like",
+        label: "JANET-like",
+        blocks: &[
+            BlockInfo { symbol: "f", site: Site::Forget, pre: Quantity::PreForget, parts: None },
+            BlockInfo { symbol: "g", site: Site::Candidate, pre: Quantity::PreCandidate, parts: None },
+        ],
+        sites: &[Site::Forget, Site::Candidate],
+        equations: &[Equation { result: Quantity::Input, text: "i = 1 − σ(z_f − 1)", operands: &[Quantity::PreForget] }],
+        ..lstm::SPEC
+    };
+
+    #[test]
+    fn a_removed_gate_drops_its_block_unless_an_equation_reads_its_pre_activation() {
+        let acts = Activations { forget: Activation::Removed, candidate: Activation::Removed, ..Activations::default() };
+        assert_eq!((lstm::SPEC.block_live(1, &acts), lstm::SPEC.block_live(2, &acts)), (false, false));
+        assert_eq!((FEEDS_A_FIXED_FUNCTION.block_live(0, &acts), FEEDS_A_FIXED_FUNCTION.block_live(1, &acts)), (true, false));
+        // The sLSTM's i and f are fixed functions: live whatever the (unused) sites say.
+        assert_eq!(slstm::SPEC.live_blocks(&acts), 3);
     }
 }
