@@ -19,6 +19,12 @@ pub const RECALL_DELAY: usize = 3;
 pub const DISTRACTOR_LETTERS: usize = 16;
 /// Share of the bracket task among distractors' symbols that are distractors.
 pub const DISTRACTOR_SHARE: f64 = 0.9;
+/// Default length T of the adding problem.
+pub const ADDING_LENGTH: usize = 20;
+/// Default (longest trained) lag of the long-lag task.
+pub const LAG: usize = 20;
+/// Distractor letters of the long-lag task (after the letters to keep).
+pub const LAG_DISTRACTORS: usize = 12;
 /// Largest text vocabulary: the most frequent characters; the rest are "other".
 pub const TEXT_MAX_VOCAB: usize = 64;
 
@@ -36,6 +42,19 @@ pub enum TaskKind {
     Anbn,
     /// Random letters; the target at step t is the input at t − delay.
     Recall { delay: usize },
+    /// The adding problem (Hochreiter & Schmidhuber 1997) with digits: `length` digits, one
+    /// marked in each half; the target at the last step is the sum of the two marked digits.
+    Adding { length: usize },
+    /// One letter kept over a lag: a letter a–d, then `lag / 2` to `lag` distractor letters,
+    /// then `?`, where the target is the first letter.
+    Lag { lag: usize },
+    /// Bits; the target at each step is the parity of the bits so far.
+    Parity,
+    /// `^aⁿbⁿcⁿ` with next-symbol prediction scored where the next symbol is determined.
+    Anbncn,
+    /// Digits; the target at each step is the largest digit so far, a stored value that a
+    /// larger digit must overwrite.
+    Largest,
     /// Next-character prediction on a text.
     Text { text: String },
 }
@@ -54,7 +73,7 @@ pub struct TaskInfo {
     pub default: fn() -> TaskKind,
 }
 
-pub const TASKS: [TaskInfo; 5] = [
+pub const TASKS: [TaskInfo; 10] = [
     TaskInfo {
         name: "brackets",
         label: "bracket depth (the counter)",
@@ -82,6 +101,38 @@ pub const TASKS: [TaskInfo; 5] = [
         default: || TaskKind::Recall { delay: RECALL_DELAY },
     },
     TaskInfo {
+        name: "adding",
+        label: "the adding problem (T = 20)",
+        about: "Input: 20 digits, one in each half marked (A–J stand for a marked 0–9). Target at the last step: \
+                the sum of the two marked digits, 0 to 18.",
+        default: || TaskKind::Adding { length: ADDING_LENGTH },
+    },
+    TaskInfo {
+        name: "lag",
+        label: "keep a letter over a lag (up to 20)",
+        about: "Input: a letter a–d, then 10–20 letters e–p, then ?. Target at ?: the first letter.",
+        default: || TaskKind::Lag { lag: LAG },
+    },
+    TaskInfo {
+        name: "parity",
+        label: "parity",
+        about: "Input: 2–40 bits, each 0 or 1. Target at each step: the parity of the bits so far, even or odd.",
+        default: || TaskKind::Parity,
+    },
+    TaskInfo {
+        name: "anbncn",
+        label: "aⁿbⁿcⁿ (two counts)",
+        about: "Input: ^ then n a's, n b's and n c's, n from 1 to 10. Target: the next symbol, wherever it is \
+                determined (after ^, after each b and after each c).",
+        default: || TaskKind::Anbncn,
+    },
+    TaskInfo {
+        name: "largest",
+        label: "largest digit so far (revise a stored value)",
+        about: "Input: 2–20 digits 0–9, small ones more often. Target at each step: the largest digit so far.",
+        default: || TaskKind::Largest,
+    },
+    TaskInfo {
         name: "text",
         label: "next character of the text above",
         about: "Input: chunks of 16–48 characters of the text in the box. Target at each step: the next \
@@ -99,6 +150,11 @@ impl TaskKind {
             TaskKind::Distractors => "distractors",
             TaskKind::Anbn => "anbn",
             TaskKind::Recall { .. } => "recall",
+            TaskKind::Adding { .. } => "adding",
+            TaskKind::Lag { .. } => "lag",
+            TaskKind::Parity => "parity",
+            TaskKind::Anbncn => "anbncn",
+            TaskKind::Largest => "largest",
             TaskKind::Text { .. } => "text",
         };
         debug_assert!(TASKS.iter().any(|t| t.name == name));
@@ -229,6 +285,74 @@ impl Task {
                     kind,
                 }
             }
+            TaskKind::Adding { length } => {
+                let length = (*length).max(2);
+                let vocab = Vocab::from_chars(('0'..='9').chain('A'..='J')).expect("distinct");
+                Task {
+                    title: format!("the adding problem (T = {length})"),
+                    class_labels: (0..=18).map(|s| s.to_string()).collect(),
+                    classes: 19,
+                    length_label: "characters".into(),
+                    train: (0..512).map(|_| adding(train_rng, length)).collect(),
+                    heldout: (0..256).map(|_| adding(heldout_rng, length)).collect(),
+                    long_test: (0..192).map(|k| adding(long_rng, length * (2 + k % 3))).collect(),
+                    vocab,
+                    kind,
+                }
+            }
+            TaskKind::Lag { lag } => {
+                let lag = (*lag).max(1);
+                let vocab = Vocab::from_chars(('a'..).take(RECALL_ALPHABET + LAG_DISTRACTORS).chain(['?'])).expect("distinct");
+                Task {
+                    title: format!("keep a letter over a lag (up to {lag})"),
+                    class_labels: ('a'..).take(RECALL_ALPHABET).map(|c| c.to_string()).collect(),
+                    classes: RECALL_ALPHABET,
+                    length_label: "lag".into(),
+                    train: (0..512).map(|_| keep_over_lag(train_rng, lag.div_ceil(2)..=lag)).collect(),
+                    heldout: (0..256).map(|_| keep_over_lag(heldout_rng, lag.div_ceil(2)..=lag)).collect(),
+                    long_test: (0..192).map(|_| keep_over_lag(long_rng, 2 * lag..=4 * lag)).collect(),
+                    vocab,
+                    kind,
+                }
+            }
+            TaskKind::Parity => Task {
+                title: "parity".into(),
+                vocab: Vocab::from_chars(['0', '1']).expect("distinct"),
+                class_labels: vec!["even".into(), "odd".into()],
+                classes: 2,
+                length_label: "characters".into(),
+                train: (0..512).map(|_| parity(train_rng, 2..=40)).collect(),
+                heldout: (0..256).map(|_| parity(heldout_rng, 2..=40)).collect(),
+                long_test: (0..96).map(|_| parity(long_rng, 64..=256)).collect(),
+                kind,
+            },
+            TaskKind::Anbncn => {
+                let pick = |rng: &mut Rng, n: RangeInclusive<usize>| anbncn(*n.start() + rng.below(n.count()));
+                Task {
+                    title: "aⁿbⁿcⁿ".into(),
+                    vocab: Vocab::from_chars(['^', 'a', 'b', 'c']).expect("distinct"),
+                    class_labels: vec!["a".into(), "b".into(), "c".into(), "$".into()],
+                    classes: 4,
+                    length_label: "n".into(),
+                    // As for aⁿbⁿ, the held-out strings repeat the training ones: the long test is
+                    // the real one.
+                    train: (0..256).map(|_| pick(train_rng, 1..=10)).collect(),
+                    heldout: (0..128).map(|_| pick(heldout_rng, 1..=10)).collect(),
+                    long_test: (11..=25).map(anbncn).collect(),
+                    kind,
+                }
+            }
+            TaskKind::Largest => Task {
+                title: "largest digit so far".into(),
+                vocab: Vocab::from_chars('0'..='9').expect("distinct"),
+                class_labels: (0..10).map(|d| d.to_string()).collect(),
+                classes: 10,
+                length_label: "characters".into(),
+                train: (0..512).map(|_| largest(train_rng, 2..=20)).collect(),
+                heldout: (0..256).map(|_| largest(heldout_rng, 2..=20)).collect(),
+                long_test: (0..192).map(|_| largest(long_rng, 40..=80)).collect(),
+                kind,
+            },
             TaskKind::Text { text } => {
                 let chars: Vec<char> = text.chars().collect();
                 let vocab = text_vocab(&chars);
@@ -317,7 +441,42 @@ impl Task {
             TaskKind::Recall { delay } => {
                 (0..chars.len()).map(|t| if t >= *delay { inputs[t - delay] } else { None }).collect()
             }
-            TaskKind::Anbn | TaskKind::Text { .. } => (0..chars.len()).map(next_class).collect(),
+            TaskKind::Anbn | TaskKind::Anbncn | TaskKind::Text { .. } => (0..chars.len()).map(next_class).collect(),
+            TaskKind::Adding { .. } => {
+                // The sum of the marked digits at the last step, when exactly two are marked.
+                let marked: Vec<usize> = chars.iter().filter(|c| c.is_ascii_uppercase() && **c <= 'J').map(|&c| c as usize - 'A' as usize).collect();
+                let mut targets = vec![None; chars.len()];
+                if let ([a, b], Some(last)) = (marked.as_slice(), targets.last_mut()) {
+                    *last = Some(a + b);
+                }
+                targets
+            }
+            TaskKind::Lag { .. } => {
+                let kept = chars.first().and_then(|&c| ('a'..='d').contains(&c).then(|| c as usize - 'a' as usize));
+                chars.iter().enumerate().map(|(t, &c)| if t > 0 && c == '?' { kept } else { None }).collect()
+            }
+            TaskKind::Parity => {
+                let mut odd = 0;
+                chars
+                    .iter()
+                    .map(|&c| {
+                        let bit = c.to_digit(2)? as usize;
+                        odd ^= bit;
+                        Some(odd)
+                    })
+                    .collect()
+            }
+            TaskKind::Largest => {
+                let mut largest = None;
+                chars
+                    .iter()
+                    .map(|&c| {
+                        let digit = c.to_digit(10)? as usize;
+                        largest = Some(largest.map_or(digit, |m: usize| m.max(digit)));
+                        largest
+                    })
+                    .collect()
+            }
         };
         Sequence { length: chars.len(), inputs, targets }
     }
@@ -410,6 +569,78 @@ fn recall(rng: &mut Rng, delay: usize, lengths: RangeInclusive<usize>) -> Sequen
     Sequence { inputs: letters.into_iter().map(Some).collect(), targets, length }
 }
 
+/// `length` digits (symbols 0..=9), one position in each half marked (the same digit as symbol
+/// 10..=19); unscored but for the last step, whose target is the sum of the marked digits.
+fn adding(rng: &mut Rng, length: usize) -> Sequence {
+    let half = length / 2;
+    let marked = [rng.below(half), half + rng.below(length - half)];
+    let digits: Vec<usize> = (0..length).map(|_| rng.below(10)).collect();
+    let inputs = (0..length).map(|t| Some(if marked.contains(&t) { 10 + digits[t] } else { digits[t] })).collect();
+    let mut targets = vec![None; length];
+    targets[length - 1] = Some(digits[marked[0]] + digits[marked[1]]);
+    Sequence { inputs, targets, length }
+}
+
+/// A letter to keep (symbols 0..4), then a lag of distractor letters (the next
+/// [`LAG_DISTRACTORS`] symbols), then `?` (the last), where the target is the first letter.
+/// Its `length` is the lag.
+fn keep_over_lag(rng: &mut Rng, lags: RangeInclusive<usize>) -> Sequence {
+    let lag = length_in(rng, lags);
+    let kept = rng.below(RECALL_ALPHABET);
+    let mut inputs = vec![Some(kept)];
+    inputs.extend((0..lag).map(|_| Some(RECALL_ALPHABET + rng.below(LAG_DISTRACTORS))));
+    inputs.push(Some(RECALL_ALPHABET + LAG_DISTRACTORS));
+    let mut targets = vec![None; lag + 2];
+    targets[lag + 1] = Some(kept);
+    Sequence { inputs, targets, length: lag }
+}
+
+/// Random bits; target at each step: their parity so far (0 even, 1 odd).
+fn parity(rng: &mut Rng, lengths: RangeInclusive<usize>) -> Sequence {
+    let length = length_in(rng, lengths);
+    let bits: Vec<usize> = (0..length).map(|_| rng.below(2)).collect();
+    let targets = bits.iter().scan(0, |odd, &b| {
+        *odd ^= b;
+        Some(Some(*odd))
+    });
+    Sequence { targets: targets.collect(), inputs: bits.into_iter().map(Some).collect(), length }
+}
+
+/// Inputs `^ aⁿ bⁿ cⁿ`; the target at step t is the symbol after input t, scored where it is
+/// determined: after `^` (an `a`), after every `b` (more b's until there are n, then `c`) and
+/// after every `c` (more c's until there are n, then the end). Classes a, b, c, $.
+#[must_use]
+pub fn anbncn(n: usize) -> Sequence {
+    let (a, b, c, end) = (0, 1, 2, 3);
+    let mut inputs = vec![Some(0)];
+    for symbol in [1, 2, 3] {
+        inputs.extend(std::iter::repeat_n(Some(symbol), n));
+    }
+    let mut targets = vec![Some(a)];
+    targets.extend(std::iter::repeat_n(None, n));
+    targets.extend((1..=n).map(|k| Some(if k < n { b } else { c })));
+    targets.extend((1..=n).map(|k| Some(if k < n { c } else { end })));
+    Sequence { inputs, targets, length: n }
+}
+
+/// Digits drawn with small ones more often (⌊10u²⌋ for u uniform in [0, 1): a 9 one time in 19.5),
+/// so the largest so far is revised along the way; target at each step: the largest so far.
+fn largest(rng: &mut Rng, lengths: RangeInclusive<usize>) -> Sequence {
+    let length = length_in(rng, lengths);
+    // ⌊10u²⌋ for u = r / 10⁴, in whole numbers: r² / 10⁷ (at most 9, as r < 10⁴).
+    let digits: Vec<usize> = (0..length)
+        .map(|_| {
+            let r = rng.below(10_000);
+            r * r / 10_000_000
+        })
+        .collect();
+    let targets = digits.iter().scan(0, |max, &d| {
+        *max = (*max).max(d);
+        Some(Some(*max))
+    });
+    Sequence { targets: targets.collect(), inputs: digits.into_iter().map(Some).collect(), length }
+}
+
 /// The most frequent `TEXT_MAX_VOCAB` characters (ties: the smaller character), in character
 /// order.
 fn text_vocab(chars: &[char]) -> Vocab {
@@ -461,7 +692,7 @@ mod tests {
     use super::*;
 
     fn all_kinds() -> Vec<TaskKind> {
-        ["brackets", "distractors", "anbn", "recall", "text"].iter().map(|n| TaskKind::from_name(n).unwrap()).collect()
+        TASKS.iter().map(|t| (t.default)()).collect()
     }
 
     #[test]
@@ -469,7 +700,7 @@ mod tests {
         for kind in all_kinds() {
             let a = Task::generate(kind.clone(), 7);
             assert_eq!(a, Task::generate(kind.clone(), 7), "{}", kind.name());
-            if kind != TaskKind::Anbn {
+            if kind != TaskKind::Anbn && kind != TaskKind::Anbncn {
                 assert_ne!(a.train, Task::generate(kind.clone(), 8).train, "{}", kind.name());
             }
             for set in [&a.train, &a.heldout, &a.long_test] {
@@ -606,17 +837,23 @@ mod tests {
             let task = Task::generate((info.default)(), 3);
             let summary = task.summary();
             let (lo, hi) = summary.train_lengths.unwrap();
-            let lengths = if info.name == "anbn" { format!("n from {lo} to {hi}") } else { format!("{lo}–{hi}") };
+            let lengths = match (info.name, lo == hi) {
+                ("anbn" | "anbncn", _) => format!("n from {lo} to {hi}"),
+                (_, true) => format!("{lo} "),
+                _ => format!("{lo}–{hi}"),
+            };
             assert!(info.about.contains(&lengths), "{}: {lengths} in {:?}", info.name, info.about);
-            // Letters may be named as a range ("a–p"); other symbols one by one.
-            let letters: Vec<&String> = summary.vocab.iter().filter(|s| s.chars().all(char::is_alphabetic)).collect();
-            if let (Some(a), Some(z)) = (letters.first(), letters.last()) {
-                let each = letters.iter().all(|l| info.about.contains(&format!("{l}'s")));
-                let single = letters.len() == 1 && info.about.contains(a.as_str());
-                assert!(single || each || info.about.contains(&format!("{a}–{z}")), "{}: {:?}", info.name, info.about);
-            }
-            for symbol in summary.vocab.iter().filter(|s| !letters.contains(s)) {
-                assert!(info.about.contains(symbol.as_str()), "{}: {symbol} in {:?}", info.name, info.about);
+            // Each symbol is named: inside a range the text gives ("a–p", "0–9"), as "a's", or,
+            // but for a letter, on its own.
+            let about: Vec<char> = info.about.chars().collect();
+            let ranges: Vec<(char, char)> = about.windows(3).filter(|w| w[1] == '–').map(|w| (w[0], w[2])).collect();
+            let letters = summary.vocab.iter().filter(|s| s.chars().all(char::is_alphabetic)).count();
+            for symbol in &summary.vocab {
+                let c = symbol.chars().next().unwrap();
+                let in_range = ranges.iter().any(|&(a, z)| a <= c && c <= z);
+                let alone = !c.is_alphabetic() || letters == 1;
+                let named = info.about.contains(&format!("{c}'s")) || (alone && info.about.contains(c));
+                assert!(in_range || named, "{}: {symbol} in {:?}", info.name, info.about);
             }
         }
         let task = Task::generate(TaskKind::Distractors, 5);
@@ -629,6 +866,101 @@ mod tests {
         // The share is fixed by the generator, up to the few forced brackets at depth 0 and 8.
         assert!((share - DISTRACTOR_SHARE).abs() < 0.01, "{share}");
         assert!(TASKS.iter().find(|t| t.name == "distractors").unwrap().about.contains(&format!("{:.0}%", DISTRACTOR_SHARE * 100.0)));
+    }
+
+    #[test]
+    fn adding_targets_the_sum_of_the_two_marked_digits() {
+        let task = Task::generate(TaskKind::Adding { length: 12 }, 4);
+        for s in task.train.iter().chain(&task.long_test) {
+            let marked: Vec<usize> = (0..s.length).filter(|&t| s.inputs[t].unwrap() >= 10).collect();
+            assert_eq!(marked.len(), 2);
+            // One in each half.
+            assert!(marked[0] < s.length / 2 && marked[1] >= s.length / 2);
+            let sum = marked.iter().map(|&t| s.inputs[t].unwrap() - 10).sum::<usize>();
+            assert_eq!(s.targets.last().copied().flatten(), Some(sum));
+            assert_eq!(s.scored(), 1);
+        }
+        assert!(task.train.iter().all(|s| s.length == 12));
+        assert!(task.long_test.iter().all(|s| [24, 36, 48].contains(&s.length)));
+        let typed = task.label("12A3B");
+        assert_eq!(typed.targets, vec![None, None, None, None, Some(1)]);
+    }
+
+    #[test]
+    fn the_first_letter_is_the_target_after_the_lag() {
+        let task = Task::generate(TaskKind::Lag { lag: 10 }, 5);
+        let question = RECALL_ALPHABET + LAG_DISTRACTORS;
+        for (set, lags) in [(&task.train, 5..=10), (&task.long_test, 20..=40)] {
+            for s in set {
+                assert!(lags.contains(&s.length) && s.inputs.len() == s.length + 2);
+                let first = s.inputs[0].unwrap();
+                assert!(first < RECALL_ALPHABET);
+                assert!(s.inputs[1..=s.length].iter().all(|x| (RECALL_ALPHABET..question).contains(&x.unwrap())));
+                assert_eq!(s.inputs[s.length + 1], Some(question));
+                assert_eq!((s.targets[s.length + 1], s.scored()), (Some(first), 1));
+            }
+        }
+        assert_eq!(task.label("cfgh?").targets, vec![None, None, None, None, Some(2)]);
+    }
+
+    #[test]
+    fn parity_targets_count_the_ones() {
+        let task = Task::generate(TaskKind::Parity, 6);
+        for s in task.train.iter().chain(&task.long_test) {
+            for t in 0..s.length {
+                let ones = s.inputs[..=t].iter().filter(|x| **x == Some(1)).count();
+                assert_eq!(s.targets[t], Some(ones % 2));
+            }
+        }
+        assert!(task.long_test.iter().all(|s| (64..=256).contains(&s.length)));
+        assert_eq!(task.label("1101").targets, vec![Some(1), Some(0), Some(0), Some(1)]);
+    }
+
+    /// As for aⁿbⁿ: a step of ^aⁿbⁿcⁿ is scored exactly when the next symbol is the same for
+    /// every string of the language (n from 1 to 40) with that prefix.
+    #[test]
+    fn anbncn_scores_exactly_the_deterministic_steps() {
+        let language: Vec<Vec<usize>> = (1..=40)
+            .map(|n| std::iter::once(0).chain([1, 2, 3].into_iter().flat_map(|s| std::iter::repeat_n(s, n))).collect())
+            .collect();
+        for n in 1..=25 {
+            let seq = anbncn(n);
+            let string: Vec<usize> = seq.inputs.iter().map(|s| s.unwrap()).collect();
+            for t in 0..string.len() {
+                let mut next: Vec<usize> = language
+                    .iter()
+                    .filter(|w| w.starts_with(&string[..=t]))
+                    .map(|w| w.get(t + 1).map_or(3, |&s| s - 1))
+                    .collect();
+                next.sort_unstable();
+                next.dedup();
+                let expected = if next.len() == 1 { Some(next[0]) } else { None };
+                assert_eq!(seq.targets[t], expected, "n = {n}, t = {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn largest_targets_are_revised_when_a_larger_digit_comes() {
+        let task = Task::generate(TaskKind::Largest, 7);
+        let (mut nines, mut digits, mut revised) = (0usize, 0usize, 0usize);
+        for s in &task.train {
+            let mut largest = 0;
+            for t in 0..s.length {
+                let d = s.inputs[t].unwrap();
+                largest = if t == 0 { d } else { largest.max(d) };
+                assert_eq!(s.targets[t], Some(largest));
+                nines += usize::from(d == 9);
+                digits += 1;
+            }
+            revised += usize::from(s.targets.windows(2).any(|w| w[0] != w[1]));
+        }
+        // ⌊10u²⌋ is 9 for u ≥ √0.9: 1 − √0.9 of the digits (r ≥ 9487: 5.13%); and most
+        // sequences revise their value.
+        let share = nines as f64 / digits as f64;
+        assert!((share - (1.0 - 0.9f64.sqrt())).abs() < 0.01, "{share}");
+        assert!(revised * 10 > task.train.len() * 8, "{revised} of {}", task.train.len());
+        assert_eq!(task.label("3x72").targets, vec![Some(3), None, Some(7), Some(7)]);
     }
 
     #[test]

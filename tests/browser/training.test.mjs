@@ -155,3 +155,45 @@ test('picking another preset stops the trained cell from taking over; a stopped 
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('the new tasks: each says what it asks, trains in the worker, and labels the text above by its rule', async () => {
+  // Each with a text typed in its own alphabet, and that text's targets by the task's rule,
+  // worked out here ('' where a step is not scored): the sum of the two marked digits (A = 0,
+  // B = 1) at the end, the first letter at ?, the parity so far, the next typed symbol (as for
+  // aⁿbⁿ), the largest digit so far.
+  const tasks = {
+    adding: ['12A3B', ['', '', '', '', '1']],
+    lag: ['cfgh?', ['', '', '', '', 'c']],
+    parity: ['1101', ['odd', 'even', 'even', 'odd']],
+    anbncn: ['^abc', ['a', 'b', 'c', '']],
+    largest: ['3172', ['3', '3', '7', '7']],
+  };
+  const page = await openPage(env.browser, env.server.url, { viewport: { width: 1400, height: 1000 } });
+  const catalog = await page.evaluate(() => window.__gatelab.catalog().tasks);
+  for (const [name, [text, targets]] of Object.entries(tasks)) {
+    await page.fill('#text', text);
+    await page.selectOption('#train-task', name);
+    assert.equal(await page.textContent('#train-task-about'), catalog.find((t) => t.name === name).about);
+    await page.click('#train-play');
+    await page.waitForFunction(() => window.__gatelab.training().step >= 20, null, { timeout: 60000 });
+    await page.click('#train-play');
+    await page.waitForFunction(() => !window.__gatelab.training().playing);
+    const { curve } = await training(page);
+    assert.ok(curve.length > 0 && curve.every((p) => Number.isFinite(p.heldout_loss)), name);
+    const row = (k) => page.$$eval(`#train-predictions tr:nth-child(${k + 1}) td`, (tds) => tds.map((td) => td.textContent.trim()));
+    const shown = async () => (await row(2)).map((t) => (/^[–—·-]?$/.test(t) ? '' : t));
+    // (The table may still show the previous task's run for a moment: wait for this one's.)
+    for (let tries = 0; tries < 50 && JSON.stringify(await shown()) !== JSON.stringify(targets); tries++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await row(1), [...text], name);
+    assert.deepEqual(await shown(), targets, name);
+  }
+  // Train again with the form unchanged: the same run goes on (a changed task started anew).
+  const before = await training(page);
+  await page.click('#train-play');
+  await page.waitForFunction((s) => window.__gatelab.training().step > s + 5, before.step, { timeout: 60000 });
+  await page.click('#train-play');
+  await page.waitForFunction(() => !window.__gatelab.training().playing);
+  assert.deepEqual((await training(page)).curve[0], before.curve[0]);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

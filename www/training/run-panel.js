@@ -94,12 +94,26 @@ export function createRunPanel({ send, context, onWeights, paint, width, scale }
     if (on) $('training').scrollIntoView({ block: 'nearest' });
   }
 
+  /**
+   * The form's settings a run was started with: a run whose task, sizes, rate or seed the form
+   * no longer shows is not continued by Train or Step, but started again with what it shows.
+   */
+  let runForm = '';
+  const formKey = (setup) => JSON.stringify([setup.task, setup.hidden, setup.learning_rate, setup.batch_size, setup.seed, setup.task === 'text' ? setup.text : '']);
+
   function reset() {
     playing = false;
     latest = null;
-    send({ type: 'reset', setup: runSettings(context()), text: context().text });
+    const setup = runSettings(context());
+    runForm = formKey(setup);
+    send({ type: 'reset', setup, text: context().text });
     showPlaying();
   }
+
+  /** Starts a run over if there is none, or if the form has changed since it started. */
+  const fresh = () => {
+    if (!latest || formKey(runSettings(context())) !== runForm) reset();
+  };
 
   function draw() {
     if (!latest) return;
@@ -159,13 +173,13 @@ export function createRunPanel({ send, context, onWeights, paint, width, scale }
   }
 
   $('train-play').addEventListener('click', () => {
-    if (!latest) reset();
+    if (!playing) fresh();
     playing = !playing;
     send({ type: playing ? 'play' : 'pause' });
     showPlaying();
   });
   $('train-step').addEventListener('click', () => {
-    if (!latest) reset();
+    fresh();
     playing = false;
     send({ type: 'step' });
     showPlaying();
