@@ -1,6 +1,7 @@
 //! The training lab: a trainable LSTM with a read-out ([`network`]), Adam ([`adam`]), small
 //! tasks generated from a seed ([`tasks`]), learning curves ([`curve`]), and training runs and
-//! comparisons of activation variants ([`trainer`]). Pure Rust in f64, deterministic from
+//! comparisons of activation variants ([`trainer`]), and the statistics of a study's table
+//! ([`stats`]). Pure Rust in f64, deterministic from
 //! seeds, tested natively; the page's Web Worker drives a [`live::LiveRun`] or a
 //! [`Comparison`] a few steps at a time.
 
@@ -8,6 +9,7 @@ pub mod adam;
 pub mod curve;
 pub mod live;
 pub mod network;
+pub mod stats;
 pub mod tasks;
 pub mod trainer;
 
