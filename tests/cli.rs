@@ -431,3 +431,70 @@ fn reads_and_traces_are_capped() {
     let line = fails(&["trace", "--text-file", bytes.path()]);
     assert!(line.contains("not UTF-8") && line.contains("byte 1"), "{line}");
 }
+
+#[test]
+fn study_list_names_every_built_in_study() {
+    let list = ok(&["study", "--list"]);
+    let names: Vec<&str> = list.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(names, ["greff", "weiss", "jozefowicz", "xlstm", "feng"]);
+    assert!(list.contains("Greff et al. 2017"), "{list}");
+}
+
+/// The same study gives the same numbers on one thread and on two: each run depends only on
+/// its own settings and seed.
+#[test]
+fn a_study_gives_the_same_numbers_on_any_number_of_threads() {
+    let args = |threads: &'static str| ["study", "weiss", "--seeds", "2", "--steps", "8", "--threads", threads];
+    let one: Value = serde_json::from_str(&ok(&args("1"))).unwrap();
+    let two: Value = serde_json::from_str(&ok(&args("2"))).unwrap();
+    assert_eq!(one, two);
+    assert_eq!(one["study"]["seeds"], 2);
+    assert_eq!(one["study"]["max_steps"], 8);
+    // 2 variants × 2 tasks × 2 seeds, each with its curve and its job.
+    let runs = one["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 8);
+    assert!(runs.iter().all(|r| r["result"]["steps"] == 8 && !r["result"]["curve"].as_array().unwrap().is_empty()));
+    let groups = one["table"]["groups"].as_array().unwrap();
+    assert_eq!(groups.iter().map(|g| g["task"].as_str().unwrap()).collect::<Vec<_>>(), ["anbn", "anbncn"]);
+    // The table's medians are the runs' own figures.
+    let accuracy = |variant: u64, task: u64| -> Vec<f64> {
+        runs.iter()
+            .filter(|r| r["job"]["variant"] == variant && r["job"]["task"] == task)
+            .map(|r| r["result"]["final_heldout"]["accuracy"].as_f64().unwrap())
+            .collect()
+    };
+    let a = accuracy(1, 0);
+    assert_eq!(groups[0]["rows"][1]["final_accuracy"]["median"].as_f64().unwrap(), (a[0] + a[1]) / 2.0);
+    // CSV: a header and one row per task and variant, the same figures.
+    let csv = ok(&["study", "weiss", "--seeds", "2", "--steps", "8", "--format", "csv"]);
+    let rows = parse_csv(&csv);
+    assert_eq!(rows.len(), 1 + 4);
+    assert_eq!(&rows[1][..4], ["weiss", "anbn", "0.01", "LSTM"]);
+    let median_column = rows[0].iter().position(|h| h == "final_accuracy_median").unwrap();
+    assert_eq!(rows[2][median_column].parse::<f64>().unwrap(), (a[0] + a[1]) / 2.0);
+}
+
+#[test]
+fn bad_study_settings_are_named() {
+    assert!(fails(&["study", "weiss", "--seeds", "0"]).contains("seeds must be 1 to 20; this study asks for 0"));
+    assert!(fails(&["study", "weiss", "--steps", "1000000000"]).contains("steps must be 1 to 20000"));
+    assert!(fails(&["study", "nobody"]).contains("no study named \"nobody\": expected greff, weiss, jozefowicz, xlstm, feng"));
+    assert!(fails(&["study", "weiss", "--threads", "0"]).contains("--threads 0"));
+    let empty = TempFile::new(
+        "empty-study.json",
+        r#"{"name":"x","title":"x","paper":"x","claim":"x","variants":[],"tasks":[{"kind":"parity"}],"seeds":1,"hidden":4,"batch_size":4,"learning_rates":[0.01],"max_steps":5,"target":0.9}"#,
+    );
+    assert!(fails(&["study", "--file", empty.path()]).contains("the study has no variants"));
+    let unknown = TempFile::new(
+        "unknown-study.json",
+        r#"{"name":"x","title":"x","paper":"x","claim":"x","variants":[{"label":"a","colour":"red"}],"tasks":[],"seeds":1,"hidden":4,"batch_size":4,"learning_rates":[0.01],"max_steps":5,"target":0.9}"#,
+    );
+    assert!(fails(&["study", "--file", unknown.path()]).contains("unknown field `colour`"));
+    // A study from a file runs like a built-in one.
+    let small = TempFile::new(
+        "small-study.json",
+        r#"{"name":"mine","title":"x","paper":"x","claim":"x","variants":[{"label":"LSTM"},{"label":"bias 1","forget_bias":1.0}],"tasks":[{"kind":"parity"}],"seeds":2,"hidden":4,"batch_size":4,"learning_rates":[0.01,0.05],"max_steps":4,"target":0.9,"eval_every":2}"#,
+    );
+    let csv = ok(&["study", "--file", small.path(), "--format", "csv"]);
+    assert_eq!(parse_csv(&csv).len(), 1 + 2 * 2, "two rates × two variants: {csv}");
+}

@@ -402,7 +402,7 @@ fn standard_lstm_learns_bracket_depth() {
 #[test]
 fn f32_training_learns_as_well_as_f64() {
     for seed in [1, 2, 3] {
-        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0), peepholes: false, cell: CellKind::Lstm };
+        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0), peepholes: false, cell: CellKind::Lstm, forget_bias: None };
         let task = std::sync::Arc::new(Task::generate(TaskKind::Brackets, seed));
         let mut single = TrainerOf::<f32>::new(task.clone(), Activations::default(), config);
         let mut double = TrainerOf::<f64>::new(task.clone(), Activations::default(), config);
@@ -548,5 +548,26 @@ fn degenerate_comparisons_finish() {
         let result = compare(&variants, &config);
         assert!(result.finished);
         assert!(result.runs.iter().all(|r| r.finished && r.steps == 0));
+    }
+}
+
+/// A forget-gate bias (Jozefowicz et al. 2015) sets b_ih's forget rows and zeroes b_hh's, and
+/// touches nothing else; a design without a forget gate is left as it was.
+#[test]
+fn a_forget_gate_bias_sets_only_the_forget_rows() {
+    let task = std::sync::Arc::new(Task::generate(TaskKind::Brackets, 2));
+    for (cell, forget_rows) in [(CellKind::Lstm, Some(1)), (CellKind::Slstm, Some(1)), (CellKind::MinLstm, Some(1)), (CellKind::Gru, None)] {
+        let config = TrainConfig { hidden: 3, cell, ..TrainConfig::default() };
+        let plain = Trainer::new(task.clone(), Activations::default(), config).network().cell_weights();
+        let biased = Trainer::new(task.clone(), Activations::default(), TrainConfig { forget_bias: Some(1.0), ..config }).network().cell_weights();
+        assert_eq!((plain.weight_ih == biased.weight_ih, plain.weight_hh == biased.weight_hh), (true, true), "{cell:?}");
+        for (k, (a, b)) in plain.bias_ih.iter().zip(&biased.bias_ih).enumerate() {
+            let forget = forget_rows.is_some_and(|block| k / 3 == block);
+            assert_eq!(*b, if forget { 1.0 } else { *a }, "{cell:?} b_ih[{k}]");
+        }
+        for (k, (a, b)) in plain.bias_hh.iter().zip(&biased.bias_hh).enumerate() {
+            let forget = forget_rows.is_some_and(|block| k / 3 == block);
+            assert_eq!(*b, if forget { 0.0 } else { *a }, "{cell:?} b_hh[{k}]");
+        }
     }
 }

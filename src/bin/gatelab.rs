@@ -1,5 +1,5 @@
-//! `gatelab`: trace a model over text, work one step of the cell out, or count parameters,
-//! from the command line. Bad input ends with exit status 1 (2 for a malformed command line)
+//! `gatelab`: trace a model over text, work one step of the cell out, count parameters, or
+//! run a study, from the command line. Bad input ends with exit status 1 (2 for a malformed command line)
 //! and one line on stderr that names what is wrong and where.
 
 use clap::builder::PossibleValuesParser;
@@ -10,9 +10,14 @@ use gatelab::presets::PRESETS;
 use gatelab::report::{self, CellReport, TraceReport};
 use gatelab::cells::{CellKind, CellSpec};
 use gatelab::{one_step, Activations, Gates, Model, Preset, Site, Trace, SITES};
+use gatelab::train::stats::Spread;
+use gatelab::train::study::{self, Job, Study, StudyTable};
+use gatelab::train::RunResult;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 #[derive(Parser)]
 #[command(name = "gatelab", version, about = "An LSTM cell you can take apart, gate by gate")]
@@ -67,6 +72,34 @@ enum Command {
         model: ModelArgs,
         #[command(flatten)]
         acts: ActivationArgs,
+    },
+    /// Run a study (one of the papers' experiments on gates, or one saved from the page), its
+    /// runs shared among threads, and print what it found: per task, learning rate and variant,
+    /// the median and range over seeds, and Welch's test against the first variant. The
+    /// numbers do not depend on the number of threads.
+    Study {
+        /// A built-in study (`gatelab study --list` names them).
+        #[arg(conflicts_with = "file", required_unless_present_any = ["list", "file"])]
+        name: Option<String>,
+        /// List the built-in studies and what each tests.
+        #[arg(long, conflicts_with_all = ["name", "file"])]
+        list: bool,
+        /// A study's settings as JSON (as the page saves them), at most 1 MB.
+        #[arg(long, value_name = "FILE.json")]
+        file: Option<PathBuf>,
+        /// Seeds per variant, task and rate, in place of the study's.
+        #[arg(long, value_name = "N")]
+        seeds: Option<usize>,
+        /// Training steps per run, in place of the study's.
+        #[arg(long, value_name = "N")]
+        steps: Option<usize>,
+        /// Threads to share the runs among (the default: one per core).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// Output: JSON (the settings, the table and every run with its curve) or CSV (the
+        /// table, one row per task, rate and variant).
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
     },
 }
 
@@ -285,6 +318,28 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
                 .map_err(|e| Failure(format!("cannot write JSON: {e}")))?;
             json + "\n"
         }
+        Command::Study { list: true, .. } => {
+            let lines: Vec<String> = study::built_in().iter().map(|s| format!("{}: {} ({})", s.name, s.title, s.paper)).collect();
+            lines.join("\n") + "\n"
+        }
+        Command::Study { name, file, seeds, steps, threads, format, .. } => {
+            let study = study_of(name.as_deref(), file.as_ref(), seeds, steps)?;
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
+            if threads == 0 {
+                return fail("--threads 0: give at least 1");
+            }
+            let results = run_study(&study, threads)?;
+            let table = study.table(&results);
+            match format {
+                Format::Csv => study_csv(&table),
+                Format::Json => {
+                    let runs: Vec<serde_json::Value> =
+                        results.iter().map(|(job, run)| serde_json::json!({ "job": job, "result": run })).collect();
+                    let json = serde_json::json!({ "study": study, "table": table, "runs": runs });
+                    serde_json::to_string(&json).map_err(|e| Failure(format!("cannot write JSON: {e}")))? + "\n"
+                }
+            }
+        }
         Command::Params { model, acts } => {
             let model = model.resolve()?;
             let acts = acts.resolve_for(model.cell.spec())?;
@@ -303,6 +358,92 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
         }
     };
     Ok(out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(written))
+}
+
+/// The study to run: a built-in one or a file's, with the seeds and steps given.
+fn study_of(name: Option<&str>, file: Option<&PathBuf>, seeds: Option<usize>, steps: Option<usize>) -> Result<Study> {
+    let mut study = match (name, file) {
+        (_, Some(path)) => {
+            let place = format!("--file {}", path.display());
+            let text = read_capped(open(path, &place)?, 1 << 20, &place)?;
+            serde_json::from_str::<Study>(&text).map_err(|e| Failure(format!("{place}: {e}")))?
+        }
+        (Some(name), None) => {
+            let all = study::built_in();
+            let names: Vec<String> = all.iter().map(|s| s.name.clone()).collect();
+            all.into_iter()
+                .find(|s| s.name == name)
+                .ok_or_else(|| Failure(format!("no study named {name:?}: expected {}", names.join(", "))))?
+        }
+        (None, None) => return fail("study needs a study's name or --file (gatelab study --list names them)"),
+    };
+    if let Some(seeds) = seeds {
+        study.seeds = seeds;
+    }
+    if let Some(steps) = steps {
+        study.max_steps = steps;
+    }
+    study.validate().map_err(Failure)?;
+    Ok(study)
+}
+
+/// Runs every job of `study`, shared among `threads` threads; the results in job order.
+fn run_study(study: &Study, threads: usize) -> Result<Vec<(Job, RunResult)>> {
+    let jobs = study.jobs();
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<std::result::Result<RunResult, String>>>> = Mutex::new(vec![None; jobs.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&job) = jobs.get(k) else { break };
+                let result = study.run(job);
+                done.lock().expect("no thread panics while holding it")[k] = Some(result);
+            });
+        }
+    });
+    let done = done.into_inner().expect("the threads have finished");
+    jobs.into_iter()
+        .zip(done)
+        .map(|(job, result)| match result {
+            Some(Ok(run)) => Ok((job, run)),
+            Some(Err(e)) => fail(e),
+            None => fail("a run did not finish"),
+        })
+        .collect()
+}
+
+/// The table as CSV: one row per task, rate and variant.
+fn study_csv(table: &StudyTable) -> String {
+    let spread = |s: Option<Spread>| s.map_or_else(|| ",,".to_string(), |s| format!("{},{},{}", s.median, s.min, s.max));
+    let mut out = String::from(
+        "study,task,learning_rate,variant,runs,reached_target,diverged,steps_to_target_median,steps_to_target_min,steps_to_target_max,\
+final_accuracy_median,final_accuracy_min,final_accuracy_max,final_loss_median,final_loss_min,final_loss_max,\
+long_accuracy_median,long_accuracy_min,long_accuracy_max,largest_n_median,largest_n_min,largest_n_max,\
+accuracy_difference_from_baseline,welch_t,welch_df,welch_p\n",
+    );
+    for group in &table.groups {
+        for row in &group.rows {
+            let welch = row.against_baseline.map_or_else(|| ",,,".to_string(), |w| format!("{},{},{},{}", w.difference, w.t, w.df, w.p));
+            out += &format!(
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                table.study,
+                group.task,
+                group.learning_rate,
+                report::csv_field(&row.label),
+                row.runs,
+                row.reached_target,
+                row.diverged,
+                spread(row.steps_to_target),
+                spread(row.final_accuracy),
+                spread(row.final_loss),
+                spread(row.long_accuracy),
+                spread(row.largest_n),
+                welch
+            );
+        }
+    }
+    out
 }
 
 /// A clap error in one line: its message lines before the usage, joined.

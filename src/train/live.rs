@@ -333,7 +333,7 @@ impl ComparisonSetup {
                     VariantSetup::WithOptions(label, names, options) => (label, names, *options),
                 };
                 let acts = parse_activations(names).map_err(|e| format!("{label}: {e}"))?;
-                Ok((label.clone(), Design { cell: options.cell, acts, peepholes: options.peepholes }))
+                Ok((label.clone(), Design { cell: options.cell, acts, peepholes: options.peepholes, forget_bias: None }))
             })
             .collect::<Result<Vec<_>, String>>()?;
         let config = ComparisonConfig {

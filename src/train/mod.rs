@@ -10,6 +10,7 @@ pub mod curve;
 pub mod live;
 pub mod network;
 pub mod stats;
+pub mod study;
 pub mod tasks;
 pub mod trainer;
 

@@ -579,6 +579,20 @@ impl<T: Float> Network<T> {
         self.shape
     }
 
+    /// Sets the forget gate's bias: b_ih's forget rows to `bias`, b_hh's to 0. A design
+    /// without a forget block is left as it is.
+    pub fn set_forget_bias(&mut self, bias: T) {
+        let spec = self.shape.cell.spec();
+        let Some(k) = spec.blocks.iter().position(|b| b.site == Site::Forget) else { return };
+        let hidden = self.shape.hidden_size;
+        let rows = k * hidden..(k + 1) * hidden;
+        let (ih, hh) = (self.shape.bias_ih(), self.shape.bias_hh());
+        self.params[ih][rows.clone()].fill(bias);
+        if !hh.is_empty() {
+            self.params[hh][rows].fill(T::zero());
+        }
+    }
+
     /// Every parameter, flat (see the module docs for the order).
     #[must_use]
     pub fn params(&self) -> &[T] {

@@ -5,6 +5,7 @@ use super::adam::Adam;
 use super::curve::{CurvePoint, CurveRecorder};
 use super::network::{GradientFlow, Network, Readout, Sequence, SequenceStats, Shape, Workspace};
 use super::tasks::{Task, TaskKind, TaskSummary};
+use crate::activation::from_f64;
 use crate::cells::CellKind;
 use crate::model::Model;
 use crate::recurrent::WeightsError;
@@ -36,6 +37,10 @@ pub struct TrainConfig {
     /// The cell design.
     #[serde(default)]
     pub cell: CellKind,
+    /// The forget gate's bias to start from, in place of PyTorch's random one: b_ih's forget
+    /// rows set to it and b_hh's to 0 (Jozefowicz et al. 2015 start it at 1). None: random.
+    #[serde(default)]
+    pub forget_bias: Option<f64>,
 }
 
 impl Default for TrainConfig {
@@ -48,21 +53,24 @@ impl Default for TrainConfig {
             max_grad_norm: Some(1.0),
             peepholes: false,
             cell: CellKind::Lstm,
+            forget_bias: None,
         }
     }
 }
 
-/// A cell design to train: which cell, its activations and whether it has peepholes.
+/// A cell design to train: which cell, its activations, whether it has peepholes, and the
+/// forget gate's starting bias (None: PyTorch's random one).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Design {
     pub cell: CellKind,
     pub acts: Activations,
     pub peepholes: bool,
+    pub forget_bias: Option<f64>,
 }
 
 impl From<Activations> for Design {
     fn from(acts: Activations) -> Self {
-        Design { cell: CellKind::Lstm, acts, peepholes: false }
+        Design { cell: CellKind::Lstm, acts, peepholes: false, forget_bias: None }
     }
 }
 
@@ -143,7 +151,10 @@ impl<T: Float> TrainerOf<T> {
             peepholes: config.peepholes,
             cell: config.cell,
         };
-        let network = Network::init(shape, config.seed);
+        let mut network = Network::init(shape, config.seed);
+        if let Some(bias) = config.forget_bias {
+            network.set_forget_bias(from_f64(bias));
+        }
         let adam = Adam::new(shape.len(), config.learning_rate)
             .with_mask(shape.trainable(&acts))
             .with_max_grad_norm(config.max_grad_norm);
@@ -181,6 +192,7 @@ impl<T: Float> TrainerOf<T> {
             max_grad_norm: Some(1.0),
             peepholes: false,
             cell,
+            forget_bias: None,
         };
         TrainerOf::new(task, acts, config)
     }
@@ -567,6 +579,7 @@ impl Comparison {
                     max_grad_norm: config.max_grad_norm,
                     peepholes: design.peepholes,
                     cell: design.cell,
+                    forget_bias: design.forget_bias,
                 };
                 runs.push(Run {
                     trainer: Trainer::new(Arc::clone(task), design.acts, train),

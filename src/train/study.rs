@@ -1,0 +1,521 @@
+//! A study: one of the papers' experiments on gates, rerun. Variants (designs, activation
+//! changes, a forget-gate bias) × tasks × learning rates × seeds, each a training run that
+//! depends on nothing but its own settings and seed. So runs can be shared among workers or
+//! threads in any way, and a study gives the same numbers however it was shared out.
+//!
+//! A study's settings are JSON (`gatelab study --file`, the page's saved studies); the
+//! built-in ones are [`BUILT_IN`]. What a study found is [`StudyTable`]: per task, learning rate
+//! and variant, the median and range over seeds of the steps to the target, the final held-out
+//! accuracy and loss, the long test's accuracy (and, on a task measured in n, the largest n
+//! recognised), and Welch's test of the final accuracy against the first variant's.
+
+use super::stats::{welch, Spread, Welch};
+use super::tasks::{Task, TaskKind};
+use super::trainer::{Comparison, ComparisonConfig, Design, RunResult};
+use crate::cells::CellKind;
+use crate::limits::{MAX_BATCH, MAX_HIDDEN};
+use crate::site::Activations;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The most seeds, steps and runs a study may ask for (a study is meant to run in minutes).
+pub const MAX_STUDY_SEEDS: usize = 20;
+pub const MAX_STUDY_STEPS: usize = 20_000;
+pub const MAX_STUDY_RUNS: usize = 2_000;
+
+/// One variant: a design and how its training starts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyVariant {
+    pub label: String,
+    #[serde(default)]
+    pub cell: CellKind,
+    /// Site name → activation name; missing sites are the design's standard ones.
+    #[serde(default)]
+    pub activations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub peepholes: bool,
+    /// The forget gate's starting bias (None: PyTorch's random one).
+    #[serde(default)]
+    pub forget_bias: Option<f64>,
+}
+
+fn default_first_seed() -> u64 {
+    1
+}
+
+fn default_eval_every() -> usize {
+    super::curve::EVAL_EVERY
+}
+
+/// A study's settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Study {
+    /// Its name in links and on the command line: `greff`.
+    pub name: String,
+    pub title: String,
+    /// The paper, as a card cites it.
+    pub paper: String,
+    /// The paper's claim, in one sentence.
+    pub claim: String,
+    /// The first is the baseline every other is tested against.
+    pub variants: Vec<StudyVariant>,
+    pub tasks: Vec<TaskKind>,
+    /// Runs per variant, task and rate, with seeds `first_seed`, `first_seed + 1`, …
+    pub seeds: usize,
+    #[serde(default = "default_first_seed")]
+    pub first_seed: u64,
+    pub hidden: usize,
+    pub batch_size: usize,
+    /// One or more (a sweep).
+    pub learning_rates: Vec<f64>,
+    pub max_steps: usize,
+    /// Held-out accuracy that counts as learned.
+    pub target: f64,
+    #[serde(default = "default_eval_every")]
+    pub eval_every: usize,
+}
+
+/// One run of a study: indices into its variants, tasks and rates, and the seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    pub variant: usize,
+    pub task: usize,
+    pub rate: usize,
+    pub seed: u64,
+}
+
+impl Study {
+    /// Checks every setting; the message names the one at fault.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.variants.is_empty() {
+            return Err("the study has no variants: give at least one (the first is the baseline)".into());
+        }
+        if self.tasks.is_empty() {
+            return Err("the study has no tasks: give at least one".into());
+        }
+        if !(1..=MAX_STUDY_SEEDS).contains(&self.seeds) {
+            return Err(format!("seeds must be 1 to {MAX_STUDY_SEEDS}; this study asks for {}", self.seeds));
+        }
+        if !(1..=MAX_STUDY_STEPS).contains(&self.max_steps) {
+            return Err(format!("steps must be 1 to {MAX_STUDY_STEPS}; this study asks for {}", self.max_steps));
+        }
+        if !(1..=MAX_HIDDEN).contains(&self.hidden) {
+            return Err(format!("hidden size must be 1 to {MAX_HIDDEN}"));
+        }
+        if !(1..=MAX_BATCH).contains(&self.batch_size) {
+            return Err(format!("batch size must be 1 to {MAX_BATCH}"));
+        }
+        if self.learning_rates.is_empty() {
+            return Err("the study has no learning rate: give at least one".into());
+        }
+        if let Some(bad) = self.learning_rates.iter().find(|r| !(r.is_finite() && **r > 0.0 && **r <= 1.0)) {
+            return Err(format!("learning rate {bad} is not above 0 and at most 1"));
+        }
+        if !(self.target.is_finite() && (0.0..=1.0).contains(&self.target)) {
+            return Err(format!("the target accuracy must be 0 to 1; this study asks for {}", self.target));
+        }
+        if self.eval_every == 0 {
+            return Err("eval_every must be at least 1".into());
+        }
+        for v in &self.variants {
+            self.design(v)?;
+            if v.forget_bias.is_some_and(|b| !b.is_finite()) {
+                return Err(format!("{}: the forget bias must be a finite number", v.label));
+            }
+        }
+        let runs = self.jobs().len();
+        if runs > MAX_STUDY_RUNS {
+            return Err(format!("the study has {runs} runs; at most {MAX_STUDY_RUNS}"));
+        }
+        Ok(())
+    }
+
+    /// The design a variant trains, or a message naming what is wrong with it.
+    pub fn design(&self, v: &StudyVariant) -> Result<Design, String> {
+        let spec = v.cell.spec();
+        if let Some(site) = v.activations.keys().find(|s| !spec.sites.iter().any(|x| x.name() == s.as_str())) {
+            return Err(format!("{}: {} has no {site} site", v.label, spec.a_label()));
+        }
+        let acts = Activations::default()
+            .with_names(v.activations.iter().map(|(s, a)| (s.as_str(), a.as_str())))
+            .map_err(|e| format!("{}: {e}", v.label))?;
+        if v.peepholes && spec.peepholes.is_empty() {
+            return Err(format!("{}: {} has no peepholes", v.label, spec.a_label()));
+        }
+        Ok(Design { cell: v.cell, acts, peepholes: v.peepholes, forget_bias: v.forget_bias })
+    }
+
+    /// Every run, task-major, then rate, then seed, then variant: a prefix of the list holds
+    /// every variant of the first seeds, so a study stopped early can still compare them.
+    #[must_use]
+    pub fn jobs(&self) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        for task in 0..self.tasks.len() {
+            for rate in 0..self.learning_rates.len() {
+                for s in 0..self.seeds as u64 {
+                    for variant in 0..self.variants.len() {
+                        jobs.push(Job { variant, task, rate, seed: self.first_seed + s });
+                    }
+                }
+            }
+        }
+        jobs
+    }
+
+    /// The comparison settings of one task and rate.
+    fn config(&self, task: usize, rate: usize, seed: u64) -> ComparisonConfig {
+        ComparisonConfig {
+            task: self.tasks[task].clone(),
+            seeds: vec![seed],
+            hidden: self.hidden,
+            learning_rate: self.learning_rates[rate],
+            batch_size: self.batch_size,
+            max_steps: self.max_steps,
+            target_heldout_accuracy: self.target,
+            eval_every: self.eval_every,
+            ..ComparisonConfig::default()
+        }
+    }
+
+    /// Runs one job to the end (call [`Study::validate`] first). The same job gives the same
+    /// result wherever it runs.
+    pub fn run(&self, job: Job) -> Result<RunResult, String> {
+        let v = &self.variants[job.variant];
+        let design = self.design(v)?;
+        let mut comparison = Comparison::new(vec![(v.label.clone(), design)], self.config(job.task, job.rate, job.seed));
+        while !comparison.advance(1_000) {}
+        Ok(comparison.snapshot().runs.remove(0))
+    }
+
+    /// What the runs found, per task, rate and variant (runs not in `results` are not counted).
+    #[must_use]
+    pub fn table(&self, results: &[(Job, RunResult)]) -> StudyTable {
+        let mut groups = Vec::new();
+        for (t, task) in self.tasks.iter().enumerate() {
+            let measured_in_n = Task::generate(task.clone(), self.first_seed).length_label == "n";
+            for (r, &rate) in self.learning_rates.iter().enumerate() {
+                let runs_of = |variant: usize| -> Vec<&RunResult> {
+                    results.iter().filter(|(j, _)| j.task == t && j.rate == r && j.variant == variant).map(|(_, run)| run).collect()
+                };
+                let final_accuracy = |runs: &[&RunResult]| -> Vec<f64> {
+                    runs.iter().filter_map(|run| run.final_heldout.map(|e| e.accuracy)).collect()
+                };
+                let baseline = final_accuracy(&runs_of(0));
+                let rows = self
+                    .variants
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| {
+                        let runs = runs_of(k);
+                        let accuracy = final_accuracy(&runs);
+                        let steps: Vec<f64> = runs.iter().filter_map(|run| run.steps_to_target.map(|s| s as f64)).collect();
+                        let loss: Vec<f64> = runs.iter().filter_map(|run| run.final_heldout.map(|e| e.loss)).collect();
+                        let long: Vec<f64> = runs.iter().filter_map(|run| run.long_test.map(|e| e.accuracy)).collect();
+                        let largest: Vec<f64> = if measured_in_n {
+                            runs.iter().filter_map(|run| largest_recognised(run).map(|n| n as f64)).collect()
+                        } else {
+                            Vec::new()
+                        };
+                        VariantRow {
+                            label: v.label.clone(),
+                            runs: runs.len(),
+                            reached_target: steps.len(),
+                            diverged: runs.iter().filter(|run| run.diverged_at.is_some()).count(),
+                            steps_to_target: Spread::of(&steps),
+                            final_accuracy: Spread::of(&accuracy),
+                            final_loss: Spread::of(&loss),
+                            long_accuracy: Spread::of(&long),
+                            largest_n: Spread::of(&largest),
+                            against_baseline: if k == 0 { None } else { welch(&accuracy, &baseline) },
+                        }
+                    })
+                    .collect();
+                groups.push(StudyGroup { task: task.name().to_string(), task_title: Task::generate(task.clone(), self.first_seed).title, learning_rate: rate, rows });
+            }
+        }
+        StudyTable { study: self.name.clone(), target: self.target, max_steps: self.max_steps, groups }
+    }
+}
+
+/// On a task measured in n (aⁿbⁿ, aⁿbⁿcⁿ): the largest n of the long test up to which every n
+/// is predicted right at every scored step, or None if the first is not.
+#[must_use]
+pub fn largest_recognised(run: &RunResult) -> Option<usize> {
+    let mut by_length: Vec<_> = run.accuracy_by_length.iter().collect();
+    by_length.sort_by_key(|l| l.length);
+    by_length.iter().take_while(|l| l.all_correct >= 1.0).last().map(|l| l.length)
+}
+
+/// One variant's figures over its seeds, for one task and rate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VariantRow {
+    pub label: String,
+    pub runs: usize,
+    pub reached_target: usize,
+    pub diverged: usize,
+    /// Over the runs that reached the target.
+    pub steps_to_target: Option<Spread>,
+    pub final_accuracy: Option<Spread>,
+    pub final_loss: Option<Spread>,
+    pub long_accuracy: Option<Spread>,
+    /// On a task measured in n only.
+    pub largest_n: Option<Spread>,
+    /// Welch's test of the final held-out accuracy against the first variant's (None for the
+    /// first, or with fewer than two runs on a side, or no spread at all).
+    pub against_baseline: Option<Welch>,
+}
+
+/// One task and rate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StudyGroup {
+    pub task: String,
+    pub task_title: String,
+    pub learning_rate: f64,
+    pub rows: Vec<VariantRow>,
+}
+
+/// What a study found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StudyTable {
+    pub study: String,
+    pub target: f64,
+    pub max_steps: usize,
+    pub groups: Vec<StudyGroup>,
+}
+
+fn variant(label: &str, cell: CellKind, activations: &[(&str, &str)], peepholes: bool, forget_bias: Option<f64>) -> StudyVariant {
+    StudyVariant {
+        label: label.to_string(),
+        cell,
+        activations: activations.iter().map(|(s, a)| ((*s).to_string(), (*a).to_string())).collect(),
+        peepholes,
+        forget_bias,
+    }
+}
+
+/// The built-in studies, one published finding each. Their settings are sized to run in about
+/// a minute on two cores; the page and `gatelab study` can change the seeds and the steps.
+#[must_use]
+pub fn built_in() -> Vec<Study> {
+    use CellKind::{Gru, Lstm, MinGru, MinLstm, Slstm};
+    let base = |name: &str, title: &str, paper: &str, claim: &str| Study {
+        name: name.into(),
+        title: title.into(),
+        paper: paper.into(),
+        claim: claim.into(),
+        variants: Vec::new(),
+        tasks: Vec::new(),
+        seeds: 5,
+        first_seed: 1,
+        hidden: 16,
+        batch_size: 16,
+        learning_rates: vec![0.01],
+        max_steps: 2000,
+        target: 0.95,
+        eval_every: default_eval_every(),
+    };
+    vec![
+        Study {
+            variants: vec![
+                variant("vanilla (peepholes)", Lstm, &[], true, None),
+                variant("NIG: no input gate", Lstm, &[("input", "none")], true, None),
+                variant("NFG: no forget gate", Lstm, &[("forget", "none")], true, None),
+                variant("NOG: no output gate", Lstm, &[("output", "none")], true, None),
+                variant("NIAF: no input activation", Lstm, &[("candidate", "identity")], true, None),
+                variant("NOAF: no output activation", Lstm, &[("cell_output", "identity")], true, None),
+                variant("NP: no peepholes", Lstm, &[], false, None),
+                variant("CIFG: f = 1 − i", Lstm, &[("forget", "coupled")], true, None),
+            ],
+            tasks: vec![TaskKind::Distractors, TaskKind::Lag { lag: 20 }],
+            ..base(
+                "greff",
+                "Which LSTM gates matter?",
+                "Greff et al. 2017, \"LSTM: A Search Space Odyssey\"",
+                "Removing the forget gate (NFG) or the output activation (NOAF) hurts significantly on all three of the paper's datasets; coupling the gates (CIFG) or dropping the peepholes (NP) does not; NIG, NOG and NIAF hurt on speech and handwriting but not on music.",
+            )
+        },
+        Study {
+            variants: vec![variant("LSTM", Lstm, &[], false, None), variant("GRU", Gru, &[], false, None)],
+            tasks: vec![TaskKind::Anbn, TaskKind::Anbncn],
+            max_steps: 3000,
+            target: 0.99,
+            ..base(
+                "weiss",
+                "Can an LSTM count, and a GRU?",
+                "Weiss, Goldberg & Yahav 2018, \"On the Practical Computational Power of Finite Precision RNNs\"",
+                "The LSTM can count and the GRU cannot: the GRU's update is a convex mix that keeps h in (−1, 1), so it recognises aⁿbⁿ and aⁿbⁿcⁿ only up to the n it was trained on.",
+            )
+        },
+        Study {
+            variants: vec![
+                variant("LSTM, forget bias 0", Lstm, &[], false, Some(0.0)),
+                variant("LSTM, forget bias 1", Lstm, &[], false, Some(1.0)),
+                variant("GRU", Gru, &[], false, None),
+            ],
+            tasks: vec![TaskKind::Lag { lag: 20 }, TaskKind::Lag { lag: 50 }, TaskKind::Lag { lag: 100 }],
+            ..base(
+                "jozefowicz",
+                "Does a forget-gate bias of 1 close the gap to the GRU?",
+                "Jozefowicz, Zaremba & Sutskever 2015, \"An Empirical Exploration of Recurrent Network Architectures\"",
+                "Starting the LSTM's forget-gate bias at 1 rather than 0 closes most of its gap to the GRU on long-range tasks.",
+            )
+        },
+        Study {
+            variants: vec![
+                variant("LSTM", Lstm, &[], false, None),
+                variant("sLSTM", Slstm, &[], false, None),
+                variant("minGRU", MinGru, &[], false, None),
+                variant("minLSTM", MinLstm, &[], false, None),
+            ],
+            tasks: vec![TaskKind::Largest, TaskKind::Parity],
+            ..base(
+                "xlstm",
+                "Revising a stored value, and tracking state",
+                "Beck et al. 2024, \"xLSTM: Extended Long Short-Term Memory\"",
+                "The sLSTM's exponential gate revises a stored value better than the LSTM's, and cells whose gates see only x (minGRU, minLSTM) fail at state tracking such as parity.",
+            )
+        },
+        Study {
+            variants: vec![
+                variant("LSTM", Lstm, &[], false, None),
+                variant("GRU", Gru, &[], false, None),
+                variant("minLSTM", MinLstm, &[], false, None),
+                variant("minGRU", MinGru, &[], false, None),
+            ],
+            tasks: vec![TaskKind::Brackets, TaskKind::Recall { delay: super::tasks::RECALL_DELAY }],
+            ..base(
+                "feng",
+                "Were RNNs all we needed?",
+                "Feng et al. 2024, \"Were RNNs All We Needed?\"",
+                "minGRU and minLSTM, whose gates see only x, use fewer parameters and match the GRU and LSTM on the paper's tasks.",
+            )
+        },
+    ]
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // results are compared exactly: the same job gives the same bits
+mod tests {
+    use super::*;
+
+    fn tiny(mut study: Study) -> Study {
+        study.seeds = 2;
+        study.max_steps = 6;
+        study.eval_every = 3;
+        study.hidden = 4;
+        study
+    }
+
+    #[test]
+    fn the_built_in_studies_are_valid() {
+        let studies = built_in();
+        assert_eq!(studies.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["greff", "weiss", "jozefowicz", "xlstm", "feng"]);
+        for s in &studies {
+            assert_eq!(s.validate(), Ok(()), "{}", s.name);
+            // Settings round-trip through JSON, as a saved study does.
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(&serde_json::from_str::<Study>(&json).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let good = tiny(built_in().remove(1));
+        let with = |f: &dyn Fn(&mut Study)| {
+            let mut s = good.clone();
+            f(&mut s);
+            s.validate().unwrap_err()
+        };
+        assert_eq!(with(&|s| s.seeds = 0), "seeds must be 1 to 20; this study asks for 0");
+        assert_eq!(with(&|s| s.max_steps = 1_000_000_000), "steps must be 1 to 20000; this study asks for 1000000000");
+        assert_eq!(with(&|s| s.variants.clear()), "the study has no variants: give at least one (the first is the baseline)");
+        assert_eq!(with(&|s| s.learning_rates = vec![0.0]), "learning rate 0 is not above 0 and at most 1");
+        assert_eq!(with(&|s| s.variants[1].activations.insert("forget".into(), "tanh".into()).map_or((), |_| ())), "GRU: a GRU has no forget site");
+        assert_eq!(with(&|s| s.variants[1].peepholes = true), "GRU: a GRU has no peepholes");
+        let unknown = serde_json::from_str::<Study>(r#"{"name":"x","title":"x","paper":"x","claim":"x","variants":[],"tasks":[],"seeds":1,"hidden":4,"batch_size":4,"learning_rates":[0.01],"max_steps":5,"target":0.9,"colour":"red"}"#);
+        assert!(unknown.unwrap_err().to_string().contains("unknown field `colour`"));
+    }
+
+    #[test]
+    fn jobs_cover_every_run_once_with_every_variant_of_a_seed_together() {
+        let study = tiny(built_in().remove(0));
+        let jobs = study.jobs();
+        assert_eq!(jobs.len(), 8 * 2 * 2);
+        let variants = study.variants.len();
+        for chunk in jobs.chunks(variants) {
+            assert!(chunk.iter().enumerate().all(|(k, j)| j.variant == k && j.seed == chunk[0].seed && j.task == chunk[0].task));
+        }
+        let mut seen = jobs.clone();
+        seen.sort_by_key(|j| (j.task, j.rate, j.seed, j.variant));
+        seen.dedup();
+        assert_eq!(seen.len(), jobs.len());
+    }
+
+    /// A job's result depends on the job alone: run in another order (as another worker would),
+    /// it gives the same bits, and so the same table.
+    #[test]
+    fn a_study_gives_the_same_numbers_however_its_runs_are_shared_out() {
+        let study = tiny(built_in().remove(2));
+        let jobs = study.jobs();
+        let forward: Vec<(Job, RunResult)> = jobs.iter().map(|&j| (j, study.run(j).unwrap())).collect();
+        let mut backward: Vec<(Job, RunResult)> = jobs.iter().rev().map(|&j| (j, study.run(j).unwrap())).collect();
+        backward.reverse();
+        assert_eq!(forward, backward);
+        let table = study.table(&forward);
+        assert_eq!(table.groups.len(), 3);
+        for group in &table.groups {
+            assert_eq!(group.rows.len(), 3);
+            assert!(group.rows.iter().all(|r| r.runs == 2 && r.final_accuracy.is_some_and(|s| s.count == 2)));
+            assert!(group.rows[0].against_baseline.is_none());
+        }
+        // The two forget biases start from different weights, so their runs differ.
+        assert_ne!(forward[0].1.curve, forward[1].1.curve);
+    }
+
+    fn result(accuracy: f64, steps_to_target: Option<usize>) -> RunResult {
+        RunResult {
+            variant: String::new(),
+            seed: 0,
+            steps: 10,
+            curve: Vec::new(),
+            steps_to_target,
+            diverged_at: None,
+            finished: true,
+            final_heldout: Some(super::super::trainer::Evaluation { loss: 1.0 - accuracy, accuracy, scored: 10 }),
+            long_test: None,
+            accuracy_by_length: Vec::new(),
+        }
+    }
+
+    /// The table's figures from made-up runs, worked by hand: baseline accuracies 0.9, 0.8, 0.7,
+    /// the other variant 0.5, 0.6, 0.4 (means 0.8 and 0.5, variances 0.01 each):
+    /// t = 0.3 / √(0.02/3) = 3.674 on 4 degrees of freedom.
+    #[test]
+    fn the_table_reports_spreads_and_the_test_against_the_baseline() {
+        let mut study = tiny(built_in().remove(1));
+        study.tasks.truncate(1);
+        study.seeds = 3;
+        let accuracies = [[0.9, 0.8, 0.7], [0.5, 0.6, 0.4]];
+        let steps = [[Some(300), Some(100), None], [None, None, Some(900)]];
+        let results: Vec<(Job, RunResult)> = study
+            .jobs()
+            .into_iter()
+            .map(|j| {
+                let s = usize::try_from(j.seed - 1).unwrap();
+                (j, result(accuracies[j.variant][s], steps[j.variant][s]))
+            })
+            .collect();
+        let table = study.table(&results);
+        let [base, other] = &table.groups[0].rows[..] else { panic!() };
+        assert_eq!((base.reached_target, base.steps_to_target.unwrap().median), (2, 200.0));
+        assert_eq!((other.reached_target, other.steps_to_target.unwrap().median), (1, 900.0));
+        let a = other.final_accuracy.unwrap();
+        assert_eq!((a.median, a.min, a.max), (0.5, 0.4, 0.6));
+        let w = other.against_baseline.unwrap();
+        assert!((w.difference + 0.3).abs() < 1e-12 && (w.t + 3.674).abs() < 1e-3 && (w.df - 4.0).abs() < 1e-9, "{w:?}");
+        // Two-sided p on 4 degrees of freedom: between the table's 5% (2.776) and 2% (3.747) points.
+        assert!(w.p > 0.02 && w.p < 0.05, "{}", w.p);
+    }
+}
