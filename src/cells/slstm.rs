@@ -118,7 +118,7 @@ pub struct SlstmCell;
 
 /// log σ(x) = −log(1 + e^−x), without overflow on either side.
 fn log_sigmoid(x: f64) -> f64 {
-    x.min(0.0) - exp(-x.abs()).ln_1p()
+    x.min(0.0) - libm::log1p(exp(-x.abs()))
 }
 
 /// The stabilised gates of one unit from its pre-activations and m_prev: (i, f, m, ∂f/∂z_f).

@@ -239,7 +239,7 @@ impl Readout {
             })
             .collect();
         let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
+        let exps: Vec<f64> = logits.iter().map(|l| exp(l - max)).collect();
         let sum: f64 = exps.iter().sum();
         exps.iter().map(|e| to_f32(e / sum)).collect()
     }
@@ -780,7 +780,7 @@ impl<T: Float> Network<T> {
                     *e = exp(to_f64(v) - max);
                 }
                 let sum: f64 = exps.iter().sum();
-                let log_sum = max + sum.ln();
+                let log_sum = max + libm::log(sum);
                 let loss = log_sum - to_f64(l[target]);
                 let stats = &mut ws.stats[b];
                 stats.loss_sum += loss;

@@ -182,6 +182,17 @@ impl Study {
     /// Runs one job to the end (call [`Study::validate`] first). The same job gives the same
     /// result wherever it runs.
     pub fn run(&self, job: Job) -> Result<RunResult, String> {
+        if job.variant >= self.variants.len() || job.task >= self.tasks.len() || job.rate >= self.learning_rates.len() {
+            return Err(format!(
+                "no such run: variant {}, task {}, rate {} (the study has {} variants, {} tasks, {} rates)",
+                job.variant,
+                job.task,
+                job.rate,
+                self.variants.len(),
+                self.tasks.len(),
+                self.learning_rates.len()
+            ));
+        }
         let v = &self.variants[job.variant];
         let design = self.design(v)?;
         let mut comparison = Comparison::new(vec![(v.label.clone(), design)], self.config(job.task, job.rate, job.seed));
@@ -470,6 +481,7 @@ mod tests {
             assert!(group.rows.iter().all(|r| r.runs == 2 && r.final_accuracy.is_some_and(|s| s.count == 2)));
             assert!(group.rows[0].against_baseline.is_none());
         }
+        assert!(study.run(Job { variant: 3, ..jobs[0] }).unwrap_err().starts_with("no such run: variant 3"));
         // The two forget biases start from different weights, so their runs differ.
         assert_ne!(forward[0].1.curve, forward[1].1.curve);
     }

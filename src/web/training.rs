@@ -32,6 +32,7 @@ mod handles {
     use super::super::to_js;
     use super::from_js;
     use crate::train::live::{ComparisonSetup, LiveRun, RunSetup};
+    use crate::train::study::{self, Job, Study};
     use crate::train::{Comparison, Trainer};
     use crate::Activations;
     use wasm_bindgen::prelude::*;
@@ -120,6 +121,29 @@ mod handles {
         pub fn snapshot(&self) -> Result<JsValue, JsError> {
             to_js(&self.comparison.snapshot())
         }
+    }
+
+    /// The built-in studies' settings.
+    #[wasm_bindgen]
+    pub fn built_in_studies() -> Result<JsValue, JsError> {
+        to_js(&study::built_in())
+    }
+
+    /// A study's runs, in the order to hand them out, or a message naming the bad setting.
+    #[wasm_bindgen]
+    pub fn study_jobs(settings: JsValue) -> Result<JsValue, JsError> {
+        let study: Study = from_js(settings, "study settings")?;
+        study.validate().map_err(|e| JsError::new(&e))?;
+        to_js(&study.jobs())
+    }
+
+    /// One run of a study, to the end: the same numbers `gatelab study` gives for it.
+    #[wasm_bindgen]
+    pub fn run_study_job(settings: JsValue, job: JsValue) -> Result<JsValue, JsError> {
+        let study: Study = from_js(settings, "study settings")?;
+        study.validate().map_err(|e| JsError::new(&e))?;
+        let job: Job = from_js(job, "study run")?;
+        to_js(&study.run(job).map_err(|e| JsError::new(&e))?)
     }
 
     /// The training benchmark's work (see `Trainer::benchmark`), stepped from JS, which times it.

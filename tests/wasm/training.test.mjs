@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { initSync, TrainingRun, ComparisonRun } from '../../www/pkg-train/gatelab.js';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { initSync, TrainingRun, ComparisonRun, built_in_studies, study_jobs, run_study_job } from '../../www/pkg-train/gatelab.js';
 
 initSync({ module: fs.readFileSync(new URL('../../www/pkg-train/gatelab_bg.wasm', import.meta.url)) });
 
@@ -78,4 +81,30 @@ test('a GRU run trains, and its weights say it is a GRU', () => {
   assert.ok(run.curve().at(-1).heldout_loss < start.heldout_loss);
   assert.throws(() => new TrainingRun({ ...setup, cell: 'janet' }), /unknown cell "janet": expected lstm, gru, slstm, mingru or minlstm/);
   run.free();
+});
+
+for (const [name, steps] of [['weiss', 30], ['xlstm', 12]]) test(`a study run in the training module gives the numbers gatelab study gives: ${name}`, () => {
+  const weiss = { ...built_in_studies().find((s) => s.name === name), seeds: 2, max_steps: steps, hidden: 6, eval_every: 10 };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatelab-study-'));
+  fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify(weiss));
+  const args = ['study', '--file', path.join(dir, 'study.json'), '--threads', '2'];
+  const binary = 'target/debug/gatelab';
+  const out = fs.existsSync(binary)
+    ? execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 1 << 28 })
+    : execFileSync('cargo', ['run', '-q', '--bin', 'gatelab', '--', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  fs.rmSync(dir, { recursive: true });
+  const cli = JSON.parse(out);
+  // (JSON writes a missing value as null; the module leaves it out.)
+  const plain = (value) => JSON.parse(JSON.stringify(value, (k, v) => (v === null ? undefined : v)));
+  const jobs = study_jobs(weiss);
+  assert.deepEqual(jobs, cli.runs.map((r) => r.job));
+  // Every run, handed out in another order (as the page's workers would), to the last bit.
+  for (const k of [...jobs.keys()].reverse()) {
+    const result = run_study_job(weiss, jobs[k]);
+    assert.deepEqual(plain(result), plain(cli.runs[k].result), `run ${k}`);
+  }
+  // A point every 10 steps and at the end.
+  assert.ok(cli.runs.every((r) => r.result.curve.length === Math.ceil(steps / 10) + 1), JSON.stringify(cli.runs[0].result.curve.map((p) => p.step)));
+  assert.throws(() => study_jobs({ ...weiss, seeds: 0 }), /seeds must be 1 to 20/);
+  assert.throws(() => run_study_job(weiss, { ...jobs[0], variant: 9 }), /no such run: variant 9/);
 });
