@@ -417,7 +417,7 @@ fn run_study(study: &Study, threads: usize) -> Result<Vec<(Job, RunResult)>> {
 fn study_csv(table: &StudyTable) -> String {
     let spread = |s: Option<Spread>| s.map_or_else(|| ",,".to_string(), |s| format!("{},{},{}", s.median, s.min, s.max));
     let mut out = String::from(
-        "study,task,learning_rate,variant,runs,reached_target,diverged,steps_to_target_median,steps_to_target_min,steps_to_target_max,\
+        "study,task,task_title,learning_rate,variant,runs,reached_target,diverged,steps_to_target_median,steps_to_target_min,steps_to_target_max,\
 final_accuracy_median,final_accuracy_min,final_accuracy_max,final_loss_median,final_loss_min,final_loss_max,\
 long_accuracy_median,long_accuracy_min,long_accuracy_max,largest_n_median,largest_n_min,largest_n_max,\
 accuracy_difference_from_baseline,welch_t,welch_df,welch_p\n",
@@ -426,9 +426,10 @@ accuracy_difference_from_baseline,welch_t,welch_df,welch_p\n",
         for row in &group.rows {
             let welch = row.against_baseline.map_or_else(|| ",,,".to_string(), |w| format!("{},{},{},{}", w.difference, w.t, w.df, w.p));
             out += &format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 table.study,
                 group.task,
+                report::csv_field(&group.task_title),
                 group.learning_rate,
                 report::csv_field(&row.label),
                 row.runs,
