@@ -742,41 +742,42 @@ mod tests {
         assert!(task.long_test.iter().all(|s| (40..=80).contains(&s.length)));
     }
 
-    /// For every prefix of ^aⁿbⁿ, the set of symbols that can come next over all strings of the
-    /// language (n from 1 to 40) sharing that prefix: a step is scored exactly when that set has
-    /// one element, and its target is that element.
-    #[test]
-    fn anbn_scores_exactly_the_deterministic_steps() {
-        let language: Vec<Vec<usize>> = (1..=40)
-            .map(|n| {
-                let mut s = vec![START];
-                s.extend(std::iter::repeat_n(A, n));
-                s.extend(std::iter::repeat_n(B, n));
-                s
-            })
-            .collect();
+    /// Asserts that `sequence(n)` (n from 1 to 25) is scored exactly where every string of the
+    /// language (`string(n)` for n from 1 to 40) sharing its prefix has the same next symbol, and
+    /// that its target there is that symbol's class (`class(next)`, None for the end).
+    fn assert_scored_where_determined(
+        string: impl Fn(usize) -> Vec<usize>,
+        sequence: impl Fn(usize) -> Sequence,
+        class: impl Fn(Option<usize>) -> usize,
+    ) {
+        let language: Vec<Vec<usize>> = (1..=40).map(string).collect();
         for n in 1..=25 {
-            let seq = anbn(n);
-            let string: Vec<usize> = seq.inputs.iter().map(|s| s.unwrap()).collect();
+            let seq = sequence(n);
             assert_eq!(seq.length, n);
-            for t in 0..string.len() {
-                let prefix = &string[..=t];
-                let mut next: Vec<usize> = language
-                    .iter()
-                    .filter(|w| w.starts_with(prefix))
-                    .map(|w| match w.get(t + 1) {
-                        Some(&A) => CLASS_A,
-                        Some(&B) => CLASS_B,
-                        Some(_) => unreachable!(),
-                        None => CLASS_END,
-                    })
-                    .collect();
+            let symbols: Vec<usize> = seq.inputs.iter().map(|s| s.unwrap()).collect();
+            for t in 0..symbols.len() {
+                let mut next: Vec<usize> =
+                    language.iter().filter(|w| w.starts_with(&symbols[..=t])).map(|w| class(w.get(t + 1).copied())).collect();
                 next.sort_unstable();
                 next.dedup();
                 let expected = if next.len() == 1 { Some(next[0]) } else { None };
                 assert_eq!(seq.targets[t], expected, "n = {n}, t = {t}");
             }
         }
+    }
+
+    /// For every prefix of ^aⁿbⁿ, the set of symbols that can come next over all strings of the
+    /// language (n from 1 to 40) sharing that prefix: a step is scored exactly when that set has
+    /// one element, and its target is that element.
+    #[test]
+    fn anbn_scores_exactly_the_deterministic_steps() {
+        let string = |n| std::iter::once(START).chain(std::iter::repeat_n(A, n)).chain(std::iter::repeat_n(B, n)).collect();
+        assert_scored_where_determined(string, anbn, |next| match next {
+            Some(A) => CLASS_A,
+            Some(B) => CLASS_B,
+            Some(_) => unreachable!(),
+            None => CLASS_END,
+        });
     }
 
     #[test]
@@ -920,24 +921,9 @@ mod tests {
     /// every string of the language (n from 1 to 40) with that prefix.
     #[test]
     fn anbncn_scores_exactly_the_deterministic_steps() {
-        let language: Vec<Vec<usize>> = (1..=40)
-            .map(|n| std::iter::once(0).chain([1, 2, 3].into_iter().flat_map(|s| std::iter::repeat_n(s, n))).collect())
-            .collect();
-        for n in 1..=25 {
-            let seq = anbncn(n);
-            let string: Vec<usize> = seq.inputs.iter().map(|s| s.unwrap()).collect();
-            for t in 0..string.len() {
-                let mut next: Vec<usize> = language
-                    .iter()
-                    .filter(|w| w.starts_with(&string[..=t]))
-                    .map(|w| w.get(t + 1).map_or(3, |&s| s - 1))
-                    .collect();
-                next.sort_unstable();
-                next.dedup();
-                let expected = if next.len() == 1 { Some(next[0]) } else { None };
-                assert_eq!(seq.targets[t], expected, "n = {n}, t = {t}");
-            }
-        }
+        let string = |n| std::iter::once(0).chain([1, 2, 3].into_iter().flat_map(|s| std::iter::repeat_n(s, n))).collect();
+        // Symbols ^ a b c are 0 to 3; classes a, b, c, $ are 0 to 3.
+        assert_scored_where_determined(string, anbncn, |next| next.map_or(3, |s| s - 1));
     }
 
     #[test]
