@@ -10,7 +10,7 @@ use crate::kernel::State;
 use crate::cells::{slstm, CellKind};
 use crate::model::Model;
 use crate::presets::Preset;
-use crate::site::{NamedActivations, Site, SitesOf};
+use crate::site::{NamedActivations, Site, SiteInfo, SitesOf};
 use crate::quantity::Quantity;
 use crate::trace::Trace;
 use crate::vocab::Symbol;
@@ -345,40 +345,25 @@ impl Lab {
                 ranges.insert(q.name(), r);
             }
         }
+        // The share of a gate's values below `lo` and above `hi`, over the whole run.
+        let counted = |info: &SiteInfo, activation: String, (lo, hi): (f64, f64)| {
+            let (low, high) = trace.saturation(info.output, lo, hi);
+            Saturation { quantity: info.output.name(), label: info.caption, activation, low_threshold: lo, high_threshold: hi, low, high }
+        };
         let saturation = spec
             .sites
             .iter()
             .map(|site| {
-                let info = site.info();
                 // Gates that can go negative are asked the tanh question: how much sits near ±1.
-                let act = self.acts.get(info.site);
-                let (lo, hi) = if act.range().0 < 0.0 { (-HIGH, HIGH) } else { (LOW, HIGH) };
-                let (low, high) = trace.saturation(info.output, lo, hi);
-                Saturation {
-                    quantity: info.output.name(),
-                    label: info.caption,
-                    activation: act.name(),
-                    low_threshold: lo,
-                    high_threshold: hi,
-                    low,
-                    high,
-                }
+                let act = self.acts.get(*site);
+                counted(site.info(), act.name(), if act.range().0 < 0.0 { (-HIGH, HIGH) } else { (LOW, HIGH) })
             })
             // A gate whose function is fixed (the sLSTM's stabilised exponentials, in (0, 1])
             // is counted too, named by its function.
             .chain(spec.blocks.iter().filter(|b| !spec.has_site(b.site)).map(|block| {
                 let info = block.site.info();
                 let function = spec.equations.iter().find(|e| e.result == info.output).map_or(block.symbol, |e| e.text);
-                let (low, high) = trace.saturation(info.output, LOW, HIGH);
-                Saturation {
-                    quantity: info.output.name(),
-                    label: info.caption,
-                    activation: function.split_once(" = ").map_or(function, |(_, right)| right).to_string(),
-                    low_threshold: LOW,
-                    high_threshold: HIGH,
-                    low,
-                    high,
-                }
+                counted(info, function.split_once(" = ").map_or(function, |(_, right)| right).to_string(), (LOW, HIGH))
             }))
             .collect();
         Summary {
