@@ -116,26 +116,18 @@ fn step<T: Float>(cell: CellKind, acts: &Activations, typed: &HashMap<Quantity, 
     let hs = units;
     let typed: HashMap<Quantity, Vec<T>> = typed.iter().map(|(&q, v)| (q, v.iter().map(|&x| from_f64(x)).collect())).collect();
     let zeros = vec![T::zero(); hs];
-    let typed_or_zero = |q: Quantity| typed.get(&q).unwrap_or(&zeros);
+    let typed_or_zero = |q: Quantity| typed.get(&q).map_or(&zeros[..], Vec::as_slice);
     // Each block's pre-activation, or its input part with its recurrent part apart.
     let mut z = Vec::with_capacity(spec.rows(hs));
     let mut recurrent = Vec::new();
     for block in spec.blocks {
-        match block.parts {
-            Some((input, rest)) => {
-                z.extend_from_slice(typed_or_zero(input));
-                recurrent.extend_from_slice(typed_or_zero(rest));
-            }
-            None => {
-                z.extend_from_slice(typed_or_zero(block.pre));
-                recurrent.extend_from_slice(&zeros);
-            }
+        let (input, rest) = block.parts.map_or((block.pre, None), |(input, rest)| (input, Some(rest)));
+        z.extend_from_slice(typed_or_zero(input));
+        if spec.split_recurrent {
+            recurrent.extend_from_slice(rest.map_or(&zeros[..], typed_or_zero));
         }
     }
-    if !spec.split_recurrent {
-        recurrent.clear();
-    }
-    let mut h = typed_or_zero(Quantity::HiddenPrev).clone();
+    let mut h = typed_or_zero(Quantity::HiddenPrev).to_vec();
     let mut carried: Vec<T> = spec.states[1..].iter().flat_map(|&s| typed_or_zero(previous(s)).iter().copied()).collect();
     let mut values = vec![T::zero(); spec.values.len() * hs];
 

@@ -205,7 +205,9 @@ impl Study {
     pub fn table(&self, results: &[(Job, RunResult)]) -> StudyTable {
         let mut groups = Vec::new();
         for (t, task) in self.tasks.iter().enumerate() {
-            let measured_in_n = Task::generate(task.clone(), self.first_seed).length_label == "n";
+            // (Generated once, for its title and what its lengths count.)
+            let generated = Task::generate(task.clone(), self.first_seed);
+            let measured_in_n = generated.length_label == "n";
             for (r, &rate) in self.learning_rates.iter().enumerate() {
                 let runs_of = |variant: usize| -> Vec<&RunResult> {
                     results.iter().filter(|(j, _)| j.task == t && j.rate == r && j.variant == variant).map(|(_, run)| run).collect()
@@ -243,7 +245,7 @@ impl Study {
                         }
                     })
                     .collect();
-                groups.push(StudyGroup { task: task.name().to_string(), task_title: Task::generate(task.clone(), self.first_seed).title, learning_rate: rate, rows });
+                groups.push(StudyGroup { task: task.name().to_string(), task_title: generated.title.clone(), learning_rate: rate, rows });
             }
         }
         StudyTable { study: self.name.clone(), target: self.target, max_steps: self.max_steps, groups }
