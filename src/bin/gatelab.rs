@@ -10,8 +10,7 @@ use gatelab::presets::PRESETS;
 use gatelab::report::{self, CellReport, TraceReport};
 use gatelab::cells::{CellKind, CellSpec};
 use gatelab::{one_step, Activations, Gates, Model, Preset, Site, Trace, SITES};
-use gatelab::train::stats::Spread;
-use gatelab::train::study::{self, Job, Study, StudyTable};
+use gatelab::train::study::{self, Job, Study};
 use gatelab::train::RunResult;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -331,11 +330,11 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
             let results = run_study(&study, threads)?;
             let table = study.table(&results);
             match format {
-                Format::Csv => study_csv(&table),
+                Format::Csv => table.csv(),
                 Format::Json => {
                     let runs: Vec<serde_json::Value> =
                         results.iter().map(|(job, run)| serde_json::json!({ "job": job, "result": run })).collect();
-                    let json = serde_json::json!({ "study": study, "table": table, "runs": runs });
+                    let json = serde_json::json!({ "study": study, "table": table, "card": study.card(&results), "runs": runs });
                     serde_json::to_string(&json).map_err(|e| Failure(format!("cannot write JSON: {e}")))? + "\n"
                 }
             }
@@ -411,40 +410,6 @@ fn run_study(study: &Study, threads: usize) -> Result<Vec<(Job, RunResult)>> {
             None => fail("a run did not finish"),
         })
         .collect()
-}
-
-/// The table as CSV: one row per task, rate and variant.
-fn study_csv(table: &StudyTable) -> String {
-    let spread = |s: Option<Spread>| s.map_or_else(|| ",,".to_string(), |s| format!("{},{},{}", s.median, s.min, s.max));
-    let mut out = String::from(
-        "study,task,task_title,learning_rate,variant,runs,reached_target,diverged,steps_to_target_median,steps_to_target_min,steps_to_target_max,\
-final_accuracy_median,final_accuracy_min,final_accuracy_max,final_loss_median,final_loss_min,final_loss_max,\
-long_accuracy_median,long_accuracy_min,long_accuracy_max,largest_n_median,largest_n_min,largest_n_max,\
-accuracy_difference_from_baseline,welch_t,welch_df,welch_p\n",
-    );
-    for group in &table.groups {
-        for row in &group.rows {
-            let welch = row.against_baseline.map_or_else(|| ",,,".to_string(), |w| format!("{},{},{},{}", w.difference, w.t, w.df, w.p));
-            out += &format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                table.study,
-                group.task,
-                report::csv_field(&group.task_title),
-                group.learning_rate,
-                report::csv_field(&row.label),
-                row.runs,
-                row.reached_target,
-                row.diverged,
-                spread(row.steps_to_target),
-                spread(row.final_accuracy),
-                spread(row.final_loss),
-                spread(row.long_accuracy),
-                spread(row.largest_n),
-                welch
-            );
-        }
-    }
-    out
 }
 
 /// A clap error in one line: its message lines before the usage, joined.

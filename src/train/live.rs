@@ -4,6 +4,7 @@
 
 use super::curve::{CurvePoint, CurveRecorder, EVAL_EVERY};
 use super::network::Sequence;
+use super::study::{Study, StudyVariant};
 use super::tasks::{Task, TaskKind};
 use super::trainer::{ComparisonConfig, Design, TrainConfig, Trainer};
 use crate::cells::CellKind;
@@ -349,6 +350,51 @@ impl ComparisonSetup {
         };
         Ok((variants, config))
     }
+
+    /// The comparison as a study (the page's "your comparison"): its task, variants and
+    /// settings, with `seeds` seeds from the comparison's first and `max_steps` steps. A
+    /// variant's activations list only the sites of its design set away from the standard.
+    pub fn study(&self, seeds: usize, max_steps: usize) -> Result<Study, String> {
+        let (variants, config) = self.build()?;
+        let standard = Activations::default();
+        let variants = variants
+            .into_iter()
+            .map(|(label, design)| StudyVariant {
+                label,
+                cell: design.cell,
+                activations: design
+                    .cell
+                    .spec()
+                    .sites
+                    .iter()
+                    .filter(|&&site| design.acts.get(site) != standard.get(site))
+                    .map(|&site| (site.name().to_string(), design.acts.get(site).name()))
+                    .collect(),
+                peepholes: design.peepholes,
+                forget_bias: None,
+            })
+            .collect();
+        let study = Study {
+            name: "custom".into(),
+            title: format!("Your comparison: {}", Task::generate(config.task.clone(), config.seeds[0]).title),
+            paper: String::new(),
+            claim: String::new(),
+            variants,
+            tasks: vec![config.task],
+            seeds,
+            first_seed: config.seeds[0],
+            hidden: config.hidden,
+            batch_size: config.batch_size,
+            learning_rates: vec![config.learning_rate],
+            max_steps,
+            target: config.target_heldout_accuracy,
+            eval_every: config.eval_every,
+            findings: Vec::new(),
+            paper_setup: String::new(),
+        };
+        study.validate()?;
+        Ok(study)
+    }
 }
 
 #[cfg(test)]
@@ -496,5 +542,27 @@ mod tests {
         c.variants = serde_json::from_str(r#"[["a", {}], ["b", {"input": "coupled"}]]"#).unwrap();
         assert!(c.build().unwrap_err().contains("coupled is only for the forget site"));
         assert!(serde_json::from_str::<Vec<VariantSetup>>(r#"[["a", {}, {"peephole": true}]]"#).is_err());
+    }
+
+    #[test]
+    fn a_comparison_becomes_a_study_with_only_the_changed_sites() {
+        let sent = r#"[["LSTM", {"input": "sigmoid", "forget": "sigmoid", "candidate": "tanh"}],
+            ["tanh gates", {"input": "tanh", "forget": "tanh", "output": "tanh"}], ["GRU", {}, {"cell": "gru"}]]"#;
+        let c = ComparisonSetup {
+            run: setup("parity"),
+            variants: serde_json::from_str(sent).unwrap(),
+            seeds: vec![7, 8],
+            max_steps: 100,
+            target: 0.9,
+            eval_every: 25,
+        };
+        let study = c.study(4, 300).unwrap();
+        let tanh = || "tanh".to_string();
+        assert_eq!(study.variants[0].activations, BTreeMap::new());
+        assert_eq!(study.variants[1].activations, BTreeMap::from([("forget".into(), tanh()), ("input".into(), tanh()), ("output".into(), tanh())]));
+        assert_eq!((study.variants[2].cell, study.variants[2].activations.len()), (CellKind::Gru, 0));
+        assert_eq!((study.seeds, study.first_seed, study.max_steps, study.tasks.clone()), (4, 7, 300, vec![TaskKind::Parity]));
+        assert_eq!(study.title, "Your comparison: parity");
+        assert_eq!(c.study(0, 300).unwrap_err(), "seeds must be 1 to 20; this study asks for 0");
     }
 }

@@ -75,7 +75,60 @@ pub struct Study {
     pub target: f64,
     #[serde(default = "default_eval_every")]
     pub eval_every: usize,
+    /// The paper's findings, as comparisons the card checks against the runs.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// How the paper's experiment was set up, for the card's "where the two differ".
+    #[serde(default)]
+    pub paper_setup: String,
 }
+
+/// What a figure of a run measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    FinalAccuracy,
+    LongAccuracy,
+    /// On a task measured in n: the largest n of the long test recognised (0 if not its first).
+    LargestN,
+}
+
+impl Measure {
+    fn label(self) -> &'static str {
+        match self {
+            Measure::FinalAccuracy => "final held-out accuracy",
+            Measure::LongAccuracy => "accuracy on longer sequences",
+            Measure::LargestN => "largest n recognised",
+        }
+    }
+}
+
+/// How one variant compares with another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Better,
+    Worse,
+    /// No significant difference.
+    Same,
+}
+
+/// One finding of the paper: `variant` is `expected` against `against` (the first variant if
+/// None) on `measure`, on the task named `task` (every task if None).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub variant: String,
+    #[serde(default)]
+    pub against: Option<String>,
+    #[serde(default)]
+    pub task: Option<String>,
+    pub measure: Measure,
+    pub expected: Outcome,
+}
+
+/// A difference counts as real below this p (two-sided Welch test).
+pub const SIGNIFICANCE: f64 = 0.05;
 
 /// One run of a study: indices into its variants, tasks and rates, and the seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +176,18 @@ impl Study {
             self.design(v)?;
             if v.forget_bias.is_some_and(|b| !b.is_finite()) {
                 return Err(format!("{}: the forget bias must be a finite number", v.label));
+            }
+        }
+        for f in &self.findings {
+            for label in std::iter::once(&f.variant).chain(&f.against) {
+                if !self.variants.iter().any(|v| &v.label == label) {
+                    return Err(format!("a finding names the variant {label:?}, which the study does not have"));
+                }
+            }
+            if let Some(task) = &f.task {
+                if !self.tasks.iter().any(|t| t.name() == task) {
+                    return Err(format!("a finding names the task {task:?}, which the study does not have"));
+                }
             }
         }
         let runs = self.jobs().len();
@@ -200,6 +265,27 @@ impl Study {
         Ok(comparison.snapshot().runs.remove(0))
     }
 
+    /// The values of `measure` over the finished runs of one variant, task and rate.
+    fn values(&self, results: &[(Job, RunResult)], (task, rate, variant): (usize, usize, usize), measure: Measure) -> Vec<f64> {
+        results
+            .iter()
+            .filter(|(j, _)| j.task == task && j.rate == rate && j.variant == variant)
+            .filter_map(|(_, run)| match measure {
+                Measure::FinalAccuracy => run.final_heldout.map(|e| e.accuracy),
+                Measure::LongAccuracy => run.long_test.map(|e| e.accuracy),
+                Measure::LargestN => run.finished.then(|| largest_recognised(run).unwrap_or(0) as f64),
+            })
+            .collect()
+    }
+
+    /// Trainable parameters of each variant on a task (the read-out's included).
+    fn parameters(&self, task: usize) -> Vec<usize> {
+        let Ok(designs) = self.variants.iter().map(|v| Ok((v.label.clone(), self.design(v)?))).collect::<Result<Vec<_>, String>>() else {
+            return vec![0; self.variants.len()];
+        };
+        Comparison::new(designs, self.config(task, 0, self.first_seed)).snapshot().variants.iter().map(|v| v.parameters).collect()
+    }
+
     /// What the runs found, per task, rate and variant (runs not in `results` are not counted).
     #[must_use]
     pub fn table(&self, results: &[(Job, RunResult)]) -> StudyTable {
@@ -208,39 +294,32 @@ impl Study {
             // (Generated once, for its title and what its lengths count.)
             let generated = Task::generate(task.clone(), self.first_seed);
             let measured_in_n = generated.length_label == "n";
+            let parameters = self.parameters(t);
             for (r, &rate) in self.learning_rates.iter().enumerate() {
                 let runs_of = |variant: usize| -> Vec<&RunResult> {
                     results.iter().filter(|(j, _)| j.task == t && j.rate == r && j.variant == variant).map(|(_, run)| run).collect()
                 };
-                let final_accuracy = |runs: &[&RunResult]| -> Vec<f64> {
-                    runs.iter().filter_map(|run| run.final_heldout.map(|e| e.accuracy)).collect()
-                };
-                let baseline = final_accuracy(&runs_of(0));
+                let baseline = self.values(results, (t, r, 0), Measure::FinalAccuracy);
                 let rows = self
                     .variants
                     .iter()
                     .enumerate()
                     .map(|(k, v)| {
                         let runs = runs_of(k);
-                        let accuracy = final_accuracy(&runs);
+                        let accuracy = self.values(results, (t, r, k), Measure::FinalAccuracy);
                         let steps: Vec<f64> = runs.iter().filter_map(|run| run.steps_to_target.map(|s| s as f64)).collect();
                         let loss: Vec<f64> = runs.iter().filter_map(|run| run.final_heldout.map(|e| e.loss)).collect();
-                        let long: Vec<f64> = runs.iter().filter_map(|run| run.long_test.map(|e| e.accuracy)).collect();
-                        let largest: Vec<f64> = if measured_in_n {
-                            runs.iter().filter_map(|run| largest_recognised(run).map(|n| n as f64)).collect()
-                        } else {
-                            Vec::new()
-                        };
                         VariantRow {
                             label: v.label.clone(),
+                            parameters: parameters[k],
                             runs: runs.len(),
                             reached_target: steps.len(),
                             diverged: runs.iter().filter(|run| run.diverged_at.is_some()).count(),
                             steps_to_target: Spread::of(&steps),
                             final_accuracy: Spread::of(&accuracy),
                             final_loss: Spread::of(&loss),
-                            long_accuracy: Spread::of(&long),
-                            largest_n: Spread::of(&largest),
+                            long_accuracy: Spread::of(&self.values(results, (t, r, k), Measure::LongAccuracy)),
+                            largest_n: if measured_in_n { Spread::of(&self.values(results, (t, r, k), Measure::LargestN)) } else { None },
                             against_baseline: if k == 0 { None } else { welch(&accuracy, &baseline) },
                         }
                     })
@@ -250,6 +329,168 @@ impl Study {
         }
         StudyTable { study: self.name.clone(), target: self.target, max_steps: self.max_steps, groups }
     }
+
+    /// The card: the paper's claim, each of its findings beside what the runs measured (with
+    /// the spread over seeds and Welch's test), and how the two setups differ. Every sentence
+    /// about an outcome is made from `results`.
+    #[must_use]
+    pub fn card(&self, results: &[(Job, RunResult)]) -> Card {
+        let index = |label: &str| self.variants.iter().position(|v| v.label == label);
+        let mut lines = Vec::new();
+        for f in &self.findings {
+            let (Some(v), Some(b)) = (index(&f.variant), f.against.as_deref().map_or(Some(0), index)) else { continue };
+            for (t, task) in self.tasks.iter().enumerate() {
+                if f.task.as_deref().is_some_and(|name| name != task.name()) {
+                    continue;
+                }
+                let generated = Task::generate(task.clone(), self.first_seed);
+                if f.measure == Measure::LargestN && generated.length_label != "n" {
+                    continue;
+                }
+                for (r, &rate) in self.learning_rates.iter().enumerate() {
+                    let (mine, theirs) = (self.values(results, (t, r, v), f.measure), self.values(results, (t, r, b), f.measure));
+                    let (measured, test, how) = compare(&mine, &theirs);
+                    let spread = |x: &[f64]| Spread::of(x).map_or_else(|| "no finished run".to_string(), |s| format_spread(s, f.measure));
+                    let rate_note = if self.learning_rates.len() > 1 { format!(", rate {rate}") } else { String::new() };
+                    let agrees = measured.map(|m| m == f.expected);
+                    let text = format!(
+                        "{} against {} on {}{rate_note}, {}: {} against {}; {}. The paper: {}. {}",
+                        self.variants[v].label,
+                        self.variants[b].label,
+                        generated.title,
+                        f.measure.label(),
+                        spread(&mine),
+                        spread(&theirs),
+                        how,
+                        match f.expected {
+                            Outcome::Better => "better",
+                            Outcome::Worse => "worse",
+                            Outcome::Same => "no significant difference",
+                        },
+                        match agrees {
+                            Some(true) => "Agrees.",
+                            Some(false) => "Differs.",
+                            None => "Not tested yet.",
+                        }
+                    );
+                    lines.push(CardLine {
+                        variant: self.variants[v].label.clone(),
+                        against: self.variants[b].label.clone(),
+                        task: task.name().to_string(),
+                        learning_rate: rate,
+                        measure: f.measure,
+                        expected: f.expected,
+                        measured,
+                        agrees,
+                        welch: test,
+                        text,
+                    });
+                }
+            }
+        }
+        let (agree, differ) = (lines.iter().filter(|l| l.agrees == Some(true)).count(), lines.iter().filter(|l| l.agrees == Some(false)).count());
+        let untested = lines.len() - agree - differ;
+        let summary = if lines.is_empty() {
+            "This study names no paper's finding to check: the table gives what was measured.".to_string()
+        } else {
+            let untested = if untested > 0 { format!("; {untested} have too few finished runs to test") } else { String::new() };
+            format!(
+                "Of {} comparisons with the paper, {agree} agree and {differ} differ{untested} (a difference counts as real at p < {SIGNIFICANCE}, Welch's t-test over seeds).",
+                lines.len()
+            )
+        };
+        let titles: Vec<String> = self
+            .tasks
+            .iter()
+            .map(|t| {
+                let summary = Task::generate(t.clone(), self.first_seed).summary();
+                match (summary.train_lengths, summary.long_lengths) {
+                    (Some((a, b)), Some((c, d))) => format!("{} (trained on {} {a}–{b}, tested on {c}–{d})", summary.title, summary.length_label),
+                    _ => summary.title,
+                }
+            })
+            .collect();
+        let rates: Vec<String> = self.learning_rates.iter().map(f64::to_string).collect();
+        let setup = format!(
+            "Gate Lab trains one layer of {} units with batch {}, learning rate {}, for at most {} steps, {} seed{} per variant, on: {}. The paper: {}",
+            self.hidden,
+            self.batch_size,
+            rates.join(" / "),
+            self.max_steps,
+            self.seeds,
+            if self.seeds == 1 { "" } else { "s" },
+            titles.join("; "),
+            if self.paper_setup.is_empty() { "not described in this study's settings." } else { &self.paper_setup }
+        );
+        let runs = self.jobs().len();
+        Card { title: self.title.clone(), paper: self.paper.clone(), claim: self.claim.clone(), lines, summary, setup, runs_done: results.len(), runs }
+    }
+}
+
+/// How `mine` compares with `theirs` (higher is better), the test, and the words for it.
+fn compare(mine: &[f64], theirs: &[f64]) -> (Option<Outcome>, Option<Welch>, String) {
+    if mine.len() < 2 || theirs.len() < 2 {
+        return (None, None, "too few finished runs to test (two a side are needed)".into());
+    }
+    let direction = |d: f64| if d > 0.0 { Outcome::Better } else { Outcome::Worse };
+    match welch(mine, theirs) {
+        Some(w) if w.p < SIGNIFICANCE => (Some(direction(w.difference)), Some(w), format!("{} ({})", if w.difference > 0.0 { "higher" } else { "lower" }, format_p(w.p))),
+        Some(w) => (Some(Outcome::Same), Some(w), format!("no significant difference ({})", format_p(w.p))),
+        // No spread on either side: every seed gave the one value, on each side (compared
+        // exactly: the same bits mean the same outcome).
+        #[allow(clippy::float_cmp)]
+        None if mine[0] == theirs[0] => (Some(Outcome::Same), None, "the same in every seed".into()),
+        None => (Some(direction(mine[0] - theirs[0])), None, format!("{} in every seed", if mine[0] > theirs[0] { "higher" } else { "lower" })),
+    }
+}
+
+fn format_p(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
+fn format_spread(s: Spread, measure: Measure) -> String {
+    let f = |x: f64| if measure == Measure::LargestN { format!("{}", (x * 2.0).round() / 2.0) } else { format!("{x:.2}") };
+    if s.min.total_cmp(&s.max).is_eq() {
+        format!("{} (all {})", f(s.median), s.count)
+    } else {
+        format!("{} [{}–{}]", f(s.median), f(s.min), f(s.max))
+    }
+}
+
+/// One of the paper's findings beside what the runs measured.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CardLine {
+    pub variant: String,
+    pub against: String,
+    pub task: String,
+    pub learning_rate: f64,
+    pub measure: Measure,
+    pub expected: Outcome,
+    /// None with too few finished runs.
+    pub measured: Option<Outcome>,
+    pub agrees: Option<bool>,
+    pub welch: Option<Welch>,
+    /// The sentence the card shows.
+    pub text: String,
+}
+
+/// A study's card.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub paper: String,
+    pub claim: String,
+    pub lines: Vec<CardLine>,
+    /// How many comparisons agree and differ.
+    pub summary: String,
+    /// Gate Lab's setup beside the paper's.
+    pub setup: String,
+    pub runs_done: usize,
+    pub runs: usize,
 }
 
 /// On a task measured in n (aⁿbⁿ, aⁿbⁿcⁿ): the largest n of the long test up to which every n
@@ -265,6 +506,8 @@ pub fn largest_recognised(run: &RunResult) -> Option<usize> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VariantRow {
     pub label: String,
+    /// Trainable parameters, the read-out's included.
+    pub parameters: usize,
     pub runs: usize,
     pub reached_target: usize,
     pub diverged: usize,
@@ -298,6 +541,44 @@ pub struct StudyTable {
     pub groups: Vec<StudyGroup>,
 }
 
+impl StudyTable {
+    /// The table as CSV: one row per task, rate and variant.
+    #[must_use]
+    pub fn csv(&self) -> String {
+        let spread = |s: Option<Spread>| s.map_or_else(|| ",,".to_string(), |s| format!("{},{},{}", s.median, s.min, s.max));
+        let mut out = String::from(
+            "study,task,task_title,learning_rate,variant,parameters,runs,reached_target,diverged,steps_to_target_median,steps_to_target_min,steps_to_target_max,\
+    final_accuracy_median,final_accuracy_min,final_accuracy_max,final_loss_median,final_loss_min,final_loss_max,\
+    long_accuracy_median,long_accuracy_min,long_accuracy_max,largest_n_median,largest_n_min,largest_n_max,\
+    accuracy_difference_from_baseline,welch_t,welch_df,welch_p\n",
+        );
+        for group in &self.groups {
+            for row in &group.rows {
+                let welch = row.against_baseline.map_or_else(|| ",,,".to_string(), |w| format!("{},{},{},{}", w.difference, w.t, w.df, w.p));
+                out += &format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    self.study,
+                    group.task,
+                    crate::report::csv_field(&group.task_title),
+                    group.learning_rate,
+                    crate::report::csv_field(&row.label),
+                    row.parameters,
+                    row.runs,
+                    row.reached_target,
+                    row.diverged,
+                    spread(row.steps_to_target),
+                    spread(row.final_accuracy),
+                    spread(row.final_loss),
+                    spread(row.long_accuracy),
+                    spread(row.largest_n),
+                    welch
+                );
+            }
+        }
+        out
+    }
+}
+
 fn variant(label: &str, cell: CellKind, activations: &[(&str, &str)], peepholes: bool, forget_bias: Option<f64>) -> StudyVariant {
     StudyVariant {
         label: label.to_string(),
@@ -308,11 +589,17 @@ fn variant(label: &str, cell: CellKind, activations: &[(&str, &str)], peepholes:
     }
 }
 
+fn finding(variant: &str, against: Option<&str>, task: Option<&str>, measure: Measure, expected: Outcome) -> Finding {
+    Finding { variant: variant.into(), against: against.map(Into::into), task: task.map(Into::into), measure, expected }
+}
+
 /// The built-in studies, one published finding each. Their settings are sized to run in about
 /// a minute on two cores; the page and `gatelab study` can change the seeds and the steps.
 #[must_use]
 pub fn built_in() -> Vec<Study> {
     use CellKind::{Gru, Lstm, MinGru, MinLstm, Slstm};
+    use Measure::{FinalAccuracy, LargestN, LongAccuracy};
+    use Outcome::{Better, Same, Worse};
     let base = |name: &str, title: &str, paper: &str, claim: &str| Study {
         name: name.into(),
         title: title.into(),
@@ -328,6 +615,8 @@ pub fn built_in() -> Vec<Study> {
         max_steps: 2000,
         target: 0.95,
         eval_every: default_eval_every(),
+        findings: Vec::new(),
+        paper_setup: String::new(),
     };
     vec![
         Study {
@@ -342,6 +631,16 @@ pub fn built_in() -> Vec<Study> {
                 variant("CIFG: f = 1 − i", Lstm, &[("forget", "coupled")], true, None),
             ],
             tasks: vec![TaskKind::Distractors, TaskKind::Lag { lag: 20 }],
+            findings: vec![
+                finding("NFG: no forget gate", None, None, FinalAccuracy, Worse),
+                finding("NOAF: no output activation", None, None, FinalAccuracy, Worse),
+                finding("CIFG: f = 1 − i", None, None, FinalAccuracy, Same),
+                finding("NP: no peepholes", None, None, FinalAccuracy, Same),
+            ],
+            paper_setup: "each variant was tuned by 200 trials of random hyperparameter search on each of three real datasets \
+                (TIMIT speech, IAM Online handwriting, JSB Chorales music), with larger networks trained far longer; NIG, NOG \
+                and NIAF hurt on two of the three, so no one finding stands for them."
+                .into(),
             ..base(
                 "greff",
                 "Which LSTM gates matter?",
@@ -354,6 +653,10 @@ pub fn built_in() -> Vec<Study> {
             tasks: vec![TaskKind::Anbn, TaskKind::Anbncn],
             max_steps: 3000,
             target: 0.99,
+            findings: vec![finding("GRU", None, None, LargestN, Worse), finding("GRU", None, None, LongAccuracy, Worse)],
+            paper_setup: "the networks were trained on larger n and tested far beyond it, and the authors read the counting \
+                unit's value directly."
+                .into(),
             ..base(
                 "weiss",
                 "Can an LSTM count, and a GRU?",
@@ -368,6 +671,13 @@ pub fn built_in() -> Vec<Study> {
                 variant("GRU", Gru, &[], false, None),
             ],
             tasks: vec![TaskKind::Lag { lag: 20 }, TaskKind::Lag { lag: 50 }, TaskKind::Lag { lag: 100 }],
+            findings: vec![
+                finding("LSTM, forget bias 1", None, None, FinalAccuracy, Better),
+                finding("LSTM, forget bias 1", Some("GRU"), None, FinalAccuracy, Same),
+            ],
+            paper_setup: "thousands of architectures with random hyperparameters were searched on arithmetic, XML \
+                modelling, Penn Treebank and music, and each compared at its best setting."
+                .into(),
             ..base(
                 "jozefowicz",
                 "Does a forget-gate bias of 1 close the gap to the GRU?",
@@ -383,6 +693,14 @@ pub fn built_in() -> Vec<Study> {
                 variant("minLSTM", MinLstm, &[], false, None),
             ],
             tasks: vec![TaskKind::Largest, TaskKind::Parity],
+            findings: vec![
+                finding("sLSTM", None, Some("largest"), FinalAccuracy, Better),
+                finding("minGRU", None, Some("parity"), LongAccuracy, Worse),
+                finding("minLSTM", None, Some("parity"), LongAccuracy, Worse),
+            ],
+            paper_setup: "stacked xLSTM blocks (sLSTM and mLSTM layers with normalisation and projections), many times \
+                larger, were trained on formal-language tasks such as parity and tested on longer sequences."
+                .into(),
             ..base(
                 "xlstm",
                 "Revising a stored value, and tracking state",
@@ -398,6 +716,13 @@ pub fn built_in() -> Vec<Study> {
                 variant("minGRU", MinGru, &[], false, None),
             ],
             tasks: vec![TaskKind::Brackets, TaskKind::Recall { delay: super::tasks::RECALL_DELAY }],
+            findings: vec![
+                finding("minLSTM", None, None, FinalAccuracy, Same),
+                finding("minGRU", Some("GRU"), None, FinalAccuracy, Same),
+            ],
+            paper_setup: "minGRU and minLSTM were stacked in several layers, with normalisation, and trained with a \
+                parallel scan on selective copying, reinforcement learning and language modelling."
+                .into(),
             ..base(
                 "feng",
                 "Were RNNs all we needed?",
@@ -447,6 +772,11 @@ mod tests {
         assert_eq!(with(&|s| s.learning_rates = vec![0.0]), "learning rate 0 is not above 0 and at most 1");
         assert_eq!(with(&|s| s.variants[1].activations.insert("forget".into(), "tanh".into()).map_or((), |_| ())), "GRU: a GRU has no forget site");
         assert_eq!(with(&|s| s.variants[1].peepholes = true), "GRU: a GRU has no peepholes");
+        assert_eq!(
+            with(&|s| s.findings[0].against = Some("RNN".into())),
+            "a finding names the variant \"RNN\", which the study does not have"
+        );
+        assert_eq!(with(&|s| s.findings[0].task = Some("parity".into())), "a finding names the task \"parity\", which the study does not have");
         let unknown = serde_json::from_str::<Study>(r#"{"name":"x","title":"x","paper":"x","claim":"x","variants":[],"tasks":[],"seeds":1,"hidden":4,"batch_size":4,"learning_rates":[0.01],"max_steps":5,"target":0.9,"colour":"red"}"#);
         assert!(unknown.unwrap_err().to_string().contains("unknown field `colour`"));
     }
@@ -486,6 +816,50 @@ mod tests {
         assert!(study.run(Job { variant: 3, ..jobs[0] }).unwrap_err().starts_with("no such run: variant 3"));
         // The two forget biases start from different weights, so their runs differ.
         assert_ne!(forward[0].1.curve, forward[1].1.curve);
+    }
+
+    /// The card's verdicts from made-up runs: the table test's accuracies (baseline 0.9, 0.8,
+    /// 0.7; the other 0.5, 0.6, 0.4: lower, p between 0.02 and 0.05), and runs with no spread.
+    #[test]
+    fn the_card_says_what_was_measured_and_whether_it_agrees() {
+        let mut study = tiny(built_in().remove(1));
+        study.tasks.truncate(1);
+        study.seeds = 3;
+        let with = |accuracies: [[f64; 3]; 2], expected: Outcome, seeds: u64| {
+            let mut study = study.clone();
+            study.findings = vec![finding("GRU", None, None, Measure::FinalAccuracy, expected)];
+            let results: Vec<(Job, RunResult)> = study
+                .jobs()
+                .into_iter()
+                .filter(|j| j.seed <= seeds)
+                .map(|j| (j, result(accuracies[j.variant][usize::try_from(j.seed - 1).unwrap()], None)))
+                .collect();
+            study.card(&results)
+        };
+        let lower = [[0.9, 0.8, 0.7], [0.5, 0.6, 0.4]];
+        let card = with(lower, Outcome::Worse, 3);
+        let line = &card.lines[0];
+        assert_eq!((line.measured, line.agrees), (Some(Outcome::Worse), Some(true)));
+        assert!(line.text.starts_with("GRU against LSTM on aⁿbⁿ"), "{}", line.text);
+        assert!(line.text.contains(": 0.50 [0.40–0.60] against 0.80 [0.70–0.90]; lower (p = 0.0"), "{}", line.text);
+        assert!(line.text.ends_with("The paper: worse. Agrees."), "{}", line.text);
+        assert!(card.summary.starts_with("Of 1 comparisons with the paper, 1 agree and 0 differ"), "{}", card.summary);
+        assert_eq!((card.runs_done, card.runs), (6, 6));
+        // The same runs against a paper that found no difference.
+        let card = with(lower, Outcome::Same, 3);
+        assert_eq!(card.lines[0].agrees, Some(false));
+        assert!(card.lines[0].text.ends_with("The paper: no significant difference. Differs."));
+        // No spread on either side: every seed agrees, so no test is needed.
+        let card = with([[1.0; 3], [1.0; 3]], Outcome::Worse, 3);
+        assert_eq!(card.lines[0].measured, Some(Outcome::Same));
+        assert!(card.lines[0].text.contains("1.00 (all 3) against 1.00 (all 3); the same in every seed"), "{}", card.lines[0].text);
+        let card = with([[1.0; 3], [0.5; 3]], Outcome::Worse, 3);
+        assert_eq!((card.lines[0].measured, card.lines[0].agrees), (Some(Outcome::Worse), Some(true)));
+        // One seed a side cannot be tested.
+        let card = with(lower, Outcome::Worse, 1);
+        assert_eq!((card.lines[0].measured, card.lines[0].agrees), (None, None));
+        assert!(card.summary.contains("1 have too few finished runs to test"), "{}", card.summary);
+        assert!(card.setup.starts_with("Gate Lab trains one layer of 4 units with batch 16"), "{}", card.setup);
     }
 
     fn result(accuracy: f64, steps_to_target: Option<usize>) -> RunResult {

@@ -90,7 +90,7 @@ pub struct StepStats {
 }
 
 /// Mean loss and accuracy over a set of sequences.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub loss: f64,
     pub accuracy: f64,
@@ -105,7 +105,7 @@ impl From<SequenceStats> for Evaluation {
 }
 
 /// Accuracy of the sequences of one length.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LengthAccuracy {
     pub length: usize,
     /// Share of scored steps right.
@@ -415,7 +415,7 @@ impl Default for ComparisonConfig {
 }
 
 /// One variant × seed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
     pub variant: String,
     pub seed: u64,

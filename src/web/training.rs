@@ -33,7 +33,7 @@ mod handles {
     use super::from_js;
     use crate::train::live::{ComparisonSetup, LiveRun, RunSetup};
     use crate::train::study::{self, Job, Study};
-    use crate::train::{Comparison, Trainer};
+    use crate::train::{Comparison, RunResult, Trainer};
     use crate::Activations;
     use wasm_bindgen::prelude::*;
 
@@ -144,6 +144,39 @@ mod handles {
         study.validate().map_err(|e| JsError::new(&e))?;
         let job: Job = from_js(job, "study run")?;
         to_js(&study.run(job).map_err(|e| JsError::new(&e))?)
+    }
+
+    /// The comparison set up in the training lab, as a study with `seeds` seeds and `steps`
+    /// steps per run, or a message naming the bad setting.
+    #[wasm_bindgen]
+    pub fn custom_study(setup: JsValue, seeds: usize, steps: usize) -> Result<JsValue, JsError> {
+        let setup: ComparisonSetup = from_js(setup, "comparison settings")?;
+        to_js(&setup.study(seeds, steps).map_err(|e| JsError::new(&e))?)
+    }
+
+    /// A finished run, as the page keeps it.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct FinishedRun {
+        job: Job,
+        result: RunResult,
+    }
+
+    /// What a study's finished runs found: {table, card, csv}, as `gatelab study` reports them.
+    #[wasm_bindgen]
+    pub fn study_report(settings: JsValue, runs: JsValue) -> Result<JsValue, JsError> {
+        let study: Study = from_js(settings, "study settings")?;
+        study.validate().map_err(|e| JsError::new(&e))?;
+        let runs: Vec<FinishedRun> = from_js(runs, "study runs")?;
+        let results: Vec<(Job, RunResult)> = runs.into_iter().map(|r| (r.job, r.result)).collect();
+        #[derive(serde::Serialize)]
+        struct Report {
+            csv: String,
+            table: study::StudyTable,
+            card: study::Card,
+        }
+        let table = study.table(&results);
+        to_js(&Report { csv: table.csv(), card: study.card(&results), table })
     }
 
     /// The training benchmark's work (see `Trainer::benchmark`), stepped from JS, which times it.
