@@ -52,6 +52,11 @@ pub const MAX_WEIGHTS_FILE_BYTES: u64 = 128 * 1024 * 1024;
 /// 330 MB of JSON at the most, written as it is produced.
 pub const MAX_TRACE_VALUES: usize = 2_000_000;
 
+/// The most seeds, steps and runs a study may ask for (a study is meant to run in minutes).
+pub const MAX_STUDY_SEEDS: usize = 20;
+pub const MAX_STUDY_STEPS: usize = 20_000;
+pub const MAX_STUDY_RUNS: usize = 2_000;
+
 /// The limits as the page reads them.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Limits {
@@ -68,6 +73,8 @@ pub struct Limits {
     pub max_batch: usize,
     pub max_compare_seeds: usize,
     pub max_compare_steps: usize,
+    pub max_study_seeds: usize,
+    pub max_study_steps: usize,
 }
 
 pub const LIMITS: Limits = Limits {
@@ -84,4 +91,6 @@ pub const LIMITS: Limits = Limits {
     max_batch: MAX_BATCH,
     max_compare_seeds: MAX_COMPARE_SEEDS,
     max_compare_steps: MAX_COMPARE_STEPS,
+    max_study_seeds: MAX_STUDY_SEEDS,
+    max_study_steps: MAX_STUDY_STEPS,
 };

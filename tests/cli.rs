@@ -469,7 +469,7 @@ fn a_study_gives_the_same_numbers_on_any_number_of_threads() {
     let csv = ok(&["study", "weiss", "--seeds", "2", "--steps", "8", "--format", "csv"]);
     let rows = parse_csv(&csv);
     assert_eq!(rows.len(), 1 + 4);
-    assert_eq!(&rows[1][..5], ["weiss", "anbn", "aⁿbⁿ (counting)", "0.01", "LSTM"]);
+    assert_eq!(&rows[1][..5], ["weiss", "anbn", "aⁿbⁿ (counting, n ≤ 30)", "0.01", "LSTM"]);
     let median_column = rows[0].iter().position(|h| h == "final_accuracy_median").unwrap();
     assert_eq!(rows[2][median_column].parse::<f64>().unwrap(), (a[0] + a[1]) / 2.0);
 }

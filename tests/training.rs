@@ -477,7 +477,7 @@ fn same_seed_gives_bit_identical_losses() {
         ("hard".to_string(), Activations::with_gates(Activation::HardSigmoid).into()),
     ];
     let config = ComparisonConfig {
-        task: TaskKind::Anbn,
+        task: TaskKind::from_name("anbn").unwrap(),
         seeds: vec![3],
         hidden: 4,
         max_steps: 12,

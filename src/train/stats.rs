@@ -1,5 +1,7 @@
 //! Statistics for a study's table: the median and range over seeds, and whether a variant's
-//! difference from the baseline is real across seeds (Welch's t-test, two-sided).
+//! difference from the baseline is real across seeds (Welch's t-test, two-sided). Logarithms
+//! and exponentials are libm's, as in the trainer, so the page's p-values equal the CLI's to the
+//! last bit (std's call the platform's libm natively, which can differ in the last place).
 
 use serde::Serialize;
 
@@ -92,7 +94,7 @@ fn ln_gamma(x: f64) -> f64 {
     ];
     if x < 0.5 {
         // Reflection: Γ(x)Γ(1 − x) = π / sin(πx).
-        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
+        return libm::log(std::f64::consts::PI / libm::sin(std::f64::consts::PI * x)) - ln_gamma(1.0 - x);
     }
     let x = x - 1.0;
     let mut sum = G[0];
@@ -100,7 +102,7 @@ fn ln_gamma(x: f64) -> f64 {
         sum += g / (x + k as f64);
     }
     let t = x + 7.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+    0.5 * libm::log(2.0 * std::f64::consts::PI) + (x + 0.5) * libm::log(t) - t + libm::log(sum)
 }
 
 /// The regularised incomplete beta function I_x(a, b), by its continued fraction (Lentz's
@@ -112,7 +114,7 @@ fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    let front = libm::exp(ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * libm::log(x) + b * libm::log(1.0 - x));
     if x < (a + 1.0) / (a + b + 2.0) {
         front * continued_fraction(a, b, x) / a
     } else {

@@ -13,15 +13,10 @@ use super::stats::{welch, Spread, Welch};
 use super::tasks::{Task, TaskKind};
 use super::trainer::{Comparison, ComparisonConfig, Design, RunResult};
 use crate::cells::CellKind;
-use crate::limits::{MAX_BATCH, MAX_HIDDEN};
+use crate::limits::{MAX_BATCH, MAX_HIDDEN, MAX_STUDY_RUNS, MAX_STUDY_SEEDS, MAX_STUDY_STEPS};
 use crate::site::Activations;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// The most seeds, steps and runs a study may ask for (a study is meant to run in minutes).
-pub const MAX_STUDY_SEEDS: usize = 20;
-pub const MAX_STUDY_STEPS: usize = 20_000;
-pub const MAX_STUDY_RUNS: usize = 2_000;
 
 /// One variant: a design and how its training starts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -352,7 +347,14 @@ impl Study {
                     let (measured, test, how) = compare(&mine, &theirs);
                     let spread = |x: &[f64]| Spread::of(x).map_or_else(|| "no finished run".to_string(), |s| format_spread(s, f.measure));
                     let rate_note = if self.learning_rates.len() > 1 { format!(", rate {rate}") } else { String::new() };
-                    let agrees = measured.map(|m| m == f.expected);
+                    let verdict = match measured {
+                        None => Verdict::Untested,
+                        Some(m) if m == f.expected => Verdict::Agrees,
+                        // The paper found a difference and these seeds show none: not shown, which
+                        // is weaker than the opposite (more seeds may show it).
+                        Some(Outcome::Same) => Verdict::NotShown,
+                        Some(_) => Verdict::Differs,
+                    };
                     let text = format!(
                         "{} against {} on {}{rate_note}, {}: {} against {}; {}. The paper: {}. {}",
                         self.variants[v].label,
@@ -367,10 +369,11 @@ impl Study {
                             Outcome::Worse => "worse",
                             Outcome::Same => "no significant difference",
                         },
-                        match agrees {
-                            Some(true) => "Agrees.",
-                            Some(false) => "Differs.",
-                            None => "Not tested yet.",
+                        match verdict {
+                            Verdict::Agrees => "Agrees.",
+                            Verdict::Differs => "Differs.",
+                            Verdict::NotShown => "Not shown with these seeds.",
+                            Verdict::Untested => "Not tested yet.",
                         }
                     );
                     lines.push(CardLine {
@@ -381,22 +384,29 @@ impl Study {
                         measure: f.measure,
                         expected: f.expected,
                         measured,
-                        agrees,
+                        verdict,
                         welch: test,
                         text,
                     });
                 }
             }
         }
-        let (agree, differ) = (lines.iter().filter(|l| l.agrees == Some(true)).count(), lines.iter().filter(|l| l.agrees == Some(false)).count());
-        let untested = lines.len() - agree - differ;
+        let count = |v: Verdict| lines.iter().filter(|l| l.verdict == v).count();
         let summary = if lines.is_empty() {
             "This study names no paper's finding to check: the table gives what was measured.".to_string()
         } else {
-            let untested = if untested > 0 { format!("; {untested} have too few finished runs to test") } else { String::new() };
+            let mut parts = vec![format!("{} agree", count(Verdict::Agrees)), format!("{} differ", count(Verdict::Differs))];
+            if count(Verdict::NotShown) > 0 {
+                parts.push(format!("{} are not shown with {} seed{}", count(Verdict::NotShown), self.seeds, if self.seeds == 1 { "" } else { "s" }));
+            }
+            if count(Verdict::Untested) > 0 {
+                parts.push(format!("{} have too few finished runs to test", count(Verdict::Untested)));
+            }
             format!(
-                "Of {} comparisons with the paper, {agree} agree and {differ} differ{untested} (a difference counts as real at p < {SIGNIFICANCE}, Welch's t-test over seeds).",
-                lines.len()
+                "Of {} comparison{} with the paper, {} (a difference counts as real at p < {SIGNIFICANCE}, Welch's t-test over seeds).",
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" },
+                parts.join(", ")
             )
         };
         let titles: Vec<String> = self
@@ -405,7 +415,7 @@ impl Study {
             .map(|t| {
                 let summary = Task::generate(t.clone(), self.first_seed).summary();
                 match (summary.train_lengths, summary.long_lengths) {
-                    (Some((a, b)), Some((c, d))) => format!("{} (trained on {} {a}–{b}, tested on {c}–{d})", summary.title, summary.length_label),
+                    (Some((a, b)), Some((c, d))) => format!("{}, trained on {} {a}–{b} and tested on {c}–{d}", summary.title, summary.length_label),
                     _ => summary.title,
                 }
             })
@@ -461,6 +471,19 @@ fn format_spread(s: Spread, measure: Measure) -> String {
     }
 }
 
+/// How a measured outcome stands to the paper's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Agrees,
+    /// The opposite difference, or a difference where the paper found none.
+    Differs,
+    /// The paper found a difference; these runs show none at p < 0.05.
+    NotShown,
+    /// Too few finished runs to test.
+    Untested,
+}
+
 /// One of the paper's findings beside what the runs measured.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CardLine {
@@ -472,7 +495,7 @@ pub struct CardLine {
     pub expected: Outcome,
     /// None with too few finished runs.
     pub measured: Option<Outcome>,
-    pub agrees: Option<bool>,
+    pub verdict: Verdict,
     pub welch: Option<Welch>,
     /// The sentence the card shows.
     pub text: String,
@@ -650,7 +673,8 @@ pub fn built_in() -> Vec<Study> {
         },
         Study {
             variants: vec![variant("LSTM", Lstm, &[], false, None), variant("GRU", Gru, &[], false, None)],
-            tasks: vec![TaskKind::Anbn, TaskKind::Anbncn],
+            // Trained on n ≤ N = 30 and tested up to 10N, as the paper's setup suggests.
+            tasks: vec![TaskKind::Anbn { max_n: 30, test_to: 300 }, TaskKind::Anbncn { max_n: 30, test_to: 300 }],
             max_steps: 3000,
             target: 0.99,
             findings: vec![finding("GRU", None, None, LargestN, Worse), finding("GRU", None, None, LongAccuracy, Worse)],
@@ -839,25 +863,27 @@ mod tests {
         let lower = [[0.9, 0.8, 0.7], [0.5, 0.6, 0.4]];
         let card = with(lower, Outcome::Worse, 3);
         let line = &card.lines[0];
-        assert_eq!((line.measured, line.agrees), (Some(Outcome::Worse), Some(true)));
+        assert_eq!((line.measured, line.verdict), (Some(Outcome::Worse), Verdict::Agrees));
         assert!(line.text.starts_with("GRU against LSTM on aⁿbⁿ"), "{}", line.text);
         assert!(line.text.contains(": 0.50 [0.40–0.60] against 0.80 [0.70–0.90]; lower (p = 0.0"), "{}", line.text);
         assert!(line.text.ends_with("The paper: worse. Agrees."), "{}", line.text);
-        assert!(card.summary.starts_with("Of 1 comparisons with the paper, 1 agree and 0 differ"), "{}", card.summary);
+        assert!(card.summary.starts_with("Of 1 comparison with the paper, 1 agree, 0 differ (a difference"), "{}", card.summary);
         assert_eq!((card.runs_done, card.runs), (6, 6));
         // The same runs against a paper that found no difference.
         let card = with(lower, Outcome::Same, 3);
-        assert_eq!(card.lines[0].agrees, Some(false));
+        assert_eq!(card.lines[0].verdict, Verdict::Differs);
         assert!(card.lines[0].text.ends_with("The paper: no significant difference. Differs."));
         // No spread on either side: every seed agrees, so no test is needed.
         let card = with([[1.0; 3], [1.0; 3]], Outcome::Worse, 3);
-        assert_eq!(card.lines[0].measured, Some(Outcome::Same));
+        assert_eq!((card.lines[0].measured, card.lines[0].verdict), (Some(Outcome::Same), Verdict::NotShown));
+        assert!(card.lines[0].text.ends_with("The paper: worse. Not shown with these seeds."), "{}", card.lines[0].text);
+        assert!(card.summary.starts_with("Of 1 comparison with the paper, 0 agree, 0 differ, 1 are not shown with 3 seeds"), "{}", card.summary);
         assert!(card.lines[0].text.contains("1.00 (all 3) against 1.00 (all 3); the same in every seed"), "{}", card.lines[0].text);
         let card = with([[1.0; 3], [0.5; 3]], Outcome::Worse, 3);
-        assert_eq!((card.lines[0].measured, card.lines[0].agrees), (Some(Outcome::Worse), Some(true)));
+        assert_eq!((card.lines[0].measured, card.lines[0].verdict), (Some(Outcome::Worse), Verdict::Agrees));
         // One seed a side cannot be tested.
         let card = with(lower, Outcome::Worse, 1);
-        assert_eq!((card.lines[0].measured, card.lines[0].agrees), (None, None));
+        assert_eq!((card.lines[0].measured, card.lines[0].verdict), (None, Verdict::Untested));
         assert!(card.summary.contains("1 have too few finished runs to test"), "{}", card.summary);
         assert!(card.setup.starts_with("Gate Lab trains one layer of 4 units with batch 16"), "{}", card.setup);
     }

@@ -38,8 +38,14 @@ pub enum TaskKind {
     /// Bracket depth where most symbols are distractors: inputs `(`, `)` and the letters
     /// `a`..`p` ([`DISTRACTOR_SHARE`] of all symbols); the target is the depth after each.
     Distractors,
-    /// `^aⁿbⁿ` with next-symbol prediction scored where the next symbol is determined.
-    Anbn,
+    /// `^aⁿbⁿ` with next-symbol prediction scored where the next symbol is determined,
+    /// trained on n up to `max_n` and tested on longer n up to `test_to` ([`counting_test`]).
+    Anbn {
+        #[serde(default = "default_max_n")]
+        max_n: usize,
+        #[serde(default = "default_test_to")]
+        test_to: usize,
+    },
     /// Random letters; the target at step t is the input at t − delay.
     Recall { delay: usize },
     /// The adding problem (Hochreiter & Schmidhuber 1997) with digits: `length` digits, one
@@ -50,13 +56,49 @@ pub enum TaskKind {
     Lag { lag: usize },
     /// Bits; the target at each step is the parity of the bits so far.
     Parity,
-    /// `^aⁿbⁿcⁿ` with next-symbol prediction scored where the next symbol is determined.
-    Anbncn,
+    /// `^aⁿbⁿcⁿ`, scored and tested as [`TaskKind::Anbn`].
+    Anbncn {
+        #[serde(default = "default_max_n")]
+        max_n: usize,
+        #[serde(default = "default_test_to")]
+        test_to: usize,
+    },
     /// Digits; the target at each step is the largest digit so far, a stored value that a
     /// larger digit must overwrite.
     Largest,
     /// Next-character prediction on a text.
     Text { text: String },
+}
+
+/// The counting tasks' n: trained on 1 to 10, tested on 11 to 25, unless a study says otherwise.
+pub const COUNTING_MAX_N: usize = 10;
+pub const COUNTING_TEST_TO: usize = 25;
+/// The largest n a counting task may train or test on (aⁿbⁿcⁿ of it is 3,001 symbols).
+pub const COUNTING_LIMIT: usize = 1000;
+
+fn default_max_n() -> usize {
+    COUNTING_MAX_N
+}
+
+fn default_test_to() -> usize {
+    COUNTING_TEST_TO
+}
+
+/// The n of a counting task's long test, trained on 1 to `max_n`: every n from `max_n` + 1 to
+/// 2.5 `max_n`, then every ⌈`max_n` / 10⌉-th up to `test_to` (so a test to 10N stays ~120 strings).
+/// Both are kept within 1 to [`COUNTING_LIMIT`].
+#[must_use]
+pub fn counting_test(max_n: usize, test_to: usize) -> (usize, Vec<usize>) {
+    let max_n = max_n.clamp(1, COUNTING_LIMIT - 1);
+    let test_to = test_to.clamp(max_n + 1, COUNTING_LIMIT);
+    let dense = (max_n * 5 / 2).min(test_to);
+    let stride = max_n.div_ceil(10);
+    let mut lengths: Vec<usize> = (max_n + 1..=dense).collect();
+    lengths.extend((dense + stride..=test_to).step_by(stride));
+    if lengths.last() != Some(&test_to) {
+        lengths.push(test_to);
+    }
+    (max_n, lengths)
 }
 
 /// What the page knows about a task: one row per task, in the order the menu offers them.
@@ -92,7 +134,7 @@ pub const TASKS: [TaskInfo; 10] = [
         label: "aⁿbⁿ (counting)",
         about: "Input: ^ then n a's then n b's, n from 1 to 10. Target: the next symbol, wherever it is \
                 determined (after ^ and after each b).",
-        default: || TaskKind::Anbn,
+        default: || TaskKind::Anbn { max_n: COUNTING_MAX_N, test_to: COUNTING_TEST_TO },
     },
     TaskInfo {
         name: "recall",
@@ -124,7 +166,7 @@ pub const TASKS: [TaskInfo; 10] = [
         label: "aⁿbⁿcⁿ (two counts)",
         about: "Input: ^ then n a's, n b's and n c's, n from 1 to 10. Target: the next symbol, wherever it is \
                 determined (after ^, after each b and after each c).",
-        default: || TaskKind::Anbncn,
+        default: || TaskKind::Anbncn { max_n: COUNTING_MAX_N, test_to: COUNTING_TEST_TO },
     },
     TaskInfo {
         name: "largest",
@@ -148,12 +190,12 @@ impl TaskKind {
         let name = match self {
             TaskKind::Brackets => "brackets",
             TaskKind::Distractors => "distractors",
-            TaskKind::Anbn => "anbn",
+            TaskKind::Anbn { .. } => "anbn",
             TaskKind::Recall { .. } => "recall",
             TaskKind::Adding { .. } => "adding",
             TaskKind::Lag { .. } => "lag",
             TaskKind::Parity => "parity",
-            TaskKind::Anbncn => "anbncn",
+            TaskKind::Anbncn { .. } => "anbncn",
             TaskKind::Largest => "largest",
             TaskKind::Text { .. } => "text",
         };
@@ -252,19 +294,20 @@ impl Task {
                     kind,
                 }
             }
-            TaskKind::Anbn => {
+            TaskKind::Anbn { max_n, test_to } => {
+                let (max_n, long) = counting_test(*max_n, *test_to);
                 let vocab = Vocab::from_chars(['^', 'a', 'b']).expect("distinct");
                 let pick = |rng: &mut Rng, n: RangeInclusive<usize>| anbn(*n.start() + rng.below(n.count()));
                 Task {
-                    title: "aⁿbⁿ (counting)".into(),
+                    title: if max_n == COUNTING_MAX_N { "aⁿbⁿ (counting)".into() } else { format!("aⁿbⁿ (counting, n ≤ {max_n})") },
                     class_labels: vec!["a".into(), "b".into(), "$".into()],
                     classes: 3,
                     length_label: "n".into(),
-                    // There are only ten strings with n in 1..=10, so the held-out set repeats
-                    // the training strings: the real test here is the long one.
-                    train: (0..256).map(|_| pick(train_rng, 1..=10)).collect(),
-                    heldout: (0..128).map(|_| pick(heldout_rng, 1..=10)).collect(),
-                    long_test: (11..=25).map(anbn).collect(),
+                    // There are only max_n strings to train on, so the held-out set repeats the
+                    // training strings: the real test here is the long one.
+                    train: (0..256).map(|_| pick(train_rng, 1..=max_n)).collect(),
+                    heldout: (0..128).map(|_| pick(heldout_rng, 1..=max_n)).collect(),
+                    long_test: long.into_iter().map(anbn).collect(),
                     vocab,
                     kind,
                 }
@@ -326,19 +369,20 @@ impl Task {
                 long_test: (0..96).map(|_| parity(long_rng, 64..=256)).collect(),
                 kind,
             },
-            TaskKind::Anbncn => {
+            TaskKind::Anbncn { max_n, test_to } => {
+                let (max_n, long) = counting_test(*max_n, *test_to);
                 let pick = |rng: &mut Rng, n: RangeInclusive<usize>| anbncn(*n.start() + rng.below(n.count()));
                 Task {
-                    title: "aⁿbⁿcⁿ".into(),
+                    title: if max_n == COUNTING_MAX_N { "aⁿbⁿcⁿ".into() } else { format!("aⁿbⁿcⁿ (n ≤ {max_n})") },
                     vocab: Vocab::from_chars(['^', 'a', 'b', 'c']).expect("distinct"),
                     class_labels: vec!["a".into(), "b".into(), "c".into(), "$".into()],
                     classes: 4,
                     length_label: "n".into(),
                     // As for aⁿbⁿ, the held-out strings repeat the training ones: the long test is
                     // the real one.
-                    train: (0..256).map(|_| pick(train_rng, 1..=10)).collect(),
-                    heldout: (0..128).map(|_| pick(heldout_rng, 1..=10)).collect(),
-                    long_test: (11..=25).map(anbncn).collect(),
+                    train: (0..256).map(|_| pick(train_rng, 1..=max_n)).collect(),
+                    heldout: (0..128).map(|_| pick(heldout_rng, 1..=max_n)).collect(),
+                    long_test: long.into_iter().map(anbncn).collect(),
                     kind,
                 }
             }
@@ -441,7 +485,7 @@ impl Task {
             TaskKind::Recall { delay } => {
                 (0..chars.len()).map(|t| if t >= *delay { inputs[t - delay] } else { None }).collect()
             }
-            TaskKind::Anbn | TaskKind::Anbncn | TaskKind::Text { .. } => (0..chars.len()).map(next_class).collect(),
+            TaskKind::Anbn { .. } | TaskKind::Anbncn { .. } | TaskKind::Text { .. } => (0..chars.len()).map(next_class).collect(),
             TaskKind::Adding { .. } => {
                 // The sum of the marked digits at the last step, when exactly two are marked.
                 let marked: Vec<usize> = chars.iter().filter(|c| c.is_ascii_uppercase() && **c <= 'J').map(|&c| c as usize - 'A' as usize).collect();
@@ -695,12 +739,31 @@ mod tests {
         TASKS.iter().map(|t| (t.default)()).collect()
     }
 
+    /// The counting tasks' long test, worked by hand: trained on n ≤ 10 it is 11 to 25 (as
+    /// before the sizes were settings); on n ≤ 30 to 300, every n to 75 = 2.5 × 30, then every
+    /// third (⌈30 / 10⌉): 78, 81, …, 300, 45 + 75 = 120 strings.
+    #[test]
+    fn counting_tasks_test_past_their_training() {
+        assert_eq!(counting_test(10, 25), (10, (11..=25).collect()));
+        let (n, long) = counting_test(30, 300);
+        assert_eq!((n, long.len(), long[44], long[45], long[46], *long.last().unwrap()), (30, 120, 75, 78, 81, 300));
+        // A test end off the stride is still tested; bad sizes are kept in range.
+        assert_eq!(counting_test(30, 301).1.last(), Some(&301));
+        assert_eq!(counting_test(0, 0), (1, vec![2]));
+        let task = Task::generate(TaskKind::Anbn { max_n: 30, test_to: 300 }, 3);
+        assert_eq!(task.title, "aⁿbⁿ (counting, n ≤ 30)");
+        assert!(task.train.iter().all(|s| (1..=30).contains(&s.length)) && task.train.iter().any(|s| s.length > 20));
+        assert_eq!(task.long_test.iter().map(|s| s.length).collect::<Vec<_>>(), long);
+        let json = r#"{"kind": "anbncn"}"#;
+        assert_eq!(serde_json::from_str::<TaskKind>(json).unwrap(), TaskKind::Anbncn { max_n: 10, test_to: 25 });
+    }
+
     #[test]
     fn deterministic_from_the_seed() {
         for kind in all_kinds() {
             let a = Task::generate(kind.clone(), 7);
             assert_eq!(a, Task::generate(kind.clone(), 7), "{}", kind.name());
-            if kind != TaskKind::Anbn && kind != TaskKind::Anbncn {
+            if !matches!(kind, TaskKind::Anbn { .. } | TaskKind::Anbncn { .. }) {
                 assert_ne!(a.train, Task::generate(kind.clone(), 8).train, "{}", kind.name());
             }
             for set in [&a.train, &a.heldout, &a.long_test] {
@@ -787,7 +850,7 @@ mod tests {
         assert_eq!(brackets.inputs[3], Some(2));
         let recall = Task::generate(TaskKind::Recall { delay: 2 }, 1).label("abzc");
         assert_eq!(recall.targets, vec![None, None, Some(0), Some(1)]);
-        let anbn = Task::generate(TaskKind::Anbn, 1).label("^aabb");
+        let anbn = Task::generate(TaskKind::from_name("anbn").unwrap(), 1).label("^aabb");
         assert_eq!(anbn.targets, vec![Some(0), Some(0), Some(1), Some(1), None]);
         let text = Task::generate(TaskKind::Text { text: "abcabc".into() }, 1).label("ab?");
         assert_eq!(text.targets.len(), 3);
