@@ -1,11 +1,14 @@
 // In-browser figures, printed: sizes of the built page (gzipped, as a host would serve them),
 // redraw time after a control change, training speed side by side with TensorFlow.js on the
-// same model, and the time for a full six-variant comparison on the page.
+// same model, the time for a full six-variant comparison on the page, and a study timed with one
+// worker and with every core, beside `gatelab study` on the same settings.
 // Usage: node scripts/bench-browser.mjs [DIST [HOOKED]]: sizes from DIST (dist/, the production
 // build), figures from HOOKED (dist-test/, the build with window.__gatelab).
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { benchLargeModel, printLargeModel } from './bench-large.mjs';
 import { startStaticServer, launchBrowser, openPage } from '../tests/browser/harness.mjs';
@@ -125,6 +128,63 @@ async function tensorflow(browser) {
   }
 }
 
+/** The study the bench times: six LSTM variants × five seeds × 2,000 steps on bracket depth. */
+const BENCH_STUDY = {
+  name: 'bench',
+  title: 'Six variants on bracket depth',
+  paper: '',
+  claim: '',
+  variants: [
+    { label: 'standard' },
+    { label: 'no input gate', activations: { input: 'none' } },
+    { label: 'no forget gate', activations: { forget: 'none' } },
+    { label: 'no output gate', activations: { output: 'none' } },
+    { label: 'identity candidate', activations: { candidate: 'identity' } },
+    { label: 'CIFG', activations: { forget: 'coupled' } },
+  ],
+  tasks: [{ kind: 'brackets' }],
+  seeds: 5,
+  hidden: 16,
+  batch_size: 16,
+  learning_rates: [0.01],
+  max_steps: 2000,
+  target: 0.95,
+};
+
+/**
+ * The study on the page with one worker and with as many as the machine has, and `gatelab
+ * study` on the same file (every core), each timed from the start to the last run's result.
+ */
+async function benchStudy(browser, url) {
+  const file = path.join(os.tmpdir(), 'gatelab-bench-study.json');
+  fs.writeFileSync(file, JSON.stringify(BENCH_STUDY));
+  const cores = os.availableParallelism();
+  const seconds = {};
+  for (const workers of [1, cores]) {
+    const page = await openPage(browser, url, { viewport: { width: 1400, height: 1000 } });
+    await page.evaluate(() => window.__gatelab.studyReady());
+    await page.setInputFiles('#study-file', { name: 'bench.json', mimeType: 'application/json', buffer: fs.readFileSync(file) });
+    await page.waitForFunction(() => document.querySelector('#study-pick').value === 'file');
+    await page.fill('#study-workers', String(workers));
+    const start = Date.now();
+    await page.click('#study-run');
+    await page.waitForFunction(() => {
+      const s = window.__gatelab.study();
+      return !s.running && s.runs > 0 && s.done === s.runs;
+    }, null, { timeout: 900_000, polling: 100 });
+    seconds[workers] = (Date.now() - start) / 1000;
+    await page.close();
+  }
+  const started = Date.now();
+  execFileSync('target/release/gatelab', ['study', '--file', file, '--format', 'csv'], { encoding: 'utf8' });
+  const native = (Date.now() - started) / 1000;
+  fs.rmSync(file);
+  const label = '6 variants × 5 seeds × 2,000 steps, bracket depth, H = 16';
+  console.log(`study on the page (${label}), 1 worker: ${seconds[1].toFixed(1)} s`);
+  console.log(`study on the page, ${cores} workers: ${seconds[cores].toFixed(1)} s (${(seconds[1] / seconds[cores]).toFixed(2)}× faster than 1 worker)`);
+  console.log(`the same study, gatelab study (native, ${cores} threads): ${native.toFixed(1)} s`);
+}
+
 const server = await startStaticServer(hooked);
 const browser = await launchBrowser();
 try {
@@ -164,6 +224,8 @@ try {
   await page.waitForFunction(() => window.__gatelab.training().snapshot?.finished === true, null, { timeout: 600_000, polling: 200 });
   const snapshot = await page.evaluate(() => window.__gatelab.training().snapshot);
   console.log(`full comparison on the page (6 variants × 3 seeds × ${snapshot.max_steps} steps, bracket depth, H = ${await page.inputValue('#train-hidden')}): ${((Date.now() - start) / 1000).toFixed(1)} s`);
+
+  await benchStudy(browser, server.url);
 
   if (page.problems.length) {
     console.error(`page problems:\n  ${page.problems.join('\n  ')}`);

@@ -15,8 +15,9 @@ node scripts/bench-native.mjs
 
 # Sizes are measured on dist/ (what is published); the in-browser figures need the hooks of the
 # test build, dist-test/ (see vite.config.js).
-stage "build: wasm + vite build (dist/ and dist-test/)"
+stage "build: wasm + vite build (dist/ and dist-test/), and the CLI for the study's native time"
 bash scripts/build-wasm.sh
+cargo build --release --bin gatelab
 node_modules/.bin/vite build
 GATELAB_TEST_HOOKS=1 node_modules/.bin/vite build --outDir dist-test
 

@@ -1,5 +1,5 @@
 // Retakes the README's screenshots from the built page (run `npm run build` first): the whole
-// page, the cell diagram, and a lesson of the guided walk at 1280×720.
+// page, the cell diagram, a lesson of the guided walk at 1280×720, and a study's results.
 // Usage: node scripts/screenshot.mjs [OUT_DIR]
 //        node scripts/screenshot.mjs --engines [OUT_DIR]   (default test-artifacts/engines)
 // With --engines, it takes in each engine (Chromium, Firefox, WebKit) the views a person checks
@@ -52,6 +52,8 @@ const shots = engines ? [
   { file: 'screenshot.png', query: `?preset=counter&text=${text}&t=5`, viewport: { width: 1400, height: 960 } },
   { file: 'diagram.png', query: `?preset=counter&text=${text}&t=3`, viewport: { width: 1280, height: 720 }, element: '#diagram-view' },
   { file: 'lesson.png', query: '?lesson=11', viewport: { width: 1280, height: 720 }, click: '#lesson-answer-toggle' },
+  // The Weiss study, small enough to run in seconds: its card, curves and table.
+  { file: 'study.png', query: '?study=weiss&study_seeds=3&study_steps=1000', viewport: { width: 1280, height: 900 }, element: '#study-view', study: true },
 ];
 try {
   for (const shot of shots) {
@@ -65,6 +67,13 @@ try {
       page = await openPage(browser, server.url + shot.query, { viewport: shot.viewport, hooks: false });
     }
     if (shot.click) await page.click(shot.click);
+    if (shot.study) {
+      await page.locator('#study-view').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => !document.querySelector('#study-run').disabled, null, { timeout: 60_000 });
+      await page.click('#study-run');
+      await page.waitForFunction(() => /^done/.test(document.querySelector('#study-status').textContent), null, { timeout: 600_000 });
+      await page.waitForTimeout(500);
+    }
     await settled(page);
     const out = path.join(dir, shot.file);
     if (shot.element) await page.locator(shot.element).screenshot({ path: out });

@@ -8,6 +8,7 @@
 //   embed     true when an embed shows it unless the link says otherwise
 
 import { cellSites, sites } from './catalog.js';
+import { viewRow } from './views/table.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,5 +34,12 @@ export function controlTable(cell = null) {
 /** The names of every control group. */
 export const controlNames = () => controlTable().map((c) => c.name);
 
-/** The groups shown when a link does not say: all of them, or in an embed the `embed` ones. */
-export const defaultControls = (embed) => controlTable().filter((c) => !embed || c.embed).map((c) => c.name);
+/**
+ * The groups shown when a link does not say: all of them, or in an embed the `embed` ones, and
+ * none in an embed of views that bring their own controls and read nothing of the cell on
+ * screen (the Study panel).
+ */
+export function defaultControls(embed, views = null) {
+  if (embed && views?.length && views.every((name) => viewRow(name)?.ownControls)) return [];
+  return controlTable().filter((c) => !embed || c.embed).map((c) => c.name);
+}

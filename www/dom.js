@@ -20,3 +20,16 @@ export function setText(element, text) {
 export function setValue(element, value) {
   if (element.value !== value) element.value = value;
 }
+
+/** Offers `blob` as a download named `name`. */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -66,7 +66,7 @@ export function createEmbedDialog({ state, notify }) {
     const s = state();
     const viewRows = viewNames().map((name) => ({ name, label: viewRow(name).label }));
     views = checkboxes($('embed-views'), viewRows, s.views ?? EMBED_VIEWS, () => refresh({ reload: true }));
-    const ticked = s.controls ?? defaultControls(true);
+    const ticked = s.controls ?? defaultControls(true, s.views ?? EMBED_VIEWS);
     // The activation controls of the cell on screen.
     controls = checkboxes($('embed-controls'), controlTable(model.summary().cell), ticked, () => refresh({ reload: true }));
   }

@@ -8,6 +8,7 @@ import { showDialogInSight } from './embed.js';
 import * as model from './model.js';
 import { cellSites, preset, standardActivations } from './catalog.js';
 import { FILE_PRESET } from './state.js';
+import { download } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,19 +28,6 @@ export function fileName(state, what, extension, file = null) {
     .filter((s) => state.acts[s.name] !== standard[s.name])
     .map((s) => `${slug(s.name)}-${slug(state.acts[s.name].replace(':', ''))}`);
   return ['gatelab', modelPart, ...changed, what].filter(Boolean).join('-') + `.${extension}`;
-}
-
-/** Offers `blob` as a download named `name`. */
-function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Rasterises SVG text `width` × `height` CSS pixels at `scale`× into a PNG blob. */

@@ -1,10 +1,12 @@
-// The guided walk: the eleven learners' questions of QUESTIONS.md, one lesson each, as data.
+// The guided walk: the learners' questions of QUESTIONS.md, one lesson each, as data.
 // Each lesson has the question as its title, where to look (`look`, about its key view, and
 // `also`, about its other views, shown where those are on screen), the state it sets (preset,
 // text, activations changed from the standard LSTM, step, unit; fixed scales are on in the
 // walk), the views that answer it (the first is the key view, which must sit in a 1280×720
 // screen), an optional switch between variants (before/after), and an answer written from the
-// numbers the page shows at the moment it is asked for, and again whenever they change.
+// numbers the page shows at the moment it is asked for, and again whenever they change. A
+// lesson on a paper's study sets the Study panel to it (`setup.study`) and answers from its card;
+// `related` names a lesson to go on to (lesson 2 → the study of all the gates).
 //
 // `answer(ctx)` gets {state, summary, values(q), step(t), variant (index of the switch's variant
 // the state matches, or -1), views (the view instances by name), formulas(name), symbol(name)
@@ -67,6 +69,37 @@ export function comparisonRows(s) {
   });
 }
 
+/**
+ * A study lesson's answer: the card's summary and each finding beside what was measured, read
+ * from the Study panel once it has run `name`.
+ */
+export function studyAnswer(name, title) {
+  return (ctx) => {
+    const s = ctx.views.study?.state();
+    if (!s?.report || s.settings?.name !== name) {
+      return s?.running
+        ? `The Study panel is running another study; pick “${title}” and press Run study to read this answer from its card.`
+        : `Press Run study: the answer is read from the study's card, which sets each of the paper's findings beside what these runs measured, with the spread over seeds.`;
+    }
+    const { card } = s.report;
+    const lines = card.lines.map((l) => l.text).join(' ');
+    const progress = s.done < s.runs ? ` Still running: ${s.done} of ${s.runs} runs finished; these numbers will change.` : '';
+    return `${card.summary}${lines ? ` ${lines}` : ''}${progress}`;
+  };
+}
+
+/** A lesson on one of the built-in studies (`name` is the study's, `title` as its menu shows it). */
+function studyLesson({ question, title, look, name, studyTitle }) {
+  return {
+    question,
+    title,
+    look: `${look} Press Run study: it trains every variant on the same tasks with the same seeds, in background workers. The card sets the paper's claim beside what was measured, and says where they differ.`,
+    views: ['study'],
+    setup: { preset: 'counter', text: '((x)(y(z)))', t: 0, study: name },
+    answer: studyAnswer(name, studyTitle),
+  };
+}
+
 export const LESSONS = [
   {
     question: 'Q1',
@@ -100,6 +133,7 @@ export const LESSONS = [
     look: 'The Training lab is set to bracket depth among distractors, where 9 symbols in 10 must be ignored, with “standard” and “input gate removed” ticked. Press Compare: both learn from the same seeds. The table under the curves gives the steps each needed.',
     views: ['training'],
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0, training: { task: 'distractors', variants: ['standard', 'input gate removed'], seeds: 5, steps: 1500, target: 0.99 } },
+    related: { question: 'Q12', label: 'The papers’ version: every gate removed in turn, over more seeds (Greff et al. 2017) →' },
     answer(ctx) {
       const s = ctx.views.training?.state().snapshot;
       if (!s) return 'Press Compare first (it takes a little while): the answer is read from its table. Both variants train on the same data with the same seeds.';
@@ -336,4 +370,39 @@ export const LESSONS = [
       return `At the R (step ${k}) the ${name} forget gate is f = ${num(f[k])}: ${did}, and the input writes ${num(i[k] * g[k])}, so c = ${num(c[k])}.${betweenText} Flip to tanh gates.`;
     },
   },
+  studyLesson({
+    question: 'Q12',
+    title: 'Does an LSTM need all of its gates?',
+    look: 'The Study panel is set to Greff et al.’s variants: the LSTM with peepholes, then each gate or activation removed in turn, no peepholes, and the coupled gate (CIFG).',
+    name: 'greff',
+    studyTitle: 'Which LSTM gates matter?',
+  }),
+  studyLesson({
+    question: 'Q13',
+    title: 'Is the LSTM a counter, and is the GRU one too?',
+    look: 'The Study panel is set to Weiss et al.’s test: an LSTM and a GRU learn aⁿbⁿ and aⁿbⁿcⁿ on short n and are tested on longer n than they saw.',
+    name: 'weiss',
+    studyTitle: 'Can an LSTM count, and a GRU?',
+  }),
+  studyLesson({
+    question: 'Q14',
+    title: 'Why a sigmoid gate and not an exponential one?',
+    look: 'The Study panel is set to the xLSTM paper’s tasks: the largest digit so far, where a stored value must be overwritten, and parity, for the LSTM, the sLSTM (an exponential input gate with a normaliser) and the minimal cells.',
+    name: 'xlstm',
+    studyTitle: 'Revising a stored value, and tracking state',
+  }),
+  studyLesson({
+    question: 'Q16',
+    title: 'Does the forget gate’s starting bias matter?',
+    look: 'The Study panel is set to Jozefowicz et al.’s comparison: the LSTM with a forget bias of 0 and of 1, beside the GRU, keeping a letter over lags up to 20, 50 and 100.',
+    name: 'jozefowicz',
+    studyTitle: 'Does a forget-gate bias of 1 close the gap to the GRU?',
+  }),
+  studyLesson({
+    question: 'Q17',
+    title: 'Do the gates need the hidden state at all?',
+    look: 'The Study panel is set to Feng et al.’s cells: minGRU and minLSTM, whose gates see only the input, beside the GRU and the LSTM. The table gives each one’s parameters.',
+    name: 'feng',
+    studyTitle: 'Were RNNs all we needed?',
+  }),
 ];

@@ -244,7 +244,7 @@ function scheduleUrl() {
 
 /** Shows the control groups the link names (`controls=`), or the usual ones. */
 function applyControls() {
-  const shownControls = new Set(state.controls ?? defaultControls(state.embed));
+  const shownControls = new Set(state.controls ?? defaultControls(state.embed, state.views));
   for (const row of controlTable()) {
     for (const element of row.elements()) element.hidden = !shownControls.has(row.name);
   }
@@ -357,6 +357,8 @@ function change(patch) {
     model.guard(() => model.setText(text));
     viewInstance('training')?.textChanged(text);
   }
+  // The Study panel's choice, for the link (the panel checks its values).
+  if (patch.study !== undefined) state.study = { ...state.study, ...patch.study };
   if (patch.t !== undefined) state.t = Math.max(0, patch.t);
   if (patch.unit !== undefined) state.unit = Math.max(0, patch.unit);
   schedule();
@@ -590,6 +592,8 @@ async function main() {
     timeWindow,
     notify,
     showTrainedWeights,
+    /** The training lab's Compare settings (for a custom study), or null without the lab. */
+    comparisonSetup: () => viewInstance('training')?.comparisonSetup() ?? null,
     /** The canvases' text scale now (presenter mode). */
     scale: () => presenter.scale(),
   };

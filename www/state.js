@@ -47,6 +47,12 @@ const integer = (lo, hi) => ({
   write: String,
 });
 
+/** A name of lowercase letters, digits, - and _ (checked against its list where it is used). */
+const slug = () => ({
+  read: (raw) => (/^[a-z][a-z0-9_-]{0,39}$/.test(raw) ? { value: raw } : null),
+  write: String,
+});
+
 /** One of a list of names. */
 const oneOf = (names) => ({
   values: names,
@@ -221,6 +227,31 @@ function buildParameters() {
       type: onOff(),
       default: null,
       refused: (raw) => `fixed=${quote(raw)} in the link is neither 1 nor 0; ignored.`,
+    },
+    {
+      // A built-in study shown in the Study panel, with the seeds and steps set there (null:
+      // the study's own). The panel checks the name against the studies it has.
+      name: 'study',
+      key: ['study', 'name'],
+      type: slug(),
+      default: null,
+      refused: (raw) => `study=${quote(raw)} in the link is not a study's name; ignored.`,
+    },
+    {
+      name: 'study_seeds',
+      key: ['study', 'seeds'],
+      type: integer(1, limit.max_study_seeds),
+      default: null,
+      when: (state) => state.study.name !== null,
+      refused: (raw) => `study_seeds=${quote(raw)} in the link is not 1 to ${limit.max_study_seeds}; using the study's own.`,
+    },
+    {
+      name: 'study_steps',
+      key: ['study', 'steps'],
+      type: integer(1, limit.max_study_steps),
+      default: null,
+      when: (state) => state.study.name !== null,
+      refused: (raw) => `study_steps=${quote(raw)} in the link is not 1 to ${limit.max_study_steps}; using the study's own.`,
     },
     {
       // The colour theme. null: follow the system's (prefers-color-scheme).

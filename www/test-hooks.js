@@ -162,8 +162,8 @@ export function installTestHooks(page) {
     dark: () => page.theme().dark(),
     lesson: (n) => page.walk().enter(n),
     /** The lessons as data: the views they name (the first is the key view) and their setup. */
-    lessons: () => LESSONS.map(({ question, title, views, setup, variants, also }) => ({
-      question, title, views, setup, also: also ?? null, variants: variants?.map((v) => ({ label: v.label, acts: v.acts })) ?? null,
+    lessons: () => LESSONS.map(({ question, title, views, setup, variants, also, related }) => ({
+      question, title, views, setup, also: also ?? null, related: related ?? null, variants: variants?.map((v) => ({ label: v.label, acts: v.acts })) ?? null,
     })),
     /** The id of the element holding a view (views/table.js). */
     viewSection: (name) => VIEWS.find((v) => v.name === name)?.section,
@@ -181,6 +181,10 @@ export function installTestHooks(page) {
     training: () => page.training().state(),
     /** The training worker's own {step, playing, comparing, build}, after any work it had queued. */
     trainingStatus: () => page.training().status(),
+    /** The Study panel's {running, settings, done, runs, report, results}. */
+    study: () => page.view('study')?.state() ?? null,
+    /** Resolves once the Study panel has its built-in studies. */
+    studyReady: () => page.view('study')?.ready(),
     benchTraining: benchmarkTraining,
     bench: () => benchmarkRedraw(page),
   };

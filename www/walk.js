@@ -100,6 +100,7 @@ export function createWalk(page) {
       });
       if (setup.calculator) page.views.calculator?.loadExample(setup.calculator);
       if (setup.training) page.views.training?.configure(setup.training);
+      if (setup.study) page.views.study?.select(setup.study);
     }
     document.body.classList.add('in-lesson');
     panel.hidden = false;
@@ -109,6 +110,7 @@ export function createWalk(page) {
     $('lesson-prev').disabled = n === 1;
     $('lesson-next').disabled = n === LESSONS.length;
     buildSwitch(lesson);
+    showRelated(lesson);
     shownSwitch = -1;
     showAnswer(false);
     page.showViews(lesson.views);
@@ -124,6 +126,13 @@ export function createWalk(page) {
   function showLook(lesson) {
     const others = lesson.also && !page.presenting();
     setText(look, others ? `${lesson.look} ${lesson.also}` : lesson.look);
+  }
+
+  /** The link on to a related lesson, where the lesson names one. */
+  function showRelated(lesson) {
+    const button = $('lesson-related');
+    button.hidden = !lesson.related;
+    if (lesson.related) setText(button, lesson.related.label);
   }
 
   /** Leaves the walk; the state stays as it is for free play. */
@@ -160,6 +169,10 @@ export function createWalk(page) {
   $('lesson-prev').addEventListener('click', () => go(-1));
   $('lesson-next').addEventListener('click', () => go(1));
   $('lesson-exit').addEventListener('click', leave);
+  $('lesson-related').addEventListener('click', () => {
+    const related = current()?.related;
+    if (related) enter(LESSONS.findIndex((l) => l.question === related.question) + 1);
+  });
   $('start-walk').addEventListener('click', () => enter(page.state().lesson || 1));
   answerButton.addEventListener('click', () => showAnswer(!open));
 

@@ -129,6 +129,15 @@ mod handles {
         to_js(&study::built_in())
     }
 
+    /// A study's settings from a file's JSON text (as `gatelab study --file` reads it): an
+    /// unknown key, a bad value or a bad setting is an error naming it.
+    #[wasm_bindgen]
+    pub fn parse_study(json: &str) -> Result<JsValue, JsError> {
+        let study: Study = serde_json::from_str(json).map_err(|e| JsError::new(&e.to_string()))?;
+        study.validate().map_err(|e| JsError::new(&e))?;
+        to_js(&study)
+    }
+
     /// A study's runs, in the order to hand them out, or a message naming the bad setting.
     #[wasm_bindgen]
     pub fn study_jobs(settings: JsValue) -> Result<JsValue, JsError> {

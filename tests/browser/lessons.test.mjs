@@ -44,6 +44,16 @@ function states(text, facts, where) {
   for (const fact of facts) assert.ok(text.includes(fact), `${where}: “${fact}” in: ${text}`);
 }
 
+/**
+ * A study lesson's check: before its study has run, the answer says to run it; after, it states
+ * the card's summary and each of its lines, as the Study panel reports them.
+ */
+const studyCheck = (name) => async (page) => {
+  const s = await hook(page, 'study');
+  if (!s?.report || s.settings.name !== name) return ['Press Run study'];
+  return [s.report.card.summary, ...s.report.card.lines.map((l) => l.text)];
+};
+
 /** Each lesson's checks for the state on screen; `side` is the switch's variant. */
 const CHECKS = {
   async Q1(page, side) {
@@ -167,7 +177,7 @@ test('every lesson\'s answer states the model\'s numbers, on each side of its sw
     await hook(page, 'lesson', index + 1);
     await settle(page);
     await page.click('#lesson-answer-toggle');
-    const check = CHECKS[lesson.question];
+    const check = CHECKS[lesson.question] ?? (lesson.setup.study ? studyCheck(lesson.setup.study) : undefined);
     const sides = lesson.variants ? lesson.variants.length : 1;
     // Q4 names the calculator's output-gate example; the others no action but the switch.
     const actions = lesson.question === 'Q4' ? ['forget', 'output'] : [null];
@@ -330,6 +340,46 @@ test('the calculator names the activation each row applies, and a removed gate a
   const i = await page.$$eval('#calculator tr[data-row=i] td span', (spans) => spans.map((s) => s.textContent));
   assert.deepEqual(i, ['1.000', '1.000', '1.000', '1.000']);
   assert.doesNotMatch(await page.textContent('#calculator-title'), /chosen above/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a study lesson answers from its card as the runs come, and lesson 2 leads on to the study of every gate', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?lesson=2`, { viewport: VIEWPORT });
+  const lessons = await hook(page, 'lessons');
+  assert.equal(await page.textContent('#lesson-related'), lessons[1].related.label);
+  await page.click('#lesson-related');
+  await settle(page);
+  const greff = lessons.findIndex((l) => l.question === 'Q12') + 1;
+  assert.equal((await hook(page, 'state')).lesson, greff);
+  await page.waitForFunction(() => document.querySelector('#study-pick').value === 'greff');
+  assert.equal(await page.isHidden('#lesson-related'), true);
+  // Q13, run small so the test is quick: the open answer follows the card.
+  await hook(page, 'lesson', lessons.findIndex((l) => l.question === 'Q13') + 1);
+  await page.waitForFunction(() => document.querySelector('#study-pick').value === 'weiss');
+  await page.click('#lesson-answer-toggle');
+  assert.match(await answer(page), /Press Run study/);
+  await page.fill('#study-seeds', '2');
+  await page.fill('#study-steps', '30');
+  await page.click('#study-run');
+  await page.waitForFunction(() => {
+    const s = window.__gatelab.study();
+    return !s.running && s.done === s.runs && s.report?.card.runs_done === s.runs;
+  }, null, { timeout: 120_000 });
+  const s = await hook(page, 'study');
+  const text = await answer(page);
+  states(text, await studyCheck('weiss')(page), 'Q13 after its run');
+  assert.equal(s.report.card.lines.length, 4);
+  assert.doesNotMatch(text, /Still running/);
+  // Read from the back of the room: in presenter mode the card and the table are 18 px or more.
+  await hook(page, 'enterPresenter');
+  await settle(page);
+  const small = await page.evaluate(() => [...document.querySelectorAll('#study-card *, #study-table *, #study-progress *')]
+    .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.data.trim()) && el.getClientRects().length)
+    .map((el) => [el.tagName, el.textContent.slice(0, 30), parseFloat(getComputedStyle(el).fontSize)])
+    .filter(([, , size]) => size < 18));
+  assert.deepEqual(small, []);
+  await hook(page, 'leavePresenter');
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -48,7 +48,16 @@ function randomState(r, v) {
   // Drawn last, so the rest of each state is what it was before designs were added. Only the
   // random preset is any design, and only the LSTM has peepholes; a loaded file is what it is.
   const cell = presetRow?.sized ? r.pick(v.cells) : presetRow?.cell ?? 'lstm';
-  return { ...state, cell, peepholes: presetRow && cell === 'lstm' ? r.next() < 0.3 : false };
+  const peepholes = presetRow && cell === 'lstm' ? r.next() < 0.3 : false;
+  // A study's seeds and steps travel only with its name (the panel checks the name).
+  const study = r.next() < 0.25
+    ? {
+      name: r.pick(['weiss', 'greff', 'x-1_b']),
+      seeds: r.next() < 0.5 ? null : r.int(1, v.limits.max_study_seeds),
+      steps: r.next() < 0.5 ? null : r.int(1, v.limits.max_study_steps),
+    }
+    : { name: null, seeds: null, steps: null };
+  return { ...state, cell, peepholes, study };
 }
 
 test('1,200 random states: reading the link a state writes gives it back, and writing that gives the same link', async () => {
@@ -74,6 +83,7 @@ test('1,200 random states: reading the link a state writes gives it back, and wr
   assert.ok(states.some((s) => s.preset === 'file') && states.some((s) => s.views) && states.some((s) => s.controls?.length === 0));
   assert.ok(states.some((s) => s.text.includes('🧪')) && states.some((s) => s.text === ''));
   assert.ok(states.some((s) => s.peepholes) && states.some((s) => s.acts.forget === 'coupled') && states.some((s) => s.cell === 'gru'));
+  assert.ok(states.some((s) => s.study.name && s.study.seeds && s.study.steps) && states.some((s) => s.study.name === null));
   await page.close();
 });
 

@@ -6,17 +6,16 @@ import * as model from '../model.js';
 import { TRAINING } from '../config.js';
 import { setText } from '../dom.js';
 import { fitCanvas } from '../views/canvas.js';
-import { comparisonSettings, runSettings } from './settings.js';
 import { renderComparisonTable } from './compare-table.js';
 
 const $ = (id) => document.getElementById(id);
 
 /**
- * `send(command)` posts to the worker; `context()` gives the page's {text, acts, peepholes};
- * `chosen(acts)` the ticked variants; `onError(text)` reports a problem; `paint(draw)` draws
+ * `send(command)` posts to the worker; `setup()` gives the comparison's settings (or throws an
+ * Error naming a bad field); `onError(text)` reports a problem; `paint(draw)` draws
  * guarded; `width()` is the panel's CSS width; `scale()` the canvases' text scale (presenter mode).
  */
-export function createComparePanel({ send, context, chosen, onError, paint, width, scale }) {
+export function createComparePanel({ send, setup, onError, paint, width, scale }) {
   let comparing = false;
   let id = 0;
   let snapshot = null;
@@ -42,16 +41,15 @@ export function createComparePanel({ send, context, chosen, onError, paint, widt
   }
 
   function start() {
-    let extra;
+    let chosenSetup;
     try {
-      extra = comparisonSettings();
+      chosenSetup = setup();
     } catch (e) {
       onError(e.message);
       return;
     }
     id += 1;
-    const page = context();
-    send({ type: 'compare', id, setup: { ...runSettings(page), variants: chosen(page.acts, page.peepholes), ...extra } });
+    send({ type: 'compare', id, setup: chosenSetup });
     show(true, 'starting…');
   }
 

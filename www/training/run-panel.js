@@ -5,7 +5,7 @@
 import * as model from '../model.js';
 import { TRAINING } from '../config.js';
 import { num, percent, sci, visibleChar } from '../format.js';
-import { setText } from '../dom.js';
+import { download, setText } from '../dom.js';
 import { fitCanvas } from '../views/canvas.js';
 import { runSettings } from './settings.js';
 
@@ -187,12 +187,7 @@ export function createRunPanel({ send, context, onWeights, paint, width, scale }
   $('train-reset').addEventListener('click', reset);
   $('train-export').addEventListener('click', () => {
     if (!latest) return;
-    const blob = new Blob([latest.weights], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `gatelab-${latest.task.name}-step${latest.progress.step}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    download(new Blob([latest.weights], { type: 'application/json' }), `gatelab-${latest.task.name}-step${latest.progress.step}.json`);
   });
   $('train-beside').addEventListener('change', watch);
   $('train-show').addEventListener('change', () => {

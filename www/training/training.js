@@ -6,7 +6,7 @@ import { createWorkerClient } from './client.js';
 import { createChartPainter } from './charts.js';
 import { createComparePanel } from './compare-panel.js';
 import { createRunPanel } from './run-panel.js';
-import { fillTrainingForm } from './settings.js';
+import { comparisonSettings, fillTrainingForm, runSettings } from './settings.js';
 import { tasks } from '../catalog.js';
 import { createVariantPicker } from './variants.js';
 
@@ -69,7 +69,12 @@ export function createTraining({ context, onWeights, onError, onResults = () => 
   let drawnScale = 1;
   const picker = createVariantPicker($('compare-variants'));
   const chosen = picker.chosen;
-  const compare = createComparePanel({ send, context, chosen, onError, paint, width, scale });
+  /** Compare's settings as the worker takes them; throws an Error naming a bad field. */
+  const comparisonSetup = () => {
+    const page = context();
+    return { ...runSettings(page), variants: chosen(page.acts, page.peepholes), ...comparisonSettings() };
+  };
+  const compare = createComparePanel({ send, setup: comparisonSetup, onError, paint, width, scale });
 
   return {
     /** Presenter mode scales the charts' text: they are drawn again at the new scale. */
@@ -82,6 +87,7 @@ export function createTraining({ context, onWeights, onError, onResults = () => 
     stopShowing: run.stopShowing,
     textChanged: run.textChanged,
     state: () => ({ ...run.state(), ...compare.state() }),
+    comparisonSetup,
     /**
      * Sets the form as a lesson asks: {task, variants (labels to tick; the rest are unticked),
      * seeds, steps, target}. A comparison under way is stopped, and its results are cleared.

@@ -38,7 +38,7 @@ let comparison = null;
 /** The page's id for the comparison under way, sent back with each snapshot. */
 let comparisonId = null;
 
-/** Reports a failure of one job ('train' or 'compare') and stops only that job. */
+/** Reports a failure of one job ('train', 'compare' or 'study') and stops only that job. */
 function fail(error, job) {
   const crashed = error instanceof WebAssembly.RuntimeError;
   const panic = crashed ? wasm?.take_panic_message() ?? null : null;
@@ -116,7 +116,7 @@ onmessage = async ({ data }) => {
     load(data.simd);
     return;
   }
-  const job = data.type === 'compare' || data.type === 'stop-compare' ? 'compare' : 'train';
+  const job = data.type === 'compare' || data.type === 'stop-compare' ? 'compare' : data.type === 'study-job' ? 'study' : 'train';
   try {
     await ready;
     switch (data.type) {
@@ -164,6 +164,10 @@ onmessage = async ({ data }) => {
       case 'stop-compare':
         comparison?.free();
         comparison = null;
+        break;
+      case 'study-job':
+        // One run of a study, to the end (a study's worker does nothing else meanwhile).
+        postMessage({ type: 'study-result', job: data.job, result: wasm.run_study_job(data.settings, data.job) });
         break;
       case 'status':
         // Answered after any slice of training already queued, so a run still going shows it.

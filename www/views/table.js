@@ -19,6 +19,8 @@
 //            updated when it comes back): a slider drag at the top then redraws only what can
 //            be seen. The views at the top and the screen-reader table are always kept current.
 //   listed   false for a view no link names (the screen-reader table, always kept)
+//   ownControls  true for a view with its own controls that reads nothing of the cell on screen:
+//            an embed of such views alone shows none of the page's controls (control-table.js)
 //
 // Views are updated in this order on every redraw, and only while their section is shown.
 
@@ -71,6 +73,10 @@ export const VIEWS = [
       onResults: page.schedule,
       scale: page.scale,
     })),
+  },
+  {
+    name: 'study', section: 'study-view', waits: true, ownControls: true, label: 'studies of the papers',
+    load: () => import('../training/study-panel.js').then((m) => m.createStudyPanel),
   },
 ];
 

@@ -1,0 +1,182 @@
+// The Study panel: a study runs in the page's workers and gives the numbers `gatelab study`
+// gives, to the last bit, with one worker or two; Stop keeps the finished runs and Resume runs
+// the rest; bad settings, a bad link and a bad file get a message and lose nothing shown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { axe, openPage, seeView, useBrowser } from './harness.mjs';
+
+const env = useBrowser({ before, after });
+
+/** JSON writes a missing value as null; the page's module leaves it out. */
+const plain = (value) => JSON.parse(JSON.stringify(value, (k, v) => (v === null ? undefined : v)));
+
+/** `gatelab study` on the same settings: {study, table, card, runs}. */
+function cli(study) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatelab-study-'));
+  fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify(study));
+  const args = ['study', '--file', path.join(dir, 'study.json'), '--threads', '2'];
+  const binary = 'target/debug/gatelab';
+  const out = fs.existsSync(binary)
+    ? execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 1 << 28 })
+    : execFileSync('cargo', ['run', '-q', '--bin', 'gatelab', '--', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  fs.rmSync(dir, { recursive: true });
+  return JSON.parse(out);
+}
+
+async function openStudy(query) {
+  const page = await openPage(env.browser, `${env.server.url}?${query}`);
+  await page.waitForFunction(() => window.__gatelab.idle());
+  await page.evaluate(() => window.__gatelab.studyReady());
+  await seeView(page, 'study');
+  return page;
+}
+
+/** Runs the study shown with `workers` workers and waits for its report on every run. */
+async function runToEnd(page, workers) {
+  await page.fill('#study-workers', String(workers));
+  await page.click('#study-run');
+  await page.waitForFunction(() => {
+    const s = window.__gatelab.study();
+    return !s.running && s.done === s.runs && s.report?.card.runs_done === s.runs;
+  }, null, { timeout: 120_000 });
+  return page.evaluate(() => window.__gatelab.study());
+}
+
+test('a linked study runs in the workers and equals gatelab study to the last bit, with one worker and with two', async () => {
+  const query = 'study=weiss&study_seeds=2&study_steps=60';
+  let first = null;
+  for (const workers of [1, 2]) {
+    const page = await openStudy(query);
+    assert.equal(await page.locator('#study-pick').inputValue(), 'weiss');
+    assert.equal(await page.locator('#study-seeds').inputValue(), '2');
+    assert.equal(await page.locator('#study-steps').inputValue(), '60');
+    const s = await runToEnd(page, workers);
+    assert.equal(s.runs, 2 * 2 * 2);
+    assert.match(await page.locator('#study-status').textContent(), new RegExp(`done: 8 runs in [0-9.]+ s with ${workers} worker`));
+    if (first === null) {
+      const native = cli(s.settings);
+      assert.deepEqual(s.results.map((r) => r.job), native.runs.map((r) => r.job));
+      assert.deepEqual(plain(s.results), plain(native.runs), 'every run, curve by curve');
+      assert.deepEqual(plain(s.report.table), plain(native.table));
+      assert.deepEqual(plain(s.report.card), plain(native.card));
+      first = s;
+    } else {
+      assert.deepEqual(plain(s.results), plain(first.results), 'two workers give what one gave');
+      assert.deepEqual(plain(s.report), plain(first.report));
+    }
+    // The card on screen is the report's: the claim, a line per finding, the summary.
+    const card = await page.locator('#study-card').innerText();
+    assert.ok(card.includes(s.settings.claim));
+    for (const line of s.report.card.lines) assert.ok(card.includes(line.text), line.text);
+    assert.ok(card.includes(s.report.card.summary));
+    // The table: a body per task, a row per variant, with its parameters and runs.
+    const rows = await page.locator('#study-table tbody tr[data-variant]').count();
+    assert.equal(rows, 4);
+    const lstm = await page.locator('#study-table tbody tr[data-variant="LSTM"]').first().innerText();
+    assert.ok(lstm.includes(s.report.table.groups[0].rows[0].parameters.toLocaleString('en')), lstm);
+    assert.ok(lstm.includes('2 of 2') || lstm.includes('0 of 2') || lstm.includes('1 of 2'), lstm);
+    assert.equal(await page.locator('#study-command').textContent(), 'gatelab study weiss --seeds 2 --steps 60');
+    assert.deepEqual(await page.evaluate(() => window.__gatelab.notices()), []);
+    if (workers === 2) assert.deepEqual(await axe(page), []);
+    await page.close();
+  }
+});
+
+test('Stop keeps the finished runs in the table and card, and Resume runs only the rest', async () => {
+  const page = await openStudy('study=xlstm&study_seeds=3&study_steps=400');
+  await page.fill('#study-workers', '1');
+  await page.click('#study-run');
+  await page.waitForFunction(() => window.__gatelab.study().done >= 2, null, { timeout: 60_000 });
+  await page.click('#study-run');
+  await page.waitForFunction(() => !window.__gatelab.study().running);
+  // The report follows the last finished run.
+  await page.waitForFunction(() => {
+    const s = window.__gatelab.study();
+    return s.report?.card.runs_done === s.done;
+  });
+  const stopped = await page.evaluate(() => window.__gatelab.study());
+  assert.ok(stopped.done >= 2 && stopped.done < stopped.runs, `${stopped.done} of ${stopped.runs}`);
+  assert.equal(await page.locator('#study-run').textContent(), 'Resume');
+  assert.match(await page.locator('#study-status').textContent(), new RegExp(`stopped: ${stopped.done} of 24 runs finished`));
+  const counted = stopped.report.table.groups.flatMap((g) => g.rows).reduce((sum, r) => sum + r.runs, 0);
+  assert.equal(counted, stopped.done);
+  assert.ok(await page.locator('#study-table tbody tr[data-variant]').count() > 0);
+  // Resume: the finished runs are kept as they were, and only the others run.
+  const s = await runToEnd(page, 2);
+  assert.equal(s.done, 24);
+  for (const run of stopped.results) {
+    const same = s.results.find((r) => JSON.stringify(r.job) === JSON.stringify(run.job));
+    assert.deepEqual(plain(same), plain(run));
+  }
+  await page.close();
+});
+
+test('bad settings, a bad link and a bad file each get a message, and the results shown stay', async () => {
+  const page = await openStudy('study=nosuch&study_seeds=0');
+  const notices = await page.evaluate(() => window.__gatelab.notices());
+  assert.ok(notices.some((n) => n.includes('No study named "nosuch"') && n.includes('greff, weiss, jozefowicz, xlstm, feng')), notices.join('\n'));
+  assert.ok(notices.some((n) => n.includes('study_seeds="0" in the link is not 1 to 20')), notices.join('\n'));
+  await page.selectOption('#study-pick', 'weiss');
+  await page.fill('#study-seeds', '2');
+  await page.fill('#study-steps', '30');
+  const done = await runToEnd(page, 2);
+  const table = await page.locator('#study-table').innerText();
+  const expectNotice = async (text) => {
+    await page.waitForFunction((text) => window.__gatelab.notices().some((n) => n.includes(text)), text);
+  };
+  await page.fill('#study-seeds', '0');
+  await page.click('#study-run');
+  await expectNotice('The study cannot run: seeds must be 1 to 20; this study asks for 0');
+  await page.fill('#study-seeds', '2');
+  await page.fill('#study-steps', '1000000000');
+  await page.click('#study-run');
+  await expectNotice('The study cannot run: steps must be 1 to 20000; this study asks for 1000000000');
+  // Your comparison with no variant ticked.
+  await page.fill('#study-steps', '30');
+  await page.selectOption('#study-pick', 'custom');
+  await page.evaluate(() => document.querySelectorAll('#compare-variants input').forEach((box) => { box.checked = false; }));
+  await page.click('#study-run');
+  await expectNotice('The study cannot run: pick 2 to 6 variants to compare (got 0)');
+  // A study file with a key the study does not have.
+  const file = { ...done.settings, colour: 'red' };
+  await page.setInputFiles('#study-file', { name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await expectNotice('The study file "mine.json" could not be used: unknown field `colour`');
+  // Nothing was lost: the table of the finished study is still there, and nothing is running.
+  assert.equal(await page.locator('#study-table').innerText(), table);
+  const after = await page.evaluate(() => window.__gatelab.study());
+  assert.equal(after.running, false);
+  assert.equal(after.done, done.runs);
+  await page.close();
+});
+
+test('your comparison runs as a study, and a saved study file opens and runs', async () => {
+  const page = await openStudy('');
+  await page.selectOption('#train-task', 'parity');
+  await page.evaluate(() => {
+    const boxes = [...document.querySelectorAll('#compare-variants label')];
+    for (const label of boxes) label.querySelector('input').checked = ['standard', 'GRU'].includes(label.textContent.trim());
+  });
+  await page.selectOption('#study-pick', 'custom');
+  await page.fill('#study-seeds', '2');
+  await page.fill('#study-steps', '20');
+  const s = await runToEnd(page, 2);
+  assert.deepEqual(s.settings.variants.map((v) => [v.label, v.cell]), [['standard', 'lstm'], ['GRU', 'gru']]);
+  assert.deepEqual(s.settings.tasks, [{ kind: 'parity' }]);
+  assert.equal(s.report.card.summary, "This study names no paper's finding to check: the table gives what was measured.");
+  const native = cli(s.settings);
+  assert.deepEqual(plain(s.report.table), plain(native.table));
+  // The settings saved as a file open again as a study of their own.
+  const study = { ...s.settings, name: 'mine', title: 'My parity study', seeds: 3 };
+  await page.setInputFiles('#study-file', { name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(study)) });
+  await page.waitForFunction(() => document.querySelector('#study-pick').value === 'file');
+  assert.equal(await page.locator('#study-seeds').inputValue(), '3');
+  assert.match(await page.locator('#study-pick option[value=file]').textContent(), /From mine\.json: My parity study/);
+  const again = await runToEnd(page, 2);
+  assert.equal(again.runs, 6);
+  assert.equal(again.report.card.title, 'My parity study');
+  await page.close();
+});

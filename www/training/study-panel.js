@@ -1,0 +1,451 @@
+// The Study panel: one of the papers' experiments on gates (or the training lab's comparison)
+// rerun over many seeds in parallel workers (study-pool.js). It shows progress per variant, the
+// study's card (the paper's claim beside what was measured, made by the training module from
+// the runs), learning curves with each variant's seed spread and the table with its Welch tests.
+// Stop keeps the finished runs, and Resume runs the rest. The table, the card and the CSV come
+// from the same Rust code as `gatelab study`, so the page and the CLI agree to the last bit.
+
+import * as model from '../model.js';
+import { TRAINING } from '../config.js';
+import { download, setText } from '../dom.js';
+import { num } from '../format.js';
+import { hasSimd } from '../wasm-support.js';
+import { fitCanvas, watchWidth } from '../views/canvas.js';
+import { createChartPainter } from './charts.js';
+import { runInWorkers } from './study-pool.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** The value of the study menu that runs the training lab's comparison as a study. */
+export const CUSTOM = 'custom';
+/** A study opened from a file. */
+const FILE = 'file';
+
+/** The training module, loaded on the panel's thread for the studies' settings and reports. */
+let trainingModule = null;
+function loadTrainingModule() {
+  trainingModule ??= (hasSimd() ? import('../pkg-train/gatelab.js') : import('../pkg-train-nosimd/gatelab.js')).then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return trainingModule;
+}
+
+/** A spread over seeds as the table shows it: "0.97 [0.91–1.00]", or "—". */
+function spread(s, digits = 2) {
+  if (!s) return '—';
+  const f = (x) => (digits === 0 ? String(Math.round(x * 2) / 2) : x.toFixed(digits));
+  return s.min === s.max ? `${f(s.median)} (all ${s.count})` : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
+}
+
+/** Welch's test as the table shows it. */
+function pValue(w) {
+  if (!w) return '—';
+  const p = w.p < 0.001 ? 'p < 0.001' : `p = ${w.p.toFixed(3)}`;
+  return `${w.difference >= 0 ? '+' : '−'}${Math.abs(w.difference).toFixed(2)}, ${p}`;
+}
+
+function cells(row, texts, tag = 'td') {
+  for (const text of texts) {
+    const cell = document.createElement(tag);
+    cell.textContent = text;
+    if (tag === 'th') cell.scope = 'col';
+    row.append(cell);
+  }
+}
+
+/** Fills `table` from a study's table: a body per task and rate. */
+function renderTable(table, studyTable) {
+  table.replaceChildren();
+  const caption = document.createElement('caption');
+  const anyN = studyTable.groups.some((g) => g.rows.some((r) => r.largest_n));
+  caption.textContent = 'What each variant reached, over seeds';
+  $('study-table-note').textContent = `Medians over seeds with [least–greatest]; the last column is the difference in final held-out accuracy from the first variant, with Welch's t-test.${anyN ? ' A largest n of 0: the first n tested past training was already missed.' : ''}`;
+  table.append(caption);
+  const head = document.createElement('thead');
+  const tr = document.createElement('tr');
+  cells(tr, [
+    'variant', 'parameters', `reached ${Math.round(studyTable.target * 100)}%`, 'steps to target', 'final held-out accuracy',
+    'held-out loss', 'longer sequences', ...(anyN ? ['largest n recognised'] : []), 'Δ accuracy from the first, p',
+  ], 'th');
+  head.append(tr);
+  table.append(head);
+  for (const group of studyTable.groups) {
+    const body = document.createElement('tbody');
+    const title = document.createElement('tr');
+    const th = document.createElement('th');
+    th.colSpan = anyN ? 9 : 8;
+    th.scope = 'colgroup';
+    th.textContent = studyTable.groups.length > 1 || group.learning_rate ? `${group.task_title}, learning rate ${group.learning_rate}` : group.task_title;
+    title.append(th);
+    body.append(title);
+    for (const row of group.rows) {
+      const r = document.createElement('tr');
+      r.dataset.variant = row.label;
+      cells(r, [
+        row.label,
+        row.parameters.toLocaleString('en'),
+        `${row.reached_target} of ${row.runs}${row.diverged ? ` (${row.diverged} diverged)` : ''}`,
+        spread(row.steps_to_target, 0),
+        spread(row.final_accuracy),
+        spread(row.final_loss),
+        spread(row.long_accuracy),
+        ...(anyN ? [spread(row.largest_n, 0)] : []),
+        pValue(row.against_baseline),
+      ]);
+      body.append(r);
+    }
+    table.append(body);
+  }
+}
+
+/** Fills the card: the paper and its claim, each finding beside what was measured, the setups. */
+function renderCard(host, card, custom) {
+  host.replaceChildren();
+  const h = document.createElement('h3');
+  h.textContent = card.title;
+  host.append(h);
+  const add = (tag, text, className) => {
+    const el = document.createElement(tag);
+    el.textContent = text;
+    if (className) el.className = className;
+    host.append(el);
+    return el;
+  };
+  if (!custom) {
+    add('p', card.paper, 'study-paper');
+    add('p', `The paper's claim: ${card.claim}`);
+  }
+  if (card.lines.length) {
+    const list = add('ul', '', 'study-findings');
+    for (const line of card.lines) {
+      const li = document.createElement('li');
+      li.className = `verdict-${line.verdict}`;
+      const mark = document.createElement('span');
+      mark.className = 'study-mark';
+      mark.setAttribute('aria-hidden', 'true');
+      mark.textContent = { agrees: '✓', differs: '✗', not_shown: '○' }[line.verdict] ?? '…';
+      li.append(mark, line.text);
+      list.append(li);
+    }
+  }
+  add('p', `${card.summary} Runs finished: ${card.runs_done} of ${card.runs}.`, 'study-summary');
+  add('p', `How the setups differ: ${card.setup}`, 'hint');
+}
+
+/**
+ * Builds the panel. `page` gives state(), change(patch), notify(message, kind), scale() and
+ * comparisonSetup() (the training lab's Compare settings, or null where the lab is not shown).
+ */
+export function createStudyPanel(page) {
+  const notify = (message) => page.notify(message, 'error');
+  const paint = createChartPainter(notify);
+  const width = watchWidth($('study-view'), () => drawCurves());
+  let studies = [];
+  /** The study shown: its settings as the training module takes them. */
+  let settings = null;
+  /** Finished runs of `settings`, by job key. */
+  let results = new Map();
+  let jobs = [];
+  let pool = null;
+  let report = null;
+  let reportTimer = 0;
+  /** A study opened from a file, offered in the menu until another file replaces it. */
+  let fileStudy = null;
+
+  const key = (job) => `${job.task}/${job.rate}/${job.seed}/${job.variant}`;
+  const running = () => pool !== null;
+
+  function status(text) {
+    setText($('study-status'), text);
+  }
+
+  function chosenName() {
+    return $('study-pick').value;
+  }
+
+  /** The chosen study with the seeds and steps typed in, or throws an Error naming what is bad. */
+  async function chosenSettings(m) {
+    const seeds = Number($('study-seeds').value);
+    const steps = Number($('study-steps').value);
+    if (!Number.isInteger(seeds)) throw new Error(`Seeds must be a whole number; got ${JSON.stringify($('study-seeds').value)}.`);
+    if (!Number.isInteger(steps)) throw new Error(`Steps must be a whole number; got ${JSON.stringify($('study-steps').value)}.`);
+    const name = chosenName();
+    let study;
+    if (name === CUSTOM) {
+      const setup = page.comparisonSetup();
+      if (!setup) throw new Error('Your comparison is set up in the training lab, which this page does not show.');
+      study = m.custom_study(setup, seeds, steps);
+    } else {
+      const base = name === FILE ? fileStudy : studies.find((s) => s.name === name);
+      study = { ...base, seeds, max_steps: steps };
+    }
+    m.study_jobs(study); // throws the settings' first fault, by name
+    return study;
+  }
+
+  /** Shows what the chosen study is, and how many runs it makes. */
+  function describe() {
+    const name = chosenName();
+    const study = name === FILE ? fileStudy : studies.find((s) => s.name === name);
+    if (name === CUSTOM) {
+      setText($('study-about'), 'Your comparison: the task, variants and settings of Compare in the training lab above, run as a study with the seeds and steps set here.');
+    } else if (study) {
+      const runs = study.variants.length * study.tasks.length * study.learning_rates.length * Number($('study-seeds').value || 0);
+      setText($('study-about'), `${study.paper}. ${study.variants.length} variants × ${study.tasks.length} task${study.tasks.length > 1 ? 's' : ''} × ${$('study-seeds').value || '?'} seeds = ${runs} runs.`);
+    }
+    const command = name === CUSTOM || name === FILE ? `gatelab study --file STUDY.json` : `gatelab study ${name} --seeds ${$('study-seeds').value} --steps ${$('study-steps').value}`;
+    setText($('study-command'), command);
+  }
+
+  /** The study's own seeds and steps in the boxes (a link's, the first time). */
+  function fillDefaults(fromLink) {
+    const name = chosenName();
+    const study = name === FILE ? fileStudy : studies.find((s) => s.name === name);
+    const linked = page.state().study;
+    $('study-seeds').value = String((fromLink && linked.seeds) || study?.seeds || 3);
+    $('study-steps').value = String((fromLink && linked.steps) || study?.max_steps || 1000);
+    describe();
+  }
+
+  /** Keeps the link in step: a built-in study with its seeds and steps reproduces from it. */
+  function writeLink() {
+    const name = chosenName();
+    const builtIn = studies.some((s) => s.name === name);
+    page.change({ study: builtIn ? { name, seeds: Number($('study-seeds').value) || null, steps: Number($('study-steps').value) || null } : { name: null, seeds: null, steps: null } });
+  }
+
+  function showProgress() {
+    const host = $('study-progress');
+    host.replaceChildren();
+    if (!settings) return;
+    const perVariant = jobs.length / settings.variants.length;
+    settings.variants.forEach((v, k) => {
+      const done = [...results.values()].filter((r) => r.job.variant === k).length;
+      const label = document.createElement('label');
+      const bar = document.createElement('progress');
+      bar.max = perVariant;
+      bar.value = done;
+      label.append(bar, ` ${v.label}: ${done} of ${perVariant}`);
+      host.append(label);
+    });
+  }
+
+  /** The finished runs in the study's own order (the CLI's), so every sum adds up the same way. */
+  const ordered = () => jobs.filter((j) => results.has(key(j))).map((j) => results.get(key(j)));
+
+  async function refresh() {
+    reportTimer = 0;
+    showProgress();
+    if (!settings) return;
+    const m = await loadTrainingModule();
+    try {
+      report = m.study_report(settings, ordered());
+    } catch (e) {
+      notify(`The study's table could not be made: ${e.message}`);
+      return;
+    }
+    renderCard($('study-card'), report.card, !settings.claim);
+    // A lesson's answer may read the card: it follows the results as they come.
+    page.schedule();
+    renderTable($('study-table'), report.table);
+    fillGroups();
+    $('study-curves-controls').hidden = false;
+    drawCurves();
+    $('study-csv').disabled = results.size === 0;
+  }
+
+  /** At most a few reports a second while runs pour in. */
+  function scheduleRefresh() {
+    if (!reportTimer) reportTimer = setTimeout(refresh, 200);
+  }
+
+  function fillGroups() {
+    const select = $('study-group');
+    const labels = report.table.groups.map((g) => (settings.learning_rates.length > 1 ? `${g.task_title}, rate ${g.learning_rate}` : g.task_title));
+    if ([...select.options].map((o) => o.textContent).join('\n') === labels.join('\n')) return;
+    const kept = select.selectedIndex;
+    select.replaceChildren(...labels.map((text, k) => new Option(text, String(k))));
+    select.selectedIndex = Math.max(0, Math.min(kept, labels.length - 1));
+  }
+
+  function drawCurves() {
+    if (!settings || !report) return;
+    const g = Number($('study-group').value) || 0;
+    const task = Math.floor(g / settings.learning_rates.length);
+    const rate = g % settings.learning_rates.length;
+    const finished = ordered().filter(({ job }) => job.task === task && job.rate === rate);
+    const series = settings.variants.map((v, k) => ({
+      label: v.label,
+      runs: finished.filter(({ job }) => job.variant === k).map(({ result }) => result.curve),
+    })).filter((s) => s.runs.length);
+    if (!series.length) return;
+    paint(() => {
+      const px = fitCanvas($('study-curves'), width(), TRAINING.curvesHeight * page.scale()) * page.scale();
+      model.drawLearningCurves($('study-curves'), { series, max_step: settings.max_steps, target: settings.target }, px);
+    });
+  }
+
+  function finish(text) {
+    pool = null;
+    setText($('study-run'), results.size && results.size < jobs.length ? 'Resume' : 'Run study');
+    status(text);
+    scheduleRefresh();
+  }
+
+  async function start() {
+    let m;
+    let next;
+    try {
+      m = await loadTrainingModule();
+      next = await chosenSettings(m);
+    } catch (e) {
+      const message = `The study cannot run: ${e.message}`;
+      status(message);
+      notify(message);
+      return;
+    }
+    // The same study again goes on from where it stopped; anything else starts afresh.
+    if (JSON.stringify(next) !== JSON.stringify(settings)) {
+      settings = next;
+      jobs = m.study_jobs(settings);
+      results = new Map();
+      report = null;
+      $('study-card').replaceChildren();
+      $('study-table').replaceChildren();
+      $('study-table-note').textContent = '';
+    }
+    const todo = jobs.filter((j) => !results.has(key(j)));
+    if (!todo.length) {
+      finish(`done: all ${jobs.length} runs (change the seeds or steps to run again)`);
+      return;
+    }
+    const workers = Math.max(1, Math.min(Number($('study-workers').value) || 1, 16));
+    const started = performance.now();
+    showProgress();
+    setText($('study-run'), 'Stop');
+    status(`running ${todo.length} runs in ${Math.min(workers, todo.length)} worker${workers > 1 ? 's' : ''}…`);
+    pool = runInWorkers({
+      settings,
+      jobs: todo,
+      workers,
+      onResult(run) {
+        results.set(key(run.job), run);
+        status(`${results.size} of ${jobs.length} runs finished`);
+        scheduleRefresh();
+      },
+      onFailure(text) {
+        notify(`The study stopped: ${text}. The finished runs are kept; Resume runs the rest.`);
+        finish(`stopped by an error: ${results.size} of ${jobs.length} runs finished`);
+      },
+      onDone() {
+        finish(`done: ${jobs.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s with ${Math.min(workers, todo.length)} worker${workers > 1 ? 's' : ''}`);
+      },
+    });
+  }
+
+  function stop() {
+    pool?.stop();
+    finish(`stopped: ${results.size} of ${jobs.length} runs finished; the table counts those, and Resume runs the rest`);
+  }
+
+  async function openFile(file) {
+    try {
+      if (file.size > 1_000_000) throw new Error(`it is ${file.size.toLocaleString('en')} bytes; a study's settings are at most 1 MB`);
+      const m = await loadTrainingModule();
+      // Read by the CLI's own reader: a bad or unknown key is named, with its place.
+      const study = m.parse_study(await file.text());
+      fileStudy = study;
+      const option = $('study-pick').querySelector(`option[value=${FILE}]`) ?? $('study-pick').appendChild(new Option('', FILE));
+      option.textContent = `From ${file.name}: ${study.title}`;
+      $('study-pick').value = FILE;
+      fillDefaults(false);
+      writeLink();
+    } catch (e) {
+      notify(`The study file ${JSON.stringify(file.name)} could not be used: ${e.message}. The study shown is unchanged.`);
+    }
+  }
+
+  $('study-run').addEventListener('click', () => (running() ? stop() : start()));
+  $('study-pick').addEventListener('change', () => {
+    fillDefaults(false);
+    writeLink();
+  });
+  for (const id of ['study-seeds', 'study-steps']) {
+    $(id).addEventListener('change', () => {
+      describe();
+      writeLink();
+    });
+  }
+  $('study-group').addEventListener('change', drawCurves);
+  $('study-csv').addEventListener('click', () => {
+    if (report) download(new Blob([report.csv], { type: 'text/csv' }), `gatelab-study-${settings.name}.csv`);
+  });
+  $('study-save').addEventListener('click', async () => {
+    try {
+      const study = await chosenSettings(await loadTrainingModule());
+      download(new Blob([`${JSON.stringify(study, null, 2)}\n`], { type: 'application/json' }), `gatelab-study-${study.name}.json`);
+    } catch (e) {
+      notify(`The study cannot be saved: ${e.message}`);
+    }
+  });
+  $('study-file').addEventListener('change', () => {
+    const file = $('study-file').files[0];
+    $('study-file').value = '';
+    if (file) openFile(file);
+  });
+
+  const cores = Math.max(1, navigator.hardwareConcurrency || 1);
+  $('study-workers').value = String(cores);
+  $('study-workers').max = String(Math.max(cores, 16));
+  setText($('study-workers-note'), `this device has ${cores} logical core${cores > 1 ? 's' : ''}`);
+
+  // The built-in studies come from the training module, loaded when the panel is first in
+  // sight (most visits never scroll here); a link may name one.
+  let ready = null;
+  const load = () => {
+    ready ??= loadTrainingModule().then((m) => {
+      studies = m.built_in_studies();
+      const select = $('study-pick');
+      select.replaceChildren(
+        ...studies.map((s) => new Option(`${s.title} (${s.paper.split(',')[0]})`, s.name)),
+        new Option('Your comparison (Compare in the training lab)', CUSTOM),
+      );
+      select.disabled = false;
+      $('study-run').disabled = false;
+      const linked = page.state().study;
+      if (linked.name && !studies.some((s) => s.name === linked.name)) {
+        notify(`No study named ${JSON.stringify(linked.name.slice(0, 40))} (the link's): the built-in ones are ${studies.map((s) => s.name).join(', ')}. Showing ${studies[0].name}.`);
+      } else if (linked.name) {
+        select.value = linked.name;
+      }
+      fillDefaults(true);
+    }, (e) => {
+      $('study-unavailable').hidden = false;
+      $('study-unavailable').textContent = `Studies need the training module, which could not load (${e.message}). The views above work without it.`;
+    });
+    return ready;
+  };
+
+  let drawnScale = 1;
+  return {
+    /** Presenter mode scales the chart's text: it is drawn again at the new scale. */
+    update(frame) {
+      load();
+      if (frame.scale === drawnScale) return;
+      drawnScale = frame.scale;
+      drawCurves();
+    },
+    /** Picks a study, as a lesson does (not run: the reader presses Run). */
+    async select(name) {
+      await load();
+      if (running()) stop();
+      $('study-pick').value = name;
+      fillDefaults(false);
+      writeLink();
+    },
+    /** For tests: the panel's own view of what ran and what it found. */
+    state: () => ({ running: running(), settings, done: results.size, runs: jobs.length, report, results: ordered() }),
+    ready: load,
+  };
+}
