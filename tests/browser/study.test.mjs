@@ -142,9 +142,11 @@ test('bad settings, a bad link and a bad file each get a message, and the result
   await page.click('#study-run');
   await expectNotice('The study cannot run: pick 2 to 6 variants to compare (got 0)');
   // A study file with a key the study does not have.
-  const file = { ...done.settings, colour: 'red' };
+  const file = { ...done.settings, variants: [{ ...done.settings.variants[0], bias: 1 }, ...done.settings.variants.slice(1)], colour: 'red' };
   await page.setInputFiles('#study-file', { name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
-  await expectNotice('The study file "mine.json" could not be used: unknown field `colour`');
+  await expectNotice('The study file "mine.json" could not be used: unknown field `variants[0].bias`, `colour`');
+  await page.setInputFiles('#study-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"name": "x",') });
+  await expectNotice('The study file "broken.json" could not be used: it is not JSON');
   // Nothing was lost: the table of the finished study is still there, and nothing is running.
   assert.equal(await page.locator('#study-table').innerText(), table);
   const after = await page.evaluate(() => window.__gatelab.study());

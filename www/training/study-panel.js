@@ -31,6 +31,19 @@ function loadTrainingModule() {
   return trainingModule;
 }
 
+/**
+ * The keys of `given` (a study file, as parsed) that `known` (the same settings as the training
+ * module read them, every field written out) does not have, as paths: `variants[1].colour`.
+ */
+export function unknownKeys(given, known, at = '') {
+  if (Array.isArray(given)) return given.flatMap((item, k) => unknownKeys(item, known?.[k], `${at}[${k}]`));
+  if (given === null || typeof given !== 'object') return [];
+  return Object.keys(given).flatMap((key) => {
+    const path = at ? `${at}.${key}` : key;
+    return known !== null && typeof known === 'object' && key in known ? unknownKeys(given[key], known[key], path) : [path];
+  });
+}
+
 /** A spread over seeds as the table shows it: "0.97 [0.91–1.00]", or "—". */
 function spread(s, digits = 2) {
   if (!s) return '—';
@@ -352,9 +365,16 @@ export function createStudyPanel(page) {
   async function openFile(file) {
     try {
       if (file.size > 1_000_000) throw new Error(`it is ${file.size.toLocaleString('en')} bytes; a study's settings are at most 1 MB`);
+      let given;
+      try {
+        given = JSON.parse(await file.text());
+      } catch (e) {
+        throw new Error(`it is not JSON (${e.message})`);
+      }
       const m = await loadTrainingModule();
-      // Read by the CLI's own reader: a bad or unknown key is named, with its place.
-      const study = m.parse_study(await file.text());
+      const study = m.read_study(given); // names a bad value or setting
+      const unknown = unknownKeys(given, study);
+      if (unknown.length) throw new Error(`unknown field ${unknown.map((k) => `\`${k}\``).join(', ')} (gatelab study --file refuses it too)`);
       fileStudy = study;
       const option = $('study-pick').querySelector(`option[value=${FILE}]`) ?? $('study-pick').appendChild(new Option('', FILE));
       option.textContent = `From ${file.name}: ${study.title}`;
