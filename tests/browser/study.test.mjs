@@ -3,29 +3,10 @@
 // the rest; bad settings, a bad link and a bad file get a message and lose nothing shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { axe, openPage, seeView, useBrowser } from './harness.mjs';
+import { plain, runStudyCli as cli } from '../study-cli.mjs';
 
 const env = useBrowser({ before, after });
-
-/** JSON writes a missing value as null; the page's module leaves it out. */
-const plain = (value) => JSON.parse(JSON.stringify(value, (k, v) => (v === null ? undefined : v)));
-
-/** `gatelab study` on the same settings: {study, table, card, runs}. */
-function cli(study) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatelab-study-'));
-  fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify(study));
-  const args = ['study', '--file', path.join(dir, 'study.json'), '--threads', '2'];
-  const binary = 'target/debug/gatelab';
-  const out = fs.existsSync(binary)
-    ? execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 1 << 28 })
-    : execFileSync('cargo', ['run', '-q', '--bin', 'gatelab', '--', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  fs.rmSync(dir, { recursive: true });
-  return JSON.parse(out);
-}
 
 async function openStudy(query) {
   const page = await openPage(env.browser, `${env.server.url}?${query}`);

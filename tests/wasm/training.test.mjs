@@ -2,9 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { plain, runStudyCli } from '../study-cli.mjs';
 import { initSync, TrainingRun, ComparisonRun, built_in_studies, study_jobs, run_study_job } from '../../www/pkg-train/gatelab.js';
 
 initSync({ module: fs.readFileSync(new URL('../../www/pkg-train/gatelab_bg.wasm', import.meta.url)) });
@@ -85,17 +83,7 @@ test('a GRU run trains, and its weights say it is a GRU', () => {
 
 for (const [name, steps] of [['weiss', 30], ['xlstm', 12]]) test(`a study run in the training module gives the numbers gatelab study gives: ${name}`, () => {
   const weiss = { ...built_in_studies().find((s) => s.name === name), seeds: 2, max_steps: steps, hidden: 6, eval_every: 10 };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatelab-study-'));
-  fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify(weiss));
-  const args = ['study', '--file', path.join(dir, 'study.json'), '--threads', '2'];
-  const binary = 'target/debug/gatelab';
-  const out = fs.existsSync(binary)
-    ? execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 1 << 28 })
-    : execFileSync('cargo', ['run', '-q', '--bin', 'gatelab', '--', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  fs.rmSync(dir, { recursive: true });
-  const cli = JSON.parse(out);
-  // (JSON writes a missing value as null; the module leaves it out.)
-  const plain = (value) => JSON.parse(JSON.stringify(value, (k, v) => (v === null ? undefined : v)));
+  const cli = runStudyCli(weiss);
   const jobs = study_jobs(weiss);
   assert.deepEqual(jobs, cli.runs.map((r) => r.job));
   // Every run, handed out in another order (as the page's workers would), to the last bit.
