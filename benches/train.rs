@@ -30,9 +30,12 @@ fn train(c: &mut Criterion) {
         let mut trainer = Trainer::benchmark(acts, HIDDEN, SYMBOLS, STEPS, BATCH);
         group.bench_function(name, |b| b.iter(|| black_box(trainer.step().loss)));
     }
-    // The GRU's step, timed beside PyTorch's nn.GRU (scripts/bench-native.mjs).
-    let mut trainer = Trainer::benchmark_cell(CellKind::Gru, Activations::default(), HIDDEN, SYMBOLS, STEPS, BATCH);
-    group.bench_function("gru", |b| b.iter(|| black_box(trainer.step().loss)));
+    // The GRU's step, timed beside PyTorch's nn.GRU (scripts/bench-native.mjs), and the minimal
+    // cells', beside the GRU's and LSTM's (Feng et al.'s time per step).
+    for (name, cell) in [("gru", CellKind::Gru), ("mingru", CellKind::MinGru), ("minlstm", CellKind::MinLstm)] {
+        let mut trainer = Trainer::benchmark_cell(cell, Activations::default(), HIDDEN, SYMBOLS, STEPS, BATCH);
+        group.bench_function(name, |b| b.iter(|| black_box(trainer.step().loss)));
+    }
     group.finish();
 }
 

@@ -1,5 +1,6 @@
 // Gate Lab's native training step (`cargo bench --bench train`) beside PyTorch's own nn.LSTM
-// and nn.GRU doing the same work on one thread (scripts/bench_pytorch.py), with the ratio. The
+// and nn.GRU doing the same work on one thread (scripts/bench_pytorch.py), with the ratio; then
+// the minimal cells' step beside the GRU's and the LSTM's. The
 // two are timed in turn, three times over, and each ratio is taken between neighbours in time:
 // on a shared machine a whole second can run slower than the next, for either side.
 // PyTorch is optional: without it this prints a line saying it was skipped.
@@ -46,3 +47,11 @@ for (const [cell, bench, module] of [['lstm', 'standard', 'nn.LSTM'], ['gru', 'g
   console.log(`PyTorch ${pairs[0].version} ${module}, the same work on one thread (median of 3 rounds of 5): ${theirs.toFixed(3)} ms`);
   console.log(`${module} ratio (median of the 3 rounds' ratios): Gate Lab's step takes ${ratio.toFixed(2)}× PyTorch's (${ratio <= 1 ? 'at most' : 'more than'} PyTorch's time)`);
 }
+
+// Feng et al.'s time per step: the minimal cells, whose gates see only x, beside the GRU and the
+// LSTM, each timed by the same short criterion run in turn (run sequentially here, as the page
+// and the CLI run them; the paper's speed-up also comes from a parallel scan over time).
+const times = Object.fromEntries([['LSTM', 'standard'], ['GRU', 'gru'], ['minLSTM', 'minlstm'], ['minGRU', 'mingru']]
+  .map(([label, bench]) => [label, gateLab(bench)]));
+console.log(`training step, native (H = 32, batch 16, length 64, median): ${Object.entries(times).map(([label, ms]) => `${label} ${ms.toFixed(3)} ms`).join(', ')}`);
+console.log(`minLSTM / LSTM: ${(times.minLSTM / times.LSTM).toFixed(2)}×; minGRU / GRU: ${(times.minGRU / times.GRU).toFixed(2)}×`);

@@ -252,3 +252,4 @@ export const activationPanelRows = (cssWidth, sites) => call(() => wasm.activati
 export const visibleSteps = (cssWidth) => call(() => wasm.visible_steps(cssWidth));
 export const drawLearningCurves = (canvas, data, px) => call(() => charts.draw_learning_curves(canvas, data, px));
 export const drawGradientFlow = (canvas, data, px) => call(() => charts.draw_gradient_flow(canvas, data, px));
+export const drawCounterTraces = (canvas, data, px) => call(() => charts.draw_counter_traces(canvas, data, px));

@@ -212,6 +212,61 @@ pub fn draw_gradient_flow<DB: DrawingBackend>(
     Ok(())
 }
 
+/// One panel of the counting chart: a unit's state after each symbol of ^aⁿbⁿ.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct CounterPanel {
+    /// "LSTM, seed 1: c of unit 3".
+    pub title: String,
+    pub values: Vec<f64>,
+}
+
+/// The counting chart: one panel per variant, side by side, each on its own scale, with the
+/// step where the b's begin marked (`turn`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct CounterChart {
+    pub panels: Vec<CounterPanel>,
+    pub turn: f64,
+}
+
+/// Draws each panel's values against the step; non-finite values break the line.
+pub fn draw_counter_traces<DB: DrawingBackend>(area: &Area<DB>, data: &CounterChart, look: Look) -> DrawResult<DB> {
+    area.fill(&look.theme.background)?;
+    let (d, p) = (|v| look.size(v), |v| look.at(v));
+    let count = data.panels.len().max(1);
+    let panels = area.split_evenly((1, count));
+    let title = look.font(SMALL_FONT_SIZE).pos(Pos::new(HPos::Left, VPos::Top));
+    for (k, (panel, region)) in data.panels.iter().zip(&panels).enumerate() {
+        let steps = panel.values.len().max(2) as f64 - 1.0;
+        let finite = panel.values.iter().copied().filter(|v| v.is_finite());
+        let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let (lo, hi) = if lo.is_finite() { (lo, if hi > lo { hi } else { lo + 1.0 }) } else { (0.0, 1.0) };
+        let pad = (hi - lo) * 0.05;
+        let mut chart = ChartBuilder::on(region)
+            .margin(d(8.0))
+            .margin_right(d(8.0 + text_width("600", SMALL_FONT_SIZE) / 2.0))
+            .margin_top(d(24.0))
+            .y_label_area_size(d(46.0))
+            .x_label_area_size(d(24.0))
+            .build_cartesian_2d(0.0..steps, (lo - pad)..(hi + pad))?;
+        // Whole numbers for a count in the tens or hundreds, two decimals for a bounded state.
+        let decimals = if hi - lo >= 10.0 { 0 } else { 2 };
+        draw_grid(&mut chart, look, (5, 5), &|x| format!("{x:.0}"), &|y| format!("{y:.decimals$}"))?;
+        chart.draw_series(DashedLineSeries::new(
+            [(data.turn, lo - pad), (data.turn, hi + pad)],
+            d(4.0),
+            d(4.0),
+            look.theme.frame.stroke_width(d(1.0).max(1)),
+        ))?;
+        let color = UNIT_COLORS[k % UNIT_COLORS.len()];
+        let points = panel.values.iter().enumerate().map(|(t, v)| (t as f64, *v));
+        for run in finite_runs(points) {
+            chart.draw_series(LineSeries::new(run, color.stroke_width(d(1.5).max(1))))?;
+        }
+        region.draw_text(&panel.title, &title.color(&color), (p(8.0), p(4.0)))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
@@ -277,5 +332,29 @@ mod tests {
             let half = text_width("1000", SMALL_FONT_SIZE) / 2.0;
             assert!(ticks[0] + half <= f64::from(width) / 2.0 && ticks[1] + half <= f64::from(width), "{ticks:?} at {width}");
         }
+    }
+
+    /// The counting chart: a panel per variant with its title, whole-number ticks for a count
+    /// in the hundreds and two decimals for a state in (−1, 1); a NaN breaks the line, no crash.
+    #[test]
+    fn the_counting_chart_draws_a_panel_per_variant_on_its_own_scale() {
+        let count: Vec<f64> = (0..=300).chain((0..300).rev()).map(f64::from).collect();
+        let bounded: Vec<f64> = count.iter().map(|k| (k / 10.0).tanh()).collect();
+        let mut broken = bounded.clone();
+        broken[7] = f64::NAN;
+        let data = CounterChart {
+            panels: vec![
+                CounterPanel { title: "LSTM, seed 1: c of unit 6".into(), values: count },
+                CounterPanel { title: "GRU, seed 1: h of unit 2".into(), values: broken },
+            ],
+            turn: 301.0,
+        };
+        let picture = super::super::picture::Picture::new(900, 220);
+        let area = plotters::drawing::IntoDrawingArea::into_drawing_area(picture.clone());
+        draw_counter_traces(&area, &data, Look::light(1.0)).expect("draws");
+        let texts: Vec<String> = picture.texts().into_iter().map(|t| t.text).collect();
+        assert!(texts.iter().any(|t| t == "LSTM, seed 1: c of unit 6") && texts.iter().any(|t| t == "GRU, seed 1: h of unit 2"));
+        assert!(texts.iter().any(|t| t == "300") && texts.iter().any(|t| t == "0.50"), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.ends_with(".00") && t.len() > 5), "no 300.00: {texts:?}");
     }
 }

@@ -13,6 +13,8 @@ use super::stats::{welch, Spread, Welch};
 use super::tasks::{Task, TaskKind};
 use super::trainer::{Comparison, ComparisonConfig, Design, RunResult};
 use crate::cells::CellKind;
+use crate::quantity::Quantity;
+use crate::trace::Trace;
 use crate::limits::{MAX_BATCH, MAX_HIDDEN, MAX_STUDY_RUNS, MAX_STUDY_SEEDS, MAX_STUDY_STEPS};
 use crate::site::Activations;
 use serde::{Deserialize, Serialize};
@@ -257,7 +259,11 @@ impl Study {
         let design = self.design(v)?;
         let mut comparison = Comparison::new(vec![(v.label.clone(), design)], self.config(job.task, job.rate, job.seed));
         while !comparison.advance(1_000) {}
-        Ok(comparison.snapshot().runs.remove(0))
+        let mut result = comparison.snapshot().runs.remove(0);
+        if matches!(self.tasks[job.task], TaskKind::Anbn { .. }) && result.diverged_at.is_none() {
+            result.counter = comparison.trainer(0, 0).and_then(counter_trace);
+        }
+        Ok(result)
     }
 
     /// The values of `measure` over the finished runs of one variant, task and rate.
@@ -514,6 +520,64 @@ pub struct Card {
     pub setup: String,
     pub runs_done: usize,
     pub runs: usize,
+}
+
+/// What a trained cell keeps on aⁿbⁿ's longest test string: the unit whose state follows the
+/// count (a's so far minus b's) most closely, read from c where the design carries one (the
+/// LSTM's counter, in Weiss et al.'s terms) and from h otherwise (the GRU's bounded state).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CounterTrace {
+    pub n: usize,
+    /// "c" or "h".
+    pub state: String,
+    pub unit: usize,
+    /// Pearson's correlation of the unit's values with the count.
+    pub correlation: f64,
+    /// The unit's value after each symbol of ^aⁿbⁿ (2n + 1 of them).
+    pub values: Vec<f64>,
+}
+
+/// The [`CounterTrace`] of a trained run, or None if its cell cannot be run (or has no unit
+/// that varies).
+fn counter_trace(trainer: &super::trainer::Trainer) -> Option<CounterTrace> {
+    let n = trainer.task().long_test.iter().map(|s| s.length).max()?;
+    let text: String = std::iter::once('^').chain(std::iter::repeat_n('a', n)).chain(std::iter::repeat_n('b', n)).collect();
+    let model = trainer.model("study run").ok()?;
+    let mut trace = Trace::new();
+    model.run(&text, trainer.activations(), &mut trace);
+    let (quantity, state) = if trace.quantities().contains(&Quantity::Cell) { (Quantity::Cell, "c") } else { (Quantity::Hidden, "h") };
+    let count: Vec<f64> = text
+        .chars()
+        .scan(0.0, |k, ch| {
+            *k += match ch {
+                'a' => 1.0,
+                'b' => -1.0,
+                _ => 0.0,
+            };
+            Some(*k)
+        })
+        .collect();
+    (0..trace.hidden())
+        .filter_map(|unit| {
+            let values: Vec<f64> = trace.unit_series(quantity, unit).map(f64::from).collect();
+            let r = correlation(&values, &count)?;
+            Some(CounterTrace { n, state: state.into(), unit, correlation: r, values })
+        })
+        .max_by(|a, b| a.correlation.abs().total_cmp(&b.correlation.abs()))
+}
+
+/// Pearson's correlation of two equally long series, or None if either is constant or not finite.
+fn correlation(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    let r = sxy / (sxx * syy).sqrt();
+    r.is_finite().then_some(r)
 }
 
 /// On a task measured in n (aⁿbⁿ, aⁿbⁿcⁿ): the largest n of the long test up to which every n
@@ -888,6 +952,24 @@ mod tests {
         assert!(card.setup.starts_with("Gate Lab trains one layer of 4 units with batch 16"), "{}", card.setup);
     }
 
+    /// Pearson's r worked by hand: x = 1, 2, 3 and y = 2, 4, 7 have means 2 and 13/3,
+    /// Σ dx·dy = 5, Σ dx² = 2, Σ dy² = 114/9, so r = 5 / √(228/9) = 0.993399.
+    #[test]
+    fn a_run_on_anbn_keeps_the_unit_that_follows_the_count() {
+        assert!((correlation(&[1.0, 2.0, 3.0], &[2.0, 4.0, 7.0]).unwrap() - 0.993_399).abs() < 1e-6);
+        assert_eq!(correlation(&[1.0, 1.0], &[1.0, 2.0]), None);
+        let mut study = tiny(built_in().remove(1));
+        study.tasks = vec![TaskKind::Anbn { max_n: 3, test_to: 8 }, TaskKind::Anbncn { max_n: 3, test_to: 8 }];
+        let job = Job { variant: 0, task: 0, rate: 0, seed: 1 };
+        let lstm = study.run(job).unwrap().counter.expect("the LSTM's counting unit");
+        // ^ a⁸ b⁸: 17 symbols; the count after each is 0, 1, …, 8, 7, …, 0.
+        assert_eq!((lstm.n, lstm.values.len(), lstm.state.as_str()), (8, 17, "c"));
+        let count: Vec<f64> = (0..=8).chain((0..8).rev()).map(f64::from).collect();
+        assert_eq!(correlation(&lstm.values, &count), Some(lstm.correlation));
+        assert_eq!(study.run(Job { variant: 1, ..job }).unwrap().counter.expect("the GRU's").state, "h");
+        assert!(study.run(Job { task: 1, ..job }).unwrap().counter.is_none());
+    }
+
     fn result(accuracy: f64, steps_to_target: Option<usize>) -> RunResult {
         RunResult {
             variant: String::new(),
@@ -900,6 +982,7 @@ mod tests {
             final_heldout: Some(super::super::trainer::Evaluation { loss: 1.0 - accuracy, accuracy, scored: 10 }),
             long_test: None,
             accuracy_by_length: Vec::new(),
+            counter: None,
         }
     }
 

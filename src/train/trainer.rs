@@ -432,6 +432,9 @@ pub struct RunResult {
     /// The long test, overall and per length (filled in when finished).
     pub long_test: Option<Evaluation>,
     pub accuracy_by_length: Vec<LengthAccuracy>,
+    /// A study's run on aⁿbⁿ: the unit that follows the count best (see `study::CounterTrace`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<super::study::CounterTrace>,
 }
 
 /// A variant's runs summed up.
@@ -595,6 +598,7 @@ impl Comparison {
                         final_heldout: None,
                         long_test: None,
                         accuracy_by_length: Vec::new(),
+                        counter: None,
                     },
                 });
             }

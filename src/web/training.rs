@@ -19,6 +19,14 @@ pub fn draw_learning_curves(canvas: &HtmlCanvasElement, data: JsValue, px: f64) 
 }
 
 #[cfg(feature = "charts")]
+/// Draws the counting chart from `{panels: [{title, values}], turn}`.
+#[wasm_bindgen]
+pub fn draw_counter_traces(canvas: &HtmlCanvasElement, data: JsValue, px: f64) -> Result<(), JsError> {
+    let chart: training::CounterChart = from_js(data, "counting chart data")?;
+    draw_chart(canvas, |area| training::draw_counter_traces(area, &chart, look(px)))
+}
+
+#[cfg(feature = "charts")]
 /// Draws the gradient's size through time from `{cell, hidden, title}`.
 #[wasm_bindgen]
 pub fn draw_gradient_flow(canvas: &HtmlCanvasElement, data: JsValue, px: f64) -> Result<(), JsError> {

@@ -49,6 +49,19 @@ test('a linked study runs in the workers and equals gatelab study to the last bi
       assert.deepEqual(plain(s.results), plain(first.results), 'two workers give what one gave');
       assert.deepEqual(plain(s.report), plain(first.report));
     }
+    // On aⁿbⁿ (task 0) each run carries its counting unit on the longest test string, n = 300;
+    // the note under the curves names the first seed's of each variant, with its correlation.
+    for (const { job, result } of s.results) {
+      if (job.task !== 0) assert.equal(result.counter, undefined);
+      else assert.ok(result.counter.n === 300 && result.counter.values.length === 601 && Math.abs(result.counter.correlation) <= 1, JSON.stringify(job));
+    }
+    const note = await page.locator('#study-counter-note').textContent();
+    for (const variant of [0, 1]) {
+      const { job, result: { counter } } = s.results.find((r) => r.job.task === 0 && r.job.variant === variant);
+      assert.ok(note.includes(`${s.settings.variants[variant].label} (seed ${job.seed}), ${counter.state} of unit ${counter.unit}, correlation ${counter.correlation.toFixed(3)}`), note);
+    }
+    assert.match(note, /^On \^aⁿbⁿ with n = 300 \(trained on n ≤ 30\)/);
+    assert.ok(await page.locator('#study-counter').isVisible());
     // The card on screen is the report's: the claim, a line per finding, the summary.
     const card = await page.locator('#study-card').innerText();
     assert.ok(card.includes(s.settings.claim));

@@ -153,7 +153,10 @@ function renderCard(host, card, custom) {
 export function createStudyPanel(page) {
   const notify = (message) => page.notify(message, 'error');
   const paint = createChartPainter(notify);
-  const width = watchWidth($('study-view'), () => drawCurves());
+  const width = watchWidth($('study-view'), () => {
+    drawCurves();
+    if (report) drawCounter();
+  });
   let studies = [];
   /** The study shown: its settings as the training module takes them. */
   let settings = null;
@@ -265,6 +268,7 @@ export function createStudyPanel(page) {
     fillGroups();
     $('study-curves-controls').hidden = false;
     drawCurves();
+    drawCounter();
     $('study-csv').disabled = results.size === 0;
   }
 
@@ -299,6 +303,31 @@ export function createStudyPanel(page) {
     });
   }
 
+  /**
+   * The counting chart (Weiss et al.): on aⁿbⁿ's longest test string, each variant's first
+   * finished run's unit that follows the count most closely, as the training module found it.
+   */
+  function drawCounter() {
+    const counted = ordered().filter(({ result }) => result.counter);
+    $('study-counter-part').hidden = counted.length === 0;
+    if (!counted.length) return;
+    const first = settings.variants.map((v, k) => counted.find(({ job }) => job.variant === k)).filter(Boolean);
+    const { n } = first[0].result.counter;
+    const trained = settings.tasks[first[0].job.task].max_n;
+    const range = (values) => `${num(Math.min(...values))} to ${num(Math.max(...values))}`;
+    setText($('study-counter-note'), `On ^aⁿbⁿ with n = ${n} (trained on n ≤ ${trained}), the unit of each trained cell that follows the count (a's so far minus b's) most closely: ` +
+      first.map(({ job, result: { counter } }) => `${settings.variants[job.variant].label} (seed ${job.seed}), ${counter.state} of unit ${counter.unit}, correlation ${counter.correlation.toFixed(3)}, from ${range(counter.values)}`).join('; ') +
+      '. The dashed line marks the first b.');
+    const panels = first.map(({ job, result: { counter } }) => ({
+      title: `${settings.variants[job.variant].label}, seed ${job.seed}: ${counter.state} of unit ${counter.unit}`,
+      values: counter.values,
+    }));
+    paint(() => {
+      const px = fitCanvas($('study-counter'), width(), TRAINING.gradientHeight * page.scale()) * page.scale();
+      model.drawCounterTraces($('study-counter'), { panels, turn: n + 1 }, px);
+    });
+  }
+
   function finish(text) {
     pool = null;
     setText($('study-run'), results.size && results.size < jobs.length ? 'Resume' : 'Run study');
@@ -327,6 +356,7 @@ export function createStudyPanel(page) {
       $('study-card').replaceChildren();
       $('study-table').replaceChildren();
       $('study-table-note').textContent = '';
+      $('study-counter-part').hidden = true;
     }
     const todo = jobs.filter((j) => !results.has(key(j)));
     if (!todo.length) {
@@ -455,6 +485,7 @@ export function createStudyPanel(page) {
       if (frame.scale === drawnScale) return;
       drawnScale = frame.scale;
       drawCurves();
+      if (report) drawCounter();
     },
     /** Picks a study, as a lesson does (not run: the reader presses Run). */
     async select(name) {
