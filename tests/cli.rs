@@ -474,6 +474,17 @@ fn a_study_gives_the_same_numbers_on_any_number_of_threads() {
     assert_eq!(rows[2][median_column].parse::<f64>().unwrap(), (a[0] + a[1]) / 2.0);
 }
 
+/// `--rates` sweeps: a table group per rate, each with its runs.
+#[test]
+fn a_study_sweeps_the_rates_given() {
+    let out: Value = serde_json::from_str(&ok(&["study", "xlstm", "--seeds", "1", "--steps", "4", "--rates", "0.01,0.03"])).unwrap();
+    assert_eq!(out["study"]["learning_rates"], serde_json::json!([0.01, 0.03]));
+    let rates: Vec<f64> = out["table"]["groups"].as_array().unwrap().iter().map(|g| g["learning_rate"].as_f64().unwrap()).collect();
+    assert_eq!(rates, [0.01, 0.03, 0.01, 0.03]);
+    assert_eq!(out["runs"].as_array().unwrap().len(), 4 * 2 * 2);
+    assert!(fails(&["study", "xlstm", "--rates", "0.01,2"]).contains("learning rate 2 is not above 0 and at most 1"));
+}
+
 #[test]
 fn bad_study_settings_are_named() {
     assert!(fails(&["study", "weiss", "--seeds", "0"]).contains("seeds must be 1 to 20; this study asks for 0"));

@@ -47,6 +47,15 @@ const integer = (lo, hi) => ({
   write: String,
 });
 
+/** Learning rates, comma-separated, each above 0 and at most 1: `0.01,0.03`. */
+const rateList = () => ({
+  read(raw) {
+    const rates = raw.split(',').map((r) => (/^\d*\.?\d+(e-?\d+)?$/.test(r) ? Number(r) : NaN));
+    return rates.length <= 8 && rates.every((r) => r > 0 && r <= 1) ? { value: rates } : null;
+  },
+  write: (rates) => rates.join(','),
+});
+
 /** A name of lowercase letters, digits, - and _ (checked against its list where it is used). */
 const slug = () => ({
   read: (raw) => (/^[a-z][a-z0-9_-]{0,39}$/.test(raw) ? { value: raw } : null),
@@ -252,6 +261,14 @@ function buildParameters() {
       default: null,
       when: (state) => state.study.name !== null,
       refused: (raw) => `study_steps=${quote(raw)} in the link is not 1 to ${limit.max_study_steps}; using the study's own.`,
+    },
+    {
+      name: 'study_rates',
+      key: ['study', 'rates'],
+      type: rateList(),
+      default: null,
+      when: (state) => state.study.name !== null,
+      refused: (raw) => `study_rates=${quote(raw)} in the link is not a list of learning rates above 0 and at most 1; using the study's own.`,
     },
     {
       // The colour theme. null: follow the system's (prefers-color-scheme).

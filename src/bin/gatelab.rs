@@ -92,6 +92,9 @@ enum Command {
         /// Training steps per run, in place of the study's.
         #[arg(long, value_name = "N")]
         steps: Option<usize>,
+        /// Learning rates, comma-separated (several run as a sweep), in place of the study's.
+        #[arg(long, value_name = "R,R,...", value_delimiter = ',')]
+        rates: Option<Vec<f64>>,
         /// Threads to share the runs among (the default: one per core).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
@@ -321,8 +324,8 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
             let lines: Vec<String> = study::built_in().iter().map(|s| format!("{}: {} ({})", s.name, s.title, s.paper)).collect();
             lines.join("\n") + "\n"
         }
-        Command::Study { name, file, seeds, steps, threads, format, .. } => {
-            let study = study_of(name.as_deref(), file.as_ref(), seeds, steps)?;
+        Command::Study { name, file, seeds, steps, rates, threads, format, .. } => {
+            let study = study_of(name.as_deref(), file.as_ref(), seeds, steps, rates)?;
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
             if threads == 0 {
                 return fail("--threads 0: give at least 1");
@@ -359,8 +362,8 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
     Ok(out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(written))
 }
 
-/// The study to run: a built-in one or a file's, with the seeds and steps given.
-fn study_of(name: Option<&str>, file: Option<&PathBuf>, seeds: Option<usize>, steps: Option<usize>) -> Result<Study> {
+/// The study to run: a built-in one or a file's, with the seeds, steps and rates given.
+fn study_of(name: Option<&str>, file: Option<&PathBuf>, seeds: Option<usize>, steps: Option<usize>, rates: Option<Vec<f64>>) -> Result<Study> {
     let mut study = match (name, file) {
         (_, Some(path)) => {
             let place = format!("--file {}", path.display());
@@ -381,6 +384,9 @@ fn study_of(name: Option<&str>, file: Option<&PathBuf>, seeds: Option<usize>, st
     }
     if let Some(steps) = steps {
         study.max_steps = steps;
+    }
+    if let Some(rates) = rates {
+        study.learning_rates = rates;
     }
     study.validate().map_err(Failure)?;
     Ok(study)

@@ -402,11 +402,13 @@ impl Study {
             "This study names no paper's finding to check: the table gives what was measured.".to_string()
         } else {
             let mut parts = vec![format!("{} agree", count(Verdict::Agrees)), format!("{} differ", count(Verdict::Differs))];
-            if count(Verdict::NotShown) > 0 {
-                parts.push(format!("{} are not shown with {} seed{}", count(Verdict::NotShown), self.seeds, if self.seeds == 1 { "" } else { "s" }));
+            let (shown, untested) = (count(Verdict::NotShown), count(Verdict::Untested));
+            if shown > 0 {
+                let seeds = if self.seeds == 1 { "1 seed".to_string() } else { format!("{} seeds", self.seeds) };
+                parts.push(format!("{shown} {} not shown with {seeds}", if shown == 1 { "is" } else { "are" }));
             }
-            if count(Verdict::Untested) > 0 {
-                parts.push(format!("{} have too few finished runs to test", count(Verdict::Untested)));
+            if untested > 0 {
+                parts.push(format!("{untested} {} too few finished runs to test", if untested == 1 { "has" } else { "have" }));
             }
             format!(
                 "Of {} comparison{} with the paper, {} (a difference counts as real at p < {SIGNIFICANCE}, Welch's t-test over seeds).",
@@ -941,14 +943,14 @@ mod tests {
         let card = with([[1.0; 3], [1.0; 3]], Outcome::Worse, 3);
         assert_eq!((card.lines[0].measured, card.lines[0].verdict), (Some(Outcome::Same), Verdict::NotShown));
         assert!(card.lines[0].text.ends_with("The paper: worse. Not shown with these seeds."), "{}", card.lines[0].text);
-        assert!(card.summary.starts_with("Of 1 comparison with the paper, 0 agree, 0 differ, 1 are not shown with 3 seeds"), "{}", card.summary);
+        assert!(card.summary.starts_with("Of 1 comparison with the paper, 0 agree, 0 differ, 1 is not shown with 3 seeds"), "{}", card.summary);
         assert!(card.lines[0].text.contains("1.00 (all 3) against 1.00 (all 3); the same in every seed"), "{}", card.lines[0].text);
         let card = with([[1.0; 3], [0.5; 3]], Outcome::Worse, 3);
         assert_eq!((card.lines[0].measured, card.lines[0].verdict), (Some(Outcome::Worse), Verdict::Agrees));
         // One seed a side cannot be tested.
         let card = with(lower, Outcome::Worse, 1);
         assert_eq!((card.lines[0].measured, card.lines[0].verdict), (None, Verdict::Untested));
-        assert!(card.summary.contains("1 have too few finished runs to test"), "{}", card.summary);
+        assert!(card.summary.contains("1 has too few finished runs to test"), "{}", card.summary);
         assert!(card.setup.starts_with("Gate Lab trains one layer of 4 units with batch 16"), "{}", card.setup);
     }
 

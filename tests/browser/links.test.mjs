@@ -55,8 +55,9 @@ function randomState(r, v) {
       name: r.pick(['weiss', 'greff', 'x-1_b']),
       seeds: r.next() < 0.5 ? null : r.int(1, v.limits.max_study_seeds),
       steps: r.next() < 0.5 ? null : r.int(1, v.limits.max_study_steps),
+      rates: r.next() < 0.5 ? null : Array.from({ length: r.int(1, 3) }, () => r.pick([0.01, 0.003, 0.1, 1, 2e-5])),
     }
-    : { name: null, seeds: null, steps: null };
+    : { name: null, seeds: null, steps: null, rates: null };
   return { ...state, cell, peepholes, study };
 }
 
@@ -83,7 +84,7 @@ test('1,200 random states: reading the link a state writes gives it back, and wr
   assert.ok(states.some((s) => s.preset === 'file') && states.some((s) => s.views) && states.some((s) => s.controls?.length === 0));
   assert.ok(states.some((s) => s.text.includes('🧪')) && states.some((s) => s.text === ''));
   assert.ok(states.some((s) => s.peepholes) && states.some((s) => s.acts.forget === 'coupled') && states.some((s) => s.cell === 'gru'));
-  assert.ok(states.some((s) => s.study.name && s.study.seeds && s.study.steps) && states.some((s) => s.study.name === null));
+  assert.ok(states.some((s) => s.study.name && s.study.seeds && s.study.steps && s.study.rates?.length > 1) && states.some((s) => s.study.name === null));
   await page.close();
 });
 

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, openPage, seeView, useBrowser } from './harness.mjs';
 import { plain, runStudyCli as cli } from '../study-cli.mjs';
+import { num } from '../../www/format.js';
 
 const env = useBrowser({ before, after });
 
@@ -58,7 +59,7 @@ test('a linked study runs in the workers and equals gatelab study to the last bi
     const note = await page.locator('#study-counter-note').textContent();
     for (const variant of [0, 1]) {
       const { job, result: { counter } } = s.results.find((r) => r.job.task === 0 && r.job.variant === variant);
-      assert.ok(note.includes(`${s.settings.variants[variant].label} (seed ${job.seed}), ${counter.state} of unit ${counter.unit}, correlation ${counter.correlation.toFixed(3)}`), note);
+      assert.ok(note.includes(`${s.settings.variants[variant].label} (seed ${job.seed}), ${counter.state} of unit ${counter.unit}, correlation ${num(counter.correlation)}`), note);
     }
     assert.match(note, /^On \^aⁿbⁿ with n = 300 \(trained on n ≤ 30\)/);
     assert.ok(await page.locator('#study-counter').isVisible());
@@ -78,6 +79,22 @@ test('a linked study runs in the workers and equals gatelab study to the last bi
     if (workers === 2) assert.deepEqual(await axe(page), []);
     await page.close();
   }
+});
+
+test('a learning-rate sweep from the link runs as a table group per rate, as gatelab study --rates gives it', async () => {
+  const page = await openStudy('study=xlstm&study_seeds=1&study_steps=20&study_rates=0.01,0.03');
+  assert.equal(await page.locator('#study-rates').inputValue(), '0.01, 0.03');
+  assert.match(await page.locator('#study-about').textContent(), /4 variants × 2 tasks × 2 learning rates × 1 seeds = 16 runs/);
+  assert.equal(await page.locator('#study-command').textContent(), 'gatelab study xlstm --seeds 1 --steps 20 --rates 0.01,0.03');
+  const s = await runToEnd(page, 2);
+  assert.deepEqual(s.report.table.groups.map((g) => g.learning_rate), [0.01, 0.03, 0.01, 0.03]);
+  assert.deepEqual(plain(s.report.table), plain(cli(s.settings).table));
+  // Rates that are not numbers are refused by name, and the table stays.
+  await page.fill('#study-rates', '0.01, fast');
+  await page.click('#study-run');
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('Learning rates must be numbers separated by commas')));
+  assert.equal(await page.locator('#study-table tbody tr[data-variant]').count(), 16);
+  await page.close();
 });
 
 test('Stop keeps the finished runs in the table and card, and Resume runs only the rest', async () => {

@@ -180,21 +180,44 @@ export function createStudyPanel(page) {
     return $('study-pick').value;
   }
 
+  /** The learning rates typed in (several: a sweep), or throws an Error saying what is wrong. */
+  function chosenRates() {
+    const raw = $('study-rates').value;
+    const rates = raw.split(',').map((r) => r.trim()).filter((r) => r !== '').map(Number);
+    if (!rates.length || rates.some((r) => !Number.isFinite(r))) {
+      throw new Error(`Learning rates must be numbers separated by commas, such as 0.01, 0.03; got ${JSON.stringify(raw.slice(0, 40))}.`);
+    }
+    return rates;
+  }
+
+  /** The rates typed in where they differ from the built-in study's own (null: its own, or unreadable). */
+  function changedRates() {
+    const study = studies.find((s) => s.name === chosenName());
+    let rates;
+    try {
+      rates = chosenRates();
+    } catch {
+      return null;
+    }
+    return study && rates.join(',') !== study.learning_rates.join(',') ? rates : null;
+  }
+
   /** The chosen study with the seeds and steps typed in, or throws an Error naming what is bad. */
   async function chosenSettings(m) {
     const seeds = Number($('study-seeds').value);
     const steps = Number($('study-steps').value);
     if (!Number.isInteger(seeds)) throw new Error(`Seeds must be a whole number; got ${JSON.stringify($('study-seeds').value)}.`);
     if (!Number.isInteger(steps)) throw new Error(`Steps must be a whole number; got ${JSON.stringify($('study-steps').value)}.`);
+    const rates = chosenRates();
     const name = chosenName();
     let study;
     if (name === CUSTOM) {
       const setup = page.comparisonSetup();
       if (!setup) throw new Error('Your comparison is set up in the training lab, which this page does not show.');
-      study = m.custom_study(setup, seeds, steps);
+      study = { ...m.custom_study(setup, seeds, steps), learning_rates: rates };
     } else {
       const base = name === FILE ? fileStudy : studies.find((s) => s.name === name);
-      study = { ...base, seeds, max_steps: steps };
+      study = { ...base, seeds, max_steps: steps, learning_rates: rates };
     }
     m.study_jobs(study); // throws the settings' first fault, by name
     return study;
@@ -207,10 +230,15 @@ export function createStudyPanel(page) {
     if (name === CUSTOM) {
       setText($('study-about'), 'Your comparison: the task, variants and settings of Compare in the training lab above, run as a study with the seeds and steps set here.');
     } else if (study) {
-      const runs = study.variants.length * study.tasks.length * study.learning_rates.length * Number($('study-seeds').value || 0);
-      setText($('study-about'), `${study.paper}. ${study.variants.length} variants × ${study.tasks.length} task${study.tasks.length > 1 ? 's' : ''} × ${$('study-seeds').value || '?'} seeds = ${runs} runs.`);
+      const rates = $('study-rates').value.split(',').filter((r) => r.trim() !== '').length || 1;
+      const runs = study.variants.length * study.tasks.length * rates * Number($('study-seeds').value || 0);
+      const sweep = rates > 1 ? ` × ${rates} learning rates` : '';
+      setText($('study-about'), `${study.paper ? `${study.paper}. ` : ''}${study.variants.length} variants × ${study.tasks.length} task${study.tasks.length > 1 ? 's' : ''}${sweep} × ${$('study-seeds').value || '?'} seeds = ${runs} runs.`);
     }
-    const command = name === CUSTOM || name === FILE ? `gatelab study --file STUDY.json` : `gatelab study ${name} --seeds ${$('study-seeds').value} --steps ${$('study-steps').value}`;
+    const rates = changedRates();
+    const command = name === CUSTOM || name === FILE
+      ? 'gatelab study --file STUDY.json (save the study\'s settings first)'
+      : `gatelab study ${name} --seeds ${$('study-seeds').value} --steps ${$('study-steps').value}${rates ? ` --rates ${rates.join(',')}` : ''}`;
     setText($('study-command'), command);
   }
 
@@ -221,14 +249,19 @@ export function createStudyPanel(page) {
     const linked = page.state().study;
     $('study-seeds').value = String((fromLink && linked.seeds) || study?.seeds || 3);
     $('study-steps').value = String((fromLink && linked.steps) || study?.max_steps || 1000);
+    $('study-rates').value = ((fromLink && linked.rates) || study?.learning_rates || [Number($('train-lr')?.value) || 0.01]).join(', ');
     describe();
   }
 
-  /** Keeps the link in step: a built-in study with its seeds and steps reproduces from it. */
+  /** Keeps the link in step: a built-in study with its seeds, steps and rates reproduces from it. */
   function writeLink() {
     const name = chosenName();
     const builtIn = studies.some((s) => s.name === name);
-    page.change({ study: builtIn ? { name, seeds: Number($('study-seeds').value) || null, steps: Number($('study-steps').value) || null } : { name: null, seeds: null, steps: null } });
+    page.change({
+      study: builtIn
+        ? { name, seeds: Number($('study-seeds').value) || null, steps: Number($('study-steps').value) || null, rates: changedRates() }
+        : { name: null, seeds: null, steps: null, rates: null },
+    });
   }
 
   function showProgress() {
@@ -316,7 +349,7 @@ export function createStudyPanel(page) {
     const trained = settings.tasks[first[0].job.task].max_n;
     const range = (values) => `${num(Math.min(...values))} to ${num(Math.max(...values))}`;
     setText($('study-counter-note'), `On ^aⁿbⁿ with n = ${n} (trained on n ≤ ${trained}), the unit of each trained cell that follows the count (a's so far minus b's) most closely: ` +
-      first.map(({ job, result: { counter } }) => `${settings.variants[job.variant].label} (seed ${job.seed}), ${counter.state} of unit ${counter.unit}, correlation ${counter.correlation.toFixed(3)}, from ${range(counter.values)}`).join('; ') +
+      first.map(({ job, result: { counter } }) => `${settings.variants[job.variant].label} (seed ${job.seed}), ${counter.state} of unit ${counter.unit}, correlation ${num(counter.correlation)}, from ${range(counter.values)}`).join('; ') +
       '. The dashed line marks the first b.');
     const panels = first.map(({ job, result: { counter } }) => ({
       title: `${settings.variants[job.variant].label}, seed ${job.seed}: ${counter.state} of unit ${counter.unit}`,
@@ -421,7 +454,7 @@ export function createStudyPanel(page) {
     fillDefaults(false);
     writeLink();
   });
-  for (const id of ['study-seeds', 'study-steps']) {
+  for (const id of ['study-seeds', 'study-steps', 'study-rates']) {
     $(id).addEventListener('change', () => {
       describe();
       writeLink();
