@@ -76,14 +76,18 @@ export function comparisonRows(s) {
 export function studyAnswer(name, title) {
   return (ctx) => {
     const s = ctx.views.study?.state();
-    if (!s?.report || s.settings?.name !== name) {
+    const mine = s?.settings?.name === name;
+    if (!mine) {
       return s?.running
         ? `The Study panel is running another study; pick “${title}” and press Run study to read this answer from its card.`
-        : `Press Run study: the answer is read from the study's card, which sets each of the paper's findings beside what these runs measured, with the spread over seeds.`;
+        : 'Press Run study: the answer is read from the study\'s card, which sets each of the paper\'s findings beside what these runs measured, with the spread over seeds.';
     }
+    const progress = s.running
+      ? ` Still running: ${s.done} of ${s.runs} runs finished; these numbers will change.`
+      : s.done < s.runs ? ` Stopped after ${s.done} of ${s.runs} runs: these are the finished runs' numbers, and Resume runs the rest.` : '';
+    if (!s.report) return `Running: ${s.done} of ${s.runs} runs finished. The answer is read from the card once the first run is done.`;
     const { card } = s.report;
     const lines = card.lines.map((l) => l.text).join(' ');
-    const progress = s.done < s.runs ? ` Still running: ${s.done} of ${s.runs} runs finished; these numbers will change.` : '';
     return `${card.summary}${lines ? ` ${lines}` : ''}${progress}`;
   };
 }

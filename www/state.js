@@ -47,11 +47,14 @@ const integer = (lo, hi) => ({
   write: String,
 });
 
+/** The most learning rates a link carries (a sweep of more is saved as a settings file). */
+export const MAX_LINK_RATES = 8;
+
 /** Learning rates, comma-separated, each above 0 and at most 1: `0.01,0.03`. */
 const rateList = () => ({
   read(raw) {
     const rates = raw.split(',').map((r) => (/^\d*\.?\d+(e-?\d+)?$/.test(r) ? Number(r) : NaN));
-    return rates.length <= 8 && rates.every((r) => r > 0 && r <= 1) ? { value: rates } : null;
+    return rates.length <= MAX_LINK_RATES && rates.every((r) => r > 0 && r <= 1) ? { value: rates } : null;
   },
   write: (rates) => rates.join(','),
 });
@@ -268,7 +271,7 @@ function buildParameters() {
       type: rateList(),
       default: null,
       when: (state) => state.study.name !== null,
-      refused: (raw) => `study_rates=${quote(raw)} in the link is not a list of learning rates above 0 and at most 1; using the study's own.`,
+      refused: (raw) => `study_rates=${quote(raw)} in the link is not a list of up to ${MAX_LINK_RATES} learning rates above 0 and at most 1; using the study's own.`,
     },
     {
       // The colour theme. null: follow the system's (prefers-color-scheme).

@@ -10,7 +10,7 @@
 //! recognised), and Welch's test of the final accuracy against the first variant's.
 
 use super::stats::{welch, Spread, Welch};
-use super::tasks::{Task, TaskKind};
+use super::tasks::{Task, TaskKind, COUNTING_LIMIT};
 use super::trainer::{Comparison, ComparisonConfig, Design, RunResult};
 use crate::cells::CellKind;
 use crate::quantity::Quantity;
@@ -169,6 +169,20 @@ impl Study {
         if self.eval_every == 0 {
             return Err("eval_every must be at least 1".into());
         }
+        for task in &self.tasks {
+            if let TaskKind::Anbn { max_n, test_to } | TaskKind::Anbncn { max_n, test_to } = task {
+                if !(1..COUNTING_LIMIT).contains(max_n) || !(max_n + 1..=COUNTING_LIMIT).contains(test_to) {
+                    return Err(format!(
+                        "{}: max_n must be 1 to {} and test_to above it, at most {COUNTING_LIMIT}; this study asks for {max_n} and {test_to}",
+                        task.name(),
+                        COUNTING_LIMIT - 1
+                    ));
+                }
+            }
+        }
+        if let Some(v) = self.variants.iter().enumerate().find_map(|(k, v)| self.variants[..k].iter().any(|w| w.label == v.label).then_some(v)) {
+            return Err(format!("two variants are labelled {:?}: each needs its own label", v.label));
+        }
         for v in &self.variants {
             self.design(v)?;
             if v.forget_bias.is_some_and(|b| !b.is_finite()) {
@@ -176,6 +190,9 @@ impl Study {
             }
         }
         for f in &self.findings {
+            if f.against.as_ref().unwrap_or(&self.variants[0].label) == &f.variant {
+                return Err(format!("a finding compares {:?} with itself", f.variant));
+            }
             for label in std::iter::once(&f.variant).chain(&f.against) {
                 if !self.variants.iter().any(|v| &v.label == label) {
                     return Err(format!("a finding names the variant {label:?}, which the study does not have"));
@@ -376,10 +393,12 @@ impl Study {
                             Outcome::Same => "no significant difference",
                         },
                         match verdict {
+                            // No difference found is consistent with "no difference", not proof of it.
+                            Verdict::Agrees if f.expected == Outcome::Same => "Consistent: no difference found.",
                             Verdict::Agrees => "Agrees.",
                             Verdict::Differs => "Differs.",
                             Verdict::NotShown => "Not shown with these seeds.",
-                            Verdict::Untested => "Not tested yet.",
+                            Verdict::Untested => "Too few finished runs to test.",
                         }
                     );
                     lines.push(CardLine {
@@ -404,8 +423,7 @@ impl Study {
             let mut parts = vec![format!("{} agree", count(Verdict::Agrees)), format!("{} differ", count(Verdict::Differs))];
             let (shown, untested) = (count(Verdict::NotShown), count(Verdict::Untested));
             if shown > 0 {
-                let seeds = if self.seeds == 1 { "1 seed".to_string() } else { format!("{} seeds", self.seeds) };
-                parts.push(format!("{shown} {} not shown with {seeds}", if shown == 1 { "is" } else { "are" }));
+                parts.push(format!("{shown} {} not shown with the seeds run", if shown == 1 { "is" } else { "are" }));
             }
             if untested > 0 {
                 parts.push(format!("{untested} {} too few finished runs to test", if untested == 1 { "has" } else { "have" }));
@@ -429,8 +447,8 @@ impl Study {
             })
             .collect();
         let rates: Vec<String> = self.learning_rates.iter().map(f64::to_string).collect();
-        let setup = format!(
-            "Gate Lab trains one layer of {} units with batch {}, learning rate {}, for at most {} steps, {} seed{} per variant, on: {}. The paper: {}",
+        let mut setup = format!(
+            "Gate Lab trains one layer of {} units with batch {}, learning rate {}, for at most {} steps, {} seed{} per variant, on: {}.",
             self.hidden,
             self.batch_size,
             rates.join(" / "),
@@ -438,8 +456,10 @@ impl Study {
             self.seeds,
             if self.seeds == 1 { "" } else { "s" },
             titles.join("; "),
-            if self.paper_setup.is_empty() { "not described in this study's settings." } else { &self.paper_setup }
         );
+        if !self.paper_setup.is_empty() {
+            setup += &format!(" The paper: {}", self.paper_setup);
+        }
         let runs = self.jobs().len();
         Card { title: self.title.clone(), paper: self.paper.clone(), claim: self.claim.clone(), lines, summary, setup, runs_done: results.len(), runs }
     }
@@ -646,7 +666,7 @@ impl StudyTable {
                 let welch = row.against_baseline.map_or_else(|| ",,,".to_string(), |w| format!("{},{},{},{}", w.difference, w.t, w.df, w.p));
                 out += &format!(
                     "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                    self.study,
+                    crate::report::csv_field(&self.study),
                     group.task,
                     crate::report::csv_field(&group.task_title),
                     group.learning_rate,
@@ -867,6 +887,12 @@ mod tests {
             "a finding names the variant \"RNN\", which the study does not have"
         );
         assert_eq!(with(&|s| s.findings[0].task = Some("parity".into())), "a finding names the task \"parity\", which the study does not have");
+        assert_eq!(with(&|s| s.findings[0].against = Some("GRU".into())), "a finding compares \"GRU\" with itself");
+        assert_eq!(with(&|s| s.variants[1].label = "LSTM".into()), "two variants are labelled \"LSTM\": each needs its own label");
+        assert_eq!(
+            with(&|s| s.tasks[0] = TaskKind::Anbn { max_n: 30, test_to: 5000 }),
+            "anbn: max_n must be 1 to 999 and test_to above it, at most 1000; this study asks for 30 and 5000"
+        );
         let unknown = serde_json::from_str::<Study>(r#"{"name":"x","title":"x","paper":"x","claim":"x","variants":[],"tasks":[],"seeds":1,"hidden":4,"batch_size":4,"learning_rates":[0.01],"max_steps":5,"target":0.9,"colour":"red"}"#);
         assert!(unknown.unwrap_err().to_string().contains("unknown field `colour`"));
     }
@@ -939,17 +965,22 @@ mod tests {
         let card = with(lower, Outcome::Same, 3);
         assert_eq!(card.lines[0].verdict, Verdict::Differs);
         assert!(card.lines[0].text.ends_with("The paper: no significant difference. Differs."));
+        // And what no difference is, where the paper found none: consistent, not proof.
+        let card = with([[0.9, 0.8, 0.7], [0.85, 0.75, 0.8]], Outcome::Same, 3);
+        assert_eq!(card.lines[0].verdict, Verdict::Agrees);
+        assert!(card.lines[0].text.ends_with("The paper: no significant difference. Consistent: no difference found."), "{}", card.lines[0].text);
         // No spread on either side: every seed agrees, so no test is needed.
         let card = with([[1.0; 3], [1.0; 3]], Outcome::Worse, 3);
         assert_eq!((card.lines[0].measured, card.lines[0].verdict), (Some(Outcome::Same), Verdict::NotShown));
         assert!(card.lines[0].text.ends_with("The paper: worse. Not shown with these seeds."), "{}", card.lines[0].text);
-        assert!(card.summary.starts_with("Of 1 comparison with the paper, 0 agree, 0 differ, 1 is not shown with 3 seeds"), "{}", card.summary);
+        assert!(card.summary.starts_with("Of 1 comparison with the paper, 0 agree, 0 differ, 1 is not shown with the seeds run"), "{}", card.summary);
         assert!(card.lines[0].text.contains("1.00 (all 3) against 1.00 (all 3); the same in every seed"), "{}", card.lines[0].text);
         let card = with([[1.0; 3], [0.5; 3]], Outcome::Worse, 3);
         assert_eq!((card.lines[0].measured, card.lines[0].verdict), (Some(Outcome::Worse), Verdict::Agrees));
         // One seed a side cannot be tested.
         let card = with(lower, Outcome::Worse, 1);
         assert_eq!((card.lines[0].measured, card.lines[0].verdict), (None, Verdict::Untested));
+        assert!(card.lines[0].text.ends_with("Too few finished runs to test."), "{}", card.lines[0].text);
         assert!(card.summary.contains("1 has too few finished runs to test"), "{}", card.summary);
         assert!(card.setup.starts_with("Gate Lab trains one layer of 4 units with batch 16"), "{}", card.setup);
     }

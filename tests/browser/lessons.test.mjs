@@ -353,7 +353,28 @@ test('a study lesson answers from its card as the runs come, and lesson 2 leads 
   const greff = lessons.findIndex((l) => l.question === 'Q12') + 1;
   assert.equal((await hook(page, 'state')).lesson, greff);
   await page.waitForFunction(() => document.querySelector('#study-pick').value === 'greff');
-  assert.equal(await page.isHidden('#lesson-related'), true);
+  assert.equal(await page.$eval('#lesson-related', (b) => b.hidden), true);
+  // Q16, stopped part-way: the answer gives the finished runs' numbers and says it stopped.
+  await hook(page, 'lesson', lessons.findIndex((l) => l.question === 'Q16') + 1);
+  await page.waitForFunction(() => document.querySelector('#study-pick').value === 'jozefowicz');
+  await page.click('#lesson-answer-toggle');
+  await page.fill('#study-seeds', '2');
+  await page.fill('#study-steps', '300');
+  await page.fill('#study-workers', '1');
+  await page.click('#study-run');
+  await page.waitForFunction(() => /Running: 0 of 18 runs finished|Still running/.test(document.getElementById('lesson-answer').textContent));
+  await page.waitForFunction(() => window.__gatelab.study().report?.card.runs_done >= 1, null, { timeout: 60_000 });
+  await page.click('#study-run');
+  await page.waitForFunction(() => {
+    const s = window.__gatelab.study();
+    return !s.running && s.report?.card.runs_done === s.done;
+  });
+  await settle(page);
+  const stopped = await hook(page, 'study');
+  const stoppedText = await answer(page);
+  states(stoppedText, [stopped.report.card.summary, `Stopped after ${stopped.done} of 18 runs`], 'Q16 stopped');
+  assert.doesNotMatch(stoppedText, /Still running/);
+  await page.click('#lesson-answer-toggle');
   // Q13, run small so the test is quick: the open answer follows the card.
   await hook(page, 'lesson', lessons.findIndex((l) => l.question === 'Q13') + 1);
   await page.waitForFunction(() => document.querySelector('#study-pick').value === 'weiss');

@@ -9,12 +9,17 @@ import * as model from '../model.js';
 import { TRAINING } from '../config.js';
 import { download, setText } from '../dom.js';
 import { num } from '../format.js';
+import { limits } from '../catalog.js';
+import { MAX_LINK_RATES } from '../state.js';
 import { hasSimd } from '../wasm-support.js';
 import { fitCanvas, watchWidth } from '../views/canvas.js';
 import { createChartPainter } from './charts.js';
 import { runInWorkers } from './study-pool.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** "1 run", "24 runs". */
+const runsText = (n) => `${n} run${n === 1 ? '' : 's'}`;
 
 /** The value of the study menu that runs the training lab's comparison as a study. */
 export const CUSTOM = 'custom';
@@ -88,15 +93,18 @@ function renderTable(table, studyTable) {
     const title = document.createElement('tr');
     const th = document.createElement('th');
     th.colSpan = anyN ? 9 : 8;
-    th.scope = 'colgroup';
+    th.scope = 'rowgroup';
     th.textContent = studyTable.groups.length > 1 || group.learning_rate ? `${group.task_title}, learning rate ${group.learning_rate}` : group.task_title;
     title.append(th);
     body.append(title);
     for (const row of group.rows) {
       const r = document.createElement('tr');
       r.dataset.variant = row.label;
+      const name = document.createElement('th');
+      name.scope = 'row';
+      name.textContent = row.label;
+      r.append(name);
       cells(r, [
-        row.label,
         row.parameters.toLocaleString('en'),
         `${row.reached_target} of ${row.runs}${row.diverged ? ` (${row.diverged} diverged)` : ''}`,
         spread(row.steps_to_target, 0),
@@ -233,7 +241,7 @@ export function createStudyPanel(page) {
       const rates = $('study-rates').value.split(',').filter((r) => r.trim() !== '').length || 1;
       const runs = study.variants.length * study.tasks.length * rates * Number($('study-seeds').value || 0);
       const sweep = rates > 1 ? ` × ${rates} learning rates` : '';
-      setText($('study-about'), `${study.paper ? `${study.paper}. ` : ''}${study.variants.length} variants × ${study.tasks.length} task${study.tasks.length > 1 ? 's' : ''}${sweep} × ${$('study-seeds').value || '?'} seeds = ${runs} runs.`);
+      setText($('study-about'), `${study.paper ? `${study.paper}. ` : ''}${study.variants.length} variants × ${study.tasks.length} task${study.tasks.length > 1 ? 's' : ''}${sweep} × ${$('study-seeds').value || '?'} seed${$('study-seeds').value === '1' ? '' : 's'} = ${runsText(runs)}.`);
     }
     const rates = changedRates();
     const command = name === CUSTOM || name === FILE
@@ -257,11 +265,23 @@ export function createStudyPanel(page) {
   function writeLink() {
     const name = chosenName();
     const builtIn = studies.some((s) => s.name === name);
+    // Only values the link's reader takes back (a bad one stays in the box, with its message on Run).
+    const whole = (id, most) => {
+      const v = Number($(id).value);
+      return Number.isInteger(v) && v >= 1 && v <= most ? v : null;
+    };
+    const rates = changedRates();
     page.change({
       study: builtIn
-        ? { name, seeds: Number($('study-seeds').value) || null, steps: Number($('study-steps').value) || null, rates: changedRates() }
+        ? {
+          name,
+          seeds: whole('study-seeds', limits().max_study_seeds),
+          steps: whole('study-steps', limits().max_study_steps),
+          rates: rates && rates.length <= MAX_LINK_RATES && rates.every((r) => r > 0 && r <= 1) ? rates : null,
+        }
         : { name: null, seeds: null, steps: null, rates: null },
     });
+    updateRunLabel();
   }
 
   function showProgress() {
@@ -319,6 +339,10 @@ export function createStudyPanel(page) {
     select.selectedIndex = Math.max(0, Math.min(kept, labels.length - 1));
   }
 
+  function clearCanvas(canvas) {
+    canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+  }
+
   function drawCurves() {
     if (!settings || !report) return;
     const g = Number($('study-group').value) || 0;
@@ -329,7 +353,11 @@ export function createStudyPanel(page) {
       label: v.label,
       runs: finished.filter(({ job }) => job.variant === k).map(({ result }) => result.curve),
     })).filter((s) => s.runs.length);
-    if (!series.length) return;
+    if (!series.length) {
+      // No run of this task has finished yet: no other task's curves under its name.
+      clearCanvas($('study-curves'));
+      return;
+    }
     paint(() => {
       const px = fitCanvas($('study-curves'), width(), TRAINING.curvesHeight * page.scale()) * page.scale();
       model.drawLearningCurves($('study-curves'), { series, max_step: settings.max_steps, target: settings.target }, px);
@@ -361,11 +389,27 @@ export function createStudyPanel(page) {
     });
   }
 
+  /** Run study, or Resume when the boxes still give the study stopped part-way. */
+  async function updateRunLabel() {
+    if (running()) return;
+    let same = false;
+    if (results.size && results.size < jobs.length) {
+      try {
+        same = JSON.stringify(await chosenSettings(await loadTrainingModule())) === JSON.stringify(settings);
+      } catch {
+        same = false;
+      }
+    }
+    if (!running()) setText($('study-run'), same ? 'Resume' : 'Run study');
+  }
+
   function finish(text) {
     pool = null;
     setText($('study-run'), results.size && results.size < jobs.length ? 'Resume' : 'Run study');
     status(text);
-    scheduleRefresh();
+    // At once: the card and a lesson's answer say the study has ended, with every finished run.
+    clearTimeout(reportTimer);
+    refresh();
   }
 
   async function start() {
@@ -390,6 +434,10 @@ export function createStudyPanel(page) {
       $('study-table').replaceChildren();
       $('study-table-note').textContent = '';
       $('study-counter-part').hidden = true;
+      $('study-curves-controls').hidden = true;
+      $('study-group').replaceChildren();
+      $('study-csv').disabled = true;
+      clearCanvas($('study-curves'));
     }
     const todo = jobs.filter((j) => !results.has(key(j)));
     if (!todo.length) {
@@ -400,7 +448,9 @@ export function createStudyPanel(page) {
     const started = performance.now();
     showProgress();
     setText($('study-run'), 'Stop');
-    status(`running ${todo.length} runs in ${Math.min(workers, todo.length)} worker${workers > 1 ? 's' : ''}…`);
+    page.schedule();
+    const used = Math.min(workers, todo.length);
+    status(`running ${runsText(todo.length)} in ${used} worker${used > 1 ? 's' : ''}…`);
     pool = runInWorkers({
       settings,
       jobs: todo,
@@ -415,7 +465,9 @@ export function createStudyPanel(page) {
         finish(`stopped by an error: ${results.size} of ${jobs.length} runs finished`);
       },
       onDone() {
-        finish(`done: ${jobs.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s with ${Math.min(workers, todo.length)} worker${workers > 1 ? 's' : ''}`);
+        const used = Math.min(workers, todo.length);
+        const time = `${((performance.now() - started) / 1000).toFixed(1)} s with ${used} worker${used > 1 ? 's' : ''}`;
+        finish(todo.length === jobs.length ? `done: ${runsText(jobs.length)} in ${time}` : `done: all ${runsText(jobs.length)} (the last ${todo.length} in ${time})`);
       },
     });
   }
@@ -479,8 +531,8 @@ export function createStudyPanel(page) {
   });
 
   const cores = Math.max(1, navigator.hardwareConcurrency || 1);
-  $('study-workers').value = String(cores);
-  $('study-workers').max = String(Math.max(cores, 16));
+  $('study-workers').value = String(Math.min(cores, 16));
+  $('study-workers').max = '16';
   setText($('study-workers-note'), `this device has ${cores} logical core${cores > 1 ? 's' : ''}`);
 
   // The built-in studies come from the training module, loaded when the panel is first in

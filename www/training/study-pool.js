@@ -25,7 +25,8 @@ export function runInWorkers({ settings, jobs, workers, onResult, onFailure, onD
   function fail(text) {
     if (ended) return;
     end();
-    onFailure(text);
+    // Heard after this function has returned its handle, even for a worker that never started.
+    queueMicrotask(() => onFailure(text));
   }
 
   /** Gives `worker` the next run, or ends it when there is none; the last one out says done. */
