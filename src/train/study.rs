@@ -10,7 +10,7 @@
 //! recognised), and Welch's test of the final accuracy against the first variant's.
 
 use super::stats::{welch, Spread, Welch};
-use super::tasks::{Task, TaskKind, COUNTING_LIMIT};
+use super::tasks::{Task, TaskKind, TaskSummary, COUNTING_LIMIT};
 use super::trainer::{Comparison, ComparisonConfig, Design, RunResult};
 use crate::cells::CellKind;
 use crate::quantity::Quantity;
@@ -304,13 +304,16 @@ impl Study {
         Comparison::new(designs, self.config(task, 0, self.first_seed)).snapshot().variants.iter().map(|v| v.parameters).collect()
     }
 
+    /// Each task's summary (its title and what its lengths count), each task generated once.
+    fn task_summaries(&self) -> Vec<TaskSummary> {
+        self.tasks.iter().map(|t| Task::generate(t.clone(), self.first_seed).summary()).collect()
+    }
+
     /// What the runs found, per task, rate and variant (runs not in `results` are not counted).
     #[must_use]
     pub fn table(&self, results: &[(Job, RunResult)]) -> StudyTable {
         let mut groups = Vec::new();
-        for (t, task) in self.tasks.iter().enumerate() {
-            // (Generated once, for its title and what its lengths count.)
-            let generated = Task::generate(task.clone(), self.first_seed);
+        for ((t, task), generated) in self.tasks.iter().enumerate().zip(self.task_summaries()) {
             let measured_in_n = generated.length_label == "n";
             let parameters = self.parameters(t);
             for (r, &rate) in self.learning_rates.iter().enumerate() {
@@ -354,14 +357,14 @@ impl Study {
     #[must_use]
     pub fn card(&self, results: &[(Job, RunResult)]) -> Card {
         let index = |label: &str| self.variants.iter().position(|v| v.label == label);
+        let summaries = self.task_summaries();
         let mut lines = Vec::new();
         for f in &self.findings {
             let (Some(v), Some(b)) = (index(&f.variant), f.against.as_deref().map_or(Some(0), index)) else { continue };
-            for (t, task) in self.tasks.iter().enumerate() {
+            for ((t, task), generated) in self.tasks.iter().enumerate().zip(&summaries) {
                 if f.task.as_deref().is_some_and(|name| name != task.name()) {
                     continue;
                 }
-                let generated = Task::generate(task.clone(), self.first_seed);
                 if f.measure == Measure::LargestN && generated.length_label != "n" {
                     continue;
                 }
@@ -435,15 +438,11 @@ impl Study {
                 parts.join(", ")
             )
         };
-        let titles: Vec<String> = self
-            .tasks
+        let titles: Vec<String> = summaries
             .iter()
-            .map(|t| {
-                let summary = Task::generate(t.clone(), self.first_seed).summary();
-                match (summary.train_lengths, summary.long_lengths) {
-                    (Some((a, b)), Some((c, d))) => format!("{}, trained on {} {a}–{b} and tested on {c}–{d}", summary.title, summary.length_label),
-                    _ => summary.title,
-                }
+            .map(|summary| match (summary.train_lengths, summary.long_lengths) {
+                (Some((a, b)), Some((c, d))) => format!("{}, trained on {} {a}–{b} and tested on {c}–{d}", summary.title, summary.length_label),
+                _ => summary.title.clone(),
             })
             .collect();
         let rates: Vec<String> = self.learning_rates.iter().map(f64::to_string).collect();

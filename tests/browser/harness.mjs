@@ -150,6 +150,14 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   return page;
 }
 
+/** Waits until the Study panel has run every run of its study and reported on all of them. */
+export async function studyDone(page) {
+  await page.waitForFunction(() => {
+    const s = window.__gatelab.study();
+    return !s.running && s.done === s.runs && s.report?.card.runs_done === s.runs;
+  }, null, { timeout: 120_000 });
+}
+
 /** Save a full-viewport screenshot to test-artifacts/NAME.png; returns the path. */
 /**
  * Scrolls view `name` (views/table.js) into sight and waits until the page has brought it up

@@ -4,7 +4,7 @@
 // code, and must appear in the answer that is showing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, useBrowser } from './harness.mjs';
+import { openPage, studyDone, useBrowser } from './harness.mjs';
 import { num, percent, sci } from '../../www/format.js';
 
 const env = useBrowser({ before, after });
@@ -383,10 +383,7 @@ test('a study lesson answers from its card as the runs come, and lesson 2 leads 
   await page.fill('#study-seeds', '2');
   await page.fill('#study-steps', '30');
   await page.click('#study-run');
-  await page.waitForFunction(() => {
-    const s = window.__gatelab.study();
-    return !s.running && s.done === s.runs && s.report?.card.runs_done === s.runs;
-  }, null, { timeout: 120_000 });
+  await studyDone(page);
   const s = await hook(page, 'study');
   const text = await answer(page);
   states(text, await studyCheck('weiss')(page), 'Q13 after its run');

@@ -3,7 +3,7 @@
 // the rest; bad settings, a bad link and a bad file get a message and lose nothing shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, openPage, seeView, useBrowser } from './harness.mjs';
+import { axe, openPage, seeView, studyDone, useBrowser } from './harness.mjs';
 import { plain, runStudyCli as cli } from '../study-cli.mjs';
 import { num } from '../../www/format.js';
 
@@ -21,10 +21,7 @@ async function openStudy(query) {
 async function runToEnd(page, workers) {
   await page.fill('#study-workers', String(workers));
   await page.click('#study-run');
-  await page.waitForFunction(() => {
-    const s = window.__gatelab.study();
-    return !s.running && s.done === s.runs && s.report?.card.runs_done === s.runs;
-  }, null, { timeout: 120_000 });
+  await studyDone(page);
   return page.evaluate(() => window.__gatelab.study());
 }
 

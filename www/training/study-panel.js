@@ -198,6 +198,12 @@ export function createStudyPanel(page) {
     return rates;
   }
 
+  /** The chosen built-in study's or file's settings as they stand (undefined for your comparison). */
+  function chosenStudy() {
+    const name = chosenName();
+    return name === FILE ? fileStudy : studies.find((s) => s.name === name);
+  }
+
   /** The rates typed in where they differ from the built-in study's own (null: its own, or unreadable). */
   function changedRates() {
     const study = studies.find((s) => s.name === chosenName());
@@ -224,8 +230,7 @@ export function createStudyPanel(page) {
       if (!setup) throw new Error('Your comparison is set up in the training lab, which this page does not show.');
       study = { ...m.custom_study(setup, seeds, steps), learning_rates: rates };
     } else {
-      const base = name === FILE ? fileStudy : studies.find((s) => s.name === name);
-      study = { ...base, seeds, max_steps: steps, learning_rates: rates };
+      study = { ...chosenStudy(), seeds, max_steps: steps, learning_rates: rates };
     }
     m.study_jobs(study); // throws the settings' first fault, by name
     return study;
@@ -234,7 +239,7 @@ export function createStudyPanel(page) {
   /** Shows what the chosen study is, and how many runs it makes. */
   function describe() {
     const name = chosenName();
-    const study = name === FILE ? fileStudy : studies.find((s) => s.name === name);
+    const study = chosenStudy();
     if (name === CUSTOM) {
       setText($('study-about'), 'Your comparison: the task, variants and settings of Compare in the training lab above, run as a study with the seeds and steps set here.');
     } else if (study) {
@@ -252,8 +257,7 @@ export function createStudyPanel(page) {
 
   /** The study's own seeds and steps in the boxes (a link's, the first time). */
   function fillDefaults(fromLink) {
-    const name = chosenName();
-    const study = name === FILE ? fileStudy : studies.find((s) => s.name === name);
+    const study = chosenStudy();
     const linked = page.state().study;
     $('study-seeds').value = String((fromLink && linked.seeds) || study?.seeds || 3);
     $('study-steps').value = String((fromLink && linked.steps) || study?.max_steps || 1000);
