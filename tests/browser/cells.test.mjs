@@ -374,6 +374,8 @@ test('the minimal cells on the page: gates that see x only, their count, equatio
   // Two blocks of H(I + 1): W_ih and b_ih only.
   assert.equal(s.parameters, 2 * 4 * (95 + 1));
   assert.deepEqual(Object.keys(s.activations), ['update', 'hidden_candidate']);
+  // The count waits while out of sight (it was stale in Firefox at 1280×720 before this).
+  await seeView(page, 'parameters');
   assert.match(await page.textContent('#param-formula'), /^2 gate blocks × H\(I \+ 1\) = 2 × 4 × \(95 \+ 1\)\./);
   const [z, candidate, hPrev, h] = await Promise.all(['z', 'h_tilde', 'h_prev', 'h'].map((q) => hook(page, 'values', q)));
   h.forEach((v, k) => assert.ok(Math.abs(v - ((1 - z[k]) * hPrev[k] + z[k] * candidate[k])) < 1e-6, `h at ${k}`));

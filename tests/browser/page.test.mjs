@@ -41,14 +41,19 @@ test('typing re-runs the counter: the cell state is the bracket depth', async ()
 
 test('removing the input gate: every symbol moves the memory, 4 blocks become 3', async () => {
   const page = await openPage(env.browser, env.server.url + '?preset=counter&text=' + encodeURIComponent('(x'));
-  assert.equal(await page.textContent('#param-count'), '20');
+  // Both views wait while out of sight: each is scrolled to before it is read.
+  await seeView(page, 'cell');
   const chart = await canvasImage(page, 'cell-chart');
+  await seeView(page, 'parameters');
+  assert.equal(await page.textContent('#param-count'), '20');
   await page.selectOption('#act-input', 'none');
   await settle(page);
+  await seeView(page, 'parameters');
   assert.equal(await page.textContent('#param-count'), '15');
   const c = await values(page, 'c');
   // With i = 1, the 'x' writes g = tanh(1) = 0.7616 on top of the depth 1.
   assert.ok(Math.abs(c[1] - (1 + Math.tanh(1))) < 1e-3, `c = ${c}`);
+  await seeView(page, 'cell');
   assert.notEqual(await canvasImage(page, 'cell-chart'), chart);
   await page.waitForURL(/input=none/);
   assert.deepEqual(page.problems, []);
