@@ -3,7 +3,8 @@
 //! of each step. What a step computes from its pre-activations is the cell's
 //! ([`crate::cells::Cell`]).
 //!
-//! Inputs are one-hot symbols, so W_ih·x is a column lookup, not a matrix product.
+//! Layer 0's inputs are one-hot symbols, so its W_ih·x is a column lookup, not a matrix
+//! product; a higher layer's input is the h of the layer below ([`Inputs::Dense`]).
 
 use crate::cells::{Cell, CellSpec, Forward};
 use crate::site::Activations;
@@ -120,6 +121,15 @@ fn tile_rows<T: Float, const R: usize>(y: &mut [T], x: &[T], rows: &[T], n: usiz
     }
 }
 
+/// Where a step's x comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Inputs<'a, T> {
+    /// One-hot: the symbols' own columns of W_ih (a symbol outside the vocab adds nothing).
+    OneHot,
+    /// The layer below's h at every step (steps × I, row-major): W_ih·x is a product.
+    Dense(&'a [T]),
+}
+
 /// The layout both the page's cell and the trainer run on: W_ih and W_hh transposed, so a
 /// one-hot input's column and each column of W_hh are contiguous rows (H per weight block).
 #[derive(Clone, Copy, Debug)]
@@ -182,34 +192,40 @@ impl<T: Float> Columns<'_, T> {
         recorder: &mut R,
     ) {
         state.reset(cell.spec(), self.hidden_size, sequences.len(), R::SLOPES);
-        self.resume_batch(cell, acts, sequences, 0, state, recorder);
+        self.resume_batch(cell, acts, sequences, Inputs::OneHot, 0, state, recorder);
     }
 
     /// Continues a run of one sequence from step `from`, `state` holding the states after step
     /// `from − 1` (as the run that reached it left them): typing at the end of a text runs only
     /// the new steps, since a recurrent cell's prefix does not depend on what follows.
+    /// `inputs` says what x is: the symbols' one-hot columns, or the layer below's h (then
+    /// `symbols` only labels the steps and sets how many there are).
+    #[allow(clippy::too_many_arguments)] // the run's parts, each needed
     pub fn resume<C: Cell<T> + ?Sized, R: Recorder<T>>(
         &self,
         cell: &C,
         acts: &Activations,
         symbols: &[Symbol],
+        inputs: Inputs<'_, T>,
         from: usize,
         state: &mut State<T>,
         recorder: &mut R,
     ) {
         if state.fits(cell.spec(), self.hidden_size, R::SLOPES) {
-            self.resume_batch(cell, acts, &[symbols], from, state, recorder);
+            self.resume_batch(cell, acts, &[symbols], inputs, from, state, recorder);
         } else {
             state.reset(cell.spec(), self.hidden_size, 1, R::SLOPES);
-            self.resume_batch(cell, acts, &[symbols], 0, state, recorder);
+            self.resume_batch(cell, acts, &[symbols], inputs, 0, state, recorder);
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // as `resume`
     fn resume_batch<C: Cell<T> + ?Sized, R: Recorder<T>>(
         &self,
         cell: &C,
         acts: &Activations,
         sequences: &[&[Symbol]],
+        inputs: Inputs<'_, T>,
         from: usize,
         state: &mut State<T>,
         recorder: &mut R,
@@ -220,10 +236,15 @@ impl<T: Float> Columns<'_, T> {
         for t in from..steps {
             for (b, z) in state.z.chunks_exact_mut(rows).enumerate().filter(|(b, _)| t < sequences[*b].len()) {
                 z.copy_from_slice(self.bias);
-                if let Some(s) = sequences[b].get(t).copied().flatten().filter(|&s| s < self.input_size) {
-                    for (zk, w) in z.iter_mut().zip(&self.input[s * rows..(s + 1) * rows]) {
-                        *zk = *zk + *w;
+                match inputs {
+                    Inputs::OneHot => {
+                        if let Some(s) = sequences[b].get(t).copied().flatten().filter(|&s| s < self.input_size) {
+                            for (zk, w) in z.iter_mut().zip(&self.input[s * rows..(s + 1) * rows]) {
+                                *zk = *zk + *w;
+                            }
+                        }
                     }
+                    Inputs::Dense(x) => add_rows(z, self.input, &x[t * self.input_size..(t + 1) * self.input_size]),
                 }
             }
             // Only up to the last sequence still running (all of them, sorted longest first).

@@ -8,7 +8,8 @@ use crate::calculator;
 use crate::limits::{MAX_STEPS, TRACE_SLICE_WORK};
 use crate::kernel::State;
 use crate::cells::{slstm, CellKind};
-use crate::model::Model;
+use crate::model::{LayerRuns, Model};
+use crate::recurrent::Recurrent;
 use crate::presets::Preset;
 use crate::site::{NamedActivations, Site, SiteInfo, SitesOf};
 use crate::quantity::Quantity;
@@ -41,6 +42,8 @@ struct Run {
     trace: Trace<f32>,
     state: State<f32>,
     target: Vec<Symbol>,
+    /// The model's other layers, run to the same step.
+    layers: LayerRuns,
 }
 
 impl Run {
@@ -53,16 +56,18 @@ impl Run {
         } else {
             model.cell.restart(&mut self.trace, &mut self.state);
         }
+        self.layers.rewind(model, self.trace.steps());
         self.target.clear();
         self.target.extend_from_slice(symbols);
     }
 
     /// Runs one slice more toward the target (see [`slice_steps`]); true once it is reached.
     fn advance(&mut self, model: &Model, acts: &Activations) -> bool {
-        let steps = slice_steps(model.cell.hidden_size(), self.target.len() - self.trace.steps());
+        let width = model.all_layers().map(Recurrent::hidden_size).max().unwrap_or(1);
+        let steps = slice_steps(width, model.layers(), self.target.len() - self.trace.steps());
         let end = self.trace.steps().saturating_add(steps).min(self.target.len());
         if end > self.trace.steps() {
-            model.cell.extend(&self.target[..end], acts, &mut self.trace, &mut self.state);
+            self.layers.extend(model, &self.target[..end], acts, &mut self.trace, &mut self.state);
         }
         self.complete()
     }
@@ -72,11 +77,11 @@ impl Run {
     }
 }
 
-/// How many steps of a `hidden`-unit cell to run next when `remaining` are left: all of them
-/// when that is at most [`TRACE_SLICE_WORK`] (every preset, any text), else a slice a quarter
-/// that size, so that a large model's first paint and keystrokes stay quick.
-fn slice_steps(hidden: usize, remaining: usize) -> usize {
-    let per_step = 4 * hidden.max(1) * (hidden + 8);
+/// How many steps of `layers` layers of `hidden`-unit cells to run next when `remaining` are
+/// left: all of them when that is at most [`TRACE_SLICE_WORK`] (every preset, any text), else a
+/// slice a quarter that size, so that a large model's first paint and keystrokes stay quick.
+fn slice_steps(hidden: usize, layers: usize, remaining: usize) -> usize {
+    let per_step = 4 * hidden.max(1) * (hidden + 8) * layers.max(1);
     if remaining.saturating_mul(per_step) <= TRACE_SLICE_WORK {
         remaining
     } else {
@@ -153,6 +158,27 @@ pub struct StepDetail {
     pub symbol: Option<usize>,
     pub other: bool,
     pub units: Vec<UnitStep>,
+    /// What the read-out predicts after this step, for a model with one.
+    pub predictions: Option<Predictions>,
+}
+
+/// How many of the likeliest next characters a step shows.
+pub const TOP_PREDICTIONS: usize = 5;
+
+/// A model's guesses at the next character after one step.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Predictions {
+    /// The likeliest, most probable first.
+    pub top: Vec<Guess>,
+    /// The character that came next (None at the text's end), with its probability.
+    pub next: Option<Guess>,
+}
+
+/// A character and the probability the read-out gave it (None for one outside the vocab).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Guess {
+    pub char: String,
+    pub probability: Option<f64>,
 }
 
 impl Default for Lab {
@@ -181,6 +207,15 @@ impl Lab {
     pub fn set_model(&mut self, model: Model) {
         self.model = model;
         self.rerun(false);
+    }
+
+    /// Puts layer `k` of the model on show (0 is the bottom; past the top, the top): every view
+    /// follows, and the activations stay as they are (they apply to every layer).
+    pub fn show_layer(&mut self, k: usize) {
+        if k.min(self.model.layers() - 1) != self.model.layer() {
+            self.model.show_layer(k);
+            self.rerun(false);
+        }
     }
 
     /// Computes one more slice of the run (and of the fixed scales' reference); true once both
@@ -420,7 +455,36 @@ impl Lab {
                 UnitStep { unit: u, values }
             })
             .collect();
-        Some(StepDetail { t, char: self.chars[t].to_string(), symbol, other: symbol.is_none(), units })
+        let predictions = self.next_probabilities(t).map(|p| self.predictions(t, &p));
+        Some(StepDetail { t, char: self.chars[t].to_string(), symbol, other: symbol.is_none(), units, predictions })
+    }
+
+    /// The read-out's softmax after step `t`: the probability of each of the vocab's characters
+    /// coming next. None without a read-out, or before step `t` is computed.
+    #[must_use]
+    pub fn next_probabilities(&self, t: usize) -> Option<Vec<f64>> {
+        let readout = self.model.stack.readout.as_ref()?;
+        if t >= self.run.trace.steps() {
+            return None;
+        }
+        let h = if self.model.stack.above.is_empty() { self.run.trace.at(Quantity::Hidden, t) } else { self.run.layers.top_hidden(t)? };
+        Some(readout.probabilities(h))
+    }
+
+    /// The five likeliest next characters after step `t`, and the one that came.
+    fn predictions(&self, t: usize, probabilities: &[f64]) -> Predictions {
+        let vocab = self.model.vocab.chars();
+        let mut order: Vec<usize> = (0..probabilities.len()).collect();
+        // Likeliest first; ties in the vocab's order.
+        order.sort_by(|&a, &b| probabilities[b].total_cmp(&probabilities[a]).then(a.cmp(&b)));
+        let guess = |k: usize| Guess { char: vocab[k].to_string(), probability: Some(probabilities[k]) };
+        let top = order.into_iter().take(TOP_PREDICTIONS).map(guess).collect();
+        let next = self.chars.get(t + 1).map(|&c| match self.model.vocab.symbol(c) {
+            Some(k) => guess(k),
+            // A character outside the vocab: the read-out gives it no probability at all.
+            None => Guess { char: c.to_string(), probability: None },
+        });
+        Predictions { top, next }
     }
 
     /// On the counter preset, the bracket depth after each step (what its cell state should
@@ -480,11 +544,7 @@ mod tests {
     /// once, and a slice of a longer one is 36.
     fn large_model() -> Model {
         let weights = crate::recurrent::Weights::<f32>::pytorch_init(4, 256, &mut crate::rng::Rng::new(3));
-        Model {
-            name: "large".into(),
-            cell: crate::recurrent::Recurrent::new(weights).unwrap(),
-            vocab: crate::vocab::Vocab::from_chars("abc(".chars()).unwrap(),
-        }
+        Model::new("large", crate::recurrent::Recurrent::new(weights).unwrap(), crate::vocab::Vocab::from_chars("abc(".chars()).unwrap())
     }
 
     /// The trace a single uninterrupted run gives.
@@ -506,9 +566,9 @@ mod tests {
 
     #[test]
     fn a_large_run_is_computed_in_slices_that_add_up_to_one_run() {
-        assert_eq!(slice_steps(256, 147), 147);
-        assert_eq!(slice_steps(256, 148), 36);
-        assert_eq!(slice_steps(64, 2000), 2000, "a 64-unit cell runs all 2,000 steps at once");
+        assert_eq!(slice_steps(256, 1, 147), 147);
+        assert_eq!(slice_steps(256, 1, 148), 36);
+        assert_eq!(slice_steps(64, 1, 2000), 2000, "a 64-unit cell runs all 2,000 steps at once");
         let text: String = "abc(ab(c".repeat(50);
         let mut lab = Lab::new(large_model());
         lab.set_text(&text);

@@ -144,7 +144,7 @@ impl Preset {
                 let mut rng = Rng::new(seed);
                 let weights = Weights::<f64>::pytorch_init_for(cell, vocab.len(), hidden.clamp(1, MAX_HIDDEN), &mut rng);
                 let cell = Recurrent::new(weights.cast()).expect("drawn weights are finite and well shaped");
-                Ok(Model { name: format!("{self} {}", cell.spec().label), cell, vocab })
+                Ok(Model::new(format!("{self} {}", cell.spec().label), cell, vocab))
             }
             Preset::Random { .. } => Ok(self.build_with(peepholes)),
             _ if cell != own => {
@@ -164,11 +164,7 @@ impl Preset {
         };
         let (weights, vocab) = (self.info().build)(hidden, seed, peepholes);
         let suffix = if peepholes { " with peepholes" } else { "" };
-        Model {
-            name: format!("{self}{suffix}"),
-            cell: Recurrent::new(weights).expect("preset weights are finite and well shaped"),
-            vocab,
-        }
+        Model::new(format!("{self}{suffix}"), Recurrent::new(weights).expect("preset weights are finite and well shaped"), vocab)
     }
 }
 

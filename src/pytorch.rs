@@ -10,7 +10,7 @@
 use crate::cells::{lstm, CellKind};
 use crate::json::{Json, Next, Reader};
 use crate::recurrent::{Recurrent, Weights};
-use crate::model::Model;
+use crate::model::{Model, Readout, Stack};
 use crate::numbers::to_f32;
 use crate::vocab::Vocab;
 use std::fmt;
@@ -31,46 +31,93 @@ fn err<T>(message: impl Into<String>) -> Result<T, LoadError> {
     Err(LoadError(message.into()))
 }
 
-/// A weights file, read: the model, and the keys it holds that the cell does not use (a trained
-/// read-out, notes), which the page and the CLI name rather than drop without a word.
+/// A weights file, read: the model, and the keys it holds that the model does not use (an
+/// optimiser's state, notes), which the page and the CLI name rather than drop without a word.
 #[derive(Clone, Debug)]
 pub struct Loaded {
     pub model: Model,
     pub unused_keys: Vec<String>,
 }
 
-/// The keys a single-layer LSTM's file is read from.
-const CELL_KEYS: [&str; 6] = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "vocab", "cell"];
+/// The names of a recurrent layer's tensors, before `_l{k}`: PyTorch's, then the peepholes',
+/// then `weight_hr` (an LSTM with `proj_size`, which is refused by name).
+const LAYER_TENSORS: [&str; 8] = ["weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_ci", "weight_cf", "weight_co", "weight_hr"];
 
-/// Whether `key` is one the loader reads: the cell's tensors, its peepholes, the vocabulary and
-/// the cell's name.
-fn known_key(key: &str) -> bool {
-    CELL_KEYS.contains(&key) || lstm::SPEC.peepholes.iter().any(|p| p.key == key)
+/// A recurrent module's key, taken apart: `lstm.weight_ih_l1` is module prefix `lstm.`, tensor
+/// `weight_ih`, layer 1; `_reverse` marks the second direction of a bidirectional module.
+#[derive(Clone, Debug, PartialEq)]
+struct LayerKey<'a> {
+    prefix: &'a str,
+    tensor: &'static str,
+    layer: usize,
+    reverse: bool,
 }
 
-/// A matrix read straight from the file, row-major.
-struct Matrix {
+fn layer_key(key: &str) -> Option<LayerKey<'_>> {
+    let (prefix, name) = key.rfind('.').map_or(("", key), |dot| key.split_at(dot + 1));
+    let (name, reverse) = name.strip_suffix("_reverse").map_or((name, false), |n| (n, true));
+    let (tensor, layer) = name.rsplit_once("_l")?;
+    let tensor = LAYER_TENSORS.into_iter().find(|t| *t == tensor)?;
+    if layer.is_empty() || !layer.bytes().all(|b| b.is_ascii_digit()) || (layer.len() > 1 && layer.starts_with('0')) {
+        return None;
+    }
+    Some(LayerKey { prefix, tensor, layer: layer.parse().ok()?, reverse })
+}
+
+/// A tensor read straight from the file: its numbers row-major, and its shape (one size for a
+/// list of numbers, two for a list of rows).
+struct Tensor {
     values: Vec<f32>,
-    rows: usize,
-    columns: usize,
+    shape: Vec<usize>,
 }
 
 /// A key's contents, or what is wrong with them (reported only once the whole text is known to
-/// be JSON, and in a fixed order of keys, whatever their order in the file).
-type Part<T> = Option<Result<T, LoadError>>;
+/// be JSON, and only for a key the model is read from).
+type Part<T> = Result<T, LoadError>;
 
 /// What the file's keys held. A repeated key's last value counts, as in `json::parse`.
 #[derive(Default)]
 struct Parts {
-    weight_ih: Part<Matrix>,
-    weight_hh: Part<Matrix>,
-    bias_ih: Part<Vec<f32>>,
-    bias_hh: Part<Vec<f32>>,
-    /// The peepholes' vectors, by their place in the spec (w_ci, w_cf, w_co).
-    peepholes: [Part<Vec<f32>>; 3],
+    tensors: Vec<(String, Part<Tensor>)>,
     vocab: Option<Json>,
     cell: Option<Json>,
+    /// Every key, in the file's order.
     keys: Vec<String>,
+    /// The keys the model was read from.
+    used: Vec<String>,
+}
+
+impl Parts {
+    fn get(&self, key: &str) -> Option<&Part<Tensor>> {
+        self.tensors.iter().rev().find(|(k, _)| k == key).map(|(_, t)| t)
+    }
+
+    /// Takes a tensor out (a repeated key's last value), marking the key as used.
+    fn take(&mut self, key: &str) -> Option<Part<Tensor>> {
+        let at = self.tensors.iter().rposition(|(k, _)| k == key)?;
+        let (key, tensor) = self.tensors.remove(at);
+        self.tensors.retain(|(k, _)| *k != key);
+        self.used.push(key);
+        Some(tensor)
+    }
+
+    /// A matrix (rows × columns) by key.
+    fn matrix(&mut self, key: &str) -> Option<Part<Tensor>> {
+        self.take(key).map(|t| match t {
+            Ok(t) if t.shape.len() == 2 => Ok(t),
+            Ok(_) => err(format!("{key} must be a list of rows")),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// A vector by key.
+    fn vector(&mut self, key: &str) -> Option<Part<Vec<f32>>> {
+        self.take(key).map(|t| match t {
+            Ok(t) if t.shape.len() == 1 => Ok(t.values),
+            Ok(_) => err(format!("{key} must be a list of numbers")),
+            Err(e) => Err(e),
+        })
+    }
 }
 
 fn short(value: &Json) -> String {
@@ -122,54 +169,55 @@ fn numbers_into(
     Ok(count)
 }
 
-/// A matrix as a list of rows of equal length, read straight into one f32 array.
-fn matrix(reader: &mut Reader, name: &str) -> Result<Result<Matrix, LoadError>, String> {
-    if reader.next() != Next::Array {
-        reader.skip()?;
-        return Ok(err(format!("{name} must be a list of rows")));
-    }
-    let mut m = Matrix { values: Vec::new(), rows: 0, columns: 0 };
+/// A list of numbers or a list of rows of equal length, read straight into one f32 array.
+fn tensor(reader: &mut Reader, name: &str) -> Result<Part<Tensor>, String> {
+    let mut t = Tensor { values: Vec::new(), shape: vec![0] };
     let mut problem = None;
+    let mut columns = 0;
     reader.array(|r| {
-        let row = m.rows;
-        m.rows += 1;
+        let row = t.shape[0];
+        t.shape[0] += 1;
         if problem.is_some() {
             return r.skip();
+        }
+        // The first item says which: numbers, or rows.
+        if row == 0 && r.next() == Next::Array {
+            t.shape.push(0);
+        }
+        if t.shape.len() == 1 {
+            match number(r, || format!("{name}[{row}]"))? {
+                Ok(v) => t.values.push(v),
+                Err(e) => problem = Some(e),
+            }
+            return Ok(());
         }
         if r.next() != Next::Array {
             problem = Some(LoadError(format!("{name}[{row}] must be a list of numbers")));
             return r.skip();
         }
         let mut in_row = None;
-        let count = numbers_into(r, &mut m.values, &mut in_row, |c| format!("{name}[{row}][{c}]"))?;
+        let count = numbers_into(r, &mut t.values, &mut in_row, |c| format!("{name}[{row}][{c}]"))?;
         // A row of the wrong length is reported before a bad number in it.
         if row == 0 {
-            m.columns = count;
+            columns = count;
             // weight_hh is 4H × H: room for that at once, rather than doubling up to it.
-            m.values.reserve(count.saturating_mul(count).saturating_mul(4).min(1 << 24));
-        } else if count != m.columns {
-            in_row = Some(LoadError(format!("{name}[{row}] has {count} numbers, but row 0 has {}", m.columns)));
+            t.values.reserve(count.saturating_mul(count).saturating_mul(4).min(1 << 24));
+        } else if count != columns {
+            in_row = Some(LoadError(format!("{name}[{row}] has {count} numbers, but row 0 has {columns}")));
         }
         problem = in_row;
         Ok(())
     })?;
-    m.values.shrink_to_fit();
-    Ok(problem.map_or(Ok(m), Err))
-}
-
-fn vector(reader: &mut Reader, name: &str) -> Result<Result<Vec<f32>, LoadError>, String> {
-    if reader.next() != Next::Array {
-        reader.skip()?;
-        return Ok(err(format!("{name} must be a list of numbers")));
+    if t.shape.len() == 2 {
+        t.shape[1] = columns;
     }
-    let (mut values, mut problem) = (Vec::new(), None);
-    numbers_into(reader, &mut values, &mut problem, |k| format!("{name}[{k}]"))?;
-    Ok(problem.map_or(Ok(values), Err))
+    t.values.shrink_to_fit();
+    Ok(problem.map_or(Ok(t), Err))
 }
 
-/// Reads the whole text: each known key's numbers go straight into f32 arrays (a 1,024-unit
-/// model is 5 million numbers), every other key is only checked as JSON.
-fn read_parts(text: &str) -> Result<Result<Parts, LoadError>, String> {
+/// Reads the whole text: every list goes straight into f32 arrays (a 1,024-unit model is
+/// 5 million numbers), `vocab` and `cell` are kept as JSON, anything else is only checked.
+fn read_parts(text: &str) -> Result<Part<Parts>, String> {
     let mut reader = Reader::new(text);
     if reader.next() != Next::Object {
         reader.skip()?;
@@ -179,16 +227,13 @@ fn read_parts(text: &str) -> Result<Result<Parts, LoadError>, String> {
     let mut parts = Parts::default();
     reader.object(|r, key| {
         match key.as_str() {
-            "weight_ih_l0" => parts.weight_ih = Some(matrix(r, &key)?),
-            "weight_hh_l0" => parts.weight_hh = Some(matrix(r, &key)?),
-            "bias_ih_l0" => parts.bias_ih = Some(vector(r, &key)?),
-            "bias_hh_l0" => parts.bias_hh = Some(vector(r, &key)?),
             "vocab" => parts.vocab = Some(r.value()?),
             "cell" => parts.cell = Some(r.value()?),
-            other => match lstm::SPEC.peepholes.iter().position(|p| p.key == other) {
-                Some(k) => parts.peepholes[k] = Some(vector(r, &key)?),
-                None => r.skip()?,
-            },
+            _ if r.next() == Next::Array => {
+                let t = tensor(r, &key)?;
+                parts.tensors.push((key.clone(), t));
+            }
+            _ => r.skip()?,
         }
         parts.keys.push(key);
         Ok(())
@@ -197,7 +242,7 @@ fn read_parts(text: &str) -> Result<Result<Parts, LoadError>, String> {
     Ok(Ok(parts))
 }
 
-fn present<T>(part: Part<T>, name: &str) -> Result<T, LoadError> {
+fn present<T>(part: Option<Part<T>>, name: &str) -> Result<T, LoadError> {
     part.unwrap_or_else(|| err(format!("{name} is missing")))
 }
 
@@ -214,80 +259,88 @@ fn named_cell(cell: Option<&Json>) -> Result<Option<CellKind>, LoadError> {
 }
 
 /// The peepholes: all three keys (H numbers each) or none.
-fn read_peepholes(parts: [Part<Vec<f32>>; 3], hidden: usize) -> Result<Vec<f32>, LoadError> {
+fn read_peepholes(parts: &mut Parts, key: impl Fn(&str) -> String, hidden: usize) -> Result<Vec<f32>, LoadError> {
     let specs = lstm::SPEC.peepholes;
-    if parts.iter().all(Option::is_none) {
+    let given: Vec<String> = specs.iter().map(|p| key(p.key.trim_end_matches("_l0"))).collect();
+    if given.iter().all(|k| parts.get(k).is_none()) {
         return Ok(Vec::new());
     }
     let mut all = Vec::with_capacity(3 * hidden);
-    for (part, peephole) in parts.into_iter().zip(specs) {
-        let Some(part) = part else {
-            let given: Vec<&str> = specs.iter().map(|p| p.key).collect();
-            return err(format!("{} is missing: peepholes need all of {}", peephole.key, given.join(", ")));
+    for name in &given {
+        let Some(part) = parts.vector(name) else {
+            return err(format!("{name} is missing: peepholes need all of {}", given.join(", ")));
         };
         let values = part?;
         if values.len() != hidden {
-            return err(format!("{} has {} numbers, expected {hidden} (one per unit)", peephole.key, values.len()));
+            return err(format!("{name} has {} numbers, expected {hidden} (one per unit)", values.len()));
         }
         all.extend(values);
     }
     Ok(all)
 }
 
-/// Reads a weights file. `name` labels the model (say, the file name).
-pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
-    let parts = match read_parts(text) {
-        Ok(parts) => parts?,
-        Err(e) => return err(format!("not valid JSON: {e}")),
-    };
-    if parts.keys.iter().any(|k| k.ends_with("_l1")) {
-        return err("only a single-layer LSTM is supported (found *_l1 weights)");
-    }
-    if parts.keys.iter().any(|k| k.ends_with("_reverse")) {
-        return err("a bidirectional LSTM is not supported (found *_reverse weights)");
-    }
-    let named = named_cell(parts.cell.as_ref())?;
-    let Matrix { values: weight_ih, rows: rows_ih, columns: input_size } = present(parts.weight_ih, "weight_ih_l0")?;
-    if let Some(cell) = named.filter(|k| !k.spec().recurrent) {
+/// One layer's weights, read from the keys `{prefix}{tensor}_l{layer}`. `named` is the file's
+/// `"cell"`; else the first layer's shapes decide, and `design` is what they decided (every
+/// layer of a PyTorch module is the same design). `input` is the size the layer must read (the
+/// h of the layer below), or None for layer 0, whose input columns are the file's to say.
+fn read_layer(parts: &mut Parts, prefix: &str, layer: usize, named: Option<CellKind>, design: Option<CellKind>, input: Option<usize>) -> Result<Weights<f32>, LoadError> {
+    let key = |tensor: &str| format!("{prefix}{tensor}_l{layer}");
+    let (ih, hh, b_ih, b_hh) = (key("weight_ih"), key("weight_hh"), key("bias_ih"), key("bias_hh"));
+    let Tensor { values: weight_ih, shape } = present(parts.matrix(&ih), &ih)?;
+    let (rows_ih, input_size) = (shape[0], shape[1]);
+    let declared = named.or(design);
+    if let Some(cell) = declared.filter(|k| !k.spec().recurrent) {
         // The minimal cells' gates see x only: W_ih and b_ih, nothing recurrent.
-        for (key, given) in [("weight_hh_l0", parts.weight_hh.is_some()), ("bias_hh_l0", parts.bias_hh.is_some())] {
-            if given {
-                return err(format!("{key} is given, but {} has no recurrent weights (its gates see x only)", cell.spec().a_label()));
+        for name in [&hh, &b_hh] {
+            if parts.get(name).is_some() {
+                return err(format!("{name} is given, but {} has no recurrent weights (its gates see x only)", cell.spec().a_label()));
             }
         }
     }
-    let cell_is_recurrent = named.is_none_or(|k| k.spec().recurrent);
+    let cell_is_recurrent = declared.is_none_or(|k| k.spec().recurrent);
     let (weight_hh, rows_hh, hidden_size) = if cell_is_recurrent {
-        let Matrix { values, rows, columns } = present(parts.weight_hh, "weight_hh_l0")?;
-        (values, rows, columns)
+        let Tensor { values, shape } = present(parts.matrix(&hh), &hh)?;
+        (values, shape[0], shape[1])
     } else {
         (Vec::new(), 0, 0)
     };
     // The design: the one the file names, or else what the shapes say: a GRU has 3H rows for H
     // columns, an LSTM 4H.
     let is_gru = hidden_size > 0 && rows_hh == 3 * hidden_size && rows_ih == rows_hh;
-    let cell = named.unwrap_or(if is_gru { CellKind::Gru } else { CellKind::Lstm });
+    let cell = declared.unwrap_or(if is_gru { CellKind::Gru } else { CellKind::Lstm });
     let blocks = cell.spec().blocks.len();
     if rows_ih % blocks != 0 || rows_ih == 0 {
         let other = if cell == CellKind::Lstm { " (a GRU's has 3 × hidden size)" } else { "" };
         let named = cell.spec().a_label();
-        return err(format!("weight_ih_l0 has {rows_ih} rows: expected {blocks} × hidden size for {named}{other}"));
+        return err(format!("{ih} has {rows_ih} rows: expected {blocks} × hidden size for {named}{other}"));
     }
     let hidden = rows_ih / blocks;
     if cell_is_recurrent && (hidden_size != hidden || rows_hh != rows_ih) {
-        return err(format!(
-            "weight_hh_l0 is {rows_hh} × {hidden_size}: expected {rows_ih} × {hidden} to match weight_ih_l0"
-        ));
+        return err(format!("{hh} is {rows_hh} × {hidden_size}: expected {rows_ih} × {hidden} to match {ih}"));
     }
-    let bias_ih = present(parts.bias_ih, "bias_ih_l0")?;
-    let bias_hh = if cell_is_recurrent { present(parts.bias_hh, "bias_hh_l0")? } else { Vec::new() };
-    for (bias_name, bias) in [("bias_ih_l0", &bias_ih), ("bias_hh_l0", &bias_hh)].into_iter().take(if cell_is_recurrent { 2 } else { 1 }) {
+    if let Some(below) = input.filter(|i| *i != input_size) {
+        return err(format!("{ih} has {input_size} input columns: layer {layer} reads the h of layer {}, which has {below} units", layer - 1));
+    }
+    let bias_ih = present(parts.vector(&b_ih), &b_ih)?;
+    let bias_hh = if cell_is_recurrent { present(parts.vector(&b_hh), &b_hh)? } else { Vec::new() };
+    for (bias_name, bias) in [(&b_ih, &bias_ih), (&b_hh, &bias_hh)].into_iter().take(if cell_is_recurrent { 2 } else { 1 }) {
         if bias.len() != rows_ih {
             return err(format!("{bias_name} has {} numbers, expected {rows_ih}", bias.len()));
         }
     }
-    let Some(vocab) = parts.vocab else {
-        return err(format!("vocab is missing: add a list of {input_size} one-character strings"));
+    if cell.spec().peepholes.is_empty() {
+        if let Some(name) = lstm::SPEC.peepholes.iter().map(|p| key(p.key.trim_end_matches("_l0"))).find(|k| parts.get(k).is_some()) {
+            return err(format!("{name} is a peephole, and {} has none", cell.spec().a_label()));
+        }
+    }
+    let peepholes = read_peepholes(parts, key, hidden)?;
+    Ok(Weights { cell, input_size, hidden_size: hidden, weight_ih, weight_hh, bias_ih, bias_hh, peepholes })
+}
+
+/// The `vocab` key: a list of one-character strings.
+fn read_vocab(vocab: Option<Json>, columns: usize) -> Result<Vocab, LoadError> {
+    let Some(vocab) = vocab else {
+        return err(format!("vocab is missing: add a list of {columns} one-character strings"));
     };
     let Some(entries) = vocab.as_array() else { return err("vocab must be a list of strings") };
     let mut strings = Vec::with_capacity(entries.len());
@@ -297,25 +350,124 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
             None => return err(format!("vocab[{k}] is {}, not a string", short(entry))),
         }
     }
-    let vocab = Vocab::from_strings(&strings).map_err(|e| LoadError(e.to_string()))?;
-    if vocab.len() != input_size {
-        return err(format!("vocab has {} entries but weight_ih_l0 has {input_size} input columns", vocab.len()));
-    }
-    if cell.spec().peepholes.is_empty() {
-        if let Some(peephole) = lstm::SPEC.peepholes.iter().zip(&parts.peepholes).find(|(_, p)| p.is_some()) {
-            return err(format!("{} is a peephole, and {} has none", peephole.0.key, cell.spec().a_label()));
+    Vocab::from_strings(&strings).map_err(|e| LoadError(e.to_string()))
+}
+
+/// The modules that are not the recurrent one: `name.weight` with or without `name.bias`.
+/// Returns (embeddings, linears) whose shapes fit: an embedding is vocab × layer 0's input
+/// columns and has no bias; a read-out is outputs × the top layer's H, with a bias.
+fn other_modules(parts: &Parts, vocab: usize, input: usize, top: usize) -> (Vec<String>, Vec<String>) {
+    let (mut embeddings, mut linears) = (Vec::new(), Vec::new());
+    for (key, tensor) in &parts.tensors {
+        let Some(module) = key.strip_suffix("weight") else { continue };
+        if !(module.is_empty() || module.ends_with('.')) || layer_key(key).is_some() {
+            continue;
+        }
+        let Ok(Tensor { shape, .. }) = tensor else { continue };
+        let bias = parts.get(&format!("{module}bias"));
+        match (shape.as_slice(), bias) {
+            ([rows, columns], None) if *rows == vocab && *columns == input => embeddings.push(key.clone()),
+            ([_, columns], Some(Ok(b))) if *columns == top && b.shape.len() == 1 => linears.push(key.clone()),
+            _ => {}
         }
     }
-    let peepholes = read_peepholes(parts.peepholes, hidden)?;
-    let weights = Weights { cell, input_size, hidden_size: hidden, weight_ih, weight_hh, bias_ih, bias_hh, peepholes };
-    let cell = Recurrent::new(weights).map_err(|e| LoadError(e.to_string()))?;
+    (embeddings, linears)
+}
+
+/// W_ih · Eᵀ: layer 0's weights for a one-hot input, from its weights for the embedding's
+/// vectors (`weight_ih` is rows × E, `embedding` V × E; the result is rows × V). Summed in f64.
+fn fold_embedding(weight_ih: &[f32], rows: usize, embedding: &[f32], width: usize) -> Vec<f32> {
+    let vocab = embedding.len() / width.max(1);
+    let mut folded = Vec::with_capacity(rows * vocab);
+    for row in weight_ih.chunks_exact(width) {
+        for e in embedding.chunks_exact(width) {
+            let dot: f64 = row.iter().zip(e).map(|(w, x)| f64::from(*w) * f64::from(*x)).sum();
+            folded.push(to_f32(dot));
+        }
+    }
+    debug_assert_eq!(folded.len(), rows * vocab);
+    folded
+}
+
+/// Reads a weights file. `name` labels the model (say, the file name).
+///
+/// It takes a whole model's `state_dict`: one recurrent module of any number of layers (its keys
+/// may carry a module prefix, `lstm.weight_ih_l0`), at most one `nn.Embedding` (folded into
+/// layer 0's weights) and at most one `nn.Linear` read-out, plus the `vocab` key.
+pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
+    let mut parts = match read_parts(text) {
+        Ok(parts) => parts?,
+        Err(e) => return err(format!("not valid JSON: {e}")),
+    };
+    let layer_keys: Vec<(String, LayerKey)> =
+        parts.tensors.iter().filter_map(|(k, _)| layer_key(k).map(|l| (k.clone(), l))).collect();
+    if let Some((key, _)) = layer_keys.iter().find(|(_, l)| l.reverse) {
+        return err(format!("{key}: a bidirectional module (bidirectional=True, found *_reverse weights) is not supported; save one direction"));
+    }
+    if let Some((key, _)) = layer_keys.iter().find(|(_, l)| l.tensor == "weight_hr") {
+        return err(format!("{key}: an LSTM with proj_size (h projected to a smaller size) is not supported"));
+    }
+    let mut prefixes: Vec<&str> = layer_keys.iter().filter(|(_, l)| l.tensor == "weight_ih").map(|(_, l)| l.prefix).collect();
+    prefixes.dedup();
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    if prefixes.len() > 1 {
+        let keys: Vec<String> = prefixes.iter().map(|p| format!("{p}weight_ih_l0")).collect();
+        return err(format!("the file holds more than one recurrent module ({}): save one model's state_dict", keys.join(", ")));
+    }
+    let prefix = prefixes.first().map_or(String::new(), |p| (*p).to_string());
+    let layers = layer_keys.iter().filter(|(_, l)| l.prefix == prefix).map(|(_, l)| l.layer + 1).max().unwrap_or(1);
+    let named = named_cell(parts.cell.as_ref())?;
+    let mut stack: Vec<Weights<f32>> = Vec::with_capacity(layers);
+    for layer in 0..layers {
+        let input = stack.last().map(|w| w.hidden_size);
+        let design = stack.first().map(|w| w.cell);
+        stack.push(read_layer(&mut parts, &prefix, layer, named, design, input)?);
+    }
+    let (input_size, top) = (stack[0].input_size, stack[layers - 1].hidden_size);
+    let vocab = read_vocab(parts.vocab.take(), input_size)?;
+    let (embeddings, linears) = other_modules(&parts, vocab.len(), input_size, top);
+    if embeddings.len() > 1 {
+        return err(format!("{} could each be the embedding ({} × {input_size}): keep one", embeddings.join(" and "), vocab.len()));
+    }
+    if linears.len() > 1 {
+        return err(format!("{} could each be the read-out (× {top} columns, with a bias): keep one", linears.join(" and ")));
+    }
+    let mut embedding = None;
+    if let Some(key) = embeddings.first() {
+        let Ok(table) = parts.matrix(key).expect("listed") else { unreachable!("only a tensor read whole is listed") };
+        let w = &mut stack[0];
+        w.weight_ih = fold_embedding(&w.weight_ih, w.weight_ih.len() / input_size, &table.values, input_size);
+        w.input_size = vocab.len();
+        embedding = Some(input_size);
+    } else if vocab.len() != input_size {
+        return err(format!("vocab has {} entries but {prefix}weight_ih_l0 has {input_size} input columns (and no nn.Embedding of {} × {input_size} is in the file)", vocab.len(), vocab.len()));
+    }
+    let mut readout = None;
+    if let Some(key) = linears.first() {
+        let bias_key = format!("{}bias", key.trim_end_matches("weight"));
+        let rows = parts.get(key).and_then(|t| t.as_ref().ok()).map_or(0, |t| t.shape[0]);
+        // A read-out is used only when it scores the vocab's characters; else it is named unused.
+        if rows == vocab.len() {
+            let Some(Ok(weight)) = parts.matrix(key) else { unreachable!("listed") };
+            let bias = parts.vector(&bias_key).expect("listed")?;
+            readout = Some(Readout { weight: weight.values, bias });
+        }
+    }
+    let mut cells = Vec::with_capacity(layers);
+    for weights in stack {
+        cells.push(Recurrent::new(weights).map_err(|e| LoadError(e.to_string()))?);
+    }
     let mut unused_keys: Vec<String> = Vec::new();
-    for key in parts.keys {
-        if !known_key(&key) && !unused_keys.contains(&key) {
-            unused_keys.push(key);
+    for key in &parts.keys {
+        if !["vocab", "cell"].contains(&key.as_str()) && !parts.used.contains(key) && !unused_keys.contains(key) {
+            unused_keys.push(key.clone());
         }
     }
-    Ok(Loaded { model: Model { name: name.to_string(), cell, vocab }, unused_keys })
+    let top_cell = cells.pop().expect("at least one layer");
+    let mut model = Model::new(name, top_cell, vocab);
+    model.stack = Stack { below: cells, above: Vec::new(), readout, embedding };
+    Ok(Loaded { model, unused_keys })
 }
 
 /// A one-line note naming the keys a file holds that its cell (an `LSTM`, a `GRU`: the
@@ -331,34 +483,38 @@ pub fn unused_note(keys: &[String], cell: &str) -> Option<String> {
         listed.push_str(&format!(" and {} more", keys.len() - SHOWN));
     }
     let (noun, verb) = if keys.len() == 1 { ("key", "is") } else { ("keys", "are") };
-    Some(format!("the file's {noun} {listed} {verb} not part of a single-layer {cell} cell, and {verb} not used"))
+    Some(format!("the file's {noun} {listed} {verb} not part of the {cell}, an embedding or a read-out, and {verb} not used"))
 }
 
 /// Writes a model in the same format `load` reads (and PyTorch's `load_state_dict` accepts,
-/// after `torch.tensor` on each list).
+/// after `torch.tensor` on each list): every layer, `_l0` up; an embedding is written folded
+/// into layer 0's W_ih, and a read-out as `readout.weight` and `readout.bias`.
 #[must_use]
 pub fn export(model: &Model) -> Json {
-    let w = model.cell.weights();
     let rows = |values: &[f32], columns: usize| Json::Array(values.chunks(columns).map(Json::floats).collect());
-    let vocab: Vec<String> = model.vocab.chars().iter().map(char::to_string).collect();
-    // PyTorch's order: W_ih, W_hh, b_ih, b_hh (the recurrent two only for a design with them),
-    // then any peepholes.
-    let mut object: Vec<(String, Json)> = w
-        .tensors()
-        .into_iter()
-        .map(|(key, values)| {
+    let mut object: Vec<(String, Json)> = Vec::new();
+    for (layer, cell) in model.all_layers().enumerate() {
+        let w = cell.weights();
+        // PyTorch's order: W_ih, W_hh, b_ih, b_hh (the recurrent two only for a design with
+        // them), then any peepholes.
+        for (key, values) in w.tensors() {
             let json = match key {
                 "weight_ih_l0" => rows(values, w.input_size),
                 "weight_hh_l0" => rows(values, w.hidden_size),
                 _ => Json::floats(values),
             };
-            (key.into(), json)
-        })
-        .collect();
+            object.push((format!("{}{layer}", key.trim_end_matches('0')), json));
+        }
+    }
+    if let Some(readout) = &model.stack.readout {
+        object.push(("readout.weight".into(), rows(&readout.weight, model.all_layers().last().map_or(1, Recurrent::hidden_size))));
+        object.push(("readout.bias".into(), Json::floats(&readout.bias)));
+    }
+    let vocab: Vec<String> = model.vocab.chars().iter().map(char::to_string).collect();
     object.push(("vocab".into(), Json::strings(&vocab)));
     // An LSTM's file is PyTorch's state_dict as it is; another design says which it is.
-    if w.cell != CellKind::Lstm {
-        object.push(("cell".into(), Json::String(w.cell.spec().name.into())));
+    if model.cell.kind() != CellKind::Lstm {
+        object.push(("cell".into(), Json::String(model.cell.spec().name.into())));
     }
     Json::Object(object)
 }

@@ -3,7 +3,7 @@
 //! earlier run stopped.
 
 use crate::cells::{lstm, CellKind, CellSpec};
-use crate::kernel::{transpose_into, Columns, State};
+use crate::kernel::{transpose_into, Columns, Inputs, Recorder, State, StepBlock};
 use crate::quantity::Quantity;
 use crate::site::{Activations, Gate};
 use crate::trace::Trace;
@@ -300,7 +300,7 @@ impl<T: Float> Recurrent<T> {
     pub fn run_keeping(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         trace.reset(self.spec(), symbols, self.hidden_size());
         state.reset(self.spec(), self.hidden_size(), 1, false);
-        self.resume_from(symbols, acts, 0, trace, state);
+        self.resume_from(symbols, Inputs::OneHot, acts, 0, state, trace);
         trace.count_nonfinite();
     }
 
@@ -335,15 +335,107 @@ impl<T: Float> Recurrent<T> {
     /// Extends `trace`, a run of this cell under `acts` whose last state is `state`, by the
     /// symbols of `symbols` past its end (`symbols` starts with the traced ones).
     pub fn extend(&self, symbols: &[Symbol], acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
+        self.extend_from(symbols, Inputs::OneHot, acts, trace, state);
+    }
+
+    /// [`Recurrent::extend`] for a layer whose x is `inputs` (the layer below's h, or one-hot).
+    pub fn extend_from(&self, symbols: &[Symbol], inputs: Inputs<'_, T>, acts: &Activations, trace: &mut Trace<T>, state: &mut State<T>) {
         let from = trace.steps();
         trace.grow(symbols, self.hidden_size());
-        self.resume_from(symbols, acts, from, trace, state);
+        self.resume_from(symbols, inputs, acts, from, state, trace);
         trace.count_nonfinite();
     }
 
-    /// Runs the cell over `symbols[from..]` from `state`, recording into `trace`.
-    fn resume_from(&self, symbols: &[Symbol], acts: &Activations, from: usize, trace: &mut Trace<T>, state: &mut State<T>) {
+    /// Extends `outputs` (a layer not on show: only its states are kept) to `symbols.len()` steps.
+    pub fn extend_outputs(&self, symbols: &[Symbol], inputs: Inputs<'_, T>, acts: &Activations, outputs: &mut Outputs<T>, state: &mut State<T>) {
+        let from = outputs.steps();
+        outputs.grow(self.spec(), self.hidden_size(), symbols.len());
+        self.resume_from(symbols, inputs, acts, from, state, outputs);
+    }
+
+    /// Runs the cell over `symbols[from..]` from `state`, recording into `recorder`.
+    fn resume_from<R: Recorder<T>>(&self, symbols: &[Symbol], inputs: Inputs<'_, T>, acts: &Activations, from: usize, state: &mut State<T>, recorder: &mut R) {
         let peepholes = self.weights.has_peepholes().then_some(&self.weights.peepholes[..]);
-        self.columns().resume(&*self.kind().cell(peepholes), acts, symbols, from, state, trace);
+        self.columns().resume(&*self.kind().cell(peepholes), acts, symbols, inputs, from, state, recorder);
+    }
+}
+
+/// What is kept of a layer that is not on show: its states (h, then any others such as c) at
+/// every step, so that the layer above can read its h and an edit can resume after the steps
+/// it kept.
+#[derive(Clone, Debug, Default)]
+pub struct Outputs<T> {
+    hidden: usize,
+    /// h at every step (steps × H): the next layer's x.
+    h: Vec<T>,
+    /// The other states at every step (steps × (states − 1)·H).
+    carried: Vec<T>,
+    /// Where each state sits among the quantities a step computes (z blocks, then values).
+    places: Vec<usize>,
+}
+
+impl<T: Float> Outputs<T> {
+    #[must_use]
+    pub fn steps(&self) -> usize {
+        self.h.len().checked_div(self.hidden).unwrap_or(0)
+    }
+
+    /// h at every step, steps × H.
+    #[must_use]
+    pub fn hidden_states(&self) -> &[T] {
+        &self.h
+    }
+
+    /// h at step `t`, if it is run.
+    #[must_use]
+    pub fn hidden_at(&self, t: usize) -> Option<&[T]> {
+        self.h.get(t * self.hidden..(t + 1) * self.hidden)
+    }
+
+    fn grow(&mut self, spec: &'static CellSpec, hidden: usize, steps: usize) {
+        if self.hidden != hidden || self.places.len() != spec.states.len() {
+            self.hidden = hidden;
+            self.h.clear();
+            self.carried.clear();
+            self.places = spec.states.iter().map(|q| spec.traced().position(|t| t == *q).expect("a state is traced")).collect();
+        }
+        self.h.resize(steps * hidden, T::zero());
+        self.carried.resize(steps * (spec.states.len() - 1) * hidden, T::zero());
+    }
+
+    /// Keeps the first `steps` steps, and sets `state` to the states after them (a zero state
+    /// for none), as [`Recurrent::rewind`] does for a trace.
+    pub fn rewind(&mut self, spec: &'static CellSpec, hidden: usize, steps: usize, state: &mut State<T>) {
+        let steps = if self.hidden == hidden { steps.min(self.steps()) } else { 0 };
+        let width = (spec.states.len() - 1) * hidden;
+        self.h.truncate(steps * hidden);
+        self.carried.truncate(steps * width);
+        state.reset(spec, hidden, 1, false);
+        if let Some(last) = steps.checked_sub(1) {
+            let (h, carried) = state.states_mut();
+            h.copy_from_slice(&self.h[last * hidden..steps * hidden]);
+            carried.copy_from_slice(&self.carried[last * width..steps * width]);
+        }
+    }
+}
+
+impl<T: Float> Recorder<T> for Outputs<T> {
+    const SLOPES: bool = false;
+
+    fn step(&mut self, t: usize, _: usize, block: &StepBlock<T>) {
+        let hidden = self.hidden;
+        let blocks = block.z.len() / hidden;
+        let part = |place: usize| {
+            if place < blocks {
+                &block.z[place * hidden..(place + 1) * hidden]
+            } else {
+                &block.values[(place - blocks) * hidden..(place - blocks + 1) * hidden]
+            }
+        };
+        self.h[t * hidden..(t + 1) * hidden].copy_from_slice(part(self.places[0]));
+        let width = (self.places.len() - 1) * hidden;
+        for (k, &place) in self.places[1..].iter().enumerate() {
+            self.carried[t * width + k * hidden..t * width + (k + 1) * hidden].copy_from_slice(part(place));
+        }
     }
 }

@@ -201,7 +201,7 @@ fn keys_a_weights_file_holds_beyond_the_cell_are_named_on_stderr() {
     let weights = TempFile::new(
         "extra.json",
         r#"{"weight_ih_l0": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]],
-            "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]], "weight_hr_l0": [[0.5]],
+            "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]], "step": 3,
             "bias_ih_l0": [0, 0, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "vocab": ["a", "b"], "optimizer": {}}"#,
     );
     let output = gatelab(&["trace", "--weights", weights.path(), "--text", "ab"]);
@@ -209,7 +209,7 @@ fn keys_a_weights_file_holds_beyond_the_cell_are_named_on_stderr() {
     let note = stderr(&output);
     assert!(
         note.starts_with("note: --weights ")
-            && note.contains("the file's keys weight_hr_l0, optimizer are not part of a single-layer LSTM cell, and are not used"),
+            && note.contains("the file's keys step, optimizer are not part of the LSTM, an embedding or a read-out, and are not used"),
         "{note}"
     );
     // The trace itself is still the cell's, on stdout alone.

@@ -149,13 +149,28 @@ fn numbers_too_big_for_f32_or_not_numbers() {
 }
 
 #[test]
-fn two_layers_and_bidirectional_are_refused() {
+fn a_second_layer_loads_and_its_parts_are_checked() {
+    // Layer 1 reads layer 0's h (H = 1): its W_ih is 4 × 1.
     let mut v = valid();
-    v["weight_ih_l1"] = v["weight_ih_l0"].clone();
-    assert_mentions(&load_error(&v), &["single-layer", "_l1"]);
+    v["weight_ih_l1"] = json!([[0.5], [-0.5], [0.25], [1.0]]);
+    v["weight_hh_l1"] = json!([[0.1], [0.2], [0.3], [0.4]]);
+    v["bias_ih_l1"] = json!([0.0, 0.0, 0.0, 0.0]);
+    v["bias_hh_l1"] = json!([0.0, 0.0, 0.0, 0.0]);
+    let model = load(&v.to_string(), "two.json").unwrap().model;
+    assert_eq!((model.layers(), model.layer()), (2, 1), "the top layer is on show");
+    assert_eq!(model.cell.input_size(), 1);
+    let mut missing = v.clone();
+    missing.as_object_mut().unwrap().remove("bias_hh_l1");
+    assert_mentions(&load_error(&missing), &["bias_hh_l1 is missing"]);
+    let mut wide = v.clone();
+    wide["weight_ih_l1"] = json!([[0.5, 0.0], [-0.5, 0.0], [0.25, 0.0], [1.0, 0.0]]);
+    assert_mentions(&load_error(&wide), &["weight_ih_l1 has 2 input columns", "layer 1 reads the h of layer 0, which has 1 units"]);
     let mut v = valid();
     v["weight_ih_l0_reverse"] = v["weight_ih_l0"].clone();
-    assert_mentions(&load_error(&v), &["bidirectional", "_reverse"]);
+    assert_mentions(&load_error(&v), &["weight_ih_l0_reverse", "bidirectional"]);
+    let mut v = valid();
+    v["weight_hr_l0"] = json!([[0.5]]);
+    assert_mentions(&load_error(&v), &["weight_hr_l0", "proj_size"]);
 }
 
 #[test]
@@ -176,15 +191,16 @@ fn keys_the_cell_does_not_use_are_named() {
     assert!(loaded.unused_keys.is_empty());
     assert_eq!(gatelab::pytorch::unused_note(&loaded.unused_keys, "LSTM"), None);
     let mut v = valid();
+    // A 1 × 1 weight with no bias is neither an embedding (2 × 2 here) nor a read-out.
     v["readout.weight"] = json!([[1.0]]);
-    v["weight_hr_l0"] = json!([[0.5]]);
+    v["step"] = json!(3);
     let loaded = load(&v.to_string(), "extra.json").unwrap();
     // serde_json writes keys sorted.
-    assert_eq!(loaded.unused_keys, ["readout.weight", "weight_hr_l0"]);
+    assert_eq!(loaded.unused_keys, ["readout.weight", "step"]);
     let note = gatelab::pytorch::unused_note(&loaded.unused_keys, "LSTM").unwrap();
-    assert_eq!(note, "the file's keys readout.weight, weight_hr_l0 are not part of a single-layer LSTM cell, and are not used");
+    assert_eq!(note, "the file's keys readout.weight, step are not part of the LSTM, an embedding or a read-out, and are not used");
     let one = gatelab::pytorch::unused_note(&["optimizer".to_string()], "GRU").unwrap();
-    assert!(one.ends_with("not part of a single-layer GRU cell, and is not used"), "{one}");
+    assert!(one.ends_with("not part of the GRU, an embedding or a read-out, and is not used"), "{one}");
     assert!(one.starts_with("the file's key optimizer is not part"), "{one}");
 }
 

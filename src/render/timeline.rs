@@ -877,11 +877,7 @@ mod tests {
         assert_eq!(shown_units(1024, 130), 128..192);
         assert_eq!(shown_units(100, 99), 36..100, "the last block is full, ending at the last unit");
         let weights = crate::recurrent::Weights::<f32>::pytorch_init(2, 100, &mut crate::rng::Rng::new(5));
-        let model = crate::model::Model {
-            name: "wide".into(),
-            cell: crate::recurrent::Recurrent::new(weights).unwrap(),
-            vocab: crate::vocab::Vocab::from_chars("ab".chars()).unwrap(),
-        };
+        let model = crate::model::Model::new("wide", crate::recurrent::Recurrent::new(weights).unwrap(), crate::vocab::Vocab::from_chars("ab".chars()).unwrap());
         let mut lab = Lab::new(model);
         lab.set_text("abba");
         let look = Look::light(1.0);

@@ -621,7 +621,7 @@ impl<T: Float> Network<T> {
     /// not finite in f32 (a diverged run).
     pub fn to_model(&self, name: impl Into<String>, vocab: Vocab) -> Result<Model, WeightsError> {
         let cell = Recurrent::new(self.cell_weights().cast::<f32>())?;
-        Ok(Model { name: name.into(), cell, vocab })
+        Ok(Model::new(name, cell, vocab))
     }
 
     /// The read-out layer in f32.

@@ -219,11 +219,11 @@ test('weights files: a bad one is refused with a message, a good one loads', asy
   assert.ok(Math.abs(c[0] - 0.287651) < 1e-5, `c0 = ${c[0]}`);
   assert.ok(!(await notices(page)).some((n) => n.includes('not used')), 'a plain file gets no note');
   // Keys the cell does not read are named, not dropped without a word; the cell loads as before.
-  const extra = { ...weights, weight_hr_l0: [[0.5]], 'readout.weight': [[1]] };
+  const extra = { ...weights, step: 3, 'readout.weight': [[1]] };
   await page.setInputFiles('#weights-file', { name: 'extra.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(extra)) });
   await page.waitForFunction(() => window.__gatelab.summary().model === 'extra.json');
   const note = (await notices(page)).find((n) => n.startsWith('In extra.json'));
-  assert.equal(note, "In extra.json: the file's keys weight_hr_l0, readout.weight are not part of a single-layer LSTM cell, and are not used.");
+  assert.equal(note, "In extra.json: the file's keys step, readout.weight are not part of the LSTM, an embedding or a read-out, and are not used.");
   assert.deepEqual(await values(page, 'c'), c);
   assert.deepEqual(page.problems, []);
   await page.close();
