@@ -125,6 +125,14 @@ pub struct Summary {
     pub saturation: Vec<Saturation>,
     /// Finite min and max of each traced quantity (absent when it has no finite value).
     pub ranges: BTreeMap<&'static str, (f64, f64)>,
+    /// The model's layers, and the one on show (0 is the bottom: it reads the symbols; layer k
+    /// reads the h of layer k − 1, and `input_size` is that layer's H).
+    pub layers: usize,
+    pub layer: usize,
+    /// The width of the `nn.Embedding` folded into layer 0's W_ih, if the file had one.
+    pub embedding: Option<usize>,
+    /// Whether the model has a read-out (then each step's detail has its predictions).
+    pub readout: bool,
     /// On the counter: the largest |c − bracket depth| over the run (how far the cell drifts
     /// from an exact counter). None on other models.
     pub depth_drift: Option<f64>,
@@ -425,6 +433,10 @@ impl Lab {
             nonfinite_total: trace.nonfinite_total(),
             saturation,
             ranges,
+            layers: self.model.layers(),
+            layer: self.model.layer(),
+            embedding: self.model.stack.embedding,
+            readout: self.model.stack.readout.is_some(),
             depth_drift: self.bracket_depth().map(|depth| {
                 let cell = trace.values(Quantity::Cell);
                 depth.iter().zip(cell).map(|(d, &c)| (f64::from(c) - d).abs()).fold(0.0, f64::max)

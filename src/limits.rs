@@ -15,6 +15,9 @@ pub const MAX_STEPS: usize = 2000;
 pub const TRACE_SLICE_WORK: usize = 40_000_000;
 /// The largest hidden size of a weights file the page loads (the command line takes any).
 pub const MAX_PAGE_HIDDEN: usize = 1024;
+/// The most layers a link's `layer=` may name (a loaded model may have more; past the top, the
+/// page shows the top one).
+pub const MAX_LAYERS: usize = 64;
 /// The largest weights file the page reads, as the command line.
 pub const MAX_PAGE_WEIGHTS_BYTES: u64 = MAX_WEIGHTS_FILE_BYTES;
 /// The most units the heatmaps and the cell chart show at once (a heatmap row stays at least
@@ -65,6 +68,7 @@ pub struct Limits {
     pub max_text_chars: usize,
     pub max_text_box_chars: usize,
     pub max_page_hidden: usize,
+    pub max_layers: usize,
     pub max_shown_units: usize,
     pub max_page_weights_bytes: u64,
     pub max_link_weights: usize,
@@ -83,6 +87,7 @@ pub const LIMITS: Limits = Limits {
     max_text_chars: MAX_TEXT_CHARS,
     max_text_box_chars: MAX_TEXT_BOX_CHARS,
     max_page_hidden: MAX_PAGE_HIDDEN,
+    max_layers: MAX_LAYERS,
     max_shown_units: MAX_SHOWN_UNITS,
     max_page_weights_bytes: MAX_PAGE_WEIGHTS_BYTES,
     max_link_weights: MAX_LINK_WEIGHTS,

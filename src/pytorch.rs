@@ -233,6 +233,13 @@ fn read_parts(text: &str) -> Result<Part<Parts>, String> {
                 let t = tensor(r, &key)?;
                 parts.tensors.push((key.clone(), t));
             }
+            // A layer's tensor that is not a list is kept as the error it is.
+            _ if layer_key(&key).is_some() => {
+                r.skip()?;
+                let matrix = layer_key(&key).is_some_and(|l| l.tensor.starts_with("weight_") && l.tensor.len() == "weight_ih".len());
+                let what = if matrix { "a list of rows" } else { "a list of numbers" };
+                parts.tensors.push((key.clone(), err(format!("{key} must be {what}"))));
+            }
             _ => r.skip()?,
         }
         parts.keys.push(key);

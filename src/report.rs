@@ -72,6 +72,8 @@ pub struct TraceReport<'a, T> {
     /// The text that was run: step `t` shows its `t`-th character (`null` past its end).
     pub text: &'a str,
     pub trace: &'a Trace<T>,
+    /// The layer traced and the model's layers, for a model with several (else None).
+    pub layer: Option<(usize, usize)>,
 }
 
 impl<'a> TraceReport<'a, f32> {
@@ -86,6 +88,7 @@ impl<'a> TraceReport<'a, f32> {
             peepholes: model.cell.has_peepholes(),
             text,
             trace,
+            layer: (model.layers() > 1).then(|| (model.layer(), model.layers())),
         }
     }
 }
@@ -104,8 +107,13 @@ impl<T: Float + Serialize> Serialize for TraceReport<'_, T> {
         // The LSTM's report is as it always was; another design's says which it is.
         let spec = self.trace.spec().unwrap_or(&lstm::SPEC);
         let named = spec.name != lstm::SPEC.name;
-        let mut map = serializer.serialize_map(Some(8 + usize::from(self.peepholes) + usize::from(named)))?;
+        let entries = 8 + usize::from(self.peepholes) + usize::from(named) + 2 * usize::from(self.layer.is_some());
+        let mut map = serializer.serialize_map(Some(entries))?;
         map.serialize_entry("model", self.model)?;
+        if let Some((layer, layers)) = self.layer {
+            map.serialize_entry("layer", &layer)?;
+            map.serialize_entry("layers", &layers)?;
+        }
         if named {
             map.serialize_entry("cell", spec.name)?;
         }

@@ -509,3 +509,33 @@ fn bad_study_settings_are_named() {
     let csv = ok(&["study", "--file", small.path(), "--format", "csv"]);
     assert_eq!(parse_csv(&csv).len(), 1 + 2 * 2, "two rates × two variants: {csv}");
 }
+
+/// A two-layer model traces its top layer by default and any layer with --layer, each as
+/// PyTorch computed it; a layer past the top is an error that says how many there are.
+#[test]
+fn a_layer_of_a_stacked_model_is_traced_with_layer() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/char_lstm2.json");
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    let text = expected["expected"]["text"].as_str().unwrap();
+    for (flag, layer) in [(None, 1_usize), (Some("0"), 0), (Some("1"), 1)] {
+        let mut args = vec!["trace", "--weights", fixture, "--text", text];
+        if let Some(k) = flag {
+            args.extend(["--layer", k]);
+        }
+        let output = gatelab(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let v: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!((&v["layer"], &v["layers"]), (&serde_json::json!(layer), &serde_json::json!(2)));
+        let want = &expected["expected"]["layers"][layer]["h"];
+        for (t, step) in v["steps"].as_array().unwrap().iter().enumerate() {
+            for (got, want) in step["h"].as_array().unwrap().iter().zip(want[t].as_array().unwrap()) {
+                assert!((got.as_f64().unwrap() - want.as_f64().unwrap()).abs() < 2e-6, "layer {layer} h at {t}");
+            }
+        }
+    }
+    let output = gatelab(&["trace", "--weights", fixture, "--text", "ab", "--layer", "2"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--layer 2: the model has 2 layers, 0 to 1"), "{}", stderr(&output));
+    let output = gatelab(&["trace", "--preset", "counter", "--text", "ab", "--layer", "1"]);
+    assert!(stderr(&output).contains("--layer 1: the model has one layer, 0"), "{}", stderr(&output));
+}

@@ -368,3 +368,13 @@ fn a_minimal_cell_file_has_no_recurrent_weights() {
     v["cell"] = json!("minlstm");
     assert_mentions(&load_error(&v), &["weight_ih_l0 has 2 rows", "3 × hidden size for a minLSTM"]);
 }
+
+#[test]
+fn a_layer_tensor_that_is_not_a_list_says_so() {
+    let mut v = valid();
+    v["weight_ih_l0"] = json!(3);
+    assert_mentions(&load_error(&v), &["weight_ih_l0 must be a list of rows"]);
+    let mut v = valid();
+    v["bias_hh_l0"] = json!({"a": 1});
+    assert_mentions(&load_error(&v), &["bias_hh_l0 must be a list of numbers"]);
+}

@@ -52,3 +52,19 @@ export function sci(v) {
 /** The block formula with the model's sizes: "H(I + H + 2)" → "4 × (95 + 4 + 2)". */
 export const blockWorked = ({ block_formula: formula, hidden, input_size: inputs }) =>
   formula.replace(/^H\(/, `${hidden} × (`).replaceAll('I', inputs).replaceAll('H', hidden);
+
+/**
+ * What x_t is at a step, as the diagrams draw it: the character read (layer 0), or, on a higher
+ * layer of a model with several, the h of the layer below (h⁽⁰⁾ is layer 0's) at that character.
+ */
+export function inputLabel(detail, summary) {
+  const char = `“${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}`;
+  const below = String(summary.layer - 1).replace(/\d/g, (d) => SUPERSCRIPT[d]);
+  return summary.layer > 0 ? `x_t = h⁽${below}⁾ at ${char}` : `x_t ${char}`;
+}
+
+/** The same in words, for a screen reader. */
+export function inputSpoken(detail, summary) {
+  const char = `“${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}`;
+  return summary.layer > 0 ? `input x_t: the h of layer ${summary.layer - 1} at ${char}` : `input x_t: ${char}`;
+}

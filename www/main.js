@@ -207,10 +207,20 @@ function render() {
     notes.push(`${summary.nonfinite_total.toLocaleString('en')} values overflowed to NaN or ∞ (shown in their own colours).`);
   }
   setText($('text-note'), notes.join(' '));
-  setText($('model-note'), `${summary.model}: H = ${summary.hidden}, ${summary.input_size} input symbols` +
-    (summary.input_size <= 12 ? ` (${[...summary.vocab].map(visibleChar).join(' ')})` : '') + '.');
+  setText($('model-note'), modelNote(summary));
   timings.panels = performance.now() - panels;
   scheduleUrl();
+}
+
+/** What the model is, under the model controls: its size, what it reads, its layers. */
+function modelNote(summary) {
+  const chars = [...summary.vocab];
+  const symbols = `${chars.length} input symbols${chars.length <= 12 ? ` (${chars.map(visibleChar).join(' ')})` : ''}`;
+  const embedded = summary.embedding ? `; its embedding (${summary.embedding} wide) is folded into layer 0's W_ih, so layer 0 reads one column per symbol` : '';
+  const predicts = summary.readout ? '; a read-out on the top layer predicts the next character (the inspector shows its top 5)' : '';
+  if (summary.layers === 1) return `${summary.model}: H = ${summary.hidden}, ${symbols}${embedded}${predicts}.`;
+  const reads = summary.layer === 0 ? `reads the text's ${symbols}` : `reads the h of layer ${summary.layer - 1} (${summary.input_size} values)`;
+  return `${summary.model}: ${summary.layers} layers; layer ${summary.layer} on show, H = ${summary.hidden}, ${reads}${embedded}${predicts}.`;
 }
 
 /** The step, unit and fixed-scales controls above the views. */
@@ -221,6 +231,15 @@ function showToolbar(detail) {
   if ($('step').max !== last) $('step').max = last;
   setValue($('step'), String(state.t));
   setText($('step-char'), detail ? `“${visibleChar(detail.char)}”` : '');
+  const layers = $('layer');
+  const several = summary.layers > 1;
+  if ($('layer-wrap').hidden !== !several) $('layer-wrap').hidden = !several;
+  if (several && layers.options.length !== summary.layers) {
+    // Layer 0 reads the text; each one above reads the h of the one below; the top one feeds the read-out.
+    const name = (k) => `${k}${k === 0 ? ' (reads the text)' : ''}${k === summary.layers - 1 ? ' (top)' : ''}`;
+    layers.replaceChildren(...Array.from({ length: summary.layers }, (_, k) => new Option(name(k), String(k))));
+  }
+  if (several && layers.value !== String(summary.layer)) layers.value = String(summary.layer);
   const units = $('unit');
   const wrap = $('unit-wrap');
   if (wrap.hidden !== summary.hidden <= 1) wrap.hidden = summary.hidden <= 1;
@@ -290,8 +309,12 @@ function report(result, prefix = '') {
   if (!result.ok && !result.crashed) notify(`${prefix}${result.message}`, 'error');
 }
 
-/** The most weights a model may have to travel in a link, for messages. */
-const linkWeights = () => limits().max_link_weights.toLocaleString('en');
+/** Why the loaded model cannot travel in a link, as the start of a sentence. */
+function linkRefusal() {
+  const { layers, readout } = model.size();
+  if (layers > 1 || readout) return `It has ${layers > 1 ? `${layers} layers` : 'a read-out'}, and a link carries one layer without a read-out`;
+  return `It has more than ${limits().max_link_weights.toLocaleString('en')} weights`;
+}
 
 /** The preset a link opens on when it names none (or its model cannot be used). */
 const defaultPreset = () => parameter('preset').default;
@@ -310,7 +333,8 @@ function change(patch) {
       : model.usePreset(patch.preset, state.hidden, state.seed, state.peepholes && state.cell === 'lstm', state.cell)));
     if (r.ok) {
       state.preset = patch.preset;
-      state.weights = patch.preset === FILE_PRESET ? encodeWeights(model.fileWeights(), model.size()) : null;
+      state.layer = null;
+      state.weights = patch.preset === FILE_PRESET ? encodeWeights(model.exportWeights, model.size()) : null;
       const text = preset(patch.preset)?.text;
       if (!typedOwn && patch.text === undefined && text) patch.text = text;
     } else report(r);
@@ -357,6 +381,12 @@ function change(patch) {
     model.guard(() => model.setText(text));
     viewInstance('training')?.textChanged(text);
   }
+  if (patch.layer !== undefined) {
+    const r = model.guard(() => model.showLayer(patch.layer));
+    // The top layer is the default: a link names another only.
+    if (r.ok) state.layer = model.layer() === model.size().layers - 1 ? null : model.layer();
+    else report(r);
+  }
   // The Study panel's choice, for the link (the panel checks its values).
   if (patch.study !== undefined) state.study = { ...state.study, ...patch.study };
   if (patch.t !== undefined) state.t = Math.max(0, patch.t);
@@ -364,10 +394,11 @@ function change(patch) {
   schedule();
 }
 
-/** Records a loaded model (PyTorch JSON) as the current one, for rebuilds and for links. */
-function useLoaded(json) {
+/** Records the loaded model as the current one, for rebuilds and for links. */
+function useLoaded() {
   state.preset = FILE_PRESET;
-  state.weights = encodeWeights(json, model.size());
+  state.layer = null;
+  state.weights = encodeWeights(model.exportWeights, model.size());
   $('preset').querySelector(`option[value=${FILE_PRESET}]`).disabled = false;
 }
 
@@ -391,10 +422,10 @@ async function loadFile(file) {
     return;
   }
   viewInstance('training')?.stopShowing();
-  useLoaded(text);
+  useLoaded();
   notify(state.weights
     ? `Loaded ${file.name}. It is small enough to travel in copied links.`
-    : `Loaded ${file.name}. It has more than ${linkWeights()} weights, so copied links leave it out: share the file instead.`);
+    : `Loaded ${file.name}. ${linkRefusal()}, so copied links leave it out: share the file instead.`);
   if (r.value) notify(`In ${file.name}: ${r.value}.`);
   schedule();
 }
@@ -406,7 +437,7 @@ function showTrainedWeights(json, name) {
     report(r, 'Could not show the trained weights: ');
     return;
   }
-  useLoaded(json);
+  useLoaded();
   schedule();
 }
 
@@ -470,7 +501,7 @@ async function copyLink() {
   const box = parameter('text').type.written;
   const cut = state.text.length > box ? ` It keeps the first ${box.toLocaleString('en')} characters of the text.` : '';
   const what = leftOut
-    ? `It keeps the text and the activations, but not the model: it has more than ${linkWeights()} weights, so it opens on the ${defaultPreset()} preset. Share the weights file too.${cut}`
+    ? `It keeps the text and the activations, but not the model (${linkRefusal().replace(/^It/, 'it')}), so it opens on the ${defaultPreset()} preset. Share the weights file too.${cut}`
     : cut ? `It restores this view.${cut}` : 'It restores exactly this view.';
   // Links this long open in browsers, but many servers refuse requests over 8 KB.
   const most = limits().long_link_chars;
@@ -620,6 +651,7 @@ async function main() {
     moveStep(Number(raw));
   });
   $('unit').addEventListener('change', () => change({ unit: Number($('unit').value) || 0 }));
+  $('layer').addEventListener('change', () => change({ layer: Number($('layer').value) }));
   $('fixed-scales').addEventListener('change', () => {
     state.fixed = $('fixed-scales').checked;
     schedule();
@@ -651,12 +683,17 @@ async function main() {
     $('open-full').href = fullPageLink(state);
     reportHeight();
   }
+  if (state.layer !== null) {
+    const { layers } = model.size();
+    if (state.layer >= layers) notify(`Layer ${state.layer} in the link is past the model's ${layers === 1 ? 'one layer' : `${layers} layers (0 to ${layers - 1})`}; showing the top one.`, 'error');
+    state.layer = model.layer() === layers - 1 ? null : model.layer();
+  }
   document.addEventListener('keydown', onKey);
   if (state.present) presenter.enter({ fullscreen: false });
   if (state.lesson) {
     // A link that names only a lesson gets the lesson's whole state; one that also carries the
     // model's settings (a copied link) keeps them.
-    const own = ['preset', 'weights', 'text', 't', 'unit', 'hidden', 'seed', 'cell', 'peepholes', ...Object.keys(state.acts)];
+    const own = ['preset', 'weights', 'text', 't', 'unit', 'layer', 'hidden', 'seed', 'cell', 'peepholes', ...Object.keys(state.acts)];
     walk.enter(state.lesson, { apply: !own.some((name) => parsed.given.has(name)), focus: false });
   }
   render();

@@ -74,6 +74,7 @@ function rebuild(state) {
     if (!file) throw new Error('there is no model to load');
     lab.load_weights(file.text, file.name);
   } else lab.use_preset(state.preset, state.hidden, state.seed, state.peepholes, state.cell);
+  if (state.layer !== null) lab.show_layer(state.layer);
   for (const [site, name] of Object.entries(state.acts)) lab.set_activation(site, name);
   lab.set_text(state.text);
   lab.set_fixed_scales(fixedScales);
@@ -147,8 +148,12 @@ export function useFile() {
 
 /** The last loaded file as PyTorch JSON, or null. */
 export const fileWeights = () => file?.text ?? null;
-/** The model's size and design: {hidden, inputs, cell} (hidden units, input symbols, `lstm`, ...). */
-export const size = () => call((m) => ({ hidden: m.hidden_size(), inputs: m.input_size(), cell: m.cell_name() }));
+/** The model's size and design: {hidden, inputs, cell, layers, readout} (the layer on show's hidden units and inputs, `lstm`, ...). */
+export const size = () => call((m) => ({ hidden: m.hidden_size(), inputs: m.input_size(), cell: m.cell_name(), layers: m.layers(), readout: m.has_readout() }));
+/** Puts layer `k` of the model on show (0 at the bottom; past the top, the top). */
+export const showLayer = (k) => call((m) => m.show_layer(k));
+/** The layer on show. */
+export const layer = () => call((m) => m.layer());
 /** The last loaded file's name, or null. */
 export const fileName = () => file?.name ?? null;
 

@@ -220,6 +220,13 @@ function buildParameters() {
       refused: (raw) => `Timestep ${quote(raw)} in the link is not valid; starting at 0.`,
     },
     {
+      // The layer on show of a model with several, 0 at the bottom (null: the top one).
+      name: 'layer',
+      type: integer(0, limit.max_layers - 1),
+      default: null,
+      refused: (raw) => `Layer ${quote(raw)} in the link is not valid; showing the top layer.`,
+    },
+    {
       // The unit the diagram and the announcements follow.
       name: 'unit',
       type: integer(0, limit.max_hidden - 1),

@@ -41,10 +41,13 @@ function fromBase64Url(text) {
  * than a link may carry.
  */
 export function encodeWeights(json, size) {
+  // A link carries one layer's weights and no read-out.
+  if (size.layers > 1 || size.readout) return null;
   // The smallest design's count first: parsing a 55 MB file again only to learn that it is too
   // big for a link took half a second.
   if (2 * size.hidden * (size.inputs + 1) > limits().max_link_weights) return null;
-  const model = JSON.parse(json);
+  // `json` is the model as Gate Lab writes it (a function, so a large one is never written).
+  const model = JSON.parse(typeof json === 'function' ? json() : json);
   // The design as loaded (a GRU's file need not say it is one).
   const cell = size.cell ?? model.cell ?? 'lstm';
   const spec = cellSpec(cell);

@@ -132,6 +132,10 @@ struct ModelArgs {
     /// slstm (xLSTM's, with an exponential input gate). A weights file says what it holds.
     #[arg(long, value_name = "CELL", conflicts_with = "weights", value_parser = PossibleValuesParser::new(CellKind::ALL.map(|k| k.spec().name)))]
     cell: Option<String>,
+    /// The layer to trace of a model with several, 0-based from the bottom (the default is the
+    /// top one; layer k reads the h of layer k − 1).
+    #[arg(long, value_name = "K")]
+    layer: Option<usize>,
 }
 
 /// One `--SITE NAME` flag per row of the site table (`--forget`, ..., `--cell-output`).
@@ -227,6 +231,19 @@ impl ActivationArgs {
 
 impl ModelArgs {
     fn resolve(&self) -> Result<Model> {
+        let mut model = self.resolve_model()?;
+        if let Some(k) = self.layer {
+            let layers = model.layers();
+            if k >= layers {
+                let which = if layers == 1 { "one layer, 0".to_string() } else { format!("{layers} layers, 0 to {}", layers - 1) };
+                return fail(format!("--layer {k}: the model has {which}"));
+            }
+            model.show_layer(k);
+        }
+        Ok(model)
+    }
+
+    fn resolve_model(&self) -> Result<Model> {
         if let Some(path) = &self.weights {
             let place = format!("--weights {}", path.display());
             let text = read_capped(open(path, &place)?, MAX_WEIGHTS_FILE_BYTES, &place)?;

@@ -137,6 +137,26 @@ impl GateLab {
         self.lab.model().cell.hidden_size()
     }
 
+    /// How many layers the model has (a preset has one).
+    pub fn layers(&self) -> usize {
+        self.lab.model().layers()
+    }
+
+    /// The layer on show, 0 at the bottom.
+    pub fn layer(&self) -> usize {
+        self.lab.model().layer()
+    }
+
+    /// Puts layer `k` on show (past the top: the top).
+    pub fn show_layer(&mut self, k: usize) {
+        self.lab.show_layer(k);
+    }
+
+    /// Whether the model has a read-out (it predicts the next character).
+    pub fn has_readout(&self) -> bool {
+        self.lab.model().stack.readout.is_some()
+    }
+
     /// The model's cell design: `lstm`, `gru`, ...
     pub fn cell_name(&self) -> String {
         self.lab.model().cell.spec().name.to_string()

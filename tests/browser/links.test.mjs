@@ -58,7 +58,9 @@ function randomState(r, v) {
       rates: r.next() < 0.5 ? null : Array.from({ length: r.int(1, 3) }, () => r.pick([0.01, 0.003, 0.1, 1, 2e-5])),
     }
     : { name: null, seeds: null, steps: null, rates: null };
-  return { ...state, cell, peepholes, study };
+  // The layer on show (null: the top), drawn after the study so the rest is as it was.
+  const layer = r.next() < 0.3 ? r.int(0, v.limits.max_layers - 1) : null;
+  return { ...state, cell, peepholes, study, layer };
 }
 
 test('1,200 random states: reading the link a state writes gives it back, and writing that gives the same link', async () => {
@@ -95,8 +97,9 @@ test('opened for real, a link gives the page that state, and the page writes the
   const r = random(7);
   const sized = vocabulary.presets.find((p) => p.sized).name;
   for (let k = 0; k < 12; k++) {
-    // A reachable state the page keeps as it is: a sized preset (so the unit exists), no walk.
-    const state = { ...randomState(r, vocabulary), preset: sized, weights: null, lesson: 0, present: false };
+    // A reachable state the page keeps as it is: a sized preset (so the unit exists), no walk,
+    // and its one layer on show (the top: no layer in the link).
+    const state = { ...randomState(r, vocabulary), preset: sized, weights: null, lesson: 0, present: false, layer: null };
     state.text ||= 'ab';
     state.t = Math.min(state.t, [...state.text].length - 1, vocabulary.limits.max_steps - 1);
     state.unit = Math.min(state.unit, state.hidden - 1);

@@ -8,7 +8,7 @@
 
 import { cellSpec, sites } from '../catalog.js';
 import { equationWorked } from '../equations.js';
-import { exact, num, visibleChar } from '../format.js';
+import { exact, inputLabel, inputSpoken, num } from '../format.js';
 import { setText } from '../dom.js';
 import { GLYPH_Z, U, activationNames, at, drawGlyph, el, layoutBuilders, rich } from './svg.js';
 
@@ -272,7 +272,7 @@ export function createCellFigure(host, page) {
       }
       const unit = Math.min(frame.unit, detail.units.length - 1);
       const v = detail.units[unit].values;
-      rich(built.xLabel, `x_t “${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}`);
+      rich(built.xLabel, inputLabel(detail, frame.summary));
       for (const n of built.numbers) {
         const value = v[n.q];
         setText(n.node, value === undefined ? '–' : num(value));
@@ -300,7 +300,7 @@ export function createCellFigure(host, page) {
         setText(nodeTitle, said);
       }
       for (const { state: s, g } of built.states) g.setAttribute('aria-label', `${s} at t − 1 = ${num(v[previous(s)])}`);
-      built.xPart.setAttribute('aria-label', `input x_t: “${visibleChar(detail.char)}”${built.spec.recurrent ? ', fed to every block with h_{t−1}' : ', fed to every block alone (the gates do not see h_{t−1})'}`);
+      built.xPart.setAttribute('aria-label', `${inputSpoken(detail, frame.summary)}${built.spec.recurrent ? ', fed to every block with h_{t−1}' : ', fed to every block alone (the gates do not see h_{t−1})'}`);
     },
     /** Lights the parts that show timeline row `row` (null: none). */
     highlight(row) {

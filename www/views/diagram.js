@@ -7,7 +7,7 @@
 
 import { activationSymbol, cellOutputSite, cellSpec, gateSites } from '../catalog.js';
 import { GLYPH_Z, U, activationNames, at, drawGlyph, el, layoutBuilders, rich } from './svg.js';
-import { exact, num, visibleChar } from '../format.js';
+import { exact, inputLabel, inputSpoken, num } from '../format.js';
 import { siteInput } from '../equations.js';
 import { setText } from '../dom.js';
 import { watchWidth } from './canvas.js';
@@ -312,7 +312,7 @@ export function createDiagram(page) {
       }
       const unit = Math.min(frame.unit, detail.units.length - 1);
       const v = valuesOf(detail, unit);
-      const x = `x_t “${visibleChar(detail.char)}”${detail.other ? ' (other)' : ''}`;
+      const x = inputLabel(detail, summary);
       if (xLabel.dataset.shown !== x) {
         xLabel.dataset.shown = x;
         rich(xLabel, x);
@@ -336,7 +336,7 @@ export function createDiagram(page) {
           (box.removed ? ' (removed: the constant 1, no weights)' : '');
         if (box.g.getAttribute('aria-label') !== label) box.g.setAttribute('aria-label', label);
       }
-      const labels = `${num(v.c_prev)}|${num(v.kept)}|${num(v.written)}|${num(v.c)}|${num(v.h)}|${num(v.h_prev)}|${detail.char}`;
+      const labels = `${num(v.c_prev)}|${num(v.kept)}|${num(v.written)}|${num(v.c)}|${num(v.h)}|${num(v.h_prev)}|${detail.char}|${summary.layer}`;
       if (labels !== lastLabels) {
         lastLabels = labels;
         cPrev.setAttribute('aria-label', `previous cell state c_{t−1} = ${num(v.c_prev)}`);
@@ -345,7 +345,7 @@ export function createDiagram(page) {
         cNew.setAttribute('aria-label', `new cell state c_t = f·c_{t−1} + i·g = ${num(v.c)}`);
         hNew.setAttribute('aria-label', `stage 3, output: h_t = o·act(c_t) = ${num(v.h)}`);
         hPrev.setAttribute('aria-label', `previous hidden state h_{t−1} = ${num(v.h_prev)}`);
-        xPart.setAttribute('aria-label', `input x_t: “${visibleChar(detail.char)}”`);
+        xPart.setAttribute('aria-label', inputSpoken(detail, summary));
         ops.setAttribute('aria-label', 'the operators: 1 forget (×), 2 input (× then +), 3 output (×)');
       }
     },

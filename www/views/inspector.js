@@ -5,7 +5,7 @@ import { SIZES } from '../config.js';
 import { cellSpec, gateSites } from '../catalog.js';
 import { equationHeading, equationWorked, siteFormula, siteInput } from '../equations.js';
 import { unitBlock } from './window.js';
-import { exact, num, visibleChar } from '../format.js';
+import { exact, num, percent, visibleChar } from '../format.js';
 import { setText } from '../dom.js';
 
 function cell(text, className) {
@@ -88,6 +88,44 @@ function renderInspector(detail, spec, acts, unit, showAll) {
   });
 }
 
+/**
+ * A model with a read-out: the five likeliest next characters after this step, with their
+ * probabilities, and the probability it gave the character that came next.
+ */
+function renderPredictions(detail) {
+  const box = document.getElementById('predictions');
+  const predictions = detail?.predictions;
+  if (box.hidden !== !predictions) box.hidden = !predictions;
+  if (!predictions) return;
+  setText(document.getElementById('predictions-title'), `After “${visibleChar(detail.char)}”, the read-out's likeliest next characters:`);
+  const list = document.getElementById('predictions-list');
+  while (list.children.length < predictions.top.length) {
+    const item = document.createElement('li');
+    const char = document.createElement('span');
+    char.className = 'mono prediction-char';
+    const track = document.createElement('span');
+    track.className = 'bar-track';
+    const fill = document.createElement('span');
+    fill.className = 'bar-fill mid';
+    track.append(fill);
+    const value = document.createElement('span');
+    value.className = 'bar-value';
+    item.append(char, track, value);
+    list.append(item);
+  }
+  while (list.children.length > predictions.top.length) list.lastChild.remove();
+  predictions.top.forEach((guess, k) => {
+    const [char, track, value] = list.children[k].children;
+    setText(char, `“${visibleChar(guess.char)}”`);
+    track.firstChild.style.width = `${(guess.probability * 100).toFixed(1)}%`;
+    setText(value, percent(guess.probability));
+  });
+  const { next } = predictions;
+  setText(document.getElementById('predictions-next'), !next ? 'This is the last step: no character came next.'
+    : typeof next.probability !== 'number' ? `Next came “${visibleChar(next.char)}”, which is not in the vocabulary: the read-out gives it no probability.`
+      : `Next came “${visibleChar(next.char)}”: p = ${percent(next.probability)}${predictions.top.some((g) => g.char === next.char) ? '' : ', not among the five'}.`);
+}
+
 /** The inspector view: the selected step's arithmetic for each unit. */
 export function createInspector(page) {
   let showAll = false;
@@ -98,6 +136,9 @@ export function createInspector(page) {
     }
   });
   return {
-    update: (frame) => renderInspector(frame.detail, cellSpec(frame.summary.cell), frame.state.acts, frame.unit, showAll),
+    update(frame) {
+      renderPredictions(frame.detail);
+      renderInspector(frame.detail, cellSpec(frame.summary.cell), frame.state.acts, frame.unit, showAll);
+    },
   };
 }

@@ -1,0 +1,122 @@
+// Real models on the page: a whole character model's state_dict (an nn.Embedding, a 2-layer
+// nn.LSTM and an nn.Linear), its layer picker, what x_t is on each layer, its predictions,
+// and links that name a layer. Expected values are PyTorch's (tests/fixtures/char_lstm2.json,
+// recorded by scripts/fixtures/char_lstm.py).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { axe, openPage, seeView, useBrowser } from './harness.mjs';
+
+const env = useBrowser({ before, after });
+const VIEWPORT = { width: 1280, height: 720 };
+const FIXTURE = fs.readFileSync(new URL('../fixtures/char_lstm2.json', import.meta.url));
+const { expected } = JSON.parse(FIXTURE);
+
+const settle = (page) => page.waitForFunction(() => window.__gatelab.idle());
+const hook = (page, name, ...args) => page.evaluate(([name, args]) => window.__gatelab[name](...args), [name, args]);
+
+/** Every unit's value of `q` at every step, from the page, as rows per step. */
+async function perStep(page, q) {
+  const { hidden } = await hook(page, 'summary');
+  const flat = await hook(page, 'values', q);
+  return Array.from({ length: flat.length / hidden }, (_, t) => flat.slice(t * hidden, (t + 1) * hidden));
+}
+
+function assertClose(got, want, what) {
+  assert.equal(got.length, want.length, what);
+  got.forEach((row, t) => row.forEach((v, u) => assert.ok(Math.abs(v - want[t][u]) < 2e-6, `${what} at step ${t}, unit ${u}: ${v} against PyTorch's ${want[t][u]}`)));
+}
+
+async function loadFixture(page) {
+  await page.setInputFiles('#weights-file', { name: 'char_lstm2.json', mimeType: 'application/json', buffer: FIXTURE });
+  await page.waitForFunction(() => window.__gatelab.summary().model === 'char_lstm2.json');
+  await settle(page);
+}
+
+test('a 2-layer character model loads whole: its top layer on show, a layer picker, each layer as PyTorch computed it', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?text=${encodeURIComponent(expected.text)}&t=1`, { viewport: VIEWPORT });
+  assert.ok(await page.$eval('#layer-wrap', (w) => w.hidden), 'a one-layer preset has no layer picker');
+  await loadFixture(page);
+  let s = await hook(page, 'summary');
+  assert.deepEqual([s.layers, s.layer, s.embedding, s.readout, s.input_size], [2, 1, 3, true, 4]);
+  // Only the recorded answers are left over, and the page says so.
+  const notes = await hook(page, 'notices');
+  assert.ok(notes.some((n) => n === "In char_lstm2.json: the file's key expected is not part of the LSTM, an embedding or a read-out, and is not used."), notes.join('\n'));
+  assert.ok(notes.some((n) => n.includes('It has 2 layers, and a link carries one layer without a read-out, so copied links leave it out')), notes.join('\n'));
+  assert.match(await page.textContent('#model-note'), /2 layers; layer 1 on show, H = 4, reads the h of layer 0 \(4 values\); its embedding \(3 wide\) is folded into layer 0's W_ih/);
+  assert.ok(!(await page.$eval('#layer-wrap', (w) => w.hidden)));
+  assert.deepEqual(await page.$$eval('#layer option', (os) => os.map((o) => o.textContent)), ['0 (reads the text)', '1 (top)']);
+  assert.equal(await page.$eval('#layer', (l) => l.value), '1');
+  assertClose(await perStep(page, 'h'), expected.layers[1].h, 'layer 1 h');
+  assertClose(await perStep(page, 'c'), expected.layers[1].c, 'layer 1 c');
+  // The diagram says what x_t is on this layer.
+  await seeView(page, 'diagram');
+  // (the subscript is drawn as one: x_t reads xt in the text)
+  assert.match(await page.textContent('#diagram'), /xt = h⁽⁰⁾ at “b”/);
+  assert.equal(await page.$eval('#diagram [aria-label^="input x_t"]', (g) => g.getAttribute('aria-label')), 'input x_t: the h of layer 0 at “b”');
+  // Layer 0 reads the text.
+  await page.selectOption('#layer', '0');
+  await settle(page);
+  s = await hook(page, 'summary');
+  assert.deepEqual([s.layer, s.input_size], [0, 6]);
+  assertClose(await perStep(page, 'h'), expected.layers[0].h, 'layer 0 h');
+  assertClose(await perStep(page, 'c'), expected.layers[0].c, 'layer 0 c');
+  assert.match(await page.textContent('#model-note'), /layer 0 on show, H = 4, reads the text's 6 input symbols/);
+  await seeView(page, 'diagram');
+  assert.match(await page.textContent('#diagram'), /xt “b”/);
+  assert.doesNotMatch(await page.textContent('#diagram'), /h⁽/);
+  assert.match(await hook(page, 'url'), /[?&]layer=0(&|$)/);
+  // Back to the top: the link names no layer (the top is the default).
+  await page.selectOption('#layer', '1');
+  await settle(page);
+  assert.doesNotMatch(await hook(page, 'url'), /layer=/);
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the inspector shows the five likeliest next characters and the probability of the one that came', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?text=${encodeURIComponent(expected.text)}&t=0`, { viewport: VIEWPORT });
+  assert.ok(await page.$eval('#predictions', (p) => p.hidden), 'a preset without a read-out predicts nothing');
+  await loadFixture(page);
+  for (const layer of ['1', '0']) {
+    await page.selectOption('#layer', layer);
+    await settle(page);
+    for (const t of [0, 4, expected.text.length - 1]) {
+      await hook(page, 'change', { t });
+      await settle(page);
+      await seeView(page, 'inspector');
+      const p = expected.probabilities[t];
+      const vocab = [...(await hook(page, 'summary')).vocab];
+      const order = vocab.map((c, k) => [c, p[k]]).sort((a, b) => b[1] - a[1]).slice(0, 5);
+      const shown = await page.$$eval('#predictions-list li', (items) => items.map((li) => [...li.children].map((c) => c.textContent)));
+      const visible = (c) => (c === '\n' ? '↵' : c === ' ' ? '␣' : c);
+      assert.deepEqual(shown.map(([c]) => c), order.map(([c]) => `“${visible(c)}”`), `layer ${layer}, step ${t}`);
+      shown.forEach(([, , value], k) => assert.equal(value, `${(order[k][1] * 100).toFixed(order[k][1] < 0.01 ? 1 : 0)}%`));
+      const next = expected.text[t + 1];
+      const sentence = await page.textContent('#predictions-next');
+      if (next === undefined) assert.equal(sentence, 'This is the last step: no character came next.');
+      else if (!vocab.includes(next)) assert.equal(sentence, `Next came “${next}”, which is not in the vocabulary: the read-out gives it no probability.`);
+      else {
+        const q = p[vocab.indexOf(next)];
+        assert.ok(sentence.startsWith(`Next came “${visible(next)}”: p = ${(q * 100).toFixed(q < 0.01 ? 1 : 0)}%`), sentence);
+      }
+    }
+  }
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a link that names a layer past the model\'s gets a notice and the top layer', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=counter&layer=3&text=((`, { viewport: VIEWPORT });
+  const notes = await hook(page, 'notices');
+  assert.ok(notes.includes("Layer 3 in the link is past the model's one layer; showing the top one."), notes.join('\n'));
+  assert.equal((await hook(page, 'summary')).layer, 0);
+  assert.doesNotMatch(await hook(page, 'url'), /layer=/);
+  const bad = await openPage(env.browser, `${env.server.url}?layer=x`, { viewport: VIEWPORT });
+  assert.ok((await hook(bad, 'notices')).includes('Layer "x" in the link is not valid; showing the top layer.'));
+  await bad.close();
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
