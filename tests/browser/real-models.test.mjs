@@ -89,7 +89,7 @@ test('the inspector shows the five likeliest next characters and the probability
       const p = expected.probabilities[t];
       const vocab = [...(await hook(page, 'summary')).vocab];
       const order = vocab.map((c, k) => [c, p[k]]).sort((a, b) => b[1] - a[1]).slice(0, 5);
-      const shown = await page.$$eval('#predictions-list li', (items) => items.map((li) => [...li.children].map((c) => c.textContent)));
+      const shown = await page.$$eval('#predictions-list .bar-row', (rows) => rows.map((row) => [...row.children].map((c) => c.textContent)));
       const visible = (c) => (c === '\n' ? '↵' : c === ' ' ? '␣' : c);
       assert.deepEqual(shown.map(([c]) => c), order.map(([c]) => `“${visible(c)}”`), `layer ${layer}, step ${t}`);
       shown.forEach(([, , value], k) => assert.equal(value, `${(order[k][1] * 100).toFixed(order[k][1] < 0.01 ? 1 : 0)}%`));

@@ -6,7 +6,7 @@ import { cellSpec, gateSites } from '../catalog.js';
 import { equationHeading, equationWorked, siteFormula, siteInput } from '../equations.js';
 import { unitBlock } from './window.js';
 import { exact, num, percent, visibleChar } from '../format.js';
-import { setText } from '../dom.js';
+import { bar, setText } from '../dom.js';
 
 function cell(text, className) {
   const td = document.createElement('td');
@@ -88,6 +88,9 @@ function renderInspector(detail, spec, acts, unit, showAll) {
   });
 }
 
+/** The predictions' bars, built as needed and updated in place. */
+const bars = [];
+
 /**
  * A model with a read-out: the five likeliest next characters after this step, with their
  * probabilities, and the probability it gave the character that came next.
@@ -99,27 +102,18 @@ function renderPredictions(detail) {
   if (!predictions) return;
   setText(document.getElementById('predictions-title'), `After “${visibleChar(detail.char)}”, the read-out's likeliest next characters:`);
   const list = document.getElementById('predictions-list');
-  while (list.children.length < predictions.top.length) {
+  while (bars.length < predictions.top.length) {
     const item = document.createElement('li');
-    const char = document.createElement('span');
-    char.className = 'mono prediction-char';
-    const track = document.createElement('span');
-    track.className = 'bar-track';
-    const fill = document.createElement('span');
-    fill.className = 'bar-fill mid';
-    track.append(fill);
-    const value = document.createElement('span');
-    value.className = 'bar-value';
-    item.append(char, track, value);
+    const row = bar('mid');
+    item.append(row.wrap);
     list.append(item);
+    bars.push(row);
   }
-  while (list.children.length > predictions.top.length) list.lastChild.remove();
-  predictions.top.forEach((guess, k) => {
-    const [char, track, value] = list.children[k].children;
-    setText(char, `“${visibleChar(guess.char)}”`);
-    track.firstChild.style.width = `${(guess.probability * 100).toFixed(1)}%`;
-    setText(value, percent(guess.probability));
-  });
+  while (bars.length > predictions.top.length) {
+    bars.pop();
+    list.lastChild.remove();
+  }
+  predictions.top.forEach((guess, k) => bars[k].update(guess.probability, `“${visibleChar(guess.char)}”`));
   const { next } = predictions;
   setText(document.getElementById('predictions-next'), !next ? 'This is the last step: no character came next.'
     : typeof next.probability !== 'number' ? `Next came “${visibleChar(next.char)}”, which is not in the vocabulary: the read-out gives it no probability.`

@@ -2,8 +2,8 @@
 
 import { preset } from '../catalog.js';
 import { FILE_PRESET } from '../state.js';
-import { blockWorked, percent } from '../format.js';
-import { setText } from '../dom.js';
+import { blockWorked } from '../format.js';
+import { bar, setText } from '../dom.js';
 
 /** Parameter count with its formula. */
 function renderParameters(summary) {
@@ -14,29 +14,6 @@ function renderParameters(summary) {
     `${blocks} gate block${blocks === 1 ? '' : 's'} × ${summary.block_formula} = ${blocks} × ${blockWorked(summary)}${seeing}. ` +
     (blocks < all ? `A gate set to “none” (the constant 1) or coupled (1 − i) has no weights of its own: ${all - blocks === 1 ? 'its block is' : 'their blocks are'} gone.` :
       'Set a gate to “none” and its block of weights disappears.'));
-}
-
-function bar(className) {
-  const wrap = document.createElement('div');
-  wrap.className = 'bar-row';
-  const name = document.createElement('span');
-  name.className = 'bar-label';
-  const track = document.createElement('span');
-  track.className = 'bar-track';
-  const fill = document.createElement('span');
-  fill.className = `bar-fill ${className}`;
-  track.append(fill);
-  const value = document.createElement('span');
-  value.className = 'bar-value';
-  wrap.append(name, track, value);
-  return {
-    wrap,
-    update(share, label) {
-      setText(name, label);
-      fill.style.width = `${(share * 100).toFixed(1)}%`;
-      setText(value, percent(share));
-    },
-  };
 }
 
 /** The blocks of bars, built once per design and updated in place. */
