@@ -194,7 +194,8 @@ try {
   await loadedAtStart(browser, `${published.url}?embed=1&views=diagram,timeline`, 'an embed with views=diagram,timeline');
   await loadedAtStart(browser, `${published.url}?embed=1&views=timeline`, 'an embed with views=timeline');
   await published.close();
-  printLargeModel(await benchLargeModel(browser, server.url), await benchLargeModel(browser, server.url, { loadOnly: true }));
+  printLargeModel(await benchLargeModel(browser, server.url), await benchLargeModel(browser, server.url, { loadOnly: true }),
+    await benchLargeModel(browser, server.url, { format: 'safetensors' }));
   const page = await openPage(browser, server.url, { viewport: { width: 1400, height: 1000 } });
   const figures = await page.evaluate(() => window.__gatelab.bench());
   for (const [name, value] of Object.entries(figures)) console.log(`${name}: ${value}`);

@@ -9,11 +9,11 @@ import { openPage } from '../tests/browser/harness.mjs';
  * With `loadOnly`, the text is one character and nothing is typed: the peak memory is then the
  * load's own.
  */
-export async function benchLargeModel(browser, url, { loadOnly = false } = {}) {
+export async function benchLargeModel(browser, url, { loadOnly = false, format = 'json' } = {}) {
   const text = loadOnly ? 'a' : Array.from({ length: 2000 }, (_, k) => 'the quick brown fox jumps over the lazy dog '[(k * 7) % 44]).join('');
   const page = await openPage(browser, `${url}?text=${encodeURIComponent(text)}`, { viewport: { width: 1400, height: 1000 } });
   try {
-    return await page.evaluate(async ({ hidden, symbols, loadOnly }) => {
+    return await page.evaluate(async ({ hidden, symbols, loadOnly, format }) => {
       // PyTorch's initialisation, uniform in ±1/√H, from a seeded generator (not timed).
       let seed = 12345;
       const uniform = () => {
@@ -23,9 +23,30 @@ export async function benchLargeModel(browser, url, { loadOnly = false } = {}) {
       const matrix = (rows, cols) => `[${Array.from({ length: rows }, () => `[${Array.from({ length: cols }, () => uniform().toFixed(6)).join(',')}]`).join(',')}]`;
       const vector = (n) => `[${Array.from({ length: n }, () => uniform().toFixed(6)).join(',')}]`;
       const vocab = JSON.stringify(Array.from({ length: symbols }, (_, k) => String.fromCodePoint(k < 95 ? 32 + k : 0x100 + k)));
-      const json = `{"weight_ih_l0":${matrix(4 * hidden, symbols)},"weight_hh_l0":${matrix(4 * hidden, hidden)},` +
-        `"bias_ih_l0":${vector(4 * hidden)},"bias_hh_l0":${vector(4 * hidden)},"vocab":${vocab}}`;
-      const file = new File([json], 'lstm-1024.json', { type: 'application/json' });
+      let json = '';
+      let file;
+      if (format === 'json') {
+        json = `{"weight_ih_l0":${matrix(4 * hidden, symbols)},"weight_hh_l0":${matrix(4 * hidden, hidden)},` +
+          `"bias_ih_l0":${vector(4 * hidden)},"bias_hh_l0":${vector(4 * hidden)},"vocab":${vocab}}`;
+        file = new File([json], 'lstm-1024.json', { type: 'application/json' });
+      } else {
+        // The same tensors as safetensors: a little-endian header length, the JSON header (the
+        // vocab in its metadata), then the raw float32 data.
+        const shapes = [['weight_ih_l0', [4 * hidden, symbols]], ['weight_hh_l0', [4 * hidden, hidden]], ['bias_ih_l0', [4 * hidden]], ['bias_hh_l0', [4 * hidden]]];
+        const header = { __metadata__: { vocab } };
+        const blobs = [];
+        let offset = 0;
+        for (const [name, shape] of shapes) {
+          const data = Float32Array.from({ length: shape.reduce((a, b) => a * b) }, uniform);
+          header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.byteLength] };
+          offset += data.byteLength;
+          blobs.push(data);
+        }
+        const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+        const length = new DataView(new ArrayBuffer(8));
+        length.setBigUint64(0, BigInt(headerBytes.length), true);
+        file = new File([length.buffer, headerBytes, ...blobs], 'lstm-1024.safetensors');
+      }
       // The page draws in the first animation frame after a change (its callback was asked for
       // first); this one runs right after it, before that frame is painted.
       const painted = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
@@ -39,7 +60,7 @@ export async function benchLargeModel(browser, url, { loadOnly = false } = {}) {
       const start = performance.now();
       input.files = data.files;
       input.dispatchEvent(new Event('change'));
-      await until(() => window.__gatelab.notices().some((n) => n.includes('lstm-1024.json')));
+      await until(() => window.__gatelab.notices().some((n) => n.includes(file.name)));
       await painted();
       const firstPaint = performance.now() - start;
       await until(() => { const s = window.__gatelab.summary(); return s.computed === s.steps; });
@@ -66,12 +87,12 @@ export async function benchLargeModel(browser, url, { loadOnly = false } = {}) {
       const p95 = (list) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(0.95 * list.length))];
       const s = window.__gatelab.summary();
       return {
-        hidden: s.hidden, symbols: s.input_size, steps: s.steps, megabytes: json.length / 2 ** 20,
+        hidden: s.hidden, symbols: s.input_size, steps: s.steps, megabytes: json.length / 2 ** 20, fileBytes: file.size,
         memoryBefore, memoryAfterLoad, weightBytes: 4 * 4 * hidden * (symbols + hidden + 2), jsonBytes: json.length,
         firstPaint, complete, endP95: p95(atEnd), startP95: p95(atStart), notices: window.__gatelab.notices(),
         longest: Math.max(0, ...longTasks), longTasks: longTasks.length,
       };
-    }, { hidden: 1024, symbols: 256, loadOnly });
+    }, { hidden: 1024, symbols: 256, loadOnly, format });
   } finally {
     if (page.problems.length) {
       console.error(`page problems:\n  ${page.problems.join('\n  ')}`);
@@ -81,10 +102,14 @@ export async function benchLargeModel(browser, url, { loadOnly = false } = {}) {
   }
 }
 
-/** Prints the figures of benchLargeModel; `loadOnly` is its figures with `loadOnly`. */
-export function printLargeModel(r, loadOnly) {
+/**
+ * Prints the figures of benchLargeModel; `loadOnly` is its figures with `loadOnly`, `safetensors`
+ * its figures with the same model as a .safetensors file.
+ */
+export function printLargeModel(r, loadOnly, safetensors) {
   const label = `H = ${r.hidden.toLocaleString('en')}, ${r.symbols} symbols, ${r.steps.toLocaleString('en')} characters, ${r.megabytes.toFixed(0)} MB of JSON`;
   console.log(`large model (${label}): load to first paint ${(r.firstPaint / 1000).toFixed(2)} s`);
+  console.log(`large model as .safetensors (${(safetensors.fileBytes / 2 ** 20).toFixed(0)} MB): load to first paint ${(safetensors.firstPaint / 1000).toFixed(2)} s (JSON, above: ${(r.firstPaint / 1000).toFixed(2)} s)`);
   console.log(`large model: the whole run computed (in slices, after the first paint) ${(r.complete / 1000).toFixed(2)} s`);
   const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
   console.log(`large model: peak wasm memory of the page module ${mb(r.memoryAfterLoad)}, ${mb(loadOnly.memoryAfterLoad)} with a one-character text (before loading ${mb(r.memoryBefore)}; the file ${mb(r.jsonBytes)}, its weights as f32 ${mb(r.weightBytes)})`);

@@ -402,10 +402,144 @@ fn fold_embedding(weight_ih: &[f32], rows: usize, embedding: &[f32], width: usiz
 /// may carry a module prefix, `lstm.weight_ih_l0`), at most one `nn.Embedding` (folded into
 /// layer 0's weights) and at most one `nn.Linear` read-out, plus the `vocab` key.
 pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
-    let mut parts = match read_parts(text) {
+    let parts = match read_parts(text) {
         Ok(parts) => parts?,
         Err(e) => return err(format!("not valid JSON: {e}")),
     };
+    assemble(parts, name)
+}
+
+/// Reads a `.safetensors` file: the same tensors as [`load`] takes, with the vocab as a JSON
+/// list of strings under `vocab` in the header's `__metadata__` (and `cell` there, if it is not
+/// an LSTM). F32, F64, F16 and BF16 tensors are read; each number goes straight into an f32.
+///
+/// The format (huggingface/safetensors): an 8-byte little-endian header length, a JSON header
+/// naming each tensor's dtype, shape and byte range, then the data. It is read here rather than
+/// with the `safetensors` crate, whose JSON reader made the page's module 40 KB larger gzipped;
+/// the tests check this reader against that crate's writer and reader.
+pub fn load_safetensors(bytes: &[u8], name: &str) -> Result<Loaded, LoadError> {
+    let bad = |why: String| LoadError(format!("not a safetensors file: {why}"));
+    let length = bytes.get(..8).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes"))).ok_or_else(|| bad("it is under 8 bytes long".into()))?;
+    let start = usize::try_from(length).ok().and_then(|n| n.checked_add(8)).filter(|end| *end <= bytes.len());
+    let Some(start) = start else {
+        return Err(bad(format!("its header is {length} bytes long, and the file holds {}", bytes.len().saturating_sub(8))));
+    };
+    let header = std::str::from_utf8(&bytes[8..start]).map_err(|e| bad(format!("its header is not UTF-8 (byte {})", e.valid_up_to())))?;
+    let header = crate::json::parse(header).map_err(|e| bad(format!("its header is not JSON: {e}")))?;
+    let Some(entries) = header.as_object() else { return Err(bad("its header is not a JSON object".into())) };
+    let data = &bytes[start..];
+    let mut parts = Parts::default();
+    let mut ranges: Vec<(usize, usize, &str)> = Vec::new();
+    for (key, entry) in entries {
+        if key == "__metadata__" {
+            read_metadata(entry, &mut parts)?;
+            continue;
+        }
+        let (tensor, range) = safetensor(key, entry, data).map_err(bad)?;
+        ranges.push((range.0, range.1, key));
+        parts.tensors.push((key.clone(), tensor));
+        parts.keys.push(key.clone());
+    }
+    // The byte ranges may not overlap, as the format's own reader checks.
+    ranges.sort_unstable();
+    if let Some(w) = ranges.windows(2).find(|w| w[1].0 < w[0].1) {
+        return Err(bad(format!("{} and {} share bytes", w[0].2, w[1].2)));
+    }
+    assemble(parts, name)
+}
+
+/// The header's `__metadata__`: string values; `vocab` and `cell` are read, `format` is
+/// PyTorch's own ("pt"), any other key is named as unused.
+fn read_metadata(metadata: &Json, parts: &mut Parts) -> Result<(), LoadError> {
+    let Some(entries) = metadata.as_object() else { return err("__metadata__ must be a JSON object of strings") };
+    for (key, value) in entries {
+        let place = format!("__metadata__.{key}");
+        let Some(value) = value.as_str() else { return err(format!("{place} must be a string")) };
+        match key.as_str() {
+            "vocab" => parts.vocab = Some(crate::json::parse(value).map_err(|e| LoadError(format!("{place} is not a JSON list of strings: {e}")))?),
+            "cell" => parts.cell = Some(Json::String(value.to_string())),
+            "format" => {}
+            _ => parts.keys.push(place),
+        }
+    }
+    Ok(())
+}
+
+/// One tensor's header entry and its bytes: the tensor (or what is wrong with its numbers),
+/// and its byte range. A header that does not describe its data is an error of the whole file.
+fn safetensor(key: &str, entry: &Json, data: &[u8]) -> Result<(Part<Tensor>, (usize, usize)), String> {
+    // A whole number of bytes or elements, below 2^53 (so exact in the f64 JSON gives).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let whole = |v: &Json| v.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x < 9.0e15).map(|x| x as usize);
+    let dtype = entry.get("dtype").and_then(Json::as_str).ok_or_else(|| format!("{key} has no dtype"))?;
+    let shape: Option<Vec<usize>> = entry.get("shape").and_then(Json::as_array).map(|dims| dims.iter().map(whole).collect()).and_then(|d: Option<Vec<usize>>| d);
+    let shape = shape.ok_or_else(|| format!("{key}'s shape is not a list of sizes"))?;
+    let offsets: Option<Vec<usize>> = entry.get("data_offsets").and_then(Json::as_array).map(|o| o.iter().map(whole).collect()).and_then(|o: Option<Vec<usize>>| o);
+    let (begin, end) = match offsets.as_deref() {
+        Some(&[begin, end]) if begin <= end && end <= data.len() => (begin, end),
+        _ => return Err(format!("{key}'s data_offsets are not two byte positions within the data")),
+    };
+    let width = match dtype {
+        "F64" => 8,
+        "F32" => 4,
+        "F16" | "BF16" => 2,
+        _ => return Ok((err(format!("{key} is {dtype}: weights must be F32, F64, F16 or BF16")), (begin, end))),
+    };
+    let count = shape.iter().try_fold(1_usize, |n, d| n.checked_mul(*d));
+    if count.and_then(|n| n.checked_mul(width)) != Some(end - begin) {
+        return Err(format!("{key} is {dtype} of shape {shape:?}, but has {} bytes", end - begin));
+    }
+    if shape.is_empty() || shape.len() > 2 {
+        return Ok((err(format!("{key} has {} dimensions: a weight has 1 or 2", shape.len())), (begin, end)));
+    }
+    let bytes = &data[begin..end];
+    let values: Vec<f32> = match width {
+        8 => bytes.chunks_exact(8).map(|b| to_f32(f64::from_le_bytes(b.try_into().expect("8 bytes")))).collect(),
+        4 => bytes.chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))).collect(),
+        // bfloat16 is the top half of an f32.
+        _ if dtype == "BF16" => bytes.chunks_exact(2).map(|b| f32::from_bits(u32::from(u16::from_le_bytes([b[0], b[1]])) << 16)).collect(),
+        _ => bytes.chunks_exact(2).map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect(),
+    };
+    let tensor = match values.iter().position(|v| !v.is_finite()) {
+        Some(k) => err(format!("{key}[{k}] is not a finite number")),
+        None => Ok(Tensor { values, shape }),
+    };
+    Ok((tensor, (begin, end)))
+}
+
+/// An IEEE half-precision number's bits as f32 (exactly: every half is an f32).
+fn f16_to_f32(bits: u16) -> f32 {
+    let sign = u32::from(bits >> 15) << 31;
+    let exponent = u32::from((bits >> 10) & 0x1f);
+    let mantissa = u32::from(bits & 0x3ff);
+    let magnitude = match (exponent, mantissa) {
+        (0, 0) => 0,
+        // Subnormal: mantissa · 2^−24, normalised for f32.
+        (0, m) => {
+            let shift = m.leading_zeros() - 21;
+            ((127 - 15 + 1 - shift) << 23) | ((m << shift) & 0x3ff) << 13
+        }
+        (0x1f, m) => 0x7f80_0000 | (m << 13),
+        (e, m) => ((e + 127 - 15) << 23) | (m << 13),
+    };
+    f32::from_bits(sign | magnitude)
+}
+
+/// Reads a weights file of either format: safetensors when its name ends `.safetensors` or it
+/// does not start as a JSON object does, else JSON.
+pub fn load_file(bytes: &[u8], name: &str) -> Result<Loaded, LoadError> {
+    let json_like = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if name.ends_with(".safetensors") || !json_like {
+        return load_safetensors(bytes, name);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load(text, name),
+        Err(e) => err(format!("not valid JSON: it is not UTF-8 text (byte {})", e.valid_up_to())),
+    }
+}
+
+/// Builds the model from the tensors read (from JSON or safetensors).
+fn assemble(mut parts: Parts, name: &str) -> Result<Loaded, LoadError> {
     let layer_keys: Vec<(String, LayerKey)> =
         parts.tensors.iter().filter_map(|(k, _)| layer_key(k).map(|l| (k.clone(), l))).collect();
     if let Some((key, _)) = layer_keys.iter().find(|(_, l)| l.reverse) {
@@ -524,4 +658,25 @@ pub fn export(model: &Model) -> Json {
         object.push(("cell".into(), Json::String(model.cell.spec().name.into())));
     }
     Json::Object(object)
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // exact: every half is an f32
+mod tests {
+    use super::f16_to_f32;
+
+    #[test]
+    fn halves_are_read_exactly() {
+        // Worked from IEEE 754's binary16: sign, 5 exponent bits (bias 15), 10 mantissa bits.
+        assert_eq!(f16_to_f32(0x3c00), 1.0);
+        assert_eq!(f16_to_f32(0xc000), -2.0);
+        assert_eq!(f16_to_f32(0x3555), 0.333_251_95); // 1.0101010101b × 2^−2 = 1365/4096
+        assert_eq!(f16_to_f32(0x7bff), 65504.0, "the largest half");
+        assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24), "the smallest subnormal");
+        assert_eq!(f16_to_f32(0x03ff), 1023.0 * 2f32.powi(-24), "the largest subnormal");
+        assert_eq!(f16_to_f32(0x0400), 2f32.powi(-14), "the smallest normal");
+        assert_eq!(f16_to_f32(0x8000).to_bits(), (-0.0f32).to_bits());
+        assert_eq!(f16_to_f32(0x7c00), f32::INFINITY);
+        assert!(f16_to_f32(0x7e00).is_nan());
+    }
 }

@@ -539,3 +539,17 @@ fn a_layer_of_a_stacked_model_is_traced_with_layer() {
     let output = gatelab(&["trace", "--preset", "counter", "--text", "ab", "--layer", "1"]);
     assert!(stderr(&output).contains("--layer 1: the model has one layer, 0"), "{}", stderr(&output));
 }
+
+/// A .safetensors file traces as its JSON twin does, to the last digit.
+#[test]
+fn a_safetensors_file_traces_as_its_json_twin() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+    let trace = |file: &str| {
+        let output = gatelab(&["trace", "--weights", &format!("{dir}{file}"), "--text", "ab (c?", "--layer", "0"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let mut v: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        v.as_object_mut().unwrap().remove("model");
+        v
+    };
+    assert_eq!(trace("char_lstm2.safetensors"), trace("char_lstm2.json"));
+}

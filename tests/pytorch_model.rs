@@ -165,3 +165,129 @@ fn ambiguous_modules_are_errors_that_name_the_keys() {
     .unwrap_err();
     assert_eq!(message, "lstm.weight_ih_l1 is missing");
 }
+
+const SAFETENSORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/char_lstm2.safetensors");
+
+/// The same model saved as safetensors (the vocab in `__metadata__`) loads to the same weights,
+/// bit for bit, and so to the same numbers as PyTorch.
+#[test]
+fn the_same_model_from_safetensors_is_the_same_model() {
+    let from_json = load(&std::fs::read_to_string(FIXTURE).unwrap(), "m.json").unwrap().model;
+    let loaded = gatelab::pytorch::load_safetensors(&std::fs::read(SAFETENSORS).unwrap(), "m.safetensors").unwrap();
+    assert!(loaded.unused_keys.is_empty(), "{:?}", loaded.unused_keys);
+    let model = loaded.model;
+    assert_eq!(model.vocab, from_json.vocab);
+    for (a, b) in model.all_layers().zip(from_json.all_layers()) {
+        assert_eq!(a.weights(), b.weights());
+    }
+    assert_eq!(model.stack.readout, from_json.stack.readout);
+    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
+    let mut lab = Lab::new(model);
+    lab.set_text(fixture["expected"]["text"].as_str().unwrap());
+    for (t, h) in rows(&fixture["expected"]["layers"][1]["h"]).iter().enumerate() {
+        assert_close(lab.trace().at(Quantity::Hidden, t), h, 2e-6, &format!("h at step {t}"));
+    }
+}
+
+/// A safetensors file written here: `tensors` as (name, dtype, shape, little-endian bytes).
+fn safetensors_file(tensors: &[(&str, &str, &[usize], Vec<u8>)], metadata: &Value) -> Vec<u8> {
+    let mut header = serde_json::Map::new();
+    let mut offset = 0;
+    for (name, dtype, shape, data) in tensors {
+        header.insert((*name).into(), serde_json::json!({"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + data.len()]}));
+        offset += data.len();
+    }
+    header.insert("__metadata__".into(), metadata.clone());
+    let text = Value::Object(header).to_string();
+    let mut bytes = (text.len() as u64).to_le_bytes().to_vec();
+    bytes.extend(text.as_bytes());
+    for (_, _, _, data) in tensors {
+        bytes.extend(data);
+    }
+    bytes
+}
+
+fn f32_bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// H = 1 over "ab", as `valid()` in tests/pytorch_json.rs, in safetensors.
+fn small(metadata: &Value, ih_dtype: (&str, Vec<u8>)) -> Result<gatelab::pytorch::Loaded, String> {
+    let tensors: Vec<(&str, &str, &[usize], Vec<u8>)> = vec![
+        ("weight_ih_l0", ih_dtype.0, &[4, 2], ih_dtype.1),
+        ("weight_hh_l0", "F32", &[4, 1], f32_bytes(&[0.1, 0.2, 0.3, 0.4])),
+        ("bias_ih_l0", "F32", &[4], f32_bytes(&[0.0; 4])),
+        ("bias_hh_l0", "F32", &[4], f32_bytes(&[0.0; 4])),
+    ];
+    gatelab::pytorch::load_safetensors(&safetensors_file(&tensors, metadata), "s.safetensors").map_err(|e| e.to_string())
+}
+
+#[test]
+fn safetensors_problems_are_named() {
+    let ih = || ("F32", f32_bytes(&[0.5, 0.25, 1.0, 2.0, -0.5, 0.125, 4.0, 8.0]));
+    let ok = small(&serde_json::json!({"vocab": "[\"a\", \"b\"]", "format": "pt", "note": "mine"}), ih()).unwrap();
+    assert_eq!(ok.unused_keys, ["__metadata__.note"], "an unknown metadata key is named, format is PyTorch's own");
+    assert_eq!(ok.model.cell.weights().weight_ih, [0.5, 0.25, 1.0, 2.0, -0.5, 0.125, 4.0, 8.0]);
+    // The same numbers as halves and bfloats: all are exact in both.
+    let halves = [0x3800_u16, 0x3400, 0x3c00, 0x4000, 0xb800, 0x3000, 0x4400, 0x4800];
+    let f16 = small(&serde_json::json!({"vocab": "[\"a\", \"b\"]"}), ("F16", halves.iter().flat_map(|h| h.to_le_bytes()).collect())).unwrap();
+    assert_eq!(f16.model.cell.weights(), ok.model.cell.weights());
+    let bf16: Vec<u8> = [0.5f32, 0.25, 1.0, 2.0, -0.5, 0.125, 4.0, 8.0].iter().flat_map(|v| u16::try_from(v.to_bits() >> 16).unwrap().to_le_bytes()).collect();
+    assert_eq!(small(&serde_json::json!({"vocab": "[\"a\", \"b\"]"}), ("BF16", bf16)).unwrap().model.cell.weights(), ok.model.cell.weights());
+    let message = small(&serde_json::json!({}), ih()).unwrap_err();
+    assert!(message.contains("vocab is missing"), "{message}");
+    let message = small(&serde_json::json!({"vocab": "a, b"}), ih()).unwrap_err();
+    assert!(message.starts_with("__metadata__.vocab is not a JSON list of strings"), "{message}");
+    let message = small(&serde_json::json!({"vocab": "[\"a\", \"b\"]"}), ("I32", vec![0; 32])).unwrap_err();
+    assert_eq!(message, "weight_ih_l0 is I32: weights must be F32, F64, F16 or BF16");
+    let nan = ("F32", f32_bytes(&[0.5, f32::NAN, 1.0, 2.0, -0.5, 0.125, 4.0, 8.0]));
+    assert_eq!(small(&serde_json::json!({"vocab": "[\"a\", \"b\"]"}), nan).unwrap_err(), "weight_ih_l0[1] is not a finite number");
+    let message = gatelab::pytorch::load_safetensors(b"{\"weight_ih_l0\": []}", "x.safetensors").unwrap_err().to_string();
+    assert!(message.starts_with("not a safetensors file"), "{message}");
+}
+
+/// The safetensors crate (the format's reference implementation) writes the model; Gate Lab's
+/// reader gives the same weights as from JSON. Files the crate refuses, it refuses too.
+#[test]
+#[allow(clippy::cast_possible_truncation)] // the export's numbers are f32s, written in full
+fn the_reader_agrees_with_the_safetensors_crate() {
+    use safetensors::tensor::{Dtype, TensorView};
+    let model = load(&std::fs::read_to_string(FIXTURE).unwrap(), "m.json").unwrap().model;
+    let written: serde_json::Map<String, Value> = serde_json::from_str(&gatelab::pytorch::export(&model).to_string()).unwrap();
+    // Every tensor of the export, as f32 bytes, with its shape.
+    let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (key, value) in written.iter().filter(|(k, _)| *k != "vocab") {
+        let items = value.as_array().unwrap();
+        let two = items[0].is_array();
+        let flat: Vec<f32> = if two { items.iter().flat_map(|r| r.as_array().unwrap().clone()).collect::<Vec<_>>() } else { items.clone() }
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect();
+        let shape = if two { vec![items.len(), items[0].as_array().unwrap().len()] } else { vec![items.len()] };
+        tensors.push((key.clone(), shape, flat.iter().flat_map(|v| v.to_le_bytes()).collect()));
+    }
+    let views: Vec<(String, TensorView)> = tensors.iter().map(|(k, shape, data)| (k.clone(), TensorView::new(Dtype::F32, shape.clone(), data).unwrap())).collect();
+    let vocab: Vec<String> = model.vocab.chars().iter().map(char::to_string).collect();
+    let metadata = [("vocab".to_string(), serde_json::to_string(&vocab).unwrap())].into_iter().collect();
+    let bytes = safetensors::serialize(views, Some(metadata)).unwrap();
+    let again = gatelab::pytorch::load_safetensors(&bytes, "crate.safetensors").unwrap().model;
+    for (a, b) in model.all_layers().zip(again.all_layers()) {
+        assert_eq!(a.weights(), b.weights());
+    }
+    assert_eq!(again.stack.readout, model.stack.readout);
+    // Broken files: a header longer than the file, data cut short, two tensors on the same bytes.
+    let cut = &bytes[..bytes.len() - 4];
+    let long = [&u64::MAX.to_le_bytes()[..], &bytes[8..]].concat();
+    let header_len = usize::try_from(u64::from_le_bytes(bytes[..8].try_into().unwrap())).unwrap();
+    let header = std::str::from_utf8(&bytes[8..8 + header_len]).unwrap();
+    // bias_hh_l0 set on bias_ih_l0's bytes (the same dtype and size).
+    let mut overlapping: serde_json::Map<String, Value> = serde_json::from_str(header).unwrap();
+    overlapping["bias_hh_l0"]["data_offsets"] = overlapping["bias_ih_l0"]["data_offsets"].clone();
+    let text = Value::Object(overlapping).to_string();
+    let shared = [&(text.len() as u64).to_le_bytes()[..], text.as_bytes(), &bytes[8 + header_len..]].concat();
+    for (what, broken) in [("cut", cut), ("long header", &long[..]), ("overlapping", &shared[..])] {
+        assert!(safetensors::SafeTensors::deserialize(broken).is_err(), "the crate refuses the {what} file");
+        let message = gatelab::pytorch::load_safetensors(broken, "x.safetensors").unwrap_err().to_string();
+        assert!(message.starts_with("not a safetensors file: "), "{what}: {message}");
+    }
+}

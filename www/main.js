@@ -409,14 +409,15 @@ async function loadFile(file) {
     notify(`${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB; the page reads weights files of up to ${maxBytes / 2 ** 20} MB (a PyTorch LSTM of up to ${limits().max_page_hidden.toLocaleString('en')} units). The current model is unchanged; the gatelab command line takes larger files.`, 'error');
     return;
   }
-  let text;
+  let bytes;
   try {
-    text = await file.text();
+    bytes = new Uint8Array(await file.arrayBuffer());
   } catch (e) {
     notify(`Could not read ${file.name}: ${e.message}`, 'error');
     return;
   }
-  const r = model.guard(() => model.loadWeights(text, file.name));
+  // JSON or safetensors: the model module tells them apart.
+  const r = model.guard(() => model.loadWeights(bytes, file.name));
   if (!r.ok) {
     if (!r.crashed) notify(`Could not load ${file.name}: ${r.message}. The current model is unchanged.`, 'error');
     return;
@@ -566,7 +567,7 @@ async function main() {
   let file = null;
   if (state.weights !== null) {
     try {
-      file = { text: decodeWeights(state.weights), name: 'model from the link' };
+      file = { data: decodeWeights(state.weights), name: 'model from the link' };
     } catch (e) {
       notify(`The model in the link could not be read (${e.message}); showing the ${defaultPreset()} preset instead.`, 'error');
     }

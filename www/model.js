@@ -72,7 +72,7 @@ function rebuild(state) {
   lab = new wasm.GateLab();
   if (state.preset === FILE_PRESET) {
     if (!file) throw new Error('there is no model to load');
-    lab.load_weights(file.text, file.name);
+    loadInto(lab, file);
   } else lab.use_preset(state.preset, state.hidden, state.seed, state.peepholes, state.cell);
   if (state.layer !== null) lab.show_layer(state.layer);
   for (const [site, name] of Object.entries(state.acts)) lab.set_activation(site, name);
@@ -130,24 +130,27 @@ export function usePreset(name, hidden, seed, peepholes, cell) {
   call((m) => m.use_preset(name, hidden, seed, peepholes, cell));
 }
 
+/** Loads `file` ({data, name}: JSON text, or a file's bytes in either format) into `lab`. */
+function loadInto(lab, { data, name }) {
+  return typeof data === 'string' ? lab.load_weights(data, name) : lab.load_weights_bytes(data, name);
+}
+
 /**
- * Loads PyTorch JSON; on success it becomes the file the 'file' preset shows. Returns a note
- * naming the file's keys the cell does not use, or undefined.
+ * Loads weights: PyTorch JSON as text, or a file's bytes (JSON or safetensors). On success it
+ * becomes the file the 'file' preset shows. Returns a note naming the file's keys the model
+ * does not use, or undefined.
  */
-export function loadWeights(text, name) {
-  const unused = call((m) => m.load_weights(text, name));
-  file = { text, name };
+export function loadWeights(data, name) {
+  const unused = call((m) => loadInto(m, { data, name }));
+  file = { data, name };
   return unused;
 }
 
 /** Shows the last loaded file again. */
 export function useFile() {
   if (!file) throw new Error('there is no model to load');
-  call((m) => m.load_weights(file.text, file.name));
+  call((m) => loadInto(m, file));
 }
-
-/** The last loaded file as PyTorch JSON, or null. */
-export const fileWeights = () => file?.text ?? null;
 /** The model's size and design: {hidden, inputs, cell, layers, readout} (the layer on show's hidden units and inputs, `lstm`, ...). */
 export const size = () => call((m) => ({ hidden: m.hidden_size(), inputs: m.input_size(), cell: m.cell_name(), layers: m.layers(), readout: m.has_readout() }));
 /** Puts layer `k` of the model on show (0 at the bottom; past the top, the top). */

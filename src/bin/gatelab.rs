@@ -121,8 +121,9 @@ struct ModelArgs {
     /// Seed of the random preset.
     #[arg(long, value_name = "S", default_value_t = 1)]
     seed: u64,
-    /// PyTorch weights as JSON (a state_dict of nested lists plus a "vocab" list), at most 128 MB.
-    #[arg(long, value_name = "FILE.json")]
+    /// PyTorch weights: a state_dict as JSON (nested lists plus a "vocab" list) or as
+    /// .safetensors (the vocab under "vocab" in its metadata), at most 128 MB.
+    #[arg(long, value_name = "FILE")]
     weights: Option<PathBuf>,
     /// Give the preset's cell peepholes (Gers et al. 2002): 0 for the hand-set presets, drawn
     /// like the other weights for random. A weights file has them if it has weight_ci_l0, ...
@@ -183,13 +184,18 @@ struct Failure(String);
 /// Reads at most `limit` bytes of UTF-8 from `reader`; more is an error naming the limit (never
 /// a silent cut, and never a read that runs until memory is gone, as /dev/zero would).
 fn read_capped(reader: impl Read, limit: u64, place: &str) -> Result<String> {
+    String::from_utf8(read_capped_bytes(reader, limit, place)?)
+        .map_err(|e| Failure(format!("{place}: it is not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
+}
+
+/// [`read_capped`], as bytes (a safetensors file is binary).
+fn read_capped_bytes(reader: impl Read, limit: u64, place: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Failure(format!("{place}: cannot read it: {e}")))?;
     if bytes.len() as u64 > limit {
         return fail(format!("{place}: it is over {} MB; gatelab reads at most {} MB", limit >> 20, limit >> 20));
     }
-    String::from_utf8(bytes)
-        .map_err(|e| Failure(format!("{place}: it is not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
+    Ok(bytes)
 }
 
 fn open(path: &PathBuf, place: &str) -> Result<std::fs::File> {
@@ -246,9 +252,9 @@ impl ModelArgs {
     fn resolve_model(&self) -> Result<Model> {
         if let Some(path) = &self.weights {
             let place = format!("--weights {}", path.display());
-            let text = read_capped(open(path, &place)?, MAX_WEIGHTS_FILE_BYTES, &place)?;
+            let bytes = read_capped_bytes(open(path, &place)?, MAX_WEIGHTS_FILE_BYTES, &place)?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let loaded = gatelab::pytorch::load(&text, &name).map_err(|e| Failure(format!("{place}: {e}")))?;
+            let loaded = gatelab::pytorch::load_file(&bytes, &name).map_err(|e| Failure(format!("{place}: {e}")))?;
             if let Some(note) = gatelab::pytorch::unused_note(&loaded.unused_keys, loaded.model.cell.spec().label) {
                 eprintln!("note: {place}: {note}");
             }

@@ -115,7 +115,19 @@ impl GateLab {
     /// Loads PyTorch JSON weights; on error the current model stays and the message says why.
     /// Returns a note naming the file's keys the cell does not use, or undefined.
     pub fn load_weights(&mut self, json: &str, name: &str) -> Result<Option<String>, JsError> {
-        let pytorch::Loaded { model, unused_keys } = pytorch::load(json, name).map_err(|e| JsError::new(&e.to_string()))?;
+        self.use_loaded(pytorch::load(json, name))
+    }
+
+    /// Loads a weights file's bytes: safetensors (by its name or its first bytes) or JSON.
+    pub fn load_weights_bytes(&mut self, bytes: &[u8], name: &str) -> Result<Option<String>, JsError> {
+        self.use_loaded(pytorch::load_file(bytes, name))
+    }
+}
+
+impl GateLab {
+    /// Shows a loaded model, unless it is too big for the page.
+    fn use_loaded(&mut self, loaded: Result<pytorch::Loaded, pytorch::LoadError>) -> Result<Option<String>, JsError> {
+        let pytorch::Loaded { model, unused_keys } = loaded.map_err(|e| JsError::new(&e.to_string()))?;
         let label = model.cell.spec().label;
         let hidden = model.cell.hidden_size();
         if hidden > MAX_PAGE_HIDDEN {
@@ -126,6 +138,10 @@ impl GateLab {
         self.lab.set_model(model);
         Ok(pytorch::unused_note(&unused_keys, label))
     }
+}
+
+#[wasm_bindgen]
+impl GateLab {
 
     /// Computes one more slice of a large model's run; true once all of it is computed.
     pub fn advance(&mut self) -> bool {

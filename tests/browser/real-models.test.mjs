@@ -120,3 +120,24 @@ test('a link that names a layer past the model\'s gets a notice and the top laye
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('the same model as .safetensors loads by the same button, to the same numbers; a broken one leaves the model as it was', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?text=${encodeURIComponent(expected.text)}`, { viewport: VIEWPORT });
+  const bytes = fs.readFileSync(new URL('../fixtures/char_lstm2.safetensors', import.meta.url));
+  await page.setInputFiles('#weights-file', { name: 'char_lstm2.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+  await page.waitForFunction(() => window.__gatelab.summary().model === 'char_lstm2.safetensors');
+  await settle(page);
+  const s = await hook(page, 'summary');
+  assert.deepEqual([s.layers, s.layer, s.embedding, s.readout], [2, 1, 3, true]);
+  assertClose(await perStep(page, 'h'), expected.layers[1].h, 'layer 1 h');
+  // No notice of unused keys: the file holds only the model.
+  assert.ok(!(await hook(page, 'notices')).some((n) => n.includes('not used')));
+  // A cut-off file: a message, and the model stays.
+  await page.setInputFiles('#weights-file', { name: 'cut.safetensors', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, 200) });
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.startsWith('Could not load cut.safetensors')));
+  const notice = (await hook(page, 'notices')).find((n) => n.startsWith('Could not load cut.safetensors'));
+  assert.match(notice, /^Could not load cut\.safetensors: not a safetensors file: .+\. The current model is unchanged\.$/);
+  assert.equal((await hook(page, 'summary')).model, 'char_lstm2.safetensors');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
