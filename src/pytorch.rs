@@ -81,6 +81,10 @@ struct Parts {
     tensors: Vec<(String, Part<Tensor>)>,
     vocab: Option<Json>,
     cell: Option<Json>,
+    /// A training export's task title: its read-out predicts the next character only on the
+    /// "next character" task (a recall task's read-out scores the same characters, but not as
+    /// what comes next).
+    task: Option<Json>,
     /// Every key, in the file's order.
     keys: Vec<String>,
     /// The keys the model was read from.
@@ -229,6 +233,7 @@ fn read_parts(text: &str) -> Result<Part<Parts>, String> {
         match key.as_str() {
             "vocab" => parts.vocab = Some(r.value()?),
             "cell" => parts.cell = Some(r.value()?),
+            "task" => parts.task = Some(r.value()?),
             _ if r.next() == Next::Array => {
                 let t = tensor(r, &key)?;
                 parts.tensors.push((key.clone(), t));
@@ -588,8 +593,10 @@ fn assemble(mut parts: Parts, name: &str) -> Result<Loaded, LoadError> {
     if let Some(key) = linears.first() {
         let bias_key = format!("{}bias", key.trim_end_matches("weight"));
         let rows = parts.get(key).and_then(|t| t.as_ref().ok()).map_or(0, |t| t.shape[0]);
-        // A read-out is used only when it scores the vocab's characters; else it is named unused.
-        if rows == vocab.len() {
+        // A read-out is used only when it scores the vocab's characters as the next one; else it
+        // is named unused.
+        let next_character = parts.task.as_ref().is_none_or(|t| t.as_str() == Some("next character"));
+        if rows == vocab.len() && next_character {
             let Some(Ok(weight)) = parts.matrix(key) else { unreachable!("listed") };
             let bias = parts.vector(&bias_key).expect("listed")?;
             readout = Some(Readout { weight: weight.values, bias });

@@ -505,6 +505,28 @@ mod tests {
         assert_eq!(json.get("activations").and_then(Json::as_object).map(<[_]>::len), Some(5));
         // The exported LSTM is the trained one: the same weights as the trainer's f32 model.
         assert_eq!(model.cell.weights(), run.trainer().model("m").unwrap().cell.weights());
+        assert!(model.stack.readout.is_none());
+    }
+
+    /// A text model's read-out predicts the next character: loaded, it is the model's read-out.
+    /// A recall model's scores the same characters, but as the one `delay` steps back: unused.
+    #[test]
+    fn a_text_models_readout_predicts_and_a_recall_models_does_not() {
+        let mut text = setup("text");
+        text.text = "abcabcabd".repeat(8);
+        let mut run = LiveRun::new(&text).unwrap();
+        run.train(3);
+        let loaded = pytorch::load(&run.export().unwrap().to_string(), "text.json").unwrap();
+        assert_eq!(loaded.unused_keys, ["activations", "task", "classes", "steps"]);
+        let readout = loaded.model.stack.readout.unwrap();
+        assert_eq!(readout.bias, run.trainer().readout().bias);
+        let mut run = LiveRun::new(&setup("recall")).unwrap();
+        run.train(3);
+        let loaded = pytorch::load(&run.export().unwrap().to_string(), "recall.json").unwrap();
+        let task = run.trainer().task();
+        assert_eq!(task.classes, loaded.model.vocab.len(), "the same count, so only the task tells them apart");
+        assert!(loaded.model.stack.readout.is_none());
+        assert!(loaded.unused_keys.contains(&"readout.weight".to_string()));
     }
 
     #[test]
