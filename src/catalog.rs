@@ -6,7 +6,7 @@
 use crate::activation::{Activation, NAMED};
 use crate::cells::{CellSpec, CELLS};
 use crate::limits::{Limits, LIMITS};
-use crate::presets::{PresetInfo, PRESETS};
+use crate::presets::{PresetInfo, RealModel, PRESETS, REAL_MODELS};
 use crate::render::{theme, timeline};
 use crate::site::{SiteInfo, SITES};
 use crate::train::live::{VariantInfo, VARIANTS};
@@ -58,6 +58,8 @@ pub struct Catalog {
     /// Every activation in the order the menus list them, the morph family (`morph:T`) last.
     pub activations: Vec<ActivationInfo>,
     pub presets: &'static [PresetInfo],
+    /// Trained models shipped as files, fetched when picked.
+    pub real_models: &'static [RealModel],
     pub tasks: &'static [TaskInfo],
     pub variants: &'static [VariantInfo],
     pub limits: Limits,
@@ -99,6 +101,7 @@ pub fn catalog() -> Catalog {
             }])
             .collect(),
         presets: &PRESETS,
+        real_models: &REAL_MODELS,
         tasks: &TASKS,
         variants: &VARIANTS,
         limits: LIMITS,

@@ -79,6 +79,34 @@ pub const PRESETS: [PresetInfo; 5] = [
 ];
 
 /// The models that ship with the page and the command line.
+/// A trained model that ships with the page as a weights file, fetched only when picked (so
+/// the start bundle does not carry it). The page lists it with the presets.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct RealModel {
+    /// Its name in links: `preset=real-source`.
+    pub name: &'static str,
+    pub label: &'static str,
+    /// The file under `www/models/`.
+    pub file: &'static str,
+    /// The text it opens on (a preset's example text).
+    pub text: &'static str,
+    /// What it was trained on and how well it predicts, for the note under the menu.
+    pub about: &'static str,
+    /// Every real model is a hand-set design as far as the menus go: an LSTM, not sized.
+    pub sized: bool,
+    pub cell: CellKind,
+}
+
+pub const REAL_MODELS: [RealModel; 1] = [RealModel {
+    name: "real-source",
+    label: "real: character LSTM on Gate Lab's source",
+    file: "gatelab-source.safetensors",
+    text: "fn run(&self, text: &str) -> Option<usize> {\n    let depth = [(\"a\", 1), (\"b\", 2)];\n    // one \"quote\" (and a bracket)\n    depth.len()\n}\n",
+    about: "128 units, trained by gatelab train on Gate Lab's own Rust source (scripts/train-real-model.sh)",
+    sized: false,
+    cell: CellKind::Lstm,
+}];
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Preset {
     Counter,

@@ -453,6 +453,44 @@ pub fn load_safetensors(bytes: &[u8], name: &str) -> Result<Loaded, LoadError> {
     assemble(parts, name)
 }
 
+/// A model as `.safetensors` (written by the safetensors crate, natively): the tensors
+/// [`export`] writes, as F32, with the vocab (and a design other than the LSTM, and `task` for
+/// a training export whose read-out does not predict the next character) in the metadata.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn export_safetensors(model: &Model, extra: &[(&str, Vec<usize>, Vec<f32>)], metadata: &[(&str, String)]) -> Result<Vec<u8>, String> {
+    use safetensors::tensor::{Dtype, TensorView};
+    let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    let bytes = |values: &[f32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    for (layer, cell) in model.all_layers().enumerate() {
+        let w = cell.weights();
+        for (key, values) in w.tensors() {
+            let shape = match key {
+                "weight_ih_l0" => vec![values.len() / w.input_size, w.input_size],
+                "weight_hh_l0" => vec![values.len() / w.hidden_size, w.hidden_size],
+                _ => vec![values.len()],
+            };
+            tensors.push((format!("{}{layer}", key.trim_end_matches('0')), shape, bytes(values)));
+        }
+    }
+    if let Some(readout) = &model.stack.readout {
+        tensors.push(("readout.weight".into(), vec![readout.bias.len(), readout.weight.len() / readout.bias.len().max(1)], bytes(&readout.weight)));
+        tensors.push(("readout.bias".into(), vec![readout.bias.len()], bytes(&readout.bias)));
+    }
+    tensors.extend(extra.iter().map(|(k, shape, values)| ((*k).to_string(), shape.clone(), bytes(values))));
+    let views: Vec<(String, TensorView<'_>)> = tensors
+        .iter()
+        .map(|(k, shape, data)| TensorView::new(Dtype::F32, shape.clone(), data).map(|v| (k.clone(), v)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let vocab: Vec<String> = model.vocab.chars().iter().map(char::to_string).collect();
+    let mut info = vec![("vocab".to_string(), Json::strings(&vocab).to_string())];
+    if model.cell.kind() != CellKind::Lstm {
+        info.push(("cell".into(), model.cell.spec().name.into()));
+    }
+    info.extend(metadata.iter().map(|(k, v)| ((*k).to_string(), v.clone())));
+    safetensors::serialize(views, Some(info.into_iter().collect())).map_err(|e| e.to_string())
+}
+
 /// The header's `__metadata__`: string values; `vocab` and `cell` are read, `format` is
 /// PyTorch's own ("pt"), any other key is named as unused.
 fn read_metadata(metadata: &Json, parts: &mut Parts) -> Result<(), LoadError> {
@@ -463,6 +501,7 @@ fn read_metadata(metadata: &Json, parts: &mut Parts) -> Result<(), LoadError> {
         match key.as_str() {
             "vocab" => parts.vocab = Some(crate::json::parse(value).map_err(|e| LoadError(format!("{place} is not a JSON list of strings: {e}")))?),
             "cell" => parts.cell = Some(Json::String(value.to_string())),
+            "task" => parts.task = Some(Json::String(value.to_string())),
             "format" => {}
             _ => parts.keys.push(place),
         }

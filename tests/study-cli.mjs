@@ -1,21 +1,25 @@
-// `gatelab study` on a study's settings, for the tests that compare the page and the training
-// module with it: the debug build when there is one (cargo test makes it), else cargo run.
+// The gatelab command line, for the tests that compare the page with it (`gatelab study` on a
+// study's settings, `gatelab trace`): the debug build when there is one (cargo test makes it),
+// else cargo run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+
+/** What `gatelab ARGS…` prints (its standard output). */
+export function runCli(args) {
+  const binary = 'target/debug/gatelab';
+  return fs.existsSync(binary)
+    ? execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 1 << 28 })
+    : execFileSync('cargo', ['run', '-q', '--bin', 'gatelab', '--', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+}
 
 /** The CLI's JSON for `study` (settings as the page holds them): {study, table, card, runs}. */
 export function runStudyCli(study) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatelab-study-'));
   try {
     fs.writeFileSync(path.join(dir, 'study.json'), JSON.stringify(study));
-    const args = ['study', '--file', path.join(dir, 'study.json'), '--threads', '2'];
-    const binary = 'target/debug/gatelab';
-    const out = fs.existsSync(binary)
-      ? execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 1 << 28 })
-      : execFileSync('cargo', ['run', '-q', '--bin', 'gatelab', '--', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    return JSON.parse(out);
+    return JSON.parse(runCli(['study', '--file', path.join(dir, 'study.json'), '--threads', '2']));
   } finally {
     fs.rmSync(dir, { recursive: true });
   }

@@ -74,8 +74,13 @@ export function activationSymbol(name) {
   return activations().find((a) => a.name === name)?.symbol ?? name;
 }
 
-/** The presets: [{name, label, text, sized}]. */
-export const presets = () => get().presets;
+let allPresets = null;
+
+/**
+ * The presets: [{name, label, text, sized, cell}], the built-in ones, then the trained models
+ * shipped as files ({..., real: true, file, about}), which are fetched when picked.
+ */
+export const presets = () => (allPresets ??= [...get().presets, ...get().real_models.map((m) => ({ ...m, real: true }))]);
 
 /** One preset by name, or undefined. */
 export const preset = (name) => presets().find((p) => p.name === name);

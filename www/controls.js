@@ -166,7 +166,8 @@ export function buildModelControls(onChange, onFile) {
     setValue(cell, shownCell);
     const fixedCell = file || !preset(state.preset)?.sized;
     if (cell.disabled !== fixedCell) cell.disabled = fixedCell;
-    const cellTip = file ? 'The loaded weights decide which cell they are.' : fixedCell ? `The ${state.preset} preset is a hand-set LSTM; the random preset is any design.` : '';
+    const kind = preset(state.preset)?.real ? 'model is a trained' : 'preset is a hand-set';
+    const cellTip = file ? 'The loaded weights decide which cell they are.' : fixedCell ? `The ${state.preset} ${kind} ${cellSpec(shownCell).label}; the random preset is any design.` : '';
     if (cell.title !== cellTip) cell.title = cellTip;
     const checked = file ? Boolean(summary?.peepholes) : state.peepholes;
     if (peepholes.checked !== checked) peepholes.checked = checked;

@@ -15,6 +15,8 @@
 // switch and after every action the lesson names.
 
 import { blockWorked, num, percent, sci } from './format.js';
+import { preset } from './catalog.js';
+import { FILE_PRESET } from './state.js';
 
 const isBracket = (ch) => ch === '(' || ch === ')';
 
@@ -102,6 +104,22 @@ function studyLesson({ question, title, look, name, studyTitle }) {
     setup: { preset: 'counter', text: '((x)(y(z)))', t: 0, study: name },
     answer: studyAnswer(name, studyTitle),
   };
+}
+
+/**
+ * What the saturation bars mean for the model on screen: measured on a trained model, built in
+ * on a hand-set preset, drawn on the random one, the user's own on a loaded file.
+ */
+function saturationVerdict(ctx) {
+  const shown = preset(ctx.state.preset);
+  const atEnds = ctx.summary.saturation.filter((s) => s.low + s.high > 0.5);
+  const count = `${atEnds.length} of its ${ctx.summary.saturation.length} gates have more than half their values at an end` +
+    (atEnds.length ? ` (${atEnds.map((s) => s.label).join(', ')})` : '');
+  if (shown?.real) return `On this trained model, ${count}: that is what training on real text left, not what was built in.`;
+  if (ctx.state.preset === FILE_PRESET) return `On the weights you loaded, ${count}.`;
+  if (shown?.sized) return `These weights are PyTorch’s random initialisation, not trained ones: ${count}.`;
+  return 'On this hand-set preset that is by construction: its weights are ±10, far out on every curve. ' +
+    'A trained model is the real test: the “real:” model in the model menu is one.';
 }
 
 export const LESSONS = [
@@ -281,17 +299,17 @@ export const LESSONS = [
   {
     question: 'Q8',
     title: 'Are sigmoid outputs mostly 0 or 1, and tanh mostly ±1?',
-    look: 'The gate saturation bars count, over the whole text, the share of each gate’s values near its ends. Hand-set presets are saturated by construction: train a cell to see real saturation.',
+    look: 'The gate saturation bars count, over the whole text, the share of each gate’s values near its ends. This lesson opens on a character model trained on real text (Gate Lab’s own source); the hand-set presets are saturated by construction.',
     also: 'The heatmaps below show the same values step by step.',
     views: ['saturation', 'timeline'],
-    setup: { preset: 'counter', text: '((x)(y(z)))', t: 0 },
+    // The shipped model's own example text (read when the lesson starts: the catalog is loaded).
+    setup: { preset: 'real-source', get text() { return preset('real-source').text; }, t: 0 },
     answer(ctx) {
       const parts = ctx.summary.saturation.map((s) => {
         const signed = s.low_threshold < 0;
         return `${s.label}: ${percent(s.low)} near ${signed ? '−1' : '0'}, ${percent(s.high)} near ${signed ? '+1' : '1'}`;
       });
-      return `${parts.join('; ')}. On this hand-set preset that is by construction: its weights are ±10, far out on every curve. ` +
-        'A trained cell is the real test: train one in the Training lab (its cell replaces this one above) and read the bars again.';
+      return `${parts.join('; ')}. ${saturationVerdict(ctx)}`;
     },
   },
   {

@@ -218,6 +218,8 @@ function modelNote(summary) {
   const symbols = `${chars.length} input symbols${chars.length <= 12 ? ` (${chars.map(visibleChar).join(' ')})` : ''}`;
   const embedded = summary.embedding ? `; its embedding (${summary.embedding} wide) is folded into layer 0's W_ih, so layer 0 reads one column per symbol` : '';
   const predicts = summary.readout ? '; a read-out on the top layer predicts the next character (the inspector shows its top 5)' : '';
+  const about = preset(state.preset)?.about;
+  if (about) return `${summary.model}: ${about}. ${symbols[0].toUpperCase()}${symbols.slice(1)}${predicts}.`;
   if (summary.layers === 1) return `${summary.model}: H = ${summary.hidden}, ${symbols}${embedded}${predicts}.`;
   const reads = summary.layer === 0 ? `reads the text's ${symbols}` : `reads the h of layer ${summary.layer - 1} (${summary.input_size} values)`;
   return `${summary.model}: ${summary.layers} layers; layer ${summary.layer} on show, H = ${summary.hidden}, ${reads}${embedded}${predicts}.`;
@@ -321,6 +323,11 @@ const defaultPreset = () => parameter('preset').default;
 
 /** Applies a change from a control: updates the model, then redraws. */
 function change(patch) {
+  if (patch.preset !== undefined) presetTicket += 1;
+  if (patch.preset !== undefined && preset(patch.preset)?.real && !model.realFetched(patch.preset)) {
+    changeAfterFetching(patch, presetTicket);
+    return;
+  }
   if (patch.preset !== undefined && patch.preset !== state.preset) {
     // Picking a model by hand stops the trained one from replacing it.
     viewInstance('training')?.stopShowing();
@@ -328,9 +335,9 @@ function change(patch) {
     const typedOwn = state.text !== preset(state.preset)?.text;
     // Only the random preset is any design; a hand-set one is its own.
     if (patch.preset !== FILE_PRESET && !preset(patch.preset)?.sized) state.cell = preset(patch.preset).cell;
-    const r = model.guard(() => (patch.preset === FILE_PRESET
-      ? model.useFile()
-      : model.usePreset(patch.preset, state.hidden, state.seed, state.peepholes && state.cell === 'lstm', state.cell)));
+    const r = model.guard(() => (patch.preset === FILE_PRESET ? model.useFile()
+      : preset(patch.preset)?.real ? model.useReal(patch.preset)
+        : model.usePreset(patch.preset, state.hidden, state.seed, state.peepholes && state.cell === 'lstm', state.cell)));
     if (r.ok) {
       state.preset = patch.preset;
       state.layer = null;
@@ -392,6 +399,31 @@ function change(patch) {
   if (patch.t !== undefined) state.t = Math.max(0, patch.t);
   if (patch.unit !== undefined) state.unit = Math.max(0, patch.unit);
   schedule();
+}
+
+/** Counts the changes that pick a model: a fetch that ends after another pick is dropped. */
+let presetTicket = 0;
+
+/**
+ * Fetches a shipped model's file, then makes the change that picks it (unless another model
+ * was picked meanwhile: that one stands); a failure says why.
+ */
+async function changeAfterFetching(patch, ticket) {
+  const { label } = preset(patch.preset);
+  // Said where a large model's progress is (a notice would stay, pushing the views down).
+  const note = $('progress');
+  note.hidden = false;
+  setText(note, `Loading ${label}…`);
+  try {
+    await model.fetchReal(patch.preset);
+  } catch (e) {
+    notify(`Could not load ${label} (${e.message}). The current model is unchanged.`, 'error');
+    setValue($('preset'), state.preset);
+    schedule();
+    return;
+  }
+  if (ticket === presetTicket) change(patch);
+  else schedule();
 }
 
 /** Records the loaded model as the current one, for rebuilds and for links. */
@@ -565,6 +597,14 @@ async function main() {
   document.documentElement.classList.toggle('embed', state.embed);
   model.connect({ state: () => state, redraw: schedule });
   let file = null;
+  if (preset(state.preset)?.real) {
+    try {
+      await model.fetchReal(state.preset);
+    } catch (e) {
+      notify(`The link's model ${preset(state.preset).label} could not be loaded (${e.message}); showing the ${defaultPreset()} preset instead.`, 'error');
+      state.preset = defaultPreset();
+    }
+  }
   if (state.weights !== null) {
     try {
       file = { data: decodeWeights(state.weights), name: 'model from the link' };

@@ -7,6 +7,7 @@
 // Calls throw: a plain Error with the model's message for bad input, or a ModelCrashed after a
 // panic (already reported and recovered from). `guard` turns either into a result object.
 
+import { preset } from './catalog.js';
 import { notify } from './notices.js';
 import { FILE_PRESET } from './state.js';
 import { hasSimd, hasWasm } from './wasm-support.js';
@@ -73,6 +74,8 @@ function rebuild(state) {
   if (state.preset === FILE_PRESET) {
     if (!file) throw new Error('there is no model to load');
     loadInto(lab, file);
+  } else if (preset(state.preset)?.real) {
+    loadInto(lab, realFile(state.preset));
   } else lab.use_preset(state.preset, state.hidden, state.seed, state.peepholes, state.cell);
   if (state.layer !== null) lab.show_layer(state.layer);
   for (const [site, name] of Object.entries(state.acts)) lab.set_activation(site, name);
@@ -144,6 +147,32 @@ export function loadWeights(data, name) {
   const unused = call((m) => loadInto(m, { data, name }));
   file = { data, name };
   return unused;
+}
+
+/** The shipped models' files, fetched once each when first picked: name → bytes. */
+const realFiles = new Map();
+
+/** Fetches shipped model `name`'s file (once); throws a readable Error. */
+export async function fetchReal(name) {
+  if (realFiles.has(name)) return;
+  const { file } = preset(name);
+  // Vite copies every file of www/models/ into the build and rewrites this URL to it.
+  const response = await fetch(new URL(`./models/${file}`, import.meta.url));
+  if (!response.ok) throw new Error(`${file}: ${response.status} ${response.statusText}`);
+  realFiles.set(name, new Uint8Array(await response.arrayBuffer()));
+}
+
+/** Whether shipped model `name`'s file is here. */
+export const realFetched = (name) => realFiles.has(name);
+
+function realFile(name) {
+  if (!realFiles.has(name)) throw new Error(`the ${name} model's file is not loaded`);
+  return { data: realFiles.get(name), name: preset(name).label };
+}
+
+/** Shows shipped model `name` (fetched first with fetchReal). */
+export function useReal(name) {
+  call((m) => loadInto(m, realFile(name)));
 }
 
 /** Shows the last loaded file again. */

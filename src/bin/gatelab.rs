@@ -103,6 +103,51 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Train a cell natively with the page's trainer: next-character prediction on a text file
+    /// (its first 90% cut into windows, the last 10% held out), or one of the training lab's
+    /// tasks. Several seeds train at once, a thread each; the one with the lowest held-out loss
+    /// is written, as .safetensors or JSON (by --out's extension), and loads on the page.
+    Train {
+        /// The text to learn, at most 16 MB.
+        #[arg(long, value_name = "FILE", conflicts_with = "task", required_unless_present = "task")]
+        text_file: Option<PathBuf>,
+        /// One of the training lab's tasks instead (brackets, recall, ...).
+        #[arg(long, value_name = "NAME")]
+        task: Option<String>,
+        /// Hidden units.
+        #[arg(long, value_name = "N", default_value_t = 128)]
+        hidden: usize,
+        /// Training steps (minibatches) per seed.
+        #[arg(long, value_name = "N", default_value_t = 4000)]
+        steps: usize,
+        /// Sequences per step.
+        #[arg(long, value_name = "N", default_value_t = 16)]
+        batch: usize,
+        /// Adam's learning rate.
+        #[arg(long, value_name = "R", default_value_t = 0.003)]
+        rate: f64,
+        /// Characters per training window (text files).
+        #[arg(long, value_name = "N", default_value_t = 64)]
+        window: usize,
+        /// The most characters in the vocab: the most frequent; the rest are "other" (text files).
+        #[arg(long, value_name = "N", default_value_t = 96)]
+        vocab: usize,
+        /// How many seeds to train, each on its own thread.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        seeds: usize,
+        /// The first seed (the others follow it).
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// The cell design.
+        #[arg(long, value_name = "CELL", default_value = "lstm", value_parser = PossibleValuesParser::new(CellKind::ALL.map(|k| k.spec().name)))]
+        cell: String,
+        /// Print progress (to stderr) every N steps.
+        #[arg(long, value_name = "N", default_value_t = 500)]
+        every: usize,
+        /// Where to write the model: FILE.safetensors or FILE.json.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -365,6 +410,10 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
                 }
             }
         }
+        Command::Train { text_file, task, hidden, steps, batch, rate, window, vocab, seeds, seed, cell, every, out } => {
+            let settings = TrainSettings { hidden, steps, batch, rate, seeds, seed, every, cell: CellKind::from_name(&cell).unwrap_or_default() };
+            train(text_file.as_ref(), task.as_deref(), window, vocab, &settings, &out)?
+        }
         Command::Params { model, acts } => {
             let model = model.resolve()?;
             let acts = acts.resolve_for(model.cell.spec())?;
@@ -383,6 +432,122 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
         }
     };
     Ok(out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(written))
+}
+
+/// `gatelab train`'s settings beyond the data.
+struct TrainSettings {
+    hidden: usize,
+    steps: usize,
+    batch: usize,
+    rate: f64,
+    seeds: usize,
+    seed: u64,
+    every: usize,
+    cell: CellKind,
+}
+
+/// Trains `settings.seeds` seeds at once and writes the best; returns the line to print.
+fn train(text_file: Option<&PathBuf>, task: Option<&str>, window: usize, vocab: usize, settings: &TrainSettings, out: &PathBuf) -> Result<String> {
+    use gatelab::train::{Task, TaskKind, TrainConfig, Trainer};
+    let TrainSettings { hidden, steps, batch, rate, seeds, seed, every, cell } = *settings;
+    let format_json = match out.extension().and_then(|e| e.to_str()) {
+        Some("json") => true,
+        Some("safetensors") => false,
+        _ => return fail(format!("--out {}: name it FILE.safetensors or FILE.json", out.display())),
+    };
+    if !(1..=4096).contains(&hidden) || seeds == 0 || steps == 0 || batch == 0 || !(rate > 0.0 && rate <= 1.0) {
+        return fail("train: --hidden must be 1 to 4096, --seeds, --steps and --batch at least 1, --rate above 0 and at most 1");
+    }
+    let (task, source) = match (text_file, task) {
+        (Some(path), _) => {
+            let place = format!("--text-file {}", path.display());
+            let text = read_capped(open(path, &place)?, MAX_TEXT_FILE_BYTES, &place)?;
+            let task = Task::corpus(&text, window, vocab);
+            if task.train.is_empty() || task.heldout.is_empty() {
+                return fail(format!("{place}: too short to hold out a tenth of it ({} characters)", text.chars().count()));
+            }
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (task, name)
+        }
+        (None, Some(name)) => {
+            let kind = TaskKind::from_name(name).ok_or_else(|| Failure(format!("--task {name}: expected {}", TaskKind::names())))?;
+            (Task::generate(kind, seed), name.to_string())
+        }
+        (None, None) => return fail("train: give --text-file FILE or --task NAME"),
+    };
+    let task = std::sync::Arc::new(task);
+    let next_character = task.title == "next character";
+    let per = if next_character { "bits per character" } else { "loss" };
+    let shown = |loss: f64| if next_character { loss / std::f64::consts::LN_2 } else { loss };
+    eprintln!("training {seeds} seed(s) of a {cell} of {hidden} units on {source}: {} symbols, {} training and {} held-out sequences, {steps} steps of {batch}", task.vocab.len(), task.train.len(), task.heldout.len(), cell = cell.spec().label);
+    let runs: Vec<(u64, Trainer, f64)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..seeds as u64)
+            .map(|k| {
+                let task = task.clone();
+                scope.spawn(move || {
+                    let seed = seed + k;
+                    let config = TrainConfig { hidden, learning_rate: rate, batch_size: batch, seed, max_grad_norm: Some(1.0), peepholes: false, cell, forget_bias: None };
+                    let mut trainer = Trainer::new(task.clone(), Activations::default(), config);
+                    let (mut total, mut count) = (0.0, 0_u32);
+                    for step in 1..=steps {
+                        let stats = trainer.step();
+                        if stats.diverged {
+                            eprintln!("seed {seed}: diverged at step {step}");
+                            break;
+                        }
+                        total += stats.loss;
+                        count += 1;
+                        if step % every.max(1) == 0 || step == steps {
+                            let held = trainer.evaluate(&task.heldout).loss;
+                            eprintln!("seed {seed}: step {step}/{steps}: training {per} {:.3}, held-out {:.3}", shown(total / f64::from(count)), shown(held));
+                            (total, count) = (0.0, 0);
+                        }
+                    }
+                    let held = trainer.evaluate(&task.heldout).loss;
+                    (seed, trainer, held)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a training thread does not panic")).collect()
+    });
+    let (best_seed, trainer, held) = runs.iter().filter(|r| r.2.is_finite()).min_by(|a, b| a.2.total_cmp(&b.2)).ok_or_else(|| Failure("train: every seed diverged; try a smaller --rate".into()))?;
+    let mut model = trainer.model(format!("trained on {source}")).map_err(|e| Failure(format!("train: {e}")))?;
+    let readout = trainer.readout();
+    if next_character {
+        model.stack.readout = Some(gatelab::model::Readout { weight: readout.weight.clone(), bias: readout.bias.clone() });
+    }
+    let bytes = if format_json {
+        let mut json = gatelab::pytorch::export(&model);
+        if let (gatelab::json::Json::Object(members), false) = (&mut json, next_character) {
+            let rows = readout.weight.chunks(readout.hidden_size.max(1)).map(gatelab::json::Json::floats).collect();
+            members.extend([
+                ("readout.weight".to_string(), gatelab::json::Json::Array(rows)),
+                ("readout.bias".to_string(), gatelab::json::Json::floats(&readout.bias)),
+                ("task".to_string(), gatelab::json::Json::String(task.title.clone())),
+            ]);
+        }
+        (json.to_string() + "\n").into_bytes()
+    } else {
+        let extra: Vec<(&str, Vec<usize>, Vec<f32>)> = if next_character {
+            Vec::new()
+        } else {
+            vec![("readout.weight", vec![readout.classes, readout.hidden_size], readout.weight.clone()), ("readout.bias", vec![readout.classes], readout.bias.clone())]
+        };
+        let task_note: Vec<(&str, String)> = if next_character { Vec::new() } else { vec![("task", task.title.clone())] };
+        gatelab::pytorch::export_safetensors(&model, &extra, &task_note).map_err(|e| Failure(format!("train: {e}")))?
+    };
+    let place = format!("--out {}", out.display());
+    std::fs::write(out, &bytes).map_err(|e| Failure(format!("{place}: cannot write it: {e}")))?;
+    let all: Vec<String> = runs.iter().map(|(s, _, l)| format!("seed {s} {:.3}", shown(*l))).collect();
+    Ok(format!(
+        "wrote {} ({} KB): {}, H = {hidden}, {} symbols; held-out {per} {:.3} (seed {best_seed}; {})\n",
+        out.display(),
+        bytes.len().div_ceil(1024),
+        model.cell.spec().a_label(),
+        model.vocab.len(),
+        shown(*held),
+        all.join(", ")
+    ))
 }
 
 /// The study to run: a built-in one or a file's, with the seeds, steps and rates given.

@@ -688,15 +688,58 @@ fn largest(rng: &mut Rng, lengths: RangeInclusive<usize>) -> Sequence {
 /// The most frequent `TEXT_MAX_VOCAB` characters (ties: the smaller character), in character
 /// order.
 fn text_vocab(chars: &[char]) -> Vocab {
+    frequent_vocab(chars, TEXT_MAX_VOCAB)
+}
+
+/// The `most` most frequent characters (ties by code point), in code-point order.
+fn frequent_vocab(chars: &[char], most: usize) -> Vocab {
     let mut counts: HashMap<char, usize> = HashMap::new();
     for &c in chars {
         *counts.entry(c).or_default() += 1;
     }
     let mut ranked: Vec<(char, usize)> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut kept: Vec<char> = ranked.into_iter().take(TEXT_MAX_VOCAB).map(|(c, _)| c).collect();
+    let mut kept: Vec<char> = ranked.into_iter().take(most).map(|(c, _)| c).collect();
     kept.sort_unstable();
     Vocab::from_chars(kept).expect("counted characters are distinct")
+}
+
+impl Task {
+    /// Next-character prediction over a whole corpus, for `gatelab train --text-file`: the
+    /// first 90% cut into windows of `window` characters (each step a window, so every
+    /// character is trained on), the last 10% into held-out windows; the `max_vocab` most
+    /// frequent characters are the vocab, the rest "other" (an all-zero input, not scored).
+    #[must_use]
+    pub fn corpus(text: &str, window: usize, max_vocab: usize) -> Task {
+        let chars: Vec<char> = text.chars().collect();
+        let vocab = frequent_vocab(&chars, max_vocab);
+        let symbols: Vec<Symbol> = chars.iter().map(|&c| vocab.symbol(c)).collect();
+        let split = chars.len() * 9 / 10;
+        let windows = |part: &[Symbol]| -> Vec<Sequence> {
+            // Each window's targets run one character past it, into the next window.
+            (0..part.len().saturating_sub(1))
+                .step_by(window.max(2))
+                .map(|start| {
+                    let length = window.max(2).min(part.len() - 1 - start);
+                    Sequence { inputs: part[start..start + length].to_vec(), targets: part[start + 1..=start + length].to_vec(), length }
+                })
+                .filter(|s| s.length >= 2)
+                .collect()
+        };
+        let (front, back) = symbols.split_at(split);
+        let heldout = windows(back);
+        Task {
+            kind: TaskKind::Text { text: String::new() },
+            title: "next character".into(),
+            class_labels: vocab.chars().iter().map(char::to_string).collect(),
+            classes: vocab.len(),
+            length_label: "characters".into(),
+            train: windows(front),
+            long_test: heldout.clone(),
+            heldout,
+            vocab,
+        }
+    }
 }
 
 /// A chunk at a random offset: inputs are its characters, targets the next character of each

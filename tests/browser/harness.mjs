@@ -133,8 +133,12 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   // A Content-Security-Policy violation is reported as a console error too; this names it.
   await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
     console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
-  page.on('requestfailed', (req) =>
-    page.problems.push(`requestfailed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('requestfailed', (req) => {
+    // A request the browser cancelled (the test navigated away while a module still loaded) is
+    // not a failure of the page; any other is.
+    const error = req.failure()?.errorText;
+    if (error !== 'net::ERR_ABORTED') page.problems.push(`requestfailed: ${req.url()} (${error})`);
+  });
   if (init) await page.addInitScript(init);
   await page.goto(url, { waitUntil: 'load', timeout });
   try {

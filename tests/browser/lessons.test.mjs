@@ -126,13 +126,24 @@ const CHECKS = {
     return facts;
   },
   async Q8(page) {
-    const { summary } = await read(page);
+    const { summary, state } = await read(page);
     // The bars on screen show the same shares the answer names.
     const bars = await page.$$eval('#saturation .bar-value', (spans) => spans.map((s) => s.textContent));
-    return summary.saturation.flatMap((s) => {
+    const shares = summary.saturation.flatMap((s) => {
       assert.ok(bars.includes(percent(s.low)) && bars.includes(percent(s.high)), `${s.label}: ${bars}`);
       return [`${s.label}: ${percent(s.low)} near`, `${percent(s.high)} near`];
     });
+    // The verdict is the model's kind and a count of the gates mostly at an end.
+    const atEnds = summary.saturation.filter((s) => s.low + s.high > 0.5);
+    const count = `${atEnds.length} of its ${summary.saturation.length} gates have more than half their values at an end` +
+      (atEnds.length ? ` (${atEnds.map((s) => s.label).join(', ')})` : '');
+    const verdict = {
+      'real-source': `On this trained model, ${count}: that is what training on real text left`,
+      random: `These weights are PyTorch’s random initialisation, not trained ones: ${count}.`,
+      counter: 'On this hand-set preset that is by construction',
+    }[state.preset];
+    assert.ok(verdict, state.preset);
+    return [...shares, verdict];
   },
   async Q9(page, side) {
     const m = await read(page);
@@ -175,6 +186,8 @@ test('every lesson\'s answer states the model\'s numbers, on each side of its sw
   const lessons = await hook(page, 'lessons');
   for (const [index, lesson] of lessons.entries()) {
     await hook(page, 'lesson', index + 1);
+    // A shipped model's file is fetched first: the lesson's state is set once it is here.
+    await page.waitForFunction((p) => window.__gatelab.state().preset === p, lesson.setup.preset);
     await settle(page);
     await page.click('#lesson-answer-toggle');
     const check = CHECKS[lesson.question] ?? (lesson.setup.study ? studyCheck(lesson.setup.study) : undefined);
@@ -192,6 +205,20 @@ test('every lesson\'s answer states the model\'s numbers, on each side of its sw
       }
     }
     assert.ok(check || lesson.question === 'Q2', `${lesson.question} has its checks`);
+  }
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('lesson 8 answers from the shipped trained model, and says what the bars mean on a hand-set and a random model', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?lesson=8`, { viewport: VIEWPORT });
+  await page.waitForFunction(() => window.__gatelab.state().preset === 'real-source');
+  await page.click('#lesson-answer-toggle');
+  for (const [preset, patch] of [['real-source', null], ['counter', { preset: 'counter' }], ['random', { preset: 'random' }], ['real-source', { preset: 'real-source' }]]) {
+    if (patch) await hook(page, 'change', patch);
+    await page.waitForFunction((p) => window.__gatelab.state().preset === p, preset);
+    const text = await answer(page);
+    states(text, await CHECKS.Q8(page), `Q8 on ${preset}`);
   }
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -294,6 +321,7 @@ for (const presenter of [true, false]) {
     const problems = [];
     for (const [index, lesson] of lessons.entries()) {
       await hook(page, 'lesson', index + 1);
+      await page.waitForFunction((p) => window.__gatelab.state().preset === p, lesson.setup.preset);
       await settle(page);
       await page.click('#lesson-answer-toggle');
       const key = `#${await hook(page, 'viewSection', lesson.views[0])}`;

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { axe, openPage, seeView, useBrowser } from './harness.mjs';
+import { runCli } from '../study-cli.mjs';
 
 const env = useBrowser({ before, after });
 const VIEWPORT = { width: 1280, height: 720 };
@@ -138,6 +139,41 @@ test('the same model as .safetensors loads by the same button, to the same numbe
   const notice = (await hook(page, 'notices')).find((n) => n.startsWith('Could not load cut.safetensors'));
   assert.match(notice, /^Could not load cut\.safetensors: not a safetensors file: .+\. The current model is unchanged\.$/);
   assert.equal((await hook(page, 'summary')).model, 'char_lstm2.safetensors');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the shipped character model is fetched when picked, predicts the next character, and runs as gatelab trace runs it', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=counter`, { viewport: VIEWPORT });
+  const real = (await hook(page, 'linkVocabulary')).presets.find((p) => p.name === 'real-source');
+  assert.ok(real, 'the menu lists it');
+  assert.match(await page.$eval('#preset option[value="real-source"]', (o) => o.textContent), /^real: /);
+  await page.selectOption('#preset', 'real-source');
+  await page.waitForFunction(() => window.__gatelab.summary().model.startsWith('real: '));
+  await settle(page);
+  const s = await hook(page, 'summary');
+  assert.deepEqual([s.hidden, s.layers, s.readout, [...s.vocab].length], [128, 1, true, 96]);
+  assert.match(await page.textContent('#model-note'), /128 units, trained by gatelab train on Gate Lab's own Rust source/);
+  // The cell menu says what it is: trained, not hand-set.
+  assert.match(await page.$eval('#cell', (c) => c.title), /^The real-source model is a trained LSTM/);
+  const { text } = await hook(page, 'state');
+  const cli = JSON.parse(runCli(['trace', '--weights', 'www/models/gatelab-source.safetensors', '--text', text]));
+  const h = await perStep(page, 'h');
+  assert.equal(h.length, cli.steps.length);
+  h.forEach((row, t) => row.forEach((v, u) => assert.ok(Math.abs(v - cli.steps[t].h[u]) <= 1e-6, `h at step ${t}, unit ${u}`)));
+  await seeView(page, 'inspector');
+  assert.ok(!(await page.$eval('#predictions', (p) => p.hidden)));
+  const shares = await page.$$eval('#predictions-list .bar-value', (values) => values.map((v) => Number.parseFloat(v.textContent)));
+  assert.equal(shares.length, 5);
+  assert.ok(shares.every((p, k) => k === 0 || p <= shares[k - 1]), shares.join(' '));
+  // The link names it, and opens on it.
+  const link = await hook(page, 'url');
+  assert.match(link, /[?&]preset=real-source(&|$)/);
+  const opened = await openPage(env.browser, `${env.server.url}${link}`, { viewport: VIEWPORT });
+  await opened.waitForFunction(() => window.__gatelab.summary().model.startsWith('real: '));
+  assert.deepEqual(await hook(opened, 'values', 'h'), await hook(page, 'values', 'h'));
+  await opened.close();
+  assert.deepEqual(await axe(page), []);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

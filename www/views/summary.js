@@ -62,7 +62,9 @@ export function createSaturation() {
   return {
     update(frame) {
       renderSaturation(frame.summary);
-      const handSet = frame.state.preset !== FILE_PRESET && !preset(frame.state.preset)?.sized;
+      // A shipped trained model is not hand-set: its saturation is what training gave.
+      const shown = preset(frame.state.preset);
+      const handSet = frame.state.preset !== FILE_PRESET && !shown?.sized && !shown?.real;
       if (note.hidden !== !handSet) note.hidden = !handSet;
     },
   };
