@@ -553,3 +553,43 @@ fn a_safetensors_file_traces_as_its_json_twin() {
     };
     assert_eq!(trace("char_lstm2.safetensors"), trace("char_lstm2.json"));
 }
+
+/// `gatelab train` on a text file writes a model the loader reads, with the read-out that
+/// predicts the next character, and says how well it predicts the held-out tenth; on a lab task
+/// the read-out is kept apart (it does not predict the next character). Each seed is its own
+/// thread; the same seeds give the same file.
+#[test]
+fn train_writes_a_model_that_loads_and_reports_its_held_out_loss() {
+    let text = TempFile::new("corpus.txt", &"(a (b) \"c\") [d]\n".repeat(200));
+    let dir = std::env::temp_dir().join(format!("gatelab-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("m.safetensors");
+    let args = ["train", "--text-file", text.path(), "--hidden", "8", "--steps", "30", "--batch", "4", "--window", "16", "--seeds", "2", "--every", "10", "--out", out.to_str().unwrap()];
+    let output = gatelab(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = stdout(&output);
+    assert!(line.starts_with(&format!("wrote {} (", out.display())) && line.contains("an LSTM, H = 8, 11 symbols; held-out bits per character"), "{line}");
+    assert!(stderr(&output).contains("seed 2: step 30/30"), "{}", stderr(&output));
+    let bytes = std::fs::read(&out).unwrap();
+    let loaded = gatelab::pytorch::load_file(&bytes, "m.safetensors").unwrap();
+    assert!(loaded.unused_keys.is_empty(), "{:?}", loaded.unused_keys);
+    assert!(loaded.model.stack.readout.is_some());
+    // The held-out figure printed is the best seed's, and it is one of the two printed.
+    let best: f64 = line.split("bits per character ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let seeds: Vec<f64> = line.split("seed ").skip(2).map(|s| s.split(' ').nth(1).unwrap().trim_end_matches([')', ',', '\n']).parse().unwrap()).collect();
+    assert_eq!(seeds.len(), 2, "{line}");
+    assert!(seeds.iter().all(|s| *s >= best) && seeds.contains(&best), "{line}");
+    // Again: the same file, byte for byte.
+    assert!(gatelab(&args).status.success());
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    let json = dir.join("b.json");
+    let output = gatelab(&["train", "--task", "brackets", "--hidden", "4", "--steps", "5", "--out", json.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("held-out loss"), "{}", stdout(&output));
+    let loaded = gatelab::pytorch::load(&std::fs::read_to_string(&json).unwrap(), "b.json").unwrap();
+    assert!(loaded.model.stack.readout.is_none());
+    assert_eq!(loaded.unused_keys, ["readout.weight", "readout.bias", "task"]);
+    let bad = gatelab(&["train", "--task", "brackets", "--out", dir.join("m.txt").to_str().unwrap()]);
+    assert!(stderr(&bad).contains("name it FILE.safetensors or FILE.json"), "{}", stderr(&bad));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -914,6 +914,24 @@ mod tests {
     }
 
     #[test]
+    fn a_corpus_is_cut_into_windows_that_cover_it_and_a_held_out_tenth() {
+        let text: String = (0..1000).map(|k| char::from(b'a' + u8::try_from(k % 7).unwrap())).collect();
+        let task = Task::corpus(&text, 32, 5);
+        // The 5 most frequent of 7 letters: a to f occur 143 times and g 142; ties go to the lower.
+        assert_eq!(task.vocab.chars(), ['a', 'b', 'c', 'd', 'e']);
+        let decode = |symbols: &[Symbol]| -> String { symbols.iter().map(|s| s.map_or('?', |k| task.vocab.chars()[k])).collect() };
+        // Every character of the first 900 is an input exactly once, in order.
+        let inputs: String = task.train.iter().map(|s| decode(&s.inputs)).collect();
+        assert_eq!(inputs.len(), 899, "all but the last, which has no next character in the part");
+        assert_eq!(inputs, decode(&text.chars().take(899).map(|c| task.vocab.symbol(c)).collect::<Vec<_>>()));
+        for s in task.train.iter().chain(&task.heldout) {
+            assert_eq!(s.inputs[1..], s.targets[..s.length - 1], "each target is the next input");
+        }
+        let held: usize = task.heldout.iter().map(|s| s.length).sum();
+        assert_eq!(held, 99);
+    }
+
+    #[test]
     fn text_chunks_predict_the_next_character() {
         let task = Task::generate(TaskKind::from_name("text").unwrap(), 5);
         let chars: Vec<char> = DEFAULT_TEXT.chars().collect();
