@@ -170,6 +170,17 @@ pub struct StepDetail {
     pub predictions: Option<Predictions>,
 }
 
+/// How well one unit follows a span of the text (see [`Lab::rank_units`]).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct UnitMatch {
+    pub unit: usize,
+    /// (mean inside − mean outside) / (largest − smallest over the run), from −1 to 1.
+    pub score: f64,
+    /// The unit's mean inside the span and outside it.
+    pub inside: f64,
+    pub outside: f64,
+}
+
 /// How many of the likeliest next characters a step shows.
 pub const TOP_PREDICTIONS: usize = 5;
 
@@ -471,6 +482,52 @@ impl Lab {
         Some(StepDetail { t, char: self.chars[t].to_string(), symbol, other: symbol.is_none(), units, predictions })
     }
 
+    /// LSTMVis's hypothesis search: the `count` units whose `q` is most high inside steps
+    /// `start..end` and low outside them, best first. A unit's score is its mean inside minus
+    /// its mean outside, over its range across the run (so 1 is "at its top exactly inside,
+    /// at its bottom everywhere else"); non-finite values are left out; a unit that never
+    /// changes scores 0.
+    pub fn rank_units(&self, q: Quantity, start: usize, end: usize, count: usize) -> Result<Vec<UnitMatch>, String> {
+        let trace = &self.run.trace;
+        let steps = trace.steps();
+        if !trace.quantities().contains(&q) {
+            return Err(format!("{} is not a quantity of {}", q.name(), self.model.cell.spec().a_label()));
+        }
+        if start >= end || end > steps {
+            return Err(format!("pick a span of steps within 0 to {steps}: {start} to {end} is not one"));
+        }
+        if end - start == steps {
+            return Err("the span is the whole text: leave some steps outside it to compare with".into());
+        }
+        let hidden = trace.hidden();
+        let mut matches: Vec<UnitMatch> = (0..hidden)
+            .map(|unit| {
+                let (mut sums, mut counts) = ([0.0_f64; 2], [0_u32; 2]);
+                let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+                for (t, v) in trace.unit_series(q, unit).enumerate() {
+                    let v = f64::from(v);
+                    if !v.is_finite() {
+                        continue;
+                    }
+                    let side = usize::from(!(start..end).contains(&t));
+                    sums[side] += v;
+                    counts[side] += 1;
+                    low = low.min(v);
+                    high = high.max(v);
+                }
+                let mean = |k: usize| if counts[k] == 0 { 0.0 } else { sums[k] / f64::from(counts[k]) };
+                let (inside, outside) = (mean(0), mean(1));
+                let range = high - low;
+                let score = if range > 0.0 && counts[0] > 0 && counts[1] > 0 { (inside - outside) / range } else { 0.0 };
+                UnitMatch { unit, score, inside, outside }
+            })
+            .collect();
+        // Best first; ties by unit number.
+        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.unit.cmp(&b.unit)));
+        matches.truncate(count);
+        Ok(matches)
+    }
+
     /// The read-out's softmax after step `t`: the probability of each of the vocab's characters
     /// coming next. None without a read-out, or before step `t` is computed.
     #[must_use]
@@ -550,6 +607,32 @@ pub fn product_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
+
+    #[test]
+    fn the_unit_search_scores_a_span_by_its_means_over_the_units_range() {
+        // The counter's c is the bracket depth: "((x))" gives 1, 2, 2, 1, 0 (to within 1e-3,
+        // its gates being σ(±10) rather than 0 and 1). Steps 1 and 2 inside: mean 2; outside:
+        // (1 + 1 + 0) / 3 = 2/3; range 2 − 0 = 2; score (2 − 2/3) / 2 = 2/3.
+        let mut lab = Lab::new(Preset::Counter.build());
+        lab.set_text("((x))");
+        let best = lab.rank_units(Quantity::Cell, 1, 3, 5).unwrap();
+        assert_eq!(best.len(), 1, "one unit");
+        assert!((best[0].score - 2.0 / 3.0).abs() < 1e-3, "{best:?}");
+        assert!((best[0].inside - 2.0).abs() < 1e-3 && (best[0].outside - 2.0 / 3.0).abs() < 1e-3);
+        // The closing brackets: low inside (1, 0), high outside (1, 2, 2): a negative score.
+        assert!(lab.rank_units(Quantity::Cell, 3, 5, 5).unwrap()[0].score < 0.0);
+        assert!(lab.rank_units(Quantity::Cell, 0, 5, 5).unwrap_err().contains("whole text"));
+        assert!(lab.rank_units(Quantity::Cell, 3, 3, 5).unwrap_err().contains("3 to 3 is not one"));
+        assert!(lab.rank_units(Quantity::Reset, 0, 2, 5).unwrap_err().contains("not a quantity of an LSTM"));
+        // Many units: the best `count`, best first.
+        let mut lab = Lab::new(Preset::Random { hidden: 16, seed: 4 }.build());
+        lab.set_text("say \"hi\" and go");
+        let ranked = lab.rank_units(Quantity::Hidden, 4, 8, 5).unwrap();
+        assert_eq!(ranked.len(), 5);
+        assert!(ranked.windows(2).all(|w| w[0].score >= w[1].score));
+        assert!(ranked.iter().all(|m| (-1.0..=1.0).contains(&m.score)));
+    }
+
     use super::*;
 
     /// A 256-unit cell over a few symbols, PyTorch-initialised: 147 steps are a whole run at

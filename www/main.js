@@ -394,6 +394,8 @@ function change(patch) {
     if (r.ok) state.layer = model.layer() === model.size().layers - 1 ? null : model.layer();
     else report(r);
   }
+  // The unit search's span and quantity (the search view checks them against the run).
+  if (patch.find !== undefined) state.find = { ...state.find, ...patch.find };
   // The Study panel's choice, for the link (the panel checks its values).
   if (patch.study !== undefined) state.study = { ...state.study, ...patch.study };
   if (patch.t !== undefined) state.t = Math.max(0, patch.t);

@@ -59,6 +59,17 @@ const rateList = () => ({
   write: (rates) => rates.join(','),
 });
 
+/** A span of steps `first-last` (both included), 0 ≤ first ≤ last < max: [first, last]. */
+const span = (max) => ({
+  read(raw) {
+    const m = /^(\d{1,7})-(\d{1,7})$/.exec(raw);
+    if (!m) return null;
+    const [first, last] = [Number(m[1]), Number(m[2])];
+    return first <= last && last < max ? { value: [first, last] } : null;
+  },
+  write: ([first, last]) => `${first}-${last}`,
+});
+
 /** A name of lowercase letters, digits, - and _ (checked against its list where it is used). */
 const slug = () => ({
   read: (raw) => (/^[a-z][a-z0-9_-]{0,39}$/.test(raw) ? { value: raw } : null),
@@ -279,6 +290,23 @@ function buildParameters() {
       default: null,
       when: (state) => state.study.name !== null,
       refused: (raw) => `study_rates=${quote(raw)} in the link is not a list of up to ${MAX_LINK_RATES} learning rates above 0 and at most 1; using the study's own.`,
+    },
+    {
+      // The unit search's span of steps (null: none picked) and the quantity it ranks units by
+      // (null: h). The search view checks the quantity against the cell on screen.
+      name: 'find',
+      key: ['find', 'span'],
+      type: span(limit.max_text_chars),
+      default: null,
+      refused: (raw) => `find=${quote(raw)} in the link is not a span of steps like 12-20; no units searched.`,
+    },
+    {
+      name: 'find_q',
+      key: ['find', 'quantity'],
+      type: slug(),
+      default: null,
+      when: (state) => state.find.span !== null,
+      refused: (raw) => `find_q=${quote(raw)} in the link is not a quantity's name; ranking by h.`,
     },
     {
       // The colour theme. null: follow the system's (prefers-color-scheme).

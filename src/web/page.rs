@@ -211,6 +211,13 @@ impl GateLab {
         self.lab.set_fixed_scales(fixed);
     }
 
+    /// The `count` units whose `quantity` is most high inside steps `start..end` and low
+    /// outside them, best first: [{unit, score, inside, outside}].
+    pub fn rank_units(&self, quantity: &str, start: usize, end: usize, count: usize) -> Result<JsValue, JsError> {
+        let q = Quantity::from_name(quantity).ok_or_else(|| JsError::new(&format!("unknown quantity {quantity:?}")))?;
+        to_js(&self.lab.rank_units(q, start, end, count).map_err(|e| JsError::new(&e))?)
+    }
+
     /// Counts, ranges, saturation and parameters of the current run.
     pub fn summary(&self) -> Result<JsValue, JsError> {
         to_js(&self.lab.summary())

@@ -60,7 +60,12 @@ function randomState(r, v) {
     : { name: null, seeds: null, steps: null, rates: null };
   // The layer on show (null: the top), drawn after the study so the rest is as it was.
   const layer = r.next() < 0.3 ? r.int(0, v.limits.max_layers - 1) : null;
-  return { ...state, cell, peepholes, study, layer };
+  // The unit search's span (first and last step) and quantity, which travels only with a span.
+  const first = r.int(0, 50);
+  const find = r.next() < 0.3
+    ? { span: [first, first + r.int(0, 20)], quantity: r.next() < 0.5 ? null : r.pick(['h', 'c', 'f', 'z']) }
+    : { span: null, quantity: null };
+  return { ...state, cell, peepholes, study, layer, find };
 }
 
 test('1,200 random states: reading the link a state writes gives it back, and writing that gives the same link', async () => {
@@ -100,6 +105,9 @@ test('opened for real, a link gives the page that state, and the page writes the
     // A reachable state the page keeps as it is: a sized preset (so the unit exists), no walk,
     // and its one layer on show (the top: no layer in the link).
     const state = { ...randomState(r, vocabulary), preset: sized, weights: null, lesson: 0, present: false, layer: null };
+    // A span within the text (the search view keeps what it is given; this keeps the test's
+    // texts, which may be short, reachable).
+    if (state.find.span) state.find.span = [0, 0];
     state.text ||= 'ab';
     state.t = Math.min(state.t, [...state.text].length - 1, vocabulary.limits.max_steps - 1);
     state.unit = Math.min(state.unit, state.hidden - 1);

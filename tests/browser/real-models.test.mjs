@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { axe, openPage, seeView, useBrowser } from './harness.mjs';
 import { runCli } from '../study-cli.mjs';
+import { num } from '../../www/format.js';
 
 const env = useBrowser({ before, after });
 const VIEWPORT = { width: 1280, height: 720 };
@@ -173,6 +174,57 @@ test('the shipped character model is fetched when picked, predicts the next char
   await opened.waitForFunction(() => window.__gatelab.summary().model.startsWith('real: '));
   assert.deepEqual(await hook(opened, 'values', 'h'), await hook(page, 'values', 'h'));
   await opened.close();
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the unit search ranks units by how high they are inside a span and low outside it; a click shows the unit; the link keeps the search', async () => {
+  const text = 'say "hi" and go';
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=16&seed=4&text=${encodeURIComponent(text)}`, { viewport: VIEWPORT });
+  await seeView(page, 'search');
+  assert.match(await page.textContent('#search-note'), /No span picked yet/);
+  // Select “"hi"” in the text box (steps 4 to 7) and use the selection.
+  await page.$eval('#text', (box) => box.setSelectionRange(4, 8));
+  await page.click('#search-selection');
+  await settle(page);
+  assert.deepEqual((await hook(page, 'state')).find, { span: [4, 7], quantity: null });
+  // The scores, worked out here from h itself.
+  const h = await perStep(page, 'h');
+  const expected = h[0].map((_, u) => {
+    const series = h.map((row) => row[u]);
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const inside = mean(series.slice(4, 8));
+    const outside = mean([...series.slice(0, 4), ...series.slice(8)]);
+    return { unit: u, score: (inside - outside) / (Math.max(...series) - Math.min(...series)) };
+  }).sort((a, b) => b.score - a.score || a.unit - b.unit).slice(0, 5);
+  await seeView(page, 'search');
+  const shown = await page.$$eval('#search-results button', (bs) => bs.map((b) => ({ unit: Number(b.dataset.unit), text: b.textContent })));
+  assert.deepEqual(shown.map((s) => s.unit), expected.map((e) => e.unit));
+  shown.forEach((s, k) => assert.match(s.text, new RegExp(`^unit ${expected[k].unit}: score ${num(expected[k].score).replace('.', '\\.')}`)));
+  assert.match(await page.textContent('#search-note'), /^Steps 4 to 7 \(“"hi"”\): the 5 units whose h is highest there/);
+  // A click shows that unit in every view.
+  await page.click(`#search-results button[data-unit="${expected[1].unit}"]`);
+  await settle(page);
+  assert.equal((await hook(page, 'state')).unit, expected[1].unit);
+  // Ranked by c instead, and kept in the link.
+  await page.selectOption('#search-quantity', 'c');
+  await settle(page);
+  const link = await hook(page, 'url');
+  assert.match(link, /[?&]find=4-7&find_q=c(&|$)/);
+  const opened = await openPage(env.browser, `${env.server.url}${link}`, { viewport: VIEWPORT });
+  await seeView(opened, 'search');
+  await seeView(page, 'search');
+  assert.deepEqual(await opened.$$eval('#search-results button', (bs) => bs.map((b) => b.textContent)),
+    await page.$$eval('#search-results button', (bs) => bs.map((b) => b.textContent)));
+  await opened.close();
+  // A span that is the whole text says why there is no search.
+  await page.fill('#search-from', '0');
+  await page.fill('#search-to', String([...text].length - 1));
+  await page.dispatchEvent('#search-to', 'change');
+  await settle(page);
+  await seeView(page, 'search');
+  assert.match(await page.textContent('#search-note'), /^No search: the span is the whole text/);
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(page.problems, []);
   await page.close();

@@ -46,6 +46,10 @@ export const VIEWS = [
     load: () => import('./inspector.js').then((m) => m.createInspector),
   },
   {
+    name: 'search', section: 'search-view', waits: true, label: 'unit search',
+    load: () => import('./search.js').then((m) => m.createSearch),
+  },
+  {
     name: 'parameters', section: 'parameters-view', waits: true, label: 'parameter count',
     load: () => import('./summary.js').then((m) => m.createParameters),
   },
