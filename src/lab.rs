@@ -129,6 +129,9 @@ pub struct Summary {
     /// reads the h of layer k − 1, and `input_size` is that layer's H).
     pub layers: usize,
     pub layer: usize,
+    /// Every layer's parameters under the activations, plus the read-out's (`parameters` is
+    /// the layer on show's).
+    pub model_parameters: usize,
     /// The width of the `nn.Embedding` folded into layer 0's W_ih, if the file had one.
     pub embedding: Option<usize>,
     /// Whether the model has a read-out (then each step's detail has its predictions).
@@ -170,6 +173,23 @@ pub struct StepDetail {
     pub predictions: Option<Predictions>,
 }
 
+/// Karpathy et al.'s saturation plot for one gate: each unit's share of steps below `left`
+/// and above `right` (0.1 and 0.9 for a gate in [0, 1]; −0.9 and 0.9 for a signed one).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct GateScatter {
+    pub quantity: &'static str,
+    pub label: &'static str,
+    pub activation: String,
+    pub left: f64,
+    pub right: f64,
+    /// (share left-saturated, share right-saturated), one per unit.
+    pub units: Vec<(f64, f64)>,
+}
+
+/// The thresholds of the saturation scatter (Karpathy, Johnson & Fei-Fei 2015 use 0.1 and 0.9).
+pub const SCATTER_LEFT: f64 = 0.1;
+pub const SCATTER_RIGHT: f64 = 0.9;
+
 /// How well one unit follows a span of the text (see [`Lab::rank_units`]).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct UnitMatch {
@@ -191,6 +211,8 @@ pub struct Predictions {
     pub top: Vec<Guess>,
     /// The character that came next (None at the text's end), with its probability.
     pub next: Option<Guess>,
+    /// False when h was not finite at this step (an activation overflowed): no guesses.
+    pub finite: bool,
 }
 
 /// A character and the probability the read-out gave it (None for one outside the vocab).
@@ -444,6 +466,8 @@ impl Lab {
             nonfinite_total: trace.nonfinite_total(),
             saturation,
             ranges,
+            model_parameters: self.model.all_layers().map(|l| l.spec().parameter_count(l.input_size(), l.hidden_size(), &self.acts, l.has_peepholes())).sum::<usize>()
+                + self.model.stack.readout.as_ref().map_or(0, |r| r.weight.len() + r.bias.len()),
             layers: self.model.layers(),
             layer: self.model.layer(),
             embedding: self.model.stack.embedding,
@@ -480,6 +504,41 @@ impl Lab {
             .collect();
         let predictions = self.next_probabilities(t).map(|p| self.predictions(t, &p));
         Some(StepDetail { t, char: self.chars[t].to_string(), symbol, other: symbol.is_none(), units, predictions })
+    }
+
+    /// The saturation scatter of the layer on show: for each of its sigmoid gates (the design's
+    /// sites whose standard activation is the sigmoid), each unit's share of steps below 0.1 and
+    /// above 0.9 (for a gate swapped to a signed activation, below −0.9 and above 0.9). Shares
+    /// are of all steps; a NaN counts at neither end.
+    #[must_use]
+    pub fn saturation_scatter(&self) -> Vec<GateScatter> {
+        let trace = &self.run.trace;
+        let steps = trace.steps();
+        self.model
+            .cell
+            .spec()
+            .sites
+            .iter()
+            .filter(|site| site.info().standard == Activation::Sigmoid)
+            .map(|&site| {
+                let info = site.info();
+                let act = self.acts.get(site);
+                let (left, right) = if act.range().0 < 0.0 { (-SCATTER_RIGHT, SCATTER_RIGHT) } else { (SCATTER_LEFT, SCATTER_RIGHT) };
+                #[allow(clippy::cast_precision_loss)] // step counts are far below 2^52
+                let share = |n: usize| if steps == 0 { 0.0 } else { n as f64 / steps as f64 };
+                let units = (0..trace.hidden())
+                    .map(|unit| {
+                        let (mut low, mut high) = (0, 0);
+                        for v in trace.unit_series(info.output, unit).map(f64::from) {
+                            low += usize::from(v < left);
+                            high += usize::from(v > right);
+                        }
+                        (share(low), share(high))
+                    })
+                    .collect();
+                GateScatter { quantity: info.output.name(), label: info.caption, activation: act.name(), left, right, units }
+            })
+            .collect()
     }
 
     /// LSTMVis's hypothesis search: the `count` units whose `q` is most high inside steps
@@ -540,20 +599,34 @@ impl Lab {
         Some(readout.probabilities(h))
     }
 
+    /// The character after step `t` in the whole text (past the steps run, too), if any.
+    fn next_char(&self, t: usize) -> Option<char> {
+        match self.chars.get(t + 1) {
+            Some(&c) => Some(c),
+            // The run stopped at MAX_STEPS; the text goes on.
+            None if t + 1 == self.chars.len() && self.total_chars > self.chars.len() => self.text.chars().nth(t + 1),
+            None => None,
+        }
+    }
+
     /// The five likeliest next characters after step `t`, and the one that came.
     fn predictions(&self, t: usize, probabilities: &[f64]) -> Predictions {
         let vocab = self.model.vocab.chars();
+        // h overflowed (under a swapped activation): the scores are not numbers, so no guesses.
+        if probabilities.iter().any(|p| !p.is_finite()) {
+            return Predictions { top: Vec::new(), next: None, finite: false };
+        }
         let mut order: Vec<usize> = (0..probabilities.len()).collect();
         // Likeliest first; ties in the vocab's order.
         order.sort_by(|&a, &b| probabilities[b].total_cmp(&probabilities[a]).then(a.cmp(&b)));
         let guess = |k: usize| Guess { char: vocab[k].to_string(), probability: Some(probabilities[k]) };
         let top = order.into_iter().take(TOP_PREDICTIONS).map(guess).collect();
-        let next = self.chars.get(t + 1).map(|&c| match self.model.vocab.symbol(c) {
+        let next = self.next_char(t).map(|c| match self.model.vocab.symbol(c) {
             Some(k) => guess(k),
             // A character outside the vocab: the read-out gives it no probability at all.
             None => Guess { char: c.to_string(), probability: None },
         });
-        Predictions { top, next }
+        Predictions { top, next, finite: true }
     }
 
     /// On the counter preset, the bracket depth after each step (what its cell state should
@@ -607,6 +680,31 @@ pub fn product_range(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // tests compare exactly on purpose
 mod tests {
+
+    #[test]
+    fn the_saturation_scatter_counts_each_units_steps_past_0_1_and_0_9() {
+        // The counter over "((x))": i = σ(10 + …) ≈ 1 at the brackets and σ(−10) ≈ 0 at x
+        // (its input gate opens for brackets only), so its one unit has i < 0.1 at 1 of 5
+        // steps and i > 0.9 at 4; f ≈ 1 throughout: 0 and 5 of 5.
+        let mut lab = Lab::new(Preset::Counter.build());
+        lab.set_text("((x))");
+        let scatter = lab.saturation_scatter();
+        let names: Vec<&str> = scatter.iter().map(|g| g.quantity).collect();
+        assert_eq!(names, ["f", "i", "o"], "the LSTM's sigmoid gates");
+        let of = |q: &str| scatter.iter().find(|g| g.quantity == q).unwrap().units[0];
+        let i = lab.trace().values(Quantity::Input).to_vec();
+        let expected_i = (i.iter().filter(|v| **v < 0.1).count(), i.iter().filter(|v| **v > 0.9).count());
+        assert_eq!(expected_i, (1, 4), "{i:?}");
+        assert_eq!(of("i"), (0.2, 0.8));
+        assert_eq!(of("f"), (0.0, 1.0));
+        // The forget gate swapped to tanh: its thresholds become −0.9 and 0.9.
+        lab.set_activation(crate::site::Site::Forget, Activation::Tanh);
+        let forget = lab.saturation_scatter().into_iter().find(|g| g.quantity == "f").unwrap();
+        assert_eq!((forget.left, forget.right, forget.activation.as_str()), (-0.9, 0.9, "tanh"));
+        // A GRU's sigmoid gates are r and z.
+        let gru = Lab::new(Preset::GruCounter.build());
+        assert_eq!(gru.saturation_scatter().iter().map(|g| g.quantity).collect::<Vec<_>>(), ["r", "z"]);
+    }
 
     #[test]
     fn the_unit_search_scores_a_span_by_its_means_over_the_units_range() {

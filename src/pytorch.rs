@@ -11,6 +11,7 @@ use crate::cells::{lstm, CellKind};
 use crate::json::{Json, Next, Reader};
 use crate::recurrent::{Recurrent, Weights};
 use crate::model::{Model, Readout, Stack};
+use crate::limits::MAX_LAYERS;
 use crate::numbers::to_f32;
 use crate::vocab::Vocab;
 use std::fmt;
@@ -241,7 +242,7 @@ fn read_parts(text: &str) -> Result<Part<Parts>, String> {
             // A layer's tensor that is not a list is kept as the error it is.
             _ if layer_key(&key).is_some() => {
                 r.skip()?;
-                let matrix = layer_key(&key).is_some_and(|l| l.tensor.starts_with("weight_") && l.tensor.len() == "weight_ih".len());
+                let matrix = layer_key(&key).is_some_and(|l| ["weight_ih", "weight_hh", "weight_hr"].contains(&l.tensor));
                 let what = if matrix { "a list of rows" } else { "a list of numbers" };
                 parts.tensors.push((key.clone(), err(format!("{key} must be {what}"))));
             }
@@ -300,6 +301,9 @@ fn read_layer(parts: &mut Parts, prefix: &str, layer: usize, named: Option<CellK
     let (ih, hh, b_ih, b_hh) = (key("weight_ih"), key("weight_hh"), key("bias_ih"), key("bias_hh"));
     let Tensor { values: weight_ih, shape } = present(parts.matrix(&ih), &ih)?;
     let (rows_ih, input_size) = (shape[0], shape[1]);
+    if input_size == 0 {
+        return err(format!("{ih} has 0 input columns: the hidden size and the input size must be at least 1"));
+    }
     let declared = named.or(design);
     if let Some(cell) = declared.filter(|k| !k.spec().recurrent) {
         // The minimal cells' gates see x only: W_ih and b_ih, nothing recurrent.
@@ -379,7 +383,7 @@ fn other_modules(parts: &Parts, vocab: usize, input: usize, top: usize) -> (Vec<
         let bias = parts.get(&format!("{module}bias"));
         match (shape.as_slice(), bias) {
             ([rows, columns], None) if *rows == vocab && *columns == input => embeddings.push(key.clone()),
-            ([_, columns], Some(Ok(b))) if *columns == top && b.shape.len() == 1 => linears.push(key.clone()),
+            ([rows, columns], Some(Ok(b))) if *columns == top && b.shape == [*rows] => linears.push(key.clone()),
             _ => {}
         }
     }
@@ -445,10 +449,16 @@ pub fn load_safetensors(bytes: &[u8], name: &str) -> Result<Loaded, LoadError> {
         parts.tensors.push((key.clone(), tensor));
         parts.keys.push(key.clone());
     }
-    // The byte ranges may not overlap, as the format's own reader checks.
+    // The byte ranges tile the data from its first byte to its last, as the format requires
+    // and its own reader checks: no overlap, no gap, nothing after.
     ranges.sort_unstable();
-    if let Some(w) = ranges.windows(2).find(|w| w[1].0 < w[0].1) {
-        return Err(bad(format!("{} and {} share bytes", w[0].2, w[1].2)));
+    if let Some(w) = ranges.windows(2).find(|w| w[1].0 != w[0].1) {
+        let how = if w[1].0 < w[0].1 { "share bytes" } else { "leave a gap between them" };
+        return Err(bad(format!("{} and {} {how}", w[0].2, w[1].2)));
+    }
+    let (first, last) = (ranges.first().map_or(0, |r| r.0), ranges.last().map_or(0, |r| r.1));
+    if first != 0 || last != data.len() {
+        return Err(bad(format!("its tensors cover bytes {first} to {last} of its {} bytes of data", data.len())));
     }
     assemble(parts, name)
 }
@@ -576,9 +586,15 @@ pub fn load_file(bytes: &[u8], name: &str) -> Result<Loaded, LoadError> {
     if name.ends_with(".safetensors") || !json_like {
         return load_safetensors(bytes, name);
     }
-    match std::str::from_utf8(bytes) {
+    let as_json = match std::str::from_utf8(bytes) {
         Ok(text) => load(text, name),
         Err(e) => err(format!("not valid JSON: it is not UTF-8 text (byte {})", e.valid_up_to())),
+    };
+    // A safetensors file whose header length happens to start with the byte of "{", under a
+    // name without the extension: read as one if it is one, else the JSON error stands.
+    match as_json {
+        Err(json_error) if json_error.0.starts_with("not valid JSON") => load_safetensors(bytes, name).map_err(|_| json_error),
+        other => other,
     }
 }
 
@@ -601,6 +617,9 @@ fn assemble(mut parts: Parts, name: &str) -> Result<Loaded, LoadError> {
         return err(format!("the file holds more than one recurrent module ({}): save one model's state_dict", keys.join(", ")));
     }
     let prefix = prefixes.first().map_or(String::new(), |p| (*p).to_string());
+    if let Some((key, _)) = layer_keys.iter().find(|(_, l)| l.layer >= MAX_LAYERS) {
+        return err(format!("{key}: Gate Lab reads models of up to {MAX_LAYERS} layers"));
+    }
     let layers = layer_keys.iter().filter(|(_, l)| l.prefix == prefix).map(|(_, l)| l.layer + 1).max().unwrap_or(1);
     let named = named_cell(parts.cell.as_ref())?;
     let mut stack: Vec<Weights<f32>> = Vec::with_capacity(layers);
@@ -647,7 +666,8 @@ fn assemble(mut parts: Parts, name: &str) -> Result<Loaded, LoadError> {
     }
     let mut unused_keys: Vec<String> = Vec::new();
     for key in &parts.keys {
-        if !["vocab", "cell"].contains(&key.as_str()) && !parts.used.contains(key) && !unused_keys.contains(key) {
+        // `task` says what a training export's read-out predicts: it is read, as vocab and cell are.
+        if !["vocab", "cell", "task"].contains(&key.as_str()) && !parts.used.contains(key) && !unused_keys.contains(key) {
             unused_keys.push(key.clone());
         }
     }
@@ -670,7 +690,7 @@ pub fn unused_note(keys: &[String], cell: &str) -> Option<String> {
         listed.push_str(&format!(" and {} more", keys.len() - SHOWN));
     }
     let (noun, verb) = if keys.len() == 1 { ("key", "is") } else { ("keys", "are") };
-    Some(format!("the file's {noun} {listed} {verb} not part of the {cell}, an embedding or a read-out, and {verb} not used"))
+    Some(format!("the file's {noun} {listed} {verb} not used: the page reads the {cell}'s layers, an embedding, and a read-out that predicts the next character"))
 }
 
 /// Writes a model in the same format `load` reads (and PyTorch's `load_state_dict` accepts,

@@ -370,8 +370,10 @@ pub struct Outputs<T> {
     h: Vec<T>,
     /// The other states at every step (steps × (states − 1)·H).
     carried: Vec<T>,
-    /// Where each state sits among the quantities a step computes (z blocks, then values).
+    /// Where each state sits among the quantities a step computes (z blocks, then values), for
+    /// the design `spec` (a GRU's h is not where a minGRU's is).
     places: Vec<usize>,
+    spec: Option<&'static CellSpec>,
 }
 
 impl<T: Float> Outputs<T> {
@@ -386,6 +388,11 @@ impl<T: Float> Outputs<T> {
         &self.h
     }
 
+    /// Whether these are outputs of a `hidden`-unit cell of design `spec`.
+    fn fits(&self, spec: &'static CellSpec, hidden: usize) -> bool {
+        self.hidden == hidden && self.spec.is_some_and(|s| s.name == spec.name)
+    }
+
     /// h at step `t`, if it is run.
     #[must_use]
     pub fn hidden_at(&self, t: usize) -> Option<&[T]> {
@@ -393,8 +400,9 @@ impl<T: Float> Outputs<T> {
     }
 
     fn grow(&mut self, spec: &'static CellSpec, hidden: usize, steps: usize) {
-        if self.hidden != hidden || self.places.len() != spec.states.len() {
+        if !self.fits(spec, hidden) {
             self.hidden = hidden;
+            self.spec = Some(spec);
             self.h.clear();
             self.carried.clear();
             self.places = spec.states.iter().map(|q| spec.traced().position(|t| t == *q).expect("a state is traced")).collect();
@@ -406,7 +414,7 @@ impl<T: Float> Outputs<T> {
     /// Keeps the first `steps` steps, and sets `state` to the states after them (a zero state
     /// for none), as [`Recurrent::rewind`] does for a trace.
     pub fn rewind(&mut self, spec: &'static CellSpec, hidden: usize, steps: usize, state: &mut State<T>) {
-        let steps = if self.hidden == hidden { steps.min(self.steps()) } else { 0 };
+        let steps = if self.fits(spec, hidden) { steps.min(self.steps()) } else { 0 };
         let width = (spec.states.len() - 1) * hidden;
         self.h.truncate(steps * hidden);
         self.carried.truncate(steps * width);

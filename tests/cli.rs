@@ -209,7 +209,7 @@ fn keys_a_weights_file_holds_beyond_the_cell_are_named_on_stderr() {
     let note = stderr(&output);
     assert!(
         note.starts_with("note: --weights ")
-            && note.contains("the file's keys step, optimizer are not part of the LSTM, an embedding or a read-out, and are not used"),
+            && note.contains("the file's keys step, optimizer are not used: the page reads the LSTM's layers, an embedding, and a read-out that predicts the next character"),
         "{note}"
     );
     // The trace itself is still the cell's, on stdout alone.
@@ -588,7 +588,7 @@ fn train_writes_a_model_that_loads_and_reports_its_held_out_loss() {
     assert!(stdout(&output).contains("held-out loss"), "{}", stdout(&output));
     let loaded = gatelab::pytorch::load(&std::fs::read_to_string(&json).unwrap(), "b.json").unwrap();
     assert!(loaded.model.stack.readout.is_none());
-    assert_eq!(loaded.unused_keys, ["readout.weight", "readout.bias", "task"]);
+    assert_eq!(loaded.unused_keys, ["readout.weight", "readout.bias"]);
     let bad = gatelab(&["train", "--task", "brackets", "--out", dir.join("m.txt").to_str().unwrap()]);
     assert!(stderr(&bad).contains("name it FILE.safetensors or FILE.json"), "{}", stderr(&bad));
     std::fs::remove_dir_all(&dir).unwrap();

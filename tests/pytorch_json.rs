@@ -198,10 +198,10 @@ fn keys_the_cell_does_not_use_are_named() {
     // serde_json writes keys sorted.
     assert_eq!(loaded.unused_keys, ["readout.weight", "step"]);
     let note = gatelab::pytorch::unused_note(&loaded.unused_keys, "LSTM").unwrap();
-    assert_eq!(note, "the file's keys readout.weight, step are not part of the LSTM, an embedding or a read-out, and are not used");
+    assert_eq!(note, "the file's keys readout.weight, step are not used: the page reads the LSTM's layers, an embedding, and a read-out that predicts the next character");
     let one = gatelab::pytorch::unused_note(&["optimizer".to_string()], "GRU").unwrap();
-    assert!(one.ends_with("not part of the GRU, an embedding or a read-out, and is not used"), "{one}");
-    assert!(one.starts_with("the file's key optimizer is not part"), "{one}");
+    assert!(one.ends_with("is not used: the page reads the GRU's layers, an embedding, and a read-out that predicts the next character"), "{one}");
+    assert!(one.starts_with("the file's key optimizer is not used"), "{one}");
 }
 
 /// A file with all three peepholes (H numbers each) loads as an LSTM with peepholes, and writes

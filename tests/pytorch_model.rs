@@ -291,3 +291,74 @@ fn the_reader_agrees_with_the_safetensors_crate() {
         assert!(message.starts_with("not a safetensors file: "), "{what}: {message}");
     }
 }
+
+/// Review findings, each a file that once crashed or misread: a read-out bias of the wrong
+/// length, a layer number past the limit, an embedding of width 0, and safetensors files with a
+/// gap or trailing bytes (which the format's reader refuses too).
+#[test]
+fn malformed_models_are_errors_or_notes_never_panics() {
+    let short_bias = load_with(|o| {
+        o.insert("head.bias".into(), serde_json::json!([0.0, 0.0]));
+    })
+    .unwrap();
+    assert!(short_bias.model.stack.readout.is_none(), "a read-out whose bias does not fit its rows is not used");
+    assert!(short_bias.unused_keys.contains(&"head.weight".to_string()));
+    for key in ["lstm.bias_ih_l3000000000", "lstm.bias_ih_l18446744073709551615"] {
+        let message = load_with(|o| {
+            o.insert(key.into(), serde_json::json!([0.0]));
+        })
+        .unwrap_err();
+        assert!(message.contains("reads models of up to 64 layers"), "{key}: {message}");
+    }
+    let zero = load(r#"{"weight_ih_l0": [[], [], [], []], "weight_hh_l0": [[0.1], [0.2], [0.3], [0.4]], "bias_ih_l0": [0, 0, 0, 0], "bias_hh_l0": [0, 0, 0, 0], "embed.weight": [[], []], "vocab": ["a", "b"]}"#, "z.json");
+    assert!(zero.unwrap_err().to_string().contains("weight_ih_l0 has 0 input columns"));
+    let bytes = std::fs::read(SAFETENSORS).unwrap();
+    let trailing = [&bytes[..], &[0, 0, 0, 0]].concat();
+    assert!(safetensors::SafeTensors::deserialize(&trailing).is_err());
+    let message = gatelab::pytorch::load_safetensors(&trailing, "t.safetensors").unwrap_err().to_string();
+    assert!(message.contains("of its") && message.starts_with("not a safetensors file"), "{message}");
+    // A gap: the last tensor moved 4 bytes on, the data 4 bytes longer.
+    let length = usize::try_from(u64::from_le_bytes(bytes[..8].try_into().unwrap())).unwrap();
+    let mut header: serde_json::Map<String, Value> = serde_json::from_str(std::str::from_utf8(&bytes[8..8 + length]).unwrap()).unwrap();
+    let data = bytes.len() - 8 - length;
+    let last = header.iter().filter(|(k, _)| *k != "__metadata__").max_by_key(|(_, v)| v["data_offsets"][1].as_u64().unwrap()).map(|(k, _)| k.clone()).unwrap();
+    let [begin, end] = [0, 1].map(|k| header[&last]["data_offsets"][k].as_u64().unwrap());
+    header[&last]["data_offsets"] = serde_json::json!([begin + 4, end + 4]);
+    let text = Value::Object(header).to_string();
+    let mut gap = (text.len() as u64).to_le_bytes().to_vec();
+    gap.extend(text.as_bytes());
+    gap.extend(&bytes[8 + length..8 + length + usize::try_from(begin).unwrap()]);
+    gap.extend([0; 4]);
+    gap.extend(&bytes[8 + length + usize::try_from(begin).unwrap()..]);
+    assert_eq!(gap.len(), 8 + text.len() + data + 4);
+    assert!(safetensors::SafeTensors::deserialize(&gap).is_err());
+    let message = gatelab::pytorch::load_safetensors(&gap, "g.safetensors").unwrap_err().to_string();
+    assert!(message.contains("leave a gap between them"), "{message}");
+}
+
+/// Two stacked models of the same H but different designs, one after the other in one lab:
+/// the second runs as it does fresh (the layer below's h is found where its design puts it).
+#[test]
+fn a_stacked_gru_after_a_stacked_mingru_runs_as_it_does_fresh() {
+    let stacked = |cell: &str, recurrent: bool| {
+        let rows: u32 = if cell == "gru" { 3 } else { 2 };
+        let mut v = serde_json::json!({ "vocab": ["a", "b"], "cell": cell });
+        for layer in 0..2 {
+            // Layer 0 reads the 2 symbols, layer 1 the 2 units below: both 2 columns wide.
+            let input: u32 = 2;
+            v[format!("weight_ih_l{layer}")] = serde_json::json!((0..rows * 2).map(|r| (0..input).map(|c| 0.1 * f64::from(r) - 0.2 * f64::from(c)).collect::<Vec<_>>()).collect::<Vec<_>>());
+            v[format!("bias_ih_l{layer}")] = serde_json::json!(vec![0.05; rows as usize * 2]);
+            if recurrent {
+                v[format!("weight_hh_l{layer}")] = serde_json::json!((0..rows * 2).map(|r| vec![0.3 - 0.1 * f64::from(r), 0.2]).collect::<Vec<_>>());
+                v[format!("bias_hh_l{layer}")] = serde_json::json!(vec![0.0; rows as usize * 2]);
+            }
+        }
+        load(&v.to_string(), cell).unwrap().model
+    };
+    let mut lab = Lab::new(stacked("mingru", false));
+    lab.set_text("abba");
+    lab.set_model(stacked("gru", true));
+    let mut fresh = Lab::new(stacked("gru", true));
+    fresh.set_text("abba");
+    assert_eq!(lab.trace().values(Quantity::Hidden), fresh.trace().values(Quantity::Hidden));
+}

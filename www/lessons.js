@@ -15,7 +15,7 @@
 // switch and after every action the lesson names.
 
 import { blockWorked, num, percent, sci } from './format.js';
-import { preset } from './catalog.js';
+import { preset, standardActivations } from './catalog.js';
 import { FILE_PRESET } from './state.js';
 
 const isBracket = (ch) => ch === '(' || ch === ')';
@@ -113,8 +113,11 @@ function studyLesson({ question, title, look, name, studyTitle }) {
 function saturationVerdict(ctx) {
   const shown = preset(ctx.state.preset);
   const atEnds = ctx.summary.saturation.filter((s) => s.low + s.high > 0.5);
-  const count = `${atEnds.length} of its ${ctx.summary.saturation.length} gates have more than half their values at an end` +
+  const count = `${atEnds.length} of its ${ctx.summary.saturation.length} activation sites have more than half their values at an end` +
     (atEnds.length ? ` (${atEnds.map((s) => s.label).join(', ')})` : '');
+  const standard = standardActivations();
+  const swapped = Object.entries(ctx.state.acts).some(([site, name]) => standard[site] !== undefined && name !== standard[site]);
+  if (shown?.real && swapped) return `On this trained model, with activations swapped from the ones it was trained with, ${count}.`;
   if (shown?.real) return `On this trained model, ${count}: that is what training on real text left, not what was built in.`;
   if (ctx.state.preset === FILE_PRESET) return `On the weights you loaded, ${count}.`;
   if (shown?.sized) return `These weights are PyTorch’s random initialisation, not trained ones: ${count}.`;
@@ -413,6 +416,31 @@ export const LESSONS = [
     name: 'xlstm',
     studyTitle: 'Revising a stored value, and tracking state',
   }),
+  {
+    question: 'Q15',
+    title: 'Are a real LSTM’s gates mostly 0 or 1?',
+    look: 'The scatter has a dot per unit of each gate of the character model trained on Gate Lab’s source: how often it sits below 0.1 (across) and above 0.9 (up). In the corner: never saturated; on the dashed line: always at one end.',
+    also: 'The heatmaps below show the same gates step by step.',
+    views: ['scatter', 'timeline'],
+    setup: { preset: 'real-source', get text() { return preset('real-source').text; }, t: 0 },
+    answer(ctx) {
+      const gates = ctx.scatter();
+      const parts = gates.map((g) => {
+        const high = g.units.filter(([, right]) => right > 0.5).length;
+        const low = g.units.filter(([left]) => left > 0.5).length;
+        const rarely = g.units.filter(([left, right]) => left + right < 0.1).length;
+        return `${g.label}: ${high} of ${g.units.length} units above ${g.right} at most steps, ${low} below ${g.left} at most steps, ` +
+          `${rarely} saturated at under a tenth of the steps`;
+      });
+      const forget = gates.find((g) => g.quantity === 'f');
+      const integrators = forget ? forget.units.filter(([, right]) => right > 0.9).length : 0;
+      const kept = !forget ? '' : integrators
+        ? ` ${integrators} forget-gate unit${integrators === 1 ? ' stays' : 's stay'} above ${forget.right} at more than 90% of the steps: ${integrators === 1 ? 'it keeps' : 'they keep'} c from step to step, as integrators do.`
+        : ` No forget-gate unit stays above ${forget.right} at more than 90% of the steps.`;
+      const on = preset(ctx.state.preset)?.real ? 'On this trained model' : 'On the model shown';
+      return `${on}, over ${ctx.summary.steps} steps: ${parts.join('; ')}.${kept}`;
+    },
+  },
   studyLesson({
     question: 'Q16',
     title: 'Does the forget gate’s starting bias matter?',

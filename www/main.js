@@ -558,6 +558,7 @@ function answerContext() {
     summary,
     values: (q) => model.values(q),
     step: (t) => model.step(t),
+    scatter: () => model.saturationScatter(),
     views: Object.fromEntries(views.map((v) => [v.row.name, v.instance])),
     formulas,
     symbol: activationSymbol,

@@ -182,6 +182,8 @@ export function useFile() {
 }
 /** The model's size and design: {hidden, inputs, cell, layers, readout} (the layer on show's hidden units and inputs, `lstm`, ...). */
 export const size = () => call((m) => ({ hidden: m.hidden_size(), inputs: m.input_size(), cell: m.cell_name(), layers: m.layers(), readout: m.has_readout() }));
+/** The saturation scatter of the layer on show (see Lab::saturation_scatter). */
+export const saturationScatter = () => call((m) => m.saturation_scatter());
 /** The `count` units whose `quantity` best follows steps start..end (high inside, low outside). */
 export const rankUnits = (quantity, start, end, count) => call((m) => m.rank_units(quantity, start, end, count));
 /** Puts layer `k` of the model on show (0 at the bottom; past the top, the top). */

@@ -455,8 +455,8 @@ fn train(text_file: Option<&PathBuf>, task: Option<&str>, window: usize, vocab: 
         Some("safetensors") => false,
         _ => return fail(format!("--out {}: name it FILE.safetensors or FILE.json", out.display())),
     };
-    if !(1..=4096).contains(&hidden) || seeds == 0 || steps == 0 || batch == 0 || !(rate > 0.0 && rate <= 1.0) {
-        return fail("train: --hidden must be 1 to 4096, --seeds, --steps and --batch at least 1, --rate above 0 and at most 1");
+    if !(1..=4096).contains(&hidden) || seeds == 0 || steps == 0 || batch == 0 || vocab == 0 || window < 2 || !(rate > 0.0 && rate <= 1.0) {
+        return fail("train: --hidden must be 1 to 4096, --seeds, --steps, --batch and --vocab at least 1, --window at least 2, --rate above 0 and at most 1");
     }
     let (task, source) = match (text_file, task) {
         (Some(path), _) => {

@@ -496,7 +496,7 @@ mod tests {
         let text = json.to_string();
         let loaded = pytorch::load(&text, "trained.json").unwrap();
         // The read-out and the notes are named as unused, not dropped without a word.
-        assert_eq!(loaded.unused_keys, ["readout.weight", "readout.bias", "activations", "task", "classes", "steps"]);
+        assert_eq!(loaded.unused_keys, ["readout.weight", "readout.bias", "activations", "classes", "steps"]);
         let model = loaded.model;
         assert_eq!(model.cell.hidden_size(), 8);
         assert_eq!(model.vocab.chars(), &['(', ')', 'x']);
@@ -517,7 +517,7 @@ mod tests {
         let mut run = LiveRun::new(&text).unwrap();
         run.train(3);
         let loaded = pytorch::load(&run.export().unwrap().to_string(), "text.json").unwrap();
-        assert_eq!(loaded.unused_keys, ["activations", "task", "classes", "steps"]);
+        assert_eq!(loaded.unused_keys, ["activations", "classes", "steps"]);
         let readout = loaded.model.stack.readout.unwrap();
         assert_eq!(readout.bias, run.trainer().readout().bias);
         let mut run = LiveRun::new(&setup("recall")).unwrap();

@@ -129,7 +129,8 @@ impl GateLab {
     fn use_loaded(&mut self, loaded: Result<pytorch::Loaded, pytorch::LoadError>) -> Result<Option<String>, JsError> {
         let pytorch::Loaded { model, unused_keys } = loaded.map_err(|e| JsError::new(&e.to_string()))?;
         let label = model.cell.spec().label;
-        let hidden = model.cell.hidden_size();
+        // Every layer, not only the one on show: the layer menu can show any of them.
+        let hidden = model.all_layers().map(|l| l.hidden_size()).max().unwrap_or(0);
         if hidden > MAX_PAGE_HIDDEN {
             return Err(JsError::new(&format!(
                 "its hidden size is {hidden}, and the page holds models of up to {MAX_PAGE_HIDDEN} units (the gatelab command line takes any size)"
@@ -216,6 +217,12 @@ impl GateLab {
     pub fn rank_units(&self, quantity: &str, start: usize, end: usize, count: usize) -> Result<JsValue, JsError> {
         let q = Quantity::from_name(quantity).ok_or_else(|| JsError::new(&format!("unknown quantity {quantity:?}")))?;
         to_js(&self.lab.rank_units(q, start, end, count).map_err(|e| JsError::new(&e))?)
+    }
+
+    /// Karpathy et al.'s saturation scatter of the layer on show: per sigmoid gate, each unit's
+    /// share of steps below 0.1 and above 0.9: [{quantity, label, activation, left, right, units}].
+    pub fn saturation_scatter(&self) -> Result<JsValue, JsError> {
+        to_js(&self.lab.saturation_scatter())
     }
 
     /// Counts, ranges, saturation and parameters of the current run.

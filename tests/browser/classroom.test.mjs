@@ -120,7 +120,7 @@ test('the diagram follows ←/→, prints tiny values as 0.000 with the exact va
 test('every lesson sets its state and shows its key view inside 1280×720; its answer uses the page\'s numbers', async () => {
   const page = await openPage(env.browser, `${env.server.url}?lesson=1`, { viewport: VIEWPORT });
   const lessons = await page.evaluate(() => window.__gatelab.lessons());
-  assert.equal(lessons.length, 16);
+  assert.equal(lessons.length, 17);
   // Links are read with the count in lesson-count.js (so an embed need not load the lessons).
   assert.equal((await page.evaluate(() => window.__gatelab.linkVocabulary())).lessons, lessons.length);
   for (const [k, lesson] of lessons.entries()) {
@@ -134,7 +134,7 @@ test('every lesson sets its state and shows its key view inside 1280×720; its a
     await settle(page);
     const s = await state(page);
     assert.equal(s.lesson, n);
-    assert.equal(await page.textContent('#lesson-progress'), `${n} of 16`);
+    assert.equal(await page.textContent('#lesson-progress'), `${n} of 17`);
     assert.equal(await page.textContent('#lesson-title'), lesson.title);
     assert.equal(s.preset, lesson.setup.preset, lesson.question);
     assert.equal(s.text, lesson.setup.text, lesson.question);
@@ -213,7 +213,7 @@ test('Q1 flips: with the input gate removed every symbol moves c, and 20 paramet
 test('PageUp/PageDown and ←/→ move through the lessons; ←/→ on the timeline move the step; lesson=N opens step N', async () => {
   const page = await openPage(env.browser, `${env.server.url}?lesson=7`, { viewport: VIEWPORT });
   assert.equal((await state(page)).lesson, 7);
-  assert.equal(await page.textContent('#lesson-progress'), '7 of 16');
+  assert.equal(await page.textContent('#lesson-progress'), '7 of 17');
   await page.keyboard.press('PageDown');
   await settle(page);
   assert.equal((await state(page)).lesson, 8);

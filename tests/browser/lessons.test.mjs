@@ -135,15 +135,42 @@ const CHECKS = {
     });
     // The verdict is the model's kind and a count of the gates mostly at an end.
     const atEnds = summary.saturation.filter((s) => s.low + s.high > 0.5);
-    const count = `${atEnds.length} of its ${summary.saturation.length} gates have more than half their values at an end` +
+    const count = `${atEnds.length} of its ${summary.saturation.length} activation sites have more than half their values at an end` +
       (atEnds.length ? ` (${atEnds.map((s) => s.label).join(', ')})` : '');
+    const lstm = { forget: 'sigmoid', input: 'sigmoid', output: 'sigmoid', candidate: 'tanh', cell_output: 'tanh' };
+    const swapped = Object.entries(lstm).some(([site, name]) => state.acts[site] !== name);
     const verdict = {
-      'real-source': `On this trained model, ${count}: that is what training on real text left`,
+      'real-source': swapped ? `On this trained model, with activations swapped from the ones it was trained with, ${count}.`
+        : `On this trained model, ${count}: that is what training on real text left`,
       random: `These weights are PyTorch’s random initialisation, not trained ones: ${count}.`,
       counter: 'On this hand-set preset that is by construction',
     }[state.preset];
     assert.ok(verdict, state.preset);
     return [...shares, verdict];
+  },
+  async Q15(page) {
+    // Worked out here from the gates' values themselves: per unit, the share of steps below 0.1
+    // and above 0.9.
+    const { summary, state } = await read(page);
+    const gates = [['f', 'forget gate'], ['i', 'input gate'], ['o', 'output gate']];
+    const facts = [];
+    let integrators = 0;
+    for (const [q, label] of gates) {
+      const values = await hook(page, 'values', q);
+      const units = Array.from({ length: summary.hidden }, (_, u) => {
+        const series = values.filter((_, k) => k % summary.hidden === u);
+        return [series.filter((v) => v < 0.1).length / series.length, series.filter((v) => v > 0.9).length / series.length];
+      });
+      const high = units.filter(([, r]) => r > 0.5).length;
+      const low = units.filter(([l]) => l > 0.5).length;
+      const rarely = units.filter(([l, r]) => l + r < 0.1).length;
+      facts.push(`${label}: ${high} of ${summary.hidden} units above 0.9 at most steps, ${low} below 0.1 at most steps, ${rarely} saturated at under a tenth of the steps`);
+      if (q === 'f') integrators = units.filter(([, r]) => r > 0.9).length;
+    }
+    facts.push(integrators ? `${integrators} forget-gate unit` : 'No forget-gate unit stays above 0.9');
+    assert.equal(state.preset, 'real-source');
+    facts.push(`On this trained model, over ${summary.steps} steps`);
+    return facts;
   },
   async Q9(page, side) {
     const m = await read(page);
@@ -214,7 +241,8 @@ test('lesson 8 answers from the shipped trained model, and says what the bars me
   const page = await openPage(env.browser, `${env.server.url}?lesson=8`, { viewport: VIEWPORT });
   await page.waitForFunction(() => window.__gatelab.state().preset === 'real-source');
   await page.click('#lesson-answer-toggle');
-  for (const [preset, patch] of [['real-source', null], ['counter', { preset: 'counter' }], ['random', { preset: 'random' }], ['real-source', { preset: 'real-source' }]]) {
+  for (const [preset, patch] of [['real-source', null], ['counter', { preset: 'counter' }], ['random', { preset: 'random' }], ['real-source', { preset: 'real-source' }],
+    ['real-source', { acts: { forget: 'tanh' } }]]) {
     if (patch) await hook(page, 'change', patch);
     await page.waitForFunction((p) => window.__gatelab.state().preset === p, preset);
     const text = await answer(page);

@@ -223,7 +223,7 @@ test('weights files: a bad one is refused with a message, a good one loads', asy
   await page.setInputFiles('#weights-file', { name: 'extra.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(extra)) });
   await page.waitForFunction(() => window.__gatelab.summary().model === 'extra.json');
   const note = (await notices(page)).find((n) => n.startsWith('In extra.json'));
-  assert.equal(note, "In extra.json: the file's keys step, readout.weight are not part of the LSTM, an embedding or a read-out, and are not used.");
+  assert.equal(note, "In extra.json: the file's keys step, readout.weight are not used: the page reads the LSTM's layers, an embedding, and a read-out that predicts the next character.");
   assert.deepEqual(await values(page, 'c'), c);
   assert.deepEqual(page.problems, []);
   await page.close();

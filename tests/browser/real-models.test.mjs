@@ -43,7 +43,7 @@ test('a 2-layer character model loads whole: its top layer on show, a layer pick
   assert.deepEqual([s.layers, s.layer, s.embedding, s.readout, s.input_size], [2, 1, 3, true, 4]);
   // Only the recorded answers are left over, and the page says so.
   const notes = await hook(page, 'notices');
-  assert.ok(notes.some((n) => n === "In char_lstm2.json: the file's key expected is not part of the LSTM, an embedding or a read-out, and is not used."), notes.join('\n'));
+  assert.ok(notes.some((n) => n === "In char_lstm2.json: the file's key expected is not used: the page reads the LSTM's layers, an embedding, and a read-out that predicts the next character."), notes.join('\n'));
   assert.ok(notes.some((n) => n.includes('It has 2 layers, and a link carries one layer without a read-out, so copied links leave it out')), notes.join('\n'));
   assert.match(await page.textContent('#model-note'), /2 layers; layer 1 on show, H = 4, reads the h of layer 0 \(4 values\); its embedding \(3 wide\) is folded into layer 0's W_ih/);
   assert.ok(!(await page.$eval('#layer-wrap', (w) => w.hidden)));
@@ -51,6 +51,12 @@ test('a 2-layer character model loads whole: its top layer on show, a layer pick
   assert.equal(await page.$eval('#layer', (l) => l.value), '1');
   assertClose(await perStep(page, 'h'), expected.layers[1].h, 'layer 1 h');
   assertClose(await perStep(page, 'c'), expected.layers[1].c, 'layer 1 c');
+  // The count is the layer's; the whole model's is given too: 4·4·(6 + 4 + 2) = 192 for layer 0
+  // (one column per character, the embedding folded in), 4·4·(4 + 4 + 2) = 160 for layer 1,
+  // 6·4 + 6 = 30 for the read-out: 382.
+  await seeView(page, 'parameters');
+  assert.equal(await page.textContent('#param-count'), '160');
+  assert.match(await page.textContent('#param-formula'), /That is layer 1's count; the whole model \(2 layers and the read-out\) has 382\.$/);
   // The diagram says what x_t is on this layer.
   await seeView(page, 'diagram');
   // (the subscript is drawn as one: x_t reads xt in the text)
@@ -220,6 +226,8 @@ test('the unit search ranks units by how high they are inside a span and low out
   await opened.close();
   // A span that is the whole text says why there is no search.
   await page.fill('#search-from', '0');
+  await page.dispatchEvent('#search-from', 'change');
+  await settle(page);
   await page.fill('#search-to', String([...text].length - 1));
   await page.dispatchEvent('#search-to', 'change');
   await settle(page);

@@ -100,7 +100,9 @@ function renderPredictions(detail) {
   const predictions = detail?.predictions;
   if (box.hidden !== !predictions) box.hidden = !predictions;
   if (!predictions) return;
-  setText(document.getElementById('predictions-title'), `After “${visibleChar(detail.char)}”, the read-out's likeliest next characters:`);
+  setText(document.getElementById('predictions-title'), predictions.finite
+    ? `After “${visibleChar(detail.char)}”, the read-out's likeliest next characters:`
+    : `After “${visibleChar(detail.char)}”, h is not a finite number (an activation overflowed), so the read-out predicts nothing.`);
   const list = document.getElementById('predictions-list');
   while (bars.length < predictions.top.length) {
     const item = document.createElement('li');
@@ -115,7 +117,7 @@ function renderPredictions(detail) {
   }
   predictions.top.forEach((guess, k) => bars[k].update(guess.probability, `“${visibleChar(guess.char)}”`));
   const { next } = predictions;
-  setText(document.getElementById('predictions-next'), !next ? 'This is the last step: no character came next.'
+  setText(document.getElementById('predictions-next'), !predictions.finite ? '' : !next ? 'This is the last step: no character came next.'
     : typeof next.probability !== 'number' ? `Next came “${visibleChar(next.char)}”, which is not in the vocabulary: the read-out gives it no probability.`
       : `Next came “${visibleChar(next.char)}”: p = ${percent(next.probability)}${predictions.top.some((g) => g.char === next.char) ? '' : ', not among the five'}.`);
 }

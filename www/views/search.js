@@ -72,7 +72,11 @@ export function createSearch(page) {
         return;
       }
       const chars = [...state.text].slice(span[0], span[1] + 1).map(visibleChar).join('');
-      setText(note, `Steps ${span[0]} to ${span[1]} (“${chars}”): the ${r.value.length} units whose ${quantity} is highest there and lowest elsewhere. ` +
+      // A best score at or below 0: no unit is higher inside than outside.
+      const none = (r.value[0]?.score ?? 0) <= 0;
+      setText(note, `Steps ${span[0]} to ${span[1]} (“${chars}”): ` + (none
+        ? `no unit's ${quantity} is higher there than elsewhere; the ${r.value.length} closest come first. `
+        : `the ${r.value.length} units whose ${quantity} is highest there and lowest elsewhere. `) +
         'A score of 1 is a unit at its top exactly inside the span and at its bottom everywhere else.');
       while (results.children.length < r.value.length) {
         const item = document.createElement('li');

@@ -58,6 +58,10 @@ export const VIEWS = [
     load: () => import('./summary.js').then((m) => m.createSaturation),
   },
   {
+    name: 'scatter', section: 'scatter-view', waits: true, label: 'saturation scatter',
+    load: () => import('./summary.js').then((m) => m.createScatter),
+  },
+  {
     name: 'calculator', section: 'calculator-view', waits: true, label: 'one-step calculator',
     load: () => import('./calculator.js').then((m) => m.createCalculator),
   },
