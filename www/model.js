@@ -228,19 +228,24 @@ export function loadCharts() {
  */
 export async function exporter(state) {
   await loadCharts();
+  // The model's file, when it is one: loaded (JSON text or a file's bytes) or shipped.
+  const source = state.preset === FILE_PRESET ? file : preset(state.preset)?.real ? realFile(state.preset) : null;
+  const text = typeof source?.data === 'string' ? source.data : null;
+  const bytes = source && text === null ? source.data : undefined;
   const setup = {
     preset: state.preset,
     hidden: state.hidden,
     seed: state.seed,
-    weights: state.preset === FILE_PRESET ? file?.text ?? null : null,
-    weights_name: state.preset === FILE_PRESET ? file?.name ?? null : null,
+    weights: text,
+    weights_name: source?.name ?? null,
+    layer: state.layer,
     acts: state.acts,
     text: state.text,
     fixed: fixedScales,
     peepholes: Boolean(state.peepholes),
     cell: state.cell,
   };
-  return call(() => new charts.Exporter(setup));
+  return call(() => new charts.Exporter(setup, bytes));
 }
 
 /** True once the training charts' module is loaded. */

@@ -36,6 +36,9 @@ struct ExportSetup {
     /// The preset's cell design.
     #[serde(default)]
     cell: crate::cells::CellKind,
+    /// The layer on show of a model with several (None: the top).
+    #[serde(default)]
+    layer: Option<usize>,
 }
 
 /// The page's model, rebuilt here, ready to be saved.
@@ -65,21 +68,26 @@ fn svg(
 
 #[wasm_bindgen]
 impl Exporter {
-    /// Rebuilds the model from `{preset, hidden, seed, weights, weights_name, acts, text, fixed}`.
+    /// Rebuilds the model from `{preset, hidden, seed, weights, weights_name, acts, text, fixed,
+    /// layer}`; `bytes` is a weights file's bytes (either format) in place of `weights` JSON: a
+    /// loaded .safetensors file or a shipped model.
     #[wasm_bindgen(constructor)]
-    pub fn new(setup: JsValue) -> Result<Exporter, JsError> {
+    pub fn new(setup: JsValue, bytes: Option<Vec<u8>>) -> Result<Exporter, JsError> {
         let setup: ExportSetup =
             serde_wasm_bindgen::from_value(setup).map_err(|e| js_error(format!("export settings: {e}")))?;
-        let model = match &setup.weights {
-            Some(json) => pytorch::load(json, setup.weights_name.as_deref().unwrap_or("weights.json"))
-                .map_err(js_error)?
-                .model,
-            None => Preset::from_name(&setup.preset, setup.hidden, setup.seed)
+        let name = setup.weights_name.as_deref().unwrap_or("weights.json");
+        let model = match (&setup.weights, &bytes) {
+            (_, Some(bytes)) => pytorch::load_file(bytes, name).map_err(js_error)?.model,
+            (Some(json), None) => pytorch::load(json, name).map_err(js_error)?.model,
+            (None, None) => Preset::from_name(&setup.preset, setup.hidden, setup.seed)
                 .ok_or_else(|| js_error(format!("unknown preset {:?}", setup.preset)))?
                 .build_cell(setup.cell, setup.peepholes)
                 .map_err(js_error)?,
         };
         let mut lab = Lab::new(model);
+        if let Some(k) = setup.layer {
+            lab.show_layer(k);
+        }
         for (site, name) in &setup.acts {
             let site = Site::from_name(site).ok_or_else(|| js_error(format!("unknown site {site:?}")))?;
             let activation: Activation = name.parse().map_err(|e: UnknownActivation| js_error(e))?;

@@ -3,10 +3,10 @@
 // output, and the full page and an embed on phone widths with touch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import { TOUCH_INPUT, axe, useBrowser, openPage } from './harness.mjs';
+import { TOUCH_INPUT, axe, saveFrom, useBrowser, openPage } from './harness.mjs';
+import { runCli as cli } from '../study-cli.mjs';
 import { embedSnippet } from '../../www/embed.js';
 
 const env = useBrowser({ before, after });
@@ -185,20 +185,6 @@ test('the Embed dialog writes a snippet that reproduces the state in a fresh hos
   }
 });
 
-/** The CLI built by `cargo test` (npm test runs that first). */
-function cli(args) {
-  const binary = 'target/debug/gatelab';
-  return fs.existsSync(binary)
-    ? execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 1 << 28 })
-    : execFileSync('cargo', ['run', '-q', '--bin', 'gatelab', '--', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-}
-
-/** Clicks the Save dialog's button `name` in row `row` and returns the download. */
-async function saveFrom(page, row, name) {
-  const item = page.locator('#save-list li', { hasText: row });
-  const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name, exact: true }).click()]);
-  return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
-}
 
 test('Save: PNGs at twice their size, SVGs that parse and carry the chart text, data equal to the CLI output', async () => {
   const text = '(()x(()<b>&"))';

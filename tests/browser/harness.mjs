@@ -207,3 +207,10 @@ export async function axe(page) {
     return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
   });
 }
+
+/** Clicks the Save dialog's button `name` in row `row` and returns the download: {name, bytes}. */
+export async function saveFrom(page, row, name) {
+  const item = page.locator('#save-list li', { hasText: row });
+  const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name, exact: true }).click()]);
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
+}

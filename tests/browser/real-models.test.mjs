@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { axe, openPage, seeView, useBrowser } from './harness.mjs';
+import { axe, openPage, saveFrom, seeView, useBrowser } from './harness.mjs';
 import { runCli } from '../study-cli.mjs';
 import { num } from '../../www/format.js';
 
@@ -234,6 +234,32 @@ test('the unit search ranks units by how high they are inside a span and low out
   await seeView(page, 'search');
   assert.match(await page.textContent('#search-note'), /^No search: the span is the whole text/);
   assert.deepEqual(await axe(page), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('Save writes the layer on show of a stacked or safetensors model, and the shipped model, as gatelab trace does', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?text=${encodeURIComponent(expected.text)}`, { viewport: VIEWPORT });
+  const bytes = fs.readFileSync(new URL('../fixtures/char_lstm2.safetensors', import.meta.url));
+  await page.setInputFiles('#weights-file', { name: 'char_lstm2.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+  await page.waitForFunction(() => window.__gatelab.summary().model === 'char_lstm2.safetensors');
+  await page.selectOption('#layer', '0');
+  await settle(page);
+  await page.click('#open-save');
+  const saved = JSON.parse((await saveFrom(page, 'every traced value', 'JSON')).bytes.toString('utf8'));
+  assert.deepEqual([saved.layer, saved.layers], [0, 2]);
+  assert.equal(JSON.stringify(saved), JSON.stringify(JSON.parse(runCli(['trace', '--weights', 'tests/fixtures/char_lstm2.safetensors', '--layer', '0', '--text', expected.text]))));
+  const png = await saveFrom(page, 'heatmaps', 'PNG');
+  assert.ok(png.bytes.subarray(1, 4).toString() === 'PNG' && png.bytes.length > 1000, png.name);
+  await page.click('#save-close');
+  await page.selectOption('#preset', 'real-source');
+  await page.waitForFunction(() => window.__gatelab.summary().model.startsWith('real: '));
+  await settle(page);
+  await page.click('#open-save');
+  const real = JSON.parse((await saveFrom(page, 'every traced value', 'JSON')).bytes.toString('utf8'));
+  const { text } = await hook(page, 'state');
+  const cli = JSON.parse(runCli(['trace', '--weights', 'www/models/gatelab-source.safetensors', '--text', text]));
+  assert.deepEqual(real.steps, cli.steps);
   assert.deepEqual(page.problems, []);
   await page.close();
 });
