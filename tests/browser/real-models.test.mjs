@@ -225,11 +225,13 @@ test('the unit search ranks units by how high they are inside a span and low out
     await page.$$eval('#search-results button', (bs) => bs.map((b) => b.textContent)));
   await opened.close();
   // A span that is the whole text says why there is no search.
-  await page.fill('#search-from', '0');
-  await page.dispatchEvent('#search-from', 'change');
-  await settle(page);
-  await page.fill('#search-to', String([...text].length - 1));
-  await page.dispatchEvent('#search-to', 'change');
+  // Both boxes set at once, then one change (typing in one and then the other lets the first's
+  // change redraw the second box under the typing).
+  await page.evaluate((last) => {
+    document.getElementById('search-from').value = '0';
+    document.getElementById('search-to').value = String(last);
+    document.getElementById('search-to').dispatchEvent(new Event('change', { bubbles: true }));
+  }, [...text].length - 1);
   await settle(page);
   await seeView(page, 'search');
   assert.match(await page.textContent('#search-note'), /^No search: the span is the whole text/);
