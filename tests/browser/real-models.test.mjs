@@ -245,6 +245,8 @@ test('Save writes the layer on show of a stacked or safetensors model, and the s
   const bytes = fs.readFileSync(new URL('../fixtures/char_lstm2.safetensors', import.meta.url));
   await page.setInputFiles('#weights-file', { name: 'char_lstm2.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
   await page.waitForFunction(() => window.__gatelab.summary().model === 'char_lstm2.safetensors');
+  // The layer menu is filled when the page draws the new model.
+  await settle(page);
   await page.selectOption('#layer', '0');
   await settle(page);
   await page.click('#open-save');
