@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, screenshot, seeView, useBrowser } from './harness.mjs';
-import { centre, distance, legendX, pixels, timelineLayout } from './timeline-helpers.mjs';
+import { centre, distance, legendX, pixels, steadyLayout } from './timeline-helpers.mjs';
 
 const env = useBrowser({ before, after });
 
@@ -328,7 +328,7 @@ test('the timeline\'s picture: cells in their legend colour, the selected column
   await settle(page);
   const c = await values(page, 'c');
   [1, 2].forEach((d, k) => assert.ok(Math.abs(c[k] - d) < 1e-6, `c = ${c}`));
-  let layout = await timelineLayout(page);
+  let layout = await steadyLayout(page);
   const row = layout.rows.c;
   assert.ok(row && layout.columns.length === 2, JSON.stringify(layout));
 
@@ -359,8 +359,7 @@ test('the timeline\'s picture: cells in their legend colour, the selected column
   // Twelve brackets: c reaches 11 and 12, beyond the largest scale (±10), so those cells are
   // clipped: drawn in the end colour with a marker triangle in their top-right corner.
   await page.fill('#text', '(((((((((((('); // 12
-  await settle(page);
-  layout = await timelineLayout(page);
+  layout = await steadyLayout(page);
   assert.equal(layout.columns.length, 12);
   const r = layout.rows.c;
   const top = await legendX(page, layout, r).then((lx) => pixels(page, [[lx, r.top]])).then(([p]) => p);

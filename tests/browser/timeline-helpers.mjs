@@ -54,3 +54,23 @@ export async function legendX(page, layout, row) {
   return from + start + 2;
 }
 
+
+/**
+ * The timeline's layout once the page has stopped redrawing: the same layout read twice, two
+ * frames apart, with the page idle both times (a late resize, such as a scrollbar appearing
+ * under load, redraws the canvas at another width after the first idle).
+ */
+export async function steadyLayout(page) {
+  const idle = () => page.waitForFunction(() => window.__gatelab.idle());
+  const twoFrames = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await idle();
+  let layout = await timelineLayout(page);
+  for (let tries = 0; tries < 5; tries++) {
+    await twoFrames();
+    await idle();
+    const again = await timelineLayout(page);
+    if (JSON.stringify(again) === JSON.stringify(layout)) return layout;
+    layout = again;
+  }
+  assert.fail('the timeline kept changing its layout');
+}
