@@ -16,6 +16,9 @@ pub enum Activation {
     Sigmoid,
     /// PyTorch's `hardsigmoid`: clamp(x/6 + 1/2, 0, 1).
     HardSigmoid,
+    /// TensorFlow.js's (and Keras 2's) `hardSigmoid`: clamp(0.2·x + 0.5, 0, 1), TF.js's default
+    /// at an LSTM's gates. Steeper than PyTorch's: it saturates at ±2.5, not ±3.
+    HardSigmoidTfjs,
     Tanh,
     /// clamp(x, -1, 1).
     HardTanh,
@@ -42,9 +45,10 @@ pub enum Activation {
 
 /// The named activations, in the order the controls list them (the morph is separate: it has a
 /// parameter).
-pub const NAMED: [Activation; 11] = [
+pub const NAMED: [Activation; 12] = [
     Activation::Sigmoid,
     Activation::HardSigmoid,
+    Activation::HardSigmoidTfjs,
     Activation::Tanh,
     Activation::HardTanh,
     Activation::Relu,
@@ -201,6 +205,7 @@ impl Activation {
         match self {
             Activation::Sigmoid => sigmoid(x),
             Activation::HardSigmoid => (x / lit(6.0) + lit(0.5)).max(zero).min(one),
+            Activation::HardSigmoidTfjs => (x * lit(0.2) + lit(0.5)).max(zero).min(one),
             Activation::Tanh => tanh(x),
             Activation::HardTanh => x.max(-one).min(one),
             Activation::Relu => x.max(zero),
@@ -239,6 +244,15 @@ impl Activation {
             Activation::HardSigmoid => {
                 if x > lit(-3.0) && x < lit(3.0) {
                     lit(1.0 / 6.0)
+                } else {
+                    zero
+                }
+            }
+            // TF.js's gradient is 0.2 strictly inside the kinks (tf.layers' hardSigmoid is
+            // 0.2·x + 0.5 clipped, whose clip passes the gradient only strictly inside).
+            Activation::HardSigmoidTfjs => {
+                if x > lit(-2.5) && x < lit(2.5) {
+                    lit(0.2)
                 } else {
                     zero
                 }
@@ -372,6 +386,7 @@ impl Activation {
     pub fn kinks(self) -> &'static [f64] {
         match self {
             Activation::HardSigmoid => &[-3.0, 3.0],
+            Activation::HardSigmoidTfjs => &[-2.5, 2.5],
             Activation::HardTanh => &[-1.0, 1.0],
             Activation::Relu | Activation::LeakyRelu => &[0.0],
             _ => &[],
@@ -382,7 +397,7 @@ impl Activation {
     #[must_use]
     pub fn range(self) -> (f64, f64) {
         match self {
-            Activation::Sigmoid | Activation::HardSigmoid => (0.0, 1.0),
+            Activation::Sigmoid | Activation::HardSigmoid | Activation::HardSigmoidTfjs => (0.0, 1.0),
             Activation::Tanh | Activation::HardTanh | Activation::Softsign => (-1.0, 1.0),
             Activation::Relu | Activation::Exp => (0.0, f64::INFINITY),
             Activation::LeakyRelu | Activation::Identity | Activation::Coupled => (f64::NEG_INFINITY, f64::INFINITY),
@@ -410,6 +425,7 @@ impl Activation {
         match self {
             Activation::Sigmoid => "sigmoid σ",
             Activation::HardSigmoid => "hard sigmoid",
+            Activation::HardSigmoidTfjs => "hard sigmoid (TF.js)",
             Activation::Tanh => "tanh",
             Activation::HardTanh => "hard tanh",
             Activation::Relu => "ReLU",
@@ -429,6 +445,7 @@ impl Activation {
         let symbol = match self {
             Activation::Sigmoid => "σ",
             Activation::HardSigmoid => "hardσ",
+            Activation::HardSigmoidTfjs => "hardσ.tfjs",
             Activation::HardTanh => "hardtanh",
             Activation::LeakyRelu => "leaky",
             Activation::Identity => "id",
@@ -446,6 +463,7 @@ impl Activation {
         let (f, d) = match self {
             Activation::Sigmoid => ("σ(z) = 1/(1 + e^−z)", "σ′(z) = σ(z)(1 − σ(z))"),
             Activation::HardSigmoid => ("hardσ(z) = clamp(z/6 + 1/2, 0, 1)", "hardσ′(z) = 1/6 for −3 < z < 3, else 0"),
+            Activation::HardSigmoidTfjs => ("hardσ.tfjs(z) = clamp(0.2·z + 0.5, 0, 1)", "hardσ.tfjs′(z) = 0.2 for −2.5 < z < 2.5, else 0"),
             Activation::Tanh => ("tanh(z) = (e^z − e^−z)/(e^z + e^−z)", "tanh′(z) = 1 − tanh²(z)"),
             Activation::HardTanh => ("hardtanh(z) = clamp(z, −1, 1)", "hardtanh′(z) = 1 for −1 ≤ z ≤ 1, else 0"),
             Activation::Relu => ("ReLU(z) = max(z, 0)", "ReLU′(z) = 1 for z > 0, else 0"),
@@ -488,6 +506,7 @@ impl fmt::Display for Activation {
         let name = match self {
             Activation::Sigmoid => "sigmoid",
             Activation::HardSigmoid => "hard_sigmoid",
+            Activation::HardSigmoidTfjs => "hard_sigmoid_tfjs",
             Activation::Tanh => "tanh",
             Activation::HardTanh => "hard_tanh",
             Activation::Relu => "relu",
@@ -624,6 +643,12 @@ mod tests {
             (Activation::HardSigmoid, 1.5, 0.75),
             (Activation::HardSigmoid, -4.0, 0.0),
             (Activation::HardSigmoid, 3.5, 1.0),
+            // TF.js's hard sigmoid: 0.2 · 1.5 + 0.5 = 0.8; it clips at ±2.5, where PyTorch's is
+            // still inside (2.6/6 + 0.5 = 0.9333).
+            (Activation::HardSigmoidTfjs, 1.5, 0.8),
+            (Activation::HardSigmoidTfjs, 2.6, 1.0),
+            (Activation::HardSigmoid, 2.6, 0.933_333_333_3),
+            (Activation::HardSigmoidTfjs, -2.6, 0.0),
             // tanh(1) = (e − 1/e) / (e + 1/e) = 2.3504024 / 3.0861613 = 0.7615941560
             (Activation::Tanh, 1.0, 0.761_594_156_0),
             (Activation::HardTanh, 0.3, 0.3),

@@ -138,9 +138,10 @@ mod tests {
         let none = json["activations"].as_array().unwrap().iter().find(|a| a["name"] == "none").unwrap();
         assert_eq!(none["label"], "none (removed: 1)");
         assert_eq!(json["activations"][0]["symbol"], "σ");
-        assert_eq!(json["activations"][8]["name"], "exp");
-        assert_eq!(json["activations"][11]["name"], "morph");
-        let coupled = &json["activations"][10];
+        assert_eq!(json["activations"][2]["name"], "hard_sigmoid_tfjs");
+        assert_eq!(json["activations"][9]["name"], "exp");
+        assert_eq!(json["activations"][12]["name"], "morph");
+        let coupled = &json["activations"][11];
         assert_eq!((&coupled["name"], &coupled["only_at"], &coupled["reads"]), (&"coupled".into(), &"forget".into(), &"i".into()));
         assert_eq!(coupled["written"], "1 − i");
         assert_eq!(json["activations"][0]["only_at"], serde_json::Value::Null);
@@ -148,7 +149,7 @@ mod tests {
         assert_eq!(json["cells"][0]["peepholes"][2]["reads"], "c");
         assert_eq!(json["variants"][6]["peepholes"], true);
         assert_eq!(json["variants"][7]["activations"]["forget"], "coupled");
-        assert_eq!(json["activations"][2]["morph_position"], 1.0);
+        assert_eq!(json["activations"][3]["morph_position"], 1.0);
         assert_eq!(json["activations"][0]["derivative"], "σ′(z) = σ(z)(1 − σ(z))");
         assert_eq!(json["text_sizes"]["small"], 10.5);
         assert_eq!(json["activations"][4]["morph_position"], serde_json::Value::Null);

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cell;
 pub mod cells;
 pub mod json;
+pub mod keras;
 pub mod kernel;
 pub mod lab;
 pub mod limits;

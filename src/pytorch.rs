@@ -7,7 +7,10 @@
 //! json.dump({**state, "vocab": vocab}, open("weights.json", "w"))
 //! ```
 
+use crate::activation::Activation;
 use crate::cells::{lstm, CellKind};
+use crate::keras;
+use crate::site::Site;
 use crate::json::{Json, Next, Reader};
 use crate::recurrent::{Recurrent, Weights};
 use crate::model::{Model, Readout, Stack};
@@ -38,6 +41,11 @@ fn err<T>(message: impl Into<String>) -> Result<T, LoadError> {
 pub struct Loaded {
     pub model: Model,
     pub unused_keys: Vec<String>,
+    /// The activations the file's model runs with, per site, when it says (a Keras or TF.js
+    /// model's config does; a PyTorch state_dict does not, and leaves the page's as they are).
+    pub activations: Vec<(Site, Activation)>,
+    /// What the reader should know about how the file was read.
+    pub notes: Vec<String>,
 }
 
 /// The names of a recurrent layer's tensors, before `_l{k}`: PyTorch's, then the peepholes',
@@ -67,27 +75,29 @@ fn layer_key(key: &str) -> Option<LayerKey<'_>> {
 
 /// A tensor read straight from the file: its numbers row-major, and its shape (one size for a
 /// list of numbers, two for a list of rows).
-struct Tensor {
-    values: Vec<f32>,
-    shape: Vec<usize>,
+pub(crate) struct Tensor {
+    pub(crate) values: Vec<f32>,
+    pub(crate) shape: Vec<usize>,
 }
 
 /// A key's contents, or what is wrong with them (reported only once the whole text is known to
 /// be JSON, and only for a key the model is read from).
-type Part<T> = Result<T, LoadError>;
+pub(crate) type Part<T> = Result<T, LoadError>;
 
 /// What the file's keys held. A repeated key's last value counts, as in `json::parse`.
 #[derive(Default)]
-struct Parts {
-    tensors: Vec<(String, Part<Tensor>)>,
-    vocab: Option<Json>,
-    cell: Option<Json>,
+pub(crate) struct Parts {
+    pub(crate) tensors: Vec<(String, Part<Tensor>)>,
+    pub(crate) vocab: Option<Json>,
+    pub(crate) cell: Option<Json>,
+    /// A Keras model's `model.to_json()` (as JSON, or as the string Keras returns).
+    keras_config: Option<Json>,
     /// A training export's task title: its read-out predicts the next character only on the
     /// "next character" task (a recall task's read-out scores the same characters, but not as
     /// what comes next).
     task: Option<Json>,
     /// Every key, in the file's order.
-    keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
     /// The keys the model was read from.
     used: Vec<String>,
 }
@@ -98,7 +108,7 @@ impl Parts {
     }
 
     /// Takes a tensor out (a repeated key's last value), marking the key as used.
-    fn take(&mut self, key: &str) -> Option<Part<Tensor>> {
+    pub(crate) fn take(&mut self, key: &str) -> Option<Part<Tensor>> {
         let at = self.tensors.iter().rposition(|(k, _)| k == key)?;
         let (key, tensor) = self.tensors.remove(at);
         self.tensors.retain(|(k, _)| *k != key);
@@ -235,6 +245,7 @@ fn read_parts(text: &str) -> Result<Part<Parts>, String> {
             "vocab" => parts.vocab = Some(r.value()?),
             "cell" => parts.cell = Some(r.value()?),
             "task" => parts.task = Some(r.value()?),
+            "keras_config" => parts.keras_config = Some(r.value()?),
             _ if r.next() == Next::Array => {
                 let t = tensor(r, &key)?;
                 parts.tensors.push((key.clone(), t));
@@ -415,6 +426,10 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
         Ok(parts) => parts?,
         Err(e) => return err(format!("not valid JSON: {e}")),
     };
+    if parts.keys.iter().any(|k| k == "weightsManifest") && parts.keys.iter().any(|k| k == "modelTopology") {
+        let files = keras::tfjs_weight_files(text).unwrap_or_default();
+        return err(format!("it is a TensorFlow.js model.json, whose weights are in {}: load them together with it", files.join(", ")));
+    }
     assemble(parts, name)
 }
 
@@ -512,6 +527,7 @@ fn read_metadata(metadata: &Json, parts: &mut Parts) -> Result<(), LoadError> {
             "vocab" => parts.vocab = Some(crate::json::parse(value).map_err(|e| LoadError(format!("{place} is not a JSON list of strings: {e}")))?),
             "cell" => parts.cell = Some(Json::String(value.to_string())),
             "task" => parts.task = Some(Json::String(value.to_string())),
+            "keras_config" => parts.keras_config = Some(Json::String(value.to_string())),
             "format" => {}
             _ => parts.keys.push(place),
         }
@@ -562,7 +578,7 @@ fn safetensor(key: &str, entry: &Json, data: &[u8]) -> Result<(Part<Tensor>, (us
 }
 
 /// An IEEE half-precision number's bits as f32 (exactly: every half is an f32).
-fn f16_to_f32(bits: u16) -> f32 {
+pub(crate) fn f16_to_f32(bits: u16) -> f32 {
     let sign = u32::from(bits >> 15) << 31;
     let exponent = u32::from((bits >> 10) & 0x1f);
     let mantissa = u32::from(bits & 0x3ff);
@@ -598,8 +614,24 @@ pub fn load_file(bytes: &[u8], name: &str) -> Result<Loaded, LoadError> {
     }
 }
 
-/// Builds the model from the tensors read (from JSON or safetensors).
+/// Builds the model from the tensors read (from JSON or safetensors): PyTorch's keys, or
+/// Keras's (converted to PyTorch's first).
 fn assemble(mut parts: Parts, name: &str) -> Result<Loaded, LoadError> {
+    let pytorch_keys = parts.keys.iter().any(|k| layer_key(k).is_some());
+    if pytorch_keys || !keras::is_keras(&parts.keys) {
+        return assemble_converted(parts, name, None);
+    }
+    let config = match parts.keras_config.take() {
+        Some(Json::String(text)) => Some(crate::json::parse(&text).map_err(|e| LoadError(format!("keras_config is not JSON: {e}")))?),
+        other => other,
+    };
+    let version = config.as_ref().and_then(keras::keras_version);
+    let converted = keras::convert(&mut parts, config.as_ref(), keras::Source::Keras { version })?;
+    assemble_converted(parts, name, Some(converted))
+}
+
+/// Builds the model from PyTorch's keys, with the activations and notes of a conversion.
+pub(crate) fn assemble_converted(mut parts: Parts, name: &str, converted: Option<keras::Converted>) -> Result<Loaded, LoadError> {
     let layer_keys: Vec<(String, LayerKey)> =
         parts.tensors.iter().filter_map(|(k, _)| layer_key(k).map(|l| (k.clone(), l))).collect();
     if let Some((key, _)) = layer_keys.iter().find(|(_, l)| l.reverse) {
@@ -667,14 +699,15 @@ fn assemble(mut parts: Parts, name: &str) -> Result<Loaded, LoadError> {
     let mut unused_keys: Vec<String> = Vec::new();
     for key in &parts.keys {
         // `task` says what a training export's read-out predicts: it is read, as vocab and cell are.
-        if !["vocab", "cell", "task"].contains(&key.as_str()) && !parts.used.contains(key) && !unused_keys.contains(key) {
+        if !["vocab", "cell", "task", "keras_config"].contains(&key.as_str()) && !parts.used.contains(key) && !unused_keys.contains(key) {
             unused_keys.push(key.clone());
         }
     }
     let top_cell = cells.pop().expect("at least one layer");
     let mut model = Model::new(name, top_cell, vocab);
     model.stack = Stack { below: cells, above: Vec::new(), readout, embedding };
-    Ok(Loaded { model, unused_keys })
+    let (activations, notes) = converted.map(|c| (c.activations, c.notes)).unwrap_or_default();
+    Ok(Loaded { model, unused_keys, activations, notes })
 }
 
 /// A one-line note naming the keys a file holds that its cell (an `LSTM`, a `GRU`: the

@@ -593,3 +593,34 @@ fn train_writes_a_model_that_loads_and_reports_its_held_out_loss() {
     assert!(stderr(&bad).contains("name it FILE.safetensors or FILE.json"), "{}", stderr(&bad));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A TF.js layers model: --weights model.json reads the weights files its manifest names from
+/// beside it, and the model's config sets the activations (TF.js's hard sigmoid at the gates),
+/// which a flag overrides site by site.
+#[test]
+fn a_tfjs_model_json_reads_its_weights_files_and_sets_its_activations() {
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tfjs_char/model.json");
+    let run = gatelab(&["trace", "--weights", model, "--text", "ab (", "--layer", "0"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(stderr(&run).contains("the model's config sets --forget hard_sigmoid_tfjs --input hard_sigmoid_tfjs --output hard_sigmoid_tfjs --candidate tanh --cell-output tanh"), "{}", stderr(&run));
+    let trace: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(trace["activations"]["forget"], "hard_sigmoid_tfjs");
+    assert_eq!((trace["layers"].as_u64(), trace["layer"].as_u64()), (Some(2), Some(0)));
+    // TF.js's hard sigmoid: f = clamp(0.2·z_f + 0.5, 0, 1), checked on every unit of every step.
+    for step in trace["steps"].as_array().unwrap() {
+        for (z, f) in step["z_f"].as_array().unwrap().iter().zip(step["f"].as_array().unwrap()) {
+            let want = (0.2 * z.as_f64().unwrap() + 0.5).clamp(0.0, 1.0);
+            assert!((f.as_f64().unwrap() - want).abs() < 1e-6, "f = {f} at z_f = {z}");
+        }
+    }
+    let overridden: serde_json::Value = serde_json::from_str(&ok(&["trace", "--weights", model, "--text", "ab", "--forget", "sigmoid"])).unwrap();
+    assert_eq!(overridden["activations"]["forget"], "sigmoid");
+    assert_eq!(overridden["activations"]["input"], "hard_sigmoid_tfjs");
+    // Without its weights files beside it, the message names the one missing.
+    let dir = std::env::temp_dir().join(format!("gatelab-tfjs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(model, dir.join("model.json")).unwrap();
+    let message = fails(&["trace", "--weights", dir.join("model.json").to_str().unwrap(), "--text", "ab"]);
+    assert!(message.contains("its weights file") && message.contains("group1-shard1of2.bin"), "{message}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

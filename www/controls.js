@@ -140,9 +140,10 @@ export function buildModelControls(onChange, onFile) {
   peepholes.addEventListener('change', () => onChange({ peepholes: peepholes.checked }));
   const cell = $('cell');
   cell.addEventListener('change', () => onChange({ cell: cell.value }));
+  // One weights file, or a TF.js model.json with its .bin files: picked or dropped together.
   $('weights-file').addEventListener('change', (e) => {
-    const [file] = e.target.files;
-    if (file) onFile(file);
+    const files = [...e.target.files];
+    if (files.length) onFile(files);
     e.target.value = '';
   });
   // Drop a weights file anywhere on the page.
@@ -154,8 +155,8 @@ export function buildModelControls(onChange, onFile) {
   window.addEventListener('drop', (e) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
-    const [file] = e.dataTransfer.files;
-    if (file) onFile(file);
+    const files = [...e.dataTransfer.files];
+    if (files.length) onFile(files);
   });
   return (state, summary) => {
     setValue(text, textPrefix(state.text, box));

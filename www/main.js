@@ -4,7 +4,7 @@
 // come from catalog.js.
 
 import * as model from './model.js';
-import { activationSymbol, limits, loadCatalog, preset } from './catalog.js';
+import { activationSymbol, activations as activationTable, limits, loadCatalog, preset, sites } from './catalog.js';
 import { PLAY_INTERVAL } from './config.js';
 import { FILE_PRESET, defaultState, parameter, readState, textPrefix, writeState } from './state.js';
 import { notify } from './notices.js';
@@ -436,32 +436,81 @@ function useLoaded() {
   $('preset').querySelector(`option[value=${FILE_PRESET}]`).disabled = false;
 }
 
-/** Reads a dropped or picked weights file; a bad one leaves the current model as it was. */
-async function loadFile(file) {
+/** A site's label ("forget gate f") and an activation's ("hard sigmoid (TF.js)"), by name. */
+const siteLabel = (name) => sites().find((s) => s.name === name)?.label ?? name;
+const activationLabel = (name) => activationTable().find((a) => a.name === name)?.label ?? name;
+
+/** A file name without its folders (a TF.js manifest may name its files by a relative path). */
+const baseName = (path) => path.split('/').pop();
+
+/**
+ * Reads dropped or picked weights files: one file (PyTorch or Keras, JSON or safetensors), or a
+ * TF.js model.json with the .bin files its manifest names. A bad one leaves the current model as
+ * it was.
+ */
+async function loadFile(files) {
   const maxBytes = limits().max_page_weights_bytes;
-  if (file.size > maxBytes) {
-    notify(`${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB; the page reads weights files of up to ${maxBytes / 2 ** 20} MB (a PyTorch LSTM of up to ${limits().max_page_hidden.toLocaleString('en')} units). The current model is unchanged; the gatelab command line takes larger files.`, 'error');
+  const size = files.reduce((n, f) => n + f.size, 0);
+  const names = files.map((f) => f.name).join(', ');
+  if (size > maxBytes) {
+    notify(`${names} ${files.length > 1 ? 'are' : 'is'} ${(size / 2 ** 20).toFixed(0)} MB; the page reads weights files of up to ${maxBytes / 2 ** 20} MB (a PyTorch LSTM of up to ${limits().max_page_hidden.toLocaleString('en')} units). The current model is unchanged; the gatelab command line takes larger files.`, 'error');
     return;
   }
-  let bytes;
+  let contents;
   try {
-    bytes = new Uint8Array(await file.arrayBuffer());
+    contents = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
   } catch (e) {
-    notify(`Could not read ${file.name}: ${e.message}`, 'error');
+    notify(`Could not read ${names}: ${e.message}`, 'error');
     return;
   }
-  // JSON or safetensors: the model module tells them apart.
-  const r = model.guard(() => model.loadWeights(bytes, file.name));
+  const asText = (bytes) => new TextDecoder().decode(bytes);
+  // A TF.js model.json brings the weights files its manifest names.
+  const json = files.findIndex((f, k) => f.name.toLowerCase().endsWith('.json') && model.isTfjsModel(asText(contents[k])));
+  let name;
+  let r;
+  const unusedFiles = [];
+  if (json >= 0) {
+    name = files[json].name;
+    const text = asText(contents[json]);
+    const wanted = model.tfjsWeightFiles(text);
+    const given = new Map(files.map((f, k) => [f.name, contents[k]]));
+    const missing = wanted.filter((w) => !given.has(baseName(w)));
+    if (missing.length) {
+      notify(`Could not load ${name}: its weights are in ${wanted.map(baseName).join(', ')}. Pick or drop ${missing.map(baseName).join(', ')} together with it. The current model is unchanged.`, 'error');
+      return;
+    }
+    const parts = wanted.map((w) => given.get(baseName(w)));
+    const weights = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (weights.set(p, at), at + p.length), 0);
+    unusedFiles.push(...files.filter((f, k) => k !== json && !wanted.some((w) => baseName(w) === f.name)).map((f) => f.name));
+    r = model.guard(() => model.loadWeights(text, name, weights));
+  } else if (files.length > 1) {
+    notify(`Could not load ${names}: pick one weights file, or a TF.js model.json together with its .bin files. The current model is unchanged.`, 'error');
+    return;
+  } else {
+    name = files[0].name;
+    // JSON or safetensors: the model module tells them apart.
+    r = model.guard(() => model.loadWeights(contents[0], name));
+  }
   if (!r.ok) {
-    if (!r.crashed) notify(`Could not load ${file.name}: ${r.message}. The current model is unchanged.`, 'error');
+    if (!r.crashed) notify(`Could not load ${name}: ${r.message}. The current model is unchanged.`, 'error');
     return;
   }
   viewInstance('training')?.stopShowing();
   useLoaded();
   notify(state.weights
-    ? `Loaded ${file.name}. It is small enough to travel in copied links.`
-    : `Loaded ${file.name}. ${linkRefusal()}, so copied links leave it out: share the file instead.`);
-  if (r.value) notify(`In ${file.name}: ${r.value}.`);
+    ? `Loaded ${name}. It is small enough to travel in copied links.`
+    : `Loaded ${name}. ${linkRefusal()}, so copied links leave it out: share the file instead.`);
+  const { unused, notes, activations } = r.value;
+  if (unused) notify(`In ${name}: ${unused}.`);
+  if (unusedFiles.length) notify(`${unusedFiles.join(', ')}: not named in ${name}'s manifest, so not used.`);
+  for (const note of notes) notify(`In ${name}: ${note}.`);
+  if (activations.length) {
+    // The model runs with the activations its config names: select them.
+    change({ acts: Object.fromEntries(activations) });
+    const listed = activations.map(([site, act]) => `${siteLabel(site)} ${activationLabel(act)}`).join(', ');
+    notify(`${name} sets its activations, now selected: ${listed}.`);
+  }
   schedule();
 }
 

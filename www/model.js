@@ -133,21 +133,31 @@ export function usePreset(name, hidden, seed, peepholes, cell) {
   call((m) => m.use_preset(name, hidden, seed, peepholes, cell));
 }
 
-/** Loads `file` ({data, name}: JSON text, or a file's bytes in either format) into `lab`. */
-function loadInto(lab, { data, name }) {
+/**
+ * Loads `file` into `lab`: {data, name} with JSON text or a file's bytes in either format, or
+ * {data, name, tfjs} with a TF.js model.json's text and its weights files' bytes.
+ */
+function loadInto(lab, { data, name, tfjs }) {
+  if (tfjs) return lab.load_tfjs(data, tfjs, name);
   return typeof data === 'string' ? lab.load_weights(data, name) : lab.load_weights_bytes(data, name);
 }
 
 /**
- * Loads weights: PyTorch JSON as text, or a file's bytes (JSON or safetensors). On success it
- * becomes the file the 'file' preset shows. Returns a note naming the file's keys the model
- * does not use, or undefined.
+ * Loads weights: JSON as text, a file's bytes (JSON or safetensors), or a TF.js model.json's
+ * text with `tfjs`, its weights files' bytes in the manifest's order. On success it becomes the
+ * file the 'file' preset shows. Returns {unused, notes, activations} (see LoadReport in
+ * src/web/page.rs).
  */
-export function loadWeights(data, name) {
-  const unused = call((m) => loadInto(m, { data, name }));
-  file = { data, name };
-  return unused;
+export function loadWeights(data, name, tfjs = undefined) {
+  const report = call((m) => loadInto(m, { data, name, tfjs }));
+  file = { data, name, tfjs };
+  return report;
 }
+
+/** The weights files a TF.js model.json names, in order (throws when the text is not one). */
+export const tfjsWeightFiles = (text) => wasm.tfjs_weight_files(text);
+/** Whether `text` is a TF.js layers model's model.json. */
+export const isTfjsModel = (text) => wasm.is_tfjs_model(text);
 
 /** The shipped models' files, fetched once each when first picked: name → bytes. */
 const realFiles = new Map();
@@ -231,7 +241,7 @@ export async function exporter(state) {
   // The model's file, when it is one: loaded (JSON text or a file's bytes) or shipped.
   const source = state.preset === FILE_PRESET ? file : preset(state.preset)?.real ? realFile(state.preset) : null;
   const text = typeof source?.data === 'string' ? source.data : null;
-  const bytes = source && text === null ? source.data : undefined;
+  const bytes = source?.tfjs ?? (source && text === null ? source.data : undefined);
   const setup = {
     preset: state.preset,
     hidden: state.hidden,
@@ -244,6 +254,7 @@ export async function exporter(state) {
     fixed: fixedScales,
     peepholes: Boolean(state.peepholes),
     cell: state.cell,
+    tfjs: Boolean(source?.tfjs),
   };
   return call(() => new charts.Exporter(setup, bytes));
 }

@@ -9,7 +9,7 @@ use gatelab::numbers::parse_numbers;
 use gatelab::presets::PRESETS;
 use gatelab::report::{self, CellReport, TraceReport};
 use gatelab::cells::{CellKind, CellSpec};
-use gatelab::{one_step, Activations, Gates, Model, Preset, Site, Trace, SITES};
+use gatelab::{one_step, Activation, Activations, Gates, Model, Preset, Site, Trace, SITES};
 use gatelab::train::study::{self, Job, Study};
 use gatelab::train::RunResult;
 use std::io::{self, Read, Write};
@@ -254,8 +254,9 @@ fn fail<T>(message: impl Into<String>) -> Result<T> {
 }
 
 impl ActivationArgs {
-    /// The activations, every flag naming a site of `spec`'s cell.
-    fn resolve_for(&self, spec: &CellSpec) -> Result<Activations> {
+    /// The activations, every flag naming a site of `spec`'s cell; sites without a flag take
+    /// the weights file's activation when it names one (a Keras or TF.js model's config does).
+    fn resolve_for(&self, spec: &CellSpec, from_file: &[(Site, Activation)]) -> Result<Activations> {
         if let Some((site, _)) = self.0.iter().find(|(site, _)| !spec.sites.contains(site)) {
             let flags: Vec<String> = spec.sites.iter().map(|s| format!("--{}", site_flag(*s))).collect();
             return fail(format!(
@@ -266,11 +267,18 @@ impl ActivationArgs {
                 flags.join(", ")
             ));
         }
-        self.resolve()
+        let mut acts = Activations::default();
+        for (site, activation) in from_file {
+            acts.set(*site, *activation);
+        }
+        self.apply(acts)
     }
 
     fn resolve(&self) -> Result<Activations> {
-        let mut acts = Activations::default();
+        self.apply(Activations::default())
+    }
+
+    fn apply(&self, mut acts: Activations) -> Result<Activations> {
         for (site, name) in &self.0 {
             let activation = name.parse().map_err(|e| Failure(format!("--{}: {e}", site_flag(*site))))?;
             site.check(activation).map_err(|e| Failure(format!("--{}: {e}", site_flag(*site))))?;
@@ -281,8 +289,9 @@ impl ActivationArgs {
 }
 
 impl ModelArgs {
-    fn resolve(&self) -> Result<Model> {
-        let mut model = self.resolve_model()?;
+    /// The model, and the activations its file names (none for a preset or a PyTorch file).
+    fn resolve(&self) -> Result<(Model, Vec<(Site, Activation)>)> {
+        let (mut model, activations) = self.resolve_model()?;
         if let Some(k) = self.layer {
             let layers = model.layers();
             if k >= layers {
@@ -291,19 +300,29 @@ impl ModelArgs {
             }
             model.show_layer(k);
         }
-        Ok(model)
+        Ok((model, activations))
     }
 
-    fn resolve_model(&self) -> Result<Model> {
+    fn resolve_model(&self) -> Result<(Model, Vec<(Site, Activation)>)> {
         if let Some(path) = &self.weights {
             let place = format!("--weights {}", path.display());
             let bytes = read_capped_bytes(open(path, &place)?, MAX_WEIGHTS_FILE_BYTES, &place)?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let loaded = gatelab::pytorch::load_file(&bytes, &name).map_err(|e| Failure(format!("{place}: {e}")))?;
+            let loaded = match std::str::from_utf8(&bytes).ok().filter(|text| gatelab::keras::is_tfjs(text)) {
+                Some(text) => load_tfjs(path, text, &name, &place)?,
+                None => gatelab::pytorch::load_file(&bytes, &name).map_err(|e| Failure(format!("{place}: {e}")))?,
+            };
             if let Some(note) = gatelab::pytorch::unused_note(&loaded.unused_keys, loaded.model.cell.spec().label) {
                 eprintln!("note: {place}: {note}");
             }
-            return Ok(loaded.model);
+            for note in &loaded.notes {
+                eprintln!("note: {place}: {note}");
+            }
+            if !loaded.activations.is_empty() {
+                let named: Vec<String> = loaded.activations.iter().map(|(site, a)| format!("--{} {a}", site_flag(*site))).collect();
+                eprintln!("note: {place}: the model's config sets {} (flags given override them)", named.join(" "));
+            }
+            return Ok((loaded.model, loaded.activations));
         }
         let name = self.preset.as_deref().unwrap_or(PRESETS[0].name);
         let preset = Preset::from_name(name, self.hidden, self.seed)
@@ -315,8 +334,23 @@ impl ModelArgs {
             ));
         }
         let cell = self.cell.as_deref().and_then(CellKind::from_name).unwrap_or(preset.info().cell);
-        preset.build_cell(cell, self.peepholes).map_err(|e| Failure(format!("--cell {}: {e}", cell.spec().name)))
+        let model = preset.build_cell(cell, self.peepholes).map_err(|e| Failure(format!("--cell {}: {e}", cell.spec().name)))?;
+        Ok((model, Vec::new()))
     }
+}
+
+/// A TF.js layers model: `text` is its model.json, at `path`; the weights files its manifest
+/// names are read from beside it, in order.
+fn load_tfjs(path: &std::path::Path, text: &str, name: &str, place: &str) -> Result<gatelab::pytorch::Loaded> {
+    let files = gatelab::keras::tfjs_weight_files(text).map_err(|e| Failure(format!("{place}: {e}")))?;
+    let folder = path.parent().unwrap_or(std::path::Path::new("."));
+    let mut weights = Vec::new();
+    for file in &files {
+        let shard = folder.join(file);
+        let shard_place = format!("{place}: its weights file {}", shard.display());
+        weights.extend(read_capped_bytes(open(&shard, &shard_place)?, MAX_WEIGHTS_FILE_BYTES, &shard_place)?);
+    }
+    gatelab::keras::load_tfjs(text, &weights, name).map_err(|e| Failure(format!("{place}: {e}")))
 }
 
 /// A comma-separated list of finite numbers (the grammar the page's calculator reads too).
@@ -358,8 +392,8 @@ fn written(e: io::Error) -> Written {
 fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(), Written>> {
     let text = match command {
         Command::Trace { model, acts, text, text_file, format } => {
-            let model = model.resolve()?;
-            let acts = acts.resolve_for(model.cell.spec())?;
+            let (model, from_file) = model.resolve()?;
+            let acts = acts.resolve_for(model.cell.spec(), &from_file)?;
             let text = read_text(&text, &text_file)?;
             let (steps, hidden) = (text.chars().count(), model.cell.hidden_size());
             if steps.saturating_mul(hidden) > MAX_TRACE_VALUES {
@@ -415,8 +449,8 @@ fn run(command: Command, out: &mut impl Write) -> Result<std::result::Result<(),
             train(text_file.as_ref(), task.as_deref(), window, vocab, &settings, &out)?
         }
         Command::Params { model, acts } => {
-            let model = model.resolve()?;
-            let acts = acts.resolve_for(model.cell.spec())?;
+            let (model, from_file) = model.resolve()?;
+            let acts = acts.resolve_for(model.cell.spec(), &from_file)?;
             let (input, hidden) = (model.cell.input_size(), model.cell.hidden_size());
             let spec = model.cell.spec();
             let blocks = if spec.recurrent {

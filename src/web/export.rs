@@ -39,6 +39,9 @@ struct ExportSetup {
     /// The layer on show of a model with several (None: the top).
     #[serde(default)]
     layer: Option<usize>,
+    /// Whether `weights` is a TF.js model.json, whose weights files' bytes are `bytes`.
+    #[serde(default)]
+    tfjs: bool,
 }
 
 /// The page's model, rebuilt here, ready to be saved.
@@ -77,6 +80,7 @@ impl Exporter {
             serde_wasm_bindgen::from_value(setup).map_err(|e| js_error(format!("export settings: {e}")))?;
         let name = setup.weights_name.as_deref().unwrap_or("weights.json");
         let model = match (&setup.weights, &bytes) {
+            (Some(json), Some(bytes)) if setup.tfjs => crate::keras::load_tfjs(json, bytes, name).map_err(js_error)?.model,
             (_, Some(bytes)) => pytorch::load_file(bytes, name).map_err(js_error)?.model,
             (Some(json), None) => pytorch::load(json, name).map_err(js_error)?.model,
             (None, None) => Preset::from_name(&setup.preset, setup.hidden, setup.seed)

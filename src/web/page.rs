@@ -11,6 +11,7 @@ use crate::cells::CellKind;
 use crate::lab::Lab;
 use crate::limits::MAX_PAGE_HIDDEN;
 use crate::presets::Preset;
+use crate::keras;
 use crate::pytorch;
 use crate::quantity::Quantity;
 use crate::render::{charts, timeline};
@@ -112,22 +113,51 @@ impl GateLab {
         Ok(())
     }
 
-    /// Loads PyTorch JSON weights; on error the current model stays and the message says why.
-    /// Returns a note naming the file's keys the cell does not use, or undefined.
-    pub fn load_weights(&mut self, json: &str, name: &str) -> Result<Option<String>, JsError> {
+    /// Loads JSON weights (PyTorch's or Keras's); on error the current model stays and the
+    /// message says why. Returns what the page should say about the file (see [`LoadReport`]).
+    pub fn load_weights(&mut self, json: &str, name: &str) -> Result<JsValue, JsError> {
         self.use_loaded(pytorch::load(json, name))
     }
 
     /// Loads a weights file's bytes: safetensors (by its name or its first bytes) or JSON.
-    pub fn load_weights_bytes(&mut self, bytes: &[u8], name: &str) -> Result<Option<String>, JsError> {
+    pub fn load_weights_bytes(&mut self, bytes: &[u8], name: &str) -> Result<JsValue, JsError> {
         self.use_loaded(pytorch::load_file(bytes, name))
     }
+
+    /// Loads a TensorFlow.js layers model: its model.json and the bytes of the weights files
+    /// its manifest names ([`tfjs_weight_files`]), one after another in that order.
+    pub fn load_tfjs(&mut self, model_json: &str, weights: &[u8], name: &str) -> Result<JsValue, JsError> {
+        self.use_loaded(keras::load_tfjs(model_json, weights, name))
+    }
+}
+
+/// The weights files a TF.js model.json's manifest names, in order, or an error saying why the
+/// text is not one.
+#[wasm_bindgen]
+pub fn tfjs_weight_files(model_json: &str) -> Result<Vec<String>, JsError> {
+    keras::tfjs_weight_files(model_json).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Whether `text` is a TF.js layers model's model.json.
+#[wasm_bindgen]
+pub fn is_tfjs_model(text: &str) -> bool {
+    keras::is_tfjs(text)
+}
+
+/// What the page says about a file it loaded: the keys it did not use (one line, or null),
+/// notes on how it was read, and the activations the file's model runs with, by site name
+/// (a Keras or TF.js config names them; a PyTorch file does not, and the page keeps its own).
+#[derive(serde::Serialize)]
+struct LoadReport {
+    unused: Option<String>,
+    notes: Vec<String>,
+    activations: Vec<(&'static str, String)>,
 }
 
 impl GateLab {
     /// Shows a loaded model, unless it is too big for the page.
-    fn use_loaded(&mut self, loaded: Result<pytorch::Loaded, pytorch::LoadError>) -> Result<Option<String>, JsError> {
-        let pytorch::Loaded { model, unused_keys } = loaded.map_err(|e| JsError::new(&e.to_string()))?;
+    fn use_loaded(&mut self, loaded: Result<pytorch::Loaded, pytorch::LoadError>) -> Result<JsValue, JsError> {
+        let pytorch::Loaded { model, unused_keys, activations, notes } = loaded.map_err(|e| JsError::new(&e.to_string()))?;
         let label = model.cell.spec().label;
         // Every layer, not only the one on show: the layer menu can show any of them.
         let hidden = model.all_layers().map(|l| l.hidden_size()).max().unwrap_or(0);
@@ -137,7 +167,11 @@ impl GateLab {
             )));
         }
         self.lab.set_model(model);
-        Ok(pytorch::unused_note(&unused_keys, label))
+        to_js(&LoadReport {
+            unused: pytorch::unused_note(&unused_keys, label),
+            notes,
+            activations: activations.iter().map(|(site, a)| (site.name(), a.name())).collect(),
+        })
     }
 }
 

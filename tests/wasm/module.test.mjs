@@ -100,7 +100,7 @@ test('nothing in the shipped module can be asked to panic; no panic is pending',
 
 test('the catalog names every table, and layout helpers', () => {
   const c = catalog();
-  assert.deepEqual(c.activations.map((a) => a.name), ['sigmoid', 'hard_sigmoid', 'tanh', 'hard_tanh', 'relu', 'leaky_relu', 'softsign', 'identity', 'exp', 'none', 'coupled', 'morph']);
+  assert.deepEqual(c.activations.map((a) => a.name), ['sigmoid', 'hard_sigmoid', 'hard_sigmoid_tfjs', 'tanh', 'hard_tanh', 'relu', 'leaky_relu', 'softsign', 'identity', 'exp', 'none', 'coupled', 'morph']);
   assert.equal(c.activations[0].label, 'sigmoid σ');
   assert.deepEqual(c.sites.map((s) => s.name), ['forget', 'input', 'output', 'candidate', 'cell_output', 'reset', 'update', 'new', 'hidden_candidate']);
   assert.deepEqual(c.cells.map((cell) => [cell.name, cell.sites.length, cell.blocks.map((b) => b.symbol).join('')]), [['lstm', 5, 'ifgo'], ['gru', 3, 'rzn'], ['slstm', 2, 'ifgo'], ['mingru', 2, 'zh_tilde'], ['minlstm', 3, 'ifh_tilde']]);
