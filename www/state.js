@@ -238,9 +238,10 @@ function buildParameters() {
       refused: (raw) => `Layer ${quote(raw)} in the link is not valid; showing the top layer.`,
     },
     {
-      // The unit the diagram and the announcements follow.
+      // The unit the diagram and the announcements follow: of any model the page holds (a loaded
+      // or shipped one may have more units than a preset; the page clamps it to the model's).
       name: 'unit',
-      type: integer(0, limit.max_hidden - 1),
+      type: integer(0, limit.max_page_hidden - 1),
       default: 0,
       refused: (raw) => `Unit ${quote(raw)} in the link is not valid; showing unit 0.`,
     },

@@ -171,6 +171,8 @@ export function installTestHooks(page) {
     /** The timeline's hit-testing, in the canvas's device pixels: [row, t, unit] or undefined. */
     locate: (x, y) => view()?.locate(x, y),
     rowName: (row) => view()?.rowName(row),
+    /** The step whose column holds device x, or undefined. */
+    stepAt: (x) => view()?.stepAt(x),
     renderNow: page.render,
     /** Applies a change as a control would (main.js change). */
     change: page.change,

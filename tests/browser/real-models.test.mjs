@@ -173,12 +173,18 @@ test('the shipped character model is fetched when picked, predicts the next char
   const shares = await page.$$eval('#predictions-list .bar-value', (values) => values.map((v) => Number.parseFloat(v.textContent)));
   assert.equal(shares.length, 5);
   assert.ok(shares.every((p, k) => k === 0 || p <= shares[k - 1]), shares.join(' '));
-  // The link names it, and opens on it.
+  // The link names it and a unit past a preset's 64, and opens on both.
+  await page.selectOption('#unit', '108');
+  await settle(page);
   const link = await hook(page, 'url');
   assert.match(link, /[?&]preset=real-source(&|$)/);
+  assert.match(link, /[?&]unit=108(&|$)/);
   const opened = await openPage(env.browser, `${env.server.url}${link}`, { viewport: VIEWPORT });
   await opened.waitForFunction(() => window.__gatelab.summary().model.startsWith('real: '));
+  await settle(opened);
   assert.deepEqual(await hook(opened, 'values', 'h'), await hook(page, 'values', 'h'));
+  assert.equal((await hook(opened, 'state')).unit, 108);
+  assert.deepEqual(await hook(opened, 'notices'), []);
   await opened.close();
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(page.problems, []);
@@ -264,6 +270,48 @@ test('Save writes the layer on show of a stacked or safetensors model, and the s
   const { text } = await hook(page, 'state');
   const cli = JSON.parse(runCli(['trace', '--weights', 'www/models/gatelab-source.safetensors', '--text', text]));
   assert.deepEqual(real.steps, cli.steps);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('dragging across the heatmaps picks the unit search\'s span, shaded over its columns; a click still picks a step', async () => {
+  const text = 'say "hi" and go';
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=8&seed=4&text=${encodeURIComponent(text)}&t=0`, { viewport: VIEWPORT });
+  await settle(page);
+  const canvas = await page.locator('#timeline').boundingBox();
+  const dpr = await page.evaluate(() => devicePixelRatio);
+  // Where steps 4 and 7 are, through the page's own hit-testing (device pixels → CSS).
+  const centreOf = (t) => page.evaluate(([t, dpr]) => {
+    const xs = [];
+    for (let x = 0; x < document.getElementById('timeline').width; x++) if (window.__gatelab.stepAt(x) === t) xs.push(x);
+    return (xs[0] + xs.at(-1)) / 2 / dpr;
+  }, [t, dpr]);
+  const y = canvas.y + canvas.height / 2;
+  const [x4, x7] = [await centreOf(4), await centreOf(7)];
+  assert.ok(await page.$eval('#span-band', (b) => b.hidden), 'no span yet, no band');
+  await page.mouse.move(canvas.x + x4, y);
+  await page.mouse.down();
+  await page.mouse.move(canvas.x + (x4 + x7) / 2, y, { steps: 3 });
+  await page.mouse.move(canvas.x + x7, y, { steps: 3 });
+  await page.mouse.up();
+  await settle(page);
+  const state = await hook(page, 'state');
+  assert.deepEqual(state.find.span, [4, 7]);
+  assert.equal(state.t, 0, 'the drag\'s release is not a click on a step');
+  assert.ok((await hook(page, 'notices')).some((n) => n.startsWith('Steps 4 to 7 (“"hi"”) picked for the unit search')));
+  // The band covers steps 4 to 7's columns and no others.
+  const band = await page.locator('#span-band').boundingBox();
+  assert.ok(band && Math.abs(band.x - canvas.x - x4) < Math.abs(x7 - x4) / 6 + 12 && band.x + band.width > canvas.x + x7, JSON.stringify({ band, x4, x7, canvas }));
+  assert.ok(band.x > canvas.x + (await centreOf(3)) && band.x + band.width < canvas.x + (await centreOf(8)), JSON.stringify(band));
+  await seeView(page, 'search');
+  assert.match(await page.textContent('#search-note'), /^Steps 4 to 7 \(“"hi"”\)/);
+  // A plain click still picks a step, and keeps the span (the page has scrolled: measured again).
+  await page.locator('#timeline').scrollIntoViewIfNeeded();
+  const again = await page.locator('#timeline').boundingBox();
+  await page.mouse.click(again.x + (await centreOf(2)), again.y + again.height / 2);
+  await settle(page);
+  assert.equal((await hook(page, 'state')).t, 2);
+  assert.deepEqual((await hook(page, 'state')).find.span, [4, 7]);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -62,7 +62,7 @@ export function createSearch(page) {
       const note = $('search-note');
       if (!span) {
         results.replaceChildren();
-        setText(note, 'No span picked yet: select part of the text in the box and press “Use the text box’s selection”, or type its steps.');
+        setText(note, 'No span picked yet: drag across the heatmaps with the mouse, or select part of the text in the box and press “Use the text box’s selection”, or type its steps.');
         return;
       }
       const r = model.guard(() => model.rankUnits(quantity, span[0], span[1] + 1, SHOWN));

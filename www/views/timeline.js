@@ -8,6 +8,7 @@ import { num, visibleChar } from '../format.js';
 import { fitCanvas, watchWidth } from './canvas.js';
 import { unitBlock } from './window.js';
 import { setText } from '../dom.js';
+import { notify } from '../notices.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -48,6 +49,9 @@ export function createTimeline(page) {
   let drawn = '';
   let rows = null;
   let lit = null;
+  /** Each drawn step's column, {t: {left, right}} in device pixels, found by hit-testing. */
+  let columns = null;
+  const band = $('span-band');
 
   /** Each row's top and bottom in device pixels, found through the view's hit-testing. */
   function rowBounds() {
@@ -62,6 +66,41 @@ export function createTimeline(page) {
       row.bottom = y;
     }
     return rows;
+  }
+
+  function columnBounds() {
+    if (columns) return columns;
+    columns = {};
+    if (!view) return columns;
+    for (let x = 0; x < canvas.width; x++) {
+      const t = view.stepAt(x);
+      if (t === undefined) continue;
+      const column = (columns[t] ??= { left: x, right: x });
+      column.right = x;
+    }
+    return columns;
+  }
+
+  /**
+   * Shades steps first..last (the unit search's span, or a drag in progress) over the heatmaps,
+   * as far as they are in the window; hidden when none of it is.
+   */
+  function showBand(span) {
+    const r = span && view ? model.guard(() => columnBounds()) : null;
+    const drawnSteps = r?.ok ? Object.keys(r.value).map(Number) : [];
+    const inside = drawnSteps.filter((t) => t >= span[0] && t <= span[1]);
+    if (!inside.length) {
+      band.hidden = true;
+      return;
+    }
+    const [left, right] = [r.value[Math.min(...inside)].left, r.value[Math.max(...inside)].right];
+    // From the top of the canvas (its character axis) to the bottom of the last row.
+    const bottom = Math.max(0, ...Object.values(rowBounds()).map((row) => row.bottom));
+    band.hidden = false;
+    band.style.top = `${canvas.offsetTop}px`;
+    band.style.height = `${(bottom + 1) / dpr}px`;
+    band.style.left = `${canvas.offsetLeft + left / dpr}px`;
+    band.style.width = `${(right - left + 1) / dpr}px`;
   }
 
   function showHighlight() {
@@ -83,10 +122,56 @@ export function createTimeline(page) {
     return [(e.clientX - rect.left) * dpr, (e.clientY - rect.top) * dpr];
   }
 
+  /** The step under pointer event `e`, or undefined. */
+  const stepUnder = (e) => {
+    const r = view && model.guard(() => view.stepAt(position(e)[0]));
+    return r?.ok ? r.value : undefined;
+  };
+  // Dragging across the heatmaps with a mouse picks a span of the text for the unit search
+  // (LSTMVis's selection along the character axis); a click without a drag selects a step.
+  let drag = null;
+  /** Set when a drag ends: the click its release makes is not a step pick (a new press clears it). */
+  let dragReleased = false;
+  canvas.addEventListener('pointerdown', (e) => {
+    dragReleased = false;
+    if (e.pointerType !== 'mouse' || e.button !== 0) return;
+    const t = stepUnder(e);
+    if (t === undefined) return;
+    drag = { from: t, to: t, moved: false };
+    // Moves and the release outside the canvas still end this drag.
+    canvas.setPointerCapture?.(e.pointerId);
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!drag || !(e.buttons & 1)) return;
+    const t = stepUnder(e);
+    if (t === undefined || t === drag.to) return;
+    drag.to = t;
+    drag.moved = true;
+    e.preventDefault();
+    showBand([Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)]);
+  });
+  const endDrag = () => {
+    const done = drag;
+    drag = null;
+    if (!done?.moved) return;
+    const span = [Math.min(done.from, done.to), Math.max(done.from, done.to)];
+    dragReleased = true;
+    page.change({ find: { ...page.state().find, span } });
+    const chars = [...page.state().text].slice(span[0], span[1] + 1).map(visibleChar).join('');
+    notify(`Steps ${span[0]} to ${span[1]} (“${chars}”) picked for the unit search: its best units are listed under “Find the unit that tracks something”.`);
+  };
+  canvas.addEventListener('pointerup', endDrag);
+  canvas.addEventListener('pointercancel', () => {
+    drag = null;
+    showBand(page.state().find?.span);
+  });
   canvas.addEventListener('click', (e) => {
-    if (!view) return;
-    const r = model.guard(() => view.stepAt(position(e)[0]));
-    if (r.ok && r.value !== undefined) page.change({ t: r.value });
+    if (dragReleased) {
+      dragReleased = false;
+      return;
+    }
+    const t = stepUnder(e);
+    if (t !== undefined) page.change({ t });
   });
   /** Shows the tooltip for the cell under event `e` (hover, or a tap on a touch screen). */
   function showTooltip(e) {
@@ -200,6 +285,8 @@ export function createTimeline(page) {
         rows = null;
         if (lit) showHighlight();
       }
+      columns = null;
+      if (!drag) showBand(frame.state.find?.span);
       showThumbStep(frame, (width - (margins().left + margins().right) * scale) / Math.max(1, len));
       const scrollable = steps > len;
       const wrap = $('window-scroll-wrap');
