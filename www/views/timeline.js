@@ -142,7 +142,9 @@ export function createTimeline(page) {
     canvas.setPointerCapture?.(e.pointerId);
   });
   canvas.addEventListener('pointermove', (e) => {
-    if (!drag || !(e.buttons & 1)) return;
+    // Not e.buttons: WebKit's automation reports 0 while the button is held. The drag is on
+    // from the press to its release (captured, so a release outside the canvas ends it too).
+    if (!drag) return;
     const t = stepUnder(e);
     if (t === undefined || t === drag.to) return;
     drag.to = t;

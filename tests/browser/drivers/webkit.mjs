@@ -119,14 +119,18 @@ class WebKitBackend {
   async actions(sources) {
     await this.enter([]);
     await this.driver.execute(new Command(Name.ACTIONS).setParameter('actions', sources));
-    await this.driver.execute(new Command(Name.CLEAR_ACTIONS));
+    // Releasing the actions lets go of every button: not while the mouse button is held.
+    if (!this.mouseHeld) await this.driver.execute(new Command(Name.CLEAR_ACTIONS));
   }
 
   pointer(type, steps) {
     return this.actions([{ type: 'pointer', id: type, parameters: { pointerType: type }, actions: steps }]);
   }
 
-  at(x, y) { return { type: 'pointerMove', duration: 0, origin: 'viewport', x: Math.round(x), y: Math.round(y) }; }
+  at(x, y) {
+    this.last = [x, y];
+    return { type: 'pointerMove', duration: 0, origin: 'viewport', x: Math.round(x), y: Math.round(y) };
+  }
 
   click(x, y, { button = 'left', clickCount = 1 } = {}) {
     const code = { left: 0, middle: 1, right: 2 }[button];
@@ -135,8 +139,16 @@ class WebKitBackend {
   }
 
   move(x, y) { return this.pointer('mouse', [this.at(x, y)]); }
-  mouseDown() { return this.pointer('mouse', [{ type: 'pointerDown', button: 0 }]); }
-  mouseUp() { return this.pointer('mouse', [{ type: 'pointerUp', button: 0 }]); }
+  // A press and a release where the mouse is (each chain starts from the viewport's corner
+  // otherwise), and the button held between them.
+  mouseDown() {
+    this.mouseHeld = true;
+    return this.pointer('mouse', [this.at(...(this.last ?? [0, 0])), { type: 'pointerDown', button: 0 }]);
+  }
+  mouseUp() {
+    this.mouseHeld = false;
+    return this.pointer('mouse', [this.at(...(this.last ?? [0, 0])), { type: 'pointerUp', button: 0 }]);
+  }
 
   // WebKitGTK's WebDriver has no touch input: a tap is a click where the finger would land.
   tap(x, y) { return this.click(x, y); }
