@@ -9,7 +9,6 @@
 
 use crate::activation::Activation;
 use crate::cells::{lstm, CellKind};
-use crate::keras;
 use crate::site::Site;
 use crate::json::{Json, Next, Reader};
 use crate::recurrent::{Recurrent, Weights};
@@ -18,6 +17,8 @@ use crate::limits::MAX_LAYERS;
 use crate::numbers::to_f32;
 use crate::vocab::Vocab;
 use std::fmt;
+
+pub mod keras;
 
 /// What is wrong with a weights file, in one line that names the place.
 #[derive(Clone, Debug, PartialEq)]
