@@ -10,20 +10,13 @@ use gatelab::site::Site;
 use gatelab::Quantity;
 use serde_json::Value;
 
+mod parity;
+use parity::{assert_close, rows};
+
 fn fixture(path: &str) -> String {
     format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn rows(value: &Value) -> Vec<Vec<f64>> {
-    value.as_array().unwrap().iter().map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()).collect()
-}
-
-fn assert_close(got: &[f32], want: &[f64], tolerance: f64, what: &str) {
-    assert_eq!(got.len(), want.len(), "{what}");
-    for (k, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((f64::from(*g) - w).abs() <= tolerance, "{what}[{k}]: {g} against {w}");
-    }
-}
 
 /// model.json and the bytes of the files its manifest names, in order.
 fn tfjs_files() -> (String, Vec<u8>) {

@@ -7,18 +7,11 @@ use gatelab::lab::Lab;
 use gatelab::Quantity;
 use serde_json::Value;
 
+mod parity;
+use parity::{assert_close, rows};
+
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/char_lstm2.json");
 
-fn rows(value: &Value) -> Vec<Vec<f64>> {
-    value.as_array().unwrap().iter().map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()).collect()
-}
-
-fn assert_close(got: &[f32], want: &[f64], tolerance: f64, what: &str) {
-    assert_eq!(got.len(), want.len(), "{what}");
-    for (k, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((f64::from(*g) - w).abs() <= tolerance, "{what}[{k}]: {g} against PyTorch's {w}");
-    }
-}
 
 #[test]
 fn every_layer_of_an_embedded_two_layer_lstm_matches_pytorch() {

@@ -22,3 +22,10 @@ export function weightsJson(hidden, vocab, seed = 7) {
 export async function load(page, name, json) {
   await page.setInputFiles('#weights-file', { name, mimeType: 'application/json', buffer: Buffer.from(json) });
 }
+
+/** Every unit's value of quantity `q` at every step on the page, as one row per step. */
+export async function perStep(page, q) {
+  const { hidden } = await page.evaluate(() => window.__gatelab.summary());
+  const flat = await page.evaluate((q) => window.__gatelab.values(q), q);
+  return Array.from({ length: flat.length / hidden }, (_, t) => flat.slice(t * hidden, (t + 1) * hidden));
+}

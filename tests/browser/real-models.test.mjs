@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { axe, openPage, saveFrom, seeView, useBrowser } from './harness.mjs';
+import { perStep } from './models.mjs';
 import { runCli } from '../study-cli.mjs';
 import { num } from '../../www/format.js';
 
@@ -17,12 +18,6 @@ const { expected } = JSON.parse(FIXTURE);
 const settle = (page) => page.waitForFunction(() => window.__gatelab.idle());
 const hook = (page, name, ...args) => page.evaluate(([name, args]) => window.__gatelab[name](...args), [name, args]);
 
-/** Every unit's value of `q` at every step, from the page, as rows per step. */
-async function perStep(page, q) {
-  const { hidden } = await hook(page, 'summary');
-  const flat = await hook(page, 'values', q);
-  return Array.from({ length: flat.length / hidden }, (_, t) => flat.slice(t * hidden, (t + 1) * hidden));
-}
 
 function assertClose(got, want, what) {
   assert.equal(got.length, want.length, what);
