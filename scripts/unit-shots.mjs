@@ -1,7 +1,8 @@
 // The README's three units, found with the unit search on the shipped model (real-source) over
 // docs/units/sample.rs: for each, the search's span and quantity, the top unit's score on that
-// span and on two more spans of the same kind (held out: the search never saw them), and
-// screenshots of the search's results (and, for one, of the heatmaps with the span shaded).
+// span and on two more spans of the same kind (held out: they did not pick the unit), its value
+// at every character, and screenshots of the search's results (and, for one, of the heatmaps
+// with the span shaded).
 // Usage (after a test build: GATELAB_TEST_HOOKS=1 vite build --outDir dist-test, as npm test makes):
 //   node scripts/unit-shots.mjs [OUT_DIR]   (default docs/units)
 import fs from 'node:fs';
@@ -38,6 +39,16 @@ for (const { name, quantity, spans, heatmaps } of HUNTS) {
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const score = ([a, b]) => (mean(series.slice(a, b + 1)) - mean([...series.slice(0, a), ...series.slice(b + 1)])) / (Math.max(...series) - Math.min(...series));
   console.log(`${name}: ${quantity} unit ${unit}; score ${score(first).toFixed(3)} on steps ${first.join('–')}, held out ${heldOut.map((s) => `${score(s).toFixed(3)} on ${s.join('–')}`).join(', ')}`);
+  // The unit's value at every character, a line of the text per line, for reading it by eye.
+  const chars = [...text];
+  let line = '';
+  series.forEach((v, t) => {
+    line += `${chars[t] === '\n' ? '↵' : chars[t]}${v >= 0 ? '+' : ''}${v.toFixed(2)} `;
+    if (chars[t] === '\n') {
+      console.log(`  ${line}`);
+      line = '';
+    }
+  });
   await page.locator('#search-view').screenshot({ path: `${out}/${name}-search.png` });
   if (heatmaps) {
     await page.locator('#timeline-view').scrollIntoViewIfNeeded();

@@ -248,8 +248,8 @@ impl Activation {
                     zero
                 }
             }
-            // TF.js's gradient is 0.2 strictly inside the kinks (tf.layers' hardSigmoid is
-            // 0.2·x + 0.5 clipped, whose clip passes the gradient only strictly inside).
+            // 0.2 strictly inside the kinks: at ±2.5 this takes PyTorch's convention for its
+            // own hard sigmoid (TF.js's clip passes the gradient there too; only the two points differ).
             Activation::HardSigmoidTfjs => {
                 if x > lit(-2.5) && x < lit(2.5) {
                     lit(0.2)

@@ -429,7 +429,7 @@ pub fn load(text: &str, name: &str) -> Result<Loaded, LoadError> {
     };
     if parts.keys.iter().any(|k| k == "weightsManifest") && parts.keys.iter().any(|k| k == "modelTopology") {
         let files = keras::tfjs_weight_files(text).unwrap_or_default();
-        return err(format!("it is a TensorFlow.js model.json, whose weights are in {}: load them together with it", files.join(", ")));
+        return err(format!("it is a TensorFlow.js model.json, whose weights are in {}: pick or drop them together with it (gatelab reads them from beside it)", files.join(", ")));
     }
     assemble(parts, name)
 }

@@ -171,3 +171,108 @@ fn a_keras_gru_without_reset_after_is_refused() {
     let loaded = load(&v.to_string(), "g.json").unwrap();
     assert_eq!(loaded.model.cell.spec().name, "gru");
 }
+
+/// The TF.js fixture with its layer list changed by `edit`, loaded.
+fn tfjs_with(edit: impl FnOnce(&mut Vec<Value>)) -> Result<Loaded, String> {
+    let (json, bytes) = tfjs_files();
+    let mut v: Value = serde_json::from_str(&json).unwrap();
+    edit(v["modelTopology"]["config"]["layers"].as_array_mut().unwrap());
+    load_tfjs(&v.to_string(), &bytes, "model.json").map_err(|e| e.to_string())
+}
+
+/// Only an Embedding, LSTM or GRU layers and one softmax or linear Dense on top are read; every
+/// other layer is refused by name (none is skipped without a word, but Dropout and the like).
+#[test]
+fn layers_gate_lab_does_not_run_are_refused_by_name() {
+    // The layers are: embedding, LSTM 1, LSTM 2, dropout, dense.
+    let between = tfjs_with(|layers| layers.swap(2, 4)).unwrap_err();
+    assert!(between.starts_with("layer dense_Dense1 is a Dense before or between the recurrent layers"), "{between}");
+    let relu = tfjs_with(|layers| layers[4]["config"]["activation"] = "relu".into()).unwrap_err();
+    assert!(relu.starts_with("layer dense_Dense1's activation is relu"), "{relu}");
+    let norm = tfjs_with(|layers| layers[3] = serde_json::json!({"class_name": "LayerNormalization", "config": {"name": "norm"}})).unwrap_err();
+    assert!(norm.starts_with("layer norm is a LayerNormalization on top"), "{norm}");
+    let masking = tfjs_with(|layers| layers.insert(1, serde_json::json!({"class_name": "Masking", "config": {"name": "mask"}}))).unwrap_err();
+    assert!(masking.starts_with("layer mask is a Masking before or between the recurrent layers"), "{masking}");
+    // A softmax after the read-out is what the page computes anyway; a note for mask_zero.
+    let softmax = tfjs_with(|layers| {
+        layers.push(serde_json::json!({"class_name": "Activation", "config": {"name": "probabilities", "activation": "softmax"}}));
+        layers[0]["config"]["mask_zero"] = true.into();
+    })
+    .unwrap();
+    assert!(softmax.model.stack.readout.is_some());
+    assert!(softmax.notes.iter().any(|n| n.contains("mask_zero")), "{:?}", softmax.notes);
+    // An activation written as an object (Keras 3's custom functions) is not a name.
+    let custom = tfjs_with(|layers| layers[1]["config"]["activation"] = serde_json::json!({"class_name": "MyTanh"})).unwrap_err();
+    assert!(custom.starts_with("layer lstm_LSTM1's activation is {"), "{custom}");
+    // A graph model has no layers.
+    let (json, bytes) = tfjs_files();
+    let graph = json.replacen("\"layers-model\"", "\"graph-model\"", 1);
+    assert!(load_tfjs(&graph, &bytes, "model.json").unwrap_err().to_string().contains("graph model"));
+    assert!(gatelab::keras::is_tfjs(&json) && !gatelab::keras::is_tfjs("{\"modelTopology\": {}}") && !gatelab::keras::is_tfjs("[1, 2]"));
+}
+
+/// Without keras_config, the layers are ordered by their shapes, not by the file's order (a
+/// safetensors writer sorts its tensors by name: `dense` before `gru`).
+#[test]
+fn without_a_config_the_layers_are_ordered_by_their_shapes() {
+    let loaded = load_file(&std::fs::read(fixture("keras_gru.safetensors")).unwrap(), "g.safetensors").unwrap();
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(fixture("keras_gru.expected.json")).unwrap()).unwrap();
+    let mut sorted = serde_json::Map::new();
+    // The same Keras tensors as JSON, the read-out's first.
+    let header_bytes = std::fs::read(fixture("keras_gru.safetensors")).unwrap();
+    let length = usize::try_from(u64::from_le_bytes(header_bytes[..8].try_into().unwrap())).unwrap();
+    let header: Value = serde_json::from_slice(&header_bytes[8..8 + length]).unwrap();
+    let data = &header_bytes[8 + length..];
+    let mut names: Vec<&String> = header.as_object().unwrap().keys().filter(|k| *k != "__metadata__").collect();
+    names.sort();
+    assert!(names[0].contains("dense"), "{names:?}");
+    for name in names {
+        let entry = &header[name];
+        let [begin, end] = [0, 1].map(|k| usize::try_from(entry["data_offsets"][k].as_u64().unwrap()).unwrap());
+        let values: Vec<f64> = data[begin..end].chunks_exact(4).map(|b| f64::from(f32::from_le_bytes(b.try_into().unwrap()))).collect();
+        let shape: Vec<usize> = entry["shape"].as_array().unwrap().iter().map(|d| usize::try_from(d.as_u64().unwrap()).unwrap()).collect();
+        let value = if shape.len() == 2 { serde_json::json!(values.chunks(shape[1]).collect::<Vec<_>>()) } else { serde_json::json!(values) };
+        sorted.insert(name.clone(), value);
+    }
+    sorted.insert("vocab".into(), serde_json::from_str(header["__metadata__"]["vocab"].as_str().unwrap()).unwrap());
+    let again = load(&Value::Object(sorted).to_string(), "g.json").unwrap();
+    assert!(again.unused_keys.is_empty(), "{:?}", again.unused_keys);
+    assert!(again.notes[0].contains("ordered by their shapes"), "{:?}", again.notes);
+    assert_eq!(again.model.stack.readout, loaded.model.stack.readout);
+    let lab = lab_for(again, expected["text"].as_str().unwrap());
+    for (t, h) in rows(&expected["h"]).iter().enumerate() {
+        assert_close(lab.trace().at(Quantity::Hidden, t), h, 2e-6, &format!("h at step {t}"));
+    }
+}
+
+/// Keras's use_bias is true by default: a missing bias is an error unless the config says so;
+/// hard_sigmoid is TF.js's for Keras 1 and 2, PyTorch's for Keras 3, and said to be assumed
+/// when the config gives no version.
+#[test]
+fn biases_and_hard_sigmoid_follow_the_config() {
+    let text = std::fs::read_to_string(fixture("keras_lstm.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v.as_object_mut().unwrap().remove("lstm/lstm_cell/bias");
+    let message = load(&v.to_string(), "l.json").unwrap_err().to_string();
+    assert!(message.starts_with("layer lstm has no bias"), "{message}");
+    let config = |version: Option<&str>, use_bias: bool| {
+        let mut c = serde_json::json!({"class_name": "Sequential", "config": {"layers": [
+            {"class_name": "LSTM", "config": {"name": "lstm", "units": 3, "recurrent_activation": "hard_sigmoid", "use_bias": use_bias}}]}});
+        if let Some(version) = version {
+            c["keras_version"] = version.into();
+        }
+        c
+    };
+    v["keras_config"] = config(Some("3.6.0"), false);
+    let keras3 = load(&v.to_string(), "l.json").unwrap();
+    assert_eq!(keras3.activations[0], (Site::Forget, Activation::HardSigmoid));
+    assert!(keras3.notes.is_empty(), "{:?}", keras3.notes);
+    for old in ["2.15.0", "1.2.2"] {
+        v["keras_config"] = config(Some(old), false);
+        assert_eq!(load(&v.to_string(), "l.json").unwrap().activations[0], (Site::Forget, Activation::HardSigmoidTfjs), "Keras {old}");
+    }
+    v["keras_config"] = config(None, false);
+    let unknown = load(&v.to_string(), "l.json").unwrap();
+    assert_eq!(unknown.activations[0], (Site::Forget, Activation::HardSigmoid));
+    assert!(unknown.notes.iter().any(|n| n.contains("no keras_version")), "{:?}", unknown.notes);
+}

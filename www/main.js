@@ -463,16 +463,37 @@ async function loadFile(files) {
     notify(`Could not read ${names}: ${e.message}`, 'error');
     return;
   }
-  const asText = (bytes) => new TextDecoder().decode(bytes);
-  // A TF.js model.json brings the weights files its manifest names.
-  const json = files.findIndex((f, k) => f.name.toLowerCase().endsWith('.json') && model.isTfjsModel(asText(contents[k])));
+  // Several files: a TF.js model.json and the weights files its manifest names. (One file is
+  // read as it is; a model.json alone is refused by the reader, which names the files it needs.)
+  const asText = (bytes) => {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return null;
+    }
+  };
+  const json = files.length < 2 ? -1 : files.findIndex((f, k) => {
+    if (!f.name.toLowerCase().endsWith('.json')) return false;
+    const text = asText(contents[k]);
+    return text !== null && model.guard(() => model.isTfjsModel(text)).value === true;
+  });
   let name;
   let r;
   const unusedFiles = [];
   if (json >= 0) {
     name = files[json].name;
     const text = asText(contents[json]);
-    const wanted = model.tfjsWeightFiles(text);
+    const listed = model.guard(() => model.tfjsWeightFiles(text));
+    if (!listed.ok) {
+      if (!listed.crashed) notify(`Could not load ${name}: ${listed.message}. The current model is unchanged.`, 'error');
+      return;
+    }
+    const wanted = listed.value;
+    const repeated = files.map((f) => f.name).filter((n, k, all) => all.indexOf(n) !== k);
+    if (repeated.length) {
+      notify(`Could not load ${name}: ${[...new Set(repeated)].join(', ')} came twice (from different folders?). Pick each file once. The current model is unchanged.`, 'error');
+      return;
+    }
     const given = new Map(files.map((f, k) => [f.name, contents[k]]));
     const missing = wanted.filter((w) => !given.has(baseName(w)));
     if (missing.length) {
@@ -485,7 +506,7 @@ async function loadFile(files) {
     unusedFiles.push(...files.filter((f, k) => k !== json && !wanted.some((w) => baseName(w) === f.name)).map((f) => f.name));
     r = model.guard(() => model.loadWeights(text, name, weights));
   } else if (files.length > 1) {
-    notify(`Could not load ${names}: pick one weights file, or a TF.js model.json together with its .bin files. The current model is unchanged.`, 'error');
+    notify(`Could not load ${names}: pick one weights file, or a TF.js model.json (format layers-model) together with its .bin files. The current model is unchanged.`, 'error');
     return;
   } else {
     name = files[0].name;

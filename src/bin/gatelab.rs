@@ -346,7 +346,8 @@ fn load_tfjs(path: &std::path::Path, text: &str, name: &str, place: &str) -> Res
     let folder = path.parent().unwrap_or(std::path::Path::new("."));
     let mut weights = Vec::new();
     for file in &files {
-        let shard = folder.join(file);
+        // By its name only, as the page does: a manifest's path never reaches outside the folder.
+        let shard = folder.join(std::path::Path::new(file).file_name().unwrap_or_default());
         let shard_place = format!("{place}: its weights file {}", shard.display());
         weights.extend(read_capped_bytes(open(&shard, &shard_place)?, MAX_WEIGHTS_FILE_BYTES, &shard_place)?);
     }

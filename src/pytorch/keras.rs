@@ -15,7 +15,7 @@
 //! (2, 3U) bias, and r scales the recurrent part with its bias, as in PyTorch.
 
 use crate::activation::Activation;
-use crate::json::Json;
+use crate::json::{Json, Next, Reader};
 use crate::pytorch::{self, LoadError, Loaded, Parts, Tensor};
 use crate::site::Site;
 
@@ -129,7 +129,7 @@ fn layers_from_weights(parts: &Parts) -> Vec<(String, String)> {
 fn activation(name: &str, source: Source, place: &str) -> Result<Activation, LoadError> {
     // TF.js writes some in camel case (hardSigmoid).
     let snake: String = name.chars().flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] }).collect();
-    let keras2 = matches!(source, Source::Tfjs | Source::Keras { version: Some(2) });
+    let keras2 = matches!(source, Source::Tfjs | Source::Keras { version: Some(..=2) });
     Ok(match snake.as_str() {
         "sigmoid" => Activation::Sigmoid,
         "tanh" => Activation::Tanh,
@@ -154,7 +154,7 @@ fn transpose(values: &[f32], rows: usize, columns: usize) -> Vec<f32> {
     out
 }
 
-/// Reorders the blocks of `rows`-long rows: block k of the result is block `order[k]` of `values`.
+/// Reorders `values` by blocks of `block` numbers: block k of the result is block `order[k]`.
 fn reorder_blocks(values: &[f32], block: usize, order: &[usize]) -> Vec<f32> {
     order.iter().flat_map(|&k| values[k * block..(k + 1) * block].iter().copied()).collect()
 }
@@ -172,16 +172,185 @@ pub(crate) struct Converted {
     pub notes: Vec<String>,
 }
 
+/// Layers without weights that change nothing at inference.
+const NO_OPS: [&str; 6] = ["InputLayer", "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout"];
+
+fn is_recurrent(class: &str) -> bool {
+    matches!(class, "LSTM" | "GRU" | "recurrent")
+}
+
+/// A layer's config value.
+fn setting<'a>(layer: &Layer<'a>, key: &str) -> Option<&'a Json> {
+    layer.config.and_then(|c| c.get(key))
+}
+
+/// A layer's activation setting (`activation`, `recurrent_activation`): its name, or `default`
+/// when the config has none; a value that is not a name (Keras 3 writes a custom function as an
+/// object) is an error naming the layer.
+fn activation_setting(layer: &Layer<'_>, key: &str, default: &'static str) -> Result<String, LoadError> {
+    match setting(layer, key) {
+        None => Ok(default.to_string()),
+        Some(Json::String(name)) => Ok(name.clone()),
+        Some(other) => err(format!("layer {}'s {key} is {}: Gate Lab reads activations by name", layer.name, short(other))),
+    }
+}
+
+fn short(value: &Json) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// A weight's shape, if it was read whole.
+fn shape_of(parts: &Parts, key: &str) -> Option<Vec<usize>> {
+    parts.tensors.iter().rev().find(|(k, _)| k == key).and_then(|(_, t)| t.as_ref().ok()).map(|t| t.shape.clone())
+}
+
+/// Without a topology, the order of the layers comes from their shapes: the embedding first,
+/// then the recurrent layer whose kernel reads the embedding's width (or the vocab's size), then
+/// the one reading its units, and so on; the Dense layers last. The file's order is no guide
+/// (safetensors writers sort the tensors by name). Two layers that could each come next are an
+/// error naming both.
+fn order_by_shapes<'a>(layers: Vec<Layer<'a>>, keys_of: Vec<Vec<String>>, parts: &Parts) -> Result<(Vec<Layer<'a>>, Vec<Vec<String>>), LoadError> {
+    let kernel_shape = |keys: &[String], name: &str| keys.iter().find(|k| variable(k) == name).and_then(|k| shape_of(parts, k));
+    let mut pending: Vec<(Layer<'_>, Vec<String>)> = layers.into_iter().zip(keys_of).collect();
+    let mut ordered: Vec<(Layer<'_>, Vec<String>)> = Vec::new();
+    let (embeddings, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(l, _)| l.class == "Embedding");
+    pending = rest;
+    let mut width = match embeddings.first() {
+        Some((_, keys)) => kernel_shape(keys, "embeddings").and_then(|s| s.get(1).copied()),
+        None => parts.vocab.as_ref().and_then(Json::as_array).map(<[Json]>::len),
+    };
+    ordered.extend(embeddings);
+    loop {
+        let next: Vec<usize> = pending
+            .iter()
+            .enumerate()
+            .filter(|(_, (l, keys))| is_recurrent(&l.class) && kernel_shape(keys, "kernel").and_then(|s| s.first().copied()) == width)
+            .map(|(k, _)| k)
+            .collect();
+        match next.as_slice() {
+            [] => break,
+            [k] => {
+                let (layer, keys) = pending.remove(*k);
+                width = kernel_shape(&keys, "recurrent_kernel").and_then(|s| s.first().copied());
+                ordered.push((layer, keys));
+            }
+            [a, b, ..] => {
+                let (a, b) = (&pending[*a].0.name, &pending[*b].0.name);
+                return err(format!("without keras_config, the layers are ordered by their shapes, and {a} and {b} could each come next: add keras_config (model.to_json())"));
+            }
+        }
+    }
+    if let Some((layer, _)) = pending.iter().find(|(l, _)| is_recurrent(&l.class)) {
+        return err(format!("without keras_config, the layers are ordered by their shapes, and layer {} reads nothing the others give: add keras_config (model.to_json())", layer.name));
+    }
+    ordered.extend(pending);
+    Ok(ordered.into_iter().unzip())
+}
+
+/// A recurrent layer's weights in PyTorch's layout, checked against `below` (the units of the
+/// layer it reads, or None for the first).
+struct RecurrentLayer {
+    gru: bool,
+    inputs: usize,
+    units: usize,
+    tensors: [Vec<f32>; 4],
+}
+
+fn read_recurrent(parts: &mut Parts, layer: &Layer<'_>, keys: &[String], below: Option<usize>) -> Result<RecurrentLayer, LoadError> {
+    let name = &layer.name;
+    let Some((kernel_key, kernel)) = take_variable(parts, keys, "kernel") else { return err(format!("layer {name} has no kernel")) };
+    let kernel = kernel?;
+    if kernel.shape.len() != 2 {
+        return err(format!("{kernel_key} has shape {:?}: a kernel is (inputs, blocks × units)", kernel.shape));
+    }
+    let (inputs, columns) = (kernel.shape[0], kernel.shape[1]);
+    let Some((recurrent_key, recurrent_kernel)) = take_variable(parts, keys, "recurrent_kernel") else {
+        return err(format!("layer {name} has no recurrent_kernel"));
+    };
+    let recurrent_kernel = recurrent_kernel?;
+    if recurrent_kernel.shape.len() != 2 || recurrent_kernel.shape[1] != columns || recurrent_kernel.shape[0] == 0 {
+        return err(format!("{recurrent_key} has shape {:?}: expected (units, {columns}) to match {kernel_key}", recurrent_kernel.shape));
+    }
+    let units = recurrent_kernel.shape[0];
+    let gru = match layer.class.as_str() {
+        "LSTM" => false,
+        "GRU" => true,
+        _ => columns == 3 * units,
+    };
+    let blocks = if gru { 3 } else { 4 };
+    if columns != blocks * units {
+        let what = if gru { "a GRU's 3" } else { "an LSTM's 4" };
+        return err(format!("{recurrent_key} has shape {:?}: {what} × units columns for {units} units would be {}", recurrent_kernel.shape, blocks * units));
+    }
+    if let Some(below) = below.filter(|w| *w != inputs) {
+        return err(format!("{kernel_key} has {inputs} input rows: layer {name} reads the h of the layer below, which has {below} units"));
+    }
+    if gru && matches!(setting(layer, "reset_after"), Some(Json::Bool(false))) {
+        return err(format!("layer {name} has reset_after: false (r applied before the recurrent weights), which is not PyTorch's GRU, which Gate Lab runs (TF.js writes its GRUs so)"));
+    }
+    let rows = blocks * units;
+    // PyTorch's block order from Keras's: the LSTM's is the same; the GRU's z, r, h is r, z, n.
+    let order: &[usize] = if gru { &[1, 0, 2] } else { &[0, 1, 2, 3] };
+    let weight_ih = reorder_blocks(&transpose(&kernel.values, inputs, rows), units * inputs, order);
+    let weight_hh = reorder_blocks(&transpose(&recurrent_kernel.values, units, rows), units * units, order);
+    let (bias_ih, bias_hh) = match take_variable(parts, keys, "bias") {
+        None if matches!(setting(layer, "use_bias"), Some(Json::Bool(false))) => (vec![0.0; rows], vec![0.0; rows]),
+        None => return err(format!("layer {name} has no bias (Keras's use_bias is true unless keras_config says use_bias: false)")),
+        Some((key, b)) => match b? {
+            b if !gru && b.shape == [rows] => (b.values, vec![0.0; rows]),
+            b if gru && b.shape == [2, rows] => (reorder_blocks(&b.values[..rows], units, order), reorder_blocks(&b.values[rows..], units, order)),
+            b if gru && b.shape == [rows] => {
+                return err(format!("{key} has shape {:?}: a GRU with reset_after: false (r applied before the recurrent weights) is not PyTorch's GRU, which Gate Lab runs; Keras's default reset_after: true is", b.shape));
+            }
+            b => {
+                let want = if gru { format!("(2, {rows})") } else { format!("({rows},)") };
+                return err(format!("{key} has shape {:?}: expected {want}", b.shape));
+            }
+        },
+    };
+    Ok(RecurrentLayer { gru, inputs, units, tensors: [weight_ih, weight_hh, bias_ih, bias_hh] })
+}
+
+/// A Dense read-out on top of `top` units: PyTorch's (outputs × top) weight and its bias.
+fn read_dense(parts: &mut Parts, layer: &Layer<'_>, keys: &[String], top: usize) -> Result<(Tensor, Tensor), LoadError> {
+    let name = &layer.name;
+    let Some((key, kernel)) = take_variable(parts, keys, "kernel") else { return err(format!("layer {name} has no kernel")) };
+    let kernel = kernel?;
+    if kernel.shape.len() != 2 || kernel.shape[0] != top {
+        return err(format!("{key} has shape {:?}: a read-out of the top layer's {top} units is ({top}, outputs)", kernel.shape));
+    }
+    let outputs = kernel.shape[1];
+    let bias = match take_variable(parts, keys, "bias") {
+        Some((bias_key, b)) => {
+            let b = b?;
+            if b.shape != [outputs] {
+                return err(format!("{bias_key} has shape {:?}: expected ({outputs},)", b.shape));
+            }
+            b.values
+        }
+        None if matches!(setting(layer, "use_bias"), Some(Json::Bool(false))) => vec![0.0; outputs],
+        None => return err(format!("layer {name} has no bias (Keras's use_bias is true unless keras_config says use_bias: false)")),
+    };
+    Ok((Tensor { values: transpose(&kernel.values, top, outputs), shape: vec![outputs, top] }, Tensor { values: bias, shape: vec![outputs] }))
+}
+
 /// Renames a Keras model's weights in `parts` to PyTorch's (`rnn.weight_ih_l{k}`, ...,
-/// `embedding.weight`, `readout.weight`), transposed and reordered; weights of other layers
-/// keep their names (and are named as unused). Returns the activations the layers' configs ask
-/// for, which every recurrent layer must share (the page sets one per site).
+/// `embedding.weight`, `readout.weight`), transposed and reordered. The model must be an
+/// optional Embedding, LSTM or GRU layers, and optionally one Dense read-out (softmax or
+/// linear) on top; layers that do nothing at inference (Dropout, ...) are skipped, and any other
+/// layer is refused by name. Returns the activations the layers' configs ask for, which every
+/// recurrent layer must share (the page sets one per site).
 pub(crate) fn convert(parts: &mut Parts, topology: Option<&Json>, source: Source) -> Result<Converted, LoadError> {
     let mut notes = Vec::new();
     let layers: Vec<Layer<'_>> = match topology {
         Some(t) => topology_layers(t)?,
         None => {
-            notes.push("the file has no keras_config (model.to_json()), so its layers are read in the file's order with Keras's default activations (sigmoid at the gates, tanh elsewhere)".to_string());
+            notes.push("the file has no keras_config (model.to_json()), so its layers are ordered by their shapes, with Keras's default activations (sigmoid at the gates, tanh elsewhere)".to_string());
             layers_from_weights(parts).into_iter().map(|(name, class)| Layer { class, name, config: None }).collect()
         }
     };
@@ -192,21 +361,54 @@ pub(crate) fn convert(parts: &mut Parts, topology: Option<&Json>, source: Source
             keys_of[k].push(key.clone());
         }
     }
-    fn setting<'a>(layer: &Layer<'a>, key: &str) -> Option<&'a Json> {
-        layer.config.and_then(|c| c.get(key))
-    }
-    let flag = |layer: &Layer<'_>, key: &str| setting(layer, key).is_some_and(|v| matches!(v, Json::Bool(true)));
-    let mut design: Option<(&str, Option<String>, Option<String>)> = None;
-    let (mut recurrent, mut width) = (0usize, None::<usize>);
+    let (layers, keys_of) = if topology.is_none() { order_by_shapes(layers, keys_of, parts)? } else { (layers, keys_of) };
+    let Some(last_recurrent) = layers.iter().rposition(|l| is_recurrent(&l.class)) else {
+        let classes: Vec<String> = layers.iter().map(|l| format!("{} ({})", l.name, if l.class.is_empty() { "?" } else { &l.class })).collect();
+        return err(format!("the model has no LSTM or GRU layer (its layers: {})", classes.join(", ")));
+    };
+    // Keras 2 and TF.js's hard_sigmoid is clip(0.2x + 0.5); Keras 3's is PyTorch's.
+    let version_unknown = source == Source::Keras { version: None };
+    let mut design: Option<(bool, Activation, Activation)> = None;
+    let mut width = None::<usize>;
     let mut renamed: Vec<(String, Tensor)> = Vec::new();
-    let mut readout_seen = false;
-    for (layer, keys) in layers.iter().zip(&keys_of) {
-        let class = layer.class.as_str();
-        let name = &layer.name;
+    let mut readout = false;
+    for (k, (layer, keys)) in layers.iter().zip(&keys_of).enumerate() {
+        let (class, name) = (layer.class.as_str(), &layer.name);
         match class {
             "Bidirectional" => return err(format!("layer {name} is Bidirectional, which Gate Lab does not run: save one direction")),
-            "LSTM" | "GRU" | "recurrent" => {}
-            "Embedding" => {
+            _ if is_recurrent(class) => {
+                if matches!(setting(layer, "go_backwards"), Some(Json::Bool(true))) {
+                    return err(format!("layer {name} has go_backwards: true, which Gate Lab does not run"));
+                }
+                let gate_default = if source == Source::Tfjs { "hard_sigmoid" } else { "sigmoid" };
+                let gate_name = activation_setting(layer, "recurrent_activation", gate_default)?;
+                let other_name = activation_setting(layer, "activation", "tanh")?;
+                let gate = activation(&gate_name, source, &format!("layer {name}'s recurrent_activation"))?;
+                let other = activation(&other_name, source, &format!("layer {name}'s activation"))?;
+                if version_unknown && (gate == Activation::HardSigmoid || other == Activation::HardSigmoid) {
+                    notes.push(format!("keras_config gives no keras_version, so layer {name}'s hard_sigmoid is read as Keras 3's, clamp(x/6 + 1/2, 0, 1) (Keras 2's was clip(0.2x + 0.5, 0, 1): hard sigmoid (TF.js) on the page)"));
+                }
+                let read = read_recurrent(parts, layer, keys, width)?;
+                match design {
+                    Some((gru, ..)) if gru != read.gru => return err(format!("the model has both LSTM and GRU layers ({name} is another): Gate Lab runs one design per model")),
+                    Some((_, g, o)) if (g, o) != (gate, other) => {
+                        return err(format!("layer {name}'s activations differ from the first recurrent layer's: the page sets one activation per site for every layer"))
+                    }
+                    _ => design = Some((read.gru, gate, other)),
+                }
+                let layer_index = renamed.iter().filter(|(key, _)| key.starts_with("rnn.weight_ih_l")).count();
+                let [weight_ih, weight_hh, bias_ih, bias_hh] = read.tensors;
+                let rows = weight_ih.len() / read.inputs.max(1);
+                renamed.push((format!("rnn.weight_ih_l{layer_index}"), Tensor { values: weight_ih, shape: vec![rows, read.inputs] }));
+                renamed.push((format!("rnn.weight_hh_l{layer_index}"), Tensor { values: weight_hh, shape: vec![rows, read.units] }));
+                renamed.push((format!("rnn.bias_ih_l{layer_index}"), Tensor { values: bias_ih, shape: vec![rows] }));
+                renamed.push((format!("rnn.bias_hh_l{layer_index}"), Tensor { values: bias_hh, shape: vec![rows] }));
+                width = Some(read.units);
+            }
+            "Embedding" if width.is_none() => {
+                if matches!(setting(layer, "mask_zero"), Some(Json::Bool(true))) {
+                    notes.push(format!("layer {name} has mask_zero: true, which Gate Lab does not apply: the vocab's first character steps the cell as any other does"));
+                }
                 if let Some((key, t)) = take_variable(parts, keys, "embeddings") {
                     let t = t?;
                     if t.shape.len() != 2 {
@@ -214,121 +416,35 @@ pub(crate) fn convert(parts: &mut Parts, topology: Option<&Json>, source: Source
                     }
                     renamed.push(("embedding.weight".into(), t));
                 }
-                continue;
             }
-            "Dense" => {
-                let readout_activation = setting(layer, "activation").and_then(Json::as_str).unwrap_or("linear");
-                if recurrent == 0 || readout_seen || !matches!(readout_activation, "softmax" | "linear") {
-                    continue;
+            "Dense" if k > last_recurrent && !readout => {
+                let act = activation_setting(layer, "activation", "linear")?;
+                if !matches!(act.as_str(), "softmax" | "linear") {
+                    return err(format!("layer {name}'s activation is {act}: Gate Lab reads a Dense read-out with softmax or linear (its probabilities are the softmax of its outputs)"));
                 }
-                let Some(top) = width else { continue };
-                let Some((key, kernel)) = take_variable(parts, keys, "kernel") else { continue };
-                let kernel = kernel?;
-                if kernel.shape.len() != 2 || kernel.shape[0] != top {
-                    return err(format!("{key} has shape {:?}: a read-out of the top layer's {top} units is ({top}, outputs)", kernel.shape));
-                }
-                let outputs = kernel.shape[1];
-                let bias = match take_variable(parts, keys, "bias") {
-                    Some((bias_key, b)) => {
-                        let b = b?;
-                        if b.shape != [outputs] {
-                            return err(format!("{bias_key} has shape {:?}: expected ({outputs},)", b.shape));
-                        }
-                        b.values
-                    }
-                    None => vec![0.0; outputs],
-                };
-                renamed.push(("readout.weight".into(), Tensor { values: transpose(&kernel.values, top, outputs), shape: vec![outputs, top] }));
-                renamed.push(("readout.bias".into(), Tensor { values: bias, shape: vec![outputs] }));
-                readout_seen = true;
-                continue;
+                let (weight, bias) = read_dense(parts, layer, keys, width.expect("a recurrent layer came before"))?;
+                renamed.push(("readout.weight".into(), weight));
+                renamed.push(("readout.bias".into(), bias));
+                readout = true;
             }
-            _ => continue,
-        }
-        // A recurrent layer.
-        if flag(layer, "go_backwards") {
-            return err(format!("layer {name} has go_backwards: true, which Gate Lab does not run"));
-        }
-        let activations = (
-            setting(layer, "activation").and_then(Json::as_str).map(str::to_string),
-            setting(layer, "recurrent_activation").and_then(Json::as_str).map(str::to_string),
-        );
-        let Some((kernel_key, kernel)) = take_variable(parts, keys, "kernel") else { return err(format!("layer {name} has no kernel")) };
-        let kernel = kernel?;
-        if kernel.shape.len() != 2 {
-            return err(format!("{kernel_key} has shape {:?}: a kernel is (inputs, blocks × units)", kernel.shape));
-        }
-        let (inputs, columns) = (kernel.shape[0], kernel.shape[1]);
-        let (recurrent_key, recurrent_kernel) = {
-            let Some((key, t)) = take_variable(parts, keys, "recurrent_kernel") else { return err(format!("layer {name} has no recurrent_kernel")) };
-            let t = t?;
-            if t.shape.len() != 2 || t.shape[1] != columns || t.shape[0] == 0 {
-                return err(format!("{key} has shape {:?}: expected (units, {columns}) to match {kernel_key}", t.shape));
+            // A softmax after a linear read-out is what Gate Lab's probabilities are.
+            "Softmax" if readout => {}
+            "Activation" if readout && matches!(setting(layer, "activation").and_then(Json::as_str), Some("softmax" | "linear")) => {}
+            _ if NO_OPS.contains(&class) => {}
+            // Without a topology, a group of weights of no known layer is left to be named unused.
+            "" if topology.is_none() => {}
+            _ => {
+                let place = if k < last_recurrent || width.is_none() { "before or between the recurrent layers" } else if readout { "after the read-out" } else { "on top" };
+                let class = if class.is_empty() { "layer of unknown class" } else { class };
+                return err(format!("layer {name} is a {class} {place}, which Gate Lab does not run: it reads an Embedding, LSTM or GRU layers, and one Dense read-out on top (Dropout and the like are skipped)"));
             }
-            (key, t)
-        };
-        let units = recurrent_kernel.shape[0];
-        let gru = match class {
-            "LSTM" => false,
-            "GRU" => true,
-            _ => columns == 3 * units,
-        };
-        let blocks = if gru { 3 } else { 4 };
-        if columns != blocks * units {
-            let what = if gru { "a GRU's 3" } else { "an LSTM's 4" };
-            return err(format!("{recurrent_key} has shape {:?}: {what} × units columns for {units} units would be {}", recurrent_kernel.shape, blocks * units));
         }
-        if let Some(below) = width.filter(|w| *w != inputs) {
-            return err(format!("{kernel_key} has {inputs} input rows: layer {name} reads the h of the layer below, which has {below} units"));
-        }
-        let kind = if gru { "GRU" } else { "LSTM" };
-        match &design {
-            Some((first, ..)) if *first != kind => return err(format!("the model has both LSTM and GRU layers ({name} is a {kind}): Gate Lab runs one design per model")),
-            Some((_, a, r)) if (a, r) != (&activations.0, &activations.1) => {
-                return err(format!("layer {name}'s activations differ from the first recurrent layer's: the page sets one activation per site for every layer"))
-            }
-            _ => design = Some((kind, activations.0.clone(), activations.1.clone())),
-        }
-        let bias = take_variable(parts, keys, "bias").map(|(key, b)| b.map(|b| (key, b))).transpose()?;
-        let rows = blocks * units;
-        // PyTorch's block order from Keras's: the LSTM's is the same; the GRU's z, r, h is r, z, n.
-        let order: &[usize] = if gru { &[1, 0, 2] } else { &[0, 1, 2, 3] };
-        let weight_ih = reorder_blocks(&transpose(&kernel.values, inputs, rows), units * inputs, order);
-        let weight_hh = reorder_blocks(&transpose(&recurrent_kernel.values, units, rows), units * units, order);
-        let (bias_ih, bias_hh) = match bias {
-            None => (vec![0.0; rows], vec![0.0; rows]),
-            Some((_, b)) if !gru && b.shape == [rows] => (b.values, vec![0.0; rows]),
-            Some((_, b)) if gru && b.shape == [2, rows] => (reorder_blocks(&b.values[..rows], units, order), reorder_blocks(&b.values[rows..], units, order)),
-            Some((key, b)) if gru && b.shape == [rows] => {
-                return err(format!("{key} has shape {:?}: a GRU with reset_after: false (r applied before the recurrent weights) is not PyTorch's GRU, which Gate Lab runs; Keras's default reset_after: true is", b.shape));
-            }
-            Some((key, b)) => {
-                let want = if gru { format!("(2, {rows})") } else { format!("({rows},)") };
-                return err(format!("{key} has shape {:?}: expected {want}", b.shape));
-            }
-        };
-        if gru && setting(layer, "reset_after").is_some_and(|v| matches!(v, Json::Bool(false))) {
-            return err(format!("layer {name} has reset_after: false (r applied before the recurrent weights), which is not PyTorch's GRU, which Gate Lab runs"));
-        }
-        let k = recurrent;
-        renamed.push((format!("rnn.weight_ih_l{k}"), Tensor { values: weight_ih, shape: vec![rows, inputs] }));
-        renamed.push((format!("rnn.weight_hh_l{k}"), Tensor { values: weight_hh, shape: vec![rows, units] }));
-        renamed.push((format!("rnn.bias_ih_l{k}"), Tensor { values: bias_ih, shape: vec![rows] }));
-        renamed.push((format!("rnn.bias_hh_l{k}"), Tensor { values: bias_hh, shape: vec![rows] }));
-        recurrent += 1;
-        width = Some(units);
     }
-    let Some((kind, candidate, gates)) = design else {
-        let classes: Vec<String> = layers.iter().map(|l| format!("{} ({})", l.name, if l.class.is_empty() { "?" } else { &l.class })).collect();
-        return err(format!("the model has no LSTM or GRU layer (its layers: {})", classes.join(", ")));
-    };
-    if kind == "GRU" {
+    let (gru, gate, other) = design.expect("the last recurrent layer was read");
+    if gru {
         parts.cell = Some(Json::String("gru".into()));
     }
-    let gate_default = if source == Source::Tfjs { "hard_sigmoid" } else { "sigmoid" };
-    let gate = activation(gates.as_deref().unwrap_or(gate_default), source, "recurrent_activation")?;
-    let other = activation(candidate.as_deref().unwrap_or("tanh"), source, "activation")?;
-    let (gate_sites, other_sites): (&[Site], &[Site]) = if kind == "GRU" {
+    let (gate_sites, other_sites): (&[Site], &[Site]) = if gru {
         (&[Site::Reset, Site::Update], &[Site::New])
     } else {
         (&[Site::Forget, Site::Input, Site::Output], &[Site::Candidate, Site::CellOutput])
@@ -355,10 +471,21 @@ pub fn tfjs_weight_files(model_json: &str) -> Result<Vec<String>, LoadError> {
     Ok(files)
 }
 
-/// Whether `text` is a TF.js layers model's model.json.
+/// Whether `text` is a TF.js model.json: a JSON object with `modelTopology` and
+/// `weightsManifest`. Read as a stream, values skipped (a PyTorch file of 100 MB is asked too).
 #[must_use]
 pub fn is_tfjs(text: &str) -> bool {
-    crate::json::parse(text).is_ok_and(|j| j.get("weightsManifest").is_some() && j.get("modelTopology").is_some())
+    let mut reader = Reader::new(text);
+    if reader.next() != Next::Object {
+        return false;
+    }
+    let (mut manifest, mut topology) = (false, false);
+    let read = reader.object(|r, key| {
+        manifest |= key == "weightsManifest";
+        topology |= key == "modelTopology";
+        r.skip()
+    });
+    read.is_ok() && manifest && topology
 }
 
 /// One manifest entry's numbers from `bytes` (the rest of the data from its start): float32,
@@ -421,6 +548,9 @@ fn manifest_tensor(entry: &Json, bytes: &[u8], name: &str) -> Result<(Result<Ten
 /// or a top-level `vocab`.
 pub fn load_tfjs(model_json: &str, weights: &[u8], name: &str) -> Result<Loaded, LoadError> {
     let json = crate::json::parse(model_json).map_err(|e| LoadError(format!("not valid JSON: {e}")))?;
+    if json.get("format").and_then(Json::as_str) == Some("graph-model") {
+        return err("it is a TensorFlow.js graph model (format: graph-model), which has no layers to read: Gate Lab reads layers models (format: layers-model)");
+    }
     let topology = json.get("modelTopology").ok_or_else(|| LoadError("model.json has no modelTopology: it is not a TensorFlow.js layers model".into()))?;
     let manifest = json.get("weightsManifest").and_then(Json::as_array).ok_or_else(|| LoadError("model.json has no weightsManifest".into()))?;
     let mut parts = Parts::default();

@@ -31,7 +31,10 @@ test('a TF.js model.json with its .bin files loads, selects TF.js\'s hard sigmoi
   await page.setInputFiles('#weights-file', TFJS[0]);
   await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('Could not load model.json')));
   const refusal = (await hook(page, 'notices')).find((n) => n.includes('Could not load model.json'));
-  assert.equal(refusal, 'Could not load model.json: its weights are in group1-shard1of2.bin, group1-shard2of2.bin. Pick or drop group1-shard1of2.bin, group1-shard2of2.bin together with it. The current model is unchanged.');
+  assert.equal(refusal, 'Could not load model.json: it is a TensorFlow.js model.json, whose weights are in group1-shard1of2.bin, group1-shard2of2.bin: pick or drop them together with it (gatelab reads them from beside it). The current model is unchanged.');
+  // With one of its two files, the page names the other.
+  await page.setInputFiles('#weights-file', TFJS.slice(0, 2));
+  await page.waitForFunction(() => window.__gatelab.notices().some((n) => n.includes('Pick or drop group1-shard2of2.bin together with it')));
   assert.equal((await hook(page, 'summary')).model, 'counter');
 
   await page.setInputFiles('#weights-file', TFJS);

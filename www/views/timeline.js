@@ -139,7 +139,11 @@ export function createTimeline(page) {
     if (t === undefined) return;
     drag = { from: t, to: t, moved: false };
     // Moves and the release outside the canvas still end this drag.
-    canvas.setPointerCapture?.(e.pointerId);
+    try {
+      canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // An inactive pointer: the drag ends at the canvas's own pointerup, or at leaving it.
+    }
   });
   canvas.addEventListener('pointermove', (e) => {
     // Not e.buttons: WebKit's automation reports 0 while the button is held. The drag is on
@@ -163,10 +167,14 @@ export function createTimeline(page) {
     notify(`Steps ${span[0]} to ${span[1]} (“${chars}”) picked for the unit search: its best units are listed under “Find the unit that tracks something”.`);
   };
   canvas.addEventListener('pointerup', endDrag);
-  canvas.addEventListener('pointercancel', () => {
+  // A drag that loses the pointer without a release (after pointerup, drag is already null).
+  const dropDrag = () => {
+    if (!drag) return;
     drag = null;
     showBand(page.state().find?.span);
-  });
+  };
+  canvas.addEventListener('pointercancel', dropDrag);
+  canvas.addEventListener('lostpointercapture', dropDrag);
   canvas.addEventListener('click', (e) => {
     if (dragReleased) {
       dragReleased = false;
