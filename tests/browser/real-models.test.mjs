@@ -310,3 +310,25 @@ test('dragging across the heatmaps picks the unit search\'s span, shaded over it
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('a redraw while typing in the unit search\'s step box keeps what is typed', async () => {
+  const page = await openPage(env.browser, `${env.server.url}?preset=random&hidden=8&seed=4&text=${encodeURIComponent('say "hi" and go')}&find=4-7`, { viewport: VIEWPORT });
+  await seeView(page, 'search');
+  await page.click('#search-to');
+  await page.fill('#search-to', '1');
+  // Something else redraws the page (the step moves) before the box's change: the box keeps "1".
+  await hook(page, 'change', { t: 3 });
+  await settle(page);
+  assert.equal(await page.inputValue('#search-to'), '1');
+  await page.fill('#search-to', '10');
+  await page.keyboard.press('Tab');
+  await settle(page);
+  assert.deepEqual((await hook(page, 'state')).find.span, [4, 10]);
+  // Out of the box, it follows the state again.
+  await hook(page, 'change', { find: { span: [2, 5], quantity: null } });
+  await settle(page);
+  await seeView(page, 'search');
+  assert.equal(await page.inputValue('#search-to'), '5');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -57,8 +57,10 @@ export function createSearch(page) {
       const quantity = quantitiesOf(summary.cell).includes(state.find.quantity) ? state.find.quantity : 'h';
       setValue(menu, quantity);
       const span = state.find.span;
-      setValue($('search-from'), span ? String(span[0]) : '');
-      setValue($('search-to'), span ? String(span[1]) : '');
+      // A box being typed in keeps what is typed (its change event asks for the search).
+      for (const [id, k] of [['search-from', 0], ['search-to', 1]]) {
+        if (document.activeElement !== $(id)) setValue($(id), span ? String(span[k]) : '');
+      }
       const note = $('search-note');
       if (!span) {
         results.replaceChildren();
