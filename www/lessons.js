@@ -125,6 +125,9 @@ function saturationVerdict(ctx) {
     'A trained model is the real test: the “real:” model in the model menu is one.';
 }
 
+/** A lesson on the shipped character model, at its own example text, from the first step. */
+const realSourceSetup = () => ({ preset: 'real-source', get text() { return preset('real-source').text; }, t: 0 });
+
 export const LESSONS = [
   {
     question: 'Q1',
@@ -306,7 +309,7 @@ export const LESSONS = [
     also: 'The heatmaps below show the same values step by step.',
     views: ['saturation', 'timeline'],
     // The shipped model's own example text (read when the lesson starts: the catalog is loaded).
-    setup: { preset: 'real-source', get text() { return preset('real-source').text; }, t: 0 },
+    setup: realSourceSetup(),
     answer(ctx) {
       const parts = ctx.summary.saturation.map((s) => {
         const signed = s.low_threshold < 0;
@@ -422,7 +425,7 @@ export const LESSONS = [
     look: 'The scatter has a dot per unit of each gate of the character model trained on Gate Lab’s source: how often it sits below 0.1 (across) and above 0.9 (up). In the corner: never saturated; on the dashed line: always at one end.',
     also: 'The heatmaps below show the same gates step by step.',
     views: ['scatter', 'timeline'],
-    setup: { preset: 'real-source', get text() { return preset('real-source').text; }, t: 0 },
+    setup: realSourceSetup(),
     answer(ctx) {
       const gates = ctx.scatter();
       const parts = gates.map((g) => {
