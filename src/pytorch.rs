@@ -136,7 +136,8 @@ impl Parts {
     }
 }
 
-fn short(value: &Json) -> String {
+/// A JSON value as a message quotes it: its first 40 characters.
+pub(crate) fn short(value: &Json) -> String {
     let text = value.to_string();
     if text.chars().count() > 40 {
         format!("{}…", text.chars().take(40).collect::<String>())

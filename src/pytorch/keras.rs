@@ -16,7 +16,7 @@
 
 use crate::activation::Activation;
 use crate::json::{Json, Next, Reader};
-use crate::pytorch::{self, LoadError, Loaded, Parts, Tensor};
+use crate::pytorch::{self, short, LoadError, Loaded, Parts, Tensor};
 use crate::site::Site;
 
 fn err<T>(message: impl Into<String>) -> Result<T, LoadError> {
@@ -192,15 +192,6 @@ fn activation_setting(layer: &Layer<'_>, key: &str, default: &'static str) -> Re
         None => Ok(default.to_string()),
         Some(Json::String(name)) => Ok(name.clone()),
         Some(other) => err(format!("layer {}'s {key} is {}: Gate Lab reads activations by name", layer.name, short(other))),
-    }
-}
-
-fn short(value: &Json) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 40 {
-        format!("{}…", text.chars().take(40).collect::<String>())
-    } else {
-        text
     }
 }
 
