@@ -14,3 +14,11 @@ pub fn assert_close(got: &[f32], want: &[f64], tolerance: f64, what: &str) {
         assert!((f64::from(*g) - w).abs() <= tolerance, "{what}[{k}]: {g} against the reference's {w}");
     }
 }
+
+/// Probabilities (the read-out's, in f64) each within `tolerance` of the reference's.
+pub fn assert_probabilities_close(got: &[f64], want: &[f64], tolerance: f64, what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}");
+    for (k, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!((g - w).abs() <= tolerance, "{what}: p[{k}] is {g} against the reference's {w}");
+    }
+}
