@@ -445,8 +445,16 @@ fn study_list_names_every_built_in_study() {
 #[test]
 fn a_study_gives_the_same_numbers_on_any_number_of_threads() {
     let args = |threads: &'static str| ["study", "weiss", "--seeds", "2", "--steps", "8", "--threads", threads];
-    let one: Value = serde_json::from_str(&ok(&args("1"))).unwrap();
-    let two: Value = serde_json::from_str(&ok(&args("2"))).unwrap();
+    let mut one: Value = serde_json::from_str(&ok(&args("1"))).unwrap();
+    let mut two: Value = serde_json::from_str(&ok(&args("2"))).unwrap();
+    // Every run is timed, and every row has its time per step; wall time is the one figure
+    // that differs from run to run, so it is left out of the comparison.
+    for out in [&one, &two] {
+        assert!(out["runs"].as_array().unwrap().iter().all(|r| r["result"]["seconds"].as_f64().is_some_and(|s| s > 0.0)));
+        assert!(out["table"]["groups"][0]["rows"].as_array().unwrap().iter().all(|r| r["ms_per_step"]["median"].as_f64().is_some_and(|ms| ms > 0.0)));
+    }
+    without_measured_times(&mut one);
+    without_measured_times(&mut two);
     assert_eq!(one, two);
     assert_eq!(one["study"]["seeds"], 2);
     assert_eq!(one["study"]["max_steps"], 8);
@@ -472,6 +480,19 @@ fn a_study_gives_the_same_numbers_on_any_number_of_threads() {
     assert_eq!(&rows[1][..5], ["weiss", "anbn", "aⁿbⁿ (counting, n ≤ 30)", "0.01", "LSTM"]);
     let median_column = rows[0].iter().position(|h| h == "final_accuracy_median").unwrap();
     assert_eq!(rows[2][median_column].parse::<f64>().unwrap(), (a[0] + a[1]) / 2.0);
+}
+
+/// `value` without its wall-clock times (a run's `seconds`, a row's `ms_per_step`).
+fn without_measured_times(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("seconds");
+            map.remove("ms_per_step");
+            map.values_mut().for_each(without_measured_times);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_measured_times),
+        _ => {}
+    }
 }
 
 /// `--rates` sweeps: a table group per rate, each with its runs.

@@ -25,5 +25,11 @@ export function runStudyCli(study) {
   }
 }
 
-/** JSON writes a missing value as null; the training module leaves it out. */
-export const plain = (value) => JSON.parse(JSON.stringify(value, (k, v) => (v === null ? undefined : v)));
+/** Wall-clock times, measured where a run ran: the one thing two runs of a study may differ in. */
+const MEASURED_TIMES = new Set(['seconds', 'ms_per_step']);
+
+/**
+ * A study's JSON to compare with another's: nulls dropped (JSON writes a missing value as null;
+ * the training module leaves it out), and the measured times too.
+ */
+export const plain = (value) => JSON.parse(JSON.stringify(value, (k, v) => (v === null || MEASURED_TIMES.has(k) ? undefined : v)));

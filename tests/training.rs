@@ -402,7 +402,7 @@ fn standard_lstm_learns_bracket_depth() {
 #[test]
 fn f32_training_learns_as_well_as_f64() {
     for seed in [1, 2, 3] {
-        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0), peepholes: false, cell: CellKind::Lstm, forget_bias: None };
+        let config = TrainConfig { hidden: 12, learning_rate: 0.02, batch_size: 16, seed, max_grad_norm: Some(1.0), peepholes: false, cell: CellKind::Lstm, forget_bias: None, init: gatelab::train::Init::Pytorch };
         let task = std::sync::Arc::new(Task::generate(TaskKind::Brackets, seed));
         let mut single = TrainerOf::<f32>::new(task.clone(), Activations::default(), config);
         let mut double = TrainerOf::<f64>::new(task.clone(), Activations::default(), config);
@@ -570,4 +570,28 @@ fn a_forget_gate_bias_sets_only_the_forget_rows() {
             assert_eq!(*b, if forget { 0.0 } else { *a }, "{cell:?} b_hh[{k}]");
         }
     }
+}
+
+/// Keras's starting scheme reaches the trainer: the cell starts with zero biases and an
+/// orthogonal W_hh (in f32, to its rounding), unlike PyTorch's from the same seed, and a forget
+/// bias on top sets the forget rows and nothing else.
+#[test]
+fn the_keras_initialisation_starts_the_trained_cell() {
+    let task = std::sync::Arc::new(Task::generate(TaskKind::Brackets, 2));
+    let config = TrainConfig { hidden: 4, init: gatelab::train::Init::Keras, ..TrainConfig::default() };
+    let keras = Trainer::new(task.clone(), Activations::default(), config);
+    let w = keras.network().cell_weights();
+    assert!(w.bias_ih.iter().chain(&w.bias_hh).all(|&b| b == 0.0));
+    for a in 0..4 {
+        for b in 0..4 {
+            let dot: f64 = (0..16).map(|r| f64::from(w.weight_hh[r * 4 + a]) * f64::from(w.weight_hh[r * 4 + b])).sum();
+            assert!((dot - if a == b { 1.0 } else { 0.0 }).abs() < 1e-6, "columns {a}, {b}: {dot}");
+        }
+    }
+    let pytorch = Trainer::new(task.clone(), Activations::default(), TrainConfig { init: gatelab::train::Init::Pytorch, ..config });
+    assert_ne!(pytorch.network().cell_weights().weight_hh, w.weight_hh);
+    let biased = Trainer::new(task, Activations::default(), TrainConfig { forget_bias: Some(1.0), ..config }).network().cell_weights();
+    // The LSTM's forget rows are the second block of 4.
+    assert_eq!(biased.bias_ih, [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(biased.weight_hh, w.weight_hh);
 }

@@ -454,7 +454,7 @@ export const LESSONS = [
   studyLesson({
     question: 'Q17',
     title: 'Do the gates need the hidden state at all?',
-    look: 'The Study panel is set to Feng et al.’s cells: minGRU and minLSTM, whose gates see only the input, beside the GRU and the LSTM. The table gives each one’s parameters.',
+    look: 'The Study panel is set to Feng et al.’s cells: minGRU and minLSTM, whose gates see only the input, beside the GRU and the LSTM. The table gives each one’s parameters and time per training step.',
     name: 'feng',
     studyTitle: 'Were RNNs all we needed?',
   }),

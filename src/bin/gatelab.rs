@@ -521,7 +521,7 @@ fn train(text_file: Option<&PathBuf>, task: Option<&str>, window: usize, vocab: 
                 let task = task.clone();
                 scope.spawn(move || {
                     let seed = seed + k;
-                    let config = TrainConfig { hidden, learning_rate: rate, batch_size: batch, seed, max_grad_norm: Some(1.0), peepholes: false, cell, forget_bias: None };
+                    let config = TrainConfig { hidden, learning_rate: rate, batch_size: batch, seed, max_grad_norm: Some(1.0), peepholes: false, cell, forget_bias: None, init: gatelab::train::Init::Pytorch };
                     let mut trainer = Trainer::new(task.clone(), Activations::default(), config);
                     let (mut total, mut count) = (0.0, 0_u32);
                     for step in 1..=steps {
@@ -615,7 +615,8 @@ fn study_of(name: Option<&str>, file: Option<&PathBuf>, seeds: Option<usize>, st
     Ok(study)
 }
 
-/// Runs every job of `study`, shared among `threads` threads; the results in job order.
+/// Runs every job of `study`, shared among `threads` threads; the results in job order, each
+/// with its wall-clock time.
 fn run_study(study: &Study, threads: usize) -> Result<Vec<(Job, RunResult)>> {
     let jobs = study.jobs();
     let next = AtomicUsize::new(0);
@@ -625,7 +626,8 @@ fn run_study(study: &Study, threads: usize) -> Result<Vec<(Job, RunResult)>> {
             scope.spawn(|| loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&job) = jobs.get(k) else { break };
-                let result = study.run(job);
+                let started = std::time::Instant::now();
+                let result = study.run(job).map(|run| RunResult { seconds: Some(started.elapsed().as_secs_f64()), ..run });
                 done.lock().expect("no thread panics while holding it")[k] = Some(result);
             });
         }

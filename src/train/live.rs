@@ -3,6 +3,7 @@
 //! `web.rs`.
 
 use super::curve::{CurvePoint, CurveRecorder, EVAL_EVERY};
+use super::init::Init;
 use super::network::Sequence;
 use super::study::{Study, StudyVariant};
 use super::tasks::{Task, TaskKind};
@@ -26,6 +27,10 @@ pub struct VariantInfo {
     pub peepholes: bool,
     /// The cell design, by name.
     pub cell: &'static str,
+    /// The forget gate's starting bias (None: the initialisation's own).
+    pub forget_bias: Option<f64>,
+    /// How the cell's weights start.
+    pub init: Init,
     /// Ticked when the page opens.
     pub checked: bool,
 }
@@ -36,26 +41,38 @@ fn pairs_as_map<S: serde::Serializer>(pairs: &&[(&str, &str)], s: S) -> Result<S
 
 /// The variants the training lab offers, the first two ticked (the question of the learners'
 /// thread: does removing the input gate slow learning down?).
-pub const VARIANTS: [VariantInfo; 12] = [
-    VariantInfo { label: "standard", activations: &[], peepholes: false, cell: "lstm", checked: true },
-    VariantInfo { label: "input gate removed", activations: &[("input", "none")], peepholes: false, cell: "lstm", checked: true },
-    VariantInfo { label: "candidate sigmoid", activations: &[("candidate", "sigmoid")], peepholes: false, cell: "lstm", checked: false },
-    VariantInfo { label: "candidate ReLU", activations: &[("candidate", "relu")], peepholes: false, cell: "lstm", checked: false },
+pub const VARIANTS: [VariantInfo; 14] = [
+    LSTM,
+    VariantInfo { label: "input gate removed", activations: &[("input", "none")], ..LSTM },
+    VariantInfo { label: "candidate sigmoid", activations: &[("candidate", "sigmoid")], checked: false, ..LSTM },
+    VariantInfo { label: "candidate ReLU", activations: &[("candidate", "relu")], checked: false, ..LSTM },
     VariantInfo {
         label: "hard-sigmoid gates",
         activations: &[("forget", "hard_sigmoid"), ("input", "hard_sigmoid"), ("output", "hard_sigmoid")],
-        peepholes: false,
-        cell: "lstm",
         checked: false,
+        ..LSTM
     },
-    VariantInfo { label: "cell output identity", activations: &[("cell_output", "identity")], peepholes: false, cell: "lstm", checked: false },
-    VariantInfo { label: "LSTM + peepholes", activations: &[], peepholes: true, cell: "lstm", checked: false },
-    VariantInfo { label: "CIFG (f = 1 − i)", activations: &[("forget", "coupled")], peepholes: false, cell: "lstm", checked: false },
-    VariantInfo { label: "GRU", activations: &[], peepholes: false, cell: "gru", checked: false },
-    VariantInfo { label: "sLSTM", activations: &[], peepholes: false, cell: "slstm", checked: false },
-    VariantInfo { label: "minGRU", activations: &[], peepholes: false, cell: "mingru", checked: false },
-    VariantInfo { label: "minLSTM", activations: &[], peepholes: false, cell: "minlstm", checked: false },
+    VariantInfo { label: "cell output identity", activations: &[("cell_output", "identity")], checked: false, ..LSTM },
+    VariantInfo { label: "LSTM + peepholes", peepholes: true, checked: false, ..LSTM },
+    VariantInfo { label: "CIFG (f = 1 − i)", activations: &[("forget", "coupled")], checked: false, ..LSTM },
+    VariantInfo { label: "forget bias 1", forget_bias: Some(1.0), checked: false, ..LSTM },
+    VariantInfo { label: "Keras initialisation", init: Init::Keras, checked: false, ..LSTM },
+    VariantInfo { label: "GRU", cell: "gru", checked: false, ..LSTM },
+    VariantInfo { label: "sLSTM", cell: "slstm", checked: false, ..LSTM },
+    VariantInfo { label: "minGRU", cell: "mingru", checked: false, ..LSTM },
+    VariantInfo { label: "minLSTM", cell: "minlstm", checked: false, ..LSTM },
 ];
+
+/// The standard LSTM, ticked: the entry the others change.
+const LSTM: VariantInfo = VariantInfo {
+    label: "standard",
+    activations: &[],
+    peepholes: false,
+    cell: "lstm",
+    forget_bias: None,
+    init: Init::Pytorch,
+    checked: true,
+};
 
 /// Training settings as the page sends them.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -310,6 +327,11 @@ pub struct DesignOptions {
     pub peepholes: bool,
     #[serde(default)]
     pub cell: CellKind,
+    /// The forget gate's starting bias (None: the initialisation's own).
+    #[serde(default)]
+    pub forget_bias: Option<f64>,
+    #[serde(default)]
+    pub init: Init,
 }
 
 impl ComparisonSetup {
@@ -334,7 +356,10 @@ impl ComparisonSetup {
                     VariantSetup::WithOptions(label, names, options) => (label, names, *options),
                 };
                 let acts = parse_activations(names).map_err(|e| format!("{label}: {e}"))?;
-                Ok((label.clone(), Design { cell: options.cell, acts, peepholes: options.peepholes, forget_bias: None }))
+                if options.forget_bias.is_some_and(|b| !b.is_finite()) {
+                    return Err(format!("{label}: the forget bias must be a finite number"));
+                }
+                Ok((label.clone(), Design { cell: options.cell, acts, peepholes: options.peepholes, forget_bias: options.forget_bias, init: options.init }))
             })
             .collect::<Result<Vec<_>, String>>()?;
         let config = ComparisonConfig {
@@ -371,7 +396,8 @@ impl ComparisonSetup {
                     .map(|&site| (site.name().to_string(), design.acts.get(site).name()))
                     .collect(),
                 peepholes: design.peepholes,
-                forget_bias: None,
+                forget_bias: design.forget_bias,
+                init: design.init,
             })
             .collect();
         let study = Study {
@@ -533,7 +559,8 @@ mod tests {
     fn offered_variants_parse() {
         for v in VARIANTS {
             let acts = Activations::default().with_names(v.activations.iter().copied()).unwrap();
-            assert_eq!(acts == Activations::default() && !v.peepholes && v.cell == "lstm", v.label == "standard", "{}", v.label);
+            let standard = acts == Activations::default() && !v.peepholes && v.cell == "lstm" && v.forget_bias.is_none() && v.init == Init::Pytorch;
+            assert_eq!(standard, v.label == "standard", "{}", v.label);
             assert!(CellKind::from_name(v.cell).is_some(), "{}", v.label);
         }
     }
@@ -564,12 +591,14 @@ mod tests {
         c.variants = serde_json::from_str(r#"[["a", {}], ["b", {"input": "coupled"}]]"#).unwrap();
         assert!(c.build().unwrap_err().contains("coupled is only for the forget site"));
         assert!(serde_json::from_str::<Vec<VariantSetup>>(r#"[["a", {}, {"peephole": true}]]"#).is_err());
+        assert!(serde_json::from_str::<Vec<VariantSetup>>(r#"[["a", {}, {"init": "xavier"}]]"#).is_err());
     }
 
     #[test]
     fn a_comparison_becomes_a_study_with_only_the_changed_sites() {
         let sent = r#"[["LSTM", {"input": "sigmoid", "forget": "sigmoid", "candidate": "tanh"}],
-            ["tanh gates", {"input": "tanh", "forget": "tanh", "output": "tanh"}], ["GRU", {}, {"cell": "gru"}]]"#;
+            ["tanh gates", {"input": "tanh", "forget": "tanh", "output": "tanh"}], ["GRU", {}, {"cell": "gru"}],
+            ["bias 1, Keras", {}, {"forget_bias": 1.0, "init": "keras"}]]"#;
         let c = ComparisonSetup {
             run: setup("parity"),
             variants: serde_json::from_str(sent).unwrap(),
@@ -583,6 +612,9 @@ mod tests {
         assert_eq!(study.variants[0].activations, BTreeMap::new());
         assert_eq!(study.variants[1].activations, BTreeMap::from([("forget".into(), tanh()), ("input".into(), tanh()), ("output".into(), tanh())]));
         assert_eq!((study.variants[2].cell, study.variants[2].activations.len()), (CellKind::Gru, 0));
+        // The forget bias and the starting scheme travel into the study.
+        assert_eq!((study.variants[3].forget_bias, study.variants[3].init), (Some(1.0), Init::Keras));
+        assert_eq!((study.variants[0].forget_bias, study.variants[0].init), (None, Init::Pytorch));
         assert_eq!((study.seeds, study.first_seed, study.max_steps, study.tasks.clone()), (4, 7, 300, vec![TaskKind::Parity]));
         assert_eq!(study.title, "Your comparison: parity");
         assert_eq!(c.study(0, 300).unwrap_err(), "seeds must be 1 to 20; this study asks for 0");

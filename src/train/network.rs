@@ -38,6 +38,7 @@ use crate::numbers::to_f32;
 use crate::rng::Rng;
 use crate::site::{Activations, Gate, Site};
 use crate::vocab::{Symbol, Vocab};
+use super::init::Init;
 use num_traits::Float;
 use serde::Serialize;
 use std::ops::Range;
@@ -527,8 +528,15 @@ impl<T: Float> Network<T> {
     /// `nn.Linear(H, C)` uses: its bound is 1/√fan_in). Drawn in f64 and rounded once.
     #[must_use]
     pub fn init(shape: Shape, seed: u64) -> Network<T> {
+        Network::init_with(shape, seed, Init::Pytorch)
+    }
+
+    /// [`Network::init`] with the cell's weights drawn by `init` (the read-out and peepholes
+    /// as ever).
+    #[must_use]
+    pub fn init_with(shape: Shape, seed: u64, init: Init) -> Network<T> {
         let mut rng = Rng::new(seed);
-        let w = Weights::<f64>::pytorch_init_for(shape.cell, shape.input_size, shape.hidden_size, &mut rng);
+        let w = init.weights(shape.cell, shape.input_size, shape.hidden_size, &mut rng);
         #[allow(clippy::cast_precision_loss)] // hidden sizes are far below 2^52
         let bound = 1.0 / (shape.hidden_size.max(1) as f64).sqrt();
         let readout_weight: Vec<T> =

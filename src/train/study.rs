@@ -9,6 +9,7 @@
 //! accuracy and loss, the long test's accuracy (and, on a task measured in n, the largest n
 //! recognised), and Welch's test of the final accuracy against the first variant's.
 
+use super::init::Init;
 use super::stats::{welch, Spread, Welch};
 use super::tasks::{Task, TaskKind, TaskSummary, COUNTING_LIMIT};
 use super::trainer::{Comparison, ComparisonConfig, Design, RunResult};
@@ -35,6 +36,9 @@ pub struct StudyVariant {
     /// The forget gate's starting bias (None: PyTorch's random one).
     #[serde(default)]
     pub forget_bias: Option<f64>,
+    /// How the cell's weights start (PyTorch's draw unless named).
+    #[serde(default)]
+    pub init: Init,
 }
 
 fn default_first_seed() -> u64 {
@@ -223,7 +227,7 @@ impl Study {
         if v.peepholes && spec.peepholes.is_empty() {
             return Err(format!("{}: {} has no peepholes", v.label, spec.a_label()));
         }
-        Ok(Design { cell: v.cell, acts, peepholes: v.peepholes, forget_bias: v.forget_bias })
+        Ok(Design { cell: v.cell, acts, peepholes: v.peepholes, forget_bias: v.forget_bias, init: v.init })
     }
 
     /// Every run, task-major, then rate, then seed, then variant: a prefix of the list holds
@@ -330,6 +334,12 @@ impl Study {
                         let accuracy = self.values(results, (t, r, k), Measure::FinalAccuracy);
                         let steps: Vec<f64> = runs.iter().filter_map(|run| run.steps_to_target.map(|s| s as f64)).collect();
                         let loss: Vec<f64> = runs.iter().filter_map(|run| run.final_heldout.map(|e| e.loss)).collect();
+                        #[allow(clippy::cast_precision_loss)] // step counts are far below 2^52
+                        let ms_per_step: Vec<f64> = runs
+                            .iter()
+                            .filter(|run| run.steps > 0)
+                            .filter_map(|run| run.seconds.map(|s| s * 1000.0 / run.steps as f64))
+                            .collect();
                         VariantRow {
                             label: v.label.clone(),
                             parameters: parameters[k],
@@ -339,6 +349,7 @@ impl Study {
                             steps_to_target: Spread::of(&steps),
                             final_accuracy: Spread::of(&accuracy),
                             final_loss: Spread::of(&loss),
+                            ms_per_step: Spread::of(&ms_per_step),
                             long_accuracy: Spread::of(&self.values(results, (t, r, k), Measure::LongAccuracy)),
                             largest_n: if measured_in_n { Spread::of(&self.values(results, (t, r, k), Measure::LargestN)) } else { None },
                             against_baseline: if k == 0 { None } else { welch(&accuracy, &baseline) },
@@ -623,6 +634,9 @@ pub struct VariantRow {
     pub steps_to_target: Option<Spread>,
     pub final_accuracy: Option<Spread>,
     pub final_loss: Option<Spread>,
+    /// Milliseconds per training step (a run's wall time, its evaluations included, over its
+    /// steps), over the runs that were timed. Measured, so not the same twice.
+    pub ms_per_step: Option<Spread>,
     pub long_accuracy: Option<Spread>,
     /// On a task measured in n only.
     pub largest_n: Option<Spread>,
@@ -657,14 +671,14 @@ impl StudyTable {
         let mut out = String::from(
             "study,task,task_title,learning_rate,variant,parameters,runs,reached_target,diverged,steps_to_target_median,steps_to_target_min,steps_to_target_max,\
     final_accuracy_median,final_accuracy_min,final_accuracy_max,final_loss_median,final_loss_min,final_loss_max,\
-    long_accuracy_median,long_accuracy_min,long_accuracy_max,largest_n_median,largest_n_min,largest_n_max,\
+    ms_per_step_median,ms_per_step_min,ms_per_step_max,long_accuracy_median,long_accuracy_min,long_accuracy_max,largest_n_median,largest_n_min,largest_n_max,\
     accuracy_difference_from_baseline,welch_t,welch_df,welch_p\n",
         );
         for group in &self.groups {
             for row in &group.rows {
                 let welch = row.against_baseline.map_or_else(|| ",,,".to_string(), |w| format!("{},{},{},{}", w.difference, w.t, w.df, w.p));
                 out += &format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                     crate::report::csv_field(&self.study),
                     group.task,
                     crate::report::csv_field(&group.task_title),
@@ -677,6 +691,7 @@ impl StudyTable {
                     spread(row.steps_to_target),
                     spread(row.final_accuracy),
                     spread(row.final_loss),
+                    spread(row.ms_per_step),
                     spread(row.long_accuracy),
                     spread(row.largest_n),
                     welch
@@ -694,6 +709,7 @@ fn variant(label: &str, cell: CellKind, activations: &[(&str, &str)], peepholes:
         activations: activations.iter().map(|(s, a)| ((*s).to_string(), (*a).to_string())).collect(),
         peepholes,
         forget_bias,
+        init: Init::Pytorch,
     }
 }
 
@@ -1015,6 +1031,7 @@ mod tests {
             long_test: None,
             accuracy_by_length: Vec::new(),
             counter: None,
+            seconds: None,
         }
     }
 
@@ -1033,13 +1050,22 @@ mod tests {
             .into_iter()
             .map(|j| {
                 let s = usize::try_from(j.seed - 1).unwrap();
-                (j, result(accuracies[j.variant][s], steps[j.variant][s]))
+                let mut run = result(accuracies[j.variant][s], steps[j.variant][s]);
+                // The baseline's runs took 0.1, 0.2 and 0.3 s for their 10 steps: 10, 20 and
+                // 30 ms a step. The other variant's were not timed.
+                if j.variant == 0 {
+                    run.seconds = Some([0.1, 0.2, 0.3][s]);
+                }
+                (j, run)
             })
             .collect();
         let table = study.table(&results);
         let [base, other] = &table.groups[0].rows[..] else { panic!() };
         assert_eq!((base.reached_target, base.steps_to_target.unwrap().median), (2, 200.0));
         assert_eq!((other.reached_target, other.steps_to_target.unwrap().median), (1, 900.0));
+        let ms = base.ms_per_step.unwrap();
+        assert!((ms.median - 20.0).abs() < 1e-9 && (ms.min - 10.0).abs() < 1e-9 && (ms.max - 30.0).abs() < 1e-9, "{ms:?}");
+        assert_eq!(other.ms_per_step, None);
         let a = other.final_accuracy.unwrap();
         assert_eq!((a.median, a.min, a.max), (0.5, 0.4, 0.6));
         let w = other.against_baseline.unwrap();

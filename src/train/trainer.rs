@@ -3,6 +3,7 @@
 
 use super::adam::Adam;
 use super::curve::{CurvePoint, CurveRecorder};
+use super::init::Init;
 use super::network::{GradientFlow, Network, Readout, Sequence, SequenceStats, Shape, Workspace};
 use super::tasks::{Task, TaskKind, TaskSummary};
 use crate::activation::from_f64;
@@ -41,6 +42,9 @@ pub struct TrainConfig {
     /// rows set to it and b_hh's to 0 (Jozefowicz et al. 2015 start it at 1). None: random.
     #[serde(default)]
     pub forget_bias: Option<f64>,
+    /// How the cell's weights start.
+    #[serde(default, skip_serializing_if = "Init::is_pytorch")]
+    pub init: Init,
 }
 
 impl Default for TrainConfig {
@@ -54,23 +58,25 @@ impl Default for TrainConfig {
             peepholes: false,
             cell: CellKind::Lstm,
             forget_bias: None,
+            init: Init::Pytorch,
         }
     }
 }
 
-/// A cell design to train: which cell, its activations, whether it has peepholes, and the
-/// forget gate's starting bias (None: PyTorch's random one).
+/// A cell design to train: which cell, its activations, whether it has peepholes, the forget
+/// gate's starting bias (None: the initialisation's own) and how its weights start.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Design {
     pub cell: CellKind,
     pub acts: Activations,
     pub peepholes: bool,
     pub forget_bias: Option<f64>,
+    pub init: Init,
 }
 
 impl From<Activations> for Design {
     fn from(acts: Activations) -> Self {
-        Design { cell: CellKind::Lstm, acts, peepholes: false, forget_bias: None }
+        Design { cell: CellKind::Lstm, acts, peepholes: false, forget_bias: None, init: Init::Pytorch }
     }
 }
 
@@ -137,7 +143,7 @@ pub struct TrainerOf<T> {
 const EVAL_BATCH: usize = 32;
 
 impl<T: Float> TrainerOf<T> {
-    /// A fresh network (PyTorch initialisation from `config.seed`) sized for the task. The
+    /// A fresh network (initialised by `config.init` from `config.seed`) sized for the task. The
     /// parameters of a gate set to "none" are frozen: they cannot affect the output, so they
     /// get no gradient and the optimiser does not touch them.
     pub fn new(task: impl Into<Arc<Task>>, acts: Activations, config: TrainConfig) -> Self {
@@ -151,7 +157,7 @@ impl<T: Float> TrainerOf<T> {
             peepholes: config.peepholes,
             cell: config.cell,
         };
-        let mut network = Network::init(shape, config.seed);
+        let mut network = Network::init_with(shape, config.seed, config.init);
         if let Some(bias) = config.forget_bias {
             network.set_forget_bias(from_f64(bias));
         }
@@ -193,6 +199,7 @@ impl<T: Float> TrainerOf<T> {
             peepholes: false,
             cell,
             forget_bias: None,
+            init: Init::Pytorch,
         };
         TrainerOf::new(task, acts, config)
     }
@@ -435,6 +442,10 @@ pub struct RunResult {
     /// A study's run on aⁿbⁿ: the unit that follows the count best (see `study::CounterTrace`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<super::study::CounterTrace>,
+    /// The run's wall-clock time in seconds, training and evaluations, where its runner timed
+    /// it (`gatelab study` and the page's workers do). Measured, so not the same twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
 }
 
 /// A variant's runs summed up.
@@ -583,6 +594,7 @@ impl Comparison {
                     peepholes: design.peepholes,
                     cell: design.cell,
                     forget_bias: design.forget_bias,
+                    init: design.init,
                 };
                 runs.push(Run {
                     trainer: Trainer::new(Arc::clone(task), design.acts, train),
@@ -599,6 +611,7 @@ impl Comparison {
                         long_test: None,
                         accuracy_by_length: Vec::new(),
                         counter: None,
+                        seconds: None,
                     },
                 });
             }

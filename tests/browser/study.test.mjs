@@ -45,7 +45,15 @@ test('a linked study runs in the workers and equals gatelab study to the last bi
       first = s;
     } else {
       assert.deepEqual(plain(s.results), plain(first.results), 'two workers give what one gave');
-      assert.deepEqual(plain(s.report), plain(first.report));
+      // The CSV holds the table's figures, compared above, and its measured times.
+      assert.deepEqual(plain({ ...s.report, csv: null }), plain({ ...first.report, csv: null }));
+    }
+    // Every run was timed in its worker; the table gives each variant's time per step.
+    assert.ok(s.results.every(({ result }) => result.seconds > 0), 'every run timed');
+    for (const row of s.report.table.groups.flatMap((g) => g.rows)) {
+      assert.ok(row.ms_per_step.count === 2 && row.ms_per_step.min > 0, JSON.stringify(row.ms_per_step));
+      const shown = await page.locator(`#study-table tr[data-variant="${row.label}"] td`).nth(1).textContent();
+      assert.match(shown, /^[0-9.]+ \[[0-9.]+–[0-9.]+\]$|^[0-9.]+ \(all 2\)$/, shown);
     }
     // On aⁿbⁿ (task 0) each run carries its counting unit on the longest test string, n = 300;
     // the note under the curves names the first seed's of each variant, with its correlation.
@@ -178,25 +186,37 @@ test('your comparison runs as a study, and a saved study file opens and runs', a
   await page.selectOption('#train-task', 'parity');
   await page.evaluate(() => {
     const boxes = [...document.querySelectorAll('#compare-variants label')];
-    for (const label of boxes) label.querySelector('input').checked = ['standard', 'GRU'].includes(label.textContent.trim());
+    const picked = ['standard', 'forget bias 1', 'Keras initialisation', 'GRU'];
+    for (const label of boxes) label.querySelector('input').checked = picked.includes(label.textContent.trim());
   });
   await page.selectOption('#study-pick', 'custom');
   await page.fill('#study-seeds', '2');
   await page.fill('#study-steps', '20');
   const s = await runToEnd(page, 2);
-  assert.deepEqual(s.settings.variants.map((v) => [v.label, v.cell]), [['standard', 'lstm'], ['GRU', 'gru']]);
+  assert.deepEqual(s.settings.variants.map((v) => [v.label, v.cell, v.forget_bias ?? null, v.init]), [
+    ['standard', 'lstm', null, 'pytorch'],
+    ['forget bias 1', 'lstm', 1, 'pytorch'],
+    ['Keras initialisation', 'lstm', null, 'keras'],
+    ['GRU', 'gru', null, 'pytorch'],
+  ]);
+  // The same seed starts each variant differently, so each learns its own curve.
+  const firstCurve = (variant) => JSON.stringify(s.results.find((r) => r.job.variant === variant && r.job.seed === s.settings.first_seed).result.curve);
+  assert.equal(new Set([0, 1, 2].map(firstCurve)).size, 3);
   assert.deepEqual(s.settings.tasks, [{ kind: 'parity' }]);
   assert.equal(s.report.card.summary, "This study names no paper's finding to check: the table gives what was measured.");
   const native = cli(s.settings);
   assert.deepEqual(plain(s.report.table), plain(native.table));
-  // The settings saved as a file open again as a study of their own.
+  // The settings saved as a file (the forget bias and the Keras scheme with them) open again as a
+  // study of their own, with no key reported unknown.
   const study = { ...s.settings, name: 'mine', title: 'My parity study', seeds: 3 };
   await page.setInputFiles('#study-file', { name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(study)) });
   await page.waitForFunction(() => document.querySelector('#study-pick').value === 'file');
   assert.equal(await page.locator('#study-seeds').inputValue(), '3');
   assert.match(await page.locator('#study-pick option[value=file]').textContent(), /From mine\.json: My parity study/);
   const again = await runToEnd(page, 2);
-  assert.equal(again.runs, 6);
+  assert.equal(again.runs, 3 * 4);
+  assert.deepEqual(again.settings.variants, s.settings.variants);
+  assert.deepEqual(await page.evaluate(() => window.__gatelab.notices()), []);
   assert.equal(again.report.card.title, 'My parity study');
   await page.close();
 });

@@ -78,12 +78,12 @@ function renderTable(table, studyTable) {
   const caption = document.createElement('caption');
   const anyN = studyTable.groups.some((g) => g.rows.some((r) => r.largest_n));
   caption.textContent = 'What each variant reached, over seeds';
-  $('study-table-note').textContent = `Medians over seeds with [least–greatest]; the last column is the difference in final held-out accuracy from the first variant, with Welch's t-test.${anyN ? ' A largest n of 0: the first n tested past training was already missed.' : ''}`;
+  $('study-table-note').textContent = `Medians over seeds with [least–greatest]; the last column is the difference in final held-out accuracy from the first variant, with Welch's t-test. Time per step is each run's wall time, its evaluations included, over its steps: measured on this machine, it varies from run to run.${anyN ? ' A largest n of 0: the first n tested past training was already missed.' : ''}`;
   table.append(caption);
   const head = document.createElement('thead');
   const tr = document.createElement('tr');
   cells(tr, [
-    'variant', 'parameters', `reached ${Math.round(studyTable.target * 100)}%`, 'steps to target', 'final held-out accuracy',
+    'variant', 'parameters', 'ms per step', `reached ${Math.round(studyTable.target * 100)}%`, 'steps to target', 'final held-out accuracy',
     'held-out loss', 'longer sequences', ...(anyN ? ['largest n recognised'] : []), 'Δ accuracy from the first, p',
   ], 'th');
   head.append(tr);
@@ -92,7 +92,7 @@ function renderTable(table, studyTable) {
     const body = document.createElement('tbody');
     const title = document.createElement('tr');
     const th = document.createElement('th');
-    th.colSpan = anyN ? 9 : 8;
+    th.colSpan = anyN ? 10 : 9;
     th.scope = 'rowgroup';
     th.textContent = studyTable.groups.length > 1 || group.learning_rate ? `${group.task_title}, learning rate ${group.learning_rate}` : group.task_title;
     title.append(th);
@@ -106,6 +106,7 @@ function renderTable(table, studyTable) {
       r.append(name);
       cells(r, [
         row.parameters.toLocaleString('en'),
+        spread(row.ms_per_step, row.ms_per_step?.median < 1 ? 3 : 2),
         `${row.reached_target} of ${row.runs}${row.diverged ? ` (${row.diverged} diverged)` : ''}`,
         spread(row.steps_to_target, 0),
         spread(row.final_accuracy),

@@ -5,7 +5,8 @@ import { standardActivations, variants } from '../catalog.js';
 
 /**
  * Builds the checkboxes in `host`; returns {chosen(acts, peepholes) → [[label, activations]]
- * (with a third entry of options, {peepholes: true} or {cell: 'gru'}, for the worker),
+ * (with a third entry of options, such as {peepholes: true}, {cell: 'gru'}, {forget_bias: 1}
+ * or {init: 'keras'}, for the worker),
  * select(labels): ticks exactly those}.
  */
 export function createVariantPicker(host) {
@@ -23,10 +24,13 @@ export function createVariantPicker(host) {
     chosen: (acts, peepholes) => boxes.filter(({ box }) => box.checked).map(({ variant }) => {
       const mine = variant.activations === null;
       const chosen = [variant.label, { ...standardActivations(), ...(mine ? acts : variant.activations) }];
-      // Options besides the activations: peepholes, and a design other than the LSTM.
+      // Options besides the activations: peepholes, a design other than the LSTM, a forget
+      // bias and a starting scheme.
       const options = {
         ...((mine ? peepholes : variant.peepholes) ? { peepholes: true } : {}),
         ...(!mine && variant.cell !== 'lstm' ? { cell: variant.cell } : {}),
+        ...(!mine && variant.forget_bias != null ? { forget_bias: variant.forget_bias } : {}),
+        ...(!mine && variant.init !== 'pytorch' ? { init: variant.init } : {}),
       };
       return Object.keys(options).length ? [...chosen, options] : chosen;
     }),

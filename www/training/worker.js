@@ -166,9 +166,15 @@ onmessage = async ({ data }) => {
         comparison = null;
         break;
       case 'study-job':
-        // One run of a study, to the end (a study's worker does nothing else meanwhile).
-        postMessage({ type: 'study-result', job: data.job, result: wasm.run_study_job(data.settings, data.job) });
+      {
+        // One run of a study, to the end (a study's worker does nothing else meanwhile), timed
+        // here as gatelab study times it: the table's time per step.
+        const started = performance.now();
+        const result = wasm.run_study_job(data.settings, data.job);
+        result.seconds = (performance.now() - started) / 1000;
+        postMessage({ type: 'study-result', job: data.job, result });
         break;
+      }
       case 'status':
         // Answered after any slice of training already queued, so a run still going shows it.
         setTimeout(() => postMessage({
