@@ -500,13 +500,19 @@ fn format_p(p: f64) -> String {
     }
 }
 
+/// "0.97 [0.91–1.00]", or "1.00 (all 5)" when every seed gave the one value. Where two digits
+/// would show different values as one ("1.00 [1.00–1.00]"), more are shown, up to four.
 fn format_spread(s: Spread, measure: Measure) -> String {
-    let f = |x: f64| if measure == Measure::LargestN { format!("{}", (x * 2.0).round() / 2.0) } else { format!("{x:.2}") };
     if s.min.total_cmp(&s.max).is_eq() {
-        format!("{} (all {})", f(s.median), s.count)
-    } else {
-        format!("{} [{}–{}]", f(s.median), f(s.min), f(s.max))
+        let f = |x: f64| if measure == Measure::LargestN { format!("{}", (x * 2.0).round() / 2.0) } else { format!("{x:.2}") };
+        return format!("{} (all {})", f(s.median), s.count);
     }
+    if measure == Measure::LargestN {
+        let f = |x: f64| format!("{}", (x * 2.0).round() / 2.0);
+        return format!("{} [{}–{}]", f(s.median), f(s.min), f(s.max));
+    }
+    let digits = (2..=4).find(|&d| format!("{:.d$}", s.min) != format!("{:.d$}", s.max)).unwrap_or(4);
+    format!("{:.d$} [{:.d$}–{:.d$}]", s.median, s.min, s.max, d = digits)
 }
 
 /// How a measured outcome stands to the paper's.
@@ -1044,6 +1050,16 @@ mod tests {
             counter: None,
             seconds: None,
         }
+    }
+
+    #[test]
+    fn a_spread_shows_enough_digits_to_tell_its_ends_apart() {
+        let spread = |median, min, max| format_spread(Spread { median, min, max, count: 5 }, Measure::FinalAccuracy);
+        assert_eq!(spread(0.97, 0.912, 1.0), "0.97 [0.91–1.00]");
+        assert_eq!(spread(1.0, 0.9987, 1.0), "1.000 [0.999–1.000]");
+        assert_eq!(spread(1.0, 0.99996, 1.0), "1.0000 [1.0000–1.0000]");
+        assert_eq!(spread(1.0, 1.0, 1.0), "1.00 (all 5)");
+        assert_eq!(format_spread(Spread { median: 35.0, min: 34.0, max: 36.0, count: 5 }, Measure::LargestN), "35 [34–36]");
     }
 
     /// The table's figures from made-up runs, worked by hand: baseline accuracies 0.9, 0.8, 0.7,

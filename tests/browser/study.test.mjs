@@ -6,8 +6,17 @@ import assert from 'node:assert/strict';
 import { axe, openPage, seeView, studyDone, useBrowser } from './harness.mjs';
 import { plain, runStudyCli as cli } from '../study-cli.mjs';
 import { num } from '../../www/format.js';
+import { spread } from '../../www/training/study-panel.js';
 
 const env = useBrowser({ before, after });
+
+test('the table shows a spread with enough digits to tell its ends apart, as the card does', () => {
+  assert.equal(spread({ median: 0.97, min: 0.912, max: 1, count: 5 }), '0.97 [0.91–1.00]');
+  assert.equal(spread({ median: 1, min: 0.9987, max: 1, count: 5 }), '1.000 [0.999–1.000]');
+  assert.equal(spread({ median: 1, min: 1, max: 1, count: 5 }), '1.00 (all 5)');
+  assert.equal(spread({ median: 35, min: 34, max: 36, count: 5 }, 0), '35 [34–36]');
+  assert.equal(spread(null), '—');
+});
 
 async function openStudy(query) {
   const page = await openPage(env.browser, `${env.server.url}?${query}`);

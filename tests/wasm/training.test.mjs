@@ -81,18 +81,23 @@ test('a GRU run trains, and its weights say it is a GRU', () => {
   run.free();
 });
 
-for (const [name, steps] of [['weiss', 30], ['xlstm', 12]]) test(`a study run in the training module gives the numbers gatelab study gives: ${name}`, () => {
-  const weiss = { ...built_in_studies().find((s) => s.name === name), seeds: 2, max_steps: steps, hidden: 6, eval_every: 10 };
-  const cli = runStudyCli(weiss);
-  const jobs = study_jobs(weiss);
+// Every built-in study, small; Greff's with a variant started by Keras's scheme too (its normal
+// draws go through libm, so WebAssembly and native give the same bits).
+const KERAS_VARIANT = { label: 'Keras start, bias 1', cell: 'lstm', activations: {}, peepholes: true, forget_bias: 1, init: 'keras' };
+for (const [name, steps] of [['weiss', 30], ['xlstm', 12], ['greff', 12], ['jozefowicz', 12], ['feng', 12]]) test(`a study run in the training module gives the numbers gatelab study gives: ${name}`, () => {
+  const study = built_in_studies().find((s) => s.name === name);
+  const variants = name === 'greff' ? [...study.variants, KERAS_VARIANT] : study.variants;
+  const small = { ...study, variants, seeds: 2, max_steps: steps, hidden: 6, eval_every: 10 };
+  const cli = runStudyCli(small);
+  const jobs = study_jobs(small);
   assert.deepEqual(jobs, cli.runs.map((r) => r.job));
   // Every run, handed out in another order (as the page's workers would), to the last bit.
   for (const k of [...jobs.keys()].reverse()) {
-    const result = run_study_job(weiss, jobs[k]);
+    const result = run_study_job(small, jobs[k]);
     assert.deepEqual(plain(result), plain(cli.runs[k].result), `run ${k}`);
   }
   // A point every 10 steps and at the end.
   assert.ok(cli.runs.every((r) => r.result.curve.length === Math.ceil(steps / 10) + 1), JSON.stringify(cli.runs[0].result.curve.map((p) => p.step)));
-  assert.throws(() => study_jobs({ ...weiss, seeds: 0 }), /seeds must be 1 to 20/);
-  assert.throws(() => run_study_job(weiss, { ...jobs[0], variant: 9 }), /no such run: variant 9/);
+  assert.throws(() => study_jobs({ ...small, seeds: 0 }), /seeds must be 1 to 20/);
+  assert.throws(() => run_study_job(small, { ...jobs[0], variant: 9 }), /no such run: variant 9/);
 });

@@ -49,11 +49,19 @@ export function unknownKeys(given, known, at = '') {
   });
 }
 
-/** A spread over seeds as the table shows it: "0.97 [0.91–1.00]", or "—". */
-function spread(s, digits = 2) {
+/**
+ * A spread over seeds as the table shows it: "0.97 [0.91–1.00]", or "—". Where `digits` would
+ * show different ends as one ("1.00 [1.00–1.00]"), more are shown, up to four (as the card does).
+ */
+export function spread(s, digits = 2) {
   if (!s) return '—';
-  const f = (x) => (digits === 0 ? String(Math.round(x * 2) / 2) : x.toFixed(digits));
-  return s.min === s.max ? `${f(s.median)} (all ${s.count})` : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
+  if (digits === 0 || s.min === s.max) {
+    const f = (x) => (digits === 0 ? String(Math.round(x * 2) / 2) : x.toFixed(digits));
+    return s.min === s.max ? `${f(s.median)} (all ${s.count})` : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
+  }
+  let d = digits;
+  while (d < 4 && s.min.toFixed(d) === s.max.toFixed(d)) d += 1;
+  return `${s.median.toFixed(d)} [${s.min.toFixed(d)}–${s.max.toFixed(d)}]`;
 }
 
 /** Welch's test as the table shows it. */
