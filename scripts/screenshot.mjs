@@ -4,7 +4,7 @@
 //        node scripts/screenshot.mjs --engines [OUT_DIR]   (default test-artifacts/engines)
 // With --engines, it takes in each engine (Chromium, Firefox, WebKit) the views a person checks
 // by eye: the full page at 1280×720, presenter mode there, the page in dark mode, and an embed
-// at 390 px wide, in its own window and in a 700 px blog column.
+// at 390 px wide, in its own window and in a 700 px blog column; and the same for a small study, run.
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
@@ -42,12 +42,19 @@ const blog = (query) => `<!doctype html><meta name="viewport" content="width=dev
 const host = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(blog(decodeURIComponent(req.url.slice(1)))));
 await new Promise((resolve) => host.listen(0, '127.0.0.1', resolve));
 const embedQuery = `?embed=1&views=diagram,timeline&preset=counter&text=${text}&t=5`;
+const studyQuery = 'study=feng&study_seeds=2&study_steps=150';
 const shots = engines ? [
   { file: `${ENGINE}-page.png`, query: `?preset=counter&text=${text}&t=5`, viewport: { width: 1280, height: 720 }, fullPage: true },
   { file: `${ENGINE}-presenter.png`, query: '?lesson=7&present=1', viewport: { width: 1280, height: 720 }, click: '#lesson-answer-toggle' },
   { file: `${ENGINE}-dark.png`, query: `?preset=counter&text=${text}&t=5&theme=dark`, viewport: { width: 1280, height: 720 } },
   { file: `${ENGINE}-embed-390.png`, query: embedQuery, viewport: { width: 390, height: 844 }, fullPage: true },
   { file: `${ENGINE}-blog-column.png`, url: `http://127.0.0.1:${host.address().port}/${encodeURIComponent(embedQuery)}`, viewport: { width: 1280, height: 900 }, fullPage: true },
+  // A small Feng study, run: the card, the curves and the table with its time per step.
+  { file: `${ENGINE}-study.png`, query: `?${studyQuery}`, viewport: { width: 1280, height: 720 }, element: '#study-view', study: true },
+  { file: `${ENGINE}-study-presenter.png`, query: `?${studyQuery}&present=1`, viewport: { width: 1280, height: 720 }, study: true, scrollTo: '#study-table-note' },
+  { file: `${ENGINE}-study-dark.png`, query: `?${studyQuery}&theme=dark`, viewport: { width: 1280, height: 720 }, study: true, scrollTo: '#study-table-note' },
+  { file: `${ENGINE}-study-embed-390.png`, query: `?embed=1&views=study&${studyQuery}`, viewport: { width: 390, height: 844 }, fullPage: true, study: true },
+  { file: `${ENGINE}-study-blog-column.png`, url: `http://127.0.0.1:${host.address().port}/${encodeURIComponent(`?embed=1&views=study&${studyQuery}`)}`, viewport: { width: 1280, height: 900 }, fullPage: true, study: true },
 ] : [
   { file: 'screenshot.png', query: `?preset=counter&text=${text}&t=5`, viewport: { width: 1400, height: 960 } },
   { file: 'diagram.png', query: `?preset=counter&text=${text}&t=3`, viewport: { width: 1280, height: 720 }, element: '#diagram-view' },
@@ -68,11 +75,14 @@ try {
     }
     if (shot.click) await page.click(shot.click);
     if (shot.study) {
-      await page.locator('#study-view').scrollIntoViewIfNeeded();
-      await page.waitForFunction(() => !document.querySelector('#study-run').disabled, null, { timeout: 60_000 });
-      await page.click('#study-run');
-      await page.waitForFunction(() => /^done/.test(document.querySelector('#study-status').textContent), null, { timeout: 600_000 });
+      // In a blog's column the panel is in the iframe.
+      const scope = shot.url ? page.frames().find((f) => f !== page.mainFrame()) : page;
+      await scope.locator('#study-view').scrollIntoViewIfNeeded();
+      await scope.waitForFunction(() => !document.querySelector('#study-run').disabled, null, { timeout: 60_000 });
+      await scope.click('#study-run');
+      await scope.waitForFunction(() => /^done/.test(document.querySelector('#study-status').textContent), null, { timeout: 600_000 });
       await page.waitForTimeout(500);
+      if (shot.scrollTo) await scope.locator(shot.scrollTo).scrollIntoViewIfNeeded();
     }
     await settled(page);
     const out = path.join(dir, shot.file);
