@@ -20,20 +20,9 @@ pub enum Init {
 }
 
 impl Init {
-    pub const NAMES: [&'static str; 2] = ["pytorch", "keras"];
-
     #[must_use]
     pub fn is_pytorch(&self) -> bool {
         *self == Init::Pytorch
-    }
-
-    /// The words the page and the cards use.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Init::Pytorch => "PyTorch's uniform ±1/√H",
-            Init::Keras => "Keras's Glorot-uniform W_ih, orthogonal W_hh, zero biases",
-        }
     }
 
     /// The cell's weights (no peepholes), drawn from `rng` in f64.
