@@ -293,6 +293,15 @@ function buildParameters() {
       refused: (raw) => `study_rates=${quote(raw)} in the link is not a list of up to ${MAX_LINK_RATES} learning rates above 0 and at most 1; using the study's own.`,
     },
     {
+      // A study that is not built in (one run from your comparison, or opened from a file): its
+      // whole settings as JSON. The panel reads it as it reads a file, and names any fault.
+      name: 'study_settings',
+      key: ['study', 'settings'],
+      type: opaque(),
+      default: null,
+      when: (state) => state.study.name === null,
+    },
+    {
       // The unit search's span of steps (null: none picked) and the quantity it ranks units by
       // (null: h). The search view checks the quantity against the cell on screen.
       name: 'find',

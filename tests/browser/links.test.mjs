@@ -49,15 +49,23 @@ function randomState(r, v) {
   // random preset is any design, and only the LSTM has peepholes; a loaded file is what it is.
   const cell = presetRow?.sized ? r.pick(v.cells) : presetRow?.cell ?? 'lstm';
   const peepholes = presetRow && cell === 'lstm' ? r.next() < 0.3 : false;
-  // A study's seeds and steps travel only with its name (the panel checks the name).
+  // A study's seeds and steps travel only with its name (the panel checks the name); a study
+  // that is not built in travels as its settings (any text: the panel checks it).
   const study = r.next() < 0.25
     ? {
       name: r.pick(['weiss', 'greff', 'x-1_b']),
       seeds: r.next() < 0.5 ? null : r.int(1, v.limits.max_study_seeds),
       steps: r.next() < 0.5 ? null : r.int(1, v.limits.max_study_steps),
       rates: r.next() < 0.5 ? null : Array.from({ length: r.int(1, 3) }, () => r.pick([0.01, 0.003, 0.1, 1, 2e-5])),
+      settings: null,
     }
-    : { name: null, seeds: null, steps: null, rates: null };
+    : {
+      name: null,
+      seeds: null,
+      steps: null,
+      rates: null,
+      settings: r.next() < 0.8 ? null : JSON.stringify({ name: 'mine', title: r.pick(['a & b <i>', '🧪 100%', 'x?y=1#z']), seeds: r.int(1, 5) }),
+    };
   // The layer on show (null: the top), drawn after the study so the rest is as it was.
   const layer = r.next() < 0.3 ? r.int(0, v.limits.max_layers - 1) : null;
   // The unit search's span (first and last step) and quantity, which travels only with a span.
@@ -92,6 +100,7 @@ test('1,200 random states: reading the link a state writes gives it back, and wr
   assert.ok(states.some((s) => s.text.includes('🧪')) && states.some((s) => s.text === ''));
   assert.ok(states.some((s) => s.peepholes) && states.some((s) => s.acts.forget === 'coupled') && states.some((s) => s.cell === 'gru'));
   assert.ok(states.some((s) => s.study.name && s.study.seeds && s.study.steps && s.study.rates?.length > 1) && states.some((s) => s.study.name === null));
+  assert.ok(states.some((s) => s.study.settings?.includes('&')) && states.some((s) => s.study.settings?.includes('#')));
   await page.close();
 });
 

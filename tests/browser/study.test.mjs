@@ -150,6 +150,21 @@ test('Stop keeps the finished runs in the table and card, and Resume runs only t
   await page.close();
 });
 
+test('a link whose study settings are not JSON, or name a setting no study has, gets a message and shows a built-in study', async () => {
+  for (const [settings, message] of [
+    ['{"name": "x",', 'it is not JSON'],
+    [JSON.stringify({ name: 'x', title: '<b>x</b>', paper: '', claim: '', variants: [{ label: 'a' }], tasks: [{ kind: 'parity' }], seeds: 1, hidden: 4, batch_size: 4, learning_rates: [0.01], max_steps: 5, target: 0.9, colour: 'red' }), 'unknown field `colour`'],
+  ]) {
+    const page = await openStudy(`study_settings=${encodeURIComponent(settings)}`);
+    await page.waitForFunction((m) => window.__gatelab.notices().some((n) => n.includes(`The study in the link could not be used: ${m}`)), message);
+    assert.equal(await page.locator('#study-pick').inputValue(), 'greff');
+    assert.equal(await page.locator('#study-pick option[value=file]').count(), 0);
+    // The bad settings leave the link.
+    await page.waitForFunction(() => !location.search.includes('study_settings'));
+    await page.close();
+  }
+});
+
 test('bad settings, a bad link and a bad file each get a message, and the results shown stay', async () => {
   const page = await openStudy('study=nosuch&study_seeds=0');
   const notices = await page.evaluate(() => window.__gatelab.notices());
@@ -215,6 +230,21 @@ test('your comparison runs as a study, and a saved study file opens and runs', a
   assert.equal(s.report.card.summary, "This study names no paper's finding to check: the table gives what was measured.");
   const native = cli(s.settings);
   assert.deepEqual(plain(s.report.table), plain(native.table));
+  // The link carries the study run (Compare's ticks are not in it): opened, it offers that study
+  // and runs it to the same table.
+  await page.waitForFunction(() => location.search === window.__gatelab.url() && location.search.includes('study_settings='));
+  const linked = await openPage(env.browser, page.url());
+  await linked.waitForFunction(() => window.__gatelab.idle());
+  await linked.evaluate(() => window.__gatelab.studyReady());
+  await seeView(linked, 'study');
+  await linked.waitForFunction(() => document.querySelector('#study-pick').value === 'file');
+  assert.equal(await linked.locator('#study-pick option[value=file]').textContent(), 'From the link: Your comparison: parity');
+  assert.deepEqual([await linked.inputValue('#study-seeds'), await linked.inputValue('#study-steps')], ['2', '20']);
+  const fromLink = await runToEnd(linked, 1);
+  assert.deepEqual(fromLink.settings, s.settings);
+  assert.deepEqual(plain(fromLink.report.table), plain(s.report.table));
+  assert.deepEqual(await linked.evaluate(() => window.__gatelab.notices()), []);
+  await linked.close();
   // The settings saved as a file (the forget bias and the Keras scheme with them) open again as a
   // study of their own, with no key reported unknown.
   const study = { ...s.settings, name: 'mine', title: 'My parity study', seeds: 3 };

@@ -183,8 +183,10 @@ export function createStudyPanel(page) {
   let pool = null;
   let report = null;
   let reportTimer = 0;
-  /** A study opened from a file, offered in the menu until another file replaces it. */
+  /** A study opened from a file (or a link), offered in the menu until another replaces it. */
   let fileStudy = null;
+  /** The settings of the last study run from your comparison: what the link carries for it. */
+  let customRun = null;
 
   const key = (job) => `${job.task}/${job.rate}/${job.seed}/${job.variant}`;
   const running = () => pool !== null;
@@ -274,10 +276,27 @@ export function createStudyPanel(page) {
     describe();
   }
 
-  /** Keeps the link in step: a built-in study with its seeds, steps and rates reproduces from it. */
+  /**
+   * Keeps the link in step: a built-in study with its seeds, steps and rates reproduces from it;
+   * any other, from its settings (an opened file's with the boxes' values, or the last run of your
+   * comparison: Compare's ticks are not in the link).
+   */
   function writeLink() {
     const name = chosenName();
     const builtIn = studies.some((s) => s.name === name);
+    let other = null;
+    if (name === FILE && fileStudy) {
+      const boxes = { seeds: Number($('study-seeds').value), max_steps: Number($('study-steps').value) };
+      other = { ...fileStudy };
+      for (const [k, v] of Object.entries(boxes)) if (Number.isInteger(v) && v >= 1) other[k] = v;
+      try {
+        other.learning_rates = chosenRates();
+      } catch {
+        // A bad rate stays in the box, with its message on Run; the link keeps the file's.
+      }
+    } else if (name === CUSTOM) {
+      other = customRun;
+    }
     // Only values the link's reader takes back (a bad one stays in the box, with its message on Run).
     const whole = (id, most) => {
       const v = Number($(id).value);
@@ -291,8 +310,9 @@ export function createStudyPanel(page) {
           seeds: whole('study-seeds', limits().max_study_seeds),
           steps: whole('study-steps', limits().max_study_steps),
           rates: rates && rates.length <= MAX_LINK_RATES && rates.every((r) => r > 0 && r <= 1) ? rates : null,
+          settings: null,
         }
-        : { name: null, seeds: null, steps: null, rates: null },
+        : { name: null, seeds: null, steps: null, rates: null, settings: other ? JSON.stringify(other) : null },
     });
     updateRunLabel();
   }
@@ -437,6 +457,10 @@ export function createStudyPanel(page) {
       notify(message);
       return;
     }
+    if (chosenName() === CUSTOM) {
+      customRun = next;
+      writeLink();
+    }
     // The same study again goes on from where it stopped; anything else starts afresh.
     if (JSON.stringify(next) !== JSON.stringify(settings)) {
       settings = next;
@@ -493,25 +517,33 @@ export function createStudyPanel(page) {
   async function openFile(file) {
     try {
       if (file.size > 1_000_000) throw new Error(`it is ${file.size.toLocaleString('en')} bytes; a study's settings are at most 1 MB`);
-      let given;
-      try {
-        given = JSON.parse(await file.text());
-      } catch (e) {
-        throw new Error(`it is not JSON (${e.message})`);
-      }
-      const m = await loadTrainingModule();
-      const study = m.read_study(given); // names a bad value or setting
-      const unknown = unknownKeys(given, study);
-      if (unknown.length) throw new Error(`unknown field ${unknown.map((k) => `\`${k}\``).join(', ')} (gatelab study --file refuses it too)`);
-      fileStudy = study;
-      const option = $('study-pick').querySelector(`option[value=${FILE}]`) ?? $('study-pick').appendChild(new Option('', FILE));
-      option.textContent = `From ${file.name}: ${study.title}`;
-      $('study-pick').value = FILE;
-      fillDefaults(false);
-      writeLink();
+      await openSettings(await file.text(), file.name);
     } catch (e) {
       notify(`The study file ${JSON.stringify(file.name)} could not be used: ${e.message}. The study shown is unchanged.`);
     }
+  }
+
+  /**
+   * Offers a study's settings (JSON text from a file or a link) in the menu and picks it, or
+   * throws an Error naming what is wrong (not JSON, a bad value, an unknown key).
+   */
+  async function openSettings(text, source) {
+    let given;
+    try {
+      given = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`it is not JSON (${e.message})`);
+    }
+    const m = await loadTrainingModule();
+    const study = m.read_study(given); // names a bad value or setting
+    const unknown = unknownKeys(given, study);
+    if (unknown.length) throw new Error(`unknown field ${unknown.map((k) => `\`${k}\``).join(', ')} (gatelab study --file refuses it too)`);
+    fileStudy = study;
+    const option = $('study-pick').querySelector(`option[value=${FILE}]`) ?? $('study-pick').appendChild(new Option('', FILE));
+    option.textContent = `From ${source}: ${study.title}`;
+    $('study-pick').value = FILE;
+    fillDefaults(false);
+    writeLink();
   }
 
   $('study-run').addEventListener('click', () => (running() ? stop() : start()));
@@ -568,6 +600,13 @@ export function createStudyPanel(page) {
         select.value = linked.name;
       }
       fillDefaults(true);
+      if (linked.settings) {
+        return openSettings(linked.settings, 'the link').catch((e) => {
+          notify(`The study in the link could not be used: ${e.message}. Showing ${select.selectedOptions[0]?.textContent ?? 'the first study'}.`);
+          writeLink();
+        });
+      }
+      return undefined;
     }, (e) => {
       $('study-unavailable').hidden = false;
       $('study-unavailable').textContent = `Studies need the training module, which could not load (${e.message}). The views above work without it.`;
