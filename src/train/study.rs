@@ -452,7 +452,15 @@ impl Study {
         let titles: Vec<String> = summaries
             .iter()
             .map(|summary| match (summary.train_lengths, summary.long_lengths) {
-                (Some((a, b)), Some((c, d))) => format!("{}, trained on {} {a}–{b} and tested on {c}–{d}", summary.title, summary.length_label),
+                (Some((a, b)), Some((c, d))) => {
+                    let label = &summary.length_label;
+                    let trained = match (a == b, label.as_str()) {
+                        (true, "characters") => format!("{a} characters"),
+                        (true, _) => format!("{label} = {a}"),
+                        (false, _) => format!("{label} {a}–{b}"),
+                    };
+                    format!("{}, trained on {trained} and tested on {c}–{d}", summary.title)
+                }
                 _ => summary.title.clone(),
             })
             .collect();
@@ -1015,6 +1023,15 @@ mod tests {
         assert!(card.lines[0].text.ends_with("Too few finished runs to test."), "{}", card.lines[0].text);
         assert!(card.summary.contains("1 has too few finished runs to test"), "{}", card.summary);
         assert!(card.setup.starts_with("Gate Lab trains one layer of 4 units with batch 16"), "{}", card.setup);
+    }
+
+    /// The setup names each task's trained and tested lengths, one length once.
+    #[test]
+    fn the_setup_names_each_tasks_lengths() {
+        let greff = built_in().remove(0);
+        let setup = greff.card(&[]).setup;
+        assert!(setup.contains("the adding problem (T = 20), trained on 20 characters and tested on"), "{setup}");
+        assert!(setup.contains("keep a letter over a lag (up to 20), trained on lag 10–20 and tested on"), "{setup}");
     }
 
     /// Pearson's r worked by hand: x = 1, 2, 3 and y = 2, 4, 7 have means 2 and 13/3,
