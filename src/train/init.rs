@@ -20,11 +20,6 @@ pub enum Init {
 }
 
 impl Init {
-    #[must_use]
-    pub fn is_pytorch(&self) -> bool {
-        *self == Init::Pytorch
-    }
-
     /// The cell's weights (no peepholes), drawn from `rng` in f64.
     #[must_use]
     pub fn weights(self, cell: CellKind, input_size: usize, hidden_size: usize, rng: &mut Rng) -> Weights<f64> {

@@ -511,16 +511,14 @@ fn format_p(p: f64) -> String {
 /// "0.97 [0.91–1.00]", or "1.00 (all 5)" when every seed gave the one value. Where two digits
 /// would show different values as one ("1.00 [1.00–1.00]"), more are shown, up to four.
 fn format_spread(s: Spread, measure: Measure) -> String {
-    if s.min.total_cmp(&s.max).is_eq() {
-        let f = |x: f64| if measure == Measure::LargestN { format!("{}", (x * 2.0).round() / 2.0) } else { format!("{x:.2}") };
-        return format!("{} (all {})", f(s.median), s.count);
+    let same = s.min.total_cmp(&s.max).is_eq();
+    let digits = if same { 2 } else { (2..=4).find(|&d| format!("{:.d$}", s.min) != format!("{:.d$}", s.max)).unwrap_or(4) };
+    let f = |x: f64| if measure == Measure::LargestN { format!("{}", (x * 2.0).round() / 2.0) } else { format!("{x:.digits$}") };
+    if same {
+        format!("{} (all {})", f(s.median), s.count)
+    } else {
+        format!("{} [{}–{}]", f(s.median), f(s.min), f(s.max))
     }
-    if measure == Measure::LargestN {
-        let f = |x: f64| format!("{}", (x * 2.0).round() / 2.0);
-        return format!("{} [{}–{}]", f(s.median), f(s.min), f(s.max));
-    }
-    let digits = (2..=4).find(|&d| format!("{:.d$}", s.min) != format!("{:.d$}", s.max)).unwrap_or(4);
-    format!("{:.d$} [{:.d$}–{:.d$}]", s.median, s.min, s.max, d = digits)
 }
 
 /// How a measured outcome stands to the paper's.

@@ -43,7 +43,7 @@ pub struct TrainConfig {
     #[serde(default)]
     pub forget_bias: Option<f64>,
     /// How the cell's weights start.
-    #[serde(default, skip_serializing_if = "Init::is_pytorch")]
+    #[serde(default)]
     pub init: Init,
 }
 

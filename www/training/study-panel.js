@@ -55,13 +55,10 @@ export function unknownKeys(given, known, at = '') {
  */
 export function spread(s, digits = 2) {
   if (!s) return '—';
-  if (digits === 0 || s.min === s.max) {
-    const f = (x) => (digits === 0 ? String(Math.round(x * 2) / 2) : x.toFixed(digits));
-    return s.min === s.max ? `${f(s.median)} (all ${s.count})` : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
-  }
   let d = digits;
-  while (d < 4 && s.min.toFixed(d) === s.max.toFixed(d)) d += 1;
-  return `${s.median.toFixed(d)} [${s.min.toFixed(d)}–${s.max.toFixed(d)}]`;
+  while (d > 0 && d < 4 && s.min !== s.max && s.min.toFixed(d) === s.max.toFixed(d)) d += 1;
+  const f = (x) => (d === 0 ? String(Math.round(x * 2) / 2) : x.toFixed(d));
+  return s.min === s.max ? `${f(s.median)} (all ${s.count})` : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
 }
 
 /** Welch's test as the table shows it. */
@@ -283,37 +280,35 @@ export function createStudyPanel(page) {
    */
   function writeLink() {
     const name = chosenName();
-    const builtIn = studies.some((s) => s.name === name);
-    let other = null;
-    if (name === FILE && fileStudy) {
-      const boxes = { seeds: Number($('study-seeds').value), max_steps: Number($('study-steps').value) };
-      other = { ...fileStudy };
-      for (const [k, v] of Object.entries(boxes)) if (Number.isInteger(v) && v >= 1) other[k] = v;
-      try {
-        other.learning_rates = chosenRates();
-      } catch {
-        // A bad rate stays in the box, with its message on Run; the link keeps the file's.
-      }
-    } else if (name === CUSTOM) {
-      other = customRun;
-    }
     // Only values the link's reader takes back (a bad one stays in the box, with its message on Run).
     const whole = (id, most) => {
       const v = Number($(id).value);
       return Number.isInteger(v) && v >= 1 && v <= most ? v : null;
     };
-    const rates = changedRates();
-    page.change({
-      study: builtIn
-        ? {
-          name,
-          seeds: whole('study-seeds', limits().max_study_seeds),
-          steps: whole('study-steps', limits().max_study_steps),
-          rates: rates && rates.length <= MAX_LINK_RATES && rates.every((r) => r > 0 && r <= 1) ? rates : null,
-          settings: null,
+    const seeds = whole('study-seeds', limits().max_study_seeds);
+    const steps = whole('study-steps', limits().max_study_steps);
+    const readable = (rates) => rates !== null && rates.every((r) => r > 0 && r <= 1);
+    if (studies.some((s) => s.name === name)) {
+      const rates = changedRates();
+      page.change({ study: { name, seeds, steps, rates: readable(rates) && rates.length <= MAX_LINK_RATES ? rates : null, settings: null } });
+    } else {
+      let other = name === CUSTOM ? customRun : null;
+      if (name === FILE && fileStudy) {
+        let rates = null;
+        try {
+          rates = chosenRates();
+        } catch {
+          // Unreadable: the link keeps the file's own.
         }
-        : { name: null, seeds: null, steps: null, rates: null, settings: other ? JSON.stringify(other) : null },
-    });
+        other = {
+          ...fileStudy,
+          ...(seeds && { seeds }),
+          ...(steps && { max_steps: steps }),
+          ...(readable(rates) && { learning_rates: rates }),
+        };
+      }
+      page.change({ study: { name: null, seeds: null, steps: null, rates: null, settings: other ? JSON.stringify(other) : null } });
+    }
     updateRunLabel();
   }
 
