@@ -11,9 +11,9 @@ use crate::site::Activations;
 use crate::vocab::Symbol;
 use num_traits::Float;
 
-/// `matrix` (`rows` × `cols`, row-major) transposed, into `out` (`cols` × `rows`).
+/// `matrix` (`rows` × `cols`, row-major) transposed, into `out` (`cols` × `rows`). No rows: nothing.
 pub fn transpose_into<T: Copy>(matrix: &[T], rows: usize, cols: usize, out: &mut [T]) {
-    for (c, column) in out.chunks_exact_mut(rows).take(cols).enumerate() {
+    for (c, column) in out.chunks_exact_mut(rows.max(1)).take(cols).enumerate() {
         for (r, v) in column.iter_mut().enumerate() {
             *v = matrix[r * cols + c];
         }

@@ -16,6 +16,7 @@
 
 use crate::activation::Activation;
 use crate::json::{Json, Next, Reader};
+use crate::kernel::transpose_into;
 use crate::pytorch::{self, short, LoadError, Loaded, Parts, Tensor};
 use crate::site::Site;
 
@@ -143,14 +144,10 @@ fn activation(name: &str, source: Source, place: &str) -> Result<Activation, Loa
     })
 }
 
-/// The transpose of a rows × columns matrix.
+/// The transpose of a rows × columns matrix (the reader's tensors hold rows × columns values).
 fn transpose(values: &[f32], rows: usize, columns: usize) -> Vec<f32> {
     let mut out = vec![0.0; values.len()];
-    for (r, row) in values.chunks_exact(columns.max(1)).enumerate().take(rows) {
-        for (c, v) in row.iter().enumerate() {
-            out[c * rows + r] = *v;
-        }
-    }
+    transpose_into(values, rows, columns, &mut out);
     out
 }
 
@@ -389,7 +386,7 @@ pub(crate) fn convert(parts: &mut Parts, topology: Option<&Json>, source: Source
                 }
                 let layer_index = renamed.iter().filter(|(key, _)| key.starts_with("rnn.weight_ih_l")).count();
                 let [weight_ih, weight_hh, bias_ih, bias_hh] = read.tensors;
-                let rows = weight_ih.len() / read.inputs.max(1);
+                let rows = bias_ih.len();
                 renamed.push((format!("rnn.weight_ih_l{layer_index}"), Tensor { values: weight_ih, shape: vec![rows, read.inputs] }));
                 renamed.push((format!("rnn.weight_hh_l{layer_index}"), Tensor { values: weight_hh, shape: vec![rows, read.units] }));
                 renamed.push((format!("rnn.bias_ih_l{layer_index}"), Tensor { values: bias_ih, shape: vec![rows] }));
@@ -577,6 +574,8 @@ mod tests {
     fn a_transpose_and_a_block_reorder_worked_by_hand() {
         // [[1, 2, 3], [4, 5, 6]]ᵀ = [[1, 4], [2, 5], [3, 6]]
         assert_eq!(transpose(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 3), [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+        // A kernel with no input rows (a file may say so) is empty, not a panic.
+        assert!(transpose(&[], 0, 8).is_empty());
         // Blocks of 2: [a a | b b | c c] → [b b | a a | c c]
         assert_eq!(reorder_blocks(&[1.0, 1.0, 2.0, 2.0, 3.0, 3.0], 2, &[1, 0, 2]), [2.0, 2.0, 1.0, 1.0, 3.0, 3.0]);
     }
